@@ -1,0 +1,175 @@
+"""Sign-in, token rotation, sign-out and password change."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.accounts.models import AuthSession, RefreshToken, User
+from app.core.errors import InvalidCredentials, InvalidToken
+from app.core.security import (
+    TokenConfig,
+    hash_password,
+    hash_token,
+    issue_access_token,
+    new_refresh_token,
+    verify_password,
+)
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+class RefreshTokenReused(InvalidToken):
+    code = "refresh_token_reused"
+    title = "The refresh token was already used; every session of this sign-in has ended"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(db: Session, email: str) -> User | None:
+    return db.exec(select(User).where(User.email == normalize_email(email))).first()
+
+
+def authenticate(db: Session, *, email: str, password: str) -> User:
+    """The active user with this email and password, or InvalidCredentials."""
+    user = None if "\x00" in email else find_user_by_email(db, email)
+    usable = user is not None and user.is_active and len(password) <= 1024
+    ok = verify_password(password[:1024], user.password_hash if usable and user else None)
+    if not ok or user is None or not usable:
+        raise InvalidCredentials()
+    return user
+
+
+def _issue(
+    db: Session,
+    cfg: TokenConfig,
+    *,
+    user: User,
+    session_id: uuid.UUID,
+    now: datetime,
+    ttl: timedelta,
+) -> IssuedTokens:
+    refresh = new_refresh_token()
+    db.add(
+        RefreshToken(
+            session_id=session_id,
+            token_hash=hash_token(refresh),
+            created_at=now,
+            expires_at=now + ttl,
+        )
+    )
+    db.flush()
+    access = issue_access_token(
+        cfg, user_id=user.id, session_id=session_id, role=user.role, now=now
+    )
+    return IssuedTokens(access, refresh, int(cfg.access_ttl.total_seconds()))
+
+
+def start_session(
+    db: Session, cfg: TokenConfig, *, user: User, now: datetime, refresh_ttl: timedelta
+) -> IssuedTokens:
+    session = AuthSession(user_id=user.id, created_at=now)
+    db.add(session)
+    db.flush()
+    return _issue(db, cfg, user=user, session_id=session.id, now=now, ttl=refresh_ttl)
+
+
+def revoke_session(db: Session, session_id: uuid.UUID, *, now: datetime, reason: str) -> None:
+    db.execute(
+        update(AuthSession)
+        .where(col(AuthSession.id) == session_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=now, revoked_reason=reason)
+    )
+
+
+def revoke_user_sessions(
+    db: Session,
+    user_id: uuid.UUID,
+    *,
+    now: datetime,
+    reason: str,
+    keep: uuid.UUID | None = None,
+) -> None:
+    stmt = update(AuthSession).where(
+        col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None)
+    )
+    if keep is not None:
+        stmt = stmt.where(col(AuthSession.id) != keep)
+    db.execute(stmt.values(revoked_at=now, revoked_reason=reason))
+
+
+def rotate(
+    db: Session, cfg: TokenConfig, *, refresh_token: str, now: datetime, refresh_ttl: timedelta
+) -> tuple[IssuedTokens, RefreshTokenReused | None]:
+    """A new pair for a live refresh token.
+
+    Reuse of a rotated token revokes the whole sign-in; the caller commits that
+    revocation and then answers with the returned error.
+    """
+    row = db.exec(
+        select(RefreshToken, AuthSession, User)
+        .join(AuthSession, col(AuthSession.id) == RefreshToken.session_id)
+        .join(User, col(User.id) == AuthSession.user_id)
+        .where(RefreshToken.token_hash == hash_token(refresh_token))
+    ).first()
+    if row is None:
+        raise InvalidToken()
+    token, session, user = row
+    if session.revoked_at is not None or not user.is_active or token.expires_at <= now:
+        raise InvalidToken()
+    # Conditional update: of two concurrent uses of one token, only one wins.
+    claimed = db.execute(
+        update(RefreshToken)
+        .where(col(RefreshToken.id) == token.id, col(RefreshToken.used_at).is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        revoke_session(db, session.id, now=now, reason="refresh_reuse")
+        return IssuedTokens("", "", 0), RefreshTokenReused()
+    return _issue(db, cfg, user=user, session_id=session.id, now=now, ttl=refresh_ttl), None
+
+
+def logout(
+    db: Session,
+    *,
+    user_id: uuid.UUID,
+    current_session: uuid.UUID,
+    refresh_token: str,
+    now: datetime,
+) -> None:
+    """End the caller's sign-in, and the one the refresh token belongs to if it is theirs."""
+    revoke_session(db, current_session, now=now, reason="logout")
+    row = db.exec(
+        select(AuthSession)
+        .join(RefreshToken, col(RefreshToken.session_id) == AuthSession.id)
+        .where(RefreshToken.token_hash == hash_token(refresh_token))
+    ).first()
+    if row is not None and row.user_id == user_id:
+        revoke_session(db, row.id, now=now, reason="logout")
+
+
+def change_password(
+    db: Session,
+    *,
+    user: User,
+    current_session: uuid.UUID,
+    current_password: str,
+    new_password: str,
+    now: datetime,
+) -> None:
+    if not verify_password(current_password, user.password_hash):
+        raise InvalidCredentials("The current password is wrong.")
+    user.password_hash = hash_password(new_password)
+    user.updated_at = now
+    db.add(user)
+    revoke_user_sessions(db, user.id, now=now, reason="password_change", keep=current_session)
+    db.flush()

@@ -1,0 +1,63 @@
+"""Accounts, sign-in sessions, refresh tokens and care teams."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, String
+from sqlmodel import Field, SQLModel
+
+from app.core.types import UTCDateTime
+
+
+class Role(StrEnum):
+    admin = "admin"
+    therapist = "therapist"
+    patient = "patient"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    # Stored lower-cased, so the unique index makes email case-insensitive.
+    email: str = Field(sa_column=Column(String(320), nullable=False, unique=True))
+    display_name: str = Field(max_length=120)
+    role: Role = Field(sa_column=Column(String(16), nullable=False))
+    timezone: str = Field(max_length=64)
+    password_hash: str = Field(max_length=255)
+    is_active: bool = Field(default=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class AuthSession(SQLModel, table=True):
+    """One sign-in: the family of refresh tokens that rotate from it."""
+
+    __tablename__ = "auth_session"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_reason: str | None = Field(default=None, max_length=32)
+
+
+class RefreshToken(SQLModel, table=True):
+    __tablename__ = "refresh_token"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    session_id: uuid.UUID = Field(foreign_key="auth_session.id", index=True)
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CareTeamMember(SQLModel, table=True):
+    __tablename__ = "care_team_member"
+    __table_args__ = (Index("ix_care_team_member_therapist_id", "therapist_id"),)
+
+    patient_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
+    therapist_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,202 @@
+"""Sign-in, the caller's account, user administration and care teams."""
+
+import uuid
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.accounts import auth_service, service
+from app.accounts.deps import AdminCaller, CurrentCaller
+from app.accounts.models import Role
+from app.accounts.schemas import (
+    MePublic,
+    PasswordChange,
+    RefreshRequest,
+    TokenPair,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
+from app.audit.deps import AuditDep
+from app.core.clock import Now
+from app.core.context import Ctx, client_address
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import Cursor, Limit, Page
+from app.core.responses import problem_response
+
+auth_router = APIRouter(prefix="/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/v1", tags=["accounts"])
+
+_SIGNED_IN = problem_responses(401)
+_ADMIN = problem_responses(401, 403)
+
+
+def _pair(tokens: auth_service.IssuedTokens) -> TokenPair:
+    return TokenPair(
+        access_token=tokens.access_token,
+        expires_in=tokens.expires_in,
+        refresh_token=tokens.refresh_token,
+    )
+
+
+@auth_router.post("/token", responses=problem_responses(401, 422, 429))
+def create_token(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    db: SessionDep,
+    ctx: Ctx,
+    now: Now,
+) -> TokenPair:
+    """Sign in with email and password (OAuth2 password grant)."""
+    keys = (auth_service.normalize_email(form.username), client_address(request))
+    ctx.throttle.check("signin_account", keys[0])
+    ctx.throttle.check("signin_address", keys[1])
+    try:
+        user = auth_service.authenticate(db, email=form.username, password=form.password)
+    except Exception:
+        ctx.throttle.hit("signin_account", keys[0])
+        ctx.throttle.hit("signin_address", keys[1])
+        raise
+    ttl = timedelta(days=ctx.settings.refresh_token_days)
+    return _pair(auth_service.start_session(db, ctx.tokens, user=user, now=now, refresh_ttl=ttl))
+
+
+@auth_router.post("/refresh", response_model=TokenPair, responses=problem_responses(401, 422))
+def refresh_token(
+    request: Request, body: RefreshRequest, db: SessionDep, ctx: Ctx, now: Now
+) -> TokenPair | Response:
+    """Trade a refresh token for a new pair; the old one stops working."""
+    ttl = timedelta(days=ctx.settings.refresh_token_days)
+    tokens, reused = auth_service.rotate(
+        db, ctx.tokens, refresh_token=body.refresh_token, now=now, refresh_ttl=ttl
+    )
+    if reused is not None:
+        # Returned, not raised, so the revocation of the whole sign-in commits.
+        return problem_response(
+            request,
+            status=reused.status,
+            code=reused.code,
+            title=reused.title,
+            detail=reused.detail,
+            headers=reused.headers,
+        )
+    return _pair(tokens)
+
+
+@auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=_SIGNED_IN)
+def logout(body: RefreshRequest, caller: CurrentCaller, db: SessionDep, now: Now) -> None:
+    """Sign out: the access and refresh tokens of this sign-in stop working."""
+    auth_service.logout(
+        db,
+        user_id=caller.id,
+        current_session=caller.session_id,
+        refresh_token=body.refresh_token,
+        now=now,
+    )
+
+
+@router.get("/me", responses=_SIGNED_IN)
+def read_me(caller: CurrentCaller) -> MePublic:
+    """The signed-in account."""
+    return MePublic.model_validate(caller.user)
+
+
+@router.post(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 422),
+)
+def change_password(body: PasswordChange, caller: CurrentCaller, db: SessionDep, now: Now) -> None:
+    """Change the password; every other sign-in ends."""
+    auth_service.change_password(
+        db,
+        user=caller.user,
+        current_session=caller.session_id,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        now=now,
+    )
+
+
+@router.post(
+    "/users", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
+)
+def create_user(body: UserCreate, _admin: AdminCaller, db: SessionDep, now: Now) -> UserPublic:
+    """Create an account (admin)."""
+    user = service.create_user(db, **body.model_dump(), now=now)
+    return UserPublic.model_validate(user)
+
+
+@router.get("/users", responses=problem_responses(401, 403, 422))
+def list_users(
+    _admin: AdminCaller,
+    db: SessionDep,
+    role: Annotated[Role | None, Query()] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[UserPublic]:
+    """List accounts, oldest first (admin)."""
+    users, next_cursor = service.list_users(db, role=role, limit=limit, cursor=cursor)
+    return Page(items=[UserPublic.model_validate(u) for u in users], next_cursor=next_cursor)
+
+
+@router.patch("/users/{user_id}", responses=problem_responses(401, 403, 404, 422))
+def update_user(
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    _admin: AdminCaller,
+    db: SessionDep,
+    now: Now,
+    audit: AuditDep,
+) -> UserPublic:
+    """Rename, change the time zone or (de)activate an account (admin)."""
+    user = service.update_user(db, user_id=user_id, **body.model_dump(exclude_unset=True), now=now)
+    if user.role == Role.patient:
+        audit.record("account.update", patient_id=user.id, resource_type="account")
+    return UserPublic.model_validate(user)
+
+
+@router.put(
+    "/patients/{patient_id}/therapists/{therapist_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_ADMIN | problem_responses(404),
+)
+def add_care_team_member(
+    patient_id: uuid.UUID,
+    therapist_id: uuid.UUID,
+    _admin: AdminCaller,
+    db: SessionDep,
+    now: Now,
+    audit: AuditDep,
+) -> None:
+    """Put a therapist on a patient's care team (admin)."""
+    service.add_to_care_team(db, patient_id=patient_id, therapist_id=therapist_id, now=now)
+    audit.record(
+        "care_team.add", patient_id=patient_id, resource_type="care_team", resource_id=therapist_id
+    )
+
+
+@router.delete(
+    "/patients/{patient_id}/therapists/{therapist_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_ADMIN | problem_responses(404),
+)
+def remove_care_team_member(
+    patient_id: uuid.UUID,
+    therapist_id: uuid.UUID,
+    _admin: AdminCaller,
+    db: SessionDep,
+    now: Now,
+    audit: AuditDep,
+) -> None:
+    """Take a therapist off a patient's care team (admin)."""
+    service.remove_from_care_team(db, patient_id=patient_id, therapist_id=therapist_id)
+    audit.record(
+        "care_team.remove",
+        patient_id=patient_id,
+        resource_type="care_team",
+        resource_id=therapist_id,
+    )

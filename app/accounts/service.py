@@ -1,0 +1,154 @@
+"""Accounts, their settings and care teams."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.accounts.auth_service import normalize_email, revoke_user_sessions
+from app.accounts.models import CareTeamMember, Role, User
+from app.core.errors import Conflict, NotFound
+from app.core.pagination import decode_cursor, encode_cursor
+from app.core.security import hash_password
+
+
+class EmailTaken(Conflict):
+    code = "email_taken"
+    title = "An account with this email exists"
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+    title = "No such user"
+
+
+def create_user(
+    db: Session,
+    *,
+    email: str,
+    password: str,
+    role: Role,
+    display_name: str,
+    timezone: str,
+    now: datetime,
+) -> User:
+    email = normalize_email(email)
+    if db.exec(select(User.id).where(User.email == email)).first() is not None:
+        raise EmailTaken()
+    user = User(
+        email=email,
+        display_name=display_name,
+        role=role,
+        timezone=timezone,
+        password_hash=hash_password(password),
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(user)
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError as exc:  # a concurrent create won the race
+        raise EmailTaken() from exc
+    return user
+
+
+def list_users(
+    db: Session, *, role: Role | None, limit: int, cursor: str | None
+) -> tuple[list[User], str | None]:
+    stmt = select(User).order_by(col(User.created_at), col(User.id))
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if cursor:
+        created_at, user_id = decode_cursor(cursor, 2)
+        stmt = stmt.where(
+            (col(User.created_at) > created_at)
+            | ((col(User.created_at) == created_at) & (col(User.id) > user_id))
+        )
+    rows = list(db.exec(stmt.limit(limit + 1)).all())
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
+    return rows, next_cursor
+
+
+def get_user(db: Session, user_id: uuid.UUID) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise UserNotFound()
+    return user
+
+
+def update_user(
+    db: Session,
+    *,
+    user_id: uuid.UUID,
+    now: datetime,
+    display_name: str | None = None,
+    timezone: str | None = None,
+    is_active: bool | None = None,
+) -> User:
+    user = get_user(db, user_id)
+    if display_name is not None:
+        user.display_name = display_name
+    if timezone is not None:
+        user.timezone = timezone
+    if is_active is not None:
+        if user.is_active and not is_active:
+            revoke_user_sessions(db, user.id, now=now, reason="deactivated")
+        user.is_active = is_active
+    user.updated_at = now
+    db.add(user)
+    db.flush()
+    return user
+
+
+def _user_with_role(db: Session, user_id: uuid.UUID, role: Role) -> User:
+    user = db.get(User, user_id)
+    if user is None or user.role != role:
+        raise UserNotFound(f"No {role.value} with this id.")
+    return user
+
+
+def add_to_care_team(
+    db: Session, *, patient_id: uuid.UUID, therapist_id: uuid.UUID, now: datetime
+) -> None:
+    _user_with_role(db, patient_id, Role.patient)
+    _user_with_role(db, therapist_id, Role.therapist)
+    if db.get(CareTeamMember, (patient_id, therapist_id)) is None:
+        db.add(CareTeamMember(patient_id=patient_id, therapist_id=therapist_id, created_at=now))
+        db.flush()
+
+
+def remove_from_care_team(db: Session, *, patient_id: uuid.UUID, therapist_id: uuid.UUID) -> None:
+    _user_with_role(db, patient_id, Role.patient)
+    _user_with_role(db, therapist_id, Role.therapist)
+    db.execute(
+        delete(CareTeamMember).where(
+            col(CareTeamMember.patient_id) == patient_id,
+            col(CareTeamMember.therapist_id) == therapist_id,
+        )
+    )
+
+
+def is_on_care_team(db: Session, *, therapist_id: uuid.UUID, patient_id: uuid.UUID) -> bool:
+    return db.get(CareTeamMember, (patient_id, therapist_id)) is not None
+
+
+def care_team_of(db: Session, patient_id: uuid.UUID) -> list[uuid.UUID]:
+    return list(
+        db.exec(
+            select(CareTeamMember.therapist_id).where(CareTeamMember.patient_id == patient_id)
+        ).all()
+    )
+
+
+def patients_of(db: Session, therapist_id: uuid.UUID) -> list[uuid.UUID]:
+    return list(
+        db.exec(
+            select(CareTeamMember.patient_id).where(CareTeamMember.therapist_id == therapist_id)
+        ).all()
+    )

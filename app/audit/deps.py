@@ -1,0 +1,54 @@
+"""An auditor bound to the request: who is acting, and which request."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends
+from sqlmodel import Session
+
+from app.accounts.deps import CurrentCaller
+from app.audit.service import record_access
+from app.core.clock import Now
+from app.core.context import RequestId
+from app.core.db import SessionDep
+
+
+@dataclass(frozen=True)
+class Auditor:
+    db: Session
+    actor_id: uuid.UUID
+    actor_role: str
+    request_id: str
+    now: datetime
+
+    def record(
+        self,
+        action: str,
+        *,
+        patient_id: uuid.UUID,
+        resource_type: str,
+        resource_id: uuid.UUID | str | None = None,
+    ) -> None:
+        """Audit a read or change of a patient's data by anyone but that patient."""
+        if self.actor_id == patient_id:
+            return
+        record_access(
+            self.db,
+            actor_id=self.actor_id,
+            actor_role=self.actor_role,
+            action=action,
+            patient_id=patient_id,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            request_id=self.request_id,
+            now=self.now,
+        )
+
+
+def get_auditor(caller: CurrentCaller, db: SessionDep, request_id: RequestId, now: Now) -> Auditor:
+    return Auditor(db, caller.id, caller.role.value, request_id, now)
+
+
+AuditDep = Annotated[Auditor, Depends(get_auditor)]

@@ -1,0 +1,130 @@
+"""The kap-journal command: serve, migrate, create-user, seed-demo, worker."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from app.core.config import get_settings
+from app.core.logging import configure_logging
+
+
+def _prepare_sqlite_dir(url: str) -> None:
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    from app.core.migrate import upgrade
+
+    url = get_settings().database_url
+    _prepare_sqlite_dir(url)
+    upgrade(url)
+    print("database migrated to head")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    cmd_migrate(args)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=args.proxy_headers,
+        server_header=False,
+    )
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from app.accounts.schemas import UserCreate
+    from app.accounts.service import create_user
+    from app.core.clock import utcnow
+    from app.core.db import make_engine
+
+    body = UserCreate(
+        email=args.email,
+        password=args.password,
+        role=args.role,
+        display_name=args.display_name or args.email.split("@")[0],
+        timezone=args.timezone,
+    )
+    engine = make_engine(get_settings().database_url)
+    with Session(engine) as db, db.begin():
+        user = create_user(db, **body.model_dump(), now=utcnow())
+        print(f"created {user.role} {user.email} ({user.id})")
+    return 0
+
+
+def cmd_seed_demo(_args: argparse.Namespace) -> int:
+    from app.seed import seed_demo
+
+    seed_demo(get_settings())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kap-journal", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="migrate, then serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--proxy-headers", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="upgrade the database to head").set_defaults(func=cmd_migrate)
+
+    create = sub.add_parser("create-user", help="create an account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--role", required=True, choices=["admin", "therapist", "patient"])
+    create.add_argument("--display-name")
+    create.add_argument("--timezone", default="UTC")
+    create.set_defaults(func=cmd_create_user)
+
+    seed = sub.add_parser("seed-demo", help="load the demo clinic (safe to run again)")
+    seed.set_defaults(func=cmd_seed_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from app.core.errors import AppError
+
+    args = build_parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        print(f"kap-journal: invalid settings: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    try:
+        code: int = args.func(args)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        print(f"kap-journal: {field}: {err['msg']}", file=sys.stderr)
+        return 2
+    except AppError as exc:
+        print(f"kap-journal: {exc.detail}", file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""The current time, as a dependency tests can override."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def get_now() -> datetime:
+    return utcnow()
+
+
+Now = Annotated[datetime, Depends(get_now)]

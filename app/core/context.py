@@ -1,0 +1,65 @@
+"""Per-application objects built once at start-up and reached through dependencies."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
+
+from app.core.config import Settings
+from app.core.crypto import KeyRing
+from app.core.middleware import Metrics
+from app.core.ratelimit import Throttle
+from app.core.security import TokenConfig
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: Engine
+    tokens: TokenConfig
+    keyring: KeyRing
+    throttle: Throttle
+    metrics: Metrics
+
+    @classmethod
+    def build(cls, settings: Settings, engine: Engine) -> "AppContext":
+        return cls(
+            settings=settings,
+            engine=engine,
+            tokens=TokenConfig(
+                key=settings.resolved_signing_key(),
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                access_ttl=timedelta(minutes=settings.access_token_minutes),
+            ),
+            keyring=KeyRing.parse(settings.resolved_encryption_keys()),
+            throttle=Throttle.build(
+                enabled=settings.rate_limit_enabled,
+                redis_url=settings.redis_url,
+                rules={
+                    "signin_account": settings.signin_failures_per_account,
+                    "signin_address": settings.signin_failures_per_address,
+                    "export": settings.export_rate,
+                },
+            ),
+            metrics=Metrics(),
+        )
+
+
+def get_context(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+def get_request_id(request: Request) -> str:
+    return str(request.scope.get("state", {}).get("request_id", ""))
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+Ctx = Annotated[AppContext, Depends(get_context)]
+RequestId = Annotated[str, Depends(get_request_id)]

@@ -1,0 +1,116 @@
+"""Exception handlers that turn every failure into problem+json."""
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from app.core.errors import AppError, FieldError, status_code_and_title
+from app.core.responses import problem_response
+
+log = structlog.get_logger("kap_journal.errors")
+
+# Pydantic error types that mean the body could not be parsed at all.
+_MALFORMED_TYPES = {"json_invalid", "json_type"}
+
+
+async def _app_error(request: Request, exc: AppError) -> Response:
+    return problem_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        headers=exc.headers,
+        extra=exc.extra,
+    )
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    code, title = status_code_and_title(exc.status_code)
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    if exc.status_code == 400:
+        code, detail = "malformed_body", "The request body could not be parsed."
+    return problem_response(
+        request,
+        status=exc.status_code,
+        code=code,
+        title=title,
+        detail=detail,
+        headers=dict(exc.headers or {}),
+    )
+
+
+def _field_errors(exc: RequestValidationError) -> list[FieldError]:
+    out = []
+    for err in exc.errors():
+        loc = [p if isinstance(p, int) else str(p) for p in err.get("loc", ())]
+        out.append(FieldError(loc=loc, msg=str(err.get("msg", "")), type=str(err.get("type", ""))))
+    return out
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    errors = _field_errors(exc)
+    if any(e.type in _MALFORMED_TYPES for e in errors):
+        return problem_response(
+            request,
+            status=400,
+            code="malformed_json",
+            title="Malformed JSON",
+            detail="The request body is not valid JSON.",
+        )
+    return problem_response(
+        request,
+        status=422,
+        code="validation_failed",
+        title="The request is not valid",
+        detail="; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in errors)[:1000],
+        extra={"errors": [e.model_dump() for e in errors]},
+    )
+
+
+async def _database_error(request: Request, exc: DBAPIError) -> Response:
+    if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        log.warning("database_unavailable", error_class=type(exc.orig).__name__)
+        return problem_response(
+            request,
+            status=503,
+            code="database_unavailable",
+            title="Service temporarily unavailable",
+            detail="The database is unavailable; retry shortly.",
+            headers={"Retry-After": "2"},
+        )
+    return await _unexpected(request, exc)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # The cause goes to the log with the request id; the body says nothing more.
+    log.error("unhandled_error", exc_info=exc)
+    # This handler runs outside the request-context middleware, so it adds its headers.
+    headers = {"X-Request-ID": str(request.scope.get("state", {}).get("request_id", ""))}
+    if request.url.path.startswith("/v1/"):
+        headers["Cache-Control"] = "no-store"
+    return problem_response(
+        request,
+        status=500,
+        code="internal_error",
+        title="Internal server error",
+        detail="Something went wrong on our side.",
+        headers=headers,
+    )
+
+
+def install_handlers(app: FastAPI) -> None:
+    handlers: dict[Any, Any] = {
+        AppError: _app_error,
+        StarletteHTTPException: _http_error,
+        RequestValidationError: _validation_error,
+        DBAPIError: _database_error,
+        Exception: _unexpected,
+    }
+    for exc_class, handler in handlers.items():
+        app.add_exception_handler(exc_class, handler)

@@ -1,0 +1,61 @@
+"""Opaque keyset cursors and the list envelope."""
+
+import base64
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+import orjson
+from fastapi import Query
+from pydantic import BaseModel
+
+from app.core.errors import AppError
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class InvalidCursor(AppError):
+    status = 400
+    code = "invalid_cursor"
+    title = "The cursor is not valid"
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Cursor = Annotated[str | None, Query(max_length=512)]
+
+
+def encode_cursor(*values: Any) -> str:
+    def conv(v: Any) -> Any:
+        if isinstance(v, datetime):
+            return {"t": v.isoformat()}
+        if isinstance(v, uuid.UUID):
+            return {"u": str(v)}
+        return v
+
+    return base64.urlsafe_b64encode(orjson.dumps([conv(v) for v in values])).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    def conv(v: Any) -> Any:
+        if isinstance(v, dict) and "t" in v:
+            return datetime.fromisoformat(v["t"])
+        if isinstance(v, dict) and "u" in v:
+            return uuid.UUID(v["u"])
+        return v
+
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = orjson.loads(raw)
+        if not isinstance(values, list) or len(values) != arity:
+            raise ValueError("wrong arity")
+        return [conv(v) for v in values]
+    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
+        raise InvalidCursor() from exc

@@ -1,0 +1,94 @@
+"""Password hashing (Argon2id), access tokens (JWT) and opaque refresh tokens."""
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+_hasher = PasswordHash((Argon2Hasher(),))
+# Verified against when the email is unknown, so both paths cost the same.
+_DUMMY_HASH = _hasher.hash("dummy-password-for-timing")
+
+ALGORITHM = "HS256"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    if password_hash is None:
+        _hasher.verify(password, _DUMMY_HASH)
+        return False
+    return _hasher.verify(password, password_hash)
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class TokenConfig:
+    key: str
+    issuer: str
+    audience: str
+    access_ttl: timedelta
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+    role: str
+
+
+def issue_access_token(
+    cfg: TokenConfig, *, user_id: uuid.UUID, session_id: uuid.UUID, role: str, now: datetime
+) -> str:
+    payload = {
+        "sub": str(user_id),
+        "sid": str(session_id),
+        "role": role,
+        "iss": cfg.issuer,
+        "aud": cfg.audience,
+        "iat": int(now.timestamp()),
+        "exp": int((now + cfg.access_ttl).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(payload, cfg.key, algorithm=ALGORITHM)
+
+
+def decode_access_token(cfg: TokenConfig, token: str, *, now: datetime) -> AccessClaims | None:
+    """Claims of a valid token, or None. Expiry is checked against `now` (the app clock)."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            cfg.key,
+            algorithms=[ALGORITHM],
+            audience=cfg.audience,
+            issuer=cfg.issuer,
+            options={
+                "require": ["sub", "sid", "exp", "iat", "jti", "aud", "iss"],
+                "verify_exp": False,
+                "verify_iat": False,
+            },
+        )
+        if not isinstance(claims["exp"], int) or claims["exp"] <= now.timestamp():
+            return None
+        return AccessClaims(
+            user_id=uuid.UUID(str(claims["sub"])),
+            session_id=uuid.UUID(str(claims["sid"])),
+            role=str(claims.get("role", "")),
+        )
+    except (jwt.PyJWTError, ValueError, TypeError, KeyError):
+        return None

@@ -1,0 +1,77 @@
+"""create_app(): routers under /v1, error handlers, middleware and lifespan."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+from sqlalchemy.engine import Engine
+
+from app.accounts.router import auth_router
+from app.accounts.router import router as accounts_router
+from app.core.config import Settings, get_settings
+from app.core.context import AppContext
+from app.core.db import make_engine
+from app.core.handlers import install_handlers
+from app.core.middleware import RequestContextMiddleware
+from app.core.migrate import head_revisions
+from app.core.responses import ORJSONResponse
+from app.ops.router import router as ops_router
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+ROUTERS = [ops_router, auth_router, accounts_router]
+
+
+def _operation_id(route: APIRoute) -> str:
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    app = FastAPI(
+        title="kap-journal",
+        version="1",
+        summary="Journaling in the plasticity window after ketamine sessions",
+        default_response_class=ORJSONResponse,
+        generate_unique_id_function=_operation_id,
+    )
+    ctx = AppContext.build(settings, engine)
+    app.state.ctx = ctx
+    app.state.engine = engine
+    app.state.migration_heads = head_revisions(settings.database_url)
+    install_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(
+        RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, metrics=ctx.metrics
+    )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The generated schema, with problems documented as application/problem+json."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    schema = get_openapi(
+        title=app.title, version=app.version, summary=app.summary, routes=app.routes
+    )
+    for path in schema.get("paths", {}).values():
+        for op in path.values():
+            for code, resp in op.get("responses", {}).items():
+                if code.isdigit() and int(code) >= 400:
+                    resp["content"] = {"application/problem+json": {"schema": _PROBLEM_REF}}
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,47 @@
+"""Liveness, readiness and Prometheus metrics."""
+
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.responses import Response
+
+from app.core.context import Ctx
+from app.core.db import SessionDep
+from app.core.errors import ServiceUnavailable, Unauthorized, problem_responses
+from app.core.migrate import current_revisions
+
+router = APIRouter(tags=["ops"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is alive; touches nothing."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses=problem_responses(503))
+def readyz(request: Request, db: SessionDep) -> dict[str, str]:
+    """The database is reachable and its schema is at the latest migration."""
+    try:
+        current = current_revisions(db.connection())
+    except SQLAlchemyError as exc:
+        raise ServiceUnavailable("The database is not reachable.") from exc
+    if current != request.app.state.migration_heads:
+        raise ServiceUnavailable("The database schema is not at the latest migration.")
+    return {"status": "ready"}
+
+
+@router.get("/metrics", response_class=Response, responses=problem_responses(401))
+def metrics(
+    ctx: Ctx, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
+) -> Response:
+    """Prometheus metrics (a bearer token when KAPJ_METRICS_TOKEN is set)."""
+    token = ctx.settings.metrics_token
+    if token is not None:
+        expected = f"Bearer {token.get_secret_value()}"
+        if authorization is None or not hmac.compare_digest(authorization, expected):
+            raise Unauthorized()
+    return Response(generate_latest(ctx.metrics.registry), media_type=CONTENT_TYPE_LATEST)
