@@ -17,10 +17,11 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.migrate import head_revisions
 from app.core.responses import ORJSONResponse
 from app.ops.router import router as ops_router
+from app.sessions.router import router as sessions_router
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
-ROUTERS = [ops_router, auth_router, accounts_router]
+ROUTERS = [ops_router, auth_router, accounts_router, sessions_router]
 
 
 def _operation_id(route: APIRoute) -> str:

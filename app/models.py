@@ -3,5 +3,17 @@
 from app.accounts.models import AuthSession, CareTeamMember, RefreshToken, User
 from app.audit.models import AuditEvent
 from app.core import db as _db  # noqa: F401  (naming convention first)
+from app.entries.models import IdempotencyKey, JournalEntry, PatientSyncState
+from app.sessions.models import KetamineSession
 
-__all__ = ["AuditEvent", "AuthSession", "CareTeamMember", "RefreshToken", "User"]
+__all__ = [
+    "AuditEvent",
+    "AuthSession",
+    "CareTeamMember",
+    "IdempotencyKey",
+    "JournalEntry",
+    "KetamineSession",
+    "PatientSyncState",
+    "RefreshToken",
+    "User",
+]

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     signin_failures_per_address: str = "20/15 minutes"
     export_rate: str = "10/hour"
 
+    window_hours: float = Field(default=48, gt=0, le=24 * 14)
+    integration_start_hours: float = Field(default=24, ge=0)
+    integration_end_hours: float = Field(default=48, gt=0)
+    allow_self_reported_sessions: bool = False
+
     max_body_bytes: int = 256 * 1024
     cors_origins: list[str] = []
     log_level: str = "INFO"

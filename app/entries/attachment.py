@@ -1,0 +1,74 @@
+"""Attaching entries to the window that contains them, and keeping it current."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import bindparam, update
+from sqlmodel import Session, col, select
+
+from app.entries.models import JournalEntry
+from app.entries.sequence import next_seqs
+from app.sessions.models import KetamineSession
+from app.sessions.window import WindowRules, attach
+
+
+def sessions_between(
+    db: Session, patient_id: uuid.UUID, lo: datetime, hi: datetime
+) -> list[tuple[datetime, uuid.UUID]]:
+    """(administered_at, id) of the patient's sessions in [lo, hi], oldest first."""
+    rows = db.exec(
+        select(KetamineSession.administered_at, KetamineSession.id)
+        .where(
+            KetamineSession.patient_id == patient_id,
+            col(KetamineSession.administered_at) >= lo,
+            col(KetamineSession.administered_at) <= hi,
+        )
+        .order_by(col(KetamineSession.administered_at))
+    ).all()
+    return [(t, i) for t, i in rows]
+
+
+def session_for(
+    db: Session, patient_id: uuid.UUID, written_at: datetime, rules: WindowRules
+) -> uuid.UUID | None:
+    return attach(
+        sessions_between(db, patient_id, written_at - rules.length, written_at), written_at, rules
+    )
+
+
+def reattach(
+    db: Session, *, patient_id: uuid.UUID, lo: datetime, hi: datetime, rules: WindowRules
+) -> int:
+    """Recompute the window of every entry written in [lo, hi]; return how many moved.
+
+    Called in the transaction that records, moves or deletes a session, so an
+    attachment is never stale. Moved entries get a new change number, so
+    syncing phones see their new window.
+    """
+    sessions = sessions_between(db, patient_id, lo - rules.length, hi)
+    rows = db.exec(
+        select(JournalEntry.id, JournalEntry.written_at, JournalEntry.session_id).where(
+            JournalEntry.patient_id == patient_id,
+            col(JournalEntry.written_at) >= lo,
+            col(JournalEntry.written_at) <= hi,
+            col(JournalEntry.deleted_at).is_(None),
+        )
+    ).all()
+    moved = [
+        (entry_id, new)
+        for entry_id, written_at, old in rows
+        if (new := attach(sessions, written_at, rules)) != old
+    ]
+    if not moved:
+        return 0
+    seqs = next_seqs(db, patient_id, len(moved))
+    db.connection().execute(
+        update(JournalEntry)
+        .where(col(JournalEntry.id) == bindparam("eid"))
+        .values(session_id=bindparam("sid"), change_seq=bindparam("seq")),
+        [
+            {"eid": entry_id, "sid": new, "seq": seq}
+            for (entry_id, new), seq in zip(moved, seqs, strict=True)
+        ],
+    )
+    return len(moved)

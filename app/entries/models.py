@@ -1,0 +1,61 @@
+"""Journal entries, their change counter and idempotency keys."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, LargeBinary, Uuid
+from sqlmodel import Field, SQLModel
+
+from app.core.types import UTCDateTime
+
+
+class JournalEntry(SQLModel, table=True):
+    __tablename__ = "journal_entry"
+    __table_args__ = (
+        Index("ix_journal_entry_patient_id_written_at", "patient_id", "written_at", "id"),
+        Index("ix_journal_entry_patient_id_change_seq", "patient_id", "change_seq", unique=True),
+        Index("ix_journal_entry_session_id_written_at", "session_id", "written_at"),
+        CheckConstraint("mood IS NULL OR (mood >= 0 AND mood <= 10)", name="mood_range"),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    patient_id: uuid.UUID = Field(foreign_key="user_account.id")
+    # AES-GCM ciphertext bound to the entry id; NULL once the entry is deleted.
+    body_ciphertext: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    written_at: datetime = Field(sa_type=UTCDateTime)
+    client_written_at: datetime = Field(sa_type=UTCDateTime)
+    utc_offset_minutes: int
+    written_at_adjusted: bool = Field(default=False)
+    mood: int | None = Field(default=None)
+    prompt_id: uuid.UUID | None = Field(default=None, index=True)
+    is_shared: bool = Field(default=True)
+    version: int = Field(default=1)
+    # Derived from the patient's sessions and kept current by attachment.reattach().
+    session_id: uuid.UUID | None = Field(
+        default=None,
+        sa_column=Column(Uuid, ForeignKey("ketamine_session.id", ondelete="SET NULL")),
+    )
+    change_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    request_hash: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PatientSyncState(SQLModel, table=True):
+    """One row per patient; its row lock orders that patient's entry changes."""
+
+    __tablename__ = "patient_sync_state"
+
+    patient_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
+    last_seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+
+
+class IdempotencyKey(SQLModel, table=True):
+    __tablename__ = "idempotency_key"
+
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
+    key: str = Field(max_length=255, primary_key=True)
+    request_hash: str = Field(max_length=64)
+    entry_id: uuid.UUID
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -1,0 +1,24 @@
+"""The clinic's window rules, from settings."""
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from app.core.config import Settings
+from app.core.context import Ctx
+from app.sessions.window import WindowRules
+
+
+def rules_from(settings: Settings) -> WindowRules:
+    return WindowRules(
+        window_hours=settings.window_hours,
+        integration_start_hours=settings.integration_start_hours,
+        integration_end_hours=settings.integration_end_hours,
+    )
+
+
+def get_rules(ctx: Ctx) -> WindowRules:
+    return rules_from(ctx.settings)
+
+
+Rules = Annotated[WindowRules, Depends(get_rules)]

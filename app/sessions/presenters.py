@@ -1,0 +1,53 @@
+"""Turning sessions and windows into API models."""
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from app.sessions.schemas import OpenWindow, SessionCounts, SessionPublic, WindowPublic
+from app.sessions.service import SessionWithWindow
+from app.sessions.window import Window
+
+
+def window_public(window: Window) -> WindowPublic:
+    return WindowPublic(
+        opens_at=window.opens_at,
+        closes_at=window.closes_at,
+        integration_starts_at=window.integration_starts_at,
+        integration_ends_at=window.integration_ends_at,
+    )
+
+
+def session_public(item: SessionWithWindow, counts: SessionCounts | None = None) -> SessionPublic:
+    s = item.session
+    return SessionPublic(
+        id=s.id,
+        patient_id=s.patient_id,
+        administered_at=s.administered_at,
+        route=s.route,
+        dose_mg=s.dose_mg,
+        note=s.note,
+        recorded_by=s.recorded_by,
+        is_self_reported=s.is_self_reported,
+        created_at=s.created_at,
+        updated_at=s.updated_at,
+        window=window_public(item.window),
+        counts=counts,
+    )
+
+
+def open_window(db: Session, window: Window | None, *, now: datetime) -> OpenWindow:
+    if window is None:
+        return OpenWindow(open=False)
+    return OpenWindow(
+        open=True,
+        session_id=window.session_id,
+        opens_at=window.opens_at,
+        closes_at=window.closes_at,
+        phase=window.phase_at(now),
+        hours_since_session=window.hours_since(now),
+        hours_left=round((window.closes_at - now).total_seconds() / 3600, 4),
+        integration_starts_at=window.integration_starts_at,
+        integration_ends_at=window.integration_ends_at,
+        integration_session=None,
+    )

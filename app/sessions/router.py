@@ -1,0 +1,146 @@
+"""Ketamine sessions and the patient's open window."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from app.accounts.access import VisiblePatientId, can_see_patient
+from app.accounts.deps import CurrentCaller, PatientCaller
+from app.accounts.models import Role
+from app.audit.deps import AuditDep
+from app.core.clock import Now
+from app.core.context import Ctx
+from app.core.db import SessionDep
+from app.core.errors import Forbidden, problem_responses
+from app.sessions import service
+from app.sessions.deps import Rules
+from app.sessions.models import KetamineSession
+from app.sessions.presenters import open_window, session_public
+from app.sessions.schemas import OpenWindow, SessionCreate, SessionPublic, SessionUpdate
+
+router = APIRouter(prefix="/v1", tags=["sessions"])
+
+
+class SelfReportDisabled(Forbidden):
+    code = "self_report_disabled"
+    title = "This clinic does not allow patients to record their own sessions"
+
+
+def _editable_session(
+    db: SessionDep, session_id: uuid.UUID, caller: CurrentCaller
+) -> KetamineSession:
+    """A session the caller may correct: care team only; the patient sees 403, others 404."""
+    session = db.get(KetamineSession, session_id)
+    if session is None or not can_see_patient(db, caller.id, caller.role, session.patient_id):
+        raise service.SessionNotFound()
+    if caller.role != Role.therapist:
+        raise Forbidden("Only the care team corrects or removes sessions.")
+    return session
+
+
+@router.post(
+    "/patients/{patient_id}/sessions",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def create_session(
+    patient_id: VisiblePatientId,
+    body: SessionCreate,
+    caller: CurrentCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    rules: Rules,
+    now: Now,
+    audit: AuditDep,
+) -> SessionPublic:
+    """Record a ketamine session; its window opens and entries re-attach."""
+    self_report = caller.role == Role.patient
+    if self_report and not ctx.settings.allow_self_reported_sessions:
+        raise SelfReportDisabled()
+    result = service.record_session(
+        db,
+        patient_id=patient_id,
+        recorded_by=caller.id,
+        is_self_reported=self_report,
+        **body.model_dump(),
+        rules=rules,
+        now=now,
+    )
+    audit.record(
+        "session.create",
+        patient_id=patient_id,
+        resource_type="session",
+        resource_id=result.session.id,
+    )
+    return session_public(result)
+
+
+@router.get("/patients/{patient_id}/sessions", responses=problem_responses(401, 404, 422))
+def list_sessions(
+    patient_id: VisiblePatientId,
+    caller: CurrentCaller,
+    db: SessionDep,
+    rules: Rules,
+    audit: AuditDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: Annotated[datetime | None, Query()] = None,
+) -> list[SessionPublic]:
+    """The patient's sessions, newest first, each with its window and counts."""
+    rows = service.list_sessions(db, patient_id=patient_id, rules=rules, limit=limit, before=before)
+    counts = service.session_counts(
+        db, [r.session.id for r in rows], shared_only=caller.role != Role.patient
+    )
+    audit.record("session.list", patient_id=patient_id, resource_type="session")
+    return [session_public(r, counts.get(r.session.id)) for r in rows]
+
+
+@router.patch("/sessions/{session_id}", responses=problem_responses(401, 403, 404, 409, 422))
+def update_session(
+    session_id: uuid.UUID,
+    body: SessionUpdate,
+    caller: CurrentCaller,
+    db: SessionDep,
+    rules: Rules,
+    now: Now,
+    audit: AuditDep,
+) -> SessionPublic:
+    """Correct a session; entries re-attach to the corrected window."""
+    session = _editable_session(db, session_id, caller)
+    result = service.update_session(
+        db, session=session, changes=body.model_dump(exclude_unset=True), rules=rules, now=now
+    )
+    audit.record(
+        "session.update",
+        patient_id=session.patient_id,
+        resource_type="session",
+        resource_id=session.id,
+    )
+    return session_public(result)
+
+
+@router.delete(
+    "/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404),
+)
+def delete_session(
+    session_id: uuid.UUID, caller: CurrentCaller, db: SessionDep, rules: Rules, audit: AuditDep
+) -> None:
+    """Remove a session recorded in error; its entries re-attach or detach."""
+    session = _editable_session(db, session_id, caller)
+    audit.record(
+        "session.delete",
+        patient_id=session.patient_id,
+        resource_type="session",
+        resource_id=session.id,
+    )
+    service.delete_session(db, session=session, rules=rules)
+
+
+@router.get("/me/window", responses=problem_responses(401, 403))
+def read_my_window(caller: PatientCaller, db: SessionDep, rules: Rules, now: Now) -> OpenWindow:
+    """The window open now, or `{open: false}`."""
+    window = service.current_window(db, patient_id=caller.id, now=now, rules=rules)
+    return open_window(db, window, now=now)

@@ -1,0 +1,202 @@
+"""Recording, correcting and removing ketamine sessions; windows and counts."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from app.core.errors import AppError, Conflict, NotFound
+from app.entries.attachment import reattach
+from app.entries.models import JournalEntry
+from app.sessions.models import KetamineSession, Route
+from app.sessions.schemas import SessionCounts
+from app.sessions.window import Window, WindowRules, window_for
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+class SessionNotFound(NotFound):
+    code = "session_not_found"
+    title = "No such session"
+
+
+class SessionTimeTaken(Conflict):
+    code = "session_time_taken"
+    title = "The patient already has a session at this time"
+
+
+class SessionInFuture(AppError):
+    status = 422
+    code = "session_in_future"
+    title = "A session cannot start more than 5 minutes in the future"
+
+
+@dataclass(frozen=True)
+class SessionWithWindow:
+    session: KetamineSession
+    window: Window
+
+
+def _check_time(administered_at: datetime, now: datetime) -> None:
+    if administered_at > now + FUTURE_TOLERANCE:
+        raise SessionInFuture()
+
+
+def next_session_time(db: Session, patient_id: uuid.UUID, after: datetime) -> datetime | None:
+    return db.exec(
+        select(func.min(KetamineSession.administered_at)).where(
+            KetamineSession.patient_id == patient_id,
+            col(KetamineSession.administered_at) > after,
+        )
+    ).one()
+
+
+def window_of(db: Session, session: KetamineSession, rules: WindowRules) -> Window:
+    nxt = next_session_time(db, session.patient_id, session.administered_at)
+    return window_for(session.id, session.administered_at, nxt, rules)
+
+
+def _flush_unique(db: Session) -> None:
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError as exc:
+        raise SessionTimeTaken() from exc
+
+
+def record_session(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    recorded_by: uuid.UUID,
+    is_self_reported: bool,
+    administered_at: datetime,
+    route: Route,
+    dose_mg: float | None,
+    note: str | None,
+    rules: WindowRules,
+    now: datetime,
+) -> SessionWithWindow:
+    _check_time(administered_at, now)
+    session = KetamineSession(
+        patient_id=patient_id,
+        administered_at=administered_at,
+        route=route,
+        dose_mg=dose_mg,
+        note=note,
+        recorded_by=recorded_by,
+        is_self_reported=is_self_reported,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(session)
+    _flush_unique(db)
+    reattach(
+        db,
+        patient_id=patient_id,
+        lo=administered_at,
+        hi=administered_at + rules.length,
+        rules=rules,
+    )
+    return SessionWithWindow(session, window_of(db, session, rules))
+
+
+def get_session(db: Session, session_id: uuid.UUID) -> KetamineSession:
+    session = db.get(KetamineSession, session_id)
+    if session is None:
+        raise SessionNotFound()
+    return session
+
+
+def update_session(
+    db: Session,
+    *,
+    session: KetamineSession,
+    changes: dict[str, object],
+    rules: WindowRules,
+    now: datetime,
+) -> SessionWithWindow:
+    old_time = session.administered_at
+    new_time = changes.get("administered_at")
+    if isinstance(new_time, datetime):
+        _check_time(new_time, now)
+    for field, value in changes.items():
+        setattr(session, field, value)
+    session.updated_at = now
+    db.add(session)
+    _flush_unique(db)
+    if session.administered_at != old_time:
+        lo = min(old_time, session.administered_at)
+        hi = max(old_time, session.administered_at) + rules.length
+        reattach(db, patient_id=session.patient_id, lo=lo, hi=hi, rules=rules)
+    return SessionWithWindow(session, window_of(db, session, rules))
+
+
+def delete_session(db: Session, *, session: KetamineSession, rules: WindowRules) -> None:
+    patient_id, at = session.patient_id, session.administered_at
+    db.delete(session)
+    db.flush()
+    reattach(db, patient_id=patient_id, lo=at, hi=at + rules.length, rules=rules)
+
+
+def list_sessions(
+    db: Session, *, patient_id: uuid.UUID, rules: WindowRules, limit: int, before: datetime | None
+) -> list[SessionWithWindow]:
+    """Newest first; `before` pages by administered_at."""
+    stmt = select(KetamineSession).where(KetamineSession.patient_id == patient_id)
+    if before is not None:
+        stmt = stmt.where(col(KetamineSession.administered_at) < before)
+    rows = list(db.exec(stmt.order_by(col(KetamineSession.administered_at).desc()).limit(limit)))
+    if not rows:
+        return []
+    # The newest row's window may be closed early by the session just after the page.
+    following = next_session_time(db, patient_id, rows[0].administered_at)
+    out = []
+    for s in rows:
+        out.append(SessionWithWindow(s, window_for(s.id, s.administered_at, following, rules)))
+        following = s.administered_at
+    return out
+
+
+def session_counts(
+    db: Session, session_ids: list[uuid.UUID], *, shared_only: bool
+) -> dict[uuid.UUID, SessionCounts]:
+    """Entries per session (shared ones for the care team), unreviewed and flagged."""
+    if not session_ids:
+        return {}
+    stmt = select(JournalEntry.session_id, func.count()).where(
+        col(JournalEntry.session_id).in_(session_ids), col(JournalEntry.deleted_at).is_(None)
+    )
+    if shared_only:
+        stmt = stmt.where(col(JournalEntry.is_shared).is_(True))
+    rows = db.exec(stmt.group_by(col(JournalEntry.session_id))).all()
+    entries = {sid: int(n) for sid, n in rows if sid is not None}
+    return {
+        sid: SessionCounts(entries=entries.get(sid, 0), unreviewed=0, flagged=0)
+        for sid in session_ids
+    }
+
+
+def latest_session_at(db: Session, patient_id: uuid.UUID, at: datetime) -> KetamineSession | None:
+    return db.exec(
+        select(KetamineSession)
+        .where(
+            KetamineSession.patient_id == patient_id,
+            col(KetamineSession.administered_at) <= at,
+        )
+        .order_by(col(KetamineSession.administered_at).desc())
+        .limit(1)
+    ).first()
+
+
+def current_window(
+    db: Session, *, patient_id: uuid.UUID, now: datetime, rules: WindowRules
+) -> Window | None:
+    """The window open at `now`, if any."""
+    session = latest_session_at(db, patient_id, now)
+    if session is None:
+        return None
+    window = window_of(db, session, rules)
+    return window if window.contains(now) else None

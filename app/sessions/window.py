@@ -1,0 +1,84 @@
+"""The plasticity window: pure rules, no database."""
+
+import bisect
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Phase(StrEnum):
+    early = "early"
+    integration = "integration"
+
+
+@dataclass(frozen=True)
+class WindowRules:
+    """Clinic settings; the defaults come from the clinical literature."""
+
+    window_hours: float = 48
+    integration_start_hours: float = 24
+    integration_end_hours: float = 48
+
+    @property
+    def length(self) -> timedelta:
+        return timedelta(hours=self.window_hours)
+
+
+@dataclass(frozen=True)
+class Window:
+    session_id: uuid.UUID
+    opens_at: datetime
+    closes_at: datetime
+    integration_starts_at: datetime
+    integration_ends_at: datetime
+
+    def contains(self, at: datetime) -> bool:
+        return self.opens_at <= at < self.closes_at
+
+    def phase_at(self, at: datetime) -> Phase:
+        return Phase.early if at < self.integration_starts_at else Phase.integration
+
+    def hours_since(self, at: datetime) -> float:
+        return round((at - self.opens_at).total_seconds() / 3600, 4)
+
+
+def window_for(
+    session_id: uuid.UUID,
+    administered_at: datetime,
+    next_administered_at: datetime | None,
+    rules: WindowRules,
+) -> Window:
+    """Opens at the session; closes after the window hours or at the next session."""
+    closes = administered_at + rules.length
+    if next_administered_at is not None and next_administered_at < closes:
+        closes = next_administered_at
+    return Window(
+        session_id=session_id,
+        opens_at=administered_at,
+        closes_at=closes,
+        integration_starts_at=administered_at + timedelta(hours=rules.integration_start_hours),
+        integration_ends_at=administered_at + timedelta(hours=rules.integration_end_hours),
+    )
+
+
+def phase_of(administered_at: datetime, at: datetime, rules: WindowRules) -> Phase:
+    boundary = administered_at + timedelta(hours=rules.integration_start_hours)
+    return Phase.early if at < boundary else Phase.integration
+
+
+def attach(
+    sessions: Sequence[tuple[datetime, uuid.UUID]], written_at: datetime, rules: WindowRules
+) -> uuid.UUID | None:
+    """The session whose window contains `written_at`, from (time, id) pairs sorted by time.
+
+    The latest session at or before the entry is the only candidate: a later
+    one would have closed the earlier window when it started.
+    """
+    times = [t for t, _ in sessions]
+    i = bisect.bisect_right(times, written_at) - 1
+    if i < 0:
+        return None
+    administered_at, session_id = sessions[i]
+    return session_id if written_at < administered_at + rules.length else None
