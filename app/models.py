@@ -4,6 +4,7 @@ from app.accounts.models import AuthSession, CareTeamMember, RefreshToken, User
 from app.audit.models import AuditEvent
 from app.core import db as _db  # noqa: F401  (naming convention first)
 from app.entries.models import IdempotencyKey, JournalEntry, PatientSyncState
+from app.notifications.models import Notification
 from app.sessions.models import KetamineSession
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "IdempotencyKey",
     "JournalEntry",
     "KetamineSession",
+    "Notification",
     "PatientSyncState",
     "RefreshToken",
     "User",

@@ -1,0 +1,46 @@
+"""The notification outbox: rows written with the change that causes them."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, String
+from sqlmodel import Field, SQLModel
+
+from app.core.types import UTCDateTime
+
+
+class NotificationStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    cancelled = "cancelled"
+    dead = "dead"
+
+
+class Notification(SQLModel, table=True):
+    __tablename__ = "notification"
+    __table_args__ = (
+        Index("ix_notification_status_due_at", "status", "due_at"),
+        Index("ix_notification_user_id_created_at", "user_id", "created_at"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id")
+    kind: str = Field(max_length=32)
+    # One row per cause: scheduling the same reminder twice updates it instead.
+    dedupe_key: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    # Shown on lock screens, so never a health detail.
+    title: str = Field(max_length=120)
+    body: str = Field(max_length=500)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: NotificationStatus = Field(
+        default=NotificationStatus.pending, sa_column=Column(String(16), nullable=False)
+    )
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = Field(default=0)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=500)
