@@ -16,12 +16,13 @@ from app.core.handlers import install_handlers
 from app.core.middleware import RequestContextMiddleware
 from app.core.migrate import head_revisions
 from app.core.responses import ORJSONResponse
+from app.entries.router import router as entries_router
 from app.ops.router import router as ops_router
 from app.sessions.router import router as sessions_router
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
-ROUTERS = [ops_router, auth_router, accounts_router, sessions_router]
+ROUTERS = [ops_router, auth_router, accounts_router, sessions_router, entries_router]
 
 
 def _operation_id(route: APIRoute) -> str:

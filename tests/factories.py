@@ -3,6 +3,7 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -65,3 +66,31 @@ def auth_headers(
     """Sign the user in without the (slow) password check."""
     issued = start_session(db, tokens, user=user, now=now, refresh_ttl=timedelta(days=30))
     return {"Authorization": f"Bearer {issued.access_token}"}
+
+
+def make_session(
+    db: Session,
+    *,
+    patient: User,
+    administered_at: datetime,
+    recorded_by: User | None = None,
+    route: str = "im",
+) -> "KetamineSession":
+    """A session row; entries are not re-attached (use the API for that)."""
+    from app.sessions.models import KetamineSession, Route
+
+    session = KetamineSession(
+        patient_id=patient.id,
+        administered_at=administered_at,
+        route=Route(route),
+        recorded_by=(recorded_by or patient).id,
+        created_at=administered_at,
+        updated_at=administered_at,
+    )
+    db.add(session)
+    db.flush()
+    return session
+
+
+if TYPE_CHECKING:
+    from app.sessions.models import KetamineSession

@@ -1,5 +1,6 @@
 """Reusable field types for request schemas."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,4 +25,11 @@ def _iana_zone(value: str) -> str:
 
 TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_iana_zone)]
 NoNulStr = Annotated[str, AfterValidator(_no_nul)]
-UTCTime = AwareDatetime
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+# An input time that must carry an offset; stored and answered in UTC.
+AwareUTC = Annotated[AwareDatetime, AfterValidator(_to_utc)]

@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.fields import NoNulStr
+from app.core.fields import AwareUTC, NoNulStr
 from app.sessions.models import Route
 from app.sessions.window import Phase
 
@@ -17,7 +17,7 @@ Note = Annotated[NoNulStr, Field(max_length=2000)]
 class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    administered_at: AwareDatetime
+    administered_at: AwareUTC
     route: Route
     dose_mg: Dose | None = None
     note: Note | None = None
@@ -26,7 +26,7 @@ class SessionCreate(BaseModel):
 class SessionUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    administered_at: AwareDatetime | None = None
+    administered_at: AwareUTC | None = None
     route: Route | None = None
     dose_mg: Dose | None = None
     note: Note | None = None

@@ -1,0 +1,45 @@
+"""Which entry the caller may read or change."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+
+from app.accounts.deps import CurrentCaller, PatientCaller
+from app.accounts.models import Role
+from app.accounts.service import is_on_care_team
+from app.core.db import SessionDep
+from app.entries.models import JournalEntry
+from app.entries.service import EntryNotFound, get_live_entry
+
+
+@dataclass(frozen=True)
+class ReadableEntry:
+    entry: JournalEntry
+    by_owner: bool
+
+
+def readable_entry(entry_id: uuid.UUID, caller: CurrentCaller, db: SessionDep) -> ReadableEntry:
+    """The patient's own entry, or a shared one for their care team; anything else 404."""
+    entry = get_live_entry(db, entry_id)
+    if caller.role == Role.patient and entry.patient_id == caller.id:
+        return ReadableEntry(entry, by_owner=True)
+    if (
+        caller.role == Role.therapist
+        and entry.is_shared
+        and is_on_care_team(db, therapist_id=caller.id, patient_id=entry.patient_id)
+    ):
+        return ReadableEntry(entry, by_owner=False)
+    raise EntryNotFound()
+
+
+def own_entry(entry_id: uuid.UUID, caller: PatientCaller, db: SessionDep) -> JournalEntry:
+    entry = get_live_entry(db, entry_id)
+    if entry.patient_id != caller.id:
+        raise EntryNotFound()
+    return entry
+
+
+Readable = Annotated[ReadableEntry, Depends(readable_entry)]
+OwnEntry = Annotated[JournalEntry, Depends(own_entry)]

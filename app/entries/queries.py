@@ -1,0 +1,70 @@
+"""Reading entries in pages and in change order, with their session time."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.core.pagination import decode_cursor, encode_cursor
+from app.entries.models import JournalEntry
+from app.sessions.models import KetamineSession
+
+# Each row: the entry and the start of its session (None when unattached).
+Row = tuple[JournalEntry, datetime | None]
+
+
+def _with_session_time() -> Any:  # sqlmodel's typed Select does not survive chaining
+    return select(JournalEntry, KetamineSession.administered_at).outerjoin(
+        KetamineSession, col(KetamineSession.id) == JournalEntry.session_id
+    )
+
+
+def entry_with_session_time(db: Session, entry: JournalEntry) -> Row:
+    if entry.session_id is None:
+        return entry, None
+    session = db.get(KetamineSession, entry.session_id)
+    return entry, session.administered_at if session else None
+
+
+def page_entries(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    limit: int,
+    cursor: str | None,
+    shared_only: bool = False,
+    session_id: uuid.UUID | None = None,
+) -> tuple[list[Row], str | None]:
+    """Live entries, newest first by written_at, keyset-paged."""
+    stmt = _with_session_time().where(
+        col(JournalEntry.patient_id) == patient_id, col(JournalEntry.deleted_at).is_(None)
+    )
+    if shared_only:
+        stmt = stmt.where(col(JournalEntry.is_shared).is_(True))
+    if session_id is not None:
+        stmt = stmt.where(col(JournalEntry.session_id) == session_id)
+    if cursor:
+        written_at, entry_id = decode_cursor(cursor, 2)
+        stmt = stmt.where(
+            (col(JournalEntry.written_at) < written_at)
+            | ((col(JournalEntry.written_at) == written_at) & (col(JournalEntry.id) < entry_id))
+        )
+    stmt = stmt.order_by(col(JournalEntry.written_at).desc(), col(JournalEntry.id).desc())
+    rows: list[Row] = [(e, t) for e, t in db.exec(stmt.limit(limit + 1)).all()]
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1][0]
+    return rows, encode_cursor(last.written_at, last.id)
+
+
+def changes_since(db: Session, *, patient_id: uuid.UUID, since: int, limit: int) -> list[Row]:
+    """Entries and tombstones whose change number is above `since`, in change order."""
+    stmt = (
+        _with_session_time()
+        .where(col(JournalEntry.patient_id) == patient_id, col(JournalEntry.change_seq) > since)
+        .order_by(col(JournalEntry.change_seq))
+        .limit(limit)
+    )
+    return [(e, t) for e, t in db.exec(stmt).all()]

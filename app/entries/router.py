@@ -1,0 +1,173 @@
+"""Journal entries: the patient's own, and the shared ones for the care team."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from app.accounts.access import CareTeamPatientId
+from app.accounts.deps import PatientCaller
+from app.audit.deps import AuditDep
+from app.core.clock import Now
+from app.core.context import Ctx
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from app.entries import queries, service
+from app.entries.deps import OwnEntry, Readable
+from app.entries.presenters import change_public, entry_public
+from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
+from app.sessions.deps import Rules
+
+router = APIRouter(prefix="/v1", tags=["entries"])
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$"),
+]
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
+
+
+@router.post(
+    "/entries",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 409, 410, 422),
+)
+def create_entry(
+    body: EntryCreate,
+    response: Response,
+    caller: PatientCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    rules: Rules,
+    now: Now,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> EntryPublic:
+    """Write an entry; a retry with the same id or Idempotency-Key returns the same entry."""
+    created = service.create_entry(
+        db,
+        patient_id=caller.id,
+        new=service.NewEntry(**body.model_dump()),
+        idempotency_key=idempotency_key,
+        keyring=ctx.keyring,
+        rules=rules,
+        now=now,
+    )
+    entry = created.entry
+    response.headers["ETag"] = service.etag(entry)
+    response.headers["Location"] = f"/v1/entries/{entry.id}"
+    if created.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    row = queries.entry_with_session_time(db, entry)
+    return entry_public(*row, keyring=ctx.keyring, rules=rules)
+
+
+@router.get("/entries", responses=problem_responses(400, 401, 403, 422))
+def list_entries(
+    caller: PatientCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    rules: Rules,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[EntryPublic]:
+    """The patient's own entries, newest first."""
+    rows, next_cursor = queries.page_entries(db, patient_id=caller.id, limit=limit, cursor=cursor)
+    items = [entry_public(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/entries/sync", responses=problem_responses(400, 401, 403, 422))
+def sync_entries(
+    caller: PatientCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    rules: Rules,
+    since: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+) -> SyncPage:
+    """Every change since the token, tombstones included, and the next token."""
+    after = int(decode_cursor(since, 1)[0]) if since else 0
+    rows = queries.changes_since(db, patient_id=caller.id, since=after, limit=limit)
+    last = rows[-1][0].change_seq if rows else after
+    return SyncPage(
+        changes=[change_public(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows],
+        next_since=encode_cursor(last),
+        has_more=len(rows) == limit,
+    )
+
+
+@router.get("/entries/{entry_id}", responses=problem_responses(401, 404, 422))
+def read_entry(
+    readable: Readable, response: Response, db: SessionDep, ctx: Ctx, rules: Rules, audit: AuditDep
+) -> EntryPublic:
+    """One entry, with its ETag."""
+    entry = readable.entry
+    audit.record(
+        "entry.read", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
+    )
+    response.headers["ETag"] = service.etag(entry)
+    return entry_public(
+        *queries.entry_with_session_time(db, entry), keyring=ctx.keyring, rules=rules
+    )
+
+
+@router.patch("/entries/{entry_id}", responses=problem_responses(401, 403, 404, 412, 422, 428))
+def update_entry(
+    entry: OwnEntry,
+    body: EntryUpdate,
+    response: Response,
+    db: SessionDep,
+    ctx: Ctx,
+    rules: Rules,
+    now: Now,
+    if_match: IfMatch = None,
+) -> EntryPublic:
+    """Edit the text, mood or sharing; needs If-Match."""
+    entry = service.update_entry(
+        db,
+        entry=entry,
+        changes=body.model_dump(exclude_unset=True),
+        if_match=if_match,
+        keyring=ctx.keyring,
+        now=now,
+    )
+    response.headers["ETag"] = service.etag(entry)
+    return entry_public(
+        *queries.entry_with_session_time(db, entry), keyring=ctx.keyring, rules=rules
+    )
+
+
+@router.delete(
+    "/entries/{entry_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404, 412, 428),
+)
+def delete_entry(entry: OwnEntry, db: SessionDep, now: Now, if_match: IfMatch = None) -> None:
+    """Delete an entry; its text is erased and a tombstone syncs to other devices."""
+    service.delete_entry(db, entry=entry, if_match=if_match, now=now)
+
+
+@router.get("/patients/{patient_id}/entries", responses=problem_responses(400, 401, 404, 422))
+def list_patient_entries(
+    patient_id: CareTeamPatientId,
+    db: SessionDep,
+    ctx: Ctx,
+    rules: Rules,
+    audit: AuditDep,
+    session_id: Annotated[uuid.UUID | None, Query()] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[EntryPublic]:
+    """The patient's shared entries, newest first (care team)."""
+    rows, next_cursor = queries.page_entries(
+        db,
+        patient_id=patient_id,
+        limit=limit,
+        cursor=cursor,
+        shared_only=True,
+        session_id=session_id,
+    )
+    audit.record("entry.list", patient_id=patient_id, resource_type="entry", resource_id=session_id)
+    items = [entry_public(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
+    return Page(items=items, next_cursor=next_cursor)

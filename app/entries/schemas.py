@@ -1,0 +1,74 @@
+"""Request and response models for journal entries."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from app.core.fields import NoNulStr
+from app.sessions.window import Phase
+
+Body = Annotated[NoNulStr, Field(min_length=1, max_length=20_000)]
+Mood = Annotated[StrictInt, Field(ge=0, le=10)]
+
+
+class EntryCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID | None = Field(
+        default=None, description="Chosen by the phone for offline writing"
+    )
+    body: Body
+    written_at: AwareDatetime
+    mood: Mood | None = None
+    prompt_id: uuid.UUID | None = None
+    shared_with_care_team: StrictBool = True
+
+
+class EntryUpdate(BaseModel):
+    """Only the fields sent change; `mood: null` clears the mood."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: Body = Field(default=None)  # type: ignore[assignment]
+    mood: Mood | None = None
+    shared_with_care_team: StrictBool = Field(default=None)  # type: ignore[assignment]
+
+
+class EntryWindow(BaseModel):
+    session_id: uuid.UUID
+    phase: Phase
+    hours_since_session: float
+
+
+class EntryPublic(BaseModel):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    body: str
+    written_at: datetime
+    client_written_at: datetime
+    written_at_adjusted: bool
+    mood: int | None
+    prompt_id: uuid.UUID | None
+    shared_with_care_team: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    session_id: uuid.UUID | None
+    phase: Phase | None
+    hours_since_session: float | None
+    window: EntryWindow | None
+    deleted: Literal[False] = False
+
+
+class Tombstone(BaseModel):
+    id: uuid.UUID
+    deleted: Literal[True] = True
+    deleted_at: datetime
+
+
+class SyncPage(BaseModel):
+    changes: list[EntryPublic | Tombstone]
+    next_since: str
+    has_more: bool

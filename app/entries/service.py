@@ -1,0 +1,225 @@
+"""Writing, reading, editing and deleting journal entries."""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import orjson
+from sqlalchemy import delete
+from sqlmodel import Session, col
+
+from app.core.crypto import KeyRing
+from app.core.errors import AppError, Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from app.entries.attachment import session_for
+from app.entries.models import IdempotencyKey, JournalEntry
+from app.entries.sequence import lock_patient, next_seqs
+from app.sessions.window import WindowRules
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class EntryNotFound(NotFound):
+    code = "entry_not_found"
+    title = "No such entry"
+
+
+class IdempotencyConflict(Conflict):
+    code = "idempotency_conflict"
+    title = "This id or Idempotency-Key was already used with a different body"
+
+
+class EntryGone(AppError):
+    status = 410
+    code = "entry_deleted"
+    title = "The entry this request created has since been deleted"
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    id: uuid.UUID | None
+    body: str
+    written_at: datetime
+    mood: int | None
+    prompt_id: uuid.UUID | None
+    shared_with_care_team: bool
+
+    def fingerprint(self) -> str:
+        """A hash of what the phone sent, to tell a replay from a different request."""
+        canonical = orjson.dumps(
+            [
+                str(self.id) if self.id else None,
+                self.body,
+                self.written_at.isoformat(),
+                self.mood,
+                str(self.prompt_id) if self.prompt_id else None,
+                self.shared_with_care_team,
+            ]
+        )
+        return hashlib.sha256(canonical).hexdigest()
+
+
+@dataclass(frozen=True)
+class Created:
+    entry: JournalEntry
+    replayed: bool
+
+
+def _aad(entry_id: uuid.UUID) -> bytes:
+    # Binds each ciphertext to its row: a body moved to another entry fails to decrypt.
+    return b"journal_entry:" + entry_id.bytes
+
+
+def decrypt_body(keyring: KeyRing, entry: JournalEntry) -> str:
+    if entry.body_ciphertext is None:
+        return ""
+    return keyring.decrypt(entry.body_ciphertext, aad=_aad(entry.id))
+
+
+def _replay(entry: JournalEntry, fingerprint: str) -> Created:
+    if entry.request_hash != fingerprint:
+        raise IdempotencyConflict()
+    if entry.deleted_at is not None:
+        raise EntryGone()
+    return Created(entry, replayed=True)
+
+
+def create_entry(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    new: NewEntry,
+    idempotency_key: str | None,
+    keyring: KeyRing,
+    rules: WindowRules,
+    now: datetime,
+) -> Created:
+    """Store an entry once, however often the phone retries."""
+    # The patient's lock first: concurrent retries queue here, then see each other.
+    lock_patient(db, patient_id)
+    fingerprint = new.fingerprint()
+    if idempotency_key is not None:
+        known = db.get(IdempotencyKey, (patient_id, idempotency_key))
+        if known is not None:
+            if known.request_hash != fingerprint:
+                raise IdempotencyConflict()
+            entry = db.get(JournalEntry, known.entry_id)
+            if entry is None:
+                raise EntryGone()
+            return _replay(entry, fingerprint)
+    entry_id = new.id or uuid.uuid4()
+    if new.id is not None:
+        existing = db.get(JournalEntry, new.id)
+        if existing is not None:
+            if existing.patient_id != patient_id:
+                raise IdempotencyConflict()
+            return _replay(existing, fingerprint)
+
+    client_written_at = new.written_at.astimezone(UTC)
+    adjusted = client_written_at > now + CLOCK_SKEW
+    written_at = now if adjusted else client_written_at
+    offset = new.written_at.utcoffset() or timedelta(0)
+    (seq,) = next_seqs(db, patient_id, 1)
+    entry = JournalEntry(
+        id=entry_id,
+        patient_id=patient_id,
+        body_ciphertext=keyring.encrypt(new.body, aad=_aad(entry_id)),
+        written_at=written_at,
+        client_written_at=client_written_at,
+        utc_offset_minutes=int(offset.total_seconds() // 60),
+        written_at_adjusted=adjusted,
+        mood=new.mood,
+        prompt_id=new.prompt_id,
+        is_shared=new.shared_with_care_team,
+        session_id=session_for(db, patient_id, written_at, rules),
+        change_seq=seq,
+        request_hash=fingerprint,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(entry)
+    if idempotency_key is not None:
+        db.add(
+            IdempotencyKey(
+                user_id=patient_id,
+                key=idempotency_key,
+                request_hash=fingerprint,
+                entry_id=entry_id,
+                created_at=now,
+            )
+        )
+    db.flush()
+    return Created(entry, replayed=False)
+
+
+def get_live_entry(db: Session, entry_id: uuid.UUID) -> JournalEntry:
+    entry = db.get(JournalEntry, entry_id)
+    if entry is None or entry.deleted_at is not None:
+        raise EntryNotFound()
+    return entry
+
+
+def etag(entry: JournalEntry) -> str:
+    return f'"v{entry.version}"'
+
+
+def check_if_match(entry: JournalEntry, if_match: str | None) -> None:
+    if if_match is None:
+        raise PreconditionRequired("Send If-Match with the entry's ETag.")
+    tags = {t.strip() for t in if_match.split(",")}
+    if "*" not in tags and etag(entry) not in tags:
+        raise PreconditionFailed(f"The entry is now at version {entry.version}.")
+
+
+def _lock_and_check(db: Session, entry: JournalEntry, if_match: str | None) -> None:
+    lock_patient(db, entry.patient_id)
+    db.refresh(entry)  # the state as of the lock, not as first read
+    if entry.deleted_at is not None:
+        raise EntryNotFound()
+    check_if_match(entry, if_match)
+
+
+def update_entry(
+    db: Session,
+    *,
+    entry: JournalEntry,
+    changes: dict[str, object],
+    if_match: str | None,
+    keyring: KeyRing,
+    now: datetime,
+) -> JournalEntry:
+    _lock_and_check(db, entry, if_match)
+    body = changes.get("body")
+    if isinstance(body, str):
+        entry.body_ciphertext = keyring.encrypt(body, aad=_aad(entry.id))
+    if "mood" in changes:
+        entry.mood = changes["mood"]  # type: ignore[assignment]
+    shared = changes.get("shared_with_care_team")
+    if isinstance(shared, bool):
+        entry.is_shared = shared
+    if changes:
+        (entry.change_seq,) = next_seqs(db, entry.patient_id, 1)
+        entry.version += 1
+        entry.updated_at = now
+    db.add(entry)
+    db.flush()
+    return entry
+
+
+def delete_entry(db: Session, *, entry: JournalEntry, if_match: str | None, now: datetime) -> None:
+    """Leave a tombstone for syncing phones; the text is erased."""
+    _lock_and_check(db, entry, if_match)
+    (entry.change_seq,) = next_seqs(db, entry.patient_id, 1)
+    entry.body_ciphertext = None
+    entry.mood = None
+    entry.deleted_at = now
+    entry.updated_at = now
+    entry.version += 1
+    db.add(entry)
+    db.flush()
+
+
+def prune_idempotency_keys(db: Session, *, older_than: datetime) -> int:
+    """Forget keys past their retention (at least 24 hours is promised)."""
+    result = db.execute(delete(IdempotencyKey).where(col(IdempotencyKey.created_at) < older_than))
+    return int(result.rowcount)  # type: ignore[attr-defined]
