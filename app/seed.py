@@ -1,15 +1,24 @@
 """The demo clinic: safe to load again, it adds only what is missing."""
 
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.accounts.auth_service import find_user_by_email
 from app.accounts.models import Role, User
 from app.accounts.service import add_to_care_team, create_user
 from app.core.clock import utcnow
 from app.core.config import Settings
+from app.core.crypto import KeyRing
 from app.core.db import make_engine
+from app.entries.models import JournalEntry
+from app.entries.service import NewEntry, create_entry
+from app.sessions.deps import rules_from
+from app.sessions.models import KetamineSession, Route
+from app.sessions.service import record_session
+from app.sessions.window import WindowRules
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (documented demo accounts)
 DEMO_DOMAIN = "demo.kap-journal.org"
@@ -67,8 +76,102 @@ def ensure_demo_users(db: Session) -> dict[str, User]:
     return users
 
 
+# (patient, hours ago, route, recorded by); alex and sam have a window open now.
+DEMO_SESSIONS = [
+    ("alex", 30, Route.iv, "rivera"),
+    ("alex", 8 * 24, Route.iv, "rivera"),
+    ("sam", 6, Route.im, "rivera"),
+    ("jordan", 4 * 24, Route.sublingual, "okafor"),
+    ("casey", 60, Route.intranasal, "okafor"),
+]
+
+# (patient, hours ago, mood, shared, text)
+DEMO_ENTRIES = [
+    (
+        "alex",
+        28,
+        6,
+        True,
+        "Everything felt very far away and then very close. I kept thinking of the lake.",
+    ),
+    ("alex", 20, 7, True, "Slept well. The heaviness in my chest is lighter this morning."),
+    ("alex", 4, 6, False, "Some of this I want to keep to myself for now."),
+    ("alex", 2, 7, True, "Noticed I was kinder to myself when I burned the toast. Small, but new."),
+    ("sam", 5, 5, True, "Colours were loud. I felt safe with the music."),
+    (
+        "jordan",
+        90,
+        4,
+        True,
+        "Tired today. The old story about not being enough came back, quieter.",
+    ),
+    ("casey", 50, 6, True, "I called my sister. We laughed about the dog."),
+]
+
+
+def _demo_id(*parts: object) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, "kap-journal-demo:" + ":".join(map(str, parts)))
+
+
+def ensure_demo_sessions(db: Session, users: dict[str, User], rules: WindowRules) -> None:
+    """Sessions for demo patients who have none yet; seeded times stay as they were."""
+    now = utcnow()
+    seeded = set(
+        db.exec(
+            select(KetamineSession.patient_id).where(
+                col(KetamineSession.patient_id).in_([u.id for u in users.values()])
+            )
+        ).all()
+    )
+    for patient, hours, route, therapist in DEMO_SESSIONS:
+        if users[patient].id in seeded:
+            continue
+        record_session(
+            db,
+            patient_id=users[patient].id,
+            recorded_by=users[therapist].id,
+            is_self_reported=False,
+            administered_at=now - timedelta(hours=hours),
+            route=route,
+            dose_mg=None,
+            note=None,
+            rules=rules,
+            now=now,
+        )
+
+
+def ensure_demo_entries(
+    db: Session, users: dict[str, User], keyring: KeyRing, rules: WindowRules
+) -> None:
+    now = utcnow()
+    for patient, hours, mood, shared, text in DEMO_ENTRIES:
+        entry_id = _demo_id("entry", patient, hours)
+        if db.get(JournalEntry, entry_id) is not None:
+            continue
+        create_entry(
+            db,
+            patient_id=users[patient].id,
+            new=NewEntry(
+                id=entry_id,
+                body=text,
+                written_at=now - timedelta(hours=hours),
+                mood=mood,
+                prompt_id=None,
+                shared_with_care_team=shared,
+            ),
+            idempotency_key=None,
+            keyring=keyring,
+            rules=rules,
+            now=now,
+        )
+
+
 def seed_demo(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
+    rules = rules_from(settings)
+    keyring = KeyRing.parse(settings.resolved_encryption_keys())
     with Session(engine) as db, db.begin():
         users = ensure_demo_users(db)
+        ensure_demo_sessions(db, users, rules)
+        ensure_demo_entries(db, users, keyring, rules)
     print(f"demo clinic ready: {len(users)} accounts, password {DEMO_PASSWORD!r}")
