@@ -3,6 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+LINT_DIRS := app tests migrations $(wildcard bench)
 
 .PHONY: run test lint fmt migrate seed bench clean
 
@@ -28,13 +29,13 @@ migrate: $(VENV)/.installed
 	$(BIN)/kap-journal migrate
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check app tests migrations bench
-	$(BIN)/ruff format --check app tests migrations bench
+	$(BIN)/ruff check $(LINT_DIRS)
+	$(BIN)/ruff format --check $(LINT_DIRS)
 	$(BIN)/mypy
 
 fmt: $(VENV)/.installed-dev
-	$(BIN)/ruff format app tests migrations bench
-	$(BIN)/ruff check --fix app tests migrations bench
+	$(BIN)/ruff format $(LINT_DIRS)
+	$(BIN)/ruff check --fix $(LINT_DIRS)
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
