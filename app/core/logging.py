@@ -34,7 +34,8 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # uvicorn's access log prints query strings; ours prints route templates only.
     logging.getLogger("uvicorn.access").disabled = True
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Alembic narrates every readiness check; the migrate command prints its own line.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -35,9 +35,14 @@ def lock_patient(db: Session, patient_id: uuid.UUID) -> int:
     return int(last)
 
 
-def next_seqs(db: Session, patient_id: uuid.UUID, count: int) -> list[int]:
-    """`count` new change numbers for the patient, under the patient's lock."""
-    last = lock_patient(db, patient_id)
+def next_seqs(
+    db: Session, patient_id: uuid.UUID, count: int, *, locked_last: int | None = None
+) -> list[int]:
+    """`count` new change numbers for the patient, under the patient's lock.
+
+    `locked_last` is what lock_patient() returned earlier in this transaction.
+    """
+    last = lock_patient(db, patient_id) if locked_last is None else locked_last
     db.execute(
         update(PatientSyncState)
         .where(col(PatientSyncState.patient_id) == patient_id)

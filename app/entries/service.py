@@ -96,7 +96,7 @@ def create_entry(
 ) -> Created:
     """Store an entry once, however often the phone retries."""
     # The patient's lock first: concurrent retries queue here, then see each other.
-    lock_patient(db, patient_id)
+    last_seq = lock_patient(db, patient_id)
     fingerprint = new.fingerprint()
     if idempotency_key is not None:
         known = db.get(IdempotencyKey, (patient_id, idempotency_key))
@@ -119,7 +119,7 @@ def create_entry(
     adjusted = client_written_at > now + CLOCK_SKEW
     written_at = now if adjusted else client_written_at
     offset = new.written_at.utcoffset() or timedelta(0)
-    (seq,) = next_seqs(db, patient_id, 1)
+    (seq,) = next_seqs(db, patient_id, 1, locked_last=last_seq)
     entry = JournalEntry(
         id=entry_id,
         patient_id=patient_id,
@@ -171,12 +171,13 @@ def check_if_match(entry: JournalEntry, if_match: str | None) -> None:
         raise PreconditionFailed(f"The entry is now at version {entry.version}.")
 
 
-def _lock_and_check(db: Session, entry: JournalEntry, if_match: str | None) -> None:
-    lock_patient(db, entry.patient_id)
+def _lock_and_check(db: Session, entry: JournalEntry, if_match: str | None) -> int:
+    last_seq = lock_patient(db, entry.patient_id)
     db.refresh(entry)  # the state as of the lock, not as first read
     if entry.deleted_at is not None:
         raise EntryNotFound()
     check_if_match(entry, if_match)
+    return last_seq
 
 
 def update_entry(
@@ -188,7 +189,7 @@ def update_entry(
     keyring: KeyRing,
     now: datetime,
 ) -> JournalEntry:
-    _lock_and_check(db, entry, if_match)
+    last_seq = _lock_and_check(db, entry, if_match)
     body = changes.get("body")
     if isinstance(body, str):
         entry.body_ciphertext = keyring.encrypt(body, aad=_aad(entry.id))
@@ -198,7 +199,7 @@ def update_entry(
     if isinstance(shared, bool):
         entry.is_shared = shared
     if changes:
-        (entry.change_seq,) = next_seqs(db, entry.patient_id, 1)
+        (entry.change_seq,) = next_seqs(db, entry.patient_id, 1, locked_last=last_seq)
         entry.version += 1
         entry.updated_at = now
     db.add(entry)
@@ -208,8 +209,8 @@ def update_entry(
 
 def delete_entry(db: Session, *, entry: JournalEntry, if_match: str | None, now: datetime) -> None:
     """Leave a tombstone for syncing phones; the text is erased."""
-    _lock_and_check(db, entry, if_match)
-    (entry.change_seq,) = next_seqs(db, entry.patient_id, 1)
+    last_seq = _lock_and_check(db, entry, if_match)
+    (entry.change_seq,) = next_seqs(db, entry.patient_id, 1, locked_last=last_seq)
     entry.body_ciphertext = None
     entry.mood = None
     entry.deleted_at = now

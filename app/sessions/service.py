@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from app.core.errors import AppError, Conflict, NotFound
 from app.entries.attachment import reattach
 from app.entries.models import JournalEntry
+from app.entries.sequence import lock_patient
 from app.sessions.models import KetamineSession, Route
 from app.sessions.schemas import SessionCounts
 from app.sessions.window import Window, WindowRules, window_for
@@ -80,6 +81,9 @@ def record_session(
     now: datetime,
 ) -> SessionWithWindow:
     _check_time(administered_at, now)
+    # Entries and sessions of one patient change under one lock, so an entry
+    # written while a session is recorded is attached by one side or the other.
+    lock_patient(db, patient_id)
     session = KetamineSession(
         patient_id=patient_id,
         administered_at=administered_at,
@@ -118,6 +122,7 @@ def update_session(
     rules: WindowRules,
     now: datetime,
 ) -> SessionWithWindow:
+    lock_patient(db, session.patient_id)
     old_time = session.administered_at
     new_time = changes.get("administered_at")
     if isinstance(new_time, datetime):
@@ -136,6 +141,7 @@ def update_session(
 
 def delete_session(db: Session, *, session: KetamineSession, rules: WindowRules) -> None:
     patient_id, at = session.patient_id, session.administered_at
+    lock_patient(db, patient_id)
     db.delete(session)
     db.flush()
     reattach(db, patient_id=patient_id, lo=at, hi=at + rules.length, rules=rules)
