@@ -121,3 +121,54 @@ def test_sync_under_concurrent_writes_misses_nothing(
     stored = {str(e.id): e.deleted_at is not None for e in _rows(engine, patient)}
     assert len(stored) == 48
     assert seen == stored
+
+
+def test_entries_written_while_sessions_are_recorded_attach_correctly(
+    live_app: FastAPI, engine: Engine, clock: Clock
+) -> None:
+    from app.sessions.models import KetamineSession
+    from tests.factories import make_therapist
+
+    patient, headers = _patient(engine, live_app, clock)
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        therapist = make_therapist(db, patients=(patient,))
+        th = auth_headers(db, live_app.state.ctx.tokens, therapist, now=clock.now)
+    base = clock.now - timedelta(hours=100)
+
+    with serve(live_app) as url:
+
+        def write(i: int) -> None:
+            with httpx.Client(base_url=url, timeout=30) as http:
+                at = base + timedelta(hours=i * 3)
+                body = {"body": f"e{i}", "written_at": iso(at)}
+                assert http.post("/v1/entries", json=body, headers=headers).status_code == 201
+
+        def record(i: int) -> None:
+            with httpx.Client(base_url=url, timeout=30) as http:
+                body = {"administered_at": iso(base + timedelta(hours=i * 25)), "route": "im"}
+                r = http.post(f"/v1/patients/{patient.id}/sessions", json=body, headers=th)
+                assert r.status_code == 201
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            futures = [pool.submit(write, i) for i in range(30)]
+            futures += [pool.submit(record, i) for i in range(4)]
+            for f in futures:
+                f.result()
+
+    with Session(engine) as db:
+        sessions = sorted(
+            (s.administered_at, s.id)
+            for s in db.exec(
+                select(KetamineSession).where(KetamineSession.patient_id == patient.id)
+            )
+        )
+    for entry in _rows(engine, patient):
+        expected = None
+        for i, (at, sid) in enumerate(sessions):
+            closes = min(
+                at + timedelta(hours=48),
+                sessions[i + 1][0] if i + 1 < len(sessions) else at + timedelta(hours=48),
+            )
+            if at <= entry.written_at < closes:
+                expected = sid
+        assert entry.session_id == expected
