@@ -62,7 +62,7 @@ def list_users(
     if role is not None:
         stmt = stmt.where(User.role == role)
     if cursor:
-        created_at, user_id = decode_cursor(cursor, 2)
+        created_at, user_id = decode_cursor(cursor, datetime, uuid.UUID)
         stmt = stmt.where(
             (col(User.created_at) > created_at)
             | ((col(User.created_at) == created_at) & (col(User.id) > user_id))

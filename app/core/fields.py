@@ -27,9 +27,26 @@ TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_
 NoNulStr = Annotated[str, AfterValidator(_no_nul)]
 
 
+_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _in_range(value: datetime) -> datetime:
+    # Far-off years would overflow date arithmetic (a window is 48 h long).
+    try:
+        ok = _EARLIEST <= value.astimezone(UTC) < _LATEST
+    except OverflowError:
+        ok = False
+    if not ok:
+        raise ValueError("time must lie between the years 2000 and 2099")
+    return value
+
+
 def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-# An input time that must carry an offset; stored and answered in UTC.
-AwareUTC = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+# An input time with an offset, kept as sent (the phone's offset matters).
+OffsetTime = Annotated[AwareDatetime, AfterValidator(_in_range)]
+# An input time with an offset; stored and answered in UTC.
+AwareUTC = Annotated[AwareDatetime, AfterValidator(_in_range), AfterValidator(_to_utc)]

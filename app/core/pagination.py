@@ -43,19 +43,25 @@ def encode_cursor(*values: Any) -> str:
     return base64.urlsafe_b64encode(orjson.dumps([conv(v) for v in values])).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, arity: int) -> list[Any]:
+def decode_cursor(cursor: str, *types: type) -> list[Any]:
+    """The values of a cursor made by encode_cursor, each checked against `types`."""
+
     def conv(v: Any) -> Any:
-        if isinstance(v, dict) and "t" in v:
+        if isinstance(v, dict) and isinstance(v.get("t"), str):
             return datetime.fromisoformat(v["t"])
-        if isinstance(v, dict) and "u" in v:
+        if isinstance(v, dict) and isinstance(v.get("u"), str):
             return uuid.UUID(v["u"])
         return v
 
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        values = orjson.loads(raw)
-        if not isinstance(values, list) or len(values) != arity:
-            raise ValueError("wrong arity")
-        return [conv(v) for v in values]
-    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
+        values = [conv(v) for v in orjson.loads(raw)]
+    except (ValueError, TypeError, AttributeError, orjson.JSONDecodeError) as exc:
         raise InvalidCursor() from exc
+    if len(values) != len(types) or not all(
+        type(v) is t for v, t in zip(values, types, strict=False)
+    ):
+        raise InvalidCursor()
+    if any(isinstance(v, datetime) and v.tzinfo is None for v in values):
+        raise InvalidCursor()
+    return values

@@ -45,7 +45,7 @@ def page_entries(
     if session_id is not None:
         stmt = stmt.where(col(JournalEntry.session_id) == session_id)
     if cursor:
-        written_at, entry_id = decode_cursor(cursor, 2)
+        written_at, entry_id = decode_cursor(cursor, datetime, uuid.UUID)
         stmt = stmt.where(
             (col(JournalEntry.written_at) < written_at)
             | ((col(JournalEntry.written_at) == written_at) & (col(JournalEntry.id) < entry_id))

@@ -87,7 +87,7 @@ def sync_entries(
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> SyncPage:
     """Every change since the token, tombstones included, and the next token."""
-    after = int(decode_cursor(since, 1)[0]) if since else 0
+    after = int(decode_cursor(since, int)[0]) if since else 0
     rows = queries.changes_since(db, patient_id=caller.id, since=after, limit=limit)
     last = rows[-1][0].change_seq if rows else after
     return SyncPage(

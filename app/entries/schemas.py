@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from app.core.fields import NoNulStr
+from app.core.fields import NoNulStr, OffsetTime
 from app.sessions.window import Phase
 
 Body = Annotated[NoNulStr, Field(min_length=1, max_length=20_000)]
@@ -20,7 +20,7 @@ class EntryCreate(BaseModel):
         default=None, description="Chosen by the phone for offline writing"
     )
     body: Body
-    written_at: AwareDatetime
+    written_at: OffsetTime
     mood: Mood | None = None
     prompt_id: uuid.UUID | None = None
     shared_with_care_team: StrictBool = True

@@ -1,7 +1,6 @@
 """Ketamine sessions and the patient's open window."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -14,6 +13,7 @@ from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import SessionDep
 from app.core.errors import Forbidden, problem_responses
+from app.core.fields import AwareUTC
 from app.sessions import service
 from app.sessions.deps import Rules
 from app.sessions.models import KetamineSession
@@ -85,7 +85,7 @@ def list_sessions(
     rules: Rules,
     audit: AuditDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before: Annotated[datetime | None, Query()] = None,
+    before: Annotated[AwareUTC | None, Query()] = None,
 ) -> list[SessionPublic]:
     """The patient's sessions, newest first, each with its window and counts."""
     rows = service.list_sessions(db, patient_id=patient_id, rules=rules, limit=limit, before=before)

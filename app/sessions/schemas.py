@@ -24,10 +24,12 @@ class SessionCreate(BaseModel):
 
 
 class SessionUpdate(BaseModel):
+    """Only the fields sent change; `dose_mg` and `note` may be cleared with null."""
+
     model_config = ConfigDict(extra="forbid")
 
-    administered_at: AwareUTC | None = None
-    route: Route | None = None
+    administered_at: AwareUTC = Field(default=None)  # type: ignore[assignment]
+    route: Route = Field(default=None)  # type: ignore[assignment]
     dose_mg: Dose | None = None
     note: Note | None = None
 

@@ -299,3 +299,30 @@ def test_tampered_ciphertext_fails_loudly(team: Team, db: Session, app) -> None:
     )  # type: ignore[union-attr]
     with pytest.raises(DecryptionError):
         decrypt_body(app.state.ctx.keyring, moved)
+
+
+@pytest.mark.parametrize(
+    "written_at",
+    ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+14:00", "1999-12-31T23:59:59Z"],
+)
+def test_far_off_times_are_422_not_500(team: Team, written_at: str) -> None:
+    r = team.client.post(
+        "/v1/entries", json={"body": "x", "written_at": written_at}, headers=team.ph
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["loc"][-1] == "written_at"
+
+
+@pytest.mark.parametrize(
+    "cursor_values",
+    [[1, 2], [{"t": "2026-01-01T00:00:00"}, {"u": str(uuid.uuid4())}], ["a"], [], {"t": 1}],
+)
+def test_forged_cursors_are_400_not_500(team: Team, cursor_values: object) -> None:
+    import base64
+    import json
+
+    forged = base64.urlsafe_b64encode(json.dumps(cursor_values).encode()).decode()
+    for path, param in (("/v1/entries", "cursor"), ("/v1/entries/sync", "since")):
+        r = team.client.get(path, params={param: forged}, headers=team.ph)
+        assert r.status_code == 400, (path, cursor_values)
+        assert r.json()["code"] == "invalid_cursor"

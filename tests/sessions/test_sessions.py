@@ -231,3 +231,34 @@ def test_my_window_open_and_closed(client: TestClient, team, login, clock: Clock
 def test_my_window_is_for_patients(client: TestClient, team) -> None:  # type: ignore[no-untyped-def]
     _, _, headers = team
     assert client.get("/v1/me/window", headers=headers).status_code == 403
+
+
+def test_required_session_fields_cannot_be_nulled(client: TestClient, team, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    patient, _, headers = team
+    body = {"administered_at": iso(clock.now - timedelta(hours=1)), "route": "im", "dose_mg": 20}
+    sid = client.post(f"/v1/patients/{patient.id}/sessions", json=body, headers=headers).json()[
+        "id"
+    ]
+    for bad in (
+        {"administered_at": None},
+        {"route": None},
+        {"administered_at": "9999-12-31T23:00:00-05:00"},
+    ):
+        r = client.patch(f"/v1/sessions/{sid}", json=bad, headers=headers)
+        assert r.status_code == 422, bad
+    cleared = client.patch(f"/v1/sessions/{sid}", json={"dose_mg": None}, headers=headers)
+    assert cleared.status_code == 200
+    assert cleared.json()["dose_mg"] is None
+
+
+def test_session_list_paging_needs_an_aware_time(client: TestClient, team) -> None:  # type: ignore[no-untyped-def]
+    patient, _, headers = team
+    url = f"/v1/patients/{patient.id}/sessions"
+    assert (
+        client.get(url, params={"before": "2026-03-01T00:00:00"}, headers=headers).status_code
+        == 422
+    )
+    assert (
+        client.get(url, params={"before": "2026-03-01T00:00:00Z"}, headers=headers).status_code
+        == 200
+    )
