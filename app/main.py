@@ -11,7 +11,7 @@ from app.accounts.router import auth_router
 from app.accounts.router import router as accounts_router
 from app.core.config import Settings, get_settings
 from app.core.context import AppContext
-from app.core.db import make_engine
+from app.core.db import WriteGate, make_engine
 from app.core.handlers import install_handlers
 from app.core.middleware import RequestContextMiddleware
 from app.core.migrate import head_revisions
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     ctx = AppContext.build(settings, engine)
     app.state.ctx = ctx
     app.state.engine = engine
+    app.state.write_gate = WriteGate(engine)
     app.state.migration_heads = head_revisions(settings.database_url)
     install_handlers(app)
     for router in ROUTERS:

@@ -61,7 +61,7 @@ CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 
 def _require(*roles: Role) -> object:
-    def dependency(caller: CurrentCaller) -> Caller:
+    async def dependency(caller: CurrentCaller) -> Caller:
         if caller.role not in roles:
             raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role.")
         return caller

@@ -22,7 +22,7 @@ from app.accounts.schemas import (
 from app.audit.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
-from app.core.db import SessionDep
+from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.responses import problem_response
@@ -98,7 +98,7 @@ def logout(body: RefreshRequest, caller: CurrentCaller, db: SessionDep, now: Now
     )
 
 
-@router.get("/me", responses=_SIGNED_IN)
+@router.get("/me", dependencies=[ReadOnly], responses=_SIGNED_IN)
 def read_me(caller: CurrentCaller) -> MePublic:
     """The signed-in account."""
     return MePublic.model_validate(caller.user)

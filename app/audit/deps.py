@@ -47,7 +47,9 @@ class Auditor:
         )
 
 
-def get_auditor(caller: CurrentCaller, db: SessionDep, request_id: RequestId, now: Now) -> Auditor:
+async def get_auditor(
+    caller: CurrentCaller, db: SessionDep, request_id: RequestId, now: Now
+) -> Auditor:
     return Auditor(db, caller.id, caller.role.value, request_id, now)
 
 

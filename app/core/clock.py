@@ -10,7 +10,8 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def get_now() -> datetime:
+# Cheap dependencies are async: a sync one costs a thread-pool hop per request.
+async def get_now() -> datetime:
     return utcnow()
 
 

@@ -48,12 +48,13 @@ class AppContext:
         )
 
 
-def get_context(request: Request) -> AppContext:
+# Cheap dependencies are async: a sync one costs a thread-pool hop per request.
+async def get_context(request: Request) -> AppContext:
     ctx: AppContext = request.app.state.ctx
     return ctx
 
 
-def get_request_id(request: Request) -> str:
+async def get_request_id(request: Request) -> str:
     return str(request.scope.get("state", {}).get("request_id", ""))
 
 

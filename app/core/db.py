@@ -1,6 +1,8 @@
 """Engines, the naming convention and the one-transaction-per-request session."""
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -59,18 +61,58 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # pysqlite's own transaction handling is off (isolation_level=None);
+        # pysqlite's own transaction handling is off (isolation_level=None).
         # IMMEDIATE takes the write lock up front, so a transaction that reads
-        # then writes never fails on a stale snapshot under concurrency.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # then writes never fails on a stale snapshot; read-only requests
+        # take a plain (deferred) snapshot and run beside the writer.
+        read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+READ_ONLY_OPTION = "kapj_read_only"
+
+
+class WriteGate:
+    """Queues this process's SQLite writers on a lock instead of SQLite's busy sleeps.
+
+    SQLite has one writer at a time; its busy handler polls with sleeps of up to
+    100 ms, which turns contention into long tails. PostgreSQL needs no gate.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        if self._lock is None:
+            yield
+            return
+        with self._lock:
+            yield
+
+
+async def mark_read_only(request: Request) -> None:
+    """Route dependency: this request only reads, so it needs no write lock."""
+    request.state.read_only = True
+
+
+ReadOnly = Depends(mark_read_only)
 
 
 def get_db(request: Request) -> Iterator[Session]:
     """One session and one transaction per request, committed before the response."""
     engine: Engine = request.app.state.engine
-    with Session(engine, expire_on_commit=False) as db, db.begin():
+    read_only = getattr(request.state, "read_only", False)
+    gate: WriteGate = request.app.state.write_gate
+    with (
+        nullcontext() if read_only else gate.held(),
+        Session(engine, expire_on_commit=False) as db,
+        db.begin(),
+    ):
+        if read_only:
+            db.connection(execution_options={READ_ONLY_OPTION: True})
         yield db
 
 

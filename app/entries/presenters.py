@@ -1,47 +1,52 @@
-"""Entries as the API shows them: decrypted, with their window."""
+"""Entries as the API shows them: decrypted, with their window.
+
+Built as plain dicts and rendered by orjson: the route's response_model documents
+the shape (EntryPublic) without validating every item a second time.
+"""
 
 from datetime import datetime
+from typing import Any
 
 from app.core.crypto import KeyRing
 from app.entries.models import JournalEntry
-from app.entries.schemas import EntryPublic, EntryWindow, Tombstone
 from app.entries.service import decrypt_body
 from app.sessions.window import WindowRules, phase_of
 
 
-def entry_public(
+def entry_view(
     entry: JournalEntry, session_at: datetime | None, *, keyring: KeyRing, rules: WindowRules
-) -> EntryPublic:
+) -> dict[str, Any]:
     window = None
     if entry.session_id is not None and session_at is not None:
-        window = EntryWindow(
-            session_id=entry.session_id,
-            phase=phase_of(session_at, entry.written_at, rules),
-            hours_since_session=round((entry.written_at - session_at).total_seconds() / 3600, 4),
-        )
-    return EntryPublic(
-        id=entry.id,
-        patient_id=entry.patient_id,
-        body=decrypt_body(keyring, entry),
-        written_at=entry.written_at,
-        client_written_at=entry.client_written_at,
-        written_at_adjusted=entry.written_at_adjusted,
-        mood=entry.mood,
-        prompt_id=entry.prompt_id,
-        shared_with_care_team=entry.is_shared,
-        version=entry.version,
-        created_at=entry.created_at,
-        updated_at=entry.updated_at,
-        session_id=window.session_id if window else None,
-        phase=window.phase if window else None,
-        hours_since_session=window.hours_since_session if window else None,
-        window=window,
-    )
+        window = {
+            "session_id": entry.session_id,
+            "phase": phase_of(session_at, entry.written_at, rules).value,
+            "hours_since_session": round((entry.written_at - session_at).total_seconds() / 3600, 4),
+        }
+    return {
+        "id": entry.id,
+        "patient_id": entry.patient_id,
+        "body": decrypt_body(keyring, entry),
+        "written_at": entry.written_at,
+        "client_written_at": entry.client_written_at,
+        "written_at_adjusted": entry.written_at_adjusted,
+        "mood": entry.mood,
+        "prompt_id": entry.prompt_id,
+        "shared_with_care_team": entry.is_shared,
+        "version": entry.version,
+        "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
+        "session_id": window["session_id"] if window else None,
+        "phase": window["phase"] if window else None,
+        "hours_since_session": window["hours_since_session"] if window else None,
+        "window": window,
+        "deleted": False,
+    }
 
 
-def change_public(
+def change_view(
     entry: JournalEntry, session_at: datetime | None, *, keyring: KeyRing, rules: WindowRules
-) -> EntryPublic | Tombstone:
+) -> dict[str, Any]:
     if entry.deleted_at is not None:
-        return Tombstone(id=entry.id, deleted_at=entry.deleted_at)
-    return entry_public(entry, session_at, keyring=keyring, rules=rules)
+        return {"id": entry.id, "deleted": True, "deleted_at": entry.deleted_at}
+    return entry_view(entry, session_at, keyring=keyring, rules=rules)

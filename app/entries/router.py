@@ -3,19 +3,21 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, status
 
 from app.accounts.access import CareTeamPatientId
 from app.accounts.deps import PatientCaller
 from app.audit.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx
-from app.core.db import SessionDep
+from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from app.core.responses import ORJSONResponse
 from app.entries import queries, service
 from app.entries.deps import OwnEntry, Readable
-from app.entries.presenters import change_public, entry_public
+from app.entries.models import JournalEntry
+from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
 from app.sessions.deps import Rules
 
@@ -31,18 +33,18 @@ IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
 @router.post(
     "/entries",
     status_code=status.HTTP_201_CREATED,
+    response_model=EntryPublic,
     responses=problem_responses(401, 403, 409, 410, 422),
 )
 def create_entry(
     body: EntryCreate,
-    response: Response,
     caller: PatientCaller,
     db: SessionDep,
     ctx: Ctx,
     rules: Rules,
     now: Now,
     idempotency_key: IdempotencyKeyHeader = None,
-) -> EntryPublic:
+) -> ORJSONResponse:
     """Write an entry; a retry with the same id or Idempotency-Key returns the same entry."""
     created = service.create_entry(
         db,
@@ -54,15 +56,15 @@ def create_entry(
         now=now,
     )
     entry = created.entry
-    response.headers["ETag"] = service.etag(entry)
-    response.headers["Location"] = f"/v1/entries/{entry.id}"
+    headers = {"ETag": service.etag(entry), "Location": f"/v1/entries/{entry.id}"}
     if created.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
+        headers["Idempotent-Replayed"] = "true"
     row = queries.entry_with_session_time(db, entry)
-    return entry_public(*row, keyring=ctx.keyring, rules=rules)
+    view = entry_view(*row, keyring=ctx.keyring, rules=rules)
+    return ORJSONResponse(view, status_code=status.HTTP_201_CREATED, headers=headers)
 
 
-@router.get("/entries", responses=problem_responses(400, 401, 403, 422))
+@router.get("/entries", dependencies=[ReadOnly], responses=problem_responses(400, 401, 403, 422))
 def list_entries(
     caller: PatientCaller,
     db: SessionDep,
@@ -70,14 +72,19 @@ def list_entries(
     rules: Rules,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> Page[EntryPublic]:
+) -> ORJSONResponse:
     """The patient's own entries, newest first."""
     rows, next_cursor = queries.page_entries(db, patient_id=caller.id, limit=limit, cursor=cursor)
-    items = [entry_public(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
-    return Page(items=items, next_cursor=next_cursor)
+    items = [entry_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
+    return ORJSONResponse({"items": items, "next_cursor": next_cursor})
 
 
-@router.get("/entries/sync", responses=problem_responses(400, 401, 403, 422))
+@router.get(
+    "/entries/sync",
+    dependencies=[ReadOnly],
+    response_model=SyncPage,
+    responses=problem_responses(400, 401, 403, 422),
+)
 def sync_entries(
     caller: PatientCaller,
     db: SessionDep,
@@ -85,44 +92,51 @@ def sync_entries(
     rules: Rules,
     since: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
-) -> SyncPage:
+) -> ORJSONResponse:
     """Every change since the token, tombstones included, and the next token."""
     after = int(decode_cursor(since, int)[0]) if since else 0
     rows = queries.changes_since(db, patient_id=caller.id, since=after, limit=limit)
     last = rows[-1][0].change_seq if rows else after
-    return SyncPage(
-        changes=[change_public(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows],
-        next_since=encode_cursor(last),
-        has_more=len(rows) == limit,
+    changes = [change_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
+    return ORJSONResponse(
+        {"changes": changes, "next_since": encode_cursor(last), "has_more": len(rows) == limit}
     )
 
 
-@router.get("/entries/{entry_id}", responses=problem_responses(401, 404, 422))
+def _one(db: SessionDep, entry: JournalEntry, ctx: Ctx, rules: Rules) -> ORJSONResponse:
+    row = queries.entry_with_session_time(db, entry)
+    view = entry_view(*row, keyring=ctx.keyring, rules=rules)
+    return ORJSONResponse(view, headers={"ETag": service.etag(entry)})
+
+
+@router.get(
+    "/entries/{entry_id}", response_model=EntryPublic, responses=problem_responses(401, 404, 422)
+)
 def read_entry(
-    readable: Readable, response: Response, db: SessionDep, ctx: Ctx, rules: Rules, audit: AuditDep
-) -> EntryPublic:
+    readable: Readable, db: SessionDep, ctx: Ctx, rules: Rules, audit: AuditDep
+) -> ORJSONResponse:
     """One entry, with its ETag."""
     entry = readable.entry
     audit.record(
         "entry.read", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
     )
-    response.headers["ETag"] = service.etag(entry)
-    return entry_public(
-        *queries.entry_with_session_time(db, entry), keyring=ctx.keyring, rules=rules
-    )
+    return _one(db, entry, ctx, rules)
 
 
-@router.patch("/entries/{entry_id}", responses=problem_responses(401, 403, 404, 412, 422, 428))
+@router.patch(
+    "/entries/{entry_id}",
+    response_model=EntryPublic,
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
+)
 def update_entry(
     entry: OwnEntry,
     body: EntryUpdate,
-    response: Response,
     db: SessionDep,
     ctx: Ctx,
     rules: Rules,
     now: Now,
     if_match: IfMatch = None,
-) -> EntryPublic:
+) -> ORJSONResponse:
     """Edit the text, mood or sharing; needs If-Match."""
     entry = service.update_entry(
         db,
@@ -132,10 +146,7 @@ def update_entry(
         keyring=ctx.keyring,
         now=now,
     )
-    response.headers["ETag"] = service.etag(entry)
-    return entry_public(
-        *queries.entry_with_session_time(db, entry), keyring=ctx.keyring, rules=rules
-    )
+    return _one(db, entry, ctx, rules)
 
 
 @router.delete(
@@ -148,7 +159,11 @@ def delete_entry(entry: OwnEntry, db: SessionDep, now: Now, if_match: IfMatch = 
     service.delete_entry(db, entry=entry, if_match=if_match, now=now)
 
 
-@router.get("/patients/{patient_id}/entries", responses=problem_responses(400, 401, 404, 422))
+@router.get(
+    "/patients/{patient_id}/entries",
+    response_model=Page[EntryPublic],
+    responses=problem_responses(400, 401, 404, 422),
+)
 def list_patient_entries(
     patient_id: CareTeamPatientId,
     db: SessionDep,
@@ -158,7 +173,7 @@ def list_patient_entries(
     session_id: Annotated[uuid.UUID | None, Query()] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> Page[EntryPublic]:
+) -> ORJSONResponse:
     """The patient's shared entries, newest first (care team)."""
     rows, next_cursor = queries.page_entries(
         db,
@@ -169,5 +184,5 @@ def list_patient_entries(
         session_id=session_id,
     )
     audit.record("entry.list", patient_id=patient_id, resource_type="entry", resource_id=session_id)
-    items = [entry_public(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
-    return Page(items=items, next_cursor=next_cursor)
+    items = [entry_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
+    return ORJSONResponse({"items": items, "next_cursor": next_cursor})

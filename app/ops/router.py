@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from app.core.context import Ctx
-from app.core.db import SessionDep
+from app.core.db import ReadOnly, SessionDep
 from app.core.errors import ServiceUnavailable, Unauthorized, problem_responses
 from app.core.migrate import current_revisions
 
@@ -22,7 +22,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses=problem_responses(503))
+@router.get("/readyz", dependencies=[ReadOnly], responses=problem_responses(503))
 def readyz(request: Request, db: SessionDep) -> dict[str, str]:
     """The database is reachable and its schema is at the latest migration."""
     try:

@@ -17,7 +17,7 @@ def rules_from(settings: Settings) -> WindowRules:
     )
 
 
-def get_rules(ctx: Ctx) -> WindowRules:
+async def get_rules(ctx: Ctx) -> WindowRules:
     return rules_from(ctx.settings)
 
 

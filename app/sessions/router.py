@@ -11,7 +11,7 @@ from app.accounts.models import Role
 from app.audit.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx
-from app.core.db import SessionDep
+from app.core.db import ReadOnly, SessionDep
 from app.core.errors import Forbidden, problem_responses
 from app.core.fields import AwareUTC
 from app.sessions import service
@@ -139,7 +139,7 @@ def delete_session(
     service.delete_session(db, session=session, rules=rules)
 
 
-@router.get("/me/window", responses=problem_responses(401, 403))
+@router.get("/me/window", dependencies=[ReadOnly], responses=problem_responses(401, 403))
 def read_my_window(caller: PatientCaller, db: SessionDep, rules: Rules, now: Now) -> OpenWindow:
     """The window open now, or `{open: false}`."""
     window = service.current_window(db, patient_id=caller.id, now=now, rules=rules)
