@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from app.accounts.router import auth_router
 from app.accounts.router import router as accounts_router
+from app.audit.router import router as audit_router
 from app.core.config import Settings, get_settings
 from app.core.context import AppContext
 from app.core.db import WriteGate, make_engine
@@ -18,11 +19,20 @@ from app.core.migrate import head_revisions
 from app.core.responses import ORJSONResponse
 from app.entries.router import router as entries_router
 from app.ops.router import router as ops_router
+from app.safety.router import router as safety_router
 from app.sessions.router import router as sessions_router
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
-ROUTERS = [ops_router, auth_router, accounts_router, sessions_router, entries_router]
+ROUTERS = [
+    ops_router,
+    auth_router,
+    accounts_router,
+    sessions_router,
+    entries_router,
+    safety_router,
+    audit_router,
+]
 
 
 def _operation_id(route: APIRoute) -> str:

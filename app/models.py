@@ -5,6 +5,7 @@ from app.audit.models import AuditEvent
 from app.core import db as _db  # noqa: F401  (naming convention first)
 from app.entries.models import IdempotencyKey, JournalEntry, PatientSyncState
 from app.notifications.models import Notification
+from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "Notification",
     "PatientSyncState",
     "RefreshToken",
+    "SafetyFlag",
     "User",
 ]

@@ -3,9 +3,11 @@
 import uuid
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from app.accounts.models import User
 from app.audit.models import AuditEvent
+from app.core.pagination import decode_cursor, encode_cursor
 
 
 def record_access(
@@ -34,3 +36,26 @@ def record_access(
         )
     )
     db.flush()
+
+
+def page_events(
+    db: Session, *, patient_id: uuid.UUID | None, limit: int, cursor: str | None
+) -> tuple[list[tuple[AuditEvent, str | None]], str | None]:
+    """Events newest first, with the actor's display name."""
+    stmt = select(AuditEvent, User.display_name).outerjoin(
+        User, col(User.id) == AuditEvent.actor_id
+    )
+    if patient_id is not None:
+        stmt = stmt.where(AuditEvent.patient_id == patient_id)
+    if cursor:
+        at, event_id = decode_cursor(cursor, datetime, uuid.UUID)
+        stmt = stmt.where(
+            (col(AuditEvent.occurred_at) < at)
+            | ((col(AuditEvent.occurred_at) == at) & (col(AuditEvent.id) < event_id))
+        )
+    stmt = stmt.order_by(col(AuditEvent.occurred_at).desc(), col(AuditEvent.id).desc())
+    rows: list[tuple[AuditEvent, str | None]] = list(db.exec(stmt.limit(limit + 1)).all())
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1][0].occurred_at, rows[-1][0].id)

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     integration_end_hours: float = Field(default=48, gt=0)
     allow_self_reported_sessions: bool = False
 
+    # Shown wherever a patient writes, and with every flagged entry.
+    crisis_resources: list[dict[str, str]] = [
+        {"label": "988 Suicide & Crisis Lifeline (US)", "contact": "Call or text 988"},
+        {"label": "Emergency services", "contact": "Call your local emergency number"},
+    ]
+
     max_body_bytes: int = 256 * 1024
     cors_origins: list[str] = []
     log_level: str = "INFO"

@@ -19,6 +19,8 @@ from app.entries.deps import OwnEntry, Readable
 from app.entries.models import JournalEntry
 from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
+from app.safety.schemas import EntrySafety
+from app.safety.service import resources_from, screen_entry
 from app.sessions.deps import Rules
 
 router = APIRouter(prefix="/v1", tags=["entries"])
@@ -59,9 +61,8 @@ def create_entry(
     headers = {"ETag": service.etag(entry), "Location": f"/v1/entries/{entry.id}"}
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
-    row = queries.entry_with_session_time(db, entry)
-    view = entry_view(*row, keyring=ctx.keyring, rules=rules)
-    return ORJSONResponse(view, status_code=status.HTTP_201_CREATED, headers=headers)
+    flag = _screen(db, entry, body.body, ctx, now, replay=created.replayed)
+    return _one(db, entry, ctx, rules, flag, status=status.HTTP_201_CREATED, headers=headers)
 
 
 @router.get("/entries", dependencies=[ReadOnly], responses=problem_responses(400, 401, 403, 422))
@@ -103,10 +104,31 @@ def sync_entries(
     )
 
 
-def _one(db: SessionDep, entry: JournalEntry, ctx: Ctx, rules: Rules) -> ORJSONResponse:
+def _screen(
+    db: SessionDep, entry: JournalEntry, text: str | None, ctx: Ctx, now: Now, replay: bool = False
+) -> EntrySafety | None:
+    if text is None:
+        return None
+    resources = resources_from(ctx.settings.crisis_resources)
+    return screen_entry(db, entry=entry, text=text, resources=resources, now=now, replay=replay)
+
+
+def _one(
+    db: SessionDep,
+    entry: JournalEntry,
+    ctx: Ctx,
+    rules: Rules,
+    safety: EntrySafety | None = None,
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> ORJSONResponse:
     row = queries.entry_with_session_time(db, entry)
     view = entry_view(*row, keyring=ctx.keyring, rules=rules)
-    return ORJSONResponse(view, headers={"ETag": service.etag(entry)})
+    if safety is not None:
+        view["safety"] = safety.model_dump(mode="json")
+    all_headers = {"ETag": service.etag(entry)} | (headers or {})
+    return ORJSONResponse(view, status_code=status, headers=all_headers)
 
 
 @router.get(
@@ -138,15 +160,11 @@ def update_entry(
     if_match: IfMatch = None,
 ) -> ORJSONResponse:
     """Edit the text, mood or sharing; needs If-Match."""
+    changes = body.model_dump(exclude_unset=True)
     entry = service.update_entry(
-        db,
-        entry=entry,
-        changes=body.model_dump(exclude_unset=True),
-        if_match=if_match,
-        keyring=ctx.keyring,
-        now=now,
+        db, entry=entry, changes=changes, if_match=if_match, keyring=ctx.keyring, now=now
     )
-    return _one(db, entry, ctx, rules)
+    return _one(db, entry, ctx, rules, _screen(db, entry, changes.get("body"), ctx, now))
 
 
 @router.delete(

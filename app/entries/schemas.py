@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from app.core.fields import NoNulStr, OffsetTime
+from app.safety.schemas import EntrySafety
 from app.sessions.window import Phase
 
 Body = Annotated[NoNulStr, Field(min_length=1, max_length=20_000)]
@@ -60,6 +61,9 @@ class EntryPublic(BaseModel):
     hours_since_session: float | None
     window: EntryWindow | None
     deleted: Literal[False] = False
+    safety: EntrySafety | None = Field(
+        default=None, description="Only in the patient's answer to a write that raised a flag"
+    )
 
 
 class Tombstone(BaseModel):

@@ -1,0 +1,59 @@
+"""Who read or changed a patient's data: for the patient, and for the admin."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.accounts.deps import AdminCaller, PatientCaller
+from app.audit.models import AuditEvent
+from app.audit.schemas import AccessLogItem, AuditEventPublic
+from app.audit.service import page_events
+from app.core.db import ReadOnly, SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import Cursor, Limit, Page
+
+router = APIRouter(prefix="/v1", tags=["audit"])
+
+
+def _item(event: AuditEvent, name: str | None) -> dict[str, object]:
+    return {
+        "occurred_at": event.occurred_at,
+        "actor_id": event.actor_id,
+        "actor_name": name,
+        "actor_role": event.actor_role,
+        "action": event.action,
+        "resource_type": event.resource_type,
+        "resource_id": event.resource_id,
+    }
+
+
+@router.get(
+    "/me/access-log", dependencies=[ReadOnly], responses=problem_responses(400, 401, 403, 422)
+)
+def read_access_log(
+    caller: PatientCaller, db: SessionDep, limit: Limit = 50, cursor: Cursor = None
+) -> Page[AccessLogItem]:
+    """Who read or changed my data, and when, newest first."""
+    rows, next_cursor = page_events(db, patient_id=caller.id, limit=limit, cursor=cursor)
+    items = [AccessLogItem.model_validate(_item(e, n)) for e, n in rows]
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/audit", dependencies=[ReadOnly], responses=problem_responses(400, 401, 403, 422))
+def list_audit_events(
+    _admin: AdminCaller,
+    db: SessionDep,
+    patient_id: Annotated[uuid.UUID | None, Query()] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[AuditEventPublic]:
+    """Audit metadata, newest first (admin; never journal text)."""
+    rows, next_cursor = page_events(db, patient_id=patient_id, limit=limit, cursor=cursor)
+    items = [
+        AuditEventPublic.model_validate(
+            _item(e, n) | {"id": e.id, "patient_id": e.patient_id, "request_id": e.request_id}
+        )
+        for e, n in rows
+    ]
+    return Page(items=items, next_cursor=next_cursor)
