@@ -18,7 +18,9 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.migrate import head_revisions
 from app.core.responses import ORJSONResponse
 from app.entries.router import router as entries_router
+from app.integration.router import router as integration_router
 from app.ops.router import router as ops_router
+from app.reviews.router import router as reviews_router
 from app.safety.router import router as safety_router
 from app.sessions.router import router as sessions_router
 
@@ -30,6 +32,8 @@ ROUTERS = [
     accounts_router,
     sessions_router,
     entries_router,
+    reviews_router,
+    integration_router,
     safety_router,
     audit_router,
 ]

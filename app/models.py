@@ -4,7 +4,9 @@ from app.accounts.models import AuthSession, CareTeamMember, RefreshToken, User
 from app.audit.models import AuditEvent
 from app.core import db as _db  # noqa: F401  (naming convention first)
 from app.entries.models import IdempotencyKey, JournalEntry, PatientSyncState
+from app.integration.models import IntegrationSession
 from app.notifications.models import Notification
+from app.reviews.models import EntryReview
 from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
 
@@ -12,7 +14,9 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "CareTeamMember",
+    "EntryReview",
     "IdempotencyKey",
+    "IntegrationSession",
     "JournalEntry",
     "KetamineSession",
     "Notification",

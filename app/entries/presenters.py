@@ -41,6 +41,7 @@ def entry_view(
         "hours_since_session": window["hours_since_session"] if window else None,
         "window": window,
         "deleted": False,
+        "reviews": None,
         "safety": None,
     }
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from app.core.pagination import decode_cursor, encode_cursor
 from app.entries.models import JournalEntry
+from app.reviews.service import is_unreviewed
 from app.sessions.models import KetamineSession
 
 # Each row: the entry and the start of its session (None when unattached).
@@ -35,6 +36,7 @@ def page_entries(
     cursor: str | None,
     shared_only: bool = False,
     session_id: uuid.UUID | None = None,
+    reviewed: bool | None = None,
 ) -> tuple[list[Row], str | None]:
     """Live entries, newest first by written_at, keyset-paged."""
     stmt = _with_session_time().where(
@@ -44,6 +46,8 @@ def page_entries(
         stmt = stmt.where(col(JournalEntry.is_shared).is_(True))
     if session_id is not None:
         stmt = stmt.where(col(JournalEntry.session_id) == session_id)
+    if reviewed is not None:
+        stmt = stmt.where(~is_unreviewed() if reviewed else is_unreviewed())
     if cursor:
         written_at, entry_id = decode_cursor(cursor, datetime, uuid.UUID)
         stmt = stmt.where(

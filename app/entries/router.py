@@ -1,7 +1,7 @@
 """Journal entries: the patient's own, and the shared ones for the care team."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, status
 
@@ -19,6 +19,7 @@ from app.entries.deps import OwnEntry, Readable
 from app.entries.models import JournalEntry
 from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
+from app.reviews.service import review_view, reviews_by_entry
 from app.safety.schemas import EntrySafety
 from app.safety.service import resources_from, screen_entry
 from app.sessions.deps import Rules
@@ -113,6 +114,13 @@ def _screen(
     return screen_entry(db, entry=entry, text=text, resources=resources, now=now, replay=replay)
 
 
+def _add_reviews(db: SessionDep, views: list[dict[str, Any]], ctx: Ctx) -> None:
+    """Care-team views carry the reviews; the patient never sees a therapist's note."""
+    reviews = reviews_by_entry(db, [v["id"] for v in views])
+    for v in views:
+        v["reviews"] = [review_view(r, v["version"], ctx.keyring) for r in reviews.get(v["id"], [])]
+
+
 def _one(
     db: SessionDep,
     entry: JournalEntry,
@@ -122,9 +130,12 @@ def _one(
     *,
     status: int = 200,
     headers: dict[str, str] | None = None,
+    with_reviews: bool = False,
 ) -> ORJSONResponse:
     row = queries.entry_with_session_time(db, entry)
     view = entry_view(*row, keyring=ctx.keyring, rules=rules)
+    if with_reviews:
+        _add_reviews(db, [view], ctx)
     if safety is not None:
         view["safety"] = safety.model_dump(mode="json")
     all_headers = {"ETag": service.etag(entry)} | (headers or {})
@@ -142,7 +153,8 @@ def read_entry(
     audit.record(
         "entry.read", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
     )
-    return _one(db, entry, ctx, rules)
+    response = _one(db, entry, ctx, rules, with_reviews=not readable.by_owner)
+    return response
 
 
 @router.patch(
@@ -189,10 +201,11 @@ def list_patient_entries(
     rules: Rules,
     audit: AuditDep,
     session_id: Annotated[uuid.UUID | None, Query()] = None,
+    reviewed: Annotated[bool | None, Query()] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ORJSONResponse:
-    """The patient's shared entries, newest first (care team)."""
+    """The patient's shared entries, newest first (care team); `reviewed=false` for the rest."""
     rows, next_cursor = queries.page_entries(
         db,
         patient_id=patient_id,
@@ -200,7 +213,9 @@ def list_patient_entries(
         cursor=cursor,
         shared_only=True,
         session_id=session_id,
+        reviewed=reviewed,
     )
     audit.record("entry.list", patient_id=patient_id, resource_type="entry", resource_id=session_id)
     items = [entry_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
+    _add_reviews(db, items, ctx)
     return ORJSONResponse({"items": items, "next_cursor": next_cursor})

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from app.core.fields import NoNulStr, OffsetTime
+from app.reviews.schemas import ReviewPublic
 from app.safety.schemas import EntrySafety
 from app.sessions.window import Phase
 
@@ -61,6 +62,9 @@ class EntryPublic(BaseModel):
     hours_since_session: float | None
     window: EntryWindow | None
     deleted: Literal[False] = False
+    reviews: list[ReviewPublic] | None = Field(
+        default=None, description="Care-team views only; never shown to the patient"
+    )
     safety: EntrySafety | None = Field(
         default=None, description="Only in the patient's answer to a write that raised a flag"
     )

@@ -4,9 +4,16 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from app.sessions.schemas import OpenWindow, SessionCounts, SessionPublic, WindowPublic
+from app.integration.service import next_for_sessions, within_range
+from app.sessions.schemas import (
+    IntegrationSessionBrief,
+    OpenWindow,
+    SessionCounts,
+    SessionPublic,
+    WindowPublic,
+)
 from app.sessions.service import SessionWithWindow
-from app.sessions.window import Window
+from app.sessions.window import Window, WindowRules
 
 
 def window_public(window: Window) -> WindowPublic:
@@ -36,9 +43,19 @@ def session_public(item: SessionWithWindow, counts: SessionCounts | None = None)
     )
 
 
-def open_window(db: Session, window: Window | None, *, now: datetime) -> OpenWindow:
+def open_window(
+    db: Session, window: Window | None, *, now: datetime, rules: WindowRules
+) -> OpenWindow:
     if window is None:
         return OpenWindow(open=False)
+    upcoming = next_for_sessions(db, [window.session_id], now=now).get(window.session_id)
+    brief = None
+    if upcoming is not None:
+        brief = IntegrationSessionBrief(
+            id=upcoming.id,
+            scheduled_at=upcoming.scheduled_at,
+            within_recommended_range=within_range(window.opens_at, upcoming.scheduled_at, rules),
+        )
     return OpenWindow(
         open=True,
         session_id=window.session_id,
@@ -49,5 +66,5 @@ def open_window(db: Session, window: Window | None, *, now: datetime) -> OpenWin
         hours_left=round((window.closes_at - now).total_seconds() / 3600, 4),
         integration_starts_at=window.integration_starts_at,
         integration_ends_at=window.integration_ends_at,
-        integration_session=None,
+        integration_session=brief,
     )

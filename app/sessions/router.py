@@ -143,4 +143,4 @@ def delete_session(
 def read_my_window(caller: PatientCaller, db: SessionDep, rules: Rules, now: Now) -> OpenWindow:
     """The window open now, or `{open: false}`."""
     window = service.current_window(db, patient_id=caller.id, now=now, rules=rules)
-    return open_window(db, window, now=now)
+    return open_window(db, window, now=now, rules=rules)

@@ -11,6 +11,7 @@ from app.core.errors import AppError, Conflict, NotFound
 from app.entries.attachment import reattach
 from app.entries.models import JournalEntry
 from app.entries.sequence import lock_patient
+from app.reviews.service import flagged_counts, unreviewed_counts
 from app.sessions.models import KetamineSession, Route
 from app.sessions.schemas import SessionCounts
 from app.sessions.window import Window, WindowRules, window_for
@@ -179,8 +180,14 @@ def session_counts(
         stmt = stmt.where(col(JournalEntry.is_shared).is_(True))
     rows = db.exec(stmt.group_by(col(JournalEntry.session_id))).all()
     entries = {sid: int(n) for sid, n in rows if sid is not None}
+    unreviewed = unreviewed_counts(db, session_ids=session_ids)
+    flagged = flagged_counts(db, session_ids)
     return {
-        sid: SessionCounts(entries=entries.get(sid, 0), unreviewed=0, flagged=0)
+        sid: SessionCounts(
+            entries=entries.get(sid, 0),
+            unreviewed=unreviewed.get(sid, 0),
+            flagged=flagged.get(sid, 0),
+        )
         for sid in session_ids
     }
 

@@ -1,0 +1,123 @@
+"""Reviewing entries; what is still to read."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, func, select
+
+from app.core.crypto import KeyRing
+from app.entries.models import JournalEntry
+from app.reviews.models import EntryReview
+from app.safety.models import SafetyFlag
+
+
+def _aad(review_id: uuid.UUID) -> bytes:
+    return b"entry_review:" + review_id.bytes
+
+
+def review_entry(
+    db: Session,
+    *,
+    entry: JournalEntry,
+    therapist_id: uuid.UUID,
+    note: str | None,
+    discuss: bool,
+    keyring: KeyRing,
+    now: datetime,
+) -> EntryReview:
+    """Mark the entry's current version reviewed by this therapist (one review each)."""
+    review = db.exec(
+        select(EntryReview).where(
+            EntryReview.entry_id == entry.id, EntryReview.therapist_id == therapist_id
+        )
+    ).first()
+    if review is None:
+        review = EntryReview(
+            entry_id=entry.id,
+            therapist_id=therapist_id,
+            entry_version=entry.version,
+            reviewed_at=now,
+        )
+    review.note_ciphertext = keyring.encrypt(note, aad=_aad(review.id)) if note else None
+    review.discuss = discuss
+    review.entry_version = entry.version
+    review.reviewed_at = now
+    db.add(review)
+    db.flush()
+    return review
+
+
+def review_view(review: EntryReview, entry_version: int, keyring: KeyRing) -> dict[str, Any]:
+    note = None
+    if review.note_ciphertext is not None:
+        note = keyring.decrypt(review.note_ciphertext, aad=_aad(review.id))
+    return {
+        "id": review.id,
+        "entry_id": review.entry_id,
+        "therapist_id": review.therapist_id,
+        "note": note,
+        "discuss": review.discuss,
+        "reviewed_version": review.entry_version,
+        "stale": review.entry_version != entry_version,
+        "reviewed_at": review.reviewed_at,
+    }
+
+
+def reviews_by_entry(db: Session, entry_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[EntryReview]]:
+    out: dict[uuid.UUID, list[EntryReview]] = {}
+    if not entry_ids:
+        return out
+    rows = db.exec(
+        select(EntryReview)
+        .where(col(EntryReview.entry_id).in_(entry_ids))
+        .order_by(col(EntryReview.reviewed_at))
+    ).all()
+    for review in rows:
+        out.setdefault(review.entry_id, []).append(review)
+    return out
+
+
+def is_unreviewed() -> ColumnElement[bool]:
+    """SQL: a shared, live entry with no review of its current version."""
+    fresh = exists().where(
+        and_(
+            col(EntryReview.entry_id) == JournalEntry.id,
+            col(EntryReview.entry_version) == JournalEntry.version,
+        )
+    )
+    return and_(
+        col(JournalEntry.is_shared).is_(True), col(JournalEntry.deleted_at).is_(None), ~fresh
+    )
+
+
+def unreviewed_counts(
+    db: Session,
+    *,
+    patient_ids: list[uuid.UUID] | None = None,
+    session_ids: list[uuid.UUID] | None = None,
+) -> dict[uuid.UUID, int]:
+    """Unreviewed entries per patient (or per session when session_ids are given)."""
+    key = col(JournalEntry.session_id) if session_ids is not None else col(JournalEntry.patient_id)
+    stmt = select(key, func.count()).where(is_unreviewed())
+    if session_ids is not None:
+        stmt = stmt.where(col(JournalEntry.session_id).in_(session_ids))
+    if patient_ids is not None:
+        stmt = stmt.where(col(JournalEntry.patient_id).in_(patient_ids))
+    rows = db.exec(stmt.group_by(key)).all()
+    return {k: int(n) for k, n in rows if k is not None}
+
+
+def flagged_counts(db: Session, session_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Entries with a safety flag, per session (private ones included: the flag, not the text)."""
+    if not session_ids:
+        return {}
+    rows = db.exec(
+        select(JournalEntry.session_id, func.count(func.distinct(SafetyFlag.entry_id)))
+        .join(SafetyFlag, col(SafetyFlag.entry_id) == JournalEntry.id)
+        .where(col(JournalEntry.session_id).in_(session_ids))
+        .group_by(col(JournalEntry.session_id))
+    ).all()
+    return {k: int(n) for k, n in rows if k is not None}
