@@ -18,11 +18,13 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.migrate import head_revisions
 from app.core.responses import ORJSONResponse
 from app.entries.router import router as entries_router
+from app.export.router import router as export_router
 from app.integration.router import router as integration_router
 from app.ops.router import router as ops_router
 from app.reviews.router import router as reviews_router
 from app.safety.router import router as safety_router
 from app.sessions.router import router as sessions_router
+from app.therapist.router import router as therapist_router
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -36,6 +38,8 @@ ROUTERS = [
     integration_router,
     safety_router,
     audit_router,
+    therapist_router,
+    export_router,
 ]
 
 

@@ -1,0 +1,153 @@
+"""Everything about a patient, as JSON: their account, sessions, entries and more.
+
+Therapists' review notes are psychotherapy notes and are not part of the export.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.core.crypto import KeyRing
+from app.entries.models import JournalEntry
+from app.entries.presenters import entry_view
+from app.integration.service import list_for_patient
+from app.integration.service import view as integration_view
+from app.notifications.models import Notification
+from app.sessions.presenters import window_public
+from app.sessions.service import list_sessions
+from app.sessions.window import WindowRules
+
+MAX_SESSIONS = 10_000
+
+
+def export_patient(
+    db: Session, *, patient: User, keyring: KeyRing, rules: WindowRules, now: datetime
+) -> dict[str, Any]:
+    sessions = list_sessions(
+        db, patient_id=patient.id, rules=rules, limit=MAX_SESSIONS, before=None
+    )
+    times = {s.session.id: s.session.administered_at for s in sessions}
+    entries = db.exec(
+        select(JournalEntry)
+        .where(JournalEntry.patient_id == patient.id, col(JournalEntry.deleted_at).is_(None))
+        .order_by(col(JournalEntry.written_at), col(JournalEntry.id))
+    ).all()
+    entry_views = [
+        entry_view(
+            e, times.get(e.session_id) if e.session_id else None, keyring=keyring, rules=rules
+        )
+        for e in entries
+    ]
+    notifications = db.exec(
+        select(Notification)
+        .where(Notification.user_id == patient.id)
+        .order_by(col(Notification.created_at))
+    ).all()
+    return {
+        "exported_at": now,
+        "account": {
+            "id": patient.id,
+            "email": patient.email,
+            "display_name": patient.display_name,
+            "timezone": patient.timezone,
+            "created_at": patient.created_at,
+        },
+        "sessions": [
+            {
+                "id": s.session.id,
+                "administered_at": s.session.administered_at,
+                "route": s.session.route,
+                "dose_mg": s.session.dose_mg,
+                "note": s.session.note,
+                "window": window_public(s.window).model_dump(),
+            }
+            for s in reversed(sessions)
+        ],
+        "entries": [
+            {k: v for k, v in ev.items() if k not in ("reviews", "safety")} for ev in entry_views
+        ],
+        "prompts_answered": sorted({str(e.prompt_id) for e in entries if e.prompt_id}),
+        "integration_sessions": [
+            integration_view(item, at, rules) for item, at in list_for_patient(db, patient.id)
+        ],
+        "notifications": [
+            {"kind": n.kind, "title": n.title, "status": n.status, "due_at": n.due_at}
+            for n in notifications
+        ],
+    }
+
+
+def _urn(value: uuid.UUID | str) -> str:
+    return f"urn:uuid:{value}"
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def fhir_bundle(export: dict[str, Any]) -> dict[str, Any]:
+    """A FHIR R4B collection Bundle: the patient, entries and moods.
+
+    An entry that answers a prompt is a QuestionnaireResponse; any other entry a
+    QuestionnaireResponse with the free text; each mood an Observation.
+    """
+    from fhir.resources.R4B.bundle import Bundle
+
+    account = export["account"]
+    patient_ref = {"reference": _urn(account["id"])}
+    resources: list[tuple[str, dict[str, Any]]] = [
+        (
+            _urn(account["id"]),
+            {
+                "resourceType": "Patient",
+                "id": str(account["id"]),
+                "name": [{"text": account["display_name"]}],
+                "telecom": [{"system": "email", "value": account["email"]}],
+            },
+        )
+    ]
+    for e in export["entries"]:
+        item: dict[str, Any] = {
+            "linkId": "journal-entry",
+            "text": "Journal entry",
+            "answer": [{"valueString": e["body"]}],
+        }
+        response: dict[str, Any] = {
+            "resourceType": "QuestionnaireResponse",
+            "id": str(e["id"]),
+            "status": "completed",
+            "subject": patient_ref,
+            "authored": _iso(e["written_at"]),
+            "item": [item],
+        }
+        if e["prompt_id"]:
+            response["questionnaire"] = _urn(e["prompt_id"])
+        resources.append((_urn(e["id"]), response))
+        if e["mood"] is not None:
+            mood_id = uuid.uuid5(e["id"], "mood")
+            resources.append(
+                (
+                    _urn(mood_id),
+                    {
+                        "resourceType": "Observation",
+                        "id": str(mood_id),
+                        "status": "final",
+                        "code": {"text": "Self-reported mood (0-10)"},
+                        "subject": patient_ref,
+                        "effectiveDateTime": _iso(e["written_at"]),
+                        "valueInteger": e["mood"],
+                        "derivedFrom": [{"reference": _urn(e["id"])}],
+                    },
+                )
+            )
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": _iso(export["exported_at"]),
+        "entry": [{"fullUrl": url, "resource": res} for url, res in resources],
+    }
+    Bundle.model_validate(bundle)  # refuse to hand out an invalid bundle
+    return bundle

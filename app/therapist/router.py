@@ -1,0 +1,56 @@
+"""The therapist's queue and the integration-prep summary."""
+
+import uuid
+
+from fastapi import APIRouter
+
+from app.accounts.access import CareTeamPatientId
+from app.accounts.deps import TherapistCaller
+from app.audit.deps import AuditDep
+from app.core.clock import Now
+from app.core.context import Ctx
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.responses import ORJSONResponse
+from app.sessions.deps import Rules
+from app.sessions.models import KetamineSession
+from app.sessions.service import SessionNotFound
+from app.therapist.queue import build_queue, queue_view
+from app.therapist.summary import build_summary
+
+router = APIRouter(prefix="/v1", tags=["therapist"])
+
+
+@router.get("/therapist/queue", responses=problem_responses(401, 403))
+def read_queue(
+    caller: TherapistCaller, db: SessionDep, rules: Rules, now: Now, audit: AuditDep
+) -> ORJSONResponse:
+    """My patients who need attention: flagged first, then the nearest integration session."""
+    items = build_queue(db, therapist_id=caller.id, rules=rules, now=now)
+    for item in items:
+        audit.record("queue.read", patient_id=item.patient.id, resource_type="queue")
+    return ORJSONResponse(
+        {"items": [queue_view(i, rules, now) for i in items], "next_cursor": None}
+    )
+
+
+@router.get(
+    "/patients/{patient_id}/sessions/{session_id}/summary",
+    responses=problem_responses(401, 404, 422),
+)
+def read_summary(
+    patient_id: CareTeamPatientId,
+    session_id: uuid.UUID,
+    db: SessionDep,
+    ctx: Ctx,
+    rules: Rules,
+    audit: AuditDep,
+) -> ORJSONResponse:
+    """Integration prep for one window: shared entries, moods, prompts, flags, reviews."""
+    session = db.get(KetamineSession, session_id)
+    if session is None or session.patient_id != patient_id:
+        raise SessionNotFound()
+    audit.record(
+        "session.summary", patient_id=patient_id, resource_type="session", resource_id=session_id
+    )
+    return ORJSONResponse(build_summary(db, session=session, keyring=ctx.keyring, rules=rules))

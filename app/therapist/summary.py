@@ -1,0 +1,79 @@
+"""Integration prep: one window's shared entries, moods, prompts, flags and reviews."""
+
+import uuid
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.core.crypto import KeyRing
+from app.entries.models import JournalEntry
+from app.entries.presenters import entry_view
+from app.integration.service import list_for_patient
+from app.integration.service import view as integration_view
+from app.reviews.service import review_view, reviews_by_entry
+from app.safety.models import SafetyFlag
+from app.sessions.models import KetamineSession
+from app.sessions.presenters import window_public
+from app.sessions.service import window_of
+from app.sessions.window import WindowRules
+
+
+def build_summary(
+    db: Session, *, session: KetamineSession, keyring: KeyRing, rules: WindowRules
+) -> dict[str, Any]:
+    """Everything the care team may see about one window, in a bounded number of queries."""
+    window = window_of(db, session, rules)
+    entries = db.exec(
+        select(JournalEntry)
+        .where(
+            JournalEntry.session_id == session.id,
+            col(JournalEntry.deleted_at).is_(None),
+        )
+        .order_by(col(JournalEntry.written_at), col(JournalEntry.id))
+    ).all()
+    shared = [e for e in entries if e.is_shared]
+    reviews = reviews_by_entry(db, [e.id for e in shared])
+    views = []
+    for e in shared:
+        v = entry_view(e, session.administered_at, keyring=keyring, rules=rules)
+        v["reviews"] = [review_view(r, e.version, keyring) for r in reviews.get(e.id, [])]
+        views.append(v)
+    shared_ids = {e.id for e in shared}
+    flags = db.exec(
+        select(SafetyFlag)
+        .where(col(SafetyFlag.entry_id).in_([e.id for e in entries]))
+        .order_by(col(SafetyFlag.raised_at))
+    ).all()
+    integration = [
+        integration_view(item, at, rules)
+        for item, at in list_for_patient(db, session.patient_id)
+        if item.session_id == session.id
+    ]
+    return {
+        "session_id": session.id,
+        "patient_id": session.patient_id,
+        "administered_at": session.administered_at,
+        "route": session.route,
+        "window": window_public(window).model_dump(),
+        "entries": views,
+        "mood_series": [
+            {"written_at": v["written_at"], "mood": v["mood"], "phase": v["phase"]}
+            for v in views
+            if v["mood"] is not None
+        ],
+        "prompts_answered": sorted({str(v["prompt_id"]) for v in views if v["prompt_id"]}),
+        # A flag on a private entry shows that it was raised, never which entry or text.
+        "safety_flags": [_flag(f, shared_ids) for f in flags],
+        "integration_sessions": integration,
+    }
+
+
+def _flag(flag: SafetyFlag, shared_ids: set[uuid.UUID]) -> dict[str, Any]:
+    private = flag.entry_id not in shared_ids
+    return {
+        "id": flag.id,
+        "entry_id": None if private else flag.entry_id,
+        "on_private_entry": private,
+        "raised_at": flag.raised_at,
+        "acknowledged_at": flag.acknowledged_at,
+    }

@@ -1,0 +1,53 @@
+"""The patient's export, as JSON and as a FHIR R4B bundle."""
+
+from datetime import timedelta
+
+from fhir.resources.R4B.bundle import Bundle
+from sqlmodel import Session, select
+
+from app.audit.models import AuditEvent
+from tests.entries.conftest import Team
+from tests.factories import make_admin, make_patient
+
+
+def test_json_export_has_everything_but_therapist_notes(team: Team, db: Session) -> None:
+    sid = team.session(team.clock.now - timedelta(hours=5))
+    e = team.write(team.clock.now - timedelta(hours=4), body="my words", mood=5)
+    team.write(team.clock.now, body="private words", shared_with_care_team=False)
+    team.client.put(
+        f"/v1/entries/{e['id']}/review",
+        json={"note": "therapist-only-note", "discuss": True},
+        headers=team.th,
+    )
+    r = team.client.get("/v1/me/export", headers=team.ph)
+    assert r.status_code == 200
+    data = r.json()
+    assert data["account"]["id"] == str(team.patient.id)
+    assert [s["id"] for s in data["sessions"]] == [sid]
+    assert {x["body"] for x in data["entries"]} == {"my words", "private words"}
+    assert "therapist-only-note" not in r.text
+    actions = db.exec(
+        select(AuditEvent.action).where(AuditEvent.patient_id == team.patient.id)
+    ).all()
+    assert "export.json" in actions
+
+
+def test_fhir_export_validates(team: Team) -> None:
+    team.write(team.clock.now, body="with a mood", mood=7)
+    team.write(team.clock.now, body="no mood")
+    r = team.client.get("/v1/me/export", params={"format": "fhir"}, headers=team.ph)
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/fhir+json")
+    bundle = Bundle.model_validate(r.json())
+    kinds = sorted(type(e.resource).__name__ for e in bundle.entry)
+    assert kinds == ["Observation", "Patient", "QuestionnaireResponse", "QuestionnaireResponse"]
+
+
+def test_export_is_the_patients_own_and_throttled(team: Team, db: Session, login) -> None:  # type: ignore[no-untyped-def]
+    for other in (team.th, login(make_admin(db))):
+        assert team.client.get("/v1/me/export", headers=other).status_code == 403
+    other_patient = login(make_patient(db))
+    assert "my words" not in team.client.get("/v1/me/export", headers=other_patient).text
+    statuses = [team.client.get("/v1/me/export", headers=team.ph).status_code for _ in range(11)]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
