@@ -26,8 +26,22 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     url = get_settings().database_url
     _prepare_sqlite_dir(url)
     upgrade(url)
-    print("database migrated to head")
+    _sync_prompt_library(url)
+    print("database migrated to head; prompt library in step")
     return 0
+
+
+def _sync_prompt_library(url: str) -> None:
+    from sqlmodel import Session
+
+    from app.core.clock import utcnow
+    from app.core.db import make_engine
+    from app.prompts.library import sync_library
+
+    engine = make_engine(url, pool_size=1)
+    with Session(engine) as db, db.begin():
+        sync_library(db, now=utcnow())
+    engine.dispose()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

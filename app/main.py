@@ -21,6 +21,7 @@ from app.entries.router import router as entries_router
 from app.export.router import router as export_router
 from app.integration.router import router as integration_router
 from app.ops.router import router as ops_router
+from app.prompts.router import router as prompts_router
 from app.reviews.router import router as reviews_router
 from app.safety.router import router as safety_router
 from app.sessions.router import router as sessions_router
@@ -40,6 +41,7 @@ ROUTERS = [
     audit_router,
     therapist_router,
     export_router,
+    prompts_router,
 ]
 
 

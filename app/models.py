@@ -6,6 +6,7 @@ from app.core import db as _db  # noqa: F401  (naming convention first)
 from app.entries.models import IdempotencyKey, JournalEntry, PatientSyncState
 from app.integration.models import IntegrationSession
 from app.notifications.models import Notification
+from app.prompts.models import Prompt, PromptAssignment, PromptServing
 from app.reviews.models import EntryReview
 from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
@@ -21,6 +22,9 @@ __all__ = [
     "KetamineSession",
     "Notification",
     "PatientSyncState",
+    "Prompt",
+    "PromptAssignment",
+    "PromptServing",
     "RefreshToken",
     "SafetyFlag",
     "User",

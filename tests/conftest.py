@@ -27,6 +27,7 @@ from app.core.config import Settings
 from app.core.db import get_db, make_engine
 from app.core.migrate import upgrade
 from app.main import create_app
+from app.prompts.library import sync_library
 
 POSTGRES_URL = os.environ.get("KAPJ_TEST_POSTGRES_URL")
 BACKENDS = [
@@ -72,6 +73,7 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 def _wipe(engine: Engine) -> None:
+    """Empty every table, then load the prompt library as `kap-journal migrate` does."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
@@ -79,6 +81,8 @@ def _wipe(engine: Engine) -> None:
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
+    with Session(engine) as db, db.begin():
+        sync_library(db, now=datetime(2026, 1, 1, tzinfo=UTC))
 
 
 @pytest.fixture

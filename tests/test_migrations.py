@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from app.core.migrate import alembic_config, current_revisions, head_revisions
+from tests.conftest import _wipe
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
@@ -32,3 +33,4 @@ def test_downgrade_to_base_and_upgrade_to_head(engine: Engine, db_url: str) -> N
     command.upgrade(cfg, "head")
     assert current_revisions(engine) == head_revisions(db_url)
     assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
+    _wipe(engine)  # the tests after this one expect the prompt library

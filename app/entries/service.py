@@ -14,6 +14,7 @@ from app.core.errors import AppError, Conflict, NotFound, PreconditionFailed, Pr
 from app.entries.attachment import session_for
 from app.entries.models import IdempotencyKey, JournalEntry
 from app.entries.sequence import lock_patient, next_seqs
+from app.prompts.service import ensure_prompt_usable
 from app.sessions.window import WindowRules
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -116,6 +117,8 @@ def create_entry(
             return _replay(existing, fingerprint)
 
     client_written_at = new.written_at.astimezone(UTC)
+    if new.prompt_id is not None:
+        ensure_prompt_usable(db, patient_id=patient_id, prompt_id=new.prompt_id)
     adjusted = client_written_at > now + CLOCK_SKEW
     written_at = now if adjusted else client_written_at
     offset = new.written_at.utcoffset() or timedelta(0)

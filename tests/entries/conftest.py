@@ -26,6 +26,11 @@ class Team:
     ph: dict[str, str]
     th: dict[str, str]
     clock: Clock
+    login: Any = None
+
+    def relogin(self) -> None:
+        """New tokens at the clock's current time (after moving it past 15 minutes)."""
+        self.ph, self.th = self.login(self.patient), self.login(self.therapist)
 
     def session(self, at: datetime, **kw: Any) -> str:
         r = self.client.post(
@@ -55,4 +60,4 @@ class Team:
 def team(client: TestClient, db: Session, login, clock: Clock) -> Team:  # type: ignore[no-untyped-def]
     patient = make_patient(db)
     therapist = make_therapist(db, patients=(patient,))
-    return Team(client, patient, therapist, login(patient), login(therapist), clock)
+    return Team(client, patient, therapist, login(patient), login(therapist), clock, login)

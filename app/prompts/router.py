@@ -1,0 +1,129 @@
+"""The prompt library, the next prompt for now, and the care team's assignments."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from app.accounts.access import CareTeamPatientId, can_see_patient
+from app.accounts.deps import CurrentCaller, PatientCaller, TherapistCaller
+from app.audit.deps import AuditDep
+from app.core.clock import Now
+from app.core.db import ReadOnly, SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import Cursor, Limit, Page
+from app.prompts import service
+from app.prompts.chooser import choose_next
+from app.prompts.models import PromptPhase, Technique
+from app.prompts.schemas import AssignmentCreate, AssignmentPublic, NextPrompt, PromptPublic
+from app.sessions.deps import Rules
+
+router = APIRouter(prefix="/v1", tags=["prompts"])
+
+
+@router.get("/prompts", dependencies=[ReadOnly], responses=problem_responses(400, 401, 422))
+def list_prompts(
+    _caller: CurrentCaller,
+    db: SessionDep,
+    technique: Annotated[Technique | None, Query()] = None,
+    phase: Annotated[PromptPhase | None, Query()] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[PromptPublic]:
+    """The prompt library."""
+    rows, next_cursor = service.list_library(
+        db, technique=technique, phase=phase.value if phase else None, limit=limit, cursor=cursor
+    )
+    return Page(items=[service.prompt_public(p) for p in rows], next_cursor=next_cursor)
+
+
+@router.get("/prompts/next", responses=problem_responses(401, 403, 404, 422))
+def next_prompt(
+    caller: PatientCaller,
+    db: SessionDep,
+    rules: Rules,
+    now: Now,
+    technique: Annotated[Technique | None, Query()] = None,
+) -> NextPrompt:
+    """The prompt that fits now: assigned ones first, no repeats in a window."""
+    choice = choose_next(db, patient_id=caller.id, technique=technique, rules=rules, now=now)
+    base = service.prompt_public(choice.prompt).model_dump()
+    return NextPrompt(**base, phase=PromptPhase(choice.phase), assigned=choice.assigned)
+
+
+@router.get("/prompts/{prompt_id}", responses=problem_responses(401, 404, 422))
+def read_prompt(
+    prompt_id: uuid.UUID, caller: CurrentCaller, db: SessionDep, audit: AuditDep
+) -> PromptPublic:
+    """One prompt; a custom one only for its patient and their care team."""
+    prompt = service.get_prompt(db, prompt_id)
+    if prompt.patient_id is not None:
+        if not can_see_patient(db, caller.id, caller.role, prompt.patient_id):
+            raise service.PromptNotFound()
+        audit.record(
+            "prompt.read",
+            patient_id=prompt.patient_id,
+            resource_type="prompt",
+            resource_id=prompt.id,
+        )
+    return service.prompt_public(prompt)
+
+
+@router.post(
+    "/patients/{patient_id}/prompts",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def assign_prompt(
+    patient_id: CareTeamPatientId,
+    body: AssignmentCreate,
+    caller: TherapistCaller,
+    db: SessionDep,
+    now: Now,
+    audit: AuditDep,
+) -> AssignmentPublic:
+    """Assign a library prompt, or write a custom one for this patient (care team)."""
+    assignment, prompt = service.assign(
+        db, patient_id=patient_id, therapist_id=caller.id, **body.model_dump(), now=now
+    )
+    audit.record(
+        "prompt.assign",
+        patient_id=patient_id,
+        resource_type="prompt_assignment",
+        resource_id=assignment.id,
+    )
+    return service.assignment_public(assignment, prompt)
+
+
+@router.get("/patients/{patient_id}/prompts", responses=problem_responses(401, 404, 422))
+def list_assignments(
+    patient_id: CareTeamPatientId, db: SessionDep, audit: AuditDep
+) -> Page[AssignmentPublic]:
+    """The prompts assigned to this patient (care team)."""
+    rows = service.assignments_of(db, patient_id)
+    audit.record(
+        "prompt.list_assignments", patient_id=patient_id, resource_type="prompt_assignment"
+    )
+    return Page(items=[service.assignment_public(a, p) for a, p in rows], next_cursor=None)
+
+
+@router.delete(
+    "/patients/{patient_id}/prompts/{assignment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def delete_assignment(
+    patient_id: CareTeamPatientId,
+    assignment_id: uuid.UUID,
+    _caller: TherapistCaller,
+    db: SessionDep,
+    audit: AuditDep,
+) -> None:
+    """Take an assignment back (care team)."""
+    service.unassign(db, patient_id=patient_id, assignment_id=assignment_id)
+    audit.record(
+        "prompt.unassign",
+        patient_id=patient_id,
+        resource_type="prompt_assignment",
+        resource_id=assignment_id,
+    )

@@ -1,0 +1,54 @@
+"""Prompts and assignments as the API shows them."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.core.fields import NoNulStr
+from app.prompts.models import PromptPhase, Technique
+
+
+class PromptPublic(BaseModel):
+    id: uuid.UUID
+    technique: Technique
+    phases: list[PromptPhase]
+    title: str
+    text: str
+    minutes: int
+    locale: str
+    custom: bool
+
+
+class NextPrompt(PromptPublic):
+    phase: PromptPhase
+    assigned: bool
+
+
+class AssignmentCreate(BaseModel):
+    """A library prompt by id, or a custom prompt for this patient."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt_id: uuid.UUID | None = None
+    title: Annotated[NoNulStr, Field(min_length=1, max_length=120)] | None = None
+    text: Annotated[NoNulStr, Field(min_length=1, max_length=2000)] | None = None
+    technique: Technique | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "AssignmentCreate":
+        custom = (self.title, self.text, self.technique)
+        if self.prompt_id is not None and any(v is not None for v in custom):
+            raise ValueError("send either prompt_id or a custom title, text and technique")
+        if self.prompt_id is None and any(v is None for v in custom):
+            raise ValueError("a custom prompt needs title, text and technique")
+        return self
+
+
+class AssignmentPublic(BaseModel):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    assigned_by: uuid.UUID
+    assigned_at: datetime
+    prompt: PromptPublic

@@ -1,0 +1,141 @@
+"""Finding, assigning and checking prompts."""
+
+import uuid
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.core.errors import AppError, NotFound
+from app.core.pagination import decode_cursor, encode_cursor
+from app.prompts.models import Prompt, PromptAssignment, PromptPhase, Technique
+from app.prompts.schemas import AssignmentPublic, PromptPublic
+
+
+class PromptNotFound(NotFound):
+    code = "prompt_not_found"
+    title = "No such prompt"
+
+
+class AssignmentNotFound(NotFound):
+    code = "assignment_not_found"
+    title = "No such prompt assignment"
+
+
+class UnknownPrompt(AppError):
+    status = 422
+    code = "unknown_prompt"
+    title = "The entry names a prompt this patient cannot use"
+
+
+def prompt_public(prompt: Prompt) -> PromptPublic:
+    return PromptPublic(
+        id=prompt.id,
+        technique=prompt.technique,
+        phases=[PromptPhase(p) for p in prompt.phases],
+        title=prompt.title,
+        text=prompt.text,
+        minutes=prompt.minutes,
+        locale=prompt.locale,
+        custom=prompt.patient_id is not None,
+    )
+
+
+def list_library(
+    db: Session, *, technique: Technique | None, phase: str | None, limit: int, cursor: str | None
+) -> tuple[list[Prompt], str | None]:
+    stmt = select(Prompt).where(col(Prompt.patient_id).is_(None))
+    if technique is not None:
+        stmt = stmt.where(Prompt.technique == technique)
+    if cursor:
+        (after,) = decode_cursor(cursor, uuid.UUID)
+        stmt = stmt.where(col(Prompt.id) > after)
+    rows = [
+        p
+        for p in db.exec(stmt.order_by(col(Prompt.id))).all()
+        if phase is None or phase in p.phases
+    ]
+    if len(rows) <= limit:
+        return rows, None
+    return rows[:limit], encode_cursor(rows[limit - 1].id)
+
+
+def get_prompt(db: Session, prompt_id: uuid.UUID) -> Prompt:
+    prompt = db.get(Prompt, prompt_id)
+    if prompt is None:
+        raise PromptNotFound()
+    return prompt
+
+
+def ensure_prompt_usable(db: Session, *, patient_id: uuid.UUID, prompt_id: uuid.UUID) -> None:
+    """An entry may answer a library prompt or one of the patient's own custom prompts."""
+    prompt = db.get(Prompt, prompt_id)
+    if prompt is None or (prompt.patient_id is not None and prompt.patient_id != patient_id):
+        raise UnknownPrompt()
+
+
+def assign(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    therapist_id: uuid.UUID,
+    prompt_id: uuid.UUID | None,
+    title: str | None,
+    text: str | None,
+    technique: Technique | None,
+    now: datetime,
+) -> tuple[PromptAssignment, Prompt]:
+    if prompt_id is not None:
+        prompt = db.get(Prompt, prompt_id)
+        if prompt is None or prompt.patient_id not in (None, patient_id):
+            raise PromptNotFound()
+    else:
+        if title is None or text is None or technique is None:  # the schema checks this
+            raise PromptNotFound()
+        prompt = Prompt(
+            id=uuid.uuid4(),
+            patient_id=patient_id,
+            created_by=therapist_id,
+            technique=technique,
+            phases=["early", "integration", "between_windows"],
+            title=title,
+            text=text,
+            minutes=5,
+            created_at=now,
+            updated_at=now,
+        )
+        db.add(prompt)
+        db.flush()
+    assignment = PromptAssignment(
+        patient_id=patient_id, prompt_id=prompt.id, assigned_by=therapist_id, assigned_at=now
+    )
+    db.add(assignment)
+    db.flush()
+    return assignment, prompt
+
+
+def assignments_of(db: Session, patient_id: uuid.UUID) -> list[tuple[PromptAssignment, Prompt]]:
+    rows = db.exec(
+        select(PromptAssignment, Prompt)
+        .join(Prompt, col(Prompt.id) == PromptAssignment.prompt_id)
+        .where(PromptAssignment.patient_id == patient_id)
+        .order_by(col(PromptAssignment.assigned_at), col(PromptAssignment.id))
+    ).all()
+    return [(a, p) for a, p in rows]
+
+
+def assignment_public(assignment: PromptAssignment, prompt: Prompt) -> AssignmentPublic:
+    return AssignmentPublic(
+        id=assignment.id,
+        patient_id=assignment.patient_id,
+        assigned_by=assignment.assigned_by,
+        assigned_at=assignment.assigned_at,
+        prompt=prompt_public(prompt),
+    )
+
+
+def unassign(db: Session, *, patient_id: uuid.UUID, assignment_id: uuid.UUID) -> None:
+    assignment = db.get(PromptAssignment, assignment_id)
+    if assignment is None or assignment.patient_id != patient_id:
+        raise AssignmentNotFound()
+    db.delete(assignment)
+    db.flush()

@@ -1,0 +1,209 @@
+"""The prompt library, `next`, assignments and custom-prompt privacy."""
+
+import itertools
+import uuid
+from collections import Counter
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import Session
+
+from tests.conftest import Clock
+from tests.entries.conftest import Team, iso
+from tests.factories import make_admin, make_patient, make_therapist
+
+TECHNIQUES = [
+    "capture",
+    "perception_shift",
+    "mindfulness",
+    "guided_imagery",
+    "cognitive_restructuring",
+    "values_action",
+]
+
+
+def _all(client: TestClient, headers: dict[str, str], **params: str) -> list[dict]:  # type: ignore[type-arg]
+    items, cursor = [], None
+    while True:
+        page = client.get(
+            "/v1/prompts",
+            params=params | ({"cursor": cursor} if cursor else {}) | {"limit": "7"},
+            headers=headers,
+        ).json()
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return items
+
+
+def test_library_has_forty_prompts_five_per_technique_every_phase(team: Team) -> None:
+    items = _all(team.client, team.ph)
+    assert len(items) >= 40
+    counts = Counter(p["technique"] for p in items)
+    assert set(counts) == set(TECHNIQUES) and min(counts.values()) >= 5
+    for phase in ("early", "integration", "between_windows"):
+        fitting = _all(team.client, team.th, phase=phase)
+        assert len({p["technique"] for p in fitting}) >= 3
+        assert all(phase in p["phases"] for p in fitting)
+    only = _all(team.client, team.ph, technique="mindfulness")
+    assert {p["technique"] for p in only} == {"mindfulness"}
+    assert team.client.get("/v1/prompts").status_code == 401
+
+
+def test_next_fits_the_phase(team: Team) -> None:
+    between = team.client.get("/v1/prompts/next", headers=team.ph).json()
+    assert between["phase"] == "between_windows" and "between_windows" in between["phases"]
+    team.session(team.clock.now - timedelta(hours=2))
+    early = team.client.get("/v1/prompts/next", headers=team.ph).json()
+    assert early["phase"] == "early" and "early" in early["phases"]
+    team.clock.advance(hours=24)
+    team.relogin()
+    late = team.client.get("/v1/prompts/next", headers=team.ph).json()
+    assert late["phase"] == "integration" and "integration" in late["phases"]
+
+
+def test_assigned_prompts_come_first(team: Team, db: Session) -> None:
+    url = f"/v1/patients/{team.patient.id}/prompts"
+    library = _all(team.client, team.th, technique="values_action")
+    a = team.client.post(url, json={"prompt_id": library[0]["id"]}, headers=team.th).json()
+    team.clock.advance(seconds=1)
+    custom = team.client.post(
+        url,
+        json={
+            "title": "Your dog",
+            "text": "Write about a walk with Pepper.",
+            "technique": "mindfulness",
+        },
+        headers=team.th,
+    )
+    assert custom.status_code == 201
+    first = team.client.get("/v1/prompts/next", headers=team.ph).json()
+    team.clock.advance(seconds=1)
+    second = team.client.get("/v1/prompts/next", headers=team.ph).json()
+    assert (first["id"], first["assigned"]) == (a["prompt"]["id"], True)
+    assert (second["title"], second["assigned"], second["custom"]) == ("Your dog", True, True)
+    third = team.client.get("/v1/prompts/next", headers=team.ph).json()
+    assert third["assigned"] is False
+    listed = team.client.get(url, headers=team.th).json()["items"]
+    assert [x["id"] for x in listed] == [a["id"], custom.json()["id"]]
+    assert team.client.delete(f"{url}/{a['id']}", headers=team.th).status_code == 204
+    assert team.client.delete(f"{url}/{a['id']}", headers=team.th).status_code == 404
+
+
+def test_custom_prompts_are_private(team: Team, db: Session, login) -> None:  # type: ignore[no-untyped-def]
+    url = f"/v1/patients/{team.patient.id}/prompts"
+    custom = team.client.post(
+        url,
+        json={"title": "Private", "text": "Only for you.", "technique": "capture"},
+        headers=team.th,
+    ).json()
+    pid = custom["prompt"]["id"]
+    assert team.client.get(f"/v1/prompts/{pid}", headers=team.ph).status_code == 200
+    assert team.client.get(f"/v1/prompts/{pid}", headers=team.th).status_code == 200
+    random = team.client.get(f"/v1/prompts/{uuid.uuid4()}", headers=team.ph)
+    for stranger in (make_patient(db), make_therapist(db), make_admin(db)):
+        h = login(stranger)
+        r = team.client.get(f"/v1/prompts/{pid}", headers=h)
+        assert r.status_code == 404
+        assert {k: v for k, v in r.json().items() if k != "instance"} == {
+            k: v for k, v in random.json().items() if k != "instance"
+        }
+        assert team.client.get(url, headers=h).status_code == 404
+        assert team.client.post(url, json={"prompt_id": pid}, headers=h).status_code == 404
+    assert pid not in str(_all(team.client, team.ph))
+    # Another patient may not answer it.
+    other = login(make_patient(db))
+    r = team.client.post(
+        "/v1/entries",
+        json={"body": "x", "written_at": iso(team.clock.now), "prompt_id": pid},
+        headers=other,
+    )
+    assert r.status_code == 422 and r.json()["code"] == "unknown_prompt"
+    ok = team.client.post(
+        "/v1/entries",
+        json={"body": "x", "written_at": iso(team.clock.now), "prompt_id": pid},
+        headers=team.ph,
+    )
+    assert ok.status_code == 201
+
+
+def test_assignment_needs_one_kind_of_body(team: Team) -> None:
+    url = f"/v1/patients/{team.patient.id}/prompts"
+    for bad in (
+        {},
+        {"title": "t", "text": "x"},
+        {"prompt_id": str(uuid.uuid4()), "title": "t", "text": "x", "technique": "capture"},
+        {"title": "t" * 121, "text": "x", "technique": "capture"},
+    ):
+        assert team.client.post(url, json=bad, headers=team.th).status_code == 422
+    assert (
+        team.client.post(url, json={"prompt_id": str(uuid.uuid4())}, headers=team.th).status_code
+        == 404
+    )
+    assert (
+        team.client.post(url, json={"prompt_id": str(uuid.uuid4())}, headers=team.ph).status_code
+        == 404
+    )
+
+
+def test_a_technique_with_nothing_left_is_404(team: Team) -> None:
+    team.session(team.clock.now - timedelta(hours=1))
+    served = set()
+    while True:
+        team.clock.advance(seconds=1)
+        r = team.client.get("/v1/prompts/next", params={"technique": "capture"}, headers=team.ph)
+        if r.status_code == 404:
+            assert r.json()["code"] == "no_prompt_available"
+            break
+        assert r.json()["id"] not in served
+        served.add(r.json()["id"])
+    assert len(served) >= 5
+
+
+STEPS = st.lists(st.sampled_from(["serve", "answer", "tick"]), min_size=3, max_size=25)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=STEPS)
+def test_no_repeat_in_a_window_and_techniques_rotate(
+    client: TestClient, db: Session, login, clock: Clock, steps: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    patient = make_patient(db)
+    therapist = make_therapist(db, patients=(patient,))
+    th = login(therapist)
+    start = clock.now
+    client.post(
+        f"/v1/patients/{patient.id}/sessions",
+        json={"administered_at": iso(start - timedelta(hours=1)), "route": "im"},
+        headers=th,
+    )
+    fitting = {p["id"]: p["technique"] for p in _all(client, th, phase="early")}
+    ph = login(patient)
+    served: list[dict] = []  # type: ignore[type-arg]
+    now = start
+    for step in steps:
+        now += timedelta(seconds=30)
+        clock.set(now)
+        if step == "serve":
+            r = client.get("/v1/prompts/next", headers=ph)
+            assert r.status_code == 200
+            served.append(r.json())
+        elif step == "answer" and served:
+            client.post(
+                "/v1/entries",
+                json={"body": "answer", "written_at": iso(now), "prompt_id": served[-1]["id"]},
+                headers=ph,
+            )
+    clock.set(start)
+    ids = [p["id"] for p in served]
+    assert all(p["phase"] == "early" and p["id"] in fitting for p in served)
+    distinct = min(len(ids), len(fitting))
+    assert len(set(ids[:distinct])) == distinct  # no repeat while unused ones remain
+    for a, b in itertools.pairwise(served):
+        assert a["technique"] != b["technique"]  # rotation: never the same technique twice running
