@@ -91,6 +91,25 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    import threading
+
+    from app.core.db import make_engine
+    from app.notifications.worker import build_sender, run_forever, run_once
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url, pool_size=2)
+    if args.once:
+        print(f"sent {run_once(engine, settings, build_sender(settings))}")
+        return 0
+    stop = threading.Event()
+    try:
+        run_forever(engine, settings, stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kap-journal", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -114,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed-demo", help="load the demo clinic (safe to run again)")
     seed.set_defaults(func=cmd_seed_demo)
+
+    worker = sub.add_parser("worker", help="deliver due notifications")
+    worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.set_defaults(func=cmd_worker)
     return parser
 
 

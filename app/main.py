@@ -1,5 +1,7 @@
 """create_app(): routers under /v1, error handlers, middleware and lifespan."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -20,6 +22,8 @@ from app.core.responses import ORJSONResponse
 from app.entries.router import router as entries_router
 from app.export.router import router as export_router
 from app.integration.router import router as integration_router
+from app.notifications.router import router as notifications_router
+from app.notifications.worker import InProcessWorker
 from app.ops.router import router as ops_router
 from app.prompts.router import router as prompts_router
 from app.reviews.router import router as reviews_router
@@ -42,6 +46,7 @@ ROUTERS = [
     therapist_router,
     export_router,
     prompts_router,
+    notifications_router,
 ]
 
 
@@ -52,7 +57,22 @@ def _operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    worker = (
+        InProcessWorker(engine, settings)
+        if settings.inprocess_worker and settings.env != "test"
+        else None
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if worker is not None:
+            worker.start()
+        yield
+        if worker is not None:
+            worker.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="kap-journal",
         version="1",
         summary="Journaling in the plasticity window after ketamine sessions",

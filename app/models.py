@@ -5,7 +5,7 @@ from app.audit.models import AuditEvent
 from app.core import db as _db  # noqa: F401  (naming convention first)
 from app.entries.models import IdempotencyKey, JournalEntry, PatientSyncState
 from app.integration.models import IntegrationSession
-from app.notifications.models import Notification
+from app.notifications.models import Device, Notification, NotificationAttempt
 from app.prompts.models import Prompt, PromptAssignment, PromptServing
 from app.reviews.models import EntryReview
 from app.safety.models import SafetyFlag
@@ -15,12 +15,14 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "CareTeamMember",
+    "Device",
     "EntryReview",
     "IdempotencyKey",
     "IntegrationSession",
     "JournalEntry",
     "KetamineSession",
     "Notification",
+    "NotificationAttempt",
     "PatientSyncState",
     "Prompt",
     "PromptAssignment",

@@ -49,6 +49,13 @@ class Settings(BaseSettings):
         {"label": "Emergency services", "contact": "Call your local emergency number"},
     ]
 
+    # Notification delivery (see docs/notifications.md).
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    notify_max_attempts: int = Field(default=5, ge=1, le=50)
+    notify_poll_seconds: float = Field(default=5, gt=0)
+    inprocess_worker: bool = True
+
     max_body_bytes: int = 256 * 1024
     cors_origins: list[str] = []
     log_level: str = "INFO"

@@ -19,6 +19,7 @@ from app.entries.deps import OwnEntry, Readable
 from app.entries.models import JournalEntry
 from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
+from app.notifications.reminders import on_entry_written, reschedule_patient
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.schemas import EntrySafety
 from app.safety.service import resources_from, screen_entry
@@ -62,6 +63,8 @@ def create_entry(
     headers = {"ETag": service.etag(entry), "Location": f"/v1/entries/{entry.id}"}
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
+    else:
+        on_entry_written(db, session_id=entry.session_id, now=now)
     flag = _screen(db, entry, body.body, ctx, now, replay=created.replayed)
     return _one(db, entry, ctx, rules, flag, status=status.HTTP_201_CREATED, headers=headers)
 
@@ -184,9 +187,12 @@ def update_entry(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404, 412, 428),
 )
-def delete_entry(entry: OwnEntry, db: SessionDep, now: Now, if_match: IfMatch = None) -> None:
+def delete_entry(
+    entry: OwnEntry, db: SessionDep, rules: Rules, now: Now, if_match: IfMatch = None
+) -> None:
     """Delete an entry; its text is erased and a tombstone syncs to other devices."""
     service.delete_entry(db, entry=entry, if_match=if_match, now=now)
+    reschedule_patient(db, patient_id=entry.patient_id, rules=rules, now=now)
 
 
 @router.get(

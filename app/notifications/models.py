@@ -44,3 +44,28 @@ class Notification(SQLModel, table=True):
     attempts: int = Field(default=0)
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=500)
+
+
+class NotificationAttempt(SQLModel, table=True):
+    """One try at delivering a notification, kept for the record."""
+
+    __tablename__ = "notification_attempt"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    notification_id: uuid.UUID = Field(foreign_key="notification.id", index=True)
+    attempt: int
+    attempted_at: datetime = Field(sa_type=UTCDateTime)
+    ok: bool
+    error: str | None = Field(default=None, max_length=500)
+
+
+class Device(SQLModel, table=True):
+    """A phone's push token; push senders deliver to these."""
+
+    __tablename__ = "device"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    platform: str = Field(max_length=16)
+    token: str = Field(sa_column=Column(String(512), nullable=False, unique=True))
+    created_at: datetime = Field(sa_type=UTCDateTime)

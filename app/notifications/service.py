@@ -7,7 +7,14 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.notifications.models import Notification, NotificationStatus
+from app.core.errors import NotFound
+from app.core.pagination import decode_cursor, encode_cursor
+from app.notifications.models import Device, Notification, NotificationStatus
+
+
+class DeviceNotFound(NotFound):
+    code = "device_not_found"
+    title = "No such device"
 
 
 def enqueue(
@@ -63,3 +70,48 @@ def cancel(db: Session, *, dedupe_keys: list[str], now: datetime) -> int:
         .values(status=NotificationStatus.cancelled, updated_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def register_device(
+    db: Session, *, user_id: uuid.UUID, platform: str, token: str, now: datetime
+) -> Device:
+    """One row per token; registering it again moves it to the caller."""
+    device = db.exec(select(Device).where(Device.token == token)).first()
+    if device is None:
+        device = Device(user_id=user_id, platform=platform, token=token, created_at=now)
+    else:
+        device.user_id, device.platform = user_id, platform
+    db.add(device)
+    db.flush()
+    return device
+
+
+def drop_device(db: Session, *, user_id: uuid.UUID, device_id: uuid.UUID) -> None:
+    device = db.get(Device, device_id)
+    if device is None or device.user_id != user_id:
+        raise DeviceNotFound()
+    db.delete(device)
+    db.flush()
+
+
+def feed(
+    db: Session, *, user_id: uuid.UUID, now: datetime, limit: int, cursor: str | None
+) -> tuple[list[Notification], str | None]:
+    """Sent notifications and ones already due, newest first."""
+    stmt = select(Notification).where(
+        Notification.user_id == user_id,
+        col(Notification.status).in_([NotificationStatus.sent, NotificationStatus.pending]),
+        col(Notification.due_at) <= now,
+    )
+    if cursor:
+        due, nid = decode_cursor(cursor, datetime, uuid.UUID)
+        stmt = stmt.where(
+            (col(Notification.due_at) < due)
+            | ((col(Notification.due_at) == due) & (col(Notification.id) < nid))
+        )
+    stmt = stmt.order_by(col(Notification.due_at).desc(), col(Notification.id).desc())
+    rows = list(db.exec(stmt.limit(limit + 1)).all())
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1].due_at, rows[-1].id)

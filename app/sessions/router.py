@@ -14,6 +14,7 @@ from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import Forbidden, problem_responses
 from app.core.fields import AwareUTC
+from app.notifications.reminders import cancel_for_session, reschedule_patient
 from app.sessions import service
 from app.sessions.deps import Rules
 from app.sessions.models import KetamineSession
@@ -68,6 +69,7 @@ def create_session(
         rules=rules,
         now=now,
     )
+    reschedule_patient(db, patient_id=patient_id, rules=rules, now=now)
     audit.record(
         "session.create",
         patient_id=patient_id,
@@ -111,6 +113,7 @@ def update_session(
     result = service.update_session(
         db, session=session, changes=body.model_dump(exclude_unset=True), rules=rules, now=now
     )
+    reschedule_patient(db, patient_id=session.patient_id, rules=rules, now=now)
     audit.record(
         "session.update",
         patient_id=session.patient_id,
@@ -126,7 +129,12 @@ def update_session(
     responses=problem_responses(401, 403, 404),
 )
 def delete_session(
-    session_id: uuid.UUID, caller: CurrentCaller, db: SessionDep, rules: Rules, audit: AuditDep
+    session_id: uuid.UUID,
+    caller: CurrentCaller,
+    db: SessionDep,
+    rules: Rules,
+    now: Now,
+    audit: AuditDep,
 ) -> None:
     """Remove a session recorded in error; its entries re-attach or detach."""
     session = _editable_session(db, session_id, caller)
@@ -136,7 +144,10 @@ def delete_session(
         resource_type="session",
         resource_id=session.id,
     )
+    patient_id, session_id = session.patient_id, session.id
     service.delete_session(db, session=session, rules=rules)
+    cancel_for_session(db, session_id=session_id, now=now)
+    reschedule_patient(db, patient_id=patient_id, rules=rules, now=now)
 
 
 @router.get("/me/window", dependencies=[ReadOnly], responses=problem_responses(401, 403))

@@ -1,0 +1,115 @@
+"""Journaling reminders for a window: scheduled with the change that causes them.
+
+- `window_opened`: 2 hours after the session, never in its first 2 hours;
+- `window_closing`: 6 hours before the window closes, only while nothing is written
+  in it, cancelled when the patient writes;
+- both move out of quiet hours (22:00-08:00 local), or are dropped when that would
+  put them past the window's close.
+Texts carry no health detail: lock screens are public.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.entries.models import JournalEntry
+from app.notifications.quiet_hours import outside_quiet_hours
+from app.notifications.service import cancel, enqueue
+from app.sessions.models import KetamineSession
+from app.sessions.service import window_of
+from app.sessions.window import WindowRules
+
+OPENED_AFTER = timedelta(hours=2)
+CLOSING_BEFORE = timedelta(hours=6)
+TITLE = "kap-journal"
+BODY = "You have a journaling reminder."
+
+
+def _keys(session_id: uuid.UUID) -> list[str]:
+    return [f"window_opened:{session_id}", f"window_closing:{session_id}"]
+
+
+def _schedule(
+    db: Session,
+    *,
+    patient: User,
+    kind: str,
+    session_id: uuid.UUID,
+    due_at: datetime,
+    closes_at: datetime,
+    now: datetime,
+) -> None:
+    key = f"{kind}:{session_id}"
+    due = outside_quiet_hours(max(due_at, now), patient.timezone)
+    if due >= closes_at:
+        cancel(db, dedupe_keys=[key], now=now)
+        return
+    enqueue(
+        db,
+        user_id=patient.id,
+        kind=kind,
+        dedupe_key=key,
+        due_at=due,
+        title=TITLE,
+        body=BODY,
+        data={"session_id": str(session_id)},
+        now=now,
+    )
+
+
+def reschedule_patient(
+    db: Session, *, patient_id: uuid.UUID, rules: WindowRules, now: datetime
+) -> None:
+    """Bring the reminders of every window that is not yet closed in line with the sessions."""
+    patient = db.get(User, patient_id)
+    if patient is None:
+        return
+    recent = db.exec(
+        select(KetamineSession).where(
+            KetamineSession.patient_id == patient_id,
+            col(KetamineSession.administered_at) > now - rules.length,
+        )
+    ).all()
+    for session in recent:
+        window = window_of(db, session, rules)
+        if window.closes_at <= now:
+            cancel(db, dedupe_keys=_keys(session.id), now=now)
+            continue
+        _schedule(
+            db,
+            patient=patient,
+            kind="window_opened",
+            session_id=session.id,
+            due_at=window.opens_at + OPENED_AFTER,
+            closes_at=window.closes_at,
+            now=now,
+        )
+        written = db.exec(
+            select(JournalEntry.id).where(
+                JournalEntry.session_id == session.id, col(JournalEntry.deleted_at).is_(None)
+            )
+        ).first()
+        if written is not None:
+            cancel(db, dedupe_keys=[f"window_closing:{session.id}"], now=now)
+        else:
+            _schedule(
+                db,
+                patient=patient,
+                kind="window_closing",
+                session_id=session.id,
+                due_at=window.closes_at - CLOSING_BEFORE,
+                closes_at=window.closes_at,
+                now=now,
+            )
+
+
+def cancel_for_session(db: Session, *, session_id: uuid.UUID, now: datetime) -> None:
+    cancel(db, dedupe_keys=_keys(session_id), now=now)
+
+
+def on_entry_written(db: Session, *, session_id: uuid.UUID | None, now: datetime) -> None:
+    """The patient wrote in this window: no 'closing and nothing written' reminder."""
+    if session_id is not None:
+        cancel(db, dedupe_keys=[f"window_closing:{session_id}"], now=now)

@@ -1,0 +1,57 @@
+"""Push tokens and the in-app notification feed."""
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from app.accounts.deps import CurrentCaller
+from app.core.clock import Now
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import Cursor, Limit, Page
+from app.notifications import service
+from app.notifications.schemas import DeviceCreate, DevicePublic, NotificationPublic
+
+router = APIRouter(prefix="/v1/me", tags=["notifications"])
+
+
+@router.post("/devices", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 422))
+def register_device(
+    body: DeviceCreate, caller: CurrentCaller, db: SessionDep, now: Now
+) -> DevicePublic:
+    """Register a push token for this account."""
+    device = service.register_device(
+        db, user_id=caller.id, platform=body.platform, token=body.token, now=now
+    )
+    return DevicePublic(id=device.id, platform=device.platform, created_at=device.created_at)
+
+
+@router.delete(
+    "/devices/{device_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 404, 422),
+)
+def drop_device(device_id: uuid.UUID, caller: CurrentCaller, db: SessionDep) -> None:
+    """Forget a push token."""
+    service.drop_device(db, user_id=caller.id, device_id=device_id)
+
+
+@router.get("/notifications", responses=problem_responses(400, 401, 422))
+def list_notifications(
+    caller: CurrentCaller, db: SessionDep, now: Now, limit: Limit = 50, cursor: Cursor = None
+) -> Page[NotificationPublic]:
+    """My notifications, newest first."""
+    rows, next_cursor = service.feed(db, user_id=caller.id, now=now, limit=limit, cursor=cursor)
+    items = [
+        NotificationPublic(
+            id=n.id,
+            kind=n.kind,
+            title=n.title,
+            body=n.body,
+            status=n.status,
+            due_at=n.due_at,
+            sent_at=n.sent_at,
+        )
+        for n in rows
+    ]
+    return Page(items=items, next_cursor=next_cursor)
