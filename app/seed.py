@@ -15,6 +15,8 @@ from app.core.crypto import KeyRing
 from app.core.db import make_engine
 from app.entries.models import JournalEntry
 from app.entries.service import NewEntry, create_entry
+from app.prompts.library import prompt_id, sync_library
+from app.seed_care import ensure_demo_care
 from app.sessions.deps import rules_from
 from app.sessions.models import KetamineSession, Route
 from app.sessions.service import record_session
@@ -106,7 +108,11 @@ DEMO_ENTRIES = [
         "Tired today. The old story about not being enough came back, quieter.",
     ),
     ("casey", 50, 6, True, "I called my sister. We laughed about the dog."),
+    ("casey", 40, 3, True, "Some nights I feel like I can't go on. Tonight was one of them."),
 ]
+
+# Entries that answer a library prompt: (patient, hours ago) -> prompt slug.
+DEMO_ANSWERS = {("alex", 20): "capture-body-scan", ("alex", 2): "shift-small-things"}
 
 
 def _demo_id(*parts: object) -> uuid.UUID:
@@ -156,7 +162,9 @@ def ensure_demo_entries(
                 body=text,
                 written_at=now - timedelta(hours=hours),
                 mood=mood,
-                prompt_id=None,
+                prompt_id=prompt_id(DEMO_ANSWERS[(patient, hours)])
+                if (patient, hours) in DEMO_ANSWERS
+                else None,
                 shared_with_care_team=shared,
             ),
             idempotency_key=None,
@@ -171,7 +179,9 @@ def seed_demo(settings: Settings) -> None:
     rules = rules_from(settings)
     keyring = KeyRing.parse(settings.resolved_encryption_keys())
     with Session(engine) as db, db.begin():
+        sync_library(db, now=utcnow())
         users = ensure_demo_users(db)
         ensure_demo_sessions(db, users, rules)
         ensure_demo_entries(db, users, keyring, rules)
+        ensure_demo_care(db, users, keyring, rules, settings.crisis_resources)
     print(f"demo clinic ready: {len(users)} accounts, password {DEMO_PASSWORD!r}")

@@ -1,0 +1,105 @@
+"""The demo clinic's care: a review, a flag, an integration session, reminders."""
+
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.core.clock import utcnow
+from app.core.crypto import KeyRing
+from app.entries.models import JournalEntry
+from app.entries.service import decrypt_body
+from app.integration.models import IntegrationSession
+from app.integration.service import schedule
+from app.notifications.reminders import reschedule_patient
+from app.prompts.library import prompt_id
+from app.prompts.models import PromptAssignment
+from app.prompts.service import assign
+from app.reviews.models import EntryReview
+from app.reviews.service import review_entry
+from app.safety.models import SafetyFlag
+from app.safety.service import resources_from, screen_entry
+from app.sessions.models import KetamineSession
+from app.sessions.window import WindowRules
+
+
+def _entries(db: Session, patient: User) -> list[JournalEntry]:
+    return list(
+        db.exec(
+            select(JournalEntry)
+            .where(JournalEntry.patient_id == patient.id)
+            .order_by(col(JournalEntry.written_at))
+        ).all()
+    )
+
+
+def ensure_demo_care(
+    db: Session,
+    users: dict[str, User],
+    keyring: KeyRing,
+    rules: WindowRules,
+    crisis_resources: list[dict[str, str]],
+) -> None:
+    now = utcnow()
+    alex, casey, rivera = users["alex"], users["casey"], users["rivera"]
+
+    first = _entries(db, alex)[0]
+    if db.exec(select(EntryReview).where(EntryReview.entry_id == first.id)).first() is None:
+        review_entry(
+            db,
+            entry=first,
+            therapist_id=rivera.id,
+            note="Ask about the lake image; it came up last time too.",
+            discuss=True,
+            keyring=keyring,
+            now=now,
+        )
+
+    for entry in _entries(db, casey):
+        flagged = db.exec(select(SafetyFlag).where(SafetyFlag.entry_id == entry.id)).first()
+        if flagged is None:
+            screen_entry(
+                db,
+                entry=entry,
+                text=decrypt_body(keyring, entry),
+                resources=resources_from(crisis_resources),
+                now=now,
+            )
+
+    session = db.exec(
+        select(KetamineSession)
+        .where(KetamineSession.patient_id == alex.id)
+        .order_by(col(KetamineSession.administered_at).desc())
+    ).first()
+    if session is not None and (
+        db.exec(
+            select(IntegrationSession).where(IntegrationSession.session_id == session.id)
+        ).first()
+        is None
+    ):
+        schedule(
+            db,
+            patient_id=alex.id,
+            session=session,
+            scheduled_at=session.administered_at + timedelta(hours=40),
+            therapist_id=rivera.id,
+            now=now,
+        )
+
+    if (
+        db.exec(select(PromptAssignment).where(PromptAssignment.patient_id == alex.id)).first()
+        is None
+    ):
+        assign(
+            db,
+            patient_id=alex.id,
+            therapist_id=rivera.id,
+            prompt_id=prompt_id("action-bring-to-session"),
+            title=None,
+            text=None,
+            technique=None,
+            now=now,
+        )
+
+    for key in ("alex", "sam", "jordan", "casey"):
+        reschedule_patient(db, patient_id=users[key].id, rules=rules, now=now)
