@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from app.accounts.auth_service import normalize_email, revoke_user_sessions
 from app.accounts.models import CareTeamMember, Role, User
 from app.core.errors import Conflict, NotFound
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import cut_page, keyset
 from app.core.security import hash_password
 
 
@@ -58,21 +58,12 @@ def create_user(
 def list_users(
     db: Session, *, role: Role | None, limit: int, cursor: str | None
 ) -> tuple[list[User], str | None]:
-    stmt = select(User).order_by(col(User.created_at), col(User.id))
+    stmt = select(User)
     if role is not None:
         stmt = stmt.where(User.role == role)
-    if cursor:
-        created_at, user_id = decode_cursor(cursor, datetime, uuid.UUID)
-        stmt = stmt.where(
-            (col(User.created_at) > created_at)
-            | ((col(User.created_at) == created_at) & (col(User.id) > user_id))
-        )
+    stmt = keyset(stmt, col(User.created_at), col(User.id), cursor, descending=False)
     rows = list(db.exec(stmt.limit(limit + 1)).all())
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
-    return rows, next_cursor
+    return cut_page(rows, limit, lambda u: (u.created_at, u.id))
 
 
 def get_user(db: Session, user_id: uuid.UUID) -> User:

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import cut_page, keyset
 
 
 def record_access(
@@ -47,15 +47,6 @@ def page_events(
     )
     if patient_id is not None:
         stmt = stmt.where(AuditEvent.patient_id == patient_id)
-    if cursor:
-        at, event_id = decode_cursor(cursor, datetime, uuid.UUID)
-        stmt = stmt.where(
-            (col(AuditEvent.occurred_at) < at)
-            | ((col(AuditEvent.occurred_at) == at) & (col(AuditEvent.id) < event_id))
-        )
-    stmt = stmt.order_by(col(AuditEvent.occurred_at).desc(), col(AuditEvent.id).desc())
+    stmt = keyset(stmt, col(AuditEvent.occurred_at), col(AuditEvent.id), cursor, descending=True)
     rows: list[tuple[AuditEvent, str | None]] = list(db.exec(stmt.limit(limit + 1)).all())
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1][0].occurred_at, rows[-1][0].id)
+    return cut_page(rows, limit, lambda r: (r[0].occurred_at, r[0].id))

@@ -2,6 +2,7 @@
 
 import base64
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -65,3 +66,25 @@ def decode_cursor(cursor: str, *types: type) -> list[Any]:
     if any(isinstance(v, datetime) and v.tzinfo is None for v in values):
         raise InvalidCursor()
     return values
+
+
+def keyset(stmt: Any, at: Any, ident: Any, cursor: str | None, *, descending: bool) -> Any:
+    """Order by (at, id) and continue after the cursor's (at, id)."""
+    if cursor:
+        after_at, after_id = decode_cursor(cursor, datetime, uuid.UUID)
+        if descending:
+            stmt = stmt.where((at < after_at) | ((at == after_at) & (ident < after_id)))
+        else:
+            stmt = stmt.where((at > after_at) | ((at == after_at) & (ident > after_id)))
+    order = (at.desc(), ident.desc()) if descending else (at, ident)
+    return stmt.order_by(*order)
+
+
+def cut_page(
+    rows: list[T], limit: int, key: Callable[[T], tuple[datetime, uuid.UUID]]
+) -> tuple[list[T], str | None]:
+    """The first `limit` of `limit + 1` fetched rows, and the cursor when more remain."""
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(*key(rows[-1]))

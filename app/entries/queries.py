@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import cut_page, keyset
 from app.entries.models import JournalEntry
 from app.reviews.service import is_unreviewed
 from app.sessions.models import KetamineSession
@@ -48,19 +48,9 @@ def page_entries(
         stmt = stmt.where(col(JournalEntry.session_id) == session_id)
     if reviewed is not None:
         stmt = stmt.where(~is_unreviewed() if reviewed else is_unreviewed())
-    if cursor:
-        written_at, entry_id = decode_cursor(cursor, datetime, uuid.UUID)
-        stmt = stmt.where(
-            (col(JournalEntry.written_at) < written_at)
-            | ((col(JournalEntry.written_at) == written_at) & (col(JournalEntry.id) < entry_id))
-        )
-    stmt = stmt.order_by(col(JournalEntry.written_at).desc(), col(JournalEntry.id).desc())
+    stmt = keyset(stmt, col(JournalEntry.written_at), col(JournalEntry.id), cursor, descending=True)
     rows: list[Row] = [(e, t) for e, t in db.exec(stmt.limit(limit + 1)).all()]
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    last = rows[-1][0]
-    return rows, encode_cursor(last.written_at, last.id)
+    return cut_page(rows, limit, lambda r: (r[0].written_at, r[0].id))
 
 
 def changes_since(db: Session, *, patient_id: uuid.UUID, since: int, limit: int) -> list[Row]:

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.core.errors import NotFound
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import cut_page, keyset
 from app.notifications.models import Device, Notification, NotificationStatus
 
 
@@ -103,15 +103,6 @@ def feed(
         col(Notification.status).in_([NotificationStatus.sent, NotificationStatus.pending]),
         col(Notification.due_at) <= now,
     )
-    if cursor:
-        due, nid = decode_cursor(cursor, datetime, uuid.UUID)
-        stmt = stmt.where(
-            (col(Notification.due_at) < due)
-            | ((col(Notification.due_at) == due) & (col(Notification.id) < nid))
-        )
-    stmt = stmt.order_by(col(Notification.due_at).desc(), col(Notification.id).desc())
+    stmt = keyset(stmt, col(Notification.due_at), col(Notification.id), cursor, descending=True)
     rows = list(db.exec(stmt.limit(limit + 1)).all())
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1].due_at, rows[-1].id)
+    return cut_page(rows, limit, lambda n: (n.due_at, n.id))
