@@ -7,16 +7,17 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.prompts.models import Prompt, Technique
 
-_NAMESPACE = uuid.UUID("6f1c2a7e-3b0d-4c55-9a51-8f2b7d0e4c13")
-
 
 def prompt_id(slug: str) -> uuid.UUID:
-    """Stable ids: editing a prompt's text keeps the entries that answered it valid."""
-    return uuid.uuid5(_NAMESPACE, slug)
+    """The id a library prompt has in the file (for the seed and tests)."""
+    for item in library():
+        if item["slug"] == slug:
+            return uuid.UUID(item["id"])
+    raise KeyError(slug)
 
 
 @cache
@@ -28,9 +29,11 @@ def library() -> list[dict[str, Any]]:
 def sync_library(db: Session, *, now: datetime) -> int:
     """Insert or update every library prompt; safe to run at every start."""
     changed = 0
+    rows = {p.id: p for p in db.exec(select(Prompt).where(col(Prompt.slug).is_not(None))).all()}
     for item in library():
-        pid = prompt_id(item["slug"])
-        row = db.get(Prompt, pid)
+        # Ids are written in the file and never change, so entries keep their prompt.
+        pid = uuid.UUID(item["id"])
+        row = rows.get(pid)
         fields = {
             "slug": item["slug"],
             "technique": Technique(item["technique"]),
