@@ -3,19 +3,23 @@
 1. The phase: `early` or `integration` inside a window, `between_windows` outside.
 2. The scope of "already used": since the window opened, or between windows since
    the last window closed. A prompt is used once served or answered in the scope.
-3. The care team's assigned prompts come first, oldest assignment first.
+3. The care team's assigned prompts come first, oldest assignment first: those that
+   fit the phase (custom prompts fit every phase), are unused in the scope and have
+   not been answered since they were assigned.
 4. Then library prompts that fit the phase, never repeated in the scope while
-   unused ones remain, rotating techniques: the technique served least recently
-   (never served first), and not the one served last when another is available.
+   unused ones remain, rotating techniques: never the technique served last while
+   another has unused prompts, then the technique served least recently.
 5. When every fitting prompt was used and no technique was asked for, the least
-   recently served one comes back round. A technique with nothing left is a 404.
+   recently served one comes back round (still not the last technique if another
+   fits). A technique with nothing unused left is a 404.
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.core.errors import NotFound
 from app.entries.models import JournalEntry
@@ -49,6 +53,25 @@ def _scope(
     return "between_windows", since, None
 
 
+def _last_answers(db: Session, patient_id: uuid.UUID) -> dict[uuid.UUID, datetime]:
+    """When each prompt was last answered by a live entry (one row per prompt)."""
+    rows = db.exec(
+        select(JournalEntry.prompt_id, func.max(JournalEntry.written_at))
+        .where(
+            JournalEntry.patient_id == patient_id,
+            col(JournalEntry.prompt_id).is_not(None),
+            col(JournalEntry.deleted_at).is_(None),
+        )
+        .group_by(col(JournalEntry.prompt_id))
+    ).all()
+    # max() loses the column type on SQLite; make every time aware UTC.
+    return {
+        pid: at if at.tzinfo else at.replace(tzinfo=UTC)
+        for pid, at in rows
+        if pid is not None and at is not None
+    }
+
+
 def choose_next(
     db: Session,
     *,
@@ -64,24 +87,21 @@ def choose_next(
         .where(PromptServing.patient_id == patient_id, col(PromptServing.served_at) >= since)
         .order_by(col(PromptServing.served_at), col(PromptServing.id))
     ).all()
-    answered = db.exec(
-        select(JournalEntry.prompt_id).where(
-            JournalEntry.patient_id == patient_id,
-            col(JournalEntry.prompt_id).is_not(None),
-            col(JournalEntry.written_at) >= since,
-            col(JournalEntry.deleted_at).is_(None),
-        )
-    ).all()
-    used = {pid for pid, _, _ in servings} | {pid for pid in answered if pid is not None}
+    answered = _last_answers(db, patient_id)
+    used = {pid for pid, _, _ in servings} | {p for p, at in answered.items() if at >= since}
+
+    def fits(p: Prompt) -> bool:
+        return phase in p.phases and (technique is None or p.technique == technique)
 
     assigned = db.exec(
-        select(Prompt)
+        select(Prompt, PromptAssignment.assigned_at)
         .join(PromptAssignment, col(PromptAssignment.prompt_id) == Prompt.id)
         .where(PromptAssignment.patient_id == patient_id)
         .order_by(col(PromptAssignment.assigned_at), col(PromptAssignment.id))
     ).all()
-    for prompt in assigned:
-        if prompt.id not in used and (technique is None or prompt.technique == technique):
+    for prompt, assigned_at in assigned:
+        done = answered.get(prompt.id, _EPOCH) >= assigned_at
+        if fits(prompt) and prompt.id not in used and not done:
             return _serve(db, prompt, patient_id, session_id, phase, now, assigned=True)
 
     library = [
@@ -89,22 +109,31 @@ def choose_next(
         for p in db.exec(
             select(Prompt).where(col(Prompt.patient_id).is_(None)).order_by(col(Prompt.slug))
         ).all()
-        if phase in p.phases and (technique is None or p.technique == technique)
+        if fits(p)
     ]
     unused = [p for p in library if p.id not in used]
-    if not unused:
-        if technique is not None or not library:
-            raise NoPromptAvailable()
-        last_served = {pid: at for pid, at, _ in servings}
-        unused = sorted(library, key=lambda p: last_served.get(p.id, _EPOCH))[:1]
-    last_by_technique = {t: at for _, at, t in servings}
-    previous = servings[-1][2] if servings else None
-    techniques = sorted(
-        {p.technique for p in unused},
-        key=lambda t: (t == previous, last_by_technique.get(t, _EPOCH), t),
-    )
-    prompt = next(p for p in unused if p.technique == techniques[0])
+    if not unused and (technique is not None or not library):
+        raise NoPromptAvailable()
+    prompt = _rotate(unused or library, servings)
     return _serve(db, prompt, patient_id, session_id, phase, now, assigned=False)
+
+
+def _rotate(
+    candidates: list[Prompt], servings: Sequence[tuple[uuid.UUID, datetime, str]]
+) -> Prompt:
+    """Not the last technique if another is there; then the least recently served."""
+    previous = servings[-1][2] if servings else None
+    by_technique = {t: at for _, at, t in servings}
+    by_prompt = {pid: at for pid, at, _ in servings}
+    return min(
+        candidates,
+        key=lambda p: (
+            p.technique == previous,
+            by_technique.get(p.technique, _EPOCH),
+            by_prompt.get(p.id, _EPOCH),
+            p.slug or "",
+        ),
+    )
 
 
 def _serve(

@@ -1,18 +1,14 @@
 """The prompt library, `next`, assignments and custom-prompt privacy."""
 
-import itertools
 import uuid
 from collections import Counter
 from datetime import timedelta
 
-from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sqlmodel import Session
 
-from tests.conftest import Clock
 from tests.entries.conftest import Team, iso
 from tests.factories import make_admin, make_patient, make_therapist
+from tests.prompts.helpers import all_prompts
 
 TECHNIQUES = [
     "capture",
@@ -24,18 +20,7 @@ TECHNIQUES = [
 ]
 
 
-def _all(client: TestClient, headers: dict[str, str], **params: str) -> list[dict]:  # type: ignore[type-arg]
-    items, cursor = [], None
-    while True:
-        page = client.get(
-            "/v1/prompts",
-            params=params | ({"cursor": cursor} if cursor else {}) | {"limit": "7"},
-            headers=headers,
-        ).json()
-        items += page["items"]
-        cursor = page["next_cursor"]
-        if not cursor:
-            return items
+_all = all_prompts
 
 
 def test_library_has_forty_prompts_five_per_technique_every_phase(team: Team) -> None:
@@ -160,50 +145,3 @@ def test_a_technique_with_nothing_left_is_404(team: Team) -> None:
         assert r.json()["id"] not in served
         served.add(r.json()["id"])
     assert len(served) >= 5
-
-
-STEPS = st.lists(st.sampled_from(["serve", "answer", "tick"]), min_size=3, max_size=25)
-
-
-@settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(steps=STEPS)
-def test_no_repeat_in_a_window_and_techniques_rotate(
-    client: TestClient, db: Session, login, clock: Clock, steps: list[str]
-) -> None:  # type: ignore[no-untyped-def]
-    patient = make_patient(db)
-    therapist = make_therapist(db, patients=(patient,))
-    th = login(therapist)
-    start = clock.now
-    client.post(
-        f"/v1/patients/{patient.id}/sessions",
-        json={"administered_at": iso(start - timedelta(hours=1)), "route": "im"},
-        headers=th,
-    )
-    fitting = {p["id"]: p["technique"] for p in _all(client, th, phase="early")}
-    ph = login(patient)
-    served: list[dict] = []  # type: ignore[type-arg]
-    now = start
-    for step in steps:
-        now += timedelta(seconds=30)
-        clock.set(now)
-        if step == "serve":
-            r = client.get("/v1/prompts/next", headers=ph)
-            assert r.status_code == 200
-            served.append(r.json())
-        elif step == "answer" and served:
-            client.post(
-                "/v1/entries",
-                json={"body": "answer", "written_at": iso(now), "prompt_id": served[-1]["id"]},
-                headers=ph,
-            )
-    clock.set(start)
-    ids = [p["id"] for p in served]
-    assert all(p["phase"] == "early" and p["id"] in fitting for p in served)
-    distinct = min(len(ids), len(fitting))
-    assert len(set(ids[:distinct])) == distinct  # no repeat while unused ones remain
-    for a, b in itertools.pairwise(served):
-        assert a["technique"] != b["technique"]  # rotation: never the same technique twice running
