@@ -26,11 +26,11 @@ def library() -> list[dict[str, Any]]:
     return list(json.loads(text)["prompts"])
 
 
-def sync_library(db: Session, *, now: datetime) -> int:
-    """Insert or update every library prompt; safe to run at every start."""
+def sync_library(db: Session, *, now: datetime, items: list[dict[str, Any]] | None = None) -> int:
+    """Insert or update every library prompt (upsert by id); safe to run at every start."""
     changed = 0
     rows = {p.id: p for p in db.exec(select(Prompt).where(col(Prompt.slug).is_not(None))).all()}
-    for item in library():
+    for item in library() if items is None else items:
         # Ids are written in the file and never change, so entries keep their prompt.
         pid = uuid.UUID(item["id"])
         row = rows.get(pid)
