@@ -13,7 +13,7 @@ from app.integration.models import IntegrationSession
 from app.integration.service import schedule
 from app.notifications.reminders import reschedule_patient
 from app.prompts.library import prompt_id
-from app.prompts.models import PromptAssignment
+from app.prompts.models import PromptAssignment, Technique
 from app.prompts.service import assign
 from app.reviews.models import EntryReview
 from app.reviews.service import review_entry
@@ -98,6 +98,25 @@ def ensure_demo_care(
             title=None,
             text=None,
             technique=None,
+            now=now,
+        )
+
+    sam = users["sam"]
+    if (
+        db.exec(select(PromptAssignment).where(PromptAssignment.patient_id == sam.id)).first()
+        is None
+    ):
+        assign(
+            db,
+            patient_id=sam.id,
+            therapist_id=rivera.id,
+            prompt_id=None,
+            title="The music in the room",
+            text=(
+                "You said the music helped you feel safe. Which moment of it do you remember "
+                "best, and what did it bring with it? A few lines are plenty."
+            ),
+            technique=Technique.capture,
             now=now,
         )
 

@@ -72,7 +72,7 @@ def read_prompt(
 @router.post(
     "/patients/{patient_id}/prompts",
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 def assign_prompt(
     patient_id: CareTeamPatientId,

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.core.errors import AppError, NotFound
+from app.core.errors import AppError, Conflict, NotFound
 from app.core.pagination import decode_cursor, encode_cursor
 from app.prompts.models import Prompt, PromptAssignment, PromptPhase, Technique
 from app.prompts.schemas import AssignmentPublic, PromptPublic
@@ -19,6 +19,11 @@ class PromptNotFound(NotFound):
 class AssignmentNotFound(NotFound):
     code = "assignment_not_found"
     title = "No such prompt assignment"
+
+
+class PromptAlreadyAssigned(Conflict):
+    code = "prompt_already_assigned"
+    title = "This prompt is already assigned to this patient"
 
 
 class UnknownPrompt(AppError):
@@ -88,6 +93,13 @@ def assign(
         prompt = db.get(Prompt, prompt_id)
         if prompt is None or prompt.patient_id not in (None, patient_id):
             raise PromptNotFound()
+        # A double tap must not queue the same prompt twice.
+        if db.exec(
+            select(PromptAssignment.id).where(
+                PromptAssignment.patient_id == patient_id, PromptAssignment.prompt_id == prompt.id
+            )
+        ).first():
+            raise PromptAlreadyAssigned()
     else:
         if title is None or text is None or technique is None:  # the schema checks this
             raise PromptNotFound()

@@ -125,6 +125,19 @@ def test_editing_a_library_prompt_keeps_its_answers(team: Team, db: Session) -> 
 def test_library_ids_are_unique_and_served_as_written(team: Team) -> None:
     ids = [item["id"] for item in library()]
     assert len(ids) == len(set(ids)) >= 48
+    slugs = [item["slug"] for item in library()]
+    assert len(slugs) == len(set(slugs))
     for item in library()[:3]:
         r = team.client.get(f"/v1/prompts/{item['id']}", headers=team.ph)
         assert (r.status_code, r.json()["title"]) == (200, item["title"])
+
+
+def test_the_same_prompt_cannot_be_assigned_twice(team: Team, db: Session) -> None:
+    body = {"prompt_id": str(prompt_id("mind-senses"))}
+    _assign(team, body)
+    r = team.client.post(f"/v1/patients/{team.patient.id}/prompts", json=body, headers=team.th)
+    assert (r.status_code, r.json()["code"]) == (409, "prompt_already_assigned")
+    rows = db.exec(
+        select(PromptAssignment).where(PromptAssignment.patient_id == team.patient.id)
+    ).all()
+    assert len(rows) == 1
