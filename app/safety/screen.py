@@ -1,32 +1,56 @@
-"""The risk-phrase screen: a screen, not a diagnosis (see docs/safety.md)."""
+"""The risk-phrase screen: a screen, not a diagnosis (see docs/safety.md).
+
+`matched_phrases(text)` lists the phrases of `phrases.json` found in the text:
+case-insensitive, whole words only, after Unicode (NFKC) normalisation, with any
+apostrophe, any dash and any run of spaces treated alike. A "clause-end" phrase
+matches only before punctuation or the end of the text.
+"""
 
 import json
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+_FOLD = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "`": "'",
+        **dict.fromkeys(map(chr, (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2212)), "-"),
+    }
+)
+_CLAUSE_END = r"(?=\s*(?:[.!?,;:)\u2026-]|$))"
 
 
 @cache
 def phrase_data() -> dict[str, list[str]]:
     text = resources.files("app.safety").joinpath("phrases.json").read_text(encoding="utf-8")
     data = json.loads(text)
-    return {"phrases": list(data["phrases"]), "near_misses": list(data["near_misses"])}
+    keys = ("phrases", "clause_end_phrases", "positives", "near_misses")
+    return {k: list(data.get(k, [])) for k in keys}
+
+
+def _alternatives(phrases: list[str]) -> str:
+    # Longest first, so "killing myself" wins over a shorter overlapping phrase.
+    ordered = sorted((normalise(p).lower() for p in phrases), key=len, reverse=True)
+    return "|".join(re.sub(r"\\[ \-]", r"[\\s-]+", re.escape(p)) for p in ordered)
 
 
 @cache
 def _pattern() -> re.Pattern[str]:
-    phrases = sorted(phrase_data()["phrases"], key=len, reverse=True)
-    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
-    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])", re.IGNORECASE)
+    data = phrase_data()
+    anywhere = rf"(?<![\w'])(?:{_alternatives(data['phrases'])})(?![\w'])"
+    clause = rf"(?<![\w'])(?:{_alternatives(data['clause_end_phrases'])})(?![\w']){_CLAUSE_END}"
+    return re.compile(f"{anywhere}|{clause}", re.IGNORECASE | re.MULTILINE)
 
 
 def normalise(text: str) -> str:
-    return text.translate(_APOSTROPHES)
+    return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
 def matched_phrases(text: str) -> list[str]:
     """The risk phrases found in `text`, lower-cased, without duplicates."""
     found = {m.group(0).lower() for m in _pattern().finditer(normalise(text))}
-    return sorted(re.sub(r"\s+", " ", f) for f in found)
+    return sorted(re.sub(r"[\s-]+", " ", f) for f in found)

@@ -21,6 +21,24 @@ def test_near_misses_are_not_flagged(text: str) -> None:
     assert matched_phrases(text) == []
 
 
+@pytest.mark.parametrize("text", phrase_data()["positives"])
+def test_listed_risk_sentences_are_caught(text: str) -> None:
+    assert matched_phrases(text)
+
+
+@pytest.mark.parametrize("phrase", phrase_data()["clause_end_phrases"])
+def test_clause_end_phrases_match_only_at_the_end_of_a_clause(phrase: str) -> None:
+    assert matched_phrases(f"Some days {phrase}.")
+    assert matched_phrases(f"Some days {phrase}")
+    assert matched_phrases(f"{phrase} - not today")
+    assert matched_phrases(f"Some days {phrase} a walk") == []
+
+
+def test_full_width_letters_and_unicode_dashes_still_match() -> None:
+    assert matched_phrases("\uff33\uff35\uff29\uff23\uff29\uff24\uff25") == ["suicide"]
+    assert matched_phrases("thinking of self\u2013harm") == ["self harm"]
+
+
 def test_curly_apostrophes_and_extra_spaces_still_match() -> None:
     assert matched_phrases("I don\u2019t  want to be   alive") == ["don't want to be alive"]
 
