@@ -42,7 +42,11 @@ def view(item: IntegrationSession, session_at: datetime, rules: WindowRules) -> 
 
 
 def _prep_reminder(db: Session, item: IntegrationSession, now: datetime) -> None:
-    # Sent only if unreviewed entries remain then: the sender checks `condition`.
+    if item.scheduled_at <= now:
+        # One recorded after the fact, or moved into the past: nothing to prepare for.
+        cancel(db, dedupe_keys=[f"integration_prep:{item.id}"], now=now)
+        return
+    # Sent only if unreviewed entries remain then: the worker checks `condition`.
     enqueue(
         db,
         user_id=item.scheduled_by,

@@ -37,3 +37,13 @@ class SafetyFlagPublic(BaseModel):
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: uuid.UUID | None
+
+
+class OpenFlag(BaseModel):
+    """An unacknowledged flag as the care team's queue shows it."""
+
+    id: uuid.UUID
+    raised_at: datetime
+    session_id: uuid.UUID | None
+    entry_id: uuid.UUID | None
+    on_private_entry: bool

@@ -3,14 +3,14 @@
 import uuid
 from datetime import datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app.accounts.service import care_team_of
 from app.core.errors import NotFound
 from app.entries.models import JournalEntry
 from app.notifications.service import enqueue
 from app.safety.models import SafetyFlag
-from app.safety.schemas import CrisisResource, EntrySafety, SafetyInfo
+from app.safety.schemas import CrisisResource, EntrySafety, OpenFlag, SafetyInfo
 from app.safety.screen import matched_phrases
 
 NOT_MONITORED = (
@@ -120,15 +120,32 @@ def acknowledge(
     return flag
 
 
-def open_flag_counts(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    """Unacknowledged flags per patient."""
+def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[OpenFlag]]:
+    """Unacknowledged flags per patient, oldest first, each with its entry's window.
+
+    The entry id is given only for a live shared entry: of a private or deleted
+    one the care team learns that a flag was raised, never which text raised it.
+    """
     if not patient_ids:
         return {}
     rows = db.exec(
-        select(SafetyFlag.patient_id, func.count())
+        select(SafetyFlag, JournalEntry.session_id, JournalEntry.is_shared, JournalEntry.deleted_at)
+        .join(JournalEntry, col(JournalEntry.id) == SafetyFlag.entry_id)
         .where(
             col(SafetyFlag.patient_id).in_(patient_ids), col(SafetyFlag.acknowledged_at).is_(None)
         )
-        .group_by(col(SafetyFlag.patient_id))
+        .order_by(col(SafetyFlag.raised_at), col(SafetyFlag.id))
     ).all()
-    return {pid: int(n) for pid, n in rows}
+    out: dict[uuid.UUID, list[OpenFlag]] = {}
+    for flag, session_id, shared, deleted_at in rows:
+        visible = shared and deleted_at is None
+        out.setdefault(flag.patient_id, []).append(
+            OpenFlag(
+                id=flag.id,
+                raised_at=flag.raised_at,
+                session_id=session_id,
+                entry_id=flag.entry_id if visible else None,
+                on_private_entry=not shared,
+            )
+        )
+    return out

@@ -11,7 +11,8 @@ from app.accounts.models import User
 from app.accounts.service import patients_of
 from app.integration.models import IntegrationSession
 from app.reviews.service import unreviewed_counts
-from app.safety.service import open_flag_counts
+from app.safety.schemas import OpenFlag
+from app.safety.service import open_flags_of
 from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules, window_for
 
@@ -23,7 +24,7 @@ class QueueItem:
     patient: User
     latest: KetamineSession | None
     unreviewed: int
-    open_flags: int
+    open_flags: list[OpenFlag]
     next_integration: IntegrationSession | None
 
 
@@ -80,7 +81,7 @@ def build_queue(
     users = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(ids))).all()}
     latest = _latest_sessions(db, ids, now)
     unreviewed = unreviewed_counts(db, patient_ids=ids)
-    flags = open_flag_counts(db, ids)
+    flags = open_flags_of(db, ids)
     upcoming = _next_integration(db, ids, now)
     items = []
     for pid in ids:
@@ -92,13 +93,13 @@ def build_queue(
             continue
         items.append(
             QueueItem(
-                users[pid], session, unreviewed.get(pid, 0), flags.get(pid, 0), upcoming.get(pid)
+                users[pid], session, unreviewed.get(pid, 0), flags.get(pid, []), upcoming.get(pid)
             )
         )
     far = datetime.max.replace(tzinfo=now.tzinfo)
     items.sort(
         key=lambda i: (
-            i.open_flags == 0,
+            not i.open_flags,
             i.next_integration.scheduled_at if i.next_integration else far,
             -i.unreviewed,
             i.patient.display_name,
@@ -130,6 +131,7 @@ def queue_view(item: QueueItem, rules: WindowRules, now: datetime) -> dict[str, 
         "patient": {"id": item.patient.id, "display_name": item.patient.display_name},
         "window": window,
         "unreviewed": item.unreviewed,
-        "open_flags": item.open_flags,
+        "open_flags": len(item.open_flags),
+        "safety_flags": [f.model_dump() for f in item.open_flags],
         "next_integration_session": nxt,
     }

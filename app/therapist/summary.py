@@ -1,6 +1,6 @@
 """Integration prep: one window's shared entries, moods, prompts, flags and reviews."""
 
-import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -38,11 +38,13 @@ def build_summary(
         v = entry_view(e, session.administered_at, keyring=keyring, rules=rules)
         v["reviews"] = [review_view(r, e.version, keyring) for r in reviews.get(e.id, [])]
         views.append(v)
-    shared_ids = {e.id for e in shared}
+    # Flags of the window's entries, deleted ones included: deleting an entry
+    # does not take back the risk it suggested.
     flags = db.exec(
-        select(SafetyFlag)
-        .where(col(SafetyFlag.entry_id).in_([e.id for e in entries]))
-        .order_by(col(SafetyFlag.raised_at))
+        select(SafetyFlag, JournalEntry.is_shared, JournalEntry.deleted_at)
+        .join(JournalEntry, col(JournalEntry.id) == SafetyFlag.entry_id)
+        .where(JournalEntry.session_id == session.id)
+        .order_by(col(SafetyFlag.raised_at), col(SafetyFlag.id))
     ).all()
     integration = [
         integration_view(item, at, rules)
@@ -63,17 +65,16 @@ def build_summary(
         ],
         "prompts_answered": sorted({str(v["prompt_id"]) for v in views if v["prompt_id"]}),
         # A flag on a private entry shows that it was raised, never which entry or text.
-        "safety_flags": [_flag(f, shared_ids) for f in flags],
+        "safety_flags": [_flag(f, shared, deleted_at) for f, shared, deleted_at in flags],
         "integration_sessions": integration,
     }
 
 
-def _flag(flag: SafetyFlag, shared_ids: set[uuid.UUID]) -> dict[str, Any]:
-    private = flag.entry_id not in shared_ids
+def _flag(flag: SafetyFlag, shared: bool, deleted_at: datetime | None) -> dict[str, Any]:
     return {
         "id": flag.id,
-        "entry_id": None if private else flag.entry_id,
-        "on_private_entry": private,
+        "entry_id": flag.entry_id if shared and deleted_at is None else None,
+        "on_private_entry": not shared,
         "raised_at": flag.raised_at,
         "acknowledged_at": flag.acknowledged_at,
     }

@@ -86,3 +86,19 @@ def test_only_the_care_team_schedules(team: Team, db: Session, login) -> None:  
     other = make_patient(db)
     foreign = team.client.post(url, json=body | {"session_id": str(other.id)}, headers=team.th)
     assert foreign.status_code == 404
+
+
+def test_no_prep_reminder_for_an_integration_session_in_the_past(team: Team, db: Session) -> None:
+    at = team.clock.now - timedelta(hours=30)
+    sid = team.session(at)
+    url = f"/v1/patients/{team.patient.id}/integration-sessions"
+    past = {"scheduled_at": iso(team.clock.now - timedelta(hours=1))}
+    item = team.client.post(url, json=past | {"session_id": sid}, headers=team.th).json()
+    assert db.exec(select(Notification).where(Notification.kind == "integration_prep")).all() == []
+    soon = iso(team.clock.now + timedelta(hours=1))
+    team.client.patch(f"{url}/{item['id']}", json={"scheduled_at": soon}, headers=team.th)
+    prep = db.exec(select(Notification).where(Notification.kind == "integration_prep")).one()
+    assert (prep.status, prep.due_at) == ("pending", team.clock.now)
+    assert team.client.patch(f"{url}/{item['id']}", json=past, headers=team.th).status_code == 200
+    prep = db.exec(select(Notification).where(Notification.kind == "integration_prep")).one()
+    assert prep.status == "cancelled"

@@ -126,3 +126,44 @@ def test_summary_access(team: Team, db: Session, login) -> None:  # type: ignore
     )
     wrong = f"/v1/patients/{team.patient.id}/sessions/{other_session.id}/summary"
     assert team.client.get(wrong, headers=team.th).status_code == 404
+
+
+def test_the_queue_lists_open_flags_so_each_can_be_acknowledged(team: Team) -> None:
+    # No session at all: the flagged entry has no window, so no summary shows it.
+    unattached = team.write(team.clock.now, body="I want to die", shared_with_care_team=False)
+    team.write(team.clock.now, body="a calm day")
+    r = team.client.get("/v1/therapist/queue", headers=team.th)
+    item = r.json()["items"][0]
+    assert item["open_flags"] == 1
+    [flag] = item["safety_flags"]
+    assert flag == {
+        "id": unattached["safety"]["flag_id"],
+        "raised_at": iso(team.clock.now),
+        "session_id": None,
+        "entry_id": None,
+        "on_private_entry": True,
+    }
+    assert "want to die" not in r.text
+    ack = team.client.post(f"/v1/safety-flags/{flag['id']}/acknowledge", headers=team.th)
+    assert ack.status_code == 200
+    item = team.client.get("/v1/therapist/queue", headers=team.th).json()["items"][0]
+    assert (item["open_flags"], item["safety_flags"]) == (0, [])
+
+
+def test_a_flag_outlives_the_deletion_of_its_entry(team: Team) -> None:
+    at = team.clock.now - timedelta(hours=3)
+    sid = team.session(at)
+    e = team.write(at + timedelta(hours=1), body="better off dead")
+    deleted = team.client.delete(f"/v1/entries/{e['id']}", headers=team.ph | {"If-Match": '"v1"'})
+    assert deleted.status_code == 204
+    item = team.client.get("/v1/therapist/queue", headers=team.th).json()["items"][0]
+    assert [(f["id"], f["entry_id"], f["session_id"]) for f in item["safety_flags"]] == [
+        (e["safety"]["flag_id"], None, sid)
+    ]
+    summary = team.client.get(
+        f"/v1/patients/{team.patient.id}/sessions/{sid}/summary", headers=team.th
+    ).json()
+    assert [(f["id"], f["entry_id"]) for f in summary["safety_flags"]] == [
+        (e["safety"]["flag_id"], None)
+    ]
+    assert summary["entries"] == []
