@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.accounts.deps import AdminCaller, PatientCaller
+from app.audit.deps import AuditDep
 from app.audit.models import AuditEvent
 from app.audit.schemas import AccessLogItem, AuditEventPublic
 from app.audit.service import page_events
@@ -40,16 +41,20 @@ def read_access_log(
     return Page(items=items, next_cursor=next_cursor)
 
 
-@router.get("/audit", dependencies=[ReadOnly], responses=problem_responses(400, 401, 403, 422))
+@router.get("/audit", responses=problem_responses(400, 401, 403, 422))
 def list_audit_events(
     _admin: AdminCaller,
     db: SessionDep,
+    audit: AuditDep,
     patient_id: Annotated[uuid.UUID | None, Query()] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AuditEventPublic]:
     """Audit metadata, newest first (admin; never journal text)."""
     rows, next_cursor = page_events(db, patient_id=patient_id, limit=limit, cursor=cursor)
+    # Who accessed a patient's data is itself about the patient: the read is audited.
+    for pid in sorted({e.patient_id for e, _ in rows if e.patient_id is not None}):
+        audit.record("audit.read", patient_id=pid, resource_type="audit_event")
     items = [
         AuditEventPublic.model_validate(
             _item(e, n) | {"id": e.id, "patient_id": e.patient_id, "request_id": e.request_id}
