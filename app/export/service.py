@@ -16,6 +16,7 @@ from app.entries.presenters import entry_view
 from app.integration.service import list_for_patient
 from app.integration.service import view as integration_view
 from app.notifications.models import Notification
+from app.prompts.service import answered_prompts
 from app.sessions.presenters import window_public
 from app.sessions.service import list_sessions
 from app.sessions.window import WindowRules
@@ -69,7 +70,7 @@ def export_patient(
         "entries": [
             {k: v for k, v in ev.items() if k not in ("reviews", "safety")} for ev in entry_views
         ],
-        "prompts_answered": sorted({str(e.prompt_id) for e in entries if e.prompt_id}),
+        "prompts_answered": answered_prompts(db, [e.prompt_id for e in entries if e.prompt_id]),
         "integration_sessions": [
             integration_view(item, at, rules) for item, at in list_for_patient(db, patient.id)
         ],
@@ -88,11 +89,24 @@ def _iso(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
 
+def _questionnaire(prompt: dict[str, Any]) -> dict[str, Any]:
+    """A prompt as the Questionnaire its answers point to (by its urn:uuid url)."""
+    return {
+        "resourceType": "Questionnaire",
+        "id": str(prompt["id"]),
+        "url": _urn(prompt["id"]),
+        "status": "active",
+        "title": prompt["title"],
+        "item": [{"linkId": "journal-entry", "text": prompt["text"], "type": "text"}],
+    }
+
+
 def fhir_bundle(export: dict[str, Any]) -> dict[str, Any]:
     """A FHIR R4B collection Bundle: the patient, entries and moods.
 
-    An entry that answers a prompt is a QuestionnaireResponse; any other entry a
-    QuestionnaireResponse with the free text; each mood an Observation.
+    An entry that answers a prompt is a QuestionnaireResponse of that prompt's
+    Questionnaire (in the bundle); any other entry a QuestionnaireResponse with the
+    free text; each mood an Observation.
     """
     from fhir.resources.R4B.bundle import Bundle
 
@@ -109,10 +123,14 @@ def fhir_bundle(export: dict[str, Any]) -> dict[str, Any]:
             },
         )
     ]
+    prompts = {str(p["id"]): p for p in export["prompts_answered"]}
+    for p in prompts.values():
+        resources.append((_urn(p["id"]), _questionnaire(p)))
     for e in export["entries"]:
+        prompt = prompts.get(str(e["prompt_id"])) if e["prompt_id"] else None
         item: dict[str, Any] = {
             "linkId": "journal-entry",
-            "text": "Journal entry",
+            "text": prompt["text"] if prompt else "Journal entry",
             "answer": [{"valueString": e["body"]}],
         }
         response: dict[str, Any] = {

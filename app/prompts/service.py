@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -151,3 +152,16 @@ def unassign(db: Session, *, patient_id: uuid.UUID, assignment_id: uuid.UUID) ->
         raise AssignmentNotFound()
     db.delete(assignment)
     db.flush()
+
+
+def answered_prompts(db: Session, prompt_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    """The prompts these entries answered, in the order first answered, once each."""
+    ordered = list(dict.fromkeys(prompt_ids))
+    if not ordered:
+        return []
+    found = {p.id: p for p in db.exec(select(Prompt).where(col(Prompt.id).in_(ordered))).all()}
+    return [
+        {"id": p.id, "title": p.title, "technique": str(p.technique), "text": p.text}
+        for p in (found.get(i) for i in ordered)
+        if p is not None
+    ]

@@ -10,6 +10,7 @@ from app.entries.models import JournalEntry
 from app.entries.presenters import entry_view
 from app.integration.service import list_for_patient
 from app.integration.service import view as integration_view
+from app.prompts.service import answered_prompts
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
@@ -63,7 +64,7 @@ def build_summary(
             for v in views
             if v["mood"] is not None
         ],
-        "prompts_answered": sorted({str(v["prompt_id"]) for v in views if v["prompt_id"]}),
+        "prompts_answered": answered_prompts(db, [v["prompt_id"] for v in views if v["prompt_id"]]),
         # A flag on a private entry shows that it was raised, never which entry or text.
         "safety_flags": [_flag(f, shared, deleted_at) for f, shared, deleted_at in flags],
         "integration_sessions": integration,

@@ -6,6 +6,7 @@ from fhir.resources.R4B.bundle import Bundle
 from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
+from app.prompts.library import library, prompt_id
 from tests.entries.conftest import Team
 from tests.factories import make_admin, make_patient
 
@@ -39,8 +40,26 @@ def test_fhir_export_validates(team: Team) -> None:
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/fhir+json")
     bundle = Bundle.model_validate(r.json())
+    assert bundle.type == "collection"
     kinds = sorted(type(e.resource).__name__ for e in bundle.entry)
     assert kinds == ["Observation", "Patient", "QuestionnaireResponse", "QuestionnaireResponse"]
+
+
+def test_an_answered_prompt_is_exported_as_the_questionnaire_its_answer_points_to(
+    team: Team,
+) -> None:
+    pid = str(prompt_id(library()[0]["slug"]))
+    team.write(team.clock.now, body="my answer", prompt_id=pid)
+    data = team.client.get("/v1/me/export", headers=team.ph).json()
+    assert [(p["id"], p["title"]) for p in data["prompts_answered"]] == [
+        (pid, library()[0]["title"])
+    ]
+    r = team.client.get("/v1/me/export", params={"format": "fhir"}, headers=team.ph)
+    bundle = Bundle.model_validate(r.json())
+    by_type = {type(e.resource).__name__: e.resource for e in bundle.entry}
+    questionnaire, response = by_type["Questionnaire"], by_type["QuestionnaireResponse"]
+    assert response.questionnaire == questionnaire.url == f"urn:uuid:{pid}"
+    assert response.item[0].answer[0].valueString == "my answer"
 
 
 def test_export_is_the_patients_own_and_throttled(team: Team, db: Session, login) -> None:  # type: ignore[no-untyped-def]

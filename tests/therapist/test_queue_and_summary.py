@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.prompts.library import library, prompt_id
 from tests.entries.conftest import Team, iso
 from tests.entries.test_access import count_statements
 from tests.factories import auth_headers, make_admin, make_patient, make_session, make_therapist
@@ -112,7 +113,7 @@ def test_summary_shows_shared_entries_and_only_the_fact_of_private_flags(
     )
     assert "private secret" not in r.text and "die quietly" not in r.text
     assert s["window"]["opens_at"] == iso(at)
-    assert len(seen) <= 14
+    assert len(seen) <= 15
 
 
 def test_summary_access(team: Team, db: Session, login) -> None:  # type: ignore[no-untyped-def]
@@ -167,3 +168,14 @@ def test_a_flag_outlives_the_deletion_of_its_entry(team: Team) -> None:
         (e["safety"]["flag_id"], None)
     ]
     assert summary["entries"] == []
+
+
+def test_the_summary_names_the_prompts_answered_in_shared_entries_only(team: Team) -> None:
+    at = team.clock.now - timedelta(hours=5)
+    sid = team.session(at)
+    shared, private = (str(prompt_id(p["slug"])) for p in library()[:2])
+    team.write(at + timedelta(hours=1), prompt_id=shared)
+    team.write(at + timedelta(hours=2), prompt_id=private, shared_with_care_team=False)
+    url = f"/v1/patients/{team.patient.id}/sessions/{sid}/summary"
+    answered = team.client.get(url, headers=team.th).json()["prompts_answered"]
+    assert [(p["id"], p["title"]) for p in answered] == [(shared, library()[0]["title"])]
