@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, exists
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
 
@@ -18,6 +19,14 @@ def _aad(review_id: uuid.UUID) -> bytes:
     return b"entry_review:" + review_id.bytes
 
 
+def _own_review(db: Session, entry_id: uuid.UUID, therapist_id: uuid.UUID) -> EntryReview | None:
+    return db.exec(
+        select(EntryReview).where(
+            EntryReview.entry_id == entry_id, EntryReview.therapist_id == therapist_id
+        )
+    ).first()
+
+
 def review_entry(
     db: Session,
     *,
@@ -29,18 +38,25 @@ def review_entry(
     now: datetime,
 ) -> EntryReview:
     """Mark the entry's current version reviewed by this therapist (one review each)."""
-    review = db.exec(
-        select(EntryReview).where(
-            EntryReview.entry_id == entry.id, EntryReview.therapist_id == therapist_id
-        )
-    ).first()
+    review = _own_review(db, entry.id, therapist_id)
     if review is None:
-        review = EntryReview(
-            entry_id=entry.id,
-            therapist_id=therapist_id,
-            entry_version=entry.version,
-            reviewed_at=now,
-        )
+        try:
+            # A double tap races two inserts; the loser updates the winner's row.
+            with db.begin_nested():
+                db.add(
+                    EntryReview(
+                        entry_id=entry.id,
+                        therapist_id=therapist_id,
+                        entry_version=entry.version,
+                        reviewed_at=now,
+                    )
+                )
+        except IntegrityError:
+            if _own_review(db, entry.id, therapist_id) is None:
+                raise  # not the race: let it fail
+        review = _own_review(db, entry.id, therapist_id)
+        if review is None:  # pragma: no cover - inserted just above
+            raise RuntimeError("the review row vanished")
     review.note_ciphertext = keyring.encrypt(note, aad=_aad(review.id)) if note else None
     review.discuss = discuss
     review.entry_version = entry.version
