@@ -1,6 +1,7 @@
 """Everything about a patient, as JSON: their account, sessions, entries and more.
 
-Therapists' review notes are psychotherapy notes and are not part of the export.
+Therapists' review notes are psychotherapy notes and are not part of the export;
+nor are reviews at all, which the patient never sees.
 """
 
 import uuid
@@ -17,6 +18,7 @@ from app.integration.service import list_for_patient
 from app.integration.service import view as integration_view
 from app.notifications.models import Notification
 from app.prompts.service import answered_prompts
+from app.safety.models import SafetyFlag
 from app.sessions.presenters import window_public
 from app.sessions.service import list_sessions
 from app.sessions.window import WindowRules
@@ -47,6 +49,11 @@ def export_patient(
         .where(Notification.user_id == patient.id)
         .order_by(col(Notification.created_at))
     ).all()
+    flags = db.exec(
+        select(SafetyFlag)
+        .where(SafetyFlag.patient_id == patient.id)
+        .order_by(col(SafetyFlag.raised_at), col(SafetyFlag.id))
+    ).all()
     return {
         "exported_at": now,
         "account": {
@@ -73,6 +80,16 @@ def export_patient(
         "prompts_answered": answered_prompts(db, [e.prompt_id for e in entries if e.prompt_id]),
         "integration_sessions": [
             integration_view(item, at, rules) for item, at in list_for_patient(db, patient.id)
+        ],
+        # The patient was told when each was raised; who acknowledged it stays the clinic's.
+        "safety_flags": [
+            {
+                "id": f.id,
+                "entry_id": f.entry_id,
+                "raised_at": f.raised_at,
+                "acknowledged_at": f.acknowledged_at,
+            }
+            for f in flags
         ],
         "notifications": [
             {"kind": n.kind, "title": n.title, "status": n.status, "due_at": n.due_at}

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
 from app.prompts.library import library, prompt_id
-from tests.entries.conftest import Team
+from tests.entries.conftest import Team, iso
 from tests.factories import make_admin, make_patient
 
 
@@ -27,6 +27,7 @@ def test_json_export_has_everything_but_therapist_notes(team: Team, db: Session)
     assert [s["id"] for s in data["sessions"]] == [sid]
     assert {x["body"] for x in data["entries"]} == {"my words", "private words"}
     assert "therapist-only-note" not in r.text
+    assert data["safety_flags"] == []
     actions = db.exec(
         select(AuditEvent.action).where(AuditEvent.patient_id == team.patient.id)
     ).all()
@@ -70,3 +71,16 @@ def test_export_is_the_patients_own_and_throttled(team: Team, db: Session, login
     statuses = [team.client.get("/v1/me/export", headers=team.ph).status_code for _ in range(11)]
     assert statuses[:10] == [200] * 10
     assert statuses[10] == 429
+
+
+def test_the_export_lists_the_patients_safety_flags(team: Team) -> None:
+    e = team.write(team.clock.now, body="I want to die", shared_with_care_team=False)
+    data = team.client.get("/v1/me/export", headers=team.ph).json()
+    assert data["safety_flags"] == [
+        {
+            "id": e["safety"]["flag_id"],
+            "entry_id": e["id"],
+            "raised_at": iso(team.clock.now),
+            "acknowledged_at": None,
+        }
+    ]
