@@ -179,3 +179,24 @@ def test_the_summary_names_the_prompts_answered_in_shared_entries_only(team: Tea
     url = f"/v1/patients/{team.patient.id}/sessions/{sid}/summary"
     answered = team.client.get(url, headers=team.th).json()["prompts_answered"]
     assert [(p["id"], p["title"]) for p in answered] == [(shared, library()[0]["title"])]
+
+
+def test_the_summary_costs_the_same_statements_for_2_or_20_entries(
+    team: Team, engine: Engine
+) -> None:
+    pid = str(prompt_id(library()[0]["slug"]))
+    costs = []
+    for n in (2, 20):
+        at = team.clock.now - timedelta(hours=40 if n == 2 else 20)
+        sid = team.session(at)
+        for i in range(n):
+            e = team.write(at + timedelta(minutes=10 + i), mood=i % 11, prompt_id=pid)
+            team.write(at + timedelta(minutes=10 + i), body="private", shared_with_care_team=False)
+            team.client.put(f"/v1/entries/{e['id']}/review", json={"note": "n"}, headers=team.th)
+        team.write(at + timedelta(hours=1), body="I want to die")
+        url = f"/v1/patients/{team.patient.id}/sessions/{sid}/summary"
+        with count_statements(engine) as seen:
+            r = team.client.get(url, headers=team.th)
+        assert r.status_code == 200 and len(r.json()["entries"]) == n + 1
+        costs.append(len(seen))
+    assert costs[0] == costs[1] <= 15
