@@ -1,0 +1,31 @@
+"""Every route of the therapist's half answers 401 without a token, as problem+json."""
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+P, S, X = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+ROUTES = [
+    ("GET", "/v1/therapist/queue"),
+    ("GET", f"/v1/patients/{P}/sessions/{S}/summary"),
+    ("POST", f"/v1/patients/{P}/integration-sessions"),
+    ("GET", f"/v1/patients/{P}/integration-sessions"),
+    ("GET", f"/v1/patients/{P}/integration-sessions/{X}"),
+    ("PATCH", f"/v1/patients/{P}/integration-sessions/{X}"),
+    ("DELETE", f"/v1/patients/{P}/integration-sessions/{X}"),
+    ("PUT", f"/v1/entries/{X}/review"),
+    ("GET", f"/v1/patients/{P}/entries?reviewed=false"),
+    ("POST", f"/v1/safety-flags/{X}/acknowledge"),
+    ("GET", "/v1/safety"),
+    ("GET", "/v1/me/access-log"),
+    ("GET", f"/v1/audit?patient_id={P}"),
+    ("GET", "/v1/me/export?format=fhir"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_no_token_answers_401(client: TestClient, method: str, path: str) -> None:
+    r = client.request(method, path, json={} if method in ("POST", "PATCH", "PUT") else None)
+    assert r.status_code == 401
+    assert r.headers["content-type"].startswith("application/problem+json")
