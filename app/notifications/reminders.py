@@ -68,6 +68,9 @@ def reschedule_patient(
     patient = db.get(User, patient_id)
     if patient is None:
         return
+    if not patient.is_active:
+        _cancel_closed_windows(db, patient_id=patient_id, open_ids=set(), now=now)
+        return
     recent = db.exec(
         select(KetamineSession).where(
             KetamineSession.patient_id == patient_id,
