@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -205,12 +204,13 @@ def test_webhook_errors_are_retried(live_app: FastAPI, engine: Engine, clock: Cl
 def test_two_workers_never_send_one_notification_twice(
     live_app: FastAPI, engine: Engine, clock: Clock
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SKIP LOCKED claiming is PostgreSQL's; SQLite has one writer")
+    # PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: BEGIN IMMEDIATE, one writer at a time.
     ids = _due(engine, clock, 60)
     sender = Recorder()
+    start = threading.Barrier(2)
 
     def work() -> None:
+        start.wait(timeout=10)  # both workers claim from the start, side by side
         while dispatch_once(engine, sender=sender, now=clock.now, max_attempts=3, batch=5):
             pass
 
