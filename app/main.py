@@ -67,9 +67,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if worker is not None:
             worker.start()
-        yield
-        if worker is not None:
-            worker.close()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     ctx = AppContext.build(settings, engine)
     app.state.ctx = ctx
     app.state.engine = engine
+    app.state.worker = worker
     app.state.write_gate = WriteGate(engine)
     app.state.migration_heads = head_revisions(settings.database_url)
     install_handlers(app)

@@ -26,6 +26,8 @@ from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.responses import problem_response
+from app.notifications.reminders import reschedule_patient
+from app.sessions.deps import Rules
 
 auth_router = APIRouter(prefix="/v1/auth", tags=["auth"])
 router = APIRouter(prefix="/v1", tags=["accounts"])
@@ -149,13 +151,18 @@ def update_user(
     body: UserUpdate,
     _admin: AdminCaller,
     db: SessionDep,
+    rules: Rules,
     now: Now,
     audit: AuditDep,
 ) -> UserPublic:
     """Rename, change the time zone or (de)activate an account (admin)."""
-    user = service.update_user(db, user_id=user_id, **body.model_dump(exclude_unset=True), now=now)
+    changes = body.model_dump(exclude_unset=True)
+    user = service.update_user(db, user_id=user_id, **changes, now=now)
     if user.role == Role.patient:
         audit.record("account.update", patient_id=user.id, resource_type="account")
+        if "timezone" in changes or "is_active" in changes:
+            # Quiet hours follow the new zone; a deactivated account gets no reminders.
+            reschedule_patient(db, patient_id=user.id, rules=rules, now=now)
     return UserPublic.model_validate(user)
 
 

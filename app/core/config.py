@@ -49,18 +49,29 @@ class Settings(BaseSettings):
         {"label": "Emergency services", "contact": "Call your local emergency number"},
     ]
 
-    # Notification delivery (see docs/notifications.md).
+    # --- Notification delivery (see docs/notifications.md) ---
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # Kept well under the dispatcher's send margin (45 s) so a lease never runs out mid-send.
+    webhook_timeout_seconds: float = Field(default=5, gt=0, le=30)
     notify_max_attempts: int = Field(default=5, ge=1, le=50)
     notify_poll_seconds: float = Field(default=5, gt=0)
     inprocess_worker: bool = True
+    # --- end of notification delivery ---
 
     max_body_bytes: int = 256 * 1024
     cors_origins: list[str] = []
     log_level: str = "INFO"
     metrics_token: SecretStr | None = None
     db_pool_size: int = 10
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> "Settings":
+        if self.webhook_url and (
+            self.webhook_secret is None or not self.webhook_secret.get_secret_value().strip()
+        ):
+            raise ValueError("KAPJ_WEBHOOK_SECRET is required with KAPJ_WEBHOOK_URL")
+        return self
 
     @model_validator(mode="after")
     def _production_needs_keys(self) -> "Settings":

@@ -1,12 +1,17 @@
 """Delivering due notifications: claim with a lease, send, record the attempt.
 
 On PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so several workers
-never take the same row; the lease brings back the rows of a worker that died
-mid-send. SQLite has one writer at a time, which gives the same guarantee.
+never take the same row; SQLite has one writer at a time (BEGIN IMMEDIATE),
+which gives the same guarantee. The lease brings back the rows of a worker that
+died mid-send. Each claim carries a token, and a row is sent only while its
+lease is still this claim's and has SEND_MARGIN left, so a slow batch can never
+run past its lease into a second worker's claim.
 """
 
+import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -17,9 +22,22 @@ from app.notifications.models import Device, Notification, NotificationAttempt, 
 from app.notifications.senders import Message, Sender, SendError
 
 LEASE = timedelta(minutes=2)
+# Longer than any sender's timeout (the webhook's is at most 30 s, see config).
+SEND_MARGIN = timedelta(seconds=45)
+
+StillWanted = Callable[[Session, Notification], bool]
 
 
-def claim(db: Session, *, now: datetime, limit: int) -> list[uuid.UUID]:
+@dataclass(frozen=True)
+class Claim:
+    token: uuid.UUID
+    ids: list[uuid.UUID]
+    lease_until: datetime
+
+
+def claim(db: Session, *, now: datetime, limit: int, lease: timedelta = LEASE) -> Claim:
+    """Lease up to `limit` due rows to a new claim token."""
+    token, lease_until = uuid.uuid4(), now + lease
     rows = db.exec(
         select(Notification.id)
         .where(
@@ -36,9 +54,9 @@ def claim(db: Session, *, now: datetime, limit: int) -> list[uuid.UUID]:
         db.execute(
             update(Notification)
             .where(col(Notification.id).in_(ids))
-            .values(lease_until=now + LEASE)
+            .values(lease_until=lease_until, lease_token=token)
         )
-    return ids
+    return Claim(token=token, ids=ids, lease_until=lease_until)
 
 
 def backoff(attempt: int) -> timedelta:
@@ -59,6 +77,93 @@ def _message(db: Session, n: Notification) -> Message:
     )
 
 
+def _release(engine: Engine, taken: Claim, ids: list[uuid.UUID]) -> None:
+    """Hand back rows this claim will not get to, for the next pass."""
+    with Session(engine) as db, db.begin():
+        db.execute(
+            update(Notification)
+            .where(col(Notification.id).in_(ids), col(Notification.lease_token) == taken.token)
+            .values(lease_until=None, lease_token=None)
+        )
+
+
+def _take(
+    engine: Engine, taken: Claim, nid: uuid.UUID, now: datetime, still_wanted: StillWanted | None
+) -> Message | None:
+    """The message to send, if the row is still pending, still wanted and still ours."""
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        n = db.get(Notification, nid, with_for_update=True)
+        if n is None or n.status != NotificationStatus.pending or n.lease_token != taken.token:
+            return None
+        if still_wanted is not None and not still_wanted(db, n):
+            n.status, n.updated_at = NotificationStatus.cancelled, now
+            n.lease_until = n.lease_token = None
+            db.add(n)
+            return None
+        return _message(db, n)
+
+
+def _record(
+    engine: Engine, nid: uuid.UUID, *, error: str | None, now: datetime, max_attempts: int
+) -> None:
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        n = db.get(Notification, nid, with_for_update=True)
+        if n is None:
+            return
+        n.attempts += 1
+        db.add(
+            NotificationAttempt(
+                notification_id=nid,
+                attempt=n.attempts,
+                attempted_at=now,
+                ok=error is None,
+                error=error,
+            )
+        )
+        n.lease_until, n.lease_token, n.updated_at = None, None, now
+        if error is None:
+            n.status, n.sent_at = NotificationStatus.sent, now
+        elif n.attempts >= max_attempts:
+            n.status, n.last_error = NotificationStatus.dead, error
+        else:
+            n.due_at, n.last_error = now + backoff(n.attempts), error
+        db.add(n)
+
+
+def deliver(
+    engine: Engine,
+    taken: Claim,
+    *,
+    sender: Sender,
+    now: datetime,
+    max_attempts: int,
+    still_wanted: StillWanted | None = None,
+) -> int:
+    """Send the claimed rows one by one; return how many were sent.
+
+    `now` is the time at the start; the time spent sending is added to it, so a
+    batch stops (and hands its rest back) before its lease could run out.
+    """
+    started = time.monotonic()
+    sent = 0
+    for i, nid in enumerate(taken.ids):
+        current = now + timedelta(seconds=time.monotonic() - started)
+        if current + SEND_MARGIN > taken.lease_until:
+            _release(engine, taken, taken.ids[i:])
+            break
+        message = _take(engine, taken, nid, current, still_wanted)
+        if message is None:
+            continue
+        error = None
+        try:
+            sender.send(message)
+        except SendError as exc:
+            error = str(exc)[:500]
+        _record(engine, nid, error=error, now=current, max_attempts=max_attempts)
+        sent += error is None
+    return sent
+
+
 def dispatch_once(
     engine: Engine,
     *,
@@ -66,48 +171,11 @@ def dispatch_once(
     now: datetime,
     max_attempts: int,
     batch: int = 50,
-    still_wanted: Callable[[Session, Notification], bool] | None = None,
+    still_wanted: StillWanted | None = None,
 ) -> int:
-    """Send what is due; return how many were sent."""
+    """Claim what is due, send it; return how many were sent."""
     with Session(engine, expire_on_commit=False) as db, db.begin():
-        ids = claim(db, now=now, limit=batch)
-    sent = 0
-    for nid in ids:
-        with Session(engine, expire_on_commit=False) as db, db.begin():
-            n = db.get(Notification, nid)
-            if n is None or n.status != NotificationStatus.pending:
-                continue
-            if still_wanted is not None and not still_wanted(db, n):
-                n.status, n.lease_until, n.updated_at = NotificationStatus.cancelled, None, now
-                db.add(n)
-                continue
-            message = _message(db, n)
-        error = None
-        try:
-            sender.send(message)
-        except SendError as exc:
-            error = str(exc)[:500]
-        with Session(engine, expire_on_commit=False) as db, db.begin():
-            n = db.get(Notification, nid)
-            if n is None:
-                continue
-            n.attempts += 1
-            db.add(
-                NotificationAttempt(
-                    notification_id=nid,
-                    attempt=n.attempts,
-                    attempted_at=now,
-                    ok=error is None,
-                    error=error,
-                )
-            )
-            n.lease_until, n.updated_at = None, now
-            if error is None:
-                n.status, n.sent_at = NotificationStatus.sent, now
-                sent += 1
-            elif n.attempts >= max_attempts:
-                n.status, n.last_error = NotificationStatus.dead, error
-            else:
-                n.due_at, n.last_error = now + backoff(n.attempts), error
-            db.add(n)
-    return sent
+        taken = claim(db, now=now, limit=batch)
+    return deliver(
+        engine, taken, sender=sender, now=now, max_attempts=max_attempts, still_wanted=still_wanted
+    )

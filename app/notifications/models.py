@@ -43,6 +43,8 @@ class Notification(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = Field(default=0)
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Which claim holds the lease: a worker sends only rows it still holds.
+    lease_token: uuid.UUID | None = Field(default=None)
     last_error: str | None = Field(default=None, max_length=500)
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.entries.models import JournalEntry
+from app.notifications.models import Notification, NotificationStatus
 from app.notifications.quiet_hours import outside_quiet_hours
 from app.notifications.service import cancel, enqueue
 from app.sessions.models import KetamineSession
@@ -25,6 +26,7 @@ OPENED_AFTER = timedelta(hours=2)
 CLOSING_BEFORE = timedelta(hours=6)
 TITLE = "kap-journal"
 BODY = "You have a journaling reminder."
+KINDS = ("window_opened", "window_closing")
 
 
 def _keys(session_id: uuid.UUID) -> list[str]:
@@ -66,17 +68,21 @@ def reschedule_patient(
     patient = db.get(User, patient_id)
     if patient is None:
         return
+    if not patient.is_active:
+        _cancel_closed_windows(db, patient_id=patient_id, open_ids=set(), now=now)
+        return
     recent = db.exec(
         select(KetamineSession).where(
             KetamineSession.patient_id == patient_id,
             col(KetamineSession.administered_at) > now - rules.length,
         )
     ).all()
+    open_ids: set[str] = set()
     for session in recent:
         window = window_of(db, session, rules)
         if window.closes_at <= now:
-            cancel(db, dedupe_keys=_keys(session.id), now=now)
             continue
+        open_ids.add(str(session.id))
         _schedule(
             db,
             patient=patient,
@@ -103,6 +109,23 @@ def reschedule_patient(
                 closes_at=window.closes_at,
                 now=now,
             )
+    _cancel_closed_windows(db, patient_id=patient_id, open_ids=open_ids, now=now)
+
+
+def _cancel_closed_windows(
+    db: Session, *, patient_id: uuid.UUID, open_ids: set[str], now: datetime
+) -> None:
+    """Pending window reminders whose window is no longer open (a session moved
+    back past its window, or deleted) are cancelled."""
+    keys = db.exec(
+        select(Notification.dedupe_key).where(
+            Notification.user_id == patient_id,
+            col(Notification.kind).in_(KINDS),
+            col(Notification.status) == NotificationStatus.pending,
+        )
+    ).all()
+    stale = [k for k in keys if k.split(":", 1)[1] not in open_ids]
+    cancel(db, dedupe_keys=stale, now=now)
 
 
 def cancel_for_session(db: Session, *, session_id: uuid.UUID, now: datetime) -> None:

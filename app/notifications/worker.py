@@ -25,7 +25,11 @@ def build_sender(settings: Settings) -> Sender:
     if settings.webhook_url:
         if settings.webhook_secret is None:
             raise ValueError("KAPJ_WEBHOOK_SECRET is required with KAPJ_WEBHOOK_URL")
-        return WebhookSender(settings.webhook_url, settings.webhook_secret.get_secret_value())
+        return WebhookSender(
+            settings.webhook_url,
+            settings.webhook_secret.get_secret_value(),
+            timeout=settings.webhook_timeout_seconds,
+        )
     return LogSender()
 
 
@@ -72,14 +76,26 @@ class InProcessWorker:
     """The embedded mode's dispatcher, started and stopped with the app."""
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine, self.settings = engine, settings
         self.stop = threading.Event()
-        self.thread = threading.Thread(
-            target=run_forever, args=(engine, settings, self.stop), daemon=True, name="dispatcher"
-        )
+        self.thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
 
     def start(self) -> None:
+        # A fresh thread per start: an app's lifespan may run more than once.
+        self.stop = threading.Event()
+        self.thread = threading.Thread(
+            target=run_forever,
+            args=(self.engine, self.settings, self.stop),
+            daemon=True,
+            name="dispatcher",
+        )
         self.thread.start()
 
     def close(self) -> None:
         self.stop.set()
-        self.thread.join(timeout=10)
+        if self.thread is not None:
+            self.thread.join(timeout=10)

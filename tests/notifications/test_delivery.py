@@ -11,12 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.notifications.dispatch import dispatch_once
+from app.notifications.dispatch import LEASE, SEND_MARGIN, claim, deliver, dispatch_once
 from app.notifications.models import Notification, NotificationAttempt
 from app.notifications.senders import Message, SendError, WebhookSender
 from app.notifications.service import enqueue
@@ -108,6 +107,48 @@ def test_retries_back_off_then_dead_letter(live_app: FastAPI, engine: Engine, cl
     assert [(a.attempt, a.ok) for a in attempts] == [(1, False), (2, False), (3, False)]
 
 
+def test_a_crashed_workers_rows_come_back_after_the_lease(
+    live_app: FastAPI, engine: Engine, clock: Clock
+) -> None:
+    (nid,) = _due(engine, clock, 1)
+    with Session(engine) as db, db.begin():
+        assert claim(db, now=clock.now, limit=10).ids == [nid]  # then the worker dies
+    sender = Recorder()
+    assert dispatch_once(engine, sender=sender, now=clock.advance(minutes=1), max_attempts=3) == 0
+    assert dispatch_once(engine, sender=sender, now=clock.now + LEASE, max_attempts=3) == 1
+    assert sender.sent == [str(nid)]
+
+
+def test_a_worker_whose_lease_ran_out_sends_nothing(
+    live_app: FastAPI, engine: Engine, clock: Clock
+) -> None:
+    (nid,) = _due(engine, clock, 1)
+    with Session(engine) as db, db.begin():
+        slow = claim(db, now=clock.now, limit=10)
+    later = clock.now + LEASE + timedelta(seconds=1)
+    with Session(engine) as db, db.begin():
+        fast = claim(db, now=later, limit=10)
+    assert slow.ids == fast.ids == [nid]
+    a, b = Recorder(), Recorder()
+    assert deliver(engine, slow, sender=a, now=clock.now, max_attempts=3) == 0
+    assert deliver(engine, fast, sender=b, now=later, max_attempts=3) == 1
+    assert a.sent == [] and b.sent == [str(nid)]
+
+
+def test_a_batch_hands_back_rows_it_has_no_lease_time_left_for(
+    live_app: FastAPI, engine: Engine, clock: Clock
+) -> None:
+    (nid,) = _due(engine, clock, 1)
+    with Session(engine) as db, db.begin():
+        taken = claim(db, now=clock.now, limit=10)
+    late = taken.lease_until - SEND_MARGIN + timedelta(seconds=1)
+    sender = Recorder()
+    assert deliver(engine, taken, sender=sender, now=late, max_attempts=3) == 0
+    n = _status(engine, nid)
+    assert sender.sent == [] and n.lease_until is None and n.lease_token is None
+    assert dispatch_once(engine, sender=sender, now=late, max_attempts=3) == 1
+
+
 @contextmanager
 def receiver(status: int = 204) -> Iterator[tuple[str, list[tuple[dict[str, str], bytes]]]]:
     got: list[tuple[dict[str, str], bytes]] = []
@@ -163,12 +204,13 @@ def test_webhook_errors_are_retried(live_app: FastAPI, engine: Engine, clock: Cl
 def test_two_workers_never_send_one_notification_twice(
     live_app: FastAPI, engine: Engine, clock: Clock
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SKIP LOCKED claiming is PostgreSQL's; SQLite has one writer")
+    # PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: BEGIN IMMEDIATE, one writer at a time.
     ids = _due(engine, clock, 60)
     sender = Recorder()
+    start = threading.Barrier(2)
 
     def work() -> None:
+        start.wait(timeout=10)  # both workers claim from the start, side by side
         while dispatch_once(engine, sender=sender, now=clock.now, max_attempts=3, batch=5):
             pass
 

@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.notifications.models import Notification
 from app.notifications.quiet_hours import outside_quiet_hours
 from tests.entries.conftest import Team, iso
+from tests.factories import make_admin
 
 # hypothesis takes naive bounds and attaches the time zone itself.
 NAIVE_FROM = datetime(2026, 1, 1)  # noqa: DTZ001
@@ -133,3 +134,51 @@ def test_moving_and_deleting_a_session_reschedules_and_cancels(team: Team, db: S
     team.client.delete(f"/v1/sessions/{sid}", headers=team.th)
     r = _reminders(db, team.patient)
     assert r["window_opened"].status == r["window_closing"].status == "cancelled"
+
+
+def test_a_session_moved_back_past_its_window_loses_its_reminders(team: Team, db: Session) -> None:
+    sid = team.session(team.clock.now - timedelta(hours=1))
+    assert _reminders(db, team.patient)["window_closing"].status == "pending"
+    r = team.client.patch(
+        f"/v1/sessions/{sid}",
+        json={"administered_at": iso(team.clock.now - timedelta(days=3))},
+        headers=team.th,
+    )
+    assert r.status_code == 200
+    reminders = _reminders(db, team.patient)
+    assert reminders["window_opened"].status == reminders["window_closing"].status == "cancelled"
+
+
+def test_a_reminder_moved_out_of_quiet_hours_across_a_dst_change(team: Team, db: Session) -> None:
+    # Berlin springs forward on 2026-03-29 at 02:00. A session at 20:30 CET on the
+    # 28th: +2 h is 22:30 CET, quiet, so the reminder moves to 08:00 CEST = 06:00 UTC
+    # (not 07:00, which counting hours in CET would give). The closing reminder is an
+    # exact instant, 42 h after the session (15:30 CEST on the 30th), untouched.
+    _set_tz(db, team, "Europe/Berlin")
+    at = datetime(2026, 3, 28, 19, 30, tzinfo=UTC)
+    team.clock.set(at)
+    team.relogin()
+    team.session(at)
+    r = _reminders(db, team.patient)
+    assert r["window_opened"].due_at == datetime(2026, 3, 29, 6, 0, tzinfo=UTC)
+    assert r["window_closing"].due_at == at + timedelta(hours=42)
+
+
+def test_a_new_time_zone_moves_the_reminders_and_deactivation_cancels_them(
+    team: Team, db: Session, login
+) -> None:  # type: ignore[no-untyped-def]
+    _set_tz(db, team, "America/New_York")
+    at = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)  # +2 h = 17:00 in New York, 22:00 in London
+    team.clock.set(at)
+    team.relogin()
+    team.session(at)
+    assert _reminders(db, team.patient)["window_opened"].due_at == at + timedelta(hours=2)
+    admin = login(make_admin(db))
+    url = f"/v1/users/{team.patient.id}"
+    r = team.client.patch(url, json={"timezone": "Europe/London"}, headers=admin)
+    assert r.status_code == 200
+    moved = _reminders(db, team.patient)["window_opened"]
+    assert moved.due_at == datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    assert team.client.patch(url, json={"is_active": False}, headers=admin).status_code == 200
+    r2 = _reminders(db, team.patient)
+    assert r2["window_opened"].status == r2["window_closing"].status == "cancelled"
