@@ -1,0 +1,156 @@
+"""The access matrix: one row per (method, path template) of the application.
+
+Each status tuple lists, in this order, what these callers get:
+
+    (patient, other_patient, therapist, other_therapist, admin, anon)
+
+`own` is the answer on the patient's own objects (or on a route with no object);
+`private` on the patient's private entry; `other` on another patient's objects
+(and on "mixed" paths: my patient id with their object). When `other` is None,
+another patient's object must answer byte for byte like a random id.
+
+A new route needs a row here, or the matrix test fails.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from tests.access.world import PASSWORD, World
+from tests.entries.conftest import iso
+
+Statuses = tuple[int, int, int, int, int, int]
+Body = Callable[[dict[str, str], World], Any]
+
+PUBLIC: Statuses = (200, 200, 200, 200, 200, 200)
+SIGNED_IN: Statuses = (200, 200, 200, 200, 200, 401)
+PATIENT_ONLY: Statuses = (200, 200, 403, 403, 403, 401)
+ADMIN_ONLY: Statuses = (403, 403, 403, 403, 200, 401)
+PATIENT_AND_TEAM: Statuses = (200, 404, 200, 404, 404, 401)
+TEAM_ONLY: Statuses = (404, 404, 200, 404, 404, 401)
+OWNER_WRITES: Statuses = (200, 404, 403, 403, 403, 401)
+
+
+@dataclass(frozen=True)
+class Row:
+    own: Statuses
+    private: Statuses | None = None
+    other: Statuses | None = None
+    body: Body | None = None
+    form: Body | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _soon(hours: float) -> Body:
+    return lambda _ids, w: {"scheduled_at": iso(w.clock.now + timedelta(hours=hours))}
+
+
+def _with(status: int, base: Statuses, who: int) -> Statuses:
+    out = list(base)
+    out[who] = status
+    return tuple(out)  # type: ignore[return-value]
+
+
+P, T, A = 0, 2, 4  # positions of the patient, their therapist and the admin
+IF_MATCH = {"If-Match": '"v1"'}
+
+MATRIX: dict[tuple[str, str], Row] = {
+    # ops
+    ("GET", "/healthz"): Row(PUBLIC),
+    ("GET", "/readyz"): Row(PUBLIC),
+    ("GET", "/metrics"): Row(PUBLIC),
+    # auth: the token routes take credentials, not the caller's token
+    ("POST", "/v1/auth/token"): Row(
+        PUBLIC, form=lambda _i, w: {"username": w.patient.user.email, "password": PASSWORD}
+    ),
+    ("POST", "/v1/auth/refresh"): Row(
+        PUBLIC, body=lambda _i, w: {"refresh_token": w.refresh_token}
+    ),
+    ("POST", "/v1/auth/logout"): Row(
+        (204, 204, 204, 204, 204, 401), body=lambda _i, w: {"refresh_token": w.refresh_token}
+    ),
+    # accounts
+    ("GET", "/v1/me"): Row(SIGNED_IN),
+    ("POST", "/v1/me/password"): Row(
+        (204, 204, 204, 204, 204, 401),
+        body=lambda _i, _w: {"current_password": PASSWORD, "new_password": "a-new-long-passphrase"},
+    ),
+    ("POST", "/v1/users"): Row(
+        _with(201, ADMIN_ONLY, A),
+        body=lambda _i, _w: {
+            "email": f"new-{uuid.uuid4().hex[:8]}@clinic.example.org",
+            "password": "a-new-long-passphrase",
+            "role": "patient",
+            "display_name": "New",
+            "timezone": "UTC",
+        },
+    ),
+    ("GET", "/v1/users"): Row(ADMIN_ONLY),
+    ("PATCH", "/v1/users/{user_id}"): Row(
+        ADMIN_ONLY, other=ADMIN_ONLY, body=lambda _i, _w: {"display_name": "Renamed"}
+    ),
+    ("PUT", "/v1/patients/{patient_id}/therapists/{therapist_id}"): Row(
+        _with(204, ADMIN_ONLY, A), other=_with(204, ADMIN_ONLY, A)
+    ),
+    ("DELETE", "/v1/patients/{patient_id}/therapists/{therapist_id}"): Row(
+        _with(204, ADMIN_ONLY, A), other=_with(204, ADMIN_ONLY, A)
+    ),
+    # sessions and windows
+    ("POST", "/v1/patients/{patient_id}/sessions"): Row(
+        (403, 404, 201, 404, 404, 401),  # self-reporting is off by default
+        body=lambda _i, w: {
+            "administered_at": iso(w.clock.now - timedelta(hours=200)),
+            "route": "iv",
+        },
+    ),
+    ("GET", "/v1/patients/{patient_id}/sessions"): Row(PATIENT_AND_TEAM),
+    ("PATCH", "/v1/sessions/{session_id}"): Row(
+        (403, 404, 200, 404, 404, 401), body=lambda _i, _w: {"route": "iv"}
+    ),
+    ("DELETE", "/v1/sessions/{session_id}"): Row((403, 404, 204, 404, 404, 401)),
+    ("GET", "/v1/me/window"): Row(PATIENT_ONLY),
+    # entries
+    ("POST", "/v1/entries"): Row(
+        _with(201, _with(201, PATIENT_ONLY, P), 1),
+        body=lambda _i, w: {"body": "a new entry", "written_at": iso(w.clock.now)},
+    ),
+    ("GET", "/v1/entries"): Row(PATIENT_ONLY),
+    ("GET", "/v1/entries/sync"): Row(PATIENT_ONLY),
+    ("GET", "/v1/entries/{entry_id}"): Row(
+        PATIENT_AND_TEAM, private=(200, 404, 404, 404, 404, 401)
+    ),
+    ("PATCH", "/v1/entries/{entry_id}"): Row(
+        OWNER_WRITES, private=OWNER_WRITES, body=lambda _i, _w: {"mood": 3}, headers=IF_MATCH
+    ),
+    ("DELETE", "/v1/entries/{entry_id}"): Row(
+        _with(204, OWNER_WRITES, P), private=_with(204, OWNER_WRITES, P), headers=IF_MATCH
+    ),
+    ("GET", "/v1/patients/{patient_id}/entries"): Row(TEAM_ONLY),
+    # reviews
+    ("PUT", "/v1/entries/{entry_id}/review"): Row(
+        (403, 404, 200, 404, 404, 401),
+        private=(403, 404, 404, 404, 404, 401),
+        body=lambda _i, _w: {"discuss": True, "note": "bring up in session"},
+    ),
+    # integration sessions
+    ("POST", "/v1/patients/{patient_id}/integration-sessions"): Row(
+        _with(201, TEAM_ONLY, T),
+        body=lambda i, w: {"session_id": i["session_id"]} | _soon(30)(i, w),
+    ),
+    ("GET", "/v1/patients/{patient_id}/integration-sessions"): Row(PATIENT_AND_TEAM),
+    ("GET", "/v1/patients/{patient_id}/integration-sessions/{item_id}"): Row(PATIENT_AND_TEAM),
+    ("PATCH", "/v1/patients/{patient_id}/integration-sessions/{item_id}"): Row(
+        TEAM_ONLY, body=_soon(40)
+    ),
+    ("DELETE", "/v1/patients/{patient_id}/integration-sessions/{item_id}"): Row(
+        _with(204, TEAM_ONLY, T)
+    ),
+    # safety
+    ("GET", "/v1/safety"): Row(SIGNED_IN),
+    ("POST", "/v1/safety-flags/{flag_id}/acknowledge"): Row((403, 403, 200, 404, 403, 401)),
+    # audit
+    ("GET", "/v1/me/access-log"): Row(PATIENT_ONLY),
+    ("GET", "/v1/audit"): Row(ADMIN_ONLY),
+}
