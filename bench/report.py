@@ -1,0 +1,128 @@
+"""bench/RESULTS.md from the figures of one `make bench` run."""
+
+import os
+import platform
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem_kb // 1024} MB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, {wrk.strip()}"
+    )
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "n/a"
+
+
+def _run_table(run: dict[str, Any]) -> list[str]:
+    eps = run["endpoints"]
+    base = eps.get("healthz")
+    lines = [
+        f"### {run['backend']}, {run['entries']:,} entries (server RSS {run['rss_mb']} MB)",
+        "",
+        "| endpoint | req/s | x /healthz | p50 ms | x /healthz | p99 ms | x /healthz | non-2xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, f in eps.items():
+        r = (
+            [_ratio(f["rps"], base["rps"]), _ratio(f["p50_ms"], base["p50_ms"])]
+            if base
+            else ["", ""]
+        )
+        p99r = _ratio(f["p99_ms"], base["p99_ms"]) if base else ""
+        lines.append(
+            f"| {name} | {f['rps']:.0f} | {r[0]} | {f['p50_ms']:.2f} | {r[1]} "
+            f"| {f['p99_ms']:.2f} | {p99r} | {f['non_2xx']:.0f} |"
+        )
+    return [*lines, ""]
+
+
+def _goals(runs: list[dict[str, Any]]) -> list[str]:
+    lines = ["| backend | entries | goal | figure | met |", "| --- | ---: | --- | ---: | :---: |"]
+
+    def row(run: dict[str, Any], goal: str, value: float, ok: bool, fmt: str = "{:.2f}x") -> None:
+        mark = "yes" if ok else "**no**"
+        lines.append(
+            f"| {run['backend']} | {run['entries']:,} | {goal} | {fmt.format(value)} | {mark} |"
+        )
+
+    by_key = {(r["backend"], r["entries"]): r for r in runs}
+    for run in runs:
+        eps = run["endpoints"]
+        h = eps.get("healthz")
+        if h and "post_entry" in eps:
+            p = eps["post_entry"]
+            row(
+                run,
+                "POST /v1/entries rate ≥ 0.35x /healthz",
+                p["rps"] / h["rps"],
+                p["rps"] >= 0.35 * h["rps"],
+            )
+            row(
+                run,
+                "POST /v1/entries p99 ≤ 3x /healthz p99",
+                p["p99_ms"] / h["p99_ms"],
+                p["p99_ms"] <= 3 * h["p99_ms"],
+            )
+        if h and "list_50" in eps:
+            q = eps["list_50"]
+            row(
+                run,
+                "page of 50 rate ≥ 0.2x /healthz",
+                q["rps"] / h["rps"],
+                q["rps"] >= 0.2 * h["rps"],
+            )
+        row(run, "server RSS ≤ 200 MB", run["rss_mb"], run["rss_mb"] <= 200, "{:.0f} MB")
+        small = min((k[1] for k in by_key if k[0] == run["backend"]), default=run["entries"])
+        if run["entries"] > small and "list_50" in eps:
+            base = by_key[(run["backend"], small)]["endpoints"].get("list_50")
+            if base:
+                t = eps["list_50"]["p50_ms"] / base["p50_ms"]
+                row(run, f"page p50 at this size ≤ 1.2x at {small:,}", t, t <= 1.2)
+                t99 = eps["list_50"]["p99_ms"] / base["p99_ms"]
+                lines.append(
+                    f"| {run['backend']} | {run['entries']:,} | (page p99, same ratio) "
+                    f"| {t99:.2f}x | |"
+                )
+    return [*lines, ""]
+
+
+def render(cfg: dict[str, Any], runs: list[dict[str, Any]]) -> str:
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    out = [
+        "# Benchmarks",
+        "",
+        f"Run {when} on {_machine()}.",
+        "",
+        "Command: `make bench` (that is `python -m bench.run`), here with "
+        f"{cfg['conns']} connections, 2 wrk threads, {cfg['duration']} s per endpoint after a "
+        f"2 s warm-up, {cfg['workers']} uvicorn worker(s), {cfg['patients']} patients, "
+        "`KAPJ_RATE_LIMIT_ENABLED=false`, wrk and the server on 127.0.0.1 of the same machine.",
+        "Every ratio is to `/healthz` measured in the same run, on the same server.",
+        "",
+        "## Goals",
+        "",
+        *_goals(runs),
+        "## Figures",
+        "",
+    ]
+    for run in runs:
+        out += _run_table(run)
+    notes = HERE / "NOTES.md"
+    if notes.exists():
+        out += [notes.read_text()]
+    return "\n".join(out) + "\n"
