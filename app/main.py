@@ -15,6 +15,7 @@ from app.audit.router import router as audit_router
 from app.core.config import Settings, get_settings
 from app.core.context import AppContext
 from app.core.db import WriteGate, make_engine
+from app.core.errors import status_code_and_title
 from app.core.handlers import install_handlers
 from app.core.middleware import RequestContextMiddleware
 from app.core.migrate import head_revisions
@@ -116,6 +117,12 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     )
     for path in schema.get("paths", {}).values():
         for op in path.values():
+            if "requestBody" in op:
+                # Any body may be unparsable or too large; the handlers answer for all routes.
+                for status in (400, 413):
+                    op["responses"].setdefault(
+                        str(status), {"description": status_code_and_title(status)[1]}
+                    )
             for code, resp in op.get("responses", {}).items():
                 if code.isdigit() and int(code) >= 400:
                     resp["content"] = {"application/problem+json": {"schema": _PROBLEM_REF}}
