@@ -1,0 +1,126 @@
+"""Schemathesis over every operation of the OpenAPI schema, in-process.
+
+Each operation is one test, run as a patient with an open window and as their
+therapist, inside the rollback-isolated fixtures: nothing a fuzzed request
+writes outlives its test. Half of the generated path ids are replaced by ids
+that exist (the patient's, their entry, session ...), so the fuzzer gets past
+the 404s into the handlers. Seeded and bounded, so the suite stays short.
+"""
+
+import tempfile
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+from pydantic import SecretStr
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlmodel import Session
+
+from app.core.config import Settings
+from app.main import create_app
+from tests.conftest import TEST_ENCRYPTION_KEYS, Clock
+from tests.entries.conftest import iso
+from tests.factories import make_patient, make_therapist
+
+EXAMPLES = 12
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+]
+
+
+@pytest.fixture(params=["patient", "therapist"])
+def fuzz_as(
+    request: pytest.FixtureRequest, client: TestClient, db: Session, login, clock: Clock
+) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Who calls, and ids that exist, to swap into generated paths."""
+    patient = make_patient(db)
+    therapist = make_therapist(db, patients=(patient,))
+    ph, th = login(patient), login(therapist)
+    now = clock.now
+    session = client.post(
+        f"/v1/patients/{patient.id}/sessions",
+        json={"administered_at": iso(now - timedelta(hours=3)), "route": "im"},
+        headers=th,
+    ).json()
+    entry = client.post(
+        "/v1/entries", json={"body": "fuzz seed entry", "written_at": iso(now)}, headers=ph
+    ).json()
+    item = client.post(
+        f"/v1/patients/{patient.id}/integration-sessions",
+        json={"session_id": session["id"], "scheduled_at": iso(now + timedelta(hours=26))},
+        headers=th,
+    ).json()
+    ids = {
+        "patient_id": str(patient.id),
+        "user_id": str(patient.id),
+        "therapist_id": str(therapist.id),
+        "session_id": session["id"],
+        "entry_id": entry["id"],
+        "item_id": item["id"],
+    }
+    return {"headers": ph if request.param == "patient" else th, "ids": ids}
+
+
+class _CurrentApp:
+    """An ASGI app that forwards to the app of the running test (rollback-isolated)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+def _schema_only_app() -> FastAPI:
+    # Only serves /openapi.json at collection; tests swap in their own app.
+    with tempfile.TemporaryDirectory() as tmp:
+        return create_app(
+            Settings(
+                env="test",
+                database_url="sqlite://",
+                data_dir=Path(tmp),
+                signing_key=SecretStr("fuzz-signing-key-0123456789abcdef0123456789"),
+                encryption_keys=SecretStr(TEST_ENCRYPTION_KEYS),
+            )
+        )
+
+
+CURRENT = _CurrentApp(_schema_only_app())
+schema = schemathesis.openapi.from_asgi("/openapi.json", CURRENT)
+
+
+@pytest.fixture(autouse=True)
+def _route_to_this_tests_app(app: FastAPI) -> Iterator[None]:
+    previous, CURRENT.app = CURRENT.app, app
+    yield
+    CURRENT.app = previous
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_fuzz(case: Any, fuzz_as: dict[str, Any]) -> None:
+    for name, value in (case.path_parameters or {}).items():
+        # A deterministic half of the cases address objects that exist.
+        if name in fuzz_as["ids"] and str(value)[:1] in "02468ace":
+            case.path_parameters[name] = fuzz_as["ids"][name]
+    case.call_and_validate(headers=fuzz_as["headers"], checks=CHECKS)
