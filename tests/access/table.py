@@ -150,6 +150,31 @@ MATRIX: dict[tuple[str, str], Row] = {
     # safety
     ("GET", "/v1/safety"): Row(SIGNED_IN),
     ("POST", "/v1/safety-flags/{flag_id}/acknowledge"): Row((403, 403, 200, 404, 403, 401)),
+    # prompts
+    ("GET", "/v1/prompts"): Row(SIGNED_IN),
+    ("GET", "/v1/prompts/next"): Row(PATIENT_ONLY),
+    ("GET", "/v1/prompts/{prompt_id}"): Row(PATIENT_AND_TEAM),  # a custom prompt
+    ("POST", "/v1/patients/{patient_id}/prompts"): Row(
+        _with(201, TEAM_ONLY, T),
+        body=lambda _i, _w: {
+            "title": "Try",
+            "text": "One small step?",
+            "technique": "values_action",
+        },
+    ),
+    ("GET", "/v1/patients/{patient_id}/prompts"): Row(TEAM_ONLY),
+    ("DELETE", "/v1/patients/{patient_id}/prompts/{assignment_id}"): Row(_with(204, TEAM_ONLY, T)),
+    # therapist
+    ("GET", "/v1/therapist/queue"): Row((403, 403, 200, 200, 403, 401)),
+    ("GET", "/v1/patients/{patient_id}/sessions/{session_id}/summary"): Row(TEAM_ONLY),
+    # export, devices and notifications
+    ("GET", "/v1/me/export"): Row(PATIENT_ONLY),
+    ("POST", "/v1/me/devices"): Row(
+        (201, 201, 201, 201, 201, 401),
+        body=lambda _i, _w: {"platform": "android", "token": f"tok-{uuid.uuid4().hex}"},
+    ),
+    ("DELETE", "/v1/me/devices/{device_id}"): Row((204, 404, 404, 404, 404, 401)),
+    ("GET", "/v1/me/notifications"): Row(SIGNED_IN),
     # audit
     ("GET", "/v1/me/access-log"): Row(PATIENT_ONLY),
     ("GET", "/v1/audit"): Row(ADMIN_ONLY),

@@ -91,7 +91,19 @@ def _fill(
         th,
         {"session_id": session["id"], "scheduled_at": iso(now + timedelta(hours=26))},
     )
+    assignment = _post(
+        client,
+        f"/v1/patients/{pid}/prompts",
+        th,
+        {"title": "For you", "text": "What did you notice?", "technique": "capture"},
+    )
+    device = _post(
+        client, "/v1/me/devices", ph, {"platform": "ios", "token": f"tok-{uuid.uuid4().hex}"}
+    )
     owner.ids.update(
+        assignment_id=assignment["id"],
+        prompt_id=assignment["prompt"]["id"],
+        device_id=device["id"],
         patient_id=pid,
         user_id=pid,
         therapist_id=str(owner.therapist.id),
