@@ -17,7 +17,15 @@ from app.sessions.deps import Rules
 router = APIRouter(prefix="/v1", tags=["export"])
 
 
-@router.get("/me/export", responses=problem_responses(401, 403, 422, 429))
+_BUNDLE = {
+    200: {
+        "description": "The export; a FHIR R4B Bundle with `?format=fhir`",
+        "content": {"application/fhir+json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+@router.get("/me/export", responses=_BUNDLE | problem_responses(401, 403, 422, 429))
 def export_me(
     caller: PatientCaller,
     db: SessionDep,
