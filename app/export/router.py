@@ -1,6 +1,6 @@
 """The patient's own export: JSON, or a FHIR R4B bundle."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
@@ -17,7 +17,7 @@ from app.sessions.deps import Rules
 router = APIRouter(prefix="/v1", tags=["export"])
 
 
-_BUNDLE = {
+_BUNDLE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The export; a FHIR R4B Bundle with `?format=fhir`",
         "content": {"application/fhir+json": {"schema": {"type": "object"}}},
