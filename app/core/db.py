@@ -27,7 +27,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine with the per-connection settings each database needs."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, pool_size)
     return create_engine(
         url,
         pool_size=pool_size,
@@ -39,14 +39,18 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     )
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, pool_size: int) -> Engine:
     database = make_url(url).database
     in_memory = database in (None, "", ":memory:")
+    # A pool as large as PostgreSQL's: with the default 5 and overflow, connections
+    # beyond 5 are opened (WAL and pragmas) and closed again on every busy request.
+    sizes = {} if in_memory else {"pool_size": pool_size, "max_overflow": pool_size}
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "isolation_level": None},
         poolclass=NullPool if in_memory else None,
         hide_parameters=True,
+        **sizes,
     )
 
     @event.listens_for(engine, "connect")
