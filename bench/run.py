@@ -85,7 +85,11 @@ def one_run(backend: str, size: int, cfg: dict[str, Any]) -> dict[str, Any]:
             token = tokens[who] if who else None
             wrk(server.url + path, token, script, 2, cfg["conns"])  # warm-up
             out = wrk(server.url + path, token, script, cfg["duration"], cfg["conns"])
-            figures = parse_wrk(out)
+            try:
+                figures = parse_wrk(out)
+            except (AttributeError, KeyError):  # e.g. every request timed out
+                print(f"  {name}: could not read wrk's output:\n{out}", flush=True)
+                continue
             rss = max(rss, server.rss_mb())
             result["endpoints"][name] = figures
             print(f"  {name}: {figures}", flush=True)

@@ -51,7 +51,7 @@ def bench_env(database_url: str, workdir: Path) -> dict[str, str]:
             "KAPJ_RATE_LIMIT_ENABLED": "false",
             "KAPJ_ACCESS_TOKEN_MINUTES": "600",
             "KAPJ_ENV": "development",
-        "KAPJ_DB_POOL_SIZE": "20",  # wrk keeps 16 requests in flight
+            "KAPJ_DB_POOL_SIZE": "20",  # wrk keeps 16 requests in flight
         }
     )
 
