@@ -42,7 +42,7 @@ def _ms(value: str) -> float:
 
 
 def parse_wrk(out: str) -> dict[str, float]:
-    pct = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.M))
+    pct = dict(re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
@@ -56,7 +56,7 @@ def parse_wrk(out: str) -> dict[str, float]:
 
 
 def wrk(url: str, token: str | None, script: Path | None, duration: int, conns: int) -> str:
-    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{duration}s", "--latency"]
+    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{duration}s", "--timeout", "10s", "--latency"]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
     if script:
