@@ -34,8 +34,9 @@ def _run_table(run: dict[str, Any]) -> list[str]:
     lines = [
         f"### {run['backend']}, {run['entries']:,} entries (server RSS {run['rss_mb']} MB)",
         "",
-        "| endpoint | req/s | x /healthz | p50 ms | x /healthz | p99 ms | x /healthz | non-2xx |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| endpoint | req/s | x /healthz | p50 ms | x /healthz | p99 ms | x /healthz "
+        "| non-2xx | socket errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, f in eps.items():
         r = (
@@ -46,7 +47,7 @@ def _run_table(run: dict[str, Any]) -> list[str]:
         p99r = _ratio(f["p99_ms"], base["p99_ms"]) if base else ""
         lines.append(
             f"| {name} | {f['rps']:.0f} | {r[0]} | {f['p50_ms']:.2f} | {r[1]} "
-            f"| {f['p99_ms']:.2f} | {p99r} | {f['non_2xx']:.0f} |"
+            f"| {f['p99_ms']:.2f} | {p99r} | {f['non_2xx']:.0f} | {f['socket_errors']:.0f} |"
         )
     return [*lines, ""]
 
@@ -102,7 +103,7 @@ def _goals(runs: list[dict[str, Any]]) -> list[str]:
 
 
 def render(cfg: dict[str, Any], runs: list[dict[str, Any]]) -> str:
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    when = cfg.get("when") or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [
         "# Benchmarks",
         "",
@@ -126,3 +127,10 @@ def render(cfg: dict[str, Any], runs: list[dict[str, Any]]) -> str:
     if notes.exists():
         out += [notes.read_text()]
     return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # re-render RESULTS.md from results.json (e.g. after editing NOTES.md)
+    import json
+
+    saved = json.loads((HERE / "results.json").read_text())
+    (HERE / "RESULTS.md").write_text(render(saved["config"], saved["runs"]))

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,7 @@ def main() -> int:
             "KAPJ_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/kapj_bench"
         ),
     }
+    cfg["when"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,1000000").split(",")]
     backends = os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
     runs = []
