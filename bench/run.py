@@ -91,7 +91,8 @@ def one_run(backend: str, size: int, cfg: dict[str, Any]) -> dict[str, Any]:
             except (AttributeError, KeyError):  # e.g. every request timed out
                 print(f"  {name}: could not read wrk's output:\n{out}", flush=True)
                 continue
-            rss = max(rss, server.rss_mb())
+            figures["rss_mb"] = round(server.rss_mb(), 1)  # after this endpoint's load
+            rss = max(rss, figures["rss_mb"])
             result["endpoints"][name] = figures
             print(f"  {name}: {figures}", flush=True)
         result["rss_mb"] = round(rss, 1)
