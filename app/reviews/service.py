@@ -114,10 +114,17 @@ def unreviewed_counts(
     *,
     patient_ids: list[uuid.UUID] | None = None,
     session_ids: list[uuid.UUID] | None = None,
+    written_since: datetime | None = None,
 ) -> dict[uuid.UUID, int]:
-    """Unreviewed entries per patient (or per session when session_ids are given)."""
+    """Unreviewed entries per patient (or per session when session_ids are given).
+
+    `written_since` bounds the count to recent entries, so it reads an index range
+    rather than a patient's whole history.
+    """
     key = col(JournalEntry.session_id) if session_ids is not None else col(JournalEntry.patient_id)
     stmt = select(key, func.count()).where(is_unreviewed())
+    if written_since is not None:
+        stmt = stmt.where(col(JournalEntry.written_at) >= written_since)
     if session_ids is not None:
         stmt = stmt.where(col(JournalEntry.session_id).in_(session_ids))
     if patient_ids is not None:

@@ -17,6 +17,9 @@ from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules, window_for
 
 RECENTLY_CLOSED = timedelta(hours=72)
+# Entries older than this are past integration prep; the queue does not count them,
+# which keeps it an index range scan whatever a patient's history.
+UNREVIEWED_LOOKBACK = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def build_queue(
         return []
     users = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(ids))).all()}
     latest = _latest_sessions(db, ids, now)
-    unreviewed = unreviewed_counts(db, patient_ids=ids)
+    unreviewed = unreviewed_counts(db, patient_ids=ids, written_since=now - UNREVIEWED_LOOKBACK)
     flags = open_flags_of(db, ids)
     upcoming = _next_integration(db, ids, now)
     items = []
