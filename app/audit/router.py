@@ -53,8 +53,8 @@ def list_audit_events(
     """Audit metadata, newest first (admin; never journal text)."""
     rows, next_cursor = page_events(db, patient_id=patient_id, limit=limit, cursor=cursor)
     # Who accessed a patient's data is itself about the patient: the read is audited.
-    for pid in sorted({e.patient_id for e, _ in rows if e.patient_id is not None}):
-        audit.record("audit.read", patient_id=pid, resource_type="audit_event")
+    patients = sorted({e.patient_id for e, _ in rows if e.patient_id is not None})
+    audit.record_many("audit.read", patient_ids=patients, resource_type="audit_event")
     items = [
         AuditEventPublic.model_validate(
             _item(e, n) | {"id": e.id, "patient_id": e.patient_id, "request_id": e.request_id}

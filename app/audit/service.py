@@ -3,6 +3,7 @@
 import uuid
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -36,6 +37,39 @@ def record_access(
         )
     )
     db.flush()
+
+
+def record_reads(
+    db: Session,
+    *,
+    actor_id: uuid.UUID,
+    actor_role: str,
+    action: str,
+    patient_ids: list[uuid.UUID],
+    resource_type: str,
+    request_id: str | None,
+    now: datetime,
+) -> None:
+    """One event per patient in a single statement (a list that shows many patients)."""
+    if not patient_ids:
+        return
+    db.execute(
+        insert(AuditEvent),
+        [
+            {
+                "id": uuid.uuid4(),
+                "occurred_at": now,
+                "actor_id": actor_id,
+                "actor_role": actor_role,
+                "action": action,
+                "patient_id": pid,
+                "resource_type": resource_type,
+                "resource_id": None,
+                "request_id": request_id,
+            }
+            for pid in patient_ids
+        ],
+    )
 
 
 def page_events(

@@ -27,8 +27,9 @@ def read_queue(
 ) -> ORJSONResponse:
     """My patients who need attention: flagged first, then the nearest integration session."""
     items = build_queue(db, therapist_id=caller.id, rules=rules, now=now)
-    for item in items:
-        audit.record("queue.read", patient_id=item.patient.id, resource_type="queue")
+    audit.record_many(
+        "queue.read", patient_ids=[i.patient.id for i in items], resource_type="queue"
+    )
     return ORJSONResponse(
         {"items": [queue_view(i, rules, now) for i in items], "next_cursor": None}
     )
