@@ -23,10 +23,6 @@ class AppError(Exception):
         self.extra = extra or {}
 
 
-class BadRequest(AppError):
-    pass
-
-
 class Unauthorized(AppError):
     status = 401
     code = "unauthorized"
@@ -75,12 +71,6 @@ class PreconditionRequired(AppError):
     status = 428
     code = "precondition_required"
     title = "If-Match is required"
-
-
-class PayloadTooLarge(AppError):
-    status = 413
-    code = "payload_too_large"
-    title = "Request body too large"
 
 
 class TooManyRequests(AppError):

@@ -49,10 +49,3 @@ def next_seqs(
         .values(last_seq=last + count)
     )
     return list(range(last + 1, last + count + 1))
-
-
-def current_seq(db: Session, patient_id: uuid.UUID) -> int:
-    value = db.exec(
-        select(PatientSyncState.last_seq).where(PatientSyncState.patient_id == patient_id)
-    ).first()
-    return int(value or 0)

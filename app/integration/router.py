@@ -15,17 +15,9 @@ from app.core.responses import ORJSONResponse
 from app.integration import service
 from app.integration.schemas import IntegrationCreate, IntegrationMove, IntegrationPublic
 from app.sessions.deps import Rules
-from app.sessions.models import KetamineSession
-from app.sessions.service import SessionNotFound
+from app.sessions.service import get_session
 
 router = APIRouter(prefix="/v1/patients/{patient_id}/integration-sessions", tags=["integration"])
-
-
-def _session_at(db: SessionDep, session_id: uuid.UUID) -> KetamineSession:
-    session = db.get(KetamineSession, session_id)
-    if session is None:
-        raise SessionNotFound()
-    return session
 
 
 @router.post(
@@ -44,9 +36,7 @@ def create_integration_session(
     audit: AuditDep,
 ) -> ORJSONResponse:
     """Schedule the integration session for one ketamine session's window."""
-    session = db.get(KetamineSession, body.session_id)
-    if session is None or session.patient_id != patient_id:
-        raise SessionNotFound()
+    session = get_session(db, body.session_id, patient_id=patient_id)
     item = service.schedule(
         db,
         patient_id=patient_id,
@@ -91,7 +81,7 @@ def read_integration_session(
         resource_id=item.id,
     )
     return ORJSONResponse(
-        service.view(item, _session_at(db, item.session_id).administered_at, rules)
+        service.view(item, get_session(db, item.session_id).administered_at, rules)
     )
 
 
@@ -118,7 +108,7 @@ def move_integration_session(
         resource_id=item.id,
     )
     return ORJSONResponse(
-        service.view(item, _session_at(db, item.session_id).administered_at, rules)
+        service.view(item, get_session(db, item.session_id).administered_at, rules)
     )
 
 

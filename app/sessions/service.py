@@ -108,9 +108,12 @@ def record_session(
     return SessionWithWindow(session, window_of(db, session, rules))
 
 
-def get_session(db: Session, session_id: uuid.UUID) -> KetamineSession:
+def get_session(
+    db: Session, session_id: uuid.UUID, *, patient_id: uuid.UUID | None = None
+) -> KetamineSession:
+    """The session, or 404; with `patient_id`, only if it is that patient's."""
     session = db.get(KetamineSession, session_id)
-    if session is None:
+    if session is None or (patient_id is not None and session.patient_id != patient_id):
         raise SessionNotFound()
     return session
 

@@ -13,8 +13,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.responses import ORJSONResponse
 from app.sessions.deps import Rules
-from app.sessions.models import KetamineSession
-from app.sessions.service import SessionNotFound
+from app.sessions.service import get_session
 from app.therapist.queue import build_queue, queue_view
 from app.therapist.summary import build_summary
 
@@ -48,9 +47,7 @@ def read_summary(
     audit: AuditDep,
 ) -> ORJSONResponse:
     """Integration prep for one window: shared entries, moods, prompts, flags, reviews."""
-    session = db.get(KetamineSession, session_id)
-    if session is None or session.patient_id != patient_id:
-        raise SessionNotFound()
+    session = get_session(db, session_id, patient_id=patient_id)
     audit.record(
         "session.summary", patient_id=patient_id, resource_type="session", resource_id=session_id
     )
