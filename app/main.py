@@ -14,7 +14,7 @@ from app.accounts.router import router as accounts_router
 from app.audit.router import router as audit_router
 from app.core.config import Settings, get_settings
 from app.core.context import AppContext
-from app.core.db import WriteGate, make_engine
+from app.core.db import WriteGate, make_engine, read_only_engine
 from app.core.errors import status_code_and_title
 from app.core.handlers import install_handlers
 from app.core.middleware import RequestContextMiddleware
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     ctx = AppContext.build(settings, engine)
     app.state.ctx = ctx
     app.state.engine = engine
+    app.state.read_engine = read_only_engine(engine)
     app.state.worker = worker
     app.state.write_gate = WriteGate(engine)
     app.state.migration_heads = head_revisions(settings.database_url)

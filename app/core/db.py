@@ -1,11 +1,12 @@
 """Engines, the naming convention and the one-transaction-per-request session."""
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
@@ -79,21 +80,24 @@ READ_ONLY_OPTION = "kapj_read_only"
 
 
 class WriteGate:
-    """Queues this process's SQLite writers on a lock instead of SQLite's busy sleeps.
+    """Queues this process's SQLite writers on an event-loop lock.
 
     SQLite has one writer at a time; its busy handler polls with sleeps of up to
-    100 ms, which turns contention into long tails. PostgreSQL needs no gate.
+    100 ms, which turns contention into long tails. The lock is awaited on the
+    event loop, so a queued writer holds no worker thread: with threads held by
+    waiting writers, the writer holding the lock could find none left to finish
+    on. PostgreSQL needs no gate.
     """
 
     def __init__(self, engine: Engine) -> None:
-        self._lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._lock = anyio.Lock() if engine.dialect.name == "sqlite" else None
 
-    @contextmanager
-    def held(self) -> Iterator[None]:
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
         if self._lock is None:
             yield
             return
-        with self._lock:
+        async with self._lock:
             yield
 
 
@@ -105,19 +109,42 @@ async def mark_read_only(request: Request) -> None:
 ReadOnly = Depends(mark_read_only)
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One session and one transaction per request, committed before the response."""
-    engine: Engine = request.app.state.engine
+def _finish(db: Session, failed: bool) -> None:
+    try:
+        if failed:
+            db.rollback()
+        else:
+            db.commit()
+    finally:
+        db.close()
+
+
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """One session and one transaction per request, committed before the response.
+
+    Opening the session does no I/O (it connects on first use, inside the
+    route's own worker thread); only the commit takes a thread of its own.
+    """
     read_only = getattr(request.state, "read_only", False)
+    engine: Engine = request.app.state.read_engine if read_only else request.app.state.engine
     gate: WriteGate = request.app.state.write_gate
-    with (
-        nullcontext() if read_only else gate.held(),
-        Session(engine, expire_on_commit=False) as db,
-        db.begin(),
-    ):
-        if read_only:
-            db.connection(execution_options={READ_ONLY_OPTION: True})
-        yield db
+    async with AsyncExitStack() as stack:
+        if not read_only:
+            await stack.enter_async_context(gate.held())
+        db = Session(engine, expire_on_commit=False)
+        try:
+            yield db
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(_finish, db, True)
+            raise
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_finish, db, False)
+
+
+def read_only_engine(engine: Engine) -> Engine:
+    """The same pool, with transactions that take no write lock (SQLite)."""
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
