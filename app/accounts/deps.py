@@ -2,11 +2,12 @@
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import col, select
+from sqlalchemy import Table, bindparam, select
+from sqlmodel import Session
 
 from app.accounts.models import AuthSession, Role, User
 from app.core.clock import Now
@@ -20,16 +21,26 @@ _bearer = HTTPBearer(auto_error=False, description="Access token from POST /v1/a
 
 @dataclass(frozen=True)
 class Caller:
-    user: User
+    id: uuid.UUID
+    role: Role
     session_id: uuid.UUID
 
-    @property
-    def id(self) -> uuid.UUID:
-        return self.user.id
+    def user(self, db: Session) -> User:
+        """The whole account, for the few routes that show or change it."""
+        user = db.get(User, self.id)
+        if user is None:  # deleted since this request's check: as if signed out
+            raise InvalidToken()
+        return user
 
-    @property
-    def role(self) -> Role:
-        return Role(self.user.role)
+
+_users = cast(Table, User.__table__)  # type: ignore[attr-defined]
+_sessions = cast(Table, AuthSession.__table__)  # type: ignore[attr-defined]
+# Built once: a Core statement skips ORM loading of two objects on every request.
+_CALLER = (
+    select(_users.c.id, _users.c.role, _users.c.is_active, _sessions.c.revoked_at)
+    .join(_sessions, _sessions.c.user_id == _users.c.id)
+    .where(_sessions.c.id == bindparam("sid"), _users.c.id == bindparam("uid"))
+)
 
 
 def get_caller(
@@ -45,16 +56,14 @@ def get_caller(
     claims = decode_access_token(ctx.tokens, creds.credentials, now=now)
     if claims is None:
         raise InvalidToken()
-    row = db.exec(
-        select(User, AuthSession)
-        .join(AuthSession, col(AuthSession.user_id) == User.id)
-        .where(AuthSession.id == claims.session_id, User.id == claims.user_id)
-    ).first()
+    row = (
+        db.connection().execute(_CALLER, {"sid": claims.session_id, "uid": claims.user_id}).first()
+    )
     # A revoked sign-in or a deactivated account stops working on the next request.
-    if row is None or row[1].revoked_at is not None or not row[0].is_active:
+    if row is None or row.revoked_at is not None or not row.is_active:
         raise InvalidToken()
-    request.state.user_id = row[0].id
-    return Caller(user=row[0], session_id=claims.session_id)
+    request.state.user_id = row.id
+    return Caller(id=row.id, role=Role(row.role), session_id=claims.session_id)
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]

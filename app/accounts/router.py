@@ -101,9 +101,9 @@ def logout(body: RefreshRequest, caller: CurrentCaller, db: SessionDep, now: Now
 
 
 @router.get("/me", dependencies=[ReadOnly], responses=_SIGNED_IN)
-def read_me(caller: CurrentCaller) -> MePublic:
+def read_me(caller: CurrentCaller, db: SessionDep) -> MePublic:
     """The signed-in account."""
-    return MePublic.model_validate(caller.user)
+    return MePublic.model_validate(caller.user(db))
 
 
 @router.post(
@@ -115,7 +115,7 @@ def change_password(body: PasswordChange, caller: CurrentCaller, db: SessionDep,
     """Change the password; every other sign-in ends."""
     auth_service.change_password(
         db,
-        user=caller.user,
+        user=caller.user(db),
         current_session=caller.session_id,
         current_password=body.current_password,
         new_password=body.new_password,

@@ -2,7 +2,7 @@
 
 import base64
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -19,6 +19,11 @@ class DecryptionError(Exception):
 class KeyRing:
     current_kid: str
     keys: dict[str, bytes]
+    # One cipher object per key, built once: constructing it costs more than a short text.
+    _ciphers: dict[str, AESGCM] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_ciphers", {kid: AESGCM(k) for kid, k in self.keys.items()})
 
     @classmethod
     def parse(cls, spec: str) -> "KeyRing":
@@ -42,7 +47,7 @@ class KeyRing:
         """version | kid length | kid | nonce | ciphertext+tag, bound to `aad`."""
         kid = self.current_kid.encode()
         nonce = os.urandom(_NONCE_BYTES)
-        sealed = AESGCM(self.keys[self.current_kid]).encrypt(nonce, plaintext.encode(), aad)
+        sealed = self._ciphers[self.current_kid].encrypt(nonce, plaintext.encode(), aad)
         return _VERSION + bytes([len(kid)]) + kid + nonce + sealed
 
     def decrypt(self, blob: bytes, *, aad: bytes) -> str:
@@ -53,9 +58,9 @@ class KeyRing:
             kid = blob[2 : 2 + kid_len].decode()
             start = 2 + kid_len
             nonce = blob[start : start + _NONCE_BYTES]
-            key = self.keys.get(kid)
-            if key is None:
+            cipher = self._ciphers.get(kid)
+            if cipher is None:
                 raise DecryptionError(f"unknown key id {kid!r}")
-            return AESGCM(key).decrypt(nonce, blob[start + _NONCE_BYTES :], aad).decode()
+            return cipher.decrypt(nonce, blob[start + _NONCE_BYTES :], aad).decode()
         except (InvalidTag, IndexError, UnicodeDecodeError) as exc:
             raise DecryptionError("ciphertext failed authentication") from exc

@@ -27,7 +27,9 @@ def _with_session_time() -> Any:  # sqlmodel's typed Select does not survive cha
 
 
 def _rows(db: Session, stmt: Any) -> list[Row]:
-    return [(cast(JournalEntry, r), r.administered_at) for r in db.execute(stmt).all()]
+    # On the connection: Session.execute would route a Core select through the ORM's compile step.
+    rows = db.connection().execute(stmt).all()
+    return [(cast(JournalEntry, r), r.administered_at) for r in rows]
 
 
 def entry_with_session_time(db: Session, entry: JournalEntry) -> Row:

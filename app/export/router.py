@@ -37,7 +37,7 @@ def export_me(
 ) -> ORJSONResponse:
     """Everything about me, as JSON, or `?format=fhir` for a FHIR R4B bundle."""
     ctx.throttle.consume("export", str(caller.id))
-    data = export_patient(db, patient=caller.user, keyring=ctx.keyring, rules=rules, now=now)
+    data = export_patient(db, patient=caller.user(db), keyring=ctx.keyring, rules=rules, now=now)
     # Exports leave the clinic's hands, so even the patient's own is audited.
     record_access(
         db,
