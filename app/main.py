@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
@@ -14,7 +15,7 @@ from app.accounts.router import router as accounts_router
 from app.audit.router import router as audit_router
 from app.core.config import Settings, get_settings
 from app.core.context import AppContext
-from app.core.db import WriteGate, make_engine, read_only_engine
+from app.core.db import WriteGate, make_engine, open_session, read_only_engine
 from app.core.errors import status_code_and_title
 from app.core.handlers import install_handlers
 from app.core.middleware import RequestContextMiddleware
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         if worker is not None:
             worker.start()
         try:
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.ctx = ctx
     app.state.engine = engine
     app.state.read_engine = read_only_engine(engine)
+    app.state.open_session = open_session
     app.state.worker = worker
     app.state.write_gate = WriteGate(engine)
     app.state.migration_heads = head_revisions(settings.database_url)

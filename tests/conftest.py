@@ -24,7 +24,7 @@ import app.models
 from app.accounts.models import User
 from app.core.clock import get_now
 from app.core.config import Settings
-from app.core.db import get_db, make_engine
+from app.core.db import make_engine
 from app.core.migrate import upgrade
 from app.main import create_app
 from app.prompts.library import sync_library
@@ -128,14 +128,11 @@ def _build_app(settings: Settings, engine: Engine, clock: Clock) -> FastAPI:
 def app(settings: Settings, engine: Engine, clock: Clock, connection: Connection) -> FastAPI:
     application = _build_app(settings, engine, clock)
 
-    def test_db() -> Iterator[Session]:
-        with (
-            Session(bind=connection, join_transaction_mode="create_savepoint") as session,
-            session.begin(),
-        ):
-            yield session
+    def in_test_transaction(_engine: Engine) -> Session:
+        # Each request commits to a savepoint of the test's transaction, rolled back after.
+        return Session(bind=connection, join_transaction_mode="create_savepoint")
 
-    application.dependency_overrides[get_db] = test_db
+    application.state.open_session = in_test_transaction
     return application
 
 

@@ -1,20 +1,21 @@
 """Who is calling: bearer-token authentication and role checks."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Connection, Table, bindparam, select
 from sqlmodel import Session
 
 from app.accounts.models import AuthSession, Role, User
 from app.core.clock import Now
 from app.core.context import Ctx
-from app.core.db import SessionDep
+from app.core.db import SessionDep, check_on_begin
 from app.core.errors import Forbidden, InvalidToken, Unauthorized
-from app.core.security import decode_access_token
+from app.core.security import AccessClaims, decode_access_token
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /v1/auth/token")
 
@@ -36,6 +37,7 @@ class Caller:
 _users = cast(Table, User.__table__)  # type: ignore[attr-defined]
 _sessions = cast(Table, AuthSession.__table__)  # type: ignore[attr-defined]
 # Built once: a Core statement skips ORM loading of two objects on every request.
+_ROLES = {r.value for r in Role}
 _CALLER = (
     select(_users.c.id, _users.c.role, _users.c.is_active, _sessions.c.revoked_at)
     .join(_sessions, _sessions.c.user_id == _users.c.id)
@@ -43,27 +45,41 @@ _CALLER = (
 )
 
 
-def get_caller(
+def _still_signed_in(claims: AccessClaims) -> Callable[[Connection], None]:
+    def check(connection: Connection) -> None:
+        row = connection.execute(_CALLER, {"sid": claims.session_id, "uid": claims.user_id}).first()
+        # A revoked sign-in, a deactivated account or a changed role stops the token at once.
+        if (
+            row is None
+            or row.revoked_at is not None
+            or not row.is_active
+            or row.role != claims.role
+        ):
+            raise InvalidToken()
+
+    return check
+
+
+async def get_caller(
     request: Request,
     db: SessionDep,
     ctx: Ctx,
     now: Now,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    """The signed-in user; tokens are read from the Authorization header only."""
+    """The signed-in user; tokens are read from the Authorization header only.
+
+    The token is verified here; that its sign-in is still live is checked by
+    the request's first statement, in the route's own thread (check_on_begin).
+    """
     if creds is None or creds.scheme.lower() != "bearer":
         raise Unauthorized()
     claims = decode_access_token(ctx.tokens, creds.credentials, now=now)
-    if claims is None:
+    if claims is None or claims.role not in _ROLES:
         raise InvalidToken()
-    row = (
-        db.connection().execute(_CALLER, {"sid": claims.session_id, "uid": claims.user_id}).first()
-    )
-    # A revoked sign-in or a deactivated account stops working on the next request.
-    if row is None or row.revoked_at is not None or not row.is_active:
-        raise InvalidToken()
-    request.state.user_id = row.id
-    return Caller(id=row.id, role=Role(row.role), session_id=claims.session_id)
+    check_on_begin(db, _still_signed_in(claims))
+    request.state.user_id = claims.user_id
+    return Caller(id=claims.user_id, role=Role(claims.role), session_id=claims.session_id)
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]

@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import Depends, Query, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.accounts import auth_service, service
@@ -26,11 +26,12 @@ from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.responses import problem_response
+from app.core.routing import api_router
 from app.notifications.reminders import reschedule_patient
 from app.sessions.deps import Rules
 
-auth_router = APIRouter(prefix="/v1/auth", tags=["auth"])
-router = APIRouter(prefix="/v1", tags=["accounts"])
+auth_router = api_router(prefix="/v1/auth", tags=["auth"])
+router = api_router(prefix="/v1", tags=["accounts"])
 
 _SIGNED_IN = problem_responses(401)
 _ADMIN = problem_responses(401, 403)

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.accounts.deps import AdminCaller, PatientCaller
 from app.audit.deps import AuditDep
@@ -13,8 +13,9 @@ from app.audit.service import page_events
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
+from app.core.routing import api_router
 
-router = APIRouter(prefix="/v1", tags=["audit"])
+router = api_router(prefix="/v1", tags=["audit"])
 
 
 def _item(event: AuditEvent, name: str | None) -> dict[str, object]:

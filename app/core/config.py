@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     metrics_token: SecretStr | None = None
     db_pool_size: int = 10
+    # Requests run in this many threads per process. Python runs one at a time;
+    # more threads mostly add waiting for the interpreter lock between queries.
+    worker_threads: int = Field(default=4, ge=1, le=256)
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> "Settings":

@@ -1,14 +1,15 @@
 """Engines, the naming convention and the one-transaction-per-request session."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any
 
 import anyio
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -109,21 +110,66 @@ async def mark_read_only(request: Request) -> None:
 ReadOnly = Depends(mark_read_only)
 
 
-def _finish(db: Session, failed: bool) -> None:
+# The request's session, visible to the route's worker thread (contexts are copied there).
+_request_session: ContextVar[Session | None] = ContextVar("kapj_request_session", default=None)
+_CHECKS = "kapj_checks_on_begin"
+_DONE = "kapj_finished"
+
+Check = Callable[[Connection], None]
+
+
+def check_on_begin(db: Session, check: Check) -> None:
+    """Run `check` on the request's connection before its first statement.
+
+    Lets an async dependency (the caller's sign-in check) put its query into
+    the route's own worker thread instead of a thread of its own. A check
+    still pending at commit runs then, and its failure rolls everything back.
+    """
+    db.info.setdefault(_CHECKS, []).append(check)
+
+
+@event.listens_for(Session, "after_begin")
+def _run_checks_on_begin(session: Session, _transaction: Any, connection: Connection) -> None:
+    for check in session.info.pop(_CHECKS, ()):
+        check(connection)
+
+
+def finish(db: Session) -> None:
+    """Commit and close, in the thread that did the work; any failure rolls back."""
     try:
-        if failed:
-            db.rollback()
-        else:
-            db.commit()
+        if db.info.get(_CHECKS):
+            connection = db.connection()  # begins if nothing did: the checks run now
+            for check in db.info.pop(_CHECKS, ()):
+                check(connection)
+        db.commit()
     finally:
+        db.close()  # rolls back whatever is still open
+        db.info[_DONE] = True
+
+
+def finish_request_session() -> None:
+    """Called by a route's worker thread once the route returns (see core.routing)."""
+    db = _request_session.get()
+    if db is not None and not db.info.get(_DONE):
+        finish(db)
+
+
+def abandon_request_session() -> None:
+    db = _request_session.get()
+    if db is not None:
         db.close()
+
+
+def open_session(engine: Engine) -> Session:
+    return Session(engine, expire_on_commit=False)
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """One session and one transaction per request, committed before the response.
 
-    Opening the session does no I/O (it connects on first use, inside the
-    route's own worker thread); only the commit takes a thread of its own.
+    Opening the session does no I/O: it connects on first use, inside the
+    route's worker thread, which also commits (core.routing). Only routes that
+    leave work uncommitted pay a second thread for the commit.
     """
     read_only = getattr(request.state, "read_only", False)
     engine: Engine = request.app.state.read_engine if read_only else request.app.state.engine
@@ -131,15 +177,20 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     async with AsyncExitStack() as stack:
         if not read_only:
             await stack.enter_async_context(gate.held())
-        db = Session(engine, expire_on_commit=False)
+        db: Session = request.app.state.open_session(engine)
+        _request_session.set(db)
         try:
             yield db
         except BaseException:
-            with anyio.CancelScope(shield=True):
-                await run_in_threadpool(_finish, db, True)
+            if db.in_transaction():
+                with anyio.CancelScope(shield=True):
+                    await run_in_threadpool(db.close)
             raise
-        with anyio.CancelScope(shield=True):
-            await run_in_threadpool(_finish, db, False)
+        finally:
+            _request_session.set(None)
+        if not db.info.get(_DONE) and (db.in_transaction() or db.info.get(_CHECKS)):
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(finish, db)
 
 
 def read_only_engine(engine: Engine) -> Engine:

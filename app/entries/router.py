@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import Header, Query, status
 
 from app.accounts.access import CareTeamPatientId
 from app.accounts.deps import PatientCaller
@@ -14,6 +14,7 @@ from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from app.core.responses import ORJSONResponse
+from app.core.routing import api_router
 from app.entries import queries, service
 from app.entries.deps import OwnEntry, Readable
 from app.entries.models import JournalEntry
@@ -25,7 +26,7 @@ from app.safety.schemas import EntrySafety
 from app.safety.service import resources_from, screen_entry
 from app.sessions.deps import Rules
 
-router = APIRouter(prefix="/v1", tags=["entries"])
+router = api_router(prefix="/v1", tags=["entries"])
 
 IdempotencyKeyHeader = Annotated[
     str | None,

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.accounts.deps import PatientCaller
 from app.audit.service import record_access
@@ -11,10 +11,11 @@ from app.core.context import Ctx, RequestId
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.responses import ORJSONResponse
+from app.core.routing import api_router
 from app.export.service import export_patient, fhir_bundle
 from app.sessions.deps import Rules
 
-router = APIRouter(prefix="/v1", tags=["export"])
+router = api_router(prefix="/v1", tags=["export"])
 
 
 _BUNDLE: dict[int | str, dict[str, Any]] = {

@@ -2,7 +2,7 @@
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from app.accounts.access import CareTeamPatientId, VisiblePatientId
 from app.accounts.deps import TherapistCaller
@@ -12,12 +12,13 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Page
 from app.core.responses import ORJSONResponse
+from app.core.routing import api_router
 from app.integration import service
 from app.integration.schemas import IntegrationCreate, IntegrationMove, IntegrationPublic
 from app.sessions.deps import Rules
 from app.sessions.service import get_session
 
-router = APIRouter(prefix="/v1/patients/{patient_id}/integration-sessions", tags=["integration"])
+router = api_router(prefix="/v1/patients/{patient_id}/integration-sessions", tags=["integration"])
 
 
 @router.post(

@@ -2,17 +2,18 @@
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from app.accounts.deps import CurrentCaller
 from app.core.clock import Now
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
+from app.core.routing import api_router
 from app.notifications import service
 from app.notifications.schemas import DeviceCreate, DevicePublic, NotificationPublic
 
-router = APIRouter(prefix="/v1/me", tags=["notifications"])
+router = api_router(prefix="/v1/me", tags=["notifications"])
 
 
 @router.post("/devices", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 422))

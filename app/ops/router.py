@@ -3,7 +3,7 @@
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import Header, Request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
@@ -12,8 +12,9 @@ from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import ServiceUnavailable, Unauthorized, problem_responses
 from app.core.migrate import current_revisions
+from app.core.routing import api_router
 
-router = APIRouter(tags=["ops"])
+router = api_router(tags=["ops"])
 
 
 @router.get("/healthz")

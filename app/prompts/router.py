@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from app.accounts.access import CareTeamPatientId, can_see_patient
 from app.accounts.deps import CurrentCaller, PatientCaller, TherapistCaller
@@ -12,13 +12,14 @@ from app.core.clock import Now
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
+from app.core.routing import api_router
 from app.prompts import service
 from app.prompts.chooser import choose_next
 from app.prompts.models import PromptPhase, Technique
 from app.prompts.schemas import AssignmentCreate, AssignmentPublic, NextPrompt, PromptPublic
 from app.sessions.deps import Rules
 
-router = APIRouter(prefix="/v1", tags=["prompts"])
+router = api_router(prefix="/v1", tags=["prompts"])
 
 
 @router.get("/prompts", dependencies=[ReadOnly], responses=problem_responses(400, 401, 422))

@@ -1,7 +1,5 @@
 """Marking an entry reviewed (care team)."""
 
-from fastapi import APIRouter
-
 from app.accounts.deps import TherapistCaller
 from app.audit.deps import AuditDep
 from app.core.clock import Now
@@ -9,11 +7,12 @@ from app.core.context import Ctx
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.responses import ORJSONResponse
+from app.core.routing import api_router
 from app.entries.deps import Readable
 from app.reviews import service
 from app.reviews.schemas import ReviewPublic, ReviewPut
 
-router = APIRouter(prefix="/v1", tags=["reviews"])
+router = api_router(prefix="/v1", tags=["reviews"])
 
 
 @router.put(

@@ -2,8 +2,6 @@
 
 import uuid
 
-from fastapi import APIRouter
-
 from app.accounts.access import can_see_patient
 from app.accounts.deps import CurrentCaller, TherapistCaller
 from app.audit.deps import AuditDep
@@ -11,10 +9,11 @@ from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
+from app.core.routing import api_router
 from app.safety import service
 from app.safety.schemas import SafetyFlagPublic, SafetyInfo
 
-router = APIRouter(prefix="/v1", tags=["safety"])
+router = api_router(prefix="/v1", tags=["safety"])
 
 
 @router.get("/safety", dependencies=[ReadOnly], responses=problem_responses(401))

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from app.accounts.access import VisiblePatientId, can_see_patient
 from app.accounts.deps import CurrentCaller, PatientCaller
@@ -14,6 +14,7 @@ from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import Forbidden, problem_responses
 from app.core.fields import AwareUTC
+from app.core.routing import api_router
 from app.notifications.reminders import cancel_for_session, reschedule_patient
 from app.sessions import service
 from app.sessions.deps import Rules
@@ -21,7 +22,7 @@ from app.sessions.models import KetamineSession
 from app.sessions.presenters import open_window, session_public
 from app.sessions.schemas import OpenWindow, SessionCreate, SessionPublic, SessionUpdate
 
-router = APIRouter(prefix="/v1", tags=["sessions"])
+router = api_router(prefix="/v1", tags=["sessions"])
 
 
 class SelfReportDisabled(Forbidden):

@@ -2,8 +2,6 @@
 
 import uuid
 
-from fastapi import APIRouter
-
 from app.accounts.access import CareTeamPatientId
 from app.accounts.deps import TherapistCaller
 from app.audit.deps import AuditDep
@@ -12,12 +10,13 @@ from app.core.context import Ctx
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.responses import ORJSONResponse
+from app.core.routing import api_router
 from app.sessions.deps import Rules
 from app.sessions.service import get_session
 from app.therapist.queue import build_queue, queue_view
 from app.therapist.summary import build_summary
 
-router = APIRouter(prefix="/v1", tags=["therapist"])
+router = api_router(prefix="/v1", tags=["therapist"])
 
 
 @router.get("/therapist/queue", responses=problem_responses(401, 403))

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.accounts.models import AuthSession
+from app.accounts.models import AuthSession, Role
 from tests.conftest import Clock
 from tests.factories import PASSWORD, make_admin, make_patient
 
@@ -238,4 +238,43 @@ def test_refresh_of_a_deactivated_user_fails(client: TestClient, db: Session, cl
     db.flush()
     clock.advance(minutes=1)
     r = client.post("/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert r.status_code == 401
+
+
+# Every kind of route: async without the database, a read-only page, a write.
+SIGNED_IN_ROUTES = [
+    ("GET", "/v1/safety", None),
+    ("GET", "/v1/entries", None),
+    ("POST", "/v1/entries", {"body": "after signing out", "written_at": "2026-01-01T12:00:00Z"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), SIGNED_IN_ROUTES)
+def test_a_signed_out_token_is_refused_everywhere_and_writes_nothing(
+    client: TestClient, db: Session, method: str, path: str, body: dict[str, str] | None
+) -> None:
+    email = make_patient(db).email
+    pair = _sign_in(client, email)
+    headers = _bearer(str(pair["access_token"]))
+    assert client.request(method, path, json=body, headers=headers).status_code < 300
+    r = client.post(
+        "/v1/auth/logout", json={"refresh_token": pair["refresh_token"]}, headers=headers
+    )
+    assert r.status_code == 204
+    r = client.request(method, path, json=body, headers=headers)
+    assert r.status_code == 401
+    assert r.json()["code"] == "invalid_token"
+    again = _bearer(str(_sign_in(client, email)["access_token"]))
+    stored = client.get("/v1/entries", headers=again).json()["items"]
+    assert len(stored) == (1 if method == "POST" else 0)
+
+
+def test_a_changed_role_stops_the_token(client: TestClient, db: Session) -> None:
+    user = make_patient(db)
+    headers = _bearer(str(_sign_in(client, user.email)["access_token"]))
+    assert client.get("/v1/entries", headers=headers).status_code == 200
+    user.role = Role.therapist
+    db.add(user)
+    db.flush()
+    r = client.get("/v1/entries", headers=headers)
     assert r.status_code == 401
