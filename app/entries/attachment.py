@@ -2,38 +2,44 @@
 
 import uuid
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, bindparam, select, update
+from sqlmodel import Session, col
+from sqlmodel import select as orm_select
 
 from app.entries.models import JournalEntry
-from app.entries.sequence import next_seqs
+from app.entries.sequence import claim_seqs
 from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules, attach
+
+_sessions = cast(Table, KetamineSession.__table__)  # type: ignore[attr-defined]
+_BETWEEN = (
+    select(_sessions.c.administered_at, _sessions.c.id)
+    .where(
+        _sessions.c.patient_id == bindparam("pid"),
+        _sessions.c.administered_at >= bindparam("lo"),
+        _sessions.c.administered_at <= bindparam("hi"),
+    )
+    .order_by(_sessions.c.administered_at)
+)
 
 
 def sessions_between(
     db: Session, patient_id: uuid.UUID, lo: datetime, hi: datetime
 ) -> list[tuple[datetime, uuid.UUID]]:
     """(administered_at, id) of the patient's sessions in [lo, hi], oldest first."""
-    rows = db.exec(
-        select(KetamineSession.administered_at, KetamineSession.id)
-        .where(
-            KetamineSession.patient_id == patient_id,
-            col(KetamineSession.administered_at) >= lo,
-            col(KetamineSession.administered_at) <= hi,
-        )
-        .order_by(col(KetamineSession.administered_at))
-    ).all()
+    rows = db.connection().execute(_BETWEEN, {"pid": patient_id, "lo": lo, "hi": hi})
     return [(t, i) for t, i in rows]
 
 
 def session_for(
     db: Session, patient_id: uuid.UUID, written_at: datetime, rules: WindowRules
-) -> uuid.UUID | None:
-    return attach(
-        sessions_between(db, patient_id, written_at - rules.length, written_at), written_at, rules
-    )
+) -> tuple[uuid.UUID, datetime] | None:
+    """The session whose window holds `written_at`, and when it was administered."""
+    sessions = sessions_between(db, patient_id, written_at - rules.length, written_at)
+    found = attach(sessions, written_at, rules)
+    return next(((i, t) for t, i in sessions if i == found), None)
 
 
 def reattach(
@@ -47,7 +53,7 @@ def reattach(
     """
     sessions = sessions_between(db, patient_id, lo - rules.length, hi)
     rows = db.exec(
-        select(JournalEntry.id, JournalEntry.written_at, JournalEntry.session_id).where(
+        orm_select(JournalEntry.id, JournalEntry.written_at, JournalEntry.session_id).where(
             JournalEntry.patient_id == patient_id,
             col(JournalEntry.written_at) >= lo,
             col(JournalEntry.written_at) <= hi,
@@ -61,7 +67,7 @@ def reattach(
     ]
     if not moved:
         return 0
-    seqs = next_seqs(db, patient_id, len(moved))
+    seqs = claim_seqs(db, patient_id, len(moved))
     db.connection().execute(
         update(JournalEntry)
         .where(col(JournalEntry.id) == bindparam("eid"))

@@ -67,7 +67,9 @@ def create_entry(
     else:
         on_entry_written(db, session_id=entry.session_id, now=now)
     flag = _screen(db, entry, body.body, ctx, now, replay=created.replayed)
-    return _one(db, entry, ctx, rules, flag, status=status.HTTP_201_CREATED, headers=headers)
+    # A new entry's window is known from the create; a replay's is looked up.
+    row = (entry, created.session_at) if not created.replayed else None
+    return _one(db, entry, ctx, rules, flag, status=201, headers=headers, row=row)
 
 
 @router.get("/entries", dependencies=[ReadOnly], responses=problem_responses(400, 401, 403, 422))
@@ -135,8 +137,9 @@ def _one(
     status: int = 200,
     headers: dict[str, str] | None = None,
     with_reviews: bool = False,
+    row: queries.Row | None = None,
 ) -> ORJSONResponse:
-    row = queries.entry_with_session_time(db, entry)
+    row = row or queries.entry_with_session_time(db, entry)
     view = entry_view(*row, keyring=ctx.keyring, rules=rules)
     if with_reviews:
         _add_reviews(db, [view], ctx)

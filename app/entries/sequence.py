@@ -1,8 +1,9 @@
 """The per-patient change counter that makes sync lossless.
 
 Every change to a patient's entries takes the next number from that patient's
-`patient_sync_state` row while holding its row lock (SELECT ... FOR UPDATE on
-PostgreSQL; SQLite's BEGIN IMMEDIATE serialises all writers). The lock is held
+`patient_sync_state` row while holding its row lock (the upsert that takes the
+number locks the row on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises all
+writers). The lock is held
 until commit, so a patient's changes commit in the order of their numbers: once
 a reader sees number N, every number below N is already visible. A sync that
 returns everything above its token therefore never skips a change that commits
@@ -10,42 +11,44 @@ later with a smaller number.
 """
 
 import uuid
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.entries.models import PatientSyncState
 
-
-def lock_patient(db: Session, patient_id: uuid.UUID) -> int:
-    """Take the patient's change lock for this transaction; return the last number."""
-    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.execute(
-        insert(PatientSyncState)
-        .values(patient_id=patient_id, last_seq=0)
-        .on_conflict_do_nothing(index_elements=["patient_id"])
-    )
-    last = db.exec(
-        select(PatientSyncState.last_seq)
-        .where(PatientSyncState.patient_id == patient_id)
-        .with_for_update()
-    ).one()
-    return int(last)
+_state = cast(Table, PatientSyncState.__table__)  # type: ignore[attr-defined]
 
 
-def next_seqs(
-    db: Session, patient_id: uuid.UUID, count: int, *, locked_last: int | None = None
-) -> list[int]:
-    """`count` new change numbers for the patient, under the patient's lock.
+def _claim(insert: Any) -> Any:
+    # One statement takes the row lock and the numbers: an upsert locks the row on
+    # PostgreSQL until commit, and SQLite's BEGIN IMMEDIATE already serialises writers.
+    stmt = insert(_state).values(patient_id=bindparam("pid"), last_seq=bindparam("n"))
+    return stmt.on_conflict_do_update(
+        index_elements=[_state.c.patient_id],
+        set_={"last_seq": _state.c.last_seq + stmt.excluded.last_seq},
+    ).returning(_state.c.last_seq)
 
-    `locked_last` is what lock_patient() returned earlier in this transaction.
+
+_CLAIM = {"postgresql": _claim(pg_insert), "sqlite": _claim(sqlite_insert)}
+
+
+def claim_seqs(db: Session, patient_id: uuid.UUID, count: int) -> list[int]:
+    """Take the patient's change lock for this transaction and `count` new numbers.
+
+    Numbers taken by a transaction that then changes nothing are skipped: sync
+    asks for everything above a number, so gaps are harmless.
     """
-    last = lock_patient(db, patient_id) if locked_last is None else locked_last
-    db.execute(
-        update(PatientSyncState)
-        .where(col(PatientSyncState.patient_id) == patient_id)
-        .values(last_seq=last + count)
-    )
-    return list(range(last + 1, last + count + 1))
+    connection = db.connection()
+    last = connection.execute(
+        _CLAIM[connection.dialect.name], {"pid": patient_id, "n": count}
+    ).scalar_one()
+    return list(range(last - count + 1, last + 1))
+
+
+def lock_patient(db: Session, patient_id: uuid.UUID) -> None:
+    """Take the patient's change lock for this transaction."""
+    claim_seqs(db, patient_id, 0)

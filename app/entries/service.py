@@ -4,16 +4,19 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import delete
+from sqlalchemy import Table, delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from app.core.crypto import KeyRing
 from app.core.errors import AppError, Conflict, NotFound, PreconditionFailed, PreconditionRequired
 from app.entries.attachment import session_for
 from app.entries.models import IdempotencyKey, JournalEntry
-from app.entries.sequence import lock_patient, next_seqs
+from app.entries.sequence import claim_seqs
 from app.prompts.service import ensure_prompt_usable
 from app.sessions.window import WindowRules
 
@@ -64,6 +67,19 @@ class NewEntry:
 class Created:
     entry: JournalEntry
     replayed: bool
+    # When the entry's session was administered, if the create already knows it.
+    session_at: datetime | None = None
+
+
+_entries = cast(Table, JournalEntry.__table__)  # type: ignore[attr-defined]
+_keys = cast(Table, IdempotencyKey.__table__)  # type: ignore[attr-defined]
+# The id is the client's: a retry that lost its answer conflicts here and is replayed.
+_INSERT_ONCE = {
+    name: insert(_entries)
+    .on_conflict_do_nothing(index_elements=[_entries.c.id])
+    .returning(_entries.c.id)  # rowcount is not reported by every driver here
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
 
 
 def _aad(entry_id: uuid.UUID) -> bytes:
@@ -97,7 +113,7 @@ def create_entry(
 ) -> Created:
     """Store an entry once, however often the phone retries."""
     # The patient's lock first: concurrent retries queue here, then see each other.
-    last_seq = lock_patient(db, patient_id)
+    (seq,) = claim_seqs(db, patient_id, 1)
     fingerprint = new.fingerprint()
     if idempotency_key is not None:
         known = db.get(IdempotencyKey, (patient_id, idempotency_key))
@@ -109,50 +125,52 @@ def create_entry(
                 raise EntryGone()
             return _replay(entry, fingerprint)
     entry_id = new.id or uuid.uuid4()
-    if new.id is not None:
-        existing = db.get(JournalEntry, new.id)
-        if existing is not None:
-            if existing.patient_id != patient_id:
-                raise IdempotencyConflict()
-            return _replay(existing, fingerprint)
-
     client_written_at = new.written_at.astimezone(UTC)
-    if new.prompt_id is not None:
-        ensure_prompt_usable(db, patient_id=patient_id, prompt_id=new.prompt_id)
     adjusted = client_written_at > now + CLOCK_SKEW
     written_at = now if adjusted else client_written_at
     offset = new.written_at.utcoffset() or timedelta(0)
-    (seq,) = next_seqs(db, patient_id, 1, locked_last=last_seq)
-    entry = JournalEntry(
-        id=entry_id,
-        patient_id=patient_id,
-        body_ciphertext=keyring.encrypt(new.body, aad=_aad(entry_id)),
-        written_at=written_at,
-        client_written_at=client_written_at,
-        utc_offset_minutes=int(offset.total_seconds() // 60),
-        written_at_adjusted=adjusted,
-        mood=new.mood,
-        prompt_id=new.prompt_id,
-        is_shared=new.shared_with_care_team,
-        session_id=session_for(db, patient_id, written_at, rules),
-        change_seq=seq,
-        request_hash=fingerprint,
-        created_at=now,
-        updated_at=now,
-    )
-    db.add(entry)
+    window = session_for(db, patient_id, written_at, rules)
+    values: dict[str, Any] = {
+        "id": entry_id,
+        "patient_id": patient_id,
+        "body_ciphertext": keyring.encrypt(new.body, aad=_aad(entry_id)),
+        "written_at": written_at,
+        "client_written_at": client_written_at,
+        "utc_offset_minutes": int(offset.total_seconds() // 60),
+        "written_at_adjusted": adjusted,
+        "mood": new.mood,
+        "prompt_id": new.prompt_id,
+        "is_shared": new.shared_with_care_team,
+        "version": 1,
+        "session_id": window[0] if window else None,
+        "change_seq": seq,
+        "request_hash": fingerprint,
+        "created_at": now,
+        "updated_at": now,
+        "deleted_at": None,
+    }
+    connection = db.connection()
+    if connection.execute(_INSERT_ONCE[connection.dialect.name], values).first() is None:
+        existing = db.get(JournalEntry, entry_id)
+        if existing is None or existing.patient_id != patient_id:
+            raise IdempotencyConflict()
+        return _replay(existing, fingerprint)
+    # Checked after the insert, so a retry is answered even if the prompt has gone;
+    # a failure here rolls the insert back with everything else.
+    if new.prompt_id is not None:
+        ensure_prompt_usable(db, patient_id=patient_id, prompt_id=new.prompt_id)
     if idempotency_key is not None:
-        db.add(
-            IdempotencyKey(
-                user_id=patient_id,
-                key=idempotency_key,
-                request_hash=fingerprint,
-                entry_id=entry_id,
-                created_at=now,
-            )
+        connection.execute(
+            _keys.insert(),
+            {
+                "user_id": patient_id,
+                "key": idempotency_key,
+                "request_hash": fingerprint,
+                "entry_id": entry_id,
+                "created_at": now,
+            },
         )
-    db.flush()
-    return Created(entry, replayed=False)
+    return Created(JournalEntry(**values), replayed=False, session_at=window[1] if window else None)
 
 
 def get_live_entry(db: Session, entry_id: uuid.UUID) -> JournalEntry:
@@ -175,12 +193,13 @@ def check_if_match(entry: JournalEntry, if_match: str | None) -> None:
 
 
 def _lock_and_check(db: Session, entry: JournalEntry, if_match: str | None) -> int:
-    last_seq = lock_patient(db, entry.patient_id)
+    """Take the patient's lock and the change's number; check the entry as of the lock."""
+    (seq,) = claim_seqs(db, entry.patient_id, 1)
     db.refresh(entry)  # the state as of the lock, not as first read
     if entry.deleted_at is not None:
         raise EntryNotFound()
     check_if_match(entry, if_match)
-    return last_seq
+    return seq
 
 
 def update_entry(
@@ -192,7 +211,7 @@ def update_entry(
     keyring: KeyRing,
     now: datetime,
 ) -> JournalEntry:
-    last_seq = _lock_and_check(db, entry, if_match)
+    seq = _lock_and_check(db, entry, if_match)
     body = changes.get("body")
     if isinstance(body, str):
         entry.body_ciphertext = keyring.encrypt(body, aad=_aad(entry.id))
@@ -202,7 +221,7 @@ def update_entry(
     if isinstance(shared, bool):
         entry.is_shared = shared
     if changes:
-        (entry.change_seq,) = next_seqs(db, entry.patient_id, 1, locked_last=last_seq)
+        entry.change_seq = seq
         entry.version += 1
         entry.updated_at = now
     db.add(entry)
@@ -212,8 +231,7 @@ def update_entry(
 
 def delete_entry(db: Session, *, entry: JournalEntry, if_match: str | None, now: datetime) -> None:
     """Leave a tombstone for syncing phones; the text is erased."""
-    last_seq = _lock_and_check(db, entry, if_match)
-    (entry.change_seq,) = next_seqs(db, entry.patient_id, 1, locked_last=last_seq)
+    entry.change_seq = _lock_and_check(db, entry, if_match)
     entry.body_ciphertext = None
     entry.mood = None
     entry.deleted_at = now
