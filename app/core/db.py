@@ -34,7 +34,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No ping before every checkout (a round trip per request): a connection
+        # found dead fails its request with 503, and SQLAlchemy then invalidates
+        # the whole pool, so one outage costs each process one refused request.
         pool_recycle=1800,
         pool_timeout=10,
         hide_parameters=True,  # errors must never carry journal text into logs
