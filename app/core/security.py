@@ -5,6 +5,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -70,6 +71,16 @@ def issue_access_token(
 
 def decode_access_token(cfg: TokenConfig, token: str, *, now: datetime) -> AccessClaims | None:
     """Claims of a valid token, or None. Expiry is checked against `now` (the app clock)."""
+    verified = _verify(cfg, token)
+    if verified is None or verified[1] <= now.timestamp():
+        return None
+    return verified[0]
+
+
+# A token's signature and claims never change, so each is verified once per
+# process; expiry is still checked on every request. Bounded: the oldest go first.
+@lru_cache(maxsize=4096)
+def _verify(cfg: TokenConfig, token: str) -> tuple[AccessClaims, int] | None:
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -83,12 +94,13 @@ def decode_access_token(cfg: TokenConfig, token: str, *, now: datetime) -> Acces
                 "verify_iat": False,
             },
         )
-        if not isinstance(claims["exp"], int) or claims["exp"] <= now.timestamp():
+        if not isinstance(claims["exp"], int):
             return None
-        return AccessClaims(
+        access = AccessClaims(
             user_id=uuid.UUID(str(claims["sub"])),
             session_id=uuid.UUID(str(claims["sid"])),
             role=str(claims.get("role", "")),
         )
+        return access, claims["exp"]
     except (jwt.PyJWTError, ValueError, TypeError, KeyError):
         return None
