@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import Annotated, Any
 
 import anyio
@@ -115,7 +116,6 @@ ReadOnly = Depends(mark_read_only)
 # The request's session, visible to the route's worker thread (contexts are copied there).
 _request_session: ContextVar[Session | None] = ContextVar("kapj_request_session", default=None)
 _CHECKS = "kapj_checks_on_begin"
-_DONE = "kapj_finished"
 
 Check = Callable[[Connection], None]
 
@@ -146,13 +146,12 @@ def finish(db: Session) -> None:
         db.commit()
     finally:
         db.close()  # rolls back whatever is still open
-        db.info[_DONE] = True
 
 
 def finish_request_session() -> None:
     """Called by a route's worker thread once the route returns (see core.routing)."""
     db = _request_session.get()
-    if db is not None and not db.info.get(_DONE):
+    if db is not None:
         finish(db)
 
 
@@ -184,15 +183,21 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
         try:
             yield db
         except BaseException:
-            if db.in_transaction():
-                with anyio.CancelScope(shield=True):
-                    await run_in_threadpool(db.close)
+            with anyio.CancelScope(shield=True):
+                await _in_thread_if_open(db, db.close)
             raise
         finally:
             _request_session.set(None)
-        if not db.info.get(_DONE) and (db.in_transaction() or db.info.get(_CHECKS)):
-            with anyio.CancelScope(shield=True):
-                await run_in_threadpool(finish, db)
+        with anyio.CancelScope(shield=True):
+            await _in_thread_if_open(db, partial(finish, db))
+
+
+async def _in_thread_if_open(db: Session, work: Callable[[], None]) -> None:
+    """Work that may do I/O goes to a thread; a session with nothing open closes here."""
+    if db.in_transaction() or db.info.get(_CHECKS):
+        await run_in_threadpool(work)
+    else:
+        db.close()
 
 
 def read_only_engine(engine: Engine) -> Engine:

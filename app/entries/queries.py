@@ -1,16 +1,22 @@
 """Reading entries in pages and in change order, with their session time."""
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any, cast
 
+from sqlalchemy import Table, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from app.core.pagination import cut_page, keyset
+from app.core.pagination import cut_page, decode_cursor
 from app.entries.models import JournalEntry
+from app.entries.sqlite_rows import as_json, entry_rows
 from app.reviews.service import is_unreviewed
 from app.sessions.models import KetamineSession
+
+_entries = cast(Table, JournalEntry.__table__)  # type: ignore[attr-defined]
 
 # Each row: the entry and the start of its session (None when unattached).
 Row = tuple[JournalEntry, datetime | None]
@@ -26,10 +32,31 @@ def _with_session_time() -> Any:  # sqlmodel's typed Select does not survive cha
     )
 
 
-def _rows(db: Session, stmt: Any) -> list[Row]:
+def _rows(
+    db: Session,
+    statements: tuple[Any, Any],
+    params: dict[str, Any],
+    *,
+    key: Callable[[Any], Any],
+    reverse: bool = False,
+) -> list[Row]:
+    """Run the plain statement, or on SQLite its one-row JSON form (see sqlite_rows)."""
+    plain, as_json_row = statements
     # On the connection: Session.execute would route a Core select through the ORM's compile step.
-    rows = db.connection().execute(stmt).all()
+    connection = db.connection()
+    if connection.dialect.name == "sqlite":
+        rows = entry_rows(connection, as_json_row, params, key=key, reverse=reverse)
+    else:
+        rows = list(connection.execute(plain, params).all())
     return [(cast(JournalEntry, r), r.administered_at) for r in rows]
+
+
+def _newest_first(r: Any) -> tuple[datetime, uuid.UUID]:
+    return r.written_at, r.id
+
+
+def _change_order(r: Any) -> int:
+    return int(r.change_seq)
 
 
 def entry_with_session_time(db: Session, entry: JournalEntry) -> Row:
@@ -37,6 +64,27 @@ def entry_with_session_time(db: Session, entry: JournalEntry) -> Row:
         return entry, None
     session = db.get(KetamineSession, entry.session_id)
     return entry, session.administered_at if session else None
+
+
+@cache
+def _page_statements(
+    shared_only: bool, by_session: bool, reviewed: bool | None, after: bool
+) -> tuple[Any, Any]:
+    """A page query for each combination of filters, built once with bound parameters."""
+    e = _entries.c
+    stmt = _with_session_time().where(e.patient_id == bindparam("pid"), e.deleted_at.is_(None))
+    if shared_only:
+        stmt = stmt.where(e.is_shared.is_(True))
+    if by_session:
+        stmt = stmt.where(e.session_id == bindparam("sid"))
+    if reviewed is not None:
+        stmt = stmt.where(~is_unreviewed() if reviewed else is_unreviewed())
+    if after:  # keyset: strictly after the cursor's (written_at, id), newest first
+        at = bindparam("after_at", type_=e.written_at.type)
+        ident = bindparam("after_id", type_=e.id.type)
+        stmt = stmt.where((e.written_at < at) | ((e.written_at == at) & (e.id < ident)))
+    stmt = stmt.order_by(e.written_at.desc(), e.id.desc()).limit(bindparam("lim"))
+    return stmt, as_json(stmt)
 
 
 def page_entries(
@@ -50,26 +98,27 @@ def page_entries(
     reviewed: bool | None = None,
 ) -> tuple[list[Row], str | None]:
     """Live entries, newest first by written_at, keyset-paged."""
-    stmt = _with_session_time().where(
-        col(JournalEntry.patient_id) == patient_id, col(JournalEntry.deleted_at).is_(None)
-    )
-    if shared_only:
-        stmt = stmt.where(col(JournalEntry.is_shared).is_(True))
-    if session_id is not None:
-        stmt = stmt.where(col(JournalEntry.session_id) == session_id)
-    if reviewed is not None:
-        stmt = stmt.where(~is_unreviewed() if reviewed else is_unreviewed())
-    stmt = keyset(stmt, col(JournalEntry.written_at), col(JournalEntry.id), cursor, descending=True)
-    rows = _rows(db, stmt.limit(limit + 1))
+    params: dict[str, Any] = {"pid": patient_id, "sid": session_id, "lim": limit + 1}
+    if cursor:
+        params["after_at"], params["after_id"] = decode_cursor(cursor, datetime, uuid.UUID)
+    statements = _page_statements(shared_only, session_id is not None, reviewed, bool(cursor))
+    rows = _rows(db, statements, params, key=_newest_first, reverse=True)
     return cut_page(rows, limit, lambda r: (r[0].written_at, r[0].id))
+
+
+@lru_cache(maxsize=1)
+def _change_statements() -> tuple[Any, Any]:
+    e = _entries.c
+    stmt = (
+        _with_session_time()
+        .where(e.patient_id == bindparam("pid"), e.change_seq > bindparam("since"))
+        .order_by(e.change_seq)
+        .limit(bindparam("lim"))
+    )
+    return stmt, as_json(stmt)
 
 
 def changes_since(db: Session, *, patient_id: uuid.UUID, since: int, limit: int) -> list[Row]:
     """Entries and tombstones whose change number is above `since`, in change order."""
-    stmt = (
-        _with_session_time()
-        .where(col(JournalEntry.patient_id) == patient_id, col(JournalEntry.change_seq) > since)
-        .order_by(col(JournalEntry.change_seq))
-        .limit(limit)
-    )
-    return _rows(db, stmt)
+    params = {"pid": patient_id, "since": since, "lim": limit}
+    return _rows(db, _change_statements(), params, key=_change_order)
