@@ -36,8 +36,8 @@ class Caller:
 
 _users = cast(Table, User.__table__)  # type: ignore[attr-defined]
 _sessions = cast(Table, AuthSession.__table__)  # type: ignore[attr-defined]
-# Built once: a Core statement skips ORM loading of two objects on every request.
 _ROLES = {r.value for r in Role}
+# Built once: a Core statement skips ORM loading of two objects on every request.
 _CALLER = (
     select(_users.c.id, _users.c.role, _users.c.is_active, _sessions.c.revoked_at)
     .join(_sessions, _sessions.c.user_id == _users.c.id)
