@@ -10,6 +10,7 @@ import uuid
 from collections import namedtuple
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, cast
 
 import orjson
@@ -23,12 +24,23 @@ NAMES = [c.name for c in _entries.columns] + ["administered_at"]
 EntryRow = namedtuple("EntryRow", NAMES)  # type: ignore[misc]
 
 
+# Most ids on a page repeat (the patient's, the session's, the prompt's); UUIDs are immutable.
+@lru_cache(maxsize=4096)
 def _uuid(v: str | None) -> uuid.UUID | None:
     return None if v is None else uuid.UUID(hex=v)
 
 
 def _time(v: str | None) -> datetime | None:
-    return None if v is None else datetime.fromisoformat(v).replace(tzinfo=UTC)
+    if v is None:
+        return None
+    if len(v) <= _NAIVE_LENGTH:
+        # Naive UTC text, as stored: parsed with its offset, several times faster
+        # than parsing and then replacing the zone.
+        return datetime.fromisoformat(v + "+00:00")
+    return datetime.fromisoformat(v).astimezone(UTC)
+
+
+_NAIVE_LENGTH = len("2026-01-01 00:00:00.000000")
 
 
 def _bytes(v: str | None) -> bytes | None:
