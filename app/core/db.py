@@ -41,6 +41,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         pool_recycle=1800,
         pool_timeout=10,
         hide_parameters=True,  # errors must never carry journal text into logs
+        # Times come back in UTC whatever the server's default zone, and psycopg
+        # then gives them the stdlib UTC zone, which needs no conversion.
+        connect_args={"options": "-c timezone=UTC"},
     )
 
 

@@ -26,5 +26,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+            # combine() is several times faster than replace(tzinfo=...), per value read
+            return datetime.combine(value.date(), value.time(), UTC)
+        if value.tzinfo is UTC:  # PostgreSQL sessions run in UTC (core.db)
+            return value  # type: ignore[no-any-return]
         return value.astimezone(UTC)  # type: ignore[no-any-return]
