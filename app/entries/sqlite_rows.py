@@ -44,7 +44,8 @@ _NAIVE_LENGTH = len("2026-01-01 00:00:00.000000")
 
 
 def _bytes(v: str | None) -> bytes | None:
-    return None if v is None else bytes.fromhex(v)
+    # hex(NULL) is '' in SQLite: an erased text stays None.
+    return bytes.fromhex(v) if v else None
 
 
 def _bool(v: int | None) -> bool | None:

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import sqlite
 
 from app.core.types import UTCDateTime
-from app.entries.sqlite_rows import _time
+from app.entries.sqlite_rows import _bytes, _time
 
 _store = UTCDateTime().bind_processor(sqlite.dialect())
 _text = sqlite.DATETIME().bind_processor(sqlite.dialect())
@@ -31,3 +31,9 @@ def test_stored_text_reads_back_as_the_same_instant(at: datetime, offset: int) -
 def test_text_with_an_offset_is_read_in_utc() -> None:
     assert _time("2026-01-01 12:00:00.000000+02:00") == datetime(2026, 1, 1, 10, tzinfo=UTC)
     assert _time(None) is None
+
+
+def test_an_erased_text_stays_none() -> None:
+    assert _bytes("") is None
+    assert _bytes(None) is None
+    assert _bytes("00ff") == b"\x00\xff"
