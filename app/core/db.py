@@ -4,12 +4,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from contextvars import ContextVar
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, create_engine
@@ -24,6 +26,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+T = TypeVar("T")
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
@@ -201,6 +204,17 @@ async def _in_thread_if_open(db: Session, work: Callable[[], None]) -> None:
         await run_in_threadpool(work)
     else:
         db.close()
+
+
+_INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+
+
+def per_dialect(build: Callable[[Any], T]) -> dict[str, T]:
+    """`build(insert)` once for each database, for statements with ON CONFLICT.
+
+    Run with `statement[connection.dialect.name]`.
+    """
+    return {name: build(insert) for name, insert in _INSERTS.items()}
 
 
 def read_only_engine(engine: Engine) -> Engine:

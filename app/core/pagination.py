@@ -2,7 +2,7 @@
 
 import base64
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -70,8 +70,16 @@ def decode_cursor(cursor: str, *types: type) -> list[Any]:
 
 def keyset(stmt: Any, at: Any, ident: Any, cursor: str | None, *, descending: bool) -> Any:
     """Order by (at, id) and continue after the cursor's (at, id)."""
-    if cursor:
-        after_at, after_id = decode_cursor(cursor, datetime, uuid.UUID)
+    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
+    return ordered_after(stmt, at, ident, after, descending=descending)
+
+
+def ordered_after(
+    stmt: Any, at: Any, ident: Any, after: Sequence[Any] | None, *, descending: bool
+) -> Any:
+    """Order by (at, id) and continue strictly after `after`: values or bound parameters."""
+    if after is not None:
+        after_at, after_id = after
         if descending:
             stmt = stmt.where((at < after_at) | ((at == after_at) & (ident < after_id)))
         else:

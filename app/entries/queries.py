@@ -3,14 +3,14 @@
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from app.core.pagination import cut_page, decode_cursor
+from app.core.pagination import cut_page, decode_cursor, ordered_after
 from app.entries.models import JournalEntry
 from app.entries.sqlite_rows import as_json, entry_rows
 from app.reviews.service import is_unreviewed
@@ -79,11 +79,13 @@ def _page_statements(
         stmt = stmt.where(e.session_id == bindparam("sid"))
     if reviewed is not None:
         stmt = stmt.where(~is_unreviewed() if reviewed else is_unreviewed())
-    if after:  # keyset: strictly after the cursor's (written_at, id), newest first
-        at = bindparam("after_at", type_=e.written_at.type)
-        ident = bindparam("after_id", type_=e.id.type)
-        stmt = stmt.where((e.written_at < at) | ((e.written_at == at) & (e.id < ident)))
-    stmt = stmt.order_by(e.written_at.desc(), e.id.desc()).limit(bindparam("lim"))
+    cursor_at = (
+        (bindparam("after_at", type_=e.written_at.type), bindparam("after_id", type_=e.id.type))
+        if after
+        else None
+    )
+    stmt = ordered_after(stmt, e.written_at, e.id, cursor_at, descending=True)
+    stmt = stmt.limit(bindparam("lim"))
     return stmt, as_json(stmt)
 
 
@@ -106,7 +108,7 @@ def page_entries(
     return cut_page(rows, limit, lambda r: (r[0].written_at, r[0].id))
 
 
-@lru_cache(maxsize=1)
+@cache
 def _change_statements() -> tuple[Any, Any]:
     e = _entries.c
     stmt = (

@@ -3,21 +3,19 @@
 Every change to a patient's entries takes the next number from that patient's
 `patient_sync_state` row while holding its row lock (the upsert that takes the
 number locks the row on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises all
-writers). The lock is held
-until commit, so a patient's changes commit in the order of their numbers: once
-a reader sees number N, every number below N is already visible. A sync that
-returns everything above its token therefore never skips a change that commits
-later with a smaller number.
+writers). The lock is held until commit, so a patient's changes commit in the
+order of their numbers: once a reader sees number N, every number below N is
+already visible. A sync that returns everything above its token therefore never
+skips a change that commits later with a smaller number.
 """
 
 import uuid
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from app.core.db import per_dialect
 from app.entries.models import PatientSyncState
 
 _state = cast(Table, PatientSyncState.__table__)  # type: ignore[attr-defined]
@@ -33,7 +31,7 @@ def _claim(insert: Any) -> Any:
     ).returning(_state.c.last_seq)
 
 
-_CLAIM = {"postgresql": _claim(pg_insert), "sqlite": _claim(sqlite_insert)}
+_CLAIM = per_dialect(_claim)
 
 
 def claim_seqs(db: Session, patient_id: uuid.UUID, count: int) -> list[int]:

@@ -8,11 +8,10 @@ from typing import Any, cast
 
 import orjson
 from sqlalchemy import Table, delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from app.core.crypto import KeyRing
+from app.core.db import per_dialect
 from app.core.errors import AppError, Conflict, NotFound, PreconditionFailed, PreconditionRequired
 from app.entries.attachment import session_for
 from app.entries.models import IdempotencyKey, JournalEntry
@@ -74,12 +73,13 @@ class Created:
 _entries = cast(Table, JournalEntry.__table__)  # type: ignore[attr-defined]
 _keys = cast(Table, IdempotencyKey.__table__)  # type: ignore[attr-defined]
 # The id is the client's: a retry that lost its answer conflicts here and is replayed.
-_INSERT_ONCE = {
-    name: insert(_entries)
-    .on_conflict_do_nothing(index_elements=[_entries.c.id])
-    .returning(_entries.c.id)  # rowcount is not reported by every driver here
-    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}
+_INSERT_ONCE = per_dialect(
+    lambda insert: (
+        insert(_entries)
+        .on_conflict_do_nothing(index_elements=[_entries.c.id])
+        .returning(_entries.c.id)
+    )  # rowcount is not reported by every driver here
+)
 
 
 def _aad(entry_id: uuid.UUID) -> bytes:
