@@ -20,7 +20,7 @@ from app.entries.deps import OwnEntry, Readable
 from app.entries.models import JournalEntry
 from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
-from app.notifications.reminders import on_entry_written, reschedule_patient
+from app.notifications.reminders import reschedule_patient
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.schemas import EntrySafety
 from app.safety.service import resources_from, screen_entry
@@ -64,8 +64,6 @@ def create_entry(
     headers = {"ETag": service.etag(entry), "Location": f"/v1/entries/{entry.id}"}
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
-    else:
-        on_entry_written(db, session_id=entry.session_id, now=now)
     flag = _screen(db, entry, body.body, ctx, now, replay=created.replayed)
     # A new entry's window is known from the create; a replay's is looked up.
     row = (entry, created.session_at) if not created.replayed else None

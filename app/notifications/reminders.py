@@ -2,7 +2,8 @@
 
 - `window_opened`: 2 hours after the session, never in its first 2 hours;
 - `window_closing`: 6 hours before the window closes, only while nothing is written
-  in it, cancelled when the patient writes;
+  in it: checked when it falls due (notifications.worker.still_wanted), so writing
+  an entry costs no reminder update;
 - both move out of quiet hours (22:00-08:00 local), or are dropped when that would
   put them past the window's close.
 Texts carry no health detail: lock screens are public.
@@ -130,9 +131,3 @@ def _cancel_closed_windows(
 
 def cancel_for_session(db: Session, *, session_id: uuid.UUID, now: datetime) -> None:
     cancel(db, dedupe_keys=_keys(session_id), now=now)
-
-
-def on_entry_written(db: Session, *, session_id: uuid.UUID | None, now: datetime) -> None:
-    """The patient wrote in this window: no 'closing and nothing written' reminder."""
-    if session_id is not None:
-        cancel(db, dedupe_keys=[f"window_closing:{session_id}"], now=now)

@@ -35,6 +35,19 @@ def build_sender(settings: Settings) -> Sender:
 
 def still_wanted(db: Session, n: Notification) -> bool:
     """Conditional reminders are checked when they fall due, not when scheduled."""
+    if n.kind == "window_closing":
+        # "Nothing written yet": whatever was written, moved or deleted since it
+        # was scheduled, the answer is the one at sending time.
+        session_id = uuid.UUID(str(n.data["session_id"]))
+        return (
+            db.exec(
+                select(JournalEntry.id).where(
+                    col(JournalEntry.session_id) == session_id,
+                    col(JournalEntry.deleted_at).is_(None),
+                )
+            ).first()
+            is None
+        )
     if n.data.get("condition") == "unreviewed_entries":
         session_id = uuid.UUID(str(n.data["session_id"]))
         return (

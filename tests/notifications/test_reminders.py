@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.notifications.models import Notification
 from app.notifications.quiet_hours import outside_quiet_hours
+from app.notifications.worker import still_wanted
 from tests.entries.conftest import Team, iso
 from tests.factories import make_admin
 
@@ -82,12 +83,21 @@ def test_window_opened_two_hours_after_and_closing_six_hours_before(
     }
 
 
-def test_writing_cancels_the_closing_reminder(team: Team, db: Session) -> None:
+def test_the_closing_reminder_is_not_sent_once_something_is_written(
+    team: Team, db: Session
+) -> None:
     team.session(team.clock.now - timedelta(hours=1))
-    assert _reminders(db, team.patient)["window_closing"].status == "pending"
-    team.write(team.clock.now)
-    assert _reminders(db, team.patient)["window_closing"].status == "cancelled"
-    assert _reminders(db, team.patient)["window_opened"].status == "pending"
+    closing = _reminders(db, team.patient)["window_closing"]
+    opened = _reminders(db, team.patient)["window_opened"]
+    assert closing.status == "pending" and still_wanted(db, closing)
+    entry = team.write(team.clock.now)
+    # Checked when it falls due: the write itself leaves the row alone.
+    assert not still_wanted(db, closing)
+    assert still_wanted(db, opened)
+    headers = team.ph | {"If-Match": f'"v{entry["version"]}"'}
+    assert team.client.delete(f"/v1/entries/{entry['id']}", headers=headers).status_code == 204
+    # The only entry was deleted: nothing is written in the window any more.
+    assert still_wanted(db, closing)
 
 
 def test_a_reminder_in_quiet_hours_moves_to_eight_local(team: Team, db: Session) -> None:
