@@ -218,7 +218,14 @@ def per_dialect(build: Callable[[Any], T]) -> dict[str, T]:
 
 
 def read_only_engine(engine: Engine) -> Engine:
-    """The same pool, with transactions that take no write lock (SQLite)."""
+    """The same pool, for requests that only read.
+
+    SQLite: transactions that take no write lock. PostgreSQL: autocommit, so a
+    read costs no BEGIN and COMMIT round trips; each statement still sees one
+    consistent snapshot, and read-only routes run each query as one statement.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT", **{READ_ONLY_OPTION: True})
     return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
