@@ -1,7 +1,6 @@
 """Engines, the naming convention and the one-transaction-per-request session."""
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 from functools import partial
 from typing import Annotated, Any, TypeVar
@@ -102,13 +101,13 @@ class WriteGate:
     def __init__(self, engine: Engine) -> None:
         self._lock = anyio.Lock() if engine.dialect.name == "sqlite" else None
 
-    @asynccontextmanager
-    async def held(self) -> AsyncIterator[None]:
-        if self._lock is None:
-            yield
-            return
-        async with self._lock:
-            yield
+    async def acquire(self) -> None:
+        if self._lock is not None:
+            await self._lock.acquire()
+
+    def release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
 
 
 async def mark_read_only(request: Request) -> None:
@@ -171,31 +170,40 @@ def open_session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
 
 
-async def get_db(request: Request) -> AsyncIterator[Session]:
+async def get_db(request: Request) -> Session:
     """One session and one transaction per request, committed before the response.
 
     Opening the session does no I/O: it connects on first use, inside the
-    route's worker thread, which also commits (core.routing). Only routes that
-    leave work uncommitted pay a second thread for the commit.
+    route's worker thread, which also commits. `end_request_session` (called
+    by core.routing once the route has answered or failed) commits what is
+    still open and releases the write gate. A plain dependency, not one with
+    `yield`: FastAPI's exit stacks for those cost more than the rest of it.
     """
     read_only = getattr(request.state, "read_only", False)
     engine: Engine = request.app.state.read_engine if read_only else request.app.state.engine
-    gate: WriteGate = request.app.state.write_gate
-    async with AsyncExitStack() as stack:
-        if not read_only:
-            await stack.enter_async_context(gate.held())
-        db: Session = request.app.state.open_session(engine)
-        _request_session.set(db)
-        try:
-            yield db
-        except BaseException:
-            with anyio.CancelScope(shield=True):
-                await _in_thread_if_open(db, db.close)
-            raise
-        finally:
+    if not read_only:
+        gate: WriteGate = request.app.state.write_gate
+        await gate.acquire()
+        request.state.holds_write_gate = True
+    db: Session = request.app.state.open_session(engine)
+    request.state.db = db
+    _request_session.set(db)
+    return db
+
+
+async def end_request_session(request: Request, *, failed: bool) -> None:
+    """Commit (or, after a failure, close) the request's session; release the gate."""
+    db: Session | None = getattr(request.state, "db", None)
+    try:
+        if db is not None:
+            request.state.db = None
             _request_session.set(None)
-        with anyio.CancelScope(shield=True):
-            await _in_thread_if_open(db, partial(finish, db))
+            with anyio.CancelScope(shield=True):
+                await _in_thread_if_open(db, db.close if failed else partial(finish, db))
+    finally:
+        if getattr(request.state, "holds_write_gate", False):
+            request.state.holds_write_gate = False
+            request.app.state.write_gate.release()
 
 
 async def _in_thread_if_open(db: Session, work: Callable[[], None]) -> None:
@@ -229,4 +237,4 @@ def read_only_engine(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
-SessionDep = Annotated[Session, Depends(get_db, scope="function")]
+SessionDep = Annotated[Session, Depends(get_db)]

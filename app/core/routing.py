@@ -5,10 +5,10 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
-from app.core.db import abandon_request_session, finish_request_session
+from app.core.db import abandon_request_session, end_request_session, finish_request_session
 
 
 def _in_one_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
@@ -28,12 +28,30 @@ def _in_one_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class UnitOfWorkRoute(APIRoute):
-    """A sync route commits its request's session in the thread it ran in."""
+    """A sync route commits its request's session in the thread it ran in.
+
+    Whatever is still open once the route has answered (an async route's work)
+    is committed before the response leaves; after a failure it is rolled back.
+    """
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if not inspect.iscoroutinefunction(endpoint):
             endpoint = _in_one_thread(endpoint)
         super().__init__(path, endpoint, **kwargs)
+
+    def get_route_handler(self) -> Callable[[Request], Any]:
+        handle = super().get_route_handler()
+
+        async def handle_in_unit_of_work(request: Request) -> Response:
+            try:
+                response: Response = await handle(request)
+            except BaseException:
+                await end_request_session(request, failed=True)
+                raise
+            await end_request_session(request, failed=False)
+            return response
+
+        return handle_in_unit_of_work
 
 
 def api_router(**kwargs: Any) -> APIRouter:
