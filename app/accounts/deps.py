@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
@@ -12,7 +13,7 @@ from sqlmodel import Session
 
 from app.accounts.models import AuthSession, Role, User
 from app.core.clock import Now
-from app.core.context import Ctx
+from app.core.context import AppContext, Ctx
 from app.core.db import SessionDep, check_on_begin
 from app.core.errors import Forbidden, InvalidToken, Unauthorized
 from app.core.security import AccessClaims, decode_access_token
@@ -60,12 +61,12 @@ def _still_signed_in(claims: AccessClaims) -> Callable[[Connection], None]:
     return check
 
 
-async def get_caller(
+def _authenticate(
     request: Request,
-    db: SessionDep,
-    ctx: Ctx,
-    now: Now,
-    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    db: Session,
+    ctx: AppContext,
+    now: datetime,
+    creds: HTTPAuthorizationCredentials | None,
 ) -> Caller:
     """The signed-in user; tokens are read from the Authorization header only.
 
@@ -82,11 +83,23 @@ async def get_caller(
     return Caller(id=claims.user_id, role=Role(claims.role), session_id=claims.session_id)
 
 
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def get_caller(request: Request, db: SessionDep, ctx: Ctx, now: Now, creds: Bearer) -> Caller:
+    return _authenticate(request, db, ctx, now, creds)
+
+
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 
 def _require(*roles: Role) -> object:
-    async def dependency(caller: CurrentCaller) -> Caller:
+    # One dependency, not a role check over get_caller: each level costs a
+    # dependency resolution on every request.
+    async def dependency(
+        request: Request, db: SessionDep, ctx: Ctx, now: Now, creds: Bearer
+    ) -> Caller:
+        caller = _authenticate(request, db, ctx, now, creds)
         if caller.role not in roles:
             raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role.")
         return caller

@@ -1,5 +1,6 @@
 """Engines, the naming convention and the one-transaction-per-request session."""
 
+import asyncio
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import partial
@@ -99,7 +100,8 @@ class WriteGate:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self._lock = anyio.Lock() if engine.dialect.name == "sqlite" else None
+        # asyncio's own lock: anyio's checks the current task on every call.
+        self._lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     async def acquire(self) -> None:
         if self._lock is not None:
@@ -121,6 +123,7 @@ ReadOnly = Depends(mark_read_only)
 # The request's session, visible to the route's worker thread (contexts are copied there).
 _request_session: ContextVar[Session | None] = ContextVar("kapj_request_session", default=None)
 _CHECKS = "kapj_checks_on_begin"
+_FINISHED = "kapj_finished"
 
 Check = Callable[[Connection], None]
 
@@ -143,6 +146,7 @@ def _run_checks_on_begin(session: Session, _transaction: Any, connection: Connec
 
 def finish(db: Session) -> None:
     """Commit and close, in the thread that did the work; any failure rolls back."""
+    db.info[_FINISHED] = True
     try:
         if db.info.get(_CHECKS):
             connection = db.connection()  # begins if nothing did: the checks run now
@@ -195,11 +199,10 @@ async def end_request_session(request: Request, *, failed: bool) -> None:
     """Commit (or, after a failure, close) the request's session; release the gate."""
     db: Session | None = getattr(request.state, "db", None)
     try:
-        if db is not None:
+        if db is not None and not db.info.get(_FINISHED):
             request.state.db = None
             _request_session.set(None)
-            with anyio.CancelScope(shield=True):
-                await _in_thread_if_open(db, db.close if failed else partial(finish, db))
+            await _in_thread_if_open(db, db.close if failed else partial(finish, db))
     finally:
         if getattr(request.state, "holds_write_gate", False):
             request.state.holds_write_gate = False
@@ -209,7 +212,8 @@ async def end_request_session(request: Request, *, failed: bool) -> None:
 async def _in_thread_if_open(db: Session, work: Callable[[], None]) -> None:
     """Work that may do I/O goes to a thread; a session with nothing open closes here."""
     if db.in_transaction() or db.info.get(_CHECKS):
-        await run_in_threadpool(work)
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(work)
     else:
         db.close()
 
