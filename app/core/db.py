@@ -81,7 +81,9 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
         # then writes never fails on a stale snapshot; read-only requests
         # take a plain (deferred) snapshot and run beside the writer.
         read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # Straight to the driver: a statement with no parameters and no rows
+        # needs none of SQLAlchemy's execution machinery.
+        conn.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

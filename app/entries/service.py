@@ -4,6 +4,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any, cast
 
 import orjson
@@ -170,7 +171,10 @@ def create_entry(
                 "created_at": now,
             },
         )
-    return Created(JournalEntry(**values), replayed=False, session_at=window[1] if window else None)
+    # The stored row's values, read like an entry (as pages read Core rows):
+    # building an ORM instance only to present it costs more than the insert.
+    stored = cast(JournalEntry, SimpleNamespace(**values))
+    return Created(stored, replayed=False, session_at=window[1] if window else None)
 
 
 def get_live_entry(db: Session, entry_id: uuid.UUID) -> JournalEntry:
