@@ -113,6 +113,8 @@ def render(cfg: dict[str, Any], runs: list[dict[str, Any]]) -> str:
         f"{cfg['conns']} connections, 2 wrk threads, {cfg['duration']} s per endpoint after a "
         f"2 s warm-up, {cfg['workers']} uvicorn worker(s), {cfg['patients']} patients, "
         "`KAPJ_RATE_LIMIT_ENABLED=false`, wrk and the server on 127.0.0.1 of the same machine.",
+        f"Each figure is the median of {cfg.get('rounds', 1)} round(s); a round loads every "
+        "endpoint once, in turn, on the same server (non-2xx and socket errors: the sum).",
         "Every ratio is to `/healthz` measured in the same run, on the same server.",
         "",
         "## Goals",

@@ -1,8 +1,8 @@
 """`make bench`: kap-journal serve under wrk, on SQLite and PostgreSQL, at 10 k and 1 M entries.
 
 Settings (environment): BENCH_SIZES (default "10000,1000000"), BENCH_DURATION
-seconds per endpoint (10), BENCH_CONNECTIONS (16), BENCH_WORKERS (uvicorn
-workers, 1), BENCH_BACKENDS ("sqlite,postgresql"), KAPJ_BENCH_POSTGRES_URL
+seconds per endpoint and round (10), BENCH_ROUNDS (3), BENCH_CONNECTIONS (16),
+BENCH_WORKERS (uvicorn workers, 1), BENCH_BACKENDS ("sqlite,postgresql"), KAPJ_BENCH_POSTGRES_URL
 (postgresql+psycopg://postgres@127.0.0.1:5432/kapj_bench; dropped and
 recreated). Writes bench/results.json and bench/RESULTS.md.
 """
@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -56,6 +57,17 @@ def parse_wrk(out: str) -> dict[str, float]:
     }
 
 
+def _median(rounds: list[dict[str, float]]) -> dict[str, float]:
+    """Each figure's median over the rounds (non-2xx and socket errors: their sum)."""
+    summed = {"requests", "non_2xx", "socket_errors"}
+    return {
+        key: sum(r[key] for r in rounds)
+        if key in summed
+        else statistics.median(r[key] for r in rounds)
+        for key in rounds[0]
+    }
+
+
 def wrk(url: str, token: str | None, script: Path | None, duration: int, conns: int) -> str:
     cmd = ["wrk", "-t2", f"-c{conns}", f"-d{duration}s", "--timeout", "10s", "--latency"]
     if token:
@@ -79,22 +91,30 @@ def one_run(backend: str, size: int, cfg: dict[str, Any]) -> dict[str, Any]:
             "therapist": sign_in(server.url, THERAPIST, PASSWORD),
         }
         rss = server.rss_mb()
-        for name, path, who, script in ENDPOINTS:
+        served = [e for e in ENDPOINTS if e[1].split("?")[0] in paths]
+        for name, path, *_ in ENDPOINTS:
             if path.split("?")[0] not in paths:
                 print(f"  {name}: {path} is not served by this build; skipped", flush=True)
-                continue
-            token = tokens[who] if who else None
-            wrk(server.url + path, token, script, 2, cfg["conns"])  # warm-up
-            out = wrk(server.url + path, token, script, cfg["duration"], cfg["conns"])
-            try:
-                figures = parse_wrk(out)
-            except (AttributeError, KeyError):  # e.g. every request timed out
-                print(f"  {name}: could not read wrk's output:\n{out}", flush=True)
-                continue
-            figures["rss_mb"] = round(server.rss_mb(), 1)  # after this endpoint's load
-            rss = max(rss, figures["rss_mb"])
-            result["endpoints"][name] = figures
-            print(f"  {name}: {figures}", flush=True)
+        rounds: dict[str, list[dict[str, float]]] = {name: [] for name, *_ in served}
+        # Rounds take the endpoints in turn, so a slow spell of this shared machine
+        # falls on all of them rather than on one; each figure is the rounds' median.
+        for round_no in range(cfg["rounds"]):
+            for name, path, who, script in served:
+                token = tokens[who] if who else None
+                if round_no == 0:
+                    wrk(server.url + path, token, script, 2, cfg["conns"])  # warm-up
+                out = wrk(server.url + path, token, script, cfg["duration"], cfg["conns"])
+                try:
+                    figures = parse_wrk(out)
+                except (AttributeError, KeyError):  # e.g. every request timed out
+                    print(f"  {name}: could not read wrk's output:\n{out}", flush=True)
+                    continue
+                figures["rss_mb"] = round(server.rss_mb(), 1)  # after this endpoint's load
+                rss = max(rss, figures["rss_mb"])
+                rounds[name].append(figures)
+                print(f"  round {round_no + 1}, {name}: {figures}", flush=True)
+        result["endpoints"] = {name: _median(f) for name, f in rounds.items() if f}
+        result["rounds"] = rounds
         result["rss_mb"] = round(rss, 1)
     shutil.rmtree(work, ignore_errors=True)
     return result
@@ -106,6 +126,7 @@ def main() -> int:
         return 2
     cfg = {
         "duration": int(os.environ.get("BENCH_DURATION", "10")),
+        "rounds": int(os.environ.get("BENCH_ROUNDS", "3")),
         "conns": int(os.environ.get("BENCH_CONNECTIONS", "16")),
         "workers": int(os.environ.get("BENCH_WORKERS", "1")),
         "patients": int(os.environ.get("BENCH_PATIENTS", "100")),
