@@ -14,6 +14,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,18 @@ def _median(rounds: list[dict[str, float]]) -> dict[str, float]:
     }
 
 
+def settle(url: str, timeout: float = 60.0) -> None:
+    """Wait until the server answers at once: requests a finished wrk run left
+    queued (slow ones, like the queue at 1 M entries) must not land on the next."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        start = time.monotonic()
+        httpx.get(url + "/healthz", timeout=timeout)
+        if time.monotonic() - start < 0.05:
+            return
+        time.sleep(0.5)
+
+
 def wrk(url: str, token: str | None, script: Path | None, duration: int, conns: int) -> str:
     cmd = ["wrk", "-t2", f"-c{conns}", f"-d{duration}s", "--timeout", "10s", "--latency"]
     if token:
@@ -101,6 +114,7 @@ def one_run(backend: str, size: int, cfg: dict[str, Any]) -> dict[str, Any]:
         for round_no in range(cfg["rounds"]):
             for name, path, who, script in served:
                 token = tokens[who] if who else None
+                settle(server.url)
                 if round_no == 0:
                     wrk(server.url + path, token, script, 2, cfg["conns"])  # warm-up
                 out = wrk(server.url + path, token, script, cfg["duration"], cfg["conns"])
