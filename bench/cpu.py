@@ -1,13 +1,17 @@
 """The server's own CPU time per request: the app driven in-process, without HTTP.
 
     python -m bench.cpu [--backend sqlite|postgresql] [--entries 10000] [--requests 1000]
+                        [--rounds 5] [--only post_entry,list_50]
 
 wrk and the server share two cores, so `make bench` cannot tell the server's
 cost of one request from the client's or from waiting. Here requests go
 straight to the ASGI app, one at a time, through its middleware, dependencies,
 worker thread and database; each figure is the median over 5 rounds of the
 process's CPU time (all threads) divided by the requests. Useful to see what a
-change saves; not a replacement for `make bench`.
+change saves; not a replacement for `make bench`. On a noisy machine, count
+instructions instead: run it under `valgrind --tool=callgrind` with
+`--rounds 1 --only NAME`, once with `--requests 0` and once with N, and divide
+the difference by N.
 """
 
 import argparse
@@ -27,7 +31,6 @@ from bench.seed import PASSWORD
 from bench.server import bench_env, fresh_database, run_cli, seed, workdir
 
 PATIENT = "patient0@bench.example.org"
-ROUNDS = 5
 
 Call = Callable[[], Awaitable[int]]
 
@@ -79,7 +82,7 @@ def _client(app: Any) -> Callable[..., Awaitable[tuple[int, bytes]]]:
     return call
 
 
-async def _measure(app: Any, requests: int) -> dict[str, float]:
+async def _measure(app: Any, requests: int, rounds: int, only: list[str]) -> dict[str, float]:
     call = _client(app)
     form = urlencode({"username": PATIENT, "password": PASSWORD}).encode()
     form_type = {"content-type": "application/x-www-form-urlencoded"}
@@ -103,31 +106,33 @@ async def _measure(app: Any, requests: int) -> dict[str, float]:
     async def list_50() -> int:
         return (await call("GET", "/v1/entries?limit=50", headers=auth))[0]
 
-    figures = {}
-    for name, one in {"healthz": healthz, "post_entry": post_entry, "list_50": list_50}.items():
-        figures[name] = await _cpu_ms(one, requests)
-    return figures
+    endpoints = {"healthz": healthz, "post_entry": post_entry, "list_50": list_50}
+    return {
+        name: await _cpu_ms(one, requests, rounds)
+        for name, one in endpoints.items()
+        if not only or name in only
+    }
 
 
-async def _cpu_ms(one: Call, requests: int) -> float:
+async def _cpu_ms(one: Call, requests: int, rounds: int) -> float:
     for _ in range(50):  # warm-up: caches, pool, compiled statements
         status = await one()
         assert status < 300, status
-    rounds = []
-    for _ in range(ROUNDS):
+    times = []
+    for _ in range(rounds):
         start = time.process_time()
         for _ in range(requests):
             await one()
-        rounds.append((time.process_time() - start) * 1000 / requests)
-    return statistics.median(rounds)
+        times.append((time.process_time() - start) * 1000 / max(requests, 1))
+    return statistics.median(times)
 
 
-async def _run(requests: int) -> dict[str, float]:
+async def _run(requests: int, rounds: int, only: list[str]) -> dict[str, float]:
     from app.main import create_app  # after the environment names the database
 
     app = create_app()
     async with app.router.lifespan_context(app):
-        return await _measure(app, requests)
+        return await _measure(app, requests, rounds, only)
 
 
 def main() -> None:
@@ -135,6 +140,8 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", default="", help="comma-separated endpoint names")
     args = parser.parse_args()
     work = workdir()
     pg_url = os.environ.get(
@@ -147,10 +154,12 @@ def main() -> None:
     import uvloop  # uvicorn's loop, as under `kap-journal serve`
 
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):  # the access log
-        figures = uvloop.run(_run(args.requests))
-    base = figures["healthz"]
+        only = [n for n in args.only.split(",") if n]
+        figures = uvloop.run(_run(args.requests, args.rounds, only))
+    base = figures.get("healthz")
     for name, ms in figures.items():
-        print(f"{name}: {ms:.3f} ms CPU per request ({ms / base:.2f}x /healthz)")
+        ratio = f" ({ms / base:.2f}x /healthz)" if base else ""
+        print(f"{name}: {ms:.3f} ms CPU per request{ratio}")
 
 
 if __name__ == "__main__":
