@@ -86,16 +86,9 @@ def _authenticate(
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-async def get_caller(request: Request, db: SessionDep, ctx: Ctx, now: Now, creds: Bearer) -> Caller:
-    return _authenticate(request, db, ctx, now, creds)
-
-
-CurrentCaller = Annotated[Caller, Depends(get_caller)]
-
-
 def _require(*roles: Role) -> object:
-    # One dependency, not a role check over get_caller: each level costs a
-    # dependency resolution on every request.
+    # One dependency per request, token and role together: each level of
+    # dependencies costs a resolution on every request.
     async def dependency(
         request: Request, db: SessionDep, ctx: Ctx, now: Now, creds: Bearer
     ) -> Caller:
@@ -107,6 +100,7 @@ def _require(*roles: Role) -> object:
     return Depends(dependency)
 
 
+CurrentCaller = Annotated[Caller, _require(*Role)]
 AdminCaller = Annotated[Caller, _require(Role.admin)]
 TherapistCaller = Annotated[Caller, _require(Role.therapist)]
 PatientCaller = Annotated[Caller, _require(Role.patient)]

@@ -2,9 +2,9 @@
 
 import uuid
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.core.errors import NotFound
@@ -57,29 +57,19 @@ def enqueue(
     return row
 
 
-_notifications = cast(Table, Notification.__table__)  # type: ignore[attr-defined]
-_CANCEL = (
-    update(_notifications)
-    .where(
-        _notifications.c.dedupe_key.in_(bindparam("keys", expanding=True)),
-        _notifications.c.status == NotificationStatus.pending,
-    )
-    .values(status=NotificationStatus.cancelled, updated_at=bindparam("now"))
-)
-
-
 def cancel(db: Session, *, dedupe_keys: list[str], now: datetime) -> int:
     """Cancel pending notifications by dedupe key; sent ones stay as they are."""
     if not dedupe_keys:
         return 0
-    # Core, not an ORM bulk update: this runs with every entry written. Loaded
-    # notifications with these keys are expired so they reload what was stored.
-    result = db.connection().execute(_CANCEL, {"keys": dedupe_keys, "now": now})
-    keys = set(dedupe_keys)
-    for obj in list(db.identity_map.values()):
-        if isinstance(obj, Notification) and obj.dedupe_key in keys:
-            db.expire(obj)
-    return int(result.rowcount)
+    result = db.execute(
+        update(Notification)
+        .where(
+            col(Notification.dedupe_key).in_(dedupe_keys),
+            col(Notification.status) == NotificationStatus.pending,
+        )
+        .values(status=NotificationStatus.cancelled, updated_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def register_device(
