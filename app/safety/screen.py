@@ -9,6 +9,7 @@ matches only before punctuation or the end of the text.
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -54,3 +55,18 @@ def matched_phrases(text: str) -> list[str]:
     """The risk phrases found in `text`, lower-cased, without duplicates."""
     found = {m.group(0).lower() for m in _pattern().finditer(normalise(text))}
     return sorted(re.sub(r"[\s-]+", " ", f) for f in found)
+
+
+@dataclass(frozen=True)
+class ScreenHit:
+    """Why a text was flagged: a category and the rule that fired, never the text."""
+
+    category: str
+    rule: str
+
+
+def screen_text(text: str) -> ScreenHit | None:
+    """The screen's verdict on one text: a hit, or None when nothing suggests risk."""
+    if not matched_phrases(text):
+        return None
+    return ScreenHit(category="ideation", rule="phrase_list")

@@ -11,7 +11,7 @@ from app.entries.models import JournalEntry
 from app.notifications.service import enqueue
 from app.safety.models import SafetyFlag
 from app.safety.schemas import CrisisResource, EntrySafety, OpenFlag, SafetyInfo
-from app.safety.screen import matched_phrases
+from app.safety.screen import screen_text
 
 NOT_MONITORED = (
     "Your journal is not monitored in real time. Your care team reads what you share "
@@ -45,6 +45,47 @@ def _open_flag(db: Session, entry_id: uuid.UUID) -> SafetyFlag | None:
     ).first()
 
 
+def raise_flag(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    category: str,
+    rule: str,
+    now: datetime,
+    entry_id: uuid.UUID | None = None,
+    response_id: uuid.UUID | None = None,
+    source: str = "entry",
+    is_urgent: bool = False,
+) -> SafetyFlag:
+    """Store a flag and alert the care team at once: the one path every screen uses."""
+    flag = SafetyFlag(
+        entry_id=entry_id,
+        response_id=response_id,
+        patient_id=patient_id,
+        source=source,
+        category=category,
+        rule=rule,
+        is_urgent=is_urgent,
+        raised_at=now,
+    )
+    db.add(flag)
+    db.flush()
+    for therapist_id in care_team_of(db, patient_id):
+        # Urgent: due now, and quiet hours never delay it. No health detail on a lock screen.
+        enqueue(
+            db,
+            user_id=therapist_id,
+            kind="safety_flag",
+            dedupe_key=f"safety_flag:{flag.id}:{therapist_id}",
+            due_at=now,
+            title="A patient may need attention",
+            body="Open kap-journal to see a safety flag.",
+            data={"urgent": True, "flag_id": str(flag.id), "patient_id": str(patient_id)},
+            now=now,
+        )
+    return flag
+
+
 def screen_entry(
     db: Session,
     *,
@@ -58,7 +99,8 @@ def screen_entry(
 
     A replayed create writes nothing: it answers with the flag raised the first time.
     """
-    if not matched_phrases(text):
+    hit = screen_text(text)
+    if hit is None:
         return None
     flag = _open_flag(db, entry.id)
     if flag is None and replay:
@@ -70,22 +112,14 @@ def screen_entry(
         if flag is None:
             return None
     if flag is None:
-        flag = SafetyFlag(entry_id=entry.id, patient_id=entry.patient_id, raised_at=now)
-        db.add(flag)
-        db.flush()
-        for therapist_id in care_team_of(db, entry.patient_id):
-            # Urgent: due now, and quiet hours never delay it. No health detail on a lock screen.
-            enqueue(
-                db,
-                user_id=therapist_id,
-                kind="safety_flag",
-                dedupe_key=f"safety_flag:{flag.id}:{therapist_id}",
-                due_at=now,
-                title="A patient may need attention",
-                body="Open kap-journal to see a safety flag.",
-                data={"urgent": True, "flag_id": str(flag.id), "patient_id": str(entry.patient_id)},
-                now=now,
-            )
+        flag = raise_flag(
+            db,
+            patient_id=entry.patient_id,
+            category=hit.category,
+            rule=hit.rule,
+            now=now,
+            entry_id=entry.id,
+        )
     sees = "entry" if entry.is_shared else "flag_only"
     seen_by = (
         " and can read this entry."
