@@ -13,9 +13,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from app.accounts.deps import _CALLER
 from app.main import ROUTERS
 from tests.access.table import MATRIX, Row
 from tests.access.world import CALLERS, World, build_world, random_params
@@ -102,12 +104,24 @@ def test_access(
     world = build_world(client, db, app.state.ctx.tokens, clock)
     failures: list[str] = []
 
+    sign_in_checks = [0]
+
+    def count_sign_in_checks(_conn: Connection, clause: Any, *_args: Any) -> None:
+        if clause is _CALLER:
+            sign_in_checks[0] += 1
+
     def cell(caller: str, ids: dict[str, str]) -> httpx.Response:
         nested = connection.begin_nested()  # each cell sees the same world
+        sign_in_checks[0] = 0
+        event.listen(connection, "before_execute", count_sign_in_checks)
         try:
-            return _call(client, method, path, row, world, caller, ids)
+            got = _call(client, method, path, row, world, caller, ids)
         finally:
+            event.remove(connection, "before_execute", count_sign_in_checks)
             nested.rollback()
+        if sign_in_checks[0] > 1:  # role checks and access helpers share one check
+            failures.append(f"{caller}: the sign-in was checked {sign_in_checks[0]} times")
+        return got
 
     for kind in _kinds(path):
         ids = world.params("own" if kind == "none" else kind)

@@ -72,7 +72,12 @@ def _authenticate(
 
     The token is verified here; that its sign-in is still live is checked by
     the request's first statement, in the route's own thread (check_on_begin).
+    Done once per request: a role check and an access helper on the same route
+    share the first one's result instead of checking the sign-in again.
     """
+    known: Caller | None = getattr(request.state, "caller", None)
+    if known is not None:
+        return known
     if creds is None or creds.scheme.lower() != "bearer":
         raise Unauthorized()
     claims = decode_access_token(ctx.tokens, creds.credentials, now=now)
@@ -80,7 +85,9 @@ def _authenticate(
         raise InvalidToken()
     check_on_begin(db, _still_signed_in(claims))
     request.state.user_id = claims.user_id
-    return Caller(id=claims.user_id, role=Role(claims.role), session_id=claims.session_id)
+    caller = Caller(id=claims.user_id, role=Role(claims.role), session_id=claims.session_id)
+    request.state.caller = caller
+    return caller
 
 
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
