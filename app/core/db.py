@@ -114,6 +114,25 @@ class WriteGate:
             self._lock.release()
 
 
+class ReadOnlyViolation(RuntimeError):
+    """A route declared ReadOnly tried to write: a bug, never a client's fault."""
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "CREATE", "DROP", "ALTER")
+# True while a ReadOnly route's work runs (contexts are copied into its worker thread).
+_read_only_request: ContextVar[bool] = ContextVar("kapj_read_only_request", default=False)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_writes_in_read_only(
+    _conn: Connection, _cursor: Any, statement: str, *_args: Any
+) -> None:
+    # On PostgreSQL a read-only route runs in autocommit: a write there would
+    # commit statement by statement, outside any transaction. Refuse it.
+    if _read_only_request.get() and statement.lstrip()[:7].upper().startswith(_WRITES):
+        raise ReadOnlyViolation(statement.split(None, 1)[0])
+
+
 async def mark_read_only(request: Request) -> None:
     """Route dependency: this request only reads, so it needs no write lock."""
     request.state.read_only = True
@@ -186,6 +205,7 @@ async def get_db(request: Request) -> Session:
     `yield`: FastAPI's exit stacks for those cost more than the rest of it.
     """
     read_only = getattr(request.state, "read_only", False)
+    _read_only_request.set(read_only)
     engine: Engine = request.app.state.read_engine if read_only else request.app.state.engine
     if not read_only:
         gate: WriteGate = request.app.state.write_gate
