@@ -3,6 +3,7 @@
 from app.accounts.models import AuthSession, CareTeamMember, RefreshToken, User
 from app.audit.models import AuditEvent
 from app.core import db as _db  # noqa: F401  (naming convention first)
+from app.counts.models import PatientCounts
 from app.entries.models import IdempotencyKey, JournalEntry, PatientSyncState
 from app.integration.models import IntegrationSession
 from app.notifications.models import Device, Notification, NotificationAttempt
@@ -23,6 +24,7 @@ __all__ = [
     "KetamineSession",
     "Notification",
     "NotificationAttempt",
+    "PatientCounts",
     "PatientSyncState",
     "Prompt",
     "PromptAssignment",

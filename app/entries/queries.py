@@ -11,9 +11,9 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from app.core.pagination import cut_page, decode_cursor, ordered_after
+from app.counts.service import is_unreviewed
 from app.entries.models import JournalEntry
 from app.entries.sqlite_rows import as_json, entry_rows
-from app.reviews.service import is_unreviewed
 from app.sessions.models import KetamineSession
 
 _entries = cast(Table, JournalEntry.__table__)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from app.core.crypto import KeyRing
 from app.core.db import per_dialect
 from app.core.errors import AppError, Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from app.counts import service as counts
 from app.entries.attachment import session_for
 from app.entries.models import IdempotencyKey, JournalEntry
 from app.entries.sequence import claim_seqs
@@ -171,6 +172,8 @@ def create_entry(
                 "created_at": now,
             },
         )
+    if new.shared_with_care_team:
+        counts.adjust(db, patient_id, unreviewed=1)
     # The stored row's values, read like an entry (as pages read Core rows):
     # building an ORM instance only to present it costs more than the insert.
     stored = cast(JournalEntry, SimpleNamespace(**values))
@@ -216,6 +219,7 @@ def update_entry(
     now: datetime,
 ) -> JournalEntry:
     seq = _lock_and_check(db, entry, if_match)
+    was_unreviewed = counts.entry_is_unreviewed(db, entry)
     body = changes.get("body")
     if isinstance(body, str):
         entry.body_ciphertext = keyring.encrypt(body, aad=_aad(entry.id))
@@ -228,6 +232,8 @@ def update_entry(
         entry.change_seq = seq
         entry.version += 1
         entry.updated_at = now
+        # A new version has no review yet: shared, it is to be read again.
+        counts.adjust(db, entry.patient_id, unreviewed=int(entry.is_shared) - was_unreviewed)
     db.add(entry)
     db.flush()
     return entry
@@ -236,6 +242,8 @@ def update_entry(
 def delete_entry(db: Session, *, entry: JournalEntry, if_match: str | None, now: datetime) -> None:
     """Leave a tombstone for syncing phones; the text is erased."""
     entry.change_seq = _lock_and_check(db, entry, if_match)
+    if counts.entry_is_unreviewed(db, entry):
+        counts.adjust(db, entry.patient_id, unreviewed=-1)
     entry.body_ciphertext = None
     entry.mood = None
     entry.deleted_at = now

@@ -10,12 +10,12 @@ from sqlmodel import Session, col, select
 
 from app.core.clock import utcnow
 from app.core.config import Settings
+from app.counts.service import is_unreviewed
 from app.entries.models import JournalEntry
 from app.entries.service import prune_idempotency_keys
 from app.notifications.dispatch import dispatch_once
 from app.notifications.models import Notification
 from app.notifications.senders import LogSender, Sender, WebhookSender
-from app.reviews.service import is_unreviewed
 
 log = structlog.get_logger("kap_journal.worker")
 IDEMPOTENCY_RETENTION_HOURS = 48

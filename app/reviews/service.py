@@ -4,13 +4,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from app.core.crypto import KeyRing
+from app.counts import service as counts
+from app.counts.service import is_unreviewed
 from app.entries.models import JournalEntry
+from app.entries.sequence import lock_patient
+from app.entries.service import EntryNotFound
 from app.reviews.models import EntryReview
 from app.safety.models import SafetyFlag
 
@@ -38,6 +40,12 @@ def review_entry(
     now: datetime,
 ) -> EntryReview:
     """Mark the entry's current version reviewed by this therapist (one review each)."""
+    # The patient's lock orders this against their edits, so the kept count moves once.
+    lock_patient(db, entry.patient_id)
+    db.refresh(entry)
+    if entry.deleted_at is not None or not entry.is_shared:
+        raise EntryNotFound()  # deleted or made private meanwhile
+    was_unreviewed = counts.entry_is_unreviewed(db, entry)
     review = _own_review(db, entry.id, therapist_id)
     if review is None:
         try:
@@ -63,6 +71,8 @@ def review_entry(
     review.reviewed_at = now
     db.add(review)
     db.flush()
+    if was_unreviewed:
+        counts.adjust(db, entry.patient_id, unreviewed=-1)
     return review
 
 
@@ -94,19 +104,6 @@ def reviews_by_entry(db: Session, entry_ids: list[uuid.UUID]) -> dict[uuid.UUID,
     for review in rows:
         out.setdefault(review.entry_id, []).append(review)
     return out
-
-
-def is_unreviewed() -> ColumnElement[bool]:
-    """SQL: a shared, live entry with no review of its current version."""
-    fresh = exists().where(
-        and_(
-            col(EntryReview.entry_id) == JournalEntry.id,
-            col(EntryReview.entry_version) == JournalEntry.version,
-        )
-    )
-    return and_(
-        col(JournalEntry.is_shared).is_(True), col(JournalEntry.deleted_at).is_(None), ~fresh
-    )
 
 
 def unreviewed_counts(

@@ -7,7 +7,9 @@ from sqlmodel import Session, col, select
 
 from app.accounts.service import care_team_of
 from app.core.errors import NotFound
+from app.counts import service as counts
 from app.entries.models import JournalEntry
+from app.entries.sequence import lock_patient
 from app.notifications.service import enqueue
 from app.safety.models import SafetyFlag
 from app.safety.schemas import CrisisResource, EntrySafety, OpenFlag, SafetyInfo
@@ -70,6 +72,7 @@ def raise_flag(
     )
     db.add(flag)
     db.flush()
+    counts.adjust(db, patient_id, open_flags=1)
     for therapist_id in care_team_of(db, patient_id):
         # Urgent: due now, and quiet hours never delay it. No health detail on a lock screen.
         enqueue(
@@ -146,11 +149,15 @@ def get_flag(db: Session, flag_id: uuid.UUID) -> SafetyFlag:
 def acknowledge(
     db: Session, *, flag: SafetyFlag, therapist_id: uuid.UUID, now: datetime
 ) -> SafetyFlag:
+    # The patient's lock: two therapists acknowledging at once move the count once.
+    lock_patient(db, flag.patient_id)
+    db.refresh(flag)
     if flag.acknowledged_at is None:
         flag.acknowledged_at = now
         flag.acknowledged_by = therapist_id
         db.add(flag)
         db.flush()
+        counts.adjust(db, flag.patient_id, open_flags=-1)
     return flag
 
 

@@ -9,17 +9,14 @@ from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
 from app.accounts.service import patients_of
+from app.counts.service import kept_counts
 from app.integration.models import IntegrationSession
-from app.reviews.service import unreviewed_counts
 from app.safety.schemas import OpenFlag
 from app.safety.service import open_flags_of
 from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules, window_for
 
 RECENTLY_CLOSED = timedelta(hours=72)
-# Entries older than this are past integration prep; the queue does not count them,
-# which keeps it an index range scan whatever a patient's history.
-UNREVIEWED_LOOKBACK = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -83,8 +80,10 @@ def build_queue(
         return []
     users = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(ids))).all()}
     latest = _latest_sessions(db, ids, now)
-    unreviewed = unreviewed_counts(db, patient_ids=ids, written_since=now - UNREVIEWED_LOOKBACK)
-    flags = open_flags_of(db, ids)
+    # Kept counts: one row per patient, whatever the length of their history.
+    counts = kept_counts(db, ids)
+    unreviewed = {pid: c.unreviewed for pid, c in counts.items()}
+    flags = open_flags_of(db, [pid for pid, c in counts.items() if c.open_flags > 0])
     upcoming = _next_integration(db, ids, now)
     items = []
     for pid in ids:
