@@ -21,7 +21,9 @@ from typing import Any
 
 import httpx
 
+from app.core.db import make_engine
 from bench import report
+from bench.bare import fill
 from bench.seed import PASSWORD
 from bench.server import bench_env, fresh_database, run_cli, seed, serve, sign_in, workdir
 
@@ -34,6 +36,12 @@ ENDPOINTS = [
     ("post_entry", "/v1/entries", "patient", HERE / "post_entry.lua"),
     ("list_50", "/v1/entries?limit=50", "patient", None),
     ("therapist_queue", "/v1/therapist/queue", "therapist", None),
+]
+# The bare references (bench/bare.py), loaded in the same rounds on the same database.
+BARE = [
+    ("bare_healthz", "/healthz", None, None),
+    ("bare_insert", "/entries", None, HERE / "post_entry.lua"),
+    ("bare_page", "/entries?limit=50", None, None),
 ]
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -96,15 +104,22 @@ def one_run(backend: str, size: int, cfg: dict[str, Any]) -> dict[str, Any]:
     env = bench_env(url, work)
     run_cli(env, "migrate")
     seed(env, size, cfg["patients"])
+    bare_engine = make_engine(url)
+    fill(bare_engine)
+    bare_engine.dispose()
     result: dict[str, Any] = {"backend": backend, "entries": size, "endpoints": {}}
-    with serve(env, cfg["workers"], work / "server.log") as server:
+    with (
+        serve(env, cfg["workers"], work / "server.log") as server,
+        serve(env, cfg["workers"], work / "bare.log", bare=True, ready="/healthz") as bare,
+    ):
         paths = httpx.get(server.url + "/openapi.json").json()["paths"]
         tokens = {
             "patient": sign_in(server.url, PATIENT, PASSWORD),
             "therapist": sign_in(server.url, THERAPIST, PASSWORD),
         }
         rss = server.rss_mb()
-        served = [e for e in ENDPOINTS if e[1].split("?")[0] in paths]
+        served = [(n, server.url + p, w, s) for n, p, w, s in ENDPOINTS if p.split("?")[0] in paths]
+        served += [(n, bare.url + p, w, s) for n, p, w, s in BARE]
         for name, path, *_ in ENDPOINTS:
             if path.split("?")[0] not in paths:
                 print(f"  {name}: {path} is not served by this build; skipped", flush=True)
@@ -112,12 +127,13 @@ def one_run(backend: str, size: int, cfg: dict[str, Any]) -> dict[str, Any]:
         # Rounds take the endpoints in turn, so a slow spell of this shared machine
         # falls on all of them rather than on one; each figure is the rounds' median.
         for round_no in range(cfg["rounds"]):
-            for name, path, who, script in served:
+            for name, target, who, script in served:
                 token = tokens[who] if who else None
                 settle(server.url)
+                settle(bare.url)
                 if round_no == 0:
-                    wrk(server.url + path, token, script, 2, cfg["conns"])  # warm-up
-                out = wrk(server.url + path, token, script, cfg["duration"], cfg["conns"])
+                    wrk(target, token, script, 2, cfg["conns"])  # warm-up
+                out = wrk(target, token, script, cfg["duration"], cfg["conns"])
                 try:
                     figures = parse_wrk(out)
                 except (AttributeError, KeyError):  # e.g. every request timed out

@@ -104,10 +104,23 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def bare_command(port: int, workers: int) -> list[str]:
+    """The bare reference (bench/bare.py) under uvicorn, as `serve` runs the product."""
+    return [
+        sys.executable,
+        *("-m", "uvicorn", "bench.bare:app", "--port", str(port), "--workers", str(workers)),
+        *("--no-access-log", "--no-server-header", "--log-level", "warning"),
+    ]
+
+
 @contextmanager
-def serve(env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
+def serve(
+    env: dict[str, str], workers: int, log: Path, *, bare: bool = False, ready: str = "/readyz"
+) -> Iterator[Server]:
     port = free_port()
     cmd = [str(BIN / "kap-journal"), "serve", "--port", str(port), "--workers", str(workers)]
+    if bare:
+        cmd = bare_command(port, workers)
     with log.open("ab") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -115,7 +128,7 @@ def serve(env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+                if httpx.get(url + ready, timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

@@ -53,8 +53,9 @@ def record_reads(
     """One event per patient in a single statement (a list that shows many patients)."""
     if not patient_ids:
         return
-    db.execute(
-        insert(AuditEvent),
+    # The table, not the ORM class: a Core executemany skips the ORM's bulk machinery.
+    db.connection().execute(
+        insert(AuditEvent.__table__),  # type: ignore[attr-defined]
         [
             {
                 "id": uuid.uuid4(),

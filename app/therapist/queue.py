@@ -3,13 +3,13 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlmodel import Session, col, func, select
+from sqlalchemy import Table, bindparam, select
+from sqlmodel import Session
 
-from app.accounts.models import User
-from app.accounts.service import patients_of
-from app.counts.service import kept_counts
+from app.accounts.models import CareTeamMember, User
+from app.counts.models import PatientCounts
 from app.integration.models import IntegrationSession
 from app.safety.schemas import OpenFlag
 from app.safety.service import open_flags_of
@@ -18,53 +18,71 @@ from app.sessions.window import WindowRules, window_for
 
 RECENTLY_CLOSED = timedelta(hours=72)
 
+_team = cast(Table, CareTeamMember.__table__)  # type: ignore[attr-defined]
+_users = cast(Table, User.__table__)  # type: ignore[attr-defined]
+_counts = cast(Table, PatientCounts.__table__)  # type: ignore[attr-defined]
+_sessions = cast(Table, KetamineSession.__table__)  # type: ignore[attr-defined]
+_integration = cast(Table, IntegrationSession.__table__)  # type: ignore[attr-defined]
+
+
+def _latest_session(column: Any) -> Any:
+    return (
+        select(column)
+        .where(
+            _sessions.c.patient_id == _users.c.id,
+            _sessions.c.administered_at <= bindparam("now"),
+        )
+        .order_by(_sessions.c.administered_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _next_integration(column: Any) -> Any:
+    return (
+        select(column)
+        .where(
+            _integration.c.patient_id == _users.c.id,
+            _integration.c.scheduled_at >= bindparam("now"),
+        )
+        .order_by(_integration.c.scheduled_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+# One statement, one row per patient on the care team: the kept counts, the latest
+# session and the next integration session, each read from an index. Core rows, not
+# ORM objects: the queue's cost is its patients, never their history.
+_QUEUE = (
+    select(
+        _users.c.id,
+        _users.c.display_name,
+        _counts.c.unreviewed,
+        _counts.c.open_flags,
+        _latest_session(_sessions.c.id).label("session_id"),
+        _latest_session(_sessions.c.administered_at).label("administered_at"),
+        _next_integration(_integration.c.id).label("integration_id"),
+        _next_integration(_integration.c.session_id).label("integration_session_id"),
+        _next_integration(_integration.c.scheduled_at).label("scheduled_at"),
+    )
+    .select_from(_team.join(_users, _users.c.id == _team.c.patient_id))
+    .outerjoin(_counts, _counts.c.patient_id == _users.c.id)
+    .where(_team.c.therapist_id == bindparam("tid"))
+)
+
 
 @dataclass(frozen=True)
 class QueueItem:
-    patient: User
-    latest: KetamineSession | None
+    patient_id: uuid.UUID
+    display_name: str
+    session_id: uuid.UUID | None
+    administered_at: datetime | None
     unreviewed: int
     open_flags: list[OpenFlag]
-    next_integration: IntegrationSession | None
-
-
-def _latest_sessions(
-    db: Session, patient_ids: list[uuid.UUID], now: datetime
-) -> dict[uuid.UUID, KetamineSession]:
-    latest = (
-        select(KetamineSession.patient_id, func.max(KetamineSession.administered_at).label("at"))
-        .where(
-            col(KetamineSession.patient_id).in_(patient_ids),
-            col(KetamineSession.administered_at) <= now,
-        )
-        .group_by(col(KetamineSession.patient_id))
-        .subquery()
-    )
-    rows = db.exec(
-        select(KetamineSession).join(
-            latest,
-            (col(KetamineSession.patient_id) == latest.c.patient_id)
-            & (col(KetamineSession.administered_at) == latest.c.at),
-        )
-    ).all()
-    return {s.patient_id: s for s in rows}
-
-
-def _next_integration(
-    db: Session, patient_ids: list[uuid.UUID], now: datetime
-) -> dict[uuid.UUID, IntegrationSession]:
-    rows = db.exec(
-        select(IntegrationSession)
-        .where(
-            col(IntegrationSession.patient_id).in_(patient_ids),
-            col(IntegrationSession.scheduled_at) >= now,
-        )
-        .order_by(col(IntegrationSession.scheduled_at))
-    ).all()
-    out: dict[uuid.UUID, IntegrationSession] = {}
-    for item in rows:
-        out.setdefault(item.patient_id, item)
-    return out
+    integration_id: uuid.UUID | None
+    integration_session_id: uuid.UUID | None
+    scheduled_at: datetime | None
 
 
 def build_queue(
@@ -75,36 +93,35 @@ def build_queue(
     Unacknowledged safety flags first, then the nearest integration session, then
     the most unreviewed entries.
     """
-    ids = patients_of(db, therapist_id)
-    if not ids:
-        return []
-    users = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(ids))).all()}
-    latest = _latest_sessions(db, ids, now)
-    # Kept counts: one row per patient, whatever the length of their history.
-    counts = kept_counts(db, ids)
-    unreviewed = {pid: c.unreviewed for pid, c in counts.items()}
-    flags = open_flags_of(db, [pid for pid, c in counts.items() if c.open_flags > 0])
-    upcoming = _next_integration(db, ids, now)
+    rows = db.connection().execute(_QUEUE, {"tid": therapist_id, "now": now}).all()
+    flagged = [r.id for r in rows if r.open_flags]
+    flags = open_flags_of(db, flagged) if flagged else {}
+    recent_after = now - rules.length - RECENTLY_CLOSED
     items = []
-    for pid in ids:
-        session = latest.get(pid)
-        recent = (
-            session is not None and now < session.administered_at + rules.length + RECENTLY_CLOSED
-        )
-        if not (recent or unreviewed.get(pid) or flags.get(pid)):
+    for r in rows:
+        recent = r.administered_at is not None and r.administered_at > recent_after
+        if not (recent or r.unreviewed or flags.get(r.id)):
             continue
         items.append(
             QueueItem(
-                users[pid], session, unreviewed.get(pid, 0), flags.get(pid, []), upcoming.get(pid)
+                r.id,
+                r.display_name,
+                r.session_id,
+                r.administered_at,
+                r.unreviewed or 0,
+                flags.get(r.id, []),
+                r.integration_id,
+                r.integration_session_id,
+                r.scheduled_at,
             )
         )
     far = datetime.max.replace(tzinfo=now.tzinfo)
     items.sort(
         key=lambda i: (
             not i.open_flags,
-            i.next_integration.scheduled_at if i.next_integration else far,
+            i.scheduled_at or far,
             -i.unreviewed,
-            i.patient.display_name,
+            i.display_name,
         )
     )
     return items
@@ -112,8 +129,8 @@ def build_queue(
 
 def queue_view(item: QueueItem, rules: WindowRules, now: datetime) -> dict[str, Any]:
     window = None
-    if item.latest is not None:
-        w = window_for(item.latest.id, item.latest.administered_at, None, rules)
+    if item.session_id is not None and item.administered_at is not None:
+        w = window_for(item.session_id, item.administered_at, None, rules)
         window = {
             "session_id": w.session_id,
             "opens_at": w.opens_at,
@@ -123,14 +140,14 @@ def queue_view(item: QueueItem, rules: WindowRules, now: datetime) -> dict[str, 
             "open": w.contains(now),
         }
     nxt = None
-    if item.next_integration is not None:
+    if item.integration_id is not None:
         nxt = {
-            "id": item.next_integration.id,
-            "session_id": item.next_integration.session_id,
-            "scheduled_at": item.next_integration.scheduled_at,
+            "id": item.integration_id,
+            "session_id": item.integration_session_id,
+            "scheduled_at": item.scheduled_at,
         }
     return {
-        "patient": {"id": item.patient.id, "display_name": item.patient.display_name},
+        "patient": {"id": item.patient_id, "display_name": item.display_name},
         "window": window,
         "unreviewed": item.unreviewed,
         "open_flags": len(item.open_flags),

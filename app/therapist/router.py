@@ -26,7 +26,7 @@ def read_queue(
     """My patients who need attention: flagged first, then the nearest integration session."""
     items = build_queue(db, therapist_id=caller.id, rules=rules, now=now)
     audit.record_many(
-        "queue.read", patient_ids=[i.patient.id for i in items], resource_type="queue"
+        "queue.read", patient_ids=[i.patient_id for i in items], resource_type="queue"
     )
     return ORJSONResponse(
         {"items": [queue_view(i, rules, now) for i in items], "next_cursor": None}
