@@ -15,11 +15,11 @@ from app.core.crypto import KeyRing
 from app.core.db import make_engine
 from app.entries.models import JournalEntry
 from app.entries.service import NewEntry, create_entry
+from app.flows.session_changed import record_session
 from app.prompts.library import prompt_id, sync_library
 from app.seed_care import ensure_demo_care
 from app.sessions.deps import rules_from
 from app.sessions.models import KetamineSession, Route
-from app.sessions.service import record_session
 from app.sessions.window import WindowRules
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (documented demo accounts)

@@ -7,7 +7,9 @@ wrk and the server share two cores, so `make bench` cannot tell the server's
 cost of one request from the client's or from waiting. Here requests go
 straight to the ASGI app, one at a time, through its middleware, dependencies,
 worker thread and database; each figure is the median over 5 rounds of the
-process's CPU time (all threads) divided by the requests. Useful to see what a
+process's CPU time (all threads) divided by the requests. The bare references
+of bench/bare.py are measured the same way, and each figure of ours is shown
+as the reference's CPU time over ours (above 1: cheaper than the reference). Useful to see what a
 change saves; not a replacement for `make bench`. On a noisy machine, count
 instructions instead: run it under `valgrind --tool=callgrind` with
 `--rounds 1 --only NAME`, once with `--requests 0` and once with N, and divide
@@ -127,12 +129,46 @@ async def _cpu_ms(one: Call, requests: int, rounds: int) -> float:
     return statistics.median(times)
 
 
+async def _measure_bare(app: Any, requests: int, rounds: int, only: list[str]) -> dict[str, float]:
+    """The same work on the bare references of bench/bare.py."""
+    call = _client(app)
+    json_type = {"content-type": "application/json"}
+
+    async def bare_healthz() -> int:
+        return (await call("GET", "/healthz"))[0]
+
+    async def bare_insert() -> int:
+        entry = {
+            "id": str(uuid.uuid4()),
+            "body": "bench entry: the colours were louder",
+            "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "mood": 5,
+        }
+        return (await call("POST", "/entries", orjson.dumps(entry), json_type))[0]
+
+    async def bare_page() -> int:
+        return (await call("GET", "/entries?limit=50"))[0]
+
+    endpoints = {"bare_healthz": bare_healthz, "bare_insert": bare_insert, "bare_page": bare_page}
+    return {
+        name: await _cpu_ms(one, requests, rounds)
+        for name, one in endpoints.items()
+        if not only or name in only
+    }
+
+
 async def _run(requests: int, rounds: int, only: list[str]) -> dict[str, float]:
+    from app.core.db import make_engine
     from app.main import create_app  # after the environment names the database
+    from bench import bare
 
     app = create_app()
     async with app.router.lifespan_context(app):
-        return await _measure(app, requests, rounds, only)
+        figures = await _measure(app, requests, rounds, only)
+    engine = make_engine(os.environ["KAPJ_DATABASE_URL"])
+    bare.fill(engine)
+    engine.dispose()
+    return figures | await _measure_bare(bare.create_app(), requests, rounds, only)
 
 
 def main() -> None:
@@ -156,9 +192,11 @@ def main() -> None:
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):  # the access log
         only = [n for n in args.only.split(",") if n]
         figures = uvloop.run(_run(args.requests, args.rounds, only))
-    base = figures.get("healthz")
+    refs = {"healthz": "bare_healthz", "post_entry": "bare_insert", "list_50": "bare_page"}
     for name, ms in figures.items():
-        ratio = f" ({ms / base:.2f}x /healthz)" if base else ""
+        ref = figures.get(refs.get(name, ""))
+        # A CPU-time ratio: the bare reference's cost over ours, so above 1 means cheaper.
+        ratio = f" (bare/ours: {ref / ms:.2f}x)" if ref else ""
         print(f"{name}: {ms:.3f} ms CPU per request{ratio}")
 
 

@@ -7,7 +7,11 @@ from fastapi import Depends
 
 from app.accounts.deps import CurrentCaller
 from app.accounts.models import Role
-from app.accounts.service import is_on_care_team
+
+# Care-team reads, for other domains to ask without reaching into the service.
+from app.accounts.service import care_team_of as care_team_of
+from app.accounts.service import is_on_care_team as is_on_care_team
+from app.accounts.service import patients_of as patients_of
 from app.core.db import SessionDep
 from app.core.errors import NotFound
 

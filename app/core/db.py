@@ -220,6 +220,7 @@ async def get_db(request: Request) -> Session:
 async def end_request_session(request: Request, *, failed: bool) -> None:
     """Commit (or, after a failure, close) the request's session; release the gate."""
     db: Session | None = getattr(request.state, "db", None)
+    _read_only_request.set(False)
     try:
         if db is not None and not db.info.get(_FINISHED):
             request.state.db = None

@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 
 from app.core.db import per_dialect
 from app.counts.models import PatientCounts
-from app.entries.models import JournalEntry
+from app.entries.models import JournalEntry, is_visible_to_care_team, shared
 from app.reviews.models import EntryReview
 from app.safety.models import SafetyFlag
 
@@ -54,16 +54,12 @@ def fresh_review_exists() -> ColumnElement[bool]:
 
 def is_unreviewed() -> ColumnElement[bool]:
     """SQL: a shared, live entry with no review of its current version."""
-    return and_(
-        col(JournalEntry.is_shared).is_(True),
-        col(JournalEntry.deleted_at).is_(None),
-        ~fresh_review_exists(),
-    )
+    return and_(shared(), ~fresh_review_exists())
 
 
 def entry_is_unreviewed(db: Session, entry: JournalEntry) -> bool:
     """Whether this entry, as stored now, counts as unreviewed."""
-    if not entry.is_shared or entry.deleted_at is not None:
+    if not is_visible_to_care_team(entry):
         return False
     reviewed = db.exec(  # type: ignore[call-overload]
         select(

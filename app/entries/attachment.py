@@ -8,7 +8,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
-from app.entries.models import JournalEntry
+from app.entries.models import JournalEntry, live
 from app.entries.sequence import claim_seqs
 from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules, attach
@@ -57,7 +57,7 @@ def reattach(
             JournalEntry.patient_id == patient_id,
             col(JournalEntry.written_at) >= lo,
             col(JournalEntry.written_at) <= hi,
-            col(JournalEntry.deleted_at).is_(None),
+            live(),
         )
     ).all()
     moved = [

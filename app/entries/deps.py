@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from app.accounts.access import is_on_care_team
 from app.accounts.deps import CurrentCaller, PatientCaller
 from app.accounts.models import Role
-from app.accounts.service import is_on_care_team
 from app.core.db import SessionDep
 from app.entries.models import JournalEntry
 from app.entries.service import EntryNotFound, get_live_entry

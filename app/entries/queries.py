@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from app.core.pagination import cut_page, decode_cursor, ordered_after
 from app.counts.service import is_unreviewed
-from app.entries.models import JournalEntry
+from app.entries.models import JournalEntry, live, shared
 from app.entries.sqlite_rows import as_json, entry_rows
 from app.sessions.models import KetamineSession
 
@@ -72,9 +72,8 @@ def _page_statements(
 ) -> tuple[Any, Any]:
     """A page query for each combination of filters, built once with bound parameters."""
     e = _entries.c
-    stmt = _with_session_time().where(e.patient_id == bindparam("pid"), e.deleted_at.is_(None))
-    if shared_only:
-        stmt = stmt.where(e.is_shared.is_(True))
+    visible = shared() if shared_only else live()
+    stmt = _with_session_time().where(e.patient_id == bindparam("pid"), visible)
     if by_session:
         stmt = stmt.where(e.session_id == bindparam("sid"))
     if reviewed is not None:

@@ -20,10 +20,10 @@ from app.entries.deps import OwnEntry, Readable
 from app.entries.models import JournalEntry
 from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
-from app.notifications.reminders import reschedule_patient
+from app.flows import entry_written
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.schemas import EntrySafety
-from app.safety.service import resources_from, screen_entry
+from app.safety.service import resources_from
 from app.sessions.deps import Rules
 
 router = api_router(prefix="/v1", tags=["entries"])
@@ -51,20 +51,20 @@ def create_entry(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> ORJSONResponse:
     """Write an entry; a retry with the same id or Idempotency-Key returns the same entry."""
-    created = service.create_entry(
+    created, flag = entry_written.write_entry(
         db,
         patient_id=caller.id,
         new=service.NewEntry(**body.model_dump()),
         idempotency_key=idempotency_key,
         keyring=ctx.keyring,
         rules=rules,
+        resources=resources_from(ctx.settings.crisis_resources),
         now=now,
     )
     entry = created.entry
     headers = {"ETag": service.etag(entry), "Location": f"/v1/entries/{entry.id}"}
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
-    flag = _screen(db, entry, body.body, ctx, now, replay=created.replayed)
     # A new entry's window is known from the create; a replay's is looked up.
     row = (entry, created.session_at) if not created.replayed else None
     return _one(db, entry, ctx, rules, flag, status=201, headers=headers, row=row)
@@ -107,15 +107,6 @@ def sync_entries(
     return ORJSONResponse(
         {"changes": changes, "next_since": encode_cursor(last), "has_more": len(rows) == limit}
     )
-
-
-def _screen(
-    db: SessionDep, entry: JournalEntry, text: str | None, ctx: Ctx, now: Now, replay: bool = False
-) -> EntrySafety | None:
-    if text is None:
-        return None
-    resources = resources_from(ctx.settings.crisis_resources)
-    return screen_entry(db, entry=entry, text=text, resources=resources, now=now, replay=replay)
 
 
 def _add_reviews(db: SessionDep, views: list[dict[str, Any]], ctx: Ctx) -> None:
@@ -178,10 +169,16 @@ def update_entry(
 ) -> ORJSONResponse:
     """Edit the text, mood or sharing; needs If-Match."""
     changes = body.model_dump(exclude_unset=True)
-    entry = service.update_entry(
-        db, entry=entry, changes=changes, if_match=if_match, keyring=ctx.keyring, now=now
+    entry, flag = entry_written.edit_entry(
+        db,
+        entry=entry,
+        changes=changes,
+        if_match=if_match,
+        keyring=ctx.keyring,
+        resources=resources_from(ctx.settings.crisis_resources),
+        now=now,
     )
-    return _one(db, entry, ctx, rules, _screen(db, entry, changes.get("body"), ctx, now))
+    return _one(db, entry, ctx, rules, flag)
 
 
 @router.delete(
@@ -193,8 +190,7 @@ def delete_entry(
     entry: OwnEntry, db: SessionDep, rules: Rules, now: Now, if_match: IfMatch = None
 ) -> None:
     """Delete an entry; its text is erased and a tombstone syncs to other devices."""
-    service.delete_entry(db, entry=entry, if_match=if_match, now=now)
-    reschedule_patient(db, patient_id=entry.patient_id, rules=rules, now=now)
+    entry_written.delete_entry(db, entry=entry, if_match=if_match, rules=rules, now=now)
 
 
 @router.get(

@@ -13,31 +13,18 @@ from sqlmodel import Session, col
 
 from app.core.crypto import KeyRing
 from app.core.db import per_dialect
-from app.core.errors import AppError, Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from app.core.errors import PreconditionFailed, PreconditionRequired
 from app.counts import service as counts
 from app.entries.attachment import session_for
+from app.entries.errors import EntryGone as EntryGone
+from app.entries.errors import EntryNotFound as EntryNotFound
+from app.entries.errors import IdempotencyConflict as IdempotencyConflict
 from app.entries.models import IdempotencyKey, JournalEntry
 from app.entries.sequence import claim_seqs
 from app.prompts.service import ensure_prompt_usable
 from app.sessions.window import WindowRules
 
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-class EntryNotFound(NotFound):
-    code = "entry_not_found"
-    title = "No such entry"
-
-
-class IdempotencyConflict(Conflict):
-    code = "idempotency_conflict"
-    title = "This id or Idempotency-Key was already used with a different body"
-
-
-class EntryGone(AppError):
-    status = 410
-    code = "entry_deleted"
-    title = "The entry this request created has since been deleted"
 
 
 @dataclass(frozen=True)

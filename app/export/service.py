@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.core.crypto import KeyRing
-from app.entries.models import JournalEntry
+from app.entries.models import JournalEntry, live
 from app.entries.presenters import entry_view
 from app.integration.service import list_for_patient
 from app.integration.service import view as integration_view
@@ -35,7 +35,7 @@ def export_patient(
     times = {s.session.id: s.session.administered_at for s in sessions}
     entries = db.exec(
         select(JournalEntry)
-        .where(JournalEntry.patient_id == patient.id, col(JournalEntry.deleted_at).is_(None))
+        .where(JournalEntry.patient_id == patient.id, live())
         .order_by(col(JournalEntry.written_at), col(JournalEntry.id))
     ).all()
     entry_views = [

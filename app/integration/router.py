@@ -16,7 +16,7 @@ from app.core.routing import api_router
 from app.integration import service
 from app.integration.schemas import IntegrationCreate, IntegrationMove, IntegrationPublic
 from app.sessions.deps import Rules
-from app.sessions.service import get_session
+from app.sessions.queries import get_session
 
 router = api_router(prefix="/v1/patients/{patient_id}/integration-sessions", tags=["integration"])
 

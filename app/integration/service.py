@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import NotFound
 from app.integration.models import IntegrationSession
-from app.notifications.service import cancel, enqueue
+from app.notifications.outbox import cancel, enqueue
 from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules
 

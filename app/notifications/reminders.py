@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.entries.models import JournalEntry
+from app.entries.models import JournalEntry, live
 from app.notifications.models import Notification, NotificationStatus
 from app.notifications.quiet_hours import outside_quiet_hours
 from app.notifications.service import cancel, enqueue
 from app.sessions.models import KetamineSession
-from app.sessions.service import window_of
+from app.sessions.queries import window_of
 from app.sessions.window import WindowRules
 
 OPENED_AFTER = timedelta(hours=2)
@@ -94,9 +94,7 @@ def reschedule_patient(
             now=now,
         )
         written = db.exec(
-            select(JournalEntry.id).where(
-                JournalEntry.session_id == session.id, col(JournalEntry.deleted_at).is_(None)
-            )
+            select(JournalEntry.id).where(JournalEntry.session_id == session.id, live())
         ).first()
         if written is not None:
             cancel(db, dedupe_keys=[f"window_closing:{session.id}"], now=now)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.counts.service import is_unreviewed
-from app.entries.models import JournalEntry
+from app.entries.models import JournalEntry, live
 from app.entries.service import prune_idempotency_keys
 from app.notifications.dispatch import dispatch_once
 from app.notifications.models import Notification
@@ -43,7 +43,7 @@ def still_wanted(db: Session, n: Notification) -> bool:
             db.exec(
                 select(JournalEntry.id).where(
                     col(JournalEntry.session_id) == session_id,
-                    col(JournalEntry.deleted_at).is_(None),
+                    live(),
                 )
             ).first()
             is None

@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, func, select
 
 from app.core.errors import NotFound
-from app.entries.models import JournalEntry
+from app.entries.models import JournalEntry, live
 from app.prompts.models import Prompt, PromptAssignment, PromptServing, Technique
-from app.sessions.service import current_window, latest_session_at, window_of
+from app.sessions.queries import current_window, latest_session_at, window_of
 from app.sessions.window import WindowRules
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -60,7 +60,7 @@ def _last_answers(db: Session, patient_id: uuid.UUID) -> dict[uuid.UUID, datetim
         .where(
             JournalEntry.patient_id == patient_id,
             col(JournalEntry.prompt_id).is_not(None),
-            col(JournalEntry.deleted_at).is_(None),
+            live(),
         )
         .group_by(col(JournalEntry.prompt_id))
     ).all()

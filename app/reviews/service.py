@@ -10,9 +10,9 @@ from sqlmodel import Session, col, func, select
 from app.core.crypto import KeyRing
 from app.counts import service as counts
 from app.counts.service import is_unreviewed
-from app.entries.models import JournalEntry
+from app.entries.errors import EntryNotFound
+from app.entries.models import JournalEntry, is_visible_to_care_team
 from app.entries.sequence import lock_patient
-from app.entries.service import EntryNotFound
 from app.reviews.models import EntryReview
 from app.safety.models import SafetyFlag
 
@@ -43,7 +43,7 @@ def review_entry(
     # The patient's lock orders this against their edits, so the kept count moves once.
     lock_patient(db, entry.patient_id)
     db.refresh(entry)
-    if entry.deleted_at is not None or not entry.is_shared:
+    if not is_visible_to_care_team(entry):
         raise EntryNotFound()  # deleted or made private meanwhile
     was_unreviewed = counts.entry_is_unreviewed(db, entry)
     review = _own_review(db, entry.id, therapist_id)

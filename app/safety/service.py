@@ -5,12 +5,12 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.accounts.service import care_team_of
+from app.accounts.access import care_team_of
 from app.core.errors import NotFound
 from app.counts import service as counts
 from app.entries.models import JournalEntry
 from app.entries.sequence import lock_patient
-from app.notifications.service import enqueue
+from app.notifications.outbox import enqueue
 from app.safety.models import SafetyFlag
 from app.safety.schemas import CrisisResource, EntrySafety, OpenFlag, SafetyInfo
 from app.safety.screen import screen_text

@@ -15,7 +15,7 @@ from app.core.db import ReadOnly, SessionDep
 from app.core.errors import Forbidden, problem_responses
 from app.core.fields import AwareUTC
 from app.core.routing import api_router
-from app.notifications.reminders import cancel_for_session, reschedule_patient
+from app.flows import session_changed
 from app.sessions import service
 from app.sessions.deps import Rules
 from app.sessions.models import KetamineSession
@@ -61,7 +61,7 @@ def create_session(
     self_report = caller.role == Role.patient
     if self_report and not ctx.settings.allow_self_reported_sessions:
         raise SelfReportDisabled()
-    result = service.record_session(
+    result = session_changed.record_session(
         db,
         patient_id=patient_id,
         recorded_by=caller.id,
@@ -70,7 +70,6 @@ def create_session(
         rules=rules,
         now=now,
     )
-    reschedule_patient(db, patient_id=patient_id, rules=rules, now=now)
     audit.record(
         "session.create",
         patient_id=patient_id,
@@ -111,10 +110,9 @@ def update_session(
 ) -> SessionPublic:
     """Correct a session; entries re-attach to the corrected window."""
     session = _editable_session(db, session_id, caller)
-    result = service.update_session(
+    result = session_changed.correct_session(
         db, session=session, changes=body.model_dump(exclude_unset=True), rules=rules, now=now
     )
-    reschedule_patient(db, patient_id=session.patient_id, rules=rules, now=now)
     audit.record(
         "session.update",
         patient_id=session.patient_id,
@@ -145,10 +143,7 @@ def delete_session(
         resource_type="session",
         resource_id=session.id,
     )
-    patient_id, session_id = session.patient_id, session.id
-    service.delete_session(db, session=session, rules=rules)
-    cancel_for_session(db, session_id=session_id, now=now)
-    reschedule_patient(db, patient_id=patient_id, rules=rules, now=now)
+    session_changed.remove_session(db, session=session, rules=rules, now=now)
 
 
 @router.get("/me/window", dependencies=[ReadOnly], responses=problem_responses(401, 403))

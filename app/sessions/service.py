@@ -7,21 +7,21 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from app.core.errors import AppError, Conflict, NotFound
-from app.entries.attachment import reattach
-from app.entries.models import JournalEntry
+from app.core.errors import AppError, Conflict
+from app.entries.models import JournalEntry, live, shared
 from app.entries.sequence import lock_patient
 from app.reviews.service import flagged_counts, unreviewed_counts
 from app.sessions.models import KetamineSession, Route
+from app.sessions.queries import SessionNotFound as SessionNotFound
+from app.sessions.queries import current_window as current_window
+from app.sessions.queries import get_session as get_session
+from app.sessions.queries import latest_session_at as latest_session_at
+from app.sessions.queries import next_session_time as next_session_time
+from app.sessions.queries import window_of as window_of
 from app.sessions.schemas import SessionCounts
 from app.sessions.window import Window, WindowRules, window_for
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
-
-
-class SessionNotFound(NotFound):
-    code = "session_not_found"
-    title = "No such session"
 
 
 class SessionTimeTaken(Conflict):
@@ -46,20 +46,6 @@ def _check_time(administered_at: datetime, now: datetime) -> None:
         raise SessionInFuture()
 
 
-def next_session_time(db: Session, patient_id: uuid.UUID, after: datetime) -> datetime | None:
-    return db.exec(
-        select(func.min(KetamineSession.administered_at)).where(
-            KetamineSession.patient_id == patient_id,
-            col(KetamineSession.administered_at) > after,
-        )
-    ).one()
-
-
-def window_of(db: Session, session: KetamineSession, rules: WindowRules) -> Window:
-    nxt = next_session_time(db, session.patient_id, session.administered_at)
-    return window_for(session.id, session.administered_at, nxt, rules)
-
-
 def _flush_unique(db: Session) -> None:
     try:
         with db.begin_nested():
@@ -78,9 +64,9 @@ def record_session(
     route: Route,
     dose_mg: float | None,
     note: str | None,
-    rules: WindowRules,
     now: datetime,
-) -> SessionWithWindow:
+) -> KetamineSession:
+    """Store the session under the patient's lock (flows.session_changed re-attaches)."""
     _check_time(administered_at, now)
     # Entries and sessions of one patient change under one lock, so an entry
     # written while a session is recorded is attached by one side or the other.
@@ -98,24 +84,11 @@ def record_session(
     )
     db.add(session)
     _flush_unique(db)
-    reattach(
-        db,
-        patient_id=patient_id,
-        lo=administered_at,
-        hi=administered_at + rules.length,
-        rules=rules,
-    )
-    return SessionWithWindow(session, window_of(db, session, rules))
-
-
-def get_session(
-    db: Session, session_id: uuid.UUID, *, patient_id: uuid.UUID | None = None
-) -> KetamineSession:
-    """The session, or 404; with `patient_id`, only if it is that patient's."""
-    session = db.get(KetamineSession, session_id)
-    if session is None or (patient_id is not None and session.patient_id != patient_id):
-        raise SessionNotFound()
     return session
+
+
+def with_window(db: Session, session: KetamineSession, rules: WindowRules) -> SessionWithWindow:
+    return SessionWithWindow(session, window_of(db, session, rules))
 
 
 def update_session(
@@ -123,11 +96,9 @@ def update_session(
     *,
     session: KetamineSession,
     changes: dict[str, object],
-    rules: WindowRules,
     now: datetime,
-) -> SessionWithWindow:
+) -> KetamineSession:
     lock_patient(db, session.patient_id)
-    old_time = session.administered_at
     new_time = changes.get("administered_at")
     if isinstance(new_time, datetime):
         _check_time(new_time, now)
@@ -136,19 +107,13 @@ def update_session(
     session.updated_at = now
     db.add(session)
     _flush_unique(db)
-    if session.administered_at != old_time:
-        lo = min(old_time, session.administered_at)
-        hi = max(old_time, session.administered_at) + rules.length
-        reattach(db, patient_id=session.patient_id, lo=lo, hi=hi, rules=rules)
-    return SessionWithWindow(session, window_of(db, session, rules))
+    return session
 
 
-def delete_session(db: Session, *, session: KetamineSession, rules: WindowRules) -> None:
-    patient_id, at = session.patient_id, session.administered_at
-    lock_patient(db, patient_id)
+def delete_session(db: Session, *, session: KetamineSession) -> None:
+    lock_patient(db, session.patient_id)
     db.delete(session)
     db.flush()
-    reattach(db, patient_id=patient_id, lo=at, hi=at + rules.length, rules=rules)
 
 
 def list_sessions(
@@ -177,10 +142,8 @@ def session_counts(
     if not session_ids:
         return {}
     stmt = select(JournalEntry.session_id, func.count()).where(
-        col(JournalEntry.session_id).in_(session_ids), col(JournalEntry.deleted_at).is_(None)
+        col(JournalEntry.session_id).in_(session_ids), shared() if shared_only else live()
     )
-    if shared_only:
-        stmt = stmt.where(col(JournalEntry.is_shared).is_(True))
     rows = db.exec(stmt.group_by(col(JournalEntry.session_id))).all()
     entries = {sid: int(n) for sid, n in rows if sid is not None}
     unreviewed = unreviewed_counts(db, session_ids=session_ids)
@@ -193,26 +156,3 @@ def session_counts(
         )
         for sid in session_ids
     }
-
-
-def latest_session_at(db: Session, patient_id: uuid.UUID, at: datetime) -> KetamineSession | None:
-    return db.exec(
-        select(KetamineSession)
-        .where(
-            KetamineSession.patient_id == patient_id,
-            col(KetamineSession.administered_at) <= at,
-        )
-        .order_by(col(KetamineSession.administered_at).desc())
-        .limit(1)
-    ).first()
-
-
-def current_window(
-    db: Session, *, patient_id: uuid.UUID, now: datetime, rules: WindowRules
-) -> Window | None:
-    """The window open at `now`, if any."""
-    session = latest_session_at(db, patient_id, now)
-    if session is None:
-        return None
-    window = window_of(db, session, rules)
-    return window if window.contains(now) else None

@@ -12,7 +12,7 @@ from app.core.errors import problem_responses
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
 from app.sessions.deps import Rules
-from app.sessions.service import get_session
+from app.sessions.queries import get_session
 from app.therapist.queue import build_queue, queue_view
 from app.therapist.summary import build_summary
 

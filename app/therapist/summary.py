@@ -6,7 +6,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.core.crypto import KeyRing
-from app.entries.models import JournalEntry
+from app.entries.models import JournalEntry, live
 from app.entries.presenters import entry_view
 from app.integration.service import list_for_patient
 from app.integration.service import view as integration_view
@@ -15,7 +15,7 @@ from app.reviews.service import review_view, reviews_by_entry
 from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
 from app.sessions.presenters import window_public
-from app.sessions.service import window_of
+from app.sessions.queries import window_of
 from app.sessions.window import WindowRules
 
 
@@ -28,7 +28,7 @@ def build_summary(
         select(JournalEntry)
         .where(
             JournalEntry.session_id == session.id,
-            col(JournalEntry.deleted_at).is_(None),
+            live(),
         )
         .order_by(col(JournalEntry.written_at), col(JournalEntry.id))
     ).all()

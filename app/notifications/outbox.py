@@ -1,0 +1,69 @@
+"""The outbox: how any domain asks for a notification, in its own transaction.
+
+It imports no other domain, so every domain may write to it (tests/test_architecture.py);
+the worker (app/notifications/dispatch.py) delivers what it holds.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.notifications.models import Notification, NotificationStatus
+
+
+def enqueue(
+    db: Session,
+    *,
+    user_id: uuid.UUID,
+    kind: str,
+    dedupe_key: str,
+    due_at: datetime,
+    title: str,
+    body: str,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+) -> Notification:
+    """Schedule one notification; the same dedupe key reschedules a pending one."""
+    existing = db.exec(select(Notification).where(Notification.dedupe_key == dedupe_key)).first()
+    if existing is not None:
+        if existing.status in (NotificationStatus.pending, NotificationStatus.cancelled):
+            existing.due_at = due_at
+            existing.title, existing.body = title, body
+            existing.data = data or {}
+            existing.status = NotificationStatus.pending
+            existing.updated_at = now
+            db.add(existing)
+            db.flush()
+        return existing
+    row = Notification(
+        user_id=user_id,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        due_at=due_at,
+        title=title,
+        body=body,
+        data=data or {},
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def cancel(db: Session, *, dedupe_keys: list[str], now: datetime) -> int:
+    """Cancel pending notifications by dedupe key; sent ones stay as they are."""
+    if not dedupe_keys:
+        return 0
+    result = db.execute(
+        update(Notification)
+        .where(
+            col(Notification.dedupe_key).in_(dedupe_keys),
+            col(Notification.status) == NotificationStatus.pending,
+        )
+        .values(status=NotificationStatus.cancelled, updated_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
