@@ -18,7 +18,19 @@ log = structlog.get_logger("kap_journal.errors")
 _MALFORMED_TYPES = {"json_invalid", "json_type"}
 
 
+security_log = structlog.get_logger("kap_journal.security")
+
+
 async def _app_error(request: Request, exc: AppError) -> Response:
+    if exc.status == 403:
+        # Refusals go to the security log: who, from where, which route; never the body.
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        user_id = getattr(request.state, "user_id", None)
+        client = request.client.host if request.client else None
+        security_log.warning(
+            "forbidden", code=exc.code, route=route, user_id=str(user_id) if user_id else None,
+            address=client,
+        )
     return problem_response(
         request,
         status=exc.status,

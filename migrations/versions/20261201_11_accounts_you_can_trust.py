@@ -1,0 +1,149 @@
+"""accounts you can trust: invitations, TOTP and recovery codes, sign-in details,
+untrusted client request ids, keyed entry fingerprints
+
+Revision ID: 11_accounts_you_can_trust
+Revises: 0009n
+Create Date: 2026-12-01 10:40:00
+
+The data step re-keys the stored request fingerprints: each plain SHA-256 hex
+digest becomes HMAC-SHA256(fingerprint key, digest), which is what the service
+now computes, so retries of existing entries still replay. Deleted entries lose
+theirs. Going down cannot undo an HMAC: fingerprints are then emptied, which
+only means an old retry answers 409 instead of replaying.
+"""
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import app.core.types
+
+revision: str = "11_accounts_you_can_trust"
+down_revision: str | Sequence[str] | None = "0009n"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def _fingerprint_key() -> bytes:
+    from app.core.config import get_settings
+
+    return get_settings().resolved_fingerprint_key()
+
+
+def _rekey_fingerprints() -> None:
+    conn = op.get_bind()
+    entries = sa.table(
+        "journal_entry",
+        sa.column("id", sa.Uuid()),
+        sa.column("request_hash", sa.String()),
+        sa.column("deleted_at", app.core.types.UTCDateTime(timezone=True)),
+    )
+    keys = sa.table(
+        "idempotency_key",
+        sa.column("user_id", sa.Uuid()),
+        sa.column("key", sa.String()),
+        sa.column("entry_id", sa.Uuid()),
+        sa.column("request_hash", sa.String()),
+    )
+    # Deleted entries: nothing to replay, so nothing to keep.
+    deleted = sa.select(entries.c.id).where(entries.c.deleted_at.is_not(None))
+    conn.execute(sa.update(entries).where(entries.c.deleted_at.is_not(None)).values(request_hash=""))
+    conn.execute(sa.update(keys).where(keys.c.entry_id.in_(deleted)).values(request_hash=""))
+    rows = conn.execute(
+        sa.select(entries.c.id, entries.c.request_hash).where(entries.c.request_hash != "")
+    ).all()
+    if not rows and not conn.execute(sa.select(keys.c.key).limit(1)).first():
+        return
+    key = _fingerprint_key()
+
+    def mac(digest: str) -> str:
+        return hmac.new(key, digest.encode(), hashlib.sha256).hexdigest()
+
+    for entry_id, digest in rows:
+        conn.execute(
+            sa.update(entries).where(entries.c.id == entry_id).values(request_hash=mac(digest))
+        )
+    for user_id, name, digest in conn.execute(
+        sa.select(keys.c.user_id, keys.c.key, keys.c.request_hash).where(keys.c.request_hash != "")
+    ).all():
+        conn.execute(
+            sa.update(keys)
+            .where(keys.c.user_id == user_id, keys.c.key == name)
+            .values(request_hash=mac(digest))
+        )
+
+
+def upgrade() -> None:
+    op.create_table(
+        "invitation",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", app.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", app.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", app.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("voided_at", app.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_invitation_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invitation")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_invitation_token_hash")),
+    )
+    with op.batch_alter_table("invitation", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_invitation_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "recovery_code",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("used_at", app.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_recovery_code_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_code")),
+    )
+    with op.batch_alter_table("recovery_code", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_recovery_code_user_id"), ["user_id"], unique=False)
+
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("totp_secret", sa.LargeBinary(), nullable=True))
+        batch_op.add_column(
+            sa.Column("totp_confirmed_at", app.core.types.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
+
+    with op.batch_alter_table("auth_session", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("last_used_at", app.core.types.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(sa.Column("user_agent", sa.String(length=64), nullable=True))
+
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("client_request_id", sa.String(length=64), nullable=True))
+
+    _rekey_fingerprints()
+
+
+def downgrade() -> None:
+    conn = op.get_bind()
+    conn.execute(sa.text("UPDATE journal_entry SET request_hash = ''"))
+    conn.execute(sa.text("UPDATE idempotency_key SET request_hash = ''"))
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_column("client_request_id")
+    with op.batch_alter_table("auth_session", schema=None) as batch_op:
+        batch_op.drop_column("user_agent")
+        batch_op.drop_column("last_used_at")
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.drop_column("totp_last_step")
+        batch_op.drop_column("totp_confirmed_at")
+        batch_op.drop_column("totp_secret")
+    with op.batch_alter_table("recovery_code", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_recovery_code_user_id"))
+    op.drop_table("recovery_code")
+    with op.batch_alter_table("invitation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_invitation_user_id"))
+    op.drop_table("invitation")
