@@ -92,9 +92,7 @@ def start_session(
     user_agent: str | None = None,
 ) -> IssuedTokens:
     """A new sign-in; with `max_age`, no refresh token outlives created_at + max_age."""
-    session = AuthSession(
-        user_id=user.id, created_at=now, last_used_at=now, user_agent=user_agent
-    )
+    session = AuthSession(user_id=user.id, created_at=now, last_used_at=now, user_agent=user_agent)
     db.add(session)
     db.flush()
     ends_at = now + max_age if max_age is not None else None

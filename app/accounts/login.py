@@ -31,7 +31,9 @@ class SignInResult:
 def max_age(settings: Settings, role: Role) -> timedelta:
     """A sign-in's absolute lifetime: short for staff, longer for patients' phones."""
     days = (
-        settings.session_max_days_patient if role == Role.patient else settings.session_max_days_staff
+        settings.session_max_days_patient
+        if role == Role.patient
+        else settings.session_max_days_staff
     )
     return timedelta(days=days)
 

@@ -78,9 +78,7 @@ def start_enrolment(db: Session, keyring: KeyRing, *, user: User, now: datetime)
     return Enrolment(secret=secret, otpauth_uri=uri, qr_svg=buffer.getvalue().decode())
 
 
-def _claim_totp(
-    db: Session, keyring: KeyRing, *, user: User, code: str, now: datetime
-) -> bool:
+def _claim_totp(db: Session, keyring: KeyRing, *, user: User, code: str, now: datetime) -> bool:
     """Accept a code of this, the previous or the next 30 s step, once."""
     if user.totp_secret is None or not (len(code) == 6 and code.isdigit()):
         return False

@@ -124,7 +124,12 @@ def read_me(caller: EnrollingCaller, db: SessionDep) -> MePublic:
     responses=problem_responses(401, 422, 429),
 )
 def change_password(
-    request: Request, body: PasswordChange, caller: CurrentCaller, db: SessionDep, ctx: Ctx, now: Now
+    request: Request,
+    body: PasswordChange,
+    caller: CurrentCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    now: Now,
 ) -> None:
     """Change the password; every other sign-in ends."""
     # Throttled like sign-in: a stolen access token must not become a password oracle.
@@ -202,9 +207,7 @@ def add_care_team_member(
     audit: AuditDep,
 ) -> None:
     """Put a therapist on a patient's care team (admin)."""
-    added = service.add_to_care_team(
-        db, patient_id=patient_id, therapist_id=therapist_id, now=now
-    )
+    added = service.add_to_care_team(db, patient_id=patient_id, therapist_id=therapist_id, now=now)
     audit.record(
         "care_team.add", patient_id=patient_id, resource_type="care_team", resource_id=therapist_id
     )

@@ -78,7 +78,9 @@ class InvitationPublic(BaseModel):
     """A one-time invitation: give the token to the person; shown only once."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"token": "q1w2e3...", "expires_at": "2026-03-05T15:00:00Z"}]}
+        json_schema_extra={
+            "examples": [{"token": "q1w2e3...", "expires_at": "2026-03-05T15:00:00Z"}]
+        }
     )
 
     token: str

@@ -14,6 +14,4 @@ _log = structlog.get_logger("kap_journal.security")
 def security_event(
     event: str, *, user_id: uuid.UUID | None, address: str | None, **fields: str | int | None
 ) -> None:
-    _log.warning(
-        event, user_id=str(user_id) if user_id else None, address=address, **fields
-    )
+    _log.warning(event, user_id=str(user_id) if user_id else None, address=address, **fields)

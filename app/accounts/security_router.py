@@ -59,7 +59,9 @@ def accept_invitation(
 
 
 @auth_router.post("/mfa", responses=problem_responses(401, 422, 429))
-def complete_mfa(request: Request, body: MfaSignIn, db: SessionDep, ctx: Ctx, now: Now) -> TokenPair:
+def complete_mfa(
+    request: Request, body: MfaSignIn, db: SessionDep, ctx: Ctx, now: Now
+) -> TokenPair:
     """Finish a sign-in with a code from the authenticator app or a recovery code."""
     tokens = login.complete_mfa(
         db,
@@ -92,7 +94,9 @@ def reissue_invitation(
 @router.post(
     "/me/mfa/totp", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409)
 )
-def start_totp_enrolment(caller: StaffMfaCaller, db: SessionDep, ctx: Ctx, now: Now) -> TotpEnrolmentPublic:
+def start_totp_enrolment(
+    caller: StaffMfaCaller, db: SessionDep, ctx: Ctx, now: Now
+) -> TotpEnrolmentPublic:
     """Start enrolling an authenticator app: its secret, otpauth URI and QR code (staff)."""
     enrolment = mfa.start_enrolment(db, ctx.keyring, user=caller.user(db), now=now)
     return TotpEnrolmentPublic(
@@ -107,7 +111,9 @@ def confirm_totp_enrolment(
     """Finish enrolment with a code from the app; answers ten recovery codes, once (staff)."""
     ctx.throttle.take("mfa", str(caller.id))
     try:
-        codes = mfa.confirm_enrolment(db, ctx.keyring, user=caller.user(db), code=body.code, now=now)
+        codes = mfa.confirm_enrolment(
+            db, ctx.keyring, user=caller.user(db), code=body.code, now=now
+        )
     except mfa.InvalidMfaCode:
         security_event("mfa_failed", user_id=caller.id, address=client_address(request))
         raise
@@ -128,7 +134,9 @@ def remove_mfa(
     if not mfa.is_enrolled(user):
         raise mfa.MfaNotEnrolled()
     if not verify_password(body.password[:1024], user.password_hash or None):
-        security_event("mfa_remove_bad_password", user_id=caller.id, address=client_address(request))
+        security_event(
+            "mfa_remove_bad_password", user_id=caller.id, address=client_address(request)
+        )
         raise InvalidCredentials("The password is wrong.")
     try:
         mfa.verify_code(db, ctx.keyring, user=user, code=body.code, now=now)
@@ -166,4 +174,3 @@ def end_my_session(
 ) -> None:
     """End one of my sign-ins; its tokens stop working at once."""
     signins.end_sign_in(db, user_id=caller.id, session_id=auth_session_id, now=now)
-

@@ -111,9 +111,7 @@ def _check_staff_name(db: Session, name: str, *, user_id: uuid.UUID | None) -> N
     """Staff names are unique in the clinic (case and spacing aside), so a patient's
     access log can't be made to show a look-alike of their real therapist."""
     wanted = " ".join(name.split()).casefold()
-    staff = db.exec(
-        select(User.id, User.display_name).where(col(User.role) != Role.patient)
-    ).all()
+    staff = db.exec(select(User.id, User.display_name).where(col(User.role) != Role.patient)).all()
     if any(uid != user_id and " ".join(n.split()).casefold() == wanted for uid, n in staff):
         raise DisplayNameTaken()
 

@@ -58,9 +58,7 @@ def live_sign_ins(db: Session, *, user_id: uuid.UUID) -> list[AuthSession]:
     )
 
 
-def end_sign_in(
-    db: Session, *, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime
-) -> None:
+def end_sign_in(db: Session, *, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime) -> None:
     """End one of the caller's own sign-ins; another person's answers 404."""
     session = db.get(AuthSession, session_id)
     if session is None or session.user_id != user_id or session.revoked_at is not None:

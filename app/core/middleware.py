@@ -89,9 +89,7 @@ class RequestContextMiddleware:
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         state["client_request_id"] = client_id
-        structlog.contextvars.bind_contextvars(
-            request_id=request_id, client_request_id=client_id
-        )
+        structlog.contextvars.bind_contextvars(request_id=request_id, client_request_id=client_id)
         path: str = scope["path"]
         no_store = path.startswith("/v1/")
         started = time.perf_counter()
