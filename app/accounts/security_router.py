@@ -109,7 +109,7 @@ def confirm_totp_enrolment(
     request: Request, body: MfaCodeIn, caller: StaffMfaCaller, db: SessionDep, ctx: Ctx, now: Now
 ) -> RecoveryCodesPublic:
     """Finish enrolment with a code from the app; answers ten recovery codes, once (staff)."""
-    ctx.throttle.take("mfa", str(caller.id))
+    ctx.throttle.take("mfa", f"enrol:{caller.id}")
     try:
         codes = mfa.confirm_enrolment(
             db, ctx.keyring, user=caller.user(db), code=body.code, now=now
