@@ -1,5 +1,6 @@
 """accounts you can trust: invitations, TOTP and recovery codes, sign-in details,
-untrusted client request ids, keyed entry fingerprints
+untrusted client request ids, keyed entry fingerprints, author-only review notes,
+one device row per account and push token
 
 Revision ID: 11_accounts_you_can_trust
 Revises: 0009n
@@ -125,11 +126,38 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("client_request_id", sa.String(length=64), nullable=True))
 
+    with op.batch_alter_table("entry_review", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "visibility", sa.String(length=16), nullable=False, server_default="care_team"
+            )
+        )
+
+    # A push token may be bound to several accounts, each binding its own row.
+    with op.batch_alter_table("device", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_device_token", type_="unique")
+        batch_op.create_unique_constraint("uq_device_user_id_token", ["user_id", "token"])
+        batch_op.create_index("ix_device_token", ["token"], unique=False)
+
     _rekey_fingerprints()
 
 
 def downgrade() -> None:
     conn = op.get_bind()
+    # Back to one row per token: keep the newest binding of each.
+    conn.execute(
+        sa.text(
+            "DELETE FROM device WHERE EXISTS (SELECT 1 FROM device AS newer "
+            "WHERE newer.token = device.token AND (newer.created_at > device.created_at "
+            "OR (newer.created_at = device.created_at AND newer.id > device.id)))"
+        )
+    )
+    with op.batch_alter_table("device", schema=None) as batch_op:
+        batch_op.drop_index("ix_device_token")
+        batch_op.drop_constraint("uq_device_user_id_token", type_="unique")
+        batch_op.create_unique_constraint("uq_device_token", ["token"])
+    with op.batch_alter_table("entry_review", schema=None) as batch_op:
+        batch_op.drop_column("visibility")
     conn.execute(sa.text("UPDATE journal_entry SET request_hash = ''"))
     conn.execute(sa.text("UPDATE idempotency_key SET request_hash = ''"))
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
