@@ -63,9 +63,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    from sqlmodel import Session
-
     from pydantic import create_model
+    from sqlmodel import Session
 
     from app.accounts.passwords import check_new_password
     from app.accounts.schemas import Password, UserCreate

@@ -1,5 +1,6 @@
 """TOTP (RFC 6238) enrolment and checks, recovery codes, and the short-lived MFA token."""
 
+import base64
 import hmac
 import io
 import secrets
@@ -132,12 +133,13 @@ def confirm_enrolment(
     user.totp_confirmed_at = now
     user.updated_at = now
     db.add(user)
-    codes = [secrets.token_hex(5).upper() for _ in range(RECOVERY_CODES)]
+    # 80 random bits each: a plain SHA-256 of that many is beyond guessing from a dump.
+    codes = [base64.b32encode(secrets.token_bytes(10)).decode() for _ in range(RECOVERY_CODES)]
     db.execute(delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
     for plain in codes:
         db.add(RecoveryCode(user_id=user.id, code_hash=hash_token(plain)))
     db.flush()
-    return [f"{c[:5]}-{c[5:]}" for c in codes]
+    return ["-".join(c[i : i + 4] for i in range(0, 16, 4)) for c in codes]
 
 
 def verify_code(db: Session, keyring: KeyRing, *, user: User, code: str, now: datetime) -> None:

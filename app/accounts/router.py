@@ -11,8 +11,6 @@ from app.accounts import auth_service, care_team_flows, login, service
 from app.accounts.deps import AdminCaller, CurrentCaller, EnrollingCaller
 from app.accounts.mfa import MfaRequired
 from app.accounts.models import Role
-from app.accounts.security_log import security_event
-from app.accounts.signins import coarse_user_agent
 from app.accounts.schemas import (
     MePublic,
     PasswordChange,
@@ -23,6 +21,8 @@ from app.accounts.schemas import (
     UserPublic,
     UserUpdate,
 )
+from app.accounts.security_log import security_event
+from app.accounts.signins import coarse_user_agent
 from app.audit.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx, client_address

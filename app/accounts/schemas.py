@@ -148,7 +148,7 @@ class TotpEnrolmentPublic(BaseModel):
 
 class RecoveryCodesPublic(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"recovery_codes": ["4F2A9-C01B7", "..."]}]}
+        json_schema_extra={"examples": [{"recovery_codes": ["K4F2-A9C0-1B7Q-ZP3M", "..."]}]}
     )
 
     recovery_codes: list[str] = Field(description="Shown once; each works once")

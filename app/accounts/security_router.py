@@ -5,6 +5,7 @@ import uuid
 from fastapi import Request, status
 
 from app.accounts import login, mfa, service, signins
+from app.accounts.auth_service import IssuedTokens
 from app.accounts.deps import AdminCaller, EnrollingCaller, StaffMfaCaller
 from app.accounts.schemas import (
     InvitationAccept,
@@ -35,7 +36,7 @@ class InvitationNotNeeded(Conflict):
     title = "This account has set its password; it has no use for an invitation"
 
 
-def _pair(tokens: login.IssuedTokens) -> TokenPair:
+def _pair(tokens: IssuedTokens) -> TokenPair:
     return TokenPair(
         access_token=tokens.access_token,
         expires_in=tokens.expires_in,
@@ -83,7 +84,7 @@ def complete_mfa(
 def reissue_invitation(
     user_id: uuid.UUID, _admin: AdminCaller, db: SessionDep, ctx: Ctx, now: Now
 ) -> InvitationPublic:
-    """A new invitation for an account that has not set its password; the old one stops working (admin)."""
+    """Replace a lost invitation of an account with no password yet (admin)."""
     user = service.get_user(db, user_id)
     if user.password_hash:
         raise InvitationNotNeeded()

@@ -85,7 +85,7 @@ class Settings(BaseSettings):
     # Past signin_failures_per_account an account is slowed to this, never locked.
     signin_slow_rate: str = "1/10 seconds"
     mfa_attempts: str = "5/5 minutes"
-    password_change_attempts: str = "5/15 minutes"
+    password_change_attempts: str = "5/15 minutes"  # noqa: S105  (a rate, not a secret)
     # --- end of accounts and sign-in security ---
 
     @model_validator(mode="after")

@@ -83,9 +83,7 @@ def register_device(
     off from their reminders, and answering with that binding's id would leak it.
     The app drops its own binding when its account signs out.
     """
-    device = db.exec(
-        select(Device).where(Device.user_id == user_id, Device.token == token)
-    ).first()
+    device = db.exec(select(Device).where(Device.user_id == user_id, Device.token == token)).first()
     if device is not None:
         device.platform = platform
         db.add(device)
@@ -97,9 +95,7 @@ def register_device(
             db.add(device)
     except IntegrityError:  # the same app registering twice at once: one row
         db.expunge(device)
-        return db.exec(
-            select(Device).where(Device.user_id == user_id, Device.token == token)
-        ).one()
+        return db.exec(select(Device).where(Device.user_id == user_id, Device.token == token)).one()
     return device
 
 

@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-ReviewVisibility = Literal["author", "care_team"]
-
 from app.core.fields import NoNulStr
+
+ReviewVisibility = Literal["author", "care_team"]
 
 
 class ReviewPut(BaseModel):

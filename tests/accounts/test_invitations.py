@@ -22,7 +22,10 @@ def _create(client: TestClient, headers: dict[str, str], **kw: str) -> dict:  # 
 
 
 def test_creating_a_user_takes_no_password_and_answers_an_invitation(
-    client: TestClient, db: Session, login, clock: Clock  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
 ) -> None:
     body = _create(client, login(make_admin(db)))
     invitation = body["invitation"]
@@ -35,7 +38,9 @@ def test_creating_a_user_takes_no_password_and_answers_an_invitation(
 
 
 def test_an_invited_account_cannot_sign_in_before_accepting(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     _create(client, login(make_admin(db)))
     for password in ("", "x" * 12):
@@ -44,7 +49,9 @@ def test_an_invited_account_cannot_sign_in_before_accepting(
 
 
 def test_accepting_an_invitation_sets_the_password_and_signs_in(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     token = _create(client, login(make_admin(db)))["invitation"]["token"]
     r = client.post("/v1/auth/invitation", json={"token": token, "password": GOOD})
@@ -57,14 +64,20 @@ def test_accepting_an_invitation_sets_the_password_and_signs_in(
 
 def test_a_used_invitation_is_410(client: TestClient, db: Session, login) -> None:  # type: ignore[no-untyped-def]
     token = _create(client, login(make_admin(db)))["invitation"]["token"]
-    assert client.post("/v1/auth/invitation", json={"token": token, "password": GOOD}).status_code == 200
+    assert (
+        client.post("/v1/auth/invitation", json={"token": token, "password": GOOD}).status_code
+        == 200
+    )
     r = client.post("/v1/auth/invitation", json={"token": token, "password": GOOD + "x"})
     assert r.status_code == 410
     assert r.json()["code"] == "invitation_gone"
 
 
 def test_an_expired_invitation_is_410(
-    client: TestClient, db: Session, login, clock: Clock  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
 ) -> None:
     token = _create(client, login(make_admin(db)))["invitation"]["token"]
     clock.advance(hours=72)
@@ -73,15 +86,14 @@ def test_an_expired_invitation_is_410(
 
 
 def test_a_wrong_token_is_404_and_costs_a_password_hash(
-    client: TestClient, monkeypatch  # type: ignore[no-untyped-def]
+    client: TestClient,
+    monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     import app.accounts.invitations as invitations
 
     calls: list[object] = []
     real = invitations.verify_password
-    monkeypatch.setattr(
-        invitations, "verify_password", lambda p, h: calls.append(h) or real(p, h)
-    )
+    monkeypatch.setattr(invitations, "verify_password", lambda p, h: calls.append(h) or real(p, h))
     r = client.post("/v1/auth/invitation", json={"token": "nope", "password": GOOD})
     assert r.status_code == 404
     assert r.json()["code"] == "invitation_not_found"
@@ -89,18 +101,25 @@ def test_a_wrong_token_is_404_and_costs_a_password_hash(
 
 
 def test_a_common_password_is_refused_when_accepting(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     token = _create(client, login(make_admin(db)))["invitation"]["token"]
     r = client.post("/v1/auth/invitation", json={"token": token, "password": "password1234"})
     assert r.status_code == 422
     assert r.json()["code"] == "password_too_weak"
     # the invitation still works with a better one
-    assert client.post("/v1/auth/invitation", json={"token": token, "password": GOOD}).status_code == 200
+    assert (
+        client.post("/v1/auth/invitation", json={"token": token, "password": GOOD}).status_code
+        == 200
+    )
 
 
 def test_reissuing_an_invitation_voids_the_previous_one(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     admin = login(make_admin(db))
     created = _create(client, admin)
@@ -115,7 +134,9 @@ def test_reissuing_an_invitation_voids_the_previous_one(
 
 
 def test_an_account_with_a_password_gets_no_invitation(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     """Otherwise an admin could take over a working account with a fresh invitation."""
     patient = make_patient(db)
@@ -125,7 +146,9 @@ def test_an_account_with_a_password_gets_no_invitation(
 
 
 def test_a_deactivated_account_cannot_accept(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     admin = login(make_admin(db))
     created = _create(client, admin)
@@ -138,7 +161,9 @@ def test_a_deactivated_account_cannot_accept(
 
 
 def test_staff_display_names_are_unique_in_the_clinic(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     admin = login(make_admin(db))
     _create(client, admin, display_name="Dr. Ana Rivera")
@@ -152,7 +177,9 @@ def test_staff_display_names_are_unique_in_the_clinic(
 
 
 def test_renaming_staff_to_a_taken_name_is_409(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     admin = login(make_admin(db))
     _create(client, admin, display_name="Dr. Ana Rivera")

@@ -28,7 +28,9 @@ def _password_step(client: TestClient, user: User) -> Any:
 
 
 def test_enrolment_returns_secret_uri_and_an_svg_qr_code(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_therapist(db)
     r = client.post("/v1/me/mfa/totp", headers=login(user))
@@ -41,7 +43,10 @@ def test_enrolment_returns_secret_uri_and_an_svg_qr_code(
 
 
 def test_confirming_gives_ten_recovery_codes_stored_hashed(
-    client: TestClient, db: Session, login, clock: Clock  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_therapist(db)
     _, codes = _enrol(client, login(user), clock)
@@ -51,7 +56,9 @@ def test_confirming_gives_ten_recovery_codes_stored_hashed(
 
 
 def test_a_wrong_confirmation_code_does_not_enrol(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_therapist(db)
     h = login(user)
@@ -66,7 +73,10 @@ def test_patients_do_not_enrol(client: TestClient, db: Session, login) -> None: 
 
 
 def test_the_password_alone_answers_mfa_required_with_a_token(
-    client: TestClient, db: Session, login, clock: Clock  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_therapist(db)
     _enrol(client, login(user), clock)
@@ -78,7 +88,10 @@ def test_the_password_alone_answers_mfa_required_with_a_token(
 
 
 def test_the_mfa_step_with_a_code_gives_the_pair(
-    client: TestClient, db: Session, login, clock: Clock  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_therapist(db)
     secret, _ = _enrol(client, login(user), clock)
@@ -91,7 +104,10 @@ def test_the_mfa_step_with_a_code_gives_the_pair(
 
 
 def test_a_code_is_never_accepted_twice(
-    client: TestClient, db: Session, login, clock: Clock  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_therapist(db)
     secret, _ = _enrol(client, login(user), clock)
@@ -105,18 +121,28 @@ def test_a_code_is_never_accepted_twice(
 
 
 def test_a_recovery_code_works_once(
-    client: TestClient, db: Session, login, clock: Clock  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_therapist(db)
     _, codes = _enrol(client, login(user), clock)
     token = _password_step(client, user).json()["mfa_token"]
-    assert client.post("/v1/auth/mfa", json={"mfa_token": token, "code": codes[0]}).status_code == 200
+    assert (
+        client.post("/v1/auth/mfa", json={"mfa_token": token, "code": codes[0]}).status_code == 200
+    )
     token = _password_step(client, user).json()["mfa_token"]
-    assert client.post("/v1/auth/mfa", json={"mfa_token": token, "code": codes[0]}).status_code == 401
+    assert (
+        client.post("/v1/auth/mfa", json={"mfa_token": token, "code": codes[0]}).status_code == 401
+    )
 
 
 def test_the_mfa_token_expires_after_five_minutes(
-    client: TestClient, db: Session, login, clock: Clock  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_therapist(db)
     secret, _ = _enrol(client, login(user), clock)
@@ -129,7 +155,10 @@ def test_the_mfa_token_expires_after_five_minutes(
 
 
 def test_mfa_codes_are_throttled(
-    client: TestClient, db: Session, login, clock: Clock  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_therapist(db)
     secret, _ = _enrol(client, login(user), clock)
@@ -145,7 +174,11 @@ def test_mfa_codes_are_throttled(
 
 
 def test_mfa_failures_go_to_the_security_log_without_the_code(
-    client: TestClient, db: Session, login, clock: Clock, captured_logs  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,
+    captured_logs,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_therapist(db)
     _enrol(client, login(user), clock)
@@ -157,7 +190,10 @@ def test_mfa_failures_go_to_the_security_log_without_the_code(
 
 
 def test_removing_mfa_needs_the_password_and_a_code(
-    client: TestClient, db: Session, login, clock: Clock  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_therapist(db)
     h = login(user)
@@ -180,7 +216,11 @@ def strict_app(app: FastAPI) -> FastAPI:
 
 
 def test_required_mfa_blocks_staff_without_it_except_enrolment(
-    strict_app: FastAPI, client: TestClient, db: Session, login, clock: Clock  # type: ignore[no-untyped-def]
+    strict_app: FastAPI,
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
 ) -> None:
     for user in (make_therapist(db), make_admin(db)):
         h = login(user)
@@ -193,7 +233,10 @@ def test_required_mfa_blocks_staff_without_it_except_enrolment(
 
 
 def test_required_mfa_leaves_patients_alone(
-    strict_app: FastAPI, client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    strict_app: FastAPI,
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     assert client.get("/v1/entries", headers=login(make_patient(db))).status_code == 200
 

@@ -8,7 +8,9 @@ from tests.factories import make_admin, make_patient, make_therapist
 
 
 def test_adding_a_therapist_tells_the_patient_in_the_feed(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     patient, therapist = make_patient(db), make_therapist(db)
     admin = login(make_admin(db))
@@ -23,7 +25,9 @@ def test_adding_a_therapist_tells_the_patient_in_the_feed(
 
 
 def test_removing_a_therapist_tells_the_patient_too(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     patient = make_patient(db)
     therapist = make_therapist(db, patients=(patient,))
@@ -34,7 +38,9 @@ def test_removing_a_therapist_tells_the_patient_too(
 
 
 def test_putting_the_same_therapist_again_tells_nobody_twice(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     patient = make_patient(db)
     therapist = make_therapist(db, patients=(patient,))
@@ -44,7 +50,9 @@ def test_putting_the_same_therapist_again_tells_nobody_twice(
 
 
 def test_the_access_log_shows_name_role_and_the_staff_email_as_handle(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     patient = make_patient(db)
     therapist = make_therapist(db, patients=(patient,))

@@ -26,14 +26,14 @@ def _raw(client: TestClient, method: str, path: str, body: str, headers: dict[st
     )
 
 
-def test_lone_surrogate_in_an_entry_body_is_422_and_stores_nothing(
-    team: Team, db: Session
-) -> None:
+def test_lone_surrogate_in_an_entry_body_is_422_and_stores_nothing(team: Team, db: Session) -> None:
     body = f'{{"body": "a{LONE}b", "written_at": "{iso(team.clock.now)}"}}'
     r = _raw(team.client, "POST", "/v1/entries", body, team.ph)
     problem = assert_problem(r, 422, "validation_failed")
     assert problem["errors"][0]["loc"] == ["body", "body"]
-    assert db.exec(select(JournalEntry).where(JournalEntry.patient_id == team.patient.id)).all() == []
+    assert (
+        db.exec(select(JournalEntry).where(JournalEntry.patient_id == team.patient.id)).all() == []
+    )
 
 
 def test_lone_surrogate_in_a_patch_body_is_422(team: Team) -> None:
@@ -94,7 +94,9 @@ def _params(path: str) -> list[str]:
     return re.findall(r"{(\w+)}", path)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     prefix=st.text(max_size=20),
     code=st.integers(min_value=0xD800, max_value=0xDFFF),
@@ -115,7 +117,10 @@ def test_fuzzed_surrogates_in_entry_fields_never_answer_500(
 
 @pytest.mark.parametrize("year", [1, 9999])
 def test_cursor_times_near_the_ends_of_the_calendar_are_400(
-    team: Team, db: Session, login, year: int  # type: ignore[no-untyped-def]
+    team: Team,
+    db: Session,
+    login,
+    year: int,  # type: ignore[no-untyped-def]
 ) -> None:
     at = datetime(year, 1, 1, tzinfo=UTC) if year == 1 else datetime(9999, 12, 31, 23, tzinfo=UTC)
     cursor = encode_cursor(at, uuid.uuid4())

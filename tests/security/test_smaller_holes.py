@@ -22,7 +22,9 @@ def _register(client: TestClient, headers: dict[str, str]) -> dict:  # type: ign
 
 
 def test_registering_anothers_token_never_returns_their_device(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     victim, attacker = make_patient(db), make_patient(db)
     theirs = _register(client, login(victim))
@@ -31,7 +33,9 @@ def test_registering_anothers_token_never_returns_their_device(
 
 
 def test_registering_anothers_token_does_not_take_it_from_them(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     victim, attacker = make_patient(db), make_patient(db)
     theirs = _register(client, login(victim))
@@ -41,7 +45,9 @@ def test_registering_anothers_token_does_not_take_it_from_them(
 
 
 def test_registering_the_same_token_again_is_one_device(
-    client: TestClient, db: Session, login  # type: ignore[no-untyped-def]
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     user = make_patient(db)
     h = login(user)
@@ -58,7 +64,9 @@ def _review(team: Team, headers: dict[str, str], entry_id: str, **body: object) 
 
 
 def test_an_author_only_note_is_hidden_from_the_rest_of_the_care_team(
-    team: Team, db: Session, login  # type: ignore[no-untyped-def]
+    team: Team,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     colleague = login(make_therapist(db, patients=(team.patient,)))
     e = team.write(team.clock.now)
@@ -73,7 +81,9 @@ def test_an_author_only_note_is_hidden_from_the_rest_of_the_care_team(
 
 
 def test_review_notes_are_for_the_care_team_by_default(
-    team: Team, db: Session, login  # type: ignore[no-untyped-def]
+    team: Team,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     colleague = login(make_therapist(db, patients=(team.patient,)))
     e = team.write(team.clock.now)
