@@ -8,9 +8,10 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+from app.core.crypto import KeyRing
 from app.core.migrate import alembic_config, current_revisions, head_revisions
 from app.entries.models import JournalEntry
-from tests.conftest import _wipe
+from tests.conftest import TEST_ENCRYPTION_KEYS, _wipe
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
@@ -38,7 +39,7 @@ def test_downgrade_to_base_and_upgrade_to_head(engine: Engine, db_url: str) -> N
     _wipe(engine)  # the tests after this one expect the prompt library
 
 
-def test_existing_fingerprints_are_rekeyed_and_deleted_ones_cleared(
+def test_existing_fingerprints_are_rekeyed_and_notes_encrypted(
     engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import hashlib
@@ -53,6 +54,7 @@ def test_existing_fingerprints_are_rekeyed_and_deleted_ones_cleared(
     from app.core.types import UTCDateTime
 
     monkeypatch.setenv("KAPJ_FINGERPRINT_KEY", "fingerprint-key-for-the-migration-test")
+    monkeypatch.setenv("KAPJ_ENCRYPTION_KEYS", TEST_ENCRYPTION_KEYS)
     get_settings.cache_clear()
     cfg = alembic_config(db_url)
     command.downgrade(cfg, "0009n")
@@ -104,9 +106,42 @@ def test_existing_fingerprints_are_rekeyed_and_deleted_ones_cleared(
                         "deleted_at": deleted,
                     },
                 )
+            sessions = sa.table(
+                "ketamine_session",
+                sa.column("id", sa.Uuid()),
+                sa.column("patient_id", sa.Uuid()),
+                sa.column("recorded_by", sa.Uuid()),
+                sa.column("administered_at", UTCDateTime()),
+                sa.column("created_at", UTCDateTime()),
+                sa.column("updated_at", UTCDateTime()),
+                sa.column("route"),
+                sa.column("note"),
+                sa.column("is_self_reported", sa.Boolean()),
+            )
+            conn.execute(
+                sessions.insert(),
+                {
+                    "id": uid,
+                    "patient_id": uid,
+                    "recorded_by": uid,
+                    "administered_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                    "route": "im",
+                    "note": "an old plain note",
+                    "is_self_reported": True,
+                },
+            )
         command.upgrade(cfg, "head")
         with engine.connect() as conn:
             hashes = dict(conn.execute(text("SELECT id, request_hash FROM journal_entry")).all())
+            sealed = conn.execute(
+                sa.select(sa.column("note_ciphertext", sa.LargeBinary())).select_from(
+                    sa.table("ketamine_session")
+                )
+            ).scalar_one()
+        ring = KeyRing.parse(TEST_ENCRYPTION_KEYS)
+        assert ring.decrypt(bytes(sealed), aad=b"ketamine_session.note") == "an old plain note"
         key = b"fingerprint-key-for-the-migration-test"
         expected = hmac.new(key, plain.encode(), hashlib.sha256).hexdigest()
         by_id = {uuid.UUID(str(k)): v for k, v in hashes.items()}

@@ -11,6 +11,7 @@ from app.core.config import Settings
 from app.core.crypto import KeyRing
 from app.core.middleware import Metrics
 from app.core.ratelimit import Throttle
+from app.core.sealed import install_keyring
 from app.core.security import TokenConfig
 
 
@@ -25,6 +26,12 @@ class AppContext:
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine) -> "AppContext":
+        context = cls._build(settings, engine)
+        install_keyring(context.keyring)  # for columns encrypted by their type
+        return context
+
+    @classmethod
+    def _build(cls, settings: Settings, engine: Engine) -> "AppContext":
         return cls(
             settings=settings,
             engine=engine,

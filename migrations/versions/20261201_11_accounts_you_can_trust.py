@@ -1,6 +1,6 @@
 """accounts you can trust: invitations, TOTP and recovery codes, sign-in details,
 untrusted client request ids, keyed entry fingerprints, author-only review notes,
-one device row per account and push token
+one device row per account and push token, the session note encrypted
 
 Revision ID: 11_accounts_you_can_trust
 Revises: 0009n
@@ -140,9 +140,70 @@ def upgrade() -> None:
         batch_op.create_index("ix_device_token", ["token"], unique=False)
 
     _rekey_fingerprints()
+    _seal_session_notes()
+
+
+def _seal_session_notes() -> None:
+    """The session note moves to an encrypted column; existing notes are encrypted."""
+    from app.core.config import get_settings
+    from app.core.crypto import KeyRing
+
+    with op.batch_alter_table("ketamine_session", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("note_ciphertext", sa.LargeBinary(), nullable=True))
+    conn = op.get_bind()
+    sessions = sa.table(
+        "ketamine_session",
+        sa.column("id", sa.Uuid()),
+        sa.column("note", sa.String()),
+        sa.column("note_ciphertext", sa.LargeBinary()),
+    )
+    rows = conn.execute(
+        sa.select(sessions.c.id, sessions.c.note).where(sessions.c.note.is_not(None))
+    ).all()
+    if rows:
+        keyring = KeyRing.parse(get_settings().resolved_encryption_keys())
+        for session_id, note in rows:
+            conn.execute(
+                sa.update(sessions)
+                .where(sessions.c.id == session_id)
+                .values(note_ciphertext=keyring.encrypt(note, aad=b"ketamine_session.note"))
+            )
+    with op.batch_alter_table("ketamine_session", schema=None) as batch_op:
+        batch_op.drop_column("note")
+
+
+def _unseal_session_notes() -> None:
+    from app.core.config import get_settings
+    from app.core.crypto import KeyRing
+
+    with op.batch_alter_table("ketamine_session", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("note", sa.String(length=2000), nullable=True))
+    conn = op.get_bind()
+    sessions = sa.table(
+        "ketamine_session",
+        sa.column("id", sa.Uuid()),
+        sa.column("note", sa.String()),
+        sa.column("note_ciphertext", sa.LargeBinary()),
+    )
+    rows = conn.execute(
+        sa.select(sessions.c.id, sessions.c.note_ciphertext).where(
+            sessions.c.note_ciphertext.is_not(None)
+        )
+    ).all()
+    if rows:
+        keyring = KeyRing.parse(get_settings().resolved_encryption_keys())
+        for session_id, blob in rows:
+            conn.execute(
+                sa.update(sessions)
+                .where(sessions.c.id == session_id)
+                .values(note=keyring.decrypt(bytes(blob), aad=b"ketamine_session.note"))
+            )
+    with op.batch_alter_table("ketamine_session", schema=None) as batch_op:
+        batch_op.drop_column("note_ciphertext")
 
 
 def downgrade() -> None:
+    _unseal_session_notes()
     conn = op.get_bind()
     # Back to one row per token: keep the newest binding of each.
     conn.execute(

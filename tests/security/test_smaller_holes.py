@@ -142,3 +142,25 @@ def test_deleting_an_entry_clears_its_fingerprints(team: Team, db: Session) -> N
         headers=team.ph | {"Idempotency-Key": "k-delete-0001"},
     )
     assert retry.status_code == 410
+
+
+def test_a_session_note_is_encrypted_at_rest(team: Team, db: Session) -> None:
+    import sqlalchemy as sa
+
+    r = team.client.post(
+        f"/v1/patients/{team.patient.id}/sessions",
+        json={"administered_at": iso(team.clock.now), "route": "im", "note": "canary-note-42"},
+        headers=team.th,
+    )
+    assert r.status_code == 201 and r.json()["note"] == "canary-note-42"
+    table = sa.table(
+        "ketamine_session",
+        sa.column("id", sa.Uuid()),
+        sa.column("note_ciphertext", sa.LargeBinary()),
+    )
+    raw = db.execute(
+        sa.select(table.c.note_ciphertext).where(table.c.id == uuid.UUID(r.json()["id"]))
+    ).scalar_one()
+    assert raw is not None and b"canary-note-42" not in bytes(raw)
+    listed = team.client.get(f"/v1/patients/{team.patient.id}/sessions", headers=team.ph)
+    assert listed.json()[0]["note"] == "canary-note-42"
