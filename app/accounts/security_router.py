@@ -105,7 +105,7 @@ def start_totp_enrolment(
     )
 
 
-@router.post("/me/mfa/totp/confirm", responses=problem_responses(401, 403, 409, 422))
+@router.post("/me/mfa/totp/confirm", responses=problem_responses(401, 403, 409, 422, 429))
 def confirm_totp_enrolment(
     request: Request, body: MfaCodeIn, caller: StaffMfaCaller, db: SessionDep, ctx: Ctx, now: Now
 ) -> RecoveryCodesPublic:
