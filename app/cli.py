@@ -63,23 +63,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
+    from pydantic import create_model
     from sqlmodel import Session
 
-    from app.accounts.schemas import UserCreate
+    from app.accounts.passwords import check_new_password
+    from app.accounts.schemas import Password, UserCreate
     from app.accounts.service import create_user
     from app.core.clock import utcnow
     from app.core.db import make_engine
 
+    # The operator at the console may still set a password; it must be a good one.
+    console = create_model("ConsolePassword", password=(Password, ...))
+    password: str = console(password=args.password).password  # type: ignore[attr-defined]
+    check_new_password(password, context=[args.email])
     body = UserCreate(
         email=args.email,
-        password=args.password,
         role=args.role,
         display_name=args.display_name or args.email.split("@")[0],
         timezone=args.timezone,
     )
     engine = make_engine(get_settings().database_url)
     with Session(engine) as db, db.begin():
-        user = create_user(db, **body.model_dump(), now=utcnow())
+        user = create_user(db, **body.model_dump(), password=password, now=utcnow())
         print(f"created {user.role} {user.email} ({user.id})")
     return 0
 
@@ -87,6 +92,10 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 def cmd_seed_demo(_args: argparse.Namespace) -> int:
     from app.seed import seed_demo
 
+    if get_settings().env == "production":
+        # Its accounts share a published password.
+        print("kap-journal: seed-demo refuses to run with KAPJ_ENV=production", file=sys.stderr)
+        return 2
     seed_demo(get_settings())
     return 0
 

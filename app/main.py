@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 
 from app.accounts.router import auth_router
 from app.accounts.router import router as accounts_router
+from app.accounts.security_router import auth_router as invitation_mfa_router
+from app.accounts.security_router import router as account_security_router
 from app.audit.router import router as audit_router
 from app.core.config import Settings, get_settings
 from app.core.context import AppContext
@@ -49,6 +51,8 @@ ROUTERS = [
     export_router,
     prompts_router,
     notifications_router,
+    invitation_mfa_router,
+    account_security_router,
 ]
 
 
@@ -76,7 +80,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             if worker is not None:
                 worker.close()
 
+    # In production the API's schema and docs are not published unless asked for.
+    docs = settings.env != "production" or settings.public_docs
     app = FastAPI(
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
         lifespan=lifespan,
         title="kap-journal",
         version="1",
@@ -104,7 +113,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             expose_headers=["ETag", "X-Request-ID", "Retry-After"],
         )
     app.add_middleware(
-        RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, metrics=ctx.metrics
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        metrics=ctx.metrics,
+        hsts=settings.env == "production",
     )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

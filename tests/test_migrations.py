@@ -1,5 +1,6 @@
 """The migrations build the schema the models describe, and run down and up."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -7,8 +8,10 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+from app.core.crypto import KeyRing
 from app.core.migrate import alembic_config, current_revisions, head_revisions
-from tests.conftest import _wipe
+from app.entries.models import JournalEntry
+from tests.conftest import TEST_ENCRYPTION_KEYS, _wipe
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
@@ -34,3 +37,117 @@ def test_downgrade_to_base_and_upgrade_to_head(engine: Engine, db_url: str) -> N
     assert current_revisions(engine) == head_revisions(db_url)
     assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
     _wipe(engine)  # the tests after this one expect the prompt library
+
+
+def test_existing_fingerprints_are_rekeyed_and_notes_encrypted(
+    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import hmac
+    import uuid
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+    from sqlalchemy import text
+
+    from app.core.config import get_settings
+    from app.core.types import UTCDateTime
+
+    monkeypatch.setenv("KAPJ_FINGERPRINT_KEY", "fingerprint-key-for-the-migration-test")
+    monkeypatch.setenv("KAPJ_ENCRYPTION_KEYS", TEST_ENCRYPTION_KEYS)
+    get_settings.cache_clear()
+    cfg = alembic_config(db_url)
+    command.downgrade(cfg, "0009n")
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    uid, live, gone = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    plain = hashlib.sha256(b"short text").hexdigest()
+    try:
+        with engine.begin() as conn:
+            users = sa.table(
+                "user_account",
+                *(sa.column(c) for c in ("email", "display_name", "role", "timezone")),
+                sa.column("id", sa.Uuid()),
+                sa.column("password_hash"),
+                sa.column("is_active", sa.Boolean()),
+                sa.column("created_at", UTCDateTime()),
+                sa.column("updated_at", UTCDateTime()),
+            )
+            conn.execute(
+                users.insert(),
+                {
+                    "id": uid,
+                    "email": "mig@clinic.example.org",
+                    "display_name": "M",
+                    "role": "patient",
+                    "timezone": "UTC",
+                    "password_hash": "",
+                    "is_active": True,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+            for eid, deleted, seq in ((live, None, 1), (gone, now, 2)):
+                conn.execute(
+                    JournalEntry.__table__.insert(),  # type: ignore[attr-defined]
+                    {
+                        "id": eid,
+                        "patient_id": uid,
+                        "body_ciphertext": None,
+                        "written_at": now,
+                        "client_written_at": now,
+                        "utc_offset_minutes": 0,
+                        "written_at_adjusted": False,
+                        "is_shared": True,
+                        "version": 1,
+                        "change_seq": seq,
+                        "request_hash": plain,
+                        "created_at": now,
+                        "updated_at": now,
+                        "deleted_at": deleted,
+                    },
+                )
+            sessions = sa.table(
+                "ketamine_session",
+                sa.column("id", sa.Uuid()),
+                sa.column("patient_id", sa.Uuid()),
+                sa.column("recorded_by", sa.Uuid()),
+                sa.column("administered_at", UTCDateTime()),
+                sa.column("created_at", UTCDateTime()),
+                sa.column("updated_at", UTCDateTime()),
+                sa.column("route"),
+                sa.column("note"),
+                sa.column("is_self_reported", sa.Boolean()),
+            )
+            conn.execute(
+                sessions.insert(),
+                {
+                    "id": uid,
+                    "patient_id": uid,
+                    "recorded_by": uid,
+                    "administered_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                    "route": "im",
+                    "note": "an old plain note",
+                    "is_self_reported": True,
+                },
+            )
+        command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            hashes = dict(conn.execute(text("SELECT id, request_hash FROM journal_entry")).all())
+            sealed = conn.execute(
+                sa.select(sa.column("note_ciphertext", sa.LargeBinary())).select_from(
+                    sa.table("ketamine_session")
+                )
+            ).scalar_one()
+        ring = KeyRing.parse(TEST_ENCRYPTION_KEYS)
+        assert ring.decrypt(bytes(sealed), aad=b"ketamine_session.note") == "an old plain note"
+        key = b"fingerprint-key-for-the-migration-test"
+        expected = hmac.new(key, plain.encode(), hashlib.sha256).hexdigest()
+        by_id = {uuid.UUID(str(k)): v for k, v in hashes.items()}
+        assert by_id[live] == expected
+        assert by_id[gone] == ""
+    finally:
+        command.upgrade(cfg, "head")
+        get_settings.cache_clear()
+        _wipe(engine)

@@ -1,6 +1,7 @@
 """Sign-in, token rotation, sign-out and password change."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -8,6 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.accounts.models import AuthSession, RefreshToken, User
+from app.accounts.passwords import PasswordUnchanged, check_new_password
 from app.core.errors import InvalidCredentials, InvalidToken
 from app.core.security import (
     TokenConfig,
@@ -42,7 +44,10 @@ def find_user_by_email(db: Session, email: str) -> User | None:
 def authenticate(db: Session, *, email: str, password: str) -> User:
     """The active user with this email and password, or InvalidCredentials."""
     user = None if "\x00" in email else find_user_by_email(db, email)
-    usable = user is not None and user.is_active and len(password) <= 1024
+    # An invited account has no password until it accepts its invitation.
+    usable = (
+        user is not None and user.is_active and bool(user.password_hash) and len(password) <= 1024
+    )
     ok = verify_password(password[:1024], user.password_hash if usable and user else None)
     if not ok or user is None or not usable:
         raise InvalidCredentials()
@@ -57,14 +62,16 @@ def _issue(
     session_id: uuid.UUID,
     now: datetime,
     ttl: timedelta,
+    ends_at: datetime | None = None,
 ) -> IssuedTokens:
     refresh = new_refresh_token()
+    expires_at = now + ttl if ends_at is None else min(now + ttl, ends_at)
     db.add(
         RefreshToken(
             session_id=session_id,
             token_hash=hash_token(refresh),
             created_at=now,
-            expires_at=now + ttl,
+            expires_at=expires_at,
         )
     )
     db.flush()
@@ -75,12 +82,23 @@ def _issue(
 
 
 def start_session(
-    db: Session, cfg: TokenConfig, *, user: User, now: datetime, refresh_ttl: timedelta
+    db: Session,
+    cfg: TokenConfig,
+    *,
+    user: User,
+    now: datetime,
+    refresh_ttl: timedelta,
+    max_age: timedelta | None = None,
+    user_agent: str | None = None,
 ) -> IssuedTokens:
-    session = AuthSession(user_id=user.id, created_at=now)
+    """A new sign-in; with `max_age`, no refresh token outlives created_at + max_age."""
+    session = AuthSession(user_id=user.id, created_at=now, last_used_at=now, user_agent=user_agent)
     db.add(session)
     db.flush()
-    return _issue(db, cfg, user=user, session_id=session.id, now=now, ttl=refresh_ttl)
+    ends_at = now + max_age if max_age is not None else None
+    return _issue(
+        db, cfg, user=user, session_id=session.id, now=now, ttl=refresh_ttl, ends_at=ends_at
+    )
 
 
 def revoke_session(db: Session, session_id: uuid.UUID, *, now: datetime, reason: str) -> None:
@@ -108,7 +126,13 @@ def revoke_user_sessions(
 
 
 def rotate(
-    db: Session, cfg: TokenConfig, *, refresh_token: str, now: datetime, refresh_ttl: timedelta
+    db: Session,
+    cfg: TokenConfig,
+    *,
+    refresh_token: str,
+    now: datetime,
+    refresh_ttl: timedelta,
+    max_age: Callable[[User], timedelta] | None = None,
 ) -> tuple[IssuedTokens, RefreshTokenReused | None]:
     """A new pair for a live refresh token.
 
@@ -135,7 +159,16 @@ def rotate(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         revoke_session(db, session.id, now=now, reason="refresh_reuse")
         return IssuedTokens("", "", 0), RefreshTokenReused()
-    return _issue(db, cfg, user=user, session_id=session.id, now=now, ttl=refresh_ttl), None
+    # The sign-in's absolute end: rotation never moves it.
+    ends_at = session.created_at + max_age(user) if max_age is not None else None
+    if ends_at is not None and ends_at <= now:
+        raise InvalidToken()
+    session.last_used_at = now
+    db.add(session)
+    tokens = _issue(
+        db, cfg, user=user, session_id=session.id, now=now, ttl=refresh_ttl, ends_at=ends_at
+    )
+    return tokens, None
 
 
 def logout(
@@ -166,8 +199,11 @@ def change_password(
     new_password: str,
     now: datetime,
 ) -> None:
-    if not verify_password(current_password, user.password_hash):
+    if not verify_password(current_password, user.password_hash or None):
         raise InvalidCredentials("The current password is wrong.")
+    if new_password == current_password:
+        raise PasswordUnchanged()
+    check_new_password(new_password, context=[user.email, user.display_name])
     user.password_hash = hash_password(new_password)
     user.updated_at = now
     db.add(user)

@@ -40,13 +40,27 @@ _sessions = cast(Table, AuthSession.__table__)  # type: ignore[attr-defined]
 _ROLES = {r.value for r in Role}
 # Built once: a Core statement skips ORM loading of two objects on every request.
 _CALLER = (
-    select(_users.c.id, _users.c.role, _users.c.is_active, _sessions.c.revoked_at)
+    select(
+        _users.c.id,
+        _users.c.role,
+        _users.c.is_active,
+        _users.c.totp_confirmed_at,
+        _sessions.c.revoked_at,
+    )
     .join(_sessions, _sessions.c.user_id == _users.c.id)
     .where(_sessions.c.id == bindparam("sid"), _users.c.id == bindparam("uid"))
 )
 
 
-def _still_signed_in(claims: AccessClaims) -> Callable[[Connection], None]:
+class MfaEnrolmentRequired(Forbidden):
+    code = "mfa_enrolment_required"
+    title = "This clinic requires staff to enrol a second factor first"
+    detail_text = "Enrol with POST /v1/me/mfa/totp, then sign in again."
+
+
+def _still_signed_in(
+    claims: AccessClaims, *, need_mfa: bool = False
+) -> Callable[[Connection], None]:
     def check(connection: Connection) -> None:
         row = connection.execute(_CALLER, {"sid": claims.session_id, "uid": claims.user_id}).first()
         # A revoked sign-in, a deactivated account or a changed role stops the token at once.
@@ -57,6 +71,8 @@ def _still_signed_in(claims: AccessClaims) -> Callable[[Connection], None]:
             or row.role != claims.role
         ):
             raise InvalidToken()
+        if need_mfa and row.role != Role.patient.value and row.totp_confirmed_at is None:
+            raise MfaEnrolmentRequired(MfaEnrolmentRequired.detail_text)
 
     return check
 
@@ -67,6 +83,8 @@ def _authenticate(
     ctx: AppContext,
     now: datetime,
     creds: HTTPAuthorizationCredentials | None,
+    *,
+    mfa_exempt: bool = False,
 ) -> Caller:
     """The signed-in user; tokens are read from the Authorization header only.
 
@@ -83,7 +101,8 @@ def _authenticate(
     claims = decode_access_token(ctx.tokens, creds.credentials, now=now)
     if claims is None or claims.role not in _ROLES:
         raise InvalidToken()
-    check_on_begin(db, _still_signed_in(claims))
+    need_mfa = not mfa_exempt and ctx.settings.staff_mfa_required
+    check_on_begin(db, _still_signed_in(claims, need_mfa=need_mfa))
     request.state.user_id = claims.user_id
     caller = Caller(id=claims.user_id, role=Role(claims.role), session_id=claims.session_id)
     request.state.caller = caller
@@ -93,13 +112,13 @@ def _authenticate(
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def _require(*roles: Role) -> object:
+def _require(*roles: Role, mfa_exempt: bool = False) -> object:
     # One dependency per request, token and role together: each level of
     # dependencies costs a resolution on every request.
     async def dependency(
         request: Request, db: SessionDep, ctx: Ctx, now: Now, creds: Bearer
     ) -> Caller:
-        caller = _authenticate(request, db, ctx, now, creds)
+        caller = _authenticate(request, db, ctx, now, creds, mfa_exempt=mfa_exempt)
         if caller.role not in roles:
             raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role.")
         return caller
@@ -112,3 +131,6 @@ AdminCaller = Annotated[Caller, _require(Role.admin)]
 TherapistCaller = Annotated[Caller, _require(Role.therapist)]
 PatientCaller = Annotated[Caller, _require(Role.patient)]
 StaffCaller = Annotated[Caller, _require(Role.therapist, Role.patient)]
+# Routes a staff member without a second factor may still use where one is required.
+EnrollingCaller = Annotated[Caller, _require(*Role, mfa_exempt=True)]
+StaffMfaCaller = Annotated[Caller, _require(Role.therapist, Role.admin, mfa_exempt=True)]

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String
+from sqlalchemy import Column, Index, LargeBinary, String
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime
@@ -25,10 +25,16 @@ class User(SQLModel, table=True):
     display_name: str = Field(max_length=120)
     role: Role = Field(sa_column=Column(String(16), nullable=False))
     timezone: str = Field(max_length=64)
+    # Empty until the person accepts their invitation and sets a password.
     password_hash: str = Field(max_length=255)
     is_active: bool = Field(default=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # TOTP: the secret, encrypted with the clinic's keys; enrolled once confirmed.
+    totp_secret: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    totp_confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The last time step accepted: a code is never accepted twice.
+    totp_last_step: int | None = Field(default=None)
 
 
 class AuthSession(SQLModel, table=True):
@@ -41,6 +47,9 @@ class AuthSession(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_reason: str | None = Field(default=None, max_length=32)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Coarse: browser or app family and platform, never the full header.
+    user_agent: str | None = Field(default=None, max_length=64)
 
 
 class RefreshToken(SQLModel, table=True):
@@ -61,3 +70,28 @@ class CareTeamMember(SQLModel, table=True):
     patient_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
     therapist_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time token with which a new account sets its own password."""
+
+    __tablename__ = "invitation"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time MFA recovery code, stored as a hash."""
+
+    __tablename__ = "recovery_code"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

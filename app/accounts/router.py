@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Query, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.accounts import auth_service, service
-from app.accounts.deps import AdminCaller, CurrentCaller
+from app.accounts import auth_service, care_team_flows, login, service
+from app.accounts.deps import AdminCaller, CurrentCaller, EnrollingCaller
+from app.accounts.mfa import MfaRequired
 from app.accounts.models import Role
 from app.accounts.schemas import (
     MePublic,
@@ -16,9 +17,12 @@ from app.accounts.schemas import (
     RefreshRequest,
     TokenPair,
     UserCreate,
+    UserCreatedPublic,
     UserPublic,
     UserUpdate,
 )
+from app.accounts.security_log import security_event
+from app.accounts.signins import coarse_user_agent
 from app.audit.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
@@ -53,18 +57,19 @@ def create_token(
     ctx: Ctx,
     now: Now,
 ) -> TokenPair:
-    """Sign in with email and password (OAuth2 password grant)."""
-    keys = (auth_service.normalize_email(form.username), client_address(request))
-    ctx.throttle.check("signin_account", keys[0])
-    ctx.throttle.check("signin_address", keys[1])
-    try:
-        user = auth_service.authenticate(db, email=form.username, password=form.password)
-    except Exception:
-        ctx.throttle.hit("signin_account", keys[0])
-        ctx.throttle.hit("signin_address", keys[1])
-        raise
-    ttl = timedelta(days=ctx.settings.refresh_token_days)
-    return _pair(auth_service.start_session(db, ctx.tokens, user=user, now=now, refresh_ttl=ttl))
+    """Sign in with email and password (OAuth2 password grant); 401 mfa_required asks for a code."""
+    result = login.sign_in(
+        db,
+        ctx,
+        email=form.username,
+        password=form.password,
+        address=client_address(request),
+        user_agent=coarse_user_agent(request.headers.get("user-agent")),
+        now=now,
+    )
+    if result.tokens is None:
+        raise MfaRequired(extra={"mfa_token": result.mfa_token})
+    return _pair(result.tokens)
 
 
 @auth_router.post("/refresh", response_model=TokenPair, responses=problem_responses(401, 422))
@@ -74,9 +79,15 @@ def refresh_token(
     """Trade a refresh token for a new pair; the old one stops working."""
     ttl = timedelta(days=ctx.settings.refresh_token_days)
     tokens, reused = auth_service.rotate(
-        db, ctx.tokens, refresh_token=body.refresh_token, now=now, refresh_ttl=ttl
+        db,
+        ctx.tokens,
+        refresh_token=body.refresh_token,
+        now=now,
+        refresh_ttl=ttl,
+        max_age=lambda user: login.max_age(ctx.settings, user.role),
     )
     if reused is not None:
+        security_event("refresh_token_reused", user_id=None, address=client_address(request))
         # Returned, not raised, so the revocation of the whole sign-in commits.
         return problem_response(
             request,
@@ -90,7 +101,7 @@ def refresh_token(
 
 
 @auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=_SIGNED_IN)
-def logout(body: RefreshRequest, caller: CurrentCaller, db: SessionDep, now: Now) -> None:
+def logout(body: RefreshRequest, caller: EnrollingCaller, db: SessionDep, now: Now) -> None:
     """Sign out: the access and refresh tokens of this sign-in stop working."""
     auth_service.logout(
         db,
@@ -102,7 +113,7 @@ def logout(body: RefreshRequest, caller: CurrentCaller, db: SessionDep, now: Now
 
 
 @router.get("/me", dependencies=[ReadOnly], responses=_SIGNED_IN)
-def read_me(caller: CurrentCaller, db: SessionDep) -> MePublic:
+def read_me(caller: EnrollingCaller, db: SessionDep) -> MePublic:
     """The signed-in account."""
     return MePublic.model_validate(caller.user(db))
 
@@ -110,10 +121,19 @@ def read_me(caller: CurrentCaller, db: SessionDep) -> MePublic:
 @router.post(
     "/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(401, 422),
+    responses=problem_responses(401, 422, 429),
 )
-def change_password(body: PasswordChange, caller: CurrentCaller, db: SessionDep, now: Now) -> None:
+def change_password(
+    request: Request,
+    body: PasswordChange,
+    caller: CurrentCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    now: Now,
+) -> None:
     """Change the password; every other sign-in ends."""
+    # Throttled like sign-in: a stolen access token must not become a password oracle.
+    ctx.throttle.take("password_change", str(caller.id))
     auth_service.change_password(
         db,
         user=caller.user(db),
@@ -127,10 +147,16 @@ def change_password(body: PasswordChange, caller: CurrentCaller, db: SessionDep,
 @router.post(
     "/users", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
 )
-def create_user(body: UserCreate, _admin: AdminCaller, db: SessionDep, now: Now) -> UserPublic:
-    """Create an account (admin)."""
-    user = service.create_user(db, **body.model_dump(), now=now)
-    return UserPublic.model_validate(user)
+def create_user(
+    body: UserCreate, _admin: AdminCaller, db: SessionDep, ctx: Ctx, now: Now
+) -> UserCreatedPublic:
+    """Create an account with a one-time invitation to set its password (admin)."""
+    user = service.create_user(db, **body.model_dump(), password=None, now=now)
+    invitation = login.create_invitation(db, ctx, user=user, now=now)
+    return UserCreatedPublic.model_validate(
+        UserPublic.model_validate(user).model_dump()
+        | {"invitation": {"token": invitation.token, "expires_at": invitation.expires_at}}
+    )
 
 
 @router.get("/users", responses=problem_responses(401, 403, 422))
@@ -181,10 +207,14 @@ def add_care_team_member(
     audit: AuditDep,
 ) -> None:
     """Put a therapist on a patient's care team (admin)."""
-    service.add_to_care_team(db, patient_id=patient_id, therapist_id=therapist_id, now=now)
+    added = service.add_to_care_team(db, patient_id=patient_id, therapist_id=therapist_id, now=now)
     audit.record(
         "care_team.add", patient_id=patient_id, resource_type="care_team", resource_id=therapist_id
     )
+    if added:
+        care_team_flows.tell_patient(
+            db, patient_id=patient_id, therapist_id=therapist_id, joined=True, now=now
+        )
 
 
 @router.delete(
@@ -201,7 +231,11 @@ def remove_care_team_member(
     audit: AuditDep,
 ) -> None:
     """Take a therapist off a patient's care team (admin)."""
-    service.remove_from_care_team(db, patient_id=patient_id, therapist_id=therapist_id)
+    removed = service.remove_from_care_team(db, patient_id=patient_id, therapist_id=therapist_id)
+    if removed:
+        care_team_flows.tell_patient(
+            db, patient_id=patient_id, therapist_id=therapist_id, joined=False, now=now
+        )
     audit.record(
         "care_team.remove",
         patient_id=patient_id,

@@ -18,8 +18,9 @@ class _In(BaseModel):
 
 
 class UserCreate(_In):
+    """No password: the person sets their own with the invitation in the answer."""
+
     email: EmailStr
-    password: Password
     role: Role
     display_name: DisplayName
     timezone: TimeZoneName = "UTC"
@@ -67,3 +68,113 @@ class RefreshRequest(_In):
 class PasswordChange(_In):
     current_password: Annotated[str, Field(min_length=1, max_length=1024)]
     new_password: Password
+
+
+# --- invitations, second factor and sign-ins ---
+Code = Annotated[str, Field(min_length=1, max_length=32, description="6-digit TOTP or recovery")]
+
+
+class InvitationPublic(BaseModel):
+    """A one-time invitation: give the token to the person; shown only once."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"token": "q1w2e3...", "expires_at": "2026-03-05T15:00:00Z"}]
+        }
+    )
+
+    token: str
+    expires_at: datetime
+
+
+class UserCreatedPublic(UserPublic):
+    model_config = ConfigDict(from_attributes=True)
+
+    invitation: InvitationPublic
+
+
+class InvitationAccept(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"token": "q1w2e3...", "password": "a long new phrase"}]},
+    )
+
+    token: Annotated[str, Field(min_length=1, max_length=256)]
+    password: Password
+
+
+class MfaCodeIn(_In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"code": "123456"}]})
+
+    code: Code
+
+
+class MfaSignIn(_In):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"mfa_token": "eyJ...", "code": "123456"}]}
+    )
+
+    mfa_token: Annotated[str, Field(min_length=1, max_length=2048)]
+    code: Code
+
+
+class MfaRemove(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"password": "my password", "code": "123456"}]},
+    )
+
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+    code: Code
+
+
+class TotpEnrolmentPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "secret": "JBSWY3DPEHPK3PXP",
+                    "otpauth_uri": "otpauth://totp/kap-journal:a%40b.org?secret=JBSWY3DPEHPK3PXP",
+                    "qr_svg": "<svg ...>",
+                }
+            ]
+        }
+    )
+
+    secret: str
+    otpauth_uri: str
+    qr_svg: str = Field(description="The otpauth URI as a QR code, an SVG document")
+
+
+class RecoveryCodesPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"recovery_codes": ["K4F2-A9C0-1B7Q-ZP3M", "..."]}]}
+    )
+
+    recovery_codes: list[str] = Field(description="Shown once; each works once")
+
+
+class SignInPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0b0c7f43-6f4b-4a8e-9b8f-2d1c1b1a0f00",
+                    "created_at": "2026-03-02T15:00:00Z",
+                    "last_used_at": "2026-03-02T16:00:00Z",
+                    "user_agent": "Firefox on Linux",
+                    "current": True,
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID
+    created_at: datetime
+    last_used_at: datetime | None
+    user_agent: str | None
+    current: bool = Field(description="Whether this is the sign-in making the request")
+
+
+class SignInList(BaseModel):
+    items: list[SignInPublic]

@@ -19,6 +19,11 @@ class EmailTaken(Conflict):
     title = "An account with this email exists"
 
 
+class DisplayNameTaken(Conflict):
+    code = "display_name_taken"
+    title = "Another staff account has this display name"
+
+
 class UserNotFound(NotFound):
     code = "user_not_found"
     title = "No such user"
@@ -28,21 +33,24 @@ def create_user(
     db: Session,
     *,
     email: str,
-    password: str,
+    password: str | None,
     role: Role,
     display_name: str,
     timezone: str,
     now: datetime,
 ) -> User:
+    """A new account; without a password it can only sign in through an invitation."""
     email = normalize_email(email)
     if db.exec(select(User.id).where(User.email == email)).first() is not None:
         raise EmailTaken()
+    if role != Role.patient:
+        _check_staff_name(db, display_name, user_id=None)
     user = User(
         email=email,
         display_name=display_name,
         role=role,
         timezone=timezone,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else "",
         created_at=now,
         updated_at=now,
     )
@@ -84,6 +92,8 @@ def update_user(
 ) -> User:
     user = get_user(db, user_id)
     if display_name is not None:
+        if user.role != Role.patient:
+            _check_staff_name(db, display_name, user_id=user.id)
         user.display_name = display_name
     if timezone is not None:
         user.timezone = timezone
@@ -97,6 +107,15 @@ def update_user(
     return user
 
 
+def _check_staff_name(db: Session, name: str, *, user_id: uuid.UUID | None) -> None:
+    """Staff names are unique in the clinic (case and spacing aside), so a patient's
+    access log can't be made to show a look-alike of their real therapist."""
+    wanted = " ".join(name.split()).casefold()
+    staff = db.exec(select(User.id, User.display_name).where(col(User.role) != Role.patient)).all()
+    if any(uid != user_id and " ".join(n.split()).casefold() == wanted for uid, n in staff):
+        raise DisplayNameTaken()
+
+
 def _user_with_role(db: Session, user_id: uuid.UUID, role: Role) -> User:
     user = db.get(User, user_id)
     if user is None or user.role != role:
@@ -106,23 +125,28 @@ def _user_with_role(db: Session, user_id: uuid.UUID, role: Role) -> User:
 
 def add_to_care_team(
     db: Session, *, patient_id: uuid.UUID, therapist_id: uuid.UUID, now: datetime
-) -> None:
+) -> bool:
+    """Whether the therapist was newly added."""
     _user_with_role(db, patient_id, Role.patient)
     _user_with_role(db, therapist_id, Role.therapist)
     if db.get(CareTeamMember, (patient_id, therapist_id)) is None:
         db.add(CareTeamMember(patient_id=patient_id, therapist_id=therapist_id, created_at=now))
         db.flush()
+        return True
+    return False
 
 
-def remove_from_care_team(db: Session, *, patient_id: uuid.UUID, therapist_id: uuid.UUID) -> None:
+def remove_from_care_team(db: Session, *, patient_id: uuid.UUID, therapist_id: uuid.UUID) -> bool:
+    """Whether the therapist was on the team (and is no longer)."""
     _user_with_role(db, patient_id, Role.patient)
     _user_with_role(db, therapist_id, Role.therapist)
-    db.execute(
+    result = db.execute(
         delete(CareTeamMember).where(
             col(CareTeamMember.patient_id) == patient_id,
             col(CareTeamMember.therapist_id) == therapist_id,
         )
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def is_on_care_team(db: Session, *, therapist_id: uuid.UUID, patient_id: uuid.UUID) -> bool:

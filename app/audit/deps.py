@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.accounts.deps import CurrentCaller
 from app.audit.service import record_access, record_reads
 from app.core.clock import Now
-from app.core.context import RequestId
+from app.core.context import ClientRequestId, RequestId
 from app.core.db import SessionDep
 
 
@@ -22,6 +22,7 @@ class Auditor:
     actor_role: str
     request_id: str
     now: datetime
+    client_request_id: str | None = None
 
     def record(
         self,
@@ -44,6 +45,7 @@ class Auditor:
             resource_id=resource_id,
             request_id=self.request_id,
             now=self.now,
+            client_request_id=self.client_request_id,
         )
 
     def record_many(self, action: str, *, patient_ids: list[uuid.UUID], resource_type: str) -> None:
@@ -57,13 +59,18 @@ class Auditor:
             resource_type=resource_type,
             request_id=self.request_id,
             now=self.now,
+            client_request_id=self.client_request_id,
         )
 
 
 async def get_auditor(
-    caller: CurrentCaller, db: SessionDep, request_id: RequestId, now: Now
+    caller: CurrentCaller,
+    db: SessionDep,
+    request_id: RequestId,
+    client_request_id: ClientRequestId,
+    now: Now,
 ) -> Auditor:
-    return Auditor(db, caller.id, caller.role.value, request_id, now)
+    return Auditor(db, caller.id, caller.role.value, request_id, now, client_request_id)
 
 
 AuditDep = Annotated[Auditor, Depends(get_auditor)]

@@ -18,11 +18,12 @@ from app.core.routing import api_router
 router = api_router(prefix="/v1", tags=["audit"])
 
 
-def _item(event: AuditEvent, name: str | None) -> dict[str, object]:
+def _item(event: AuditEvent, name: str | None, handle: str | None) -> dict[str, object]:
     return {
         "occurred_at": event.occurred_at,
         "actor_id": event.actor_id,
         "actor_name": name,
+        "actor_handle": handle,
         "actor_role": event.actor_role,
         "action": event.action,
         "resource_type": event.resource_type,
@@ -38,7 +39,7 @@ def read_access_log(
 ) -> Page[AccessLogItem]:
     """Who read or changed my data, and when, newest first."""
     rows, next_cursor = page_events(db, patient_id=caller.id, limit=limit, cursor=cursor)
-    items = [AccessLogItem.model_validate(_item(e, n)) for e, n in rows]
+    items = [AccessLogItem.model_validate(_item(e, n, h)) for e, n, h in rows]
     return Page(items=items, next_cursor=next_cursor)
 
 
@@ -54,12 +55,18 @@ def list_audit_events(
     """Audit metadata, newest first (admin; never journal text)."""
     rows, next_cursor = page_events(db, patient_id=patient_id, limit=limit, cursor=cursor)
     # Who accessed a patient's data is itself about the patient: the read is audited.
-    patients = sorted({e.patient_id for e, _ in rows if e.patient_id is not None})
+    patients = sorted({e.patient_id for e, _, _ in rows if e.patient_id is not None})
     audit.record_many("audit.read", patient_ids=patients, resource_type="audit_event")
     items = [
         AuditEventPublic.model_validate(
-            _item(e, n) | {"id": e.id, "patient_id": e.patient_id, "request_id": e.request_id}
+            _item(e, n, h)
+            | {
+                "id": e.id,
+                "patient_id": e.patient_id,
+                "request_id": e.request_id,
+                "client_request_id": e.client_request_id,
+            }
         )
-        for e, n in rows
+        for e, n, h in rows
     ]
     return Page(items=items, next_cursor=next_cursor)

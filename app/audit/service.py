@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import case, insert
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -22,6 +22,7 @@ def record_access(
     resource_id: uuid.UUID | str | None,
     request_id: str | None,
     now: datetime,
+    client_request_id: str | None = None,
 ) -> None:
     """Append one event; a failure here fails the read or change it records."""
     db.add(
@@ -34,6 +35,7 @@ def record_access(
             resource_type=resource_type,
             resource_id=str(resource_id) if resource_id is not None else None,
             request_id=request_id,
+            client_request_id=client_request_id,
         )
     )
     db.flush()
@@ -49,6 +51,7 @@ def record_reads(
     resource_type: str,
     request_id: str | None,
     now: datetime,
+    client_request_id: str | None = None,
 ) -> None:
     """One event per patient in a single statement (a list that shows many patients)."""
     if not patient_ids:
@@ -67,6 +70,7 @@ def record_reads(
                 "resource_type": resource_type,
                 "resource_id": None,
                 "request_id": request_id,
+                "client_request_id": client_request_id,
             }
             for pid in patient_ids
         ],
@@ -75,13 +79,20 @@ def record_reads(
 
 def page_events(
     db: Session, *, patient_id: uuid.UUID | None, limit: int, cursor: str | None
-) -> tuple[list[tuple[AuditEvent, str | None]], str | None]:
-    """Events newest first, with the actor's display name."""
-    stmt = select(AuditEvent, User.display_name).outerjoin(
+) -> tuple[list[tuple[AuditEvent, str | None, str | None]], str | None]:
+    """Events newest first, with the actor's display name and handle.
+
+    The handle is the staff member's email: stable and unique, so two people
+    with similar names can't be mistaken for each other in a patient's log.
+    """
+    handle = case((col(User.role) != "patient", col(User.email)), else_=None)
+    stmt = select(AuditEvent, User.display_name, handle).outerjoin(
         User, col(User.id) == AuditEvent.actor_id
     )
     if patient_id is not None:
         stmt = stmt.where(AuditEvent.patient_id == patient_id)
     stmt = keyset(stmt, col(AuditEvent.occurred_at), col(AuditEvent.id), cursor, descending=True)
-    rows: list[tuple[AuditEvent, str | None]] = list(db.exec(stmt.limit(limit + 1)).all())
+    rows: list[tuple[AuditEvent, str | None, str | None]] = list(
+        db.exec(stmt.limit(limit + 1)).all()
+    )
     return cut_page(rows, limit, lambda r: (r[0].occurred_at, r[0].id))

@@ -1,6 +1,8 @@
 """Settings from KAPJ_* environment variables."""
 
 import base64
+import hashlib
+import hmac
 import os
 import secrets
 from collections.abc import Callable
@@ -68,6 +70,24 @@ class Settings(BaseSettings):
     # more threads mostly add waiting for the interpreter lock between queries.
     worker_threads: int = Field(default=4, ge=1, le=256)
 
+    # --- Accounts and sign-in security (see docs/security.md) ---
+    # Keys the HMAC of entry fingerprints; derived from the signing key when unset.
+    fingerprint_key: SecretStr | None = None
+    invitation_hours: int = Field(default=72, ge=1, le=24 * 30)
+    # Absolute lifetime of a sign-in: refresh rotation never extends it past this.
+    session_max_days_patient: int = Field(default=90, ge=1, le=3650)
+    session_max_days_staff: int = Field(default=7, ge=1, le=3650)
+    # Unset: on in production, off elsewhere.
+    require_staff_mfa: bool | None = None
+    public_docs: bool = False
+    # Wrong passwords from one address for one account before that pair is refused.
+    signin_failures_per_pair: str = "5/15 minutes"
+    # Past signin_failures_per_account an account is slowed to this, never locked.
+    signin_slow_rate: str = "1/10 seconds"
+    mfa_attempts: str = "5/5 minutes"
+    password_change_attempts: str = "5/15 minutes"  # noqa: S105  (a rate, not a secret)
+    # --- end of accounts and sign-in security ---
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> "Settings":
         if self.webhook_url and (
@@ -85,6 +105,29 @@ class Settings(BaseSettings):
             if value is None or value.get_secret_value().strip().lower() in PLACEHOLDERS:
                 raise ValueError(f"KAPJ_{name.upper()} must be set to a real secret in production")
         return self
+
+    @model_validator(mode="after")
+    def _production_hardening(self) -> "Settings":
+        if self.env != "production":
+            return self
+        key = self.signing_key.get_secret_value() if self.signing_key else ""
+        if len(key.encode()) < 32:
+            raise ValueError("KAPJ_SIGNING_KEY must be at least 32 bytes in production")
+        if self.webhook_url and not self.webhook_url.lower().startswith("https://"):
+            raise ValueError("KAPJ_WEBHOOK_URL must be https in production")
+        return self
+
+    @property
+    def staff_mfa_required(self) -> bool:
+        if self.require_staff_mfa is None:
+            return self.env == "production"
+        return self.require_staff_mfa
+
+    def resolved_fingerprint_key(self) -> bytes:
+        if self.fingerprint_key is not None:
+            return self.fingerprint_key.get_secret_value().encode()
+        signing = self.resolved_signing_key().encode()
+        return hmac.new(signing, b"kapj-fingerprint-v1", hashlib.sha256).digest()
 
     def resolved_signing_key(self) -> str:
         if self.signing_key is not None:

@@ -1,6 +1,8 @@
 """AES-GCM encryption of journal text, with a key id in every ciphertext."""
 
 import base64
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass, field
 
@@ -19,6 +21,8 @@ class DecryptionError(Exception):
 class KeyRing:
     current_kid: str
     keys: dict[str, bytes]
+    # Keys the HMAC of request fingerprints (see fingerprint()).
+    fingerprint_key: bytes = b""
     # One cipher object per key, built once: constructing it costs more than a short text.
     _ciphers: dict[str, AESGCM] = field(init=False, repr=False, compare=False)
 
@@ -42,6 +46,11 @@ class KeyRing:
         if not order:
             raise ValueError("no encryption key given")
         return cls(current_kid=order[0], keys=keys)
+
+    def fingerprint(self, digest: str) -> str:
+        """HMAC-SHA256 of a plain SHA-256 hex digest: without the key, a database
+        dump can't be used to test guesses of short texts against it."""
+        return hmac.new(self.fingerprint_key, digest.encode(), hashlib.sha256).hexdigest()
 
     def encrypt(self, plaintext: str, *, aad: bytes) -> bytes:
         """version | kid length | kid | nonce | ciphertext+tag, bound to `aad`."""

@@ -5,7 +5,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -18,7 +18,22 @@ log = structlog.get_logger("kap_journal.errors")
 _MALFORMED_TYPES = {"json_invalid", "json_type"}
 
 
+security_log = structlog.get_logger("kap_journal.security")
+
+
 async def _app_error(request: Request, exc: AppError) -> Response:
+    if exc.status == 403:
+        # Refusals go to the security log: who, from where, which route; never the body.
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        user_id = getattr(request.state, "user_id", None)
+        client = request.client.host if request.client else None
+        security_log.warning(
+            "forbidden",
+            code=exc.code,
+            route=route,
+            user_id=str(user_id) if user_id else None,
+            address=client,
+        )
     return problem_response(
         request,
         status=exc.status,
@@ -73,7 +88,22 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     )
 
 
+async def _out_of_range(request: Request, exc: Exception) -> Response:
+    # A safety net behind validation: a value the database, the clock or UTF-8
+    # cannot hold is the request's fault, never a 500.
+    log.warning("value_out_of_range", error_class=type(exc).__name__)
+    return problem_response(
+        request,
+        status=422,
+        code="value_out_of_range",
+        title="A value is out of range",
+        detail="A value in the request is too large, too far off or not valid text.",
+    )
+
+
 async def _database_error(request: Request, exc: DBAPIError) -> Response:
+    if isinstance(exc, DataError):
+        return await _out_of_range(request, exc)
     if isinstance(exc, OperationalError) or exc.connection_invalidated:
         log.warning("database_unavailable", error_class=type(exc.orig).__name__)
         return problem_response(
@@ -110,6 +140,8 @@ def install_handlers(app: FastAPI) -> None:
         StarletteHTTPException: _http_error,
         RequestValidationError: _validation_error,
         DBAPIError: _database_error,
+        OverflowError: _out_of_range,
+        UnicodeEncodeError: _out_of_range,
         Exception: _unexpected,
     }
     for exc_class, handler in handlers.items():

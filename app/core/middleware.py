@@ -61,12 +61,22 @@ def _problem_413(path: str) -> bytes:
 class RequestContextMiddleware:
     """Outermost layer: everything below it sees a request id and a bounded body."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, metrics: Metrics) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, metrics: Metrics, hsts: bool = False
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.metrics = metrics
         # Metric children resolved once per (method, route, status), not per request.
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self.security_headers = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+        ]
+        if hsts:  # production only: a development server on http must stay reachable
+            self.security_headers.append(
+                (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,9 +84,14 @@ class RequestContextMiddleware:
             return
         headers = dict(scope["headers"])
         incoming = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _REQUEST_ID_OK.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        structlog.contextvars.bind_contextvars(request_id=request_id)
+        # Our own id goes into logs and the audit trail; a client's id is kept
+        # beside it, untrusted (a client could reuse or forge one).
+        request_id = uuid.uuid4().hex
+        client_id = incoming if _REQUEST_ID_OK.match(incoming) else None
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        state["client_request_id"] = client_id
+        structlog.contextvars.bind_contextvars(request_id=request_id, client_request_id=client_id)
         path: str = scope["path"]
         no_store = path.startswith("/v1/")
         started = time.perf_counter()
@@ -90,6 +105,7 @@ class RequestContextMiddleware:
                 hdrs.append((b"x-request-id", request_id.encode()))
                 if no_store:
                     hdrs.append((b"cache-control", b"no-store"))
+                hdrs.extend(self.security_headers)
                 message["headers"] = hdrs
             await send(message)
 
@@ -106,7 +122,7 @@ class RequestContextMiddleware:
             await self._send_413(path, send_wrapper)
         finally:
             self._record(scope, status_holder["status"], time.perf_counter() - started)
-            structlog.contextvars.unbind_contextvars("request_id")
+            structlog.contextvars.unbind_contextvars("request_id", "client_request_id")
 
     def _bounded(self, receive: Receive) -> Receive:
         seen = 0
@@ -133,6 +149,7 @@ class RequestContextMiddleware:
                     (b"content-type", b"application/problem+json"),
                     (b"content-length", str(len(body)).encode()),
                     (b"connection", b"close"),
+                    *self.security_headers,
                 ],
             }
         )

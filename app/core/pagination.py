@@ -3,7 +3,7 @@
 import base64
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
@@ -63,9 +63,29 @@ def decode_cursor(cursor: str, *types: type) -> list[Any]:
         type(v) is t for v, t in zip(values, types, strict=False)
     ):
         raise InvalidCursor()
-    if any(isinstance(v, datetime) and v.tzinfo is None for v in values):
+    if not all(_plausible(v) for v in values):
         raise InvalidCursor()
     return values
+
+
+# Cursors hold times and counters the server wrote; anything far outside is forged,
+# and near year 1 or 9999 it would overflow time arithmetic or the database.
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+_MAX_INT = 2**63 - 1
+
+
+def _plausible(value: Any) -> bool:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return False
+        try:
+            return _EARLIEST <= value.astimezone(UTC) < _LATEST
+        except (OverflowError, ValueError):
+            return False
+    if isinstance(value, int) and not isinstance(value, bool):
+        return 0 <= value <= _MAX_INT
+    return True
 
 
 def keyset(stmt: Any, at: Any, ident: Any, cursor: str | None, *, descending: bool) -> Any:

@@ -50,3 +50,29 @@ class Throttle:
         """Count one use and raise 429 past the limit (for throttled reads)."""
         self.check(rule, *keys)
         self.hit(rule, *keys)
+
+    def take(self, rule: str, key: str) -> None:
+        """Count one attempt and raise 429 if it was over the limit, in one atomic step.
+
+        The limiter's hit is a single check-and-count (a lock in memory, a Lua
+        script in Redis), so concurrent attempts can never pass the limit together.
+        """
+        if self.limiter is None:
+            return
+        item = self.rules[rule]
+        if not self.limiter.hit(item, rule, key):
+            stats = self.limiter.get_window_stats(item, rule, key)
+            raise TooManyRequests(
+                retry_after=math.ceil(stats.reset_time - time.time()),
+                detail="Too many attempts; wait before trying again.",
+            )
+
+    def exhausted(self, rule: str, key: str) -> bool:
+        """Whether `key` has used up `rule` (without counting)."""
+        if self.limiter is None:
+            return False
+        return not self.limiter.test(self.rules[rule], rule, key)
+
+    def clear(self, rule: str, key: str) -> None:
+        if self.limiter is not None:
+            self.limiter.clear(self.rules[rule], rule, key)

@@ -6,9 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from app.core.db import abandon_request_session, end_request_session, finish_request_session
+from app.core.surrogates import lone_surrogate_at
+
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_SURROGATE_MSG = "text must not contain lone UTF-16 surrogates"
 
 
 def _in_one_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
@@ -44,6 +49,13 @@ class UnitOfWorkRoute(APIRoute):
 
         async def handle_in_unit_of_work(request: Request) -> Response:
             try:
+                if request.method in _WITH_BODY:
+                    # The body is read once and cached; the handler reuses it.
+                    where = lone_surrogate_at(await request.body())
+                    if where is not None:
+                        raise RequestValidationError(
+                            [{"loc": where, "msg": _SURROGATE_MSG, "type": "string_unicode"}]
+                        )
                 response: Response = await handle(request)
             except BaseException:
                 await end_request_session(request, failed=True)

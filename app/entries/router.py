@@ -109,11 +109,15 @@ def sync_entries(
     )
 
 
-def _add_reviews(db: SessionDep, views: list[dict[str, Any]], ctx: Ctx) -> None:
+def _add_reviews(
+    db: SessionDep, views: list[dict[str, Any]], ctx: Ctx, viewer: uuid.UUID | None = None
+) -> None:
     """Care-team views carry the reviews; the patient never sees a therapist's note."""
     reviews = reviews_by_entry(db, [v["id"] for v in views])
     for v in views:
-        v["reviews"] = [review_view(r, v["version"], ctx.keyring) for r in reviews.get(v["id"], [])]
+        v["reviews"] = [
+            review_view(r, v["version"], ctx.keyring, viewer) for r in reviews.get(v["id"], [])
+        ]
 
 
 def _one(
@@ -127,11 +131,12 @@ def _one(
     headers: dict[str, str] | None = None,
     with_reviews: bool = False,
     row: queries.Row | None = None,
+    viewer: uuid.UUID | None = None,
 ) -> ORJSONResponse:
     row = row or queries.entry_with_session_time(db, entry)
     view = entry_view(*row, keyring=ctx.keyring, rules=rules)
     if with_reviews:
-        _add_reviews(db, [view], ctx)
+        _add_reviews(db, [view], ctx, viewer)
     if safety is not None:
         view["safety"] = safety.model_dump(mode="json")
     all_headers = {"ETag": service.etag(entry)} | (headers or {})
@@ -149,7 +154,9 @@ def read_entry(
     audit.record(
         "entry.read", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
     )
-    response = _one(db, entry, ctx, rules, with_reviews=not readable.by_owner)
+    response = _one(
+        db, entry, ctx, rules, with_reviews=not readable.by_owner, viewer=audit.actor_id
+    )
     return response
 
 
@@ -221,5 +228,5 @@ def list_patient_entries(
     )
     audit.record("entry.list", patient_id=patient_id, resource_type="entry", resource_id=session_id)
     items = [entry_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
-    _add_reviews(db, items, ctx)
+    _add_reviews(db, items, ctx, audit.actor_id)
     return ORJSONResponse({"items": items, "next_cursor": next_cursor})

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, delete
+from sqlalchemy import Table, delete, update
 from sqlmodel import Session, col
 
 from app.core.crypto import KeyRing
@@ -83,10 +83,11 @@ def decrypt_body(keyring: KeyRing, entry: JournalEntry) -> str:
 
 
 def _replay(entry: JournalEntry, fingerprint: str) -> Created:
-    if entry.request_hash != fingerprint:
-        raise IdempotencyConflict()
+    # A deleted entry's fingerprint is erased with its text: a retry learns it is gone.
     if entry.deleted_at is not None:
         raise EntryGone()
+    if entry.request_hash != fingerprint:
+        raise IdempotencyConflict()
     return Created(entry, replayed=True)
 
 
@@ -103,11 +104,11 @@ def create_entry(
     """Store an entry once, however often the phone retries."""
     # The patient's lock first: concurrent retries queue here, then see each other.
     (seq,) = claim_seqs(db, patient_id, 1)
-    fingerprint = new.fingerprint()
+    fingerprint = keyring.fingerprint(new.fingerprint())
     if idempotency_key is not None:
         known = db.get(IdempotencyKey, (patient_id, idempotency_key))
         if known is not None:
-            if known.request_hash != fingerprint:
+            if known.request_hash not in (fingerprint, ""):
                 raise IdempotencyConflict()
             entry = db.get(JournalEntry, known.entry_id)
             if entry is None:
@@ -233,6 +234,13 @@ def delete_entry(db: Session, *, entry: JournalEntry, if_match: str | None, now:
         counts.adjust(db, entry.patient_id, unreviewed=-1)
     entry.body_ciphertext = None
     entry.mood = None
+    # The fingerprints are a function of the text: erased with it.
+    entry.request_hash = ""
+    db.execute(
+        update(IdempotencyKey)
+        .where(col(IdempotencyKey.entry_id) == entry.id)
+        .values(request_hash="")
+    )
     entry.deleted_at = now
     entry.updated_at = now
     entry.version += 1

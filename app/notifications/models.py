@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, String
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime
@@ -65,9 +65,15 @@ class Device(SQLModel, table=True):
     """A phone's push token; push senders deliver to these."""
 
     __tablename__ = "device"
+    # One row per account and token: a token registered by a second account is
+    # bound to both, never taken from the first (whose device id stays private).
+    __table_args__ = (
+        UniqueConstraint("user_id", "token", name="uq_device_user_id_token"),
+        Index("ix_device_token", "token"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
     platform: str = Field(max_length=16)
-    token: str = Field(sa_column=Column(String(512), nullable=False, unique=True))
+    token: str = Field(sa_column=Column(String(512), nullable=False))
     created_at: datetime = Field(sa_type=UTCDateTime)

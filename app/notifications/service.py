@@ -3,6 +3,7 @@
 import uuid
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.core.errors import NotFound
@@ -20,14 +21,26 @@ class DeviceNotFound(NotFound):
 def register_device(
     db: Session, *, user_id: uuid.UUID, platform: str, token: str, now: datetime
 ) -> Device:
-    """One row per token; registering it again moves it to the caller."""
-    device = db.exec(select(Device).where(Device.token == token)).first()
-    if device is None:
-        device = Device(user_id=user_id, platform=platform, token=token, created_at=now)
-    else:
-        device.user_id, device.platform = user_id, platform
-    db.add(device)
-    db.flush()
+    """The caller's binding of this token, made once; registering again returns it.
+
+    A token already bound to another account stays bound to it as well: taking it
+    away on a stranger's word would let anyone who learns a token cut a patient
+    off from their reminders, and answering with that binding's id would leak it.
+    The app drops its own binding when its account signs out.
+    """
+    device = db.exec(select(Device).where(Device.user_id == user_id, Device.token == token)).first()
+    if device is not None:
+        device.platform = platform
+        db.add(device)
+        db.flush()
+        return device
+    device = Device(user_id=user_id, platform=platform, token=token, created_at=now)
+    try:
+        with db.begin_nested():
+            db.add(device)
+    except IntegrityError:  # the same app registering twice at once: one row
+        db.expunge(device)
+        return db.exec(select(Device).where(Device.user_id == user_id, Device.token == token)).one()
     return device
 
 

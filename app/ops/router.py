@@ -50,6 +50,8 @@ def metrics(
 ) -> Response:
     """Prometheus metrics (a bearer token when KAPJ_METRICS_TOKEN is set)."""
     token = ctx.settings.metrics_token
+    if token is None and ctx.settings.env == "production":
+        raise Unauthorized("Metrics need KAPJ_METRICS_TOKEN in production.")
     if token is not None:
         expected = f"Bearer {token.get_secret_value()}"
         if authorization is None or not hmac.compare_digest(authorization, expected):

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime
@@ -19,6 +19,12 @@ class EntryReview(SQLModel, table=True):
     # A psychotherapy note: encrypted like journal text, never shown to the patient.
     note_ciphertext: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     discuss: bool = Field(default=False)
+    # "author": the note is for its author alone (psychotherapy notes often are);
+    # "care_team": the patient's other therapists read it too.
+    visibility: str = Field(
+        default="care_team",
+        sa_column=Column(String(16), nullable=False, server_default="care_team"),
+    )
     # The entry version reviewed; a later edit makes the review stale.
     entry_version: int
     reviewed_at: datetime = Field(sa_type=UTCDateTime)

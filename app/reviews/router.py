@@ -39,8 +39,9 @@ def review_entry(
         discuss=body.discuss,
         keyring=ctx.keyring,
         now=now,
+        visibility=body.visibility,
     )
     audit.record(
         "entry.review", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
     )
-    return ORJSONResponse(service.review_view(review, entry.version, ctx.keyring))
+    return ORJSONResponse(service.review_view(review, entry.version, ctx.keyring, caller.id))

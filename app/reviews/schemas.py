@@ -2,11 +2,13 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from app.core.fields import NoNulStr
+
+ReviewVisibility = Literal["author", "care_team"]
 
 
 class ReviewPut(BaseModel):
@@ -14,13 +16,18 @@ class ReviewPut(BaseModel):
 
     note: Annotated[NoNulStr, Field(max_length=5000)] | None = None
     discuss: StrictBool = False
+    visibility: ReviewVisibility = Field(
+        default="care_team",
+        description="Who reads the note: its author alone, or the patient's care team",
+    )
 
 
 class ReviewPublic(BaseModel):
     id: uuid.UUID
     entry_id: uuid.UUID
     therapist_id: uuid.UUID
-    note: str | None
+    note: str | None = Field(description="None when empty or kept for its author alone")
+    visibility: ReviewVisibility
     discuss: bool
     reviewed_version: int
     stale: bool

@@ -38,6 +38,7 @@ def review_entry(
     discuss: bool,
     keyring: KeyRing,
     now: datetime,
+    visibility: str = "care_team",
 ) -> EntryReview:
     """Mark the entry's current version reviewed by this therapist (one review each)."""
     # The patient's lock orders this against their edits, so the kept count moves once.
@@ -67,6 +68,7 @@ def review_entry(
             raise RuntimeError("the review row vanished")
     review.note_ciphertext = keyring.encrypt(note, aad=_aad(review.id)) if note else None
     review.discuss = discuss
+    review.visibility = visibility
     review.entry_version = entry.version
     review.reviewed_at = now
     db.add(review)
@@ -76,15 +78,23 @@ def review_entry(
     return review
 
 
-def review_view(review: EntryReview, entry_version: int, keyring: KeyRing) -> dict[str, Any]:
+def review_view(
+    review: EntryReview,
+    entry_version: int,
+    keyring: KeyRing,
+    viewer_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """A review as `viewer_id` sees it: an author-only note only for its author."""
     note = None
-    if review.note_ciphertext is not None:
+    readable = review.visibility != "author" or review.therapist_id == viewer_id
+    if review.note_ciphertext is not None and readable:
         note = keyring.decrypt(review.note_ciphertext, aad=_aad(review.id))
     return {
         "id": review.id,
         "entry_id": review.entry_id,
         "therapist_id": review.therapist_id,
         "note": note,
+        "visibility": review.visibility,
         "discuss": review.discuss,
         "reviewed_version": review.entry_version,
         "stale": review.entry_version != entry_version,

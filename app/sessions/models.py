@@ -7,6 +7,7 @@ from enum import StrEnum
 from sqlalchemy import Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.core.sealed import SealedText
 from app.core.types import UTCDateTime
 
 
@@ -28,7 +29,11 @@ class KetamineSession(SQLModel, table=True):
     administered_at: datetime = Field(sa_type=UTCDateTime)
     route: Route = Field(sa_column=Column(String(16), nullable=False))
     dose_mg: float | None = Field(default=None)
-    note: str | None = Field(default=None, max_length=2000)
+    # Clinical free text: encrypted at rest (the column is note_ciphertext).
+    note: str | None = Field(
+        default=None,
+        sa_column=Column("note_ciphertext", SealedText("ketamine_session.note"), nullable=True),
+    )
     recorded_by: uuid.UUID = Field(foreign_key="user_account.id")
     is_self_reported: bool = Field(default=False)
     created_at: datetime = Field(sa_type=UTCDateTime)

@@ -50,4 +50,8 @@ def read_summary(
     audit.record(
         "session.summary", patient_id=patient_id, resource_type="session", resource_id=session_id
     )
-    return ORJSONResponse(build_summary(db, session=session, keyring=ctx.keyring, rules=rules))
+    return ORJSONResponse(
+        build_summary(
+            db, session=session, keyring=ctx.keyring, rules=rules, viewer_id=audit.actor_id
+        )
+    )

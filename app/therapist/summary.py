@@ -1,5 +1,6 @@
 """Integration prep: one window's shared entries, moods, prompts, flags and reviews."""
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,12 @@ from app.sessions.window import WindowRules
 
 
 def build_summary(
-    db: Session, *, session: KetamineSession, keyring: KeyRing, rules: WindowRules
+    db: Session,
+    *,
+    session: KetamineSession,
+    keyring: KeyRing,
+    rules: WindowRules,
+    viewer_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
     """Everything the care team may see about one window, in a bounded number of queries."""
     window = window_of(db, session, rules)
@@ -37,7 +43,9 @@ def build_summary(
     views = []
     for e in shared:
         v = entry_view(e, session.administered_at, keyring=keyring, rules=rules)
-        v["reviews"] = [review_view(r, e.version, keyring) for r in reviews.get(e.id, [])]
+        v["reviews"] = [
+            review_view(r, e.version, keyring, viewer_id) for r in reviews.get(e.id, [])
+        ]
         views.append(v)
     # Flags of the window's entries, deleted ones included: deleting an entry
     # does not take back the risk it suggested.

@@ -81,13 +81,34 @@ MATRIX: dict[tuple[str, str], Row] = {
         _with(201, ADMIN_ONLY, A),
         body=lambda _i, _w: {
             "email": f"new-{uuid.uuid4().hex[:8]}@clinic.example.org",
-            "password": "a-new-long-passphrase",
             "role": "patient",
             "display_name": "New",
             "timezone": "UTC",
         },
     ),
     ("GET", "/v1/users"): Row(ADMIN_ONLY),
+    # invitations, second factor, sign-ins (an account with a password needs no invitation)
+    ("POST", "/v1/users/{user_id}/invitation"): Row(
+        _with(409, ADMIN_ONLY, A), other=_with(409, ADMIN_ONLY, A)
+    ),
+    ("POST", "/v1/auth/invitation"): Row(
+        (404, 404, 404, 404, 404, 404),
+        body=lambda _i, _w: {"token": "no-such-token", "password": "a-new-long-passphrase"},
+    ),
+    ("POST", "/v1/auth/mfa"): Row(
+        (401, 401, 401, 401, 401, 401),
+        body=lambda _i, _w: {"mfa_token": "not-a-token", "code": "123456"},
+    ),
+    ("POST", "/v1/me/mfa/totp"): Row((403, 403, 201, 201, 201, 401)),
+    ("POST", "/v1/me/mfa/totp/confirm"): Row(
+        (403, 403, 409, 409, 409, 401), body=lambda _i, _w: {"code": "123456"}
+    ),
+    ("DELETE", "/v1/me/mfa"): Row(
+        (403, 403, 409, 409, 409, 401),
+        body=lambda _i, _w: {"password": PASSWORD, "code": "123456"},
+    ),
+    ("GET", "/v1/me/sessions"): Row(SIGNED_IN),
+    ("DELETE", "/v1/me/sessions/{auth_session_id}"): Row((204, 404, 404, 404, 404, 401)),
     ("PATCH", "/v1/users/{user_id}"): Row(
         ADMIN_ONLY, other=ADMIN_ONLY, body=lambda _i, _w: {"display_name": "Renamed"}
     ),

@@ -36,14 +36,17 @@ def test_the_patient_reads_who_accessed_their_data(team: Team) -> None:
 
 def test_the_admin_reads_audit_metadata_only(team: Team, db: Session, login) -> None:  # type: ignore[no-untyped-def]
     e = team.write(team.clock.now, body="canary-admin-audit")
-    team.client.get(
+    read = team.client.get(
         f"/v1/entries/{e['id']}", headers=team.th | {"X-Request-ID": "audit-req-123456"}
     )
     admin = login(make_admin(db))
     r = team.client.get("/v1/audit", params={"patient_id": str(team.patient.id)}, headers=admin)
     assert r.status_code == 200
     items = r.json()["items"]
-    assert [i["request_id"] for i in items if i["action"] == "entry.read"] == ["audit-req-123456"]
+    reads = [i for i in items if i["action"] == "entry.read"]
+    # The server's id is the trusted one; the client's is kept beside it.
+    assert [i["request_id"] for i in reads] == [read.headers["X-Request-ID"]]
+    assert [i["client_request_id"] for i in reads] == ["audit-req-123456"]
     assert "canary-admin-audit" not in r.text
     for other in (team.ph, team.th, login(make_patient(db)), login(make_therapist(db))):
         assert team.client.get("/v1/audit", headers=other).status_code == 403

@@ -27,7 +27,7 @@ def test_production_refuses_to_start_without_secrets() -> None:
         )
     ok = Settings(
         env="production",
-        signing_key=SecretStr("a-real-signing-key-0123456789"),
+        signing_key=SecretStr("a-real-signing-key-0123456789abcdef"),
         encryption_keys=SecretStr(KEY),
     )
     assert ok.resolved_encryption_keys() == KEY

@@ -132,7 +132,8 @@ def test_each_care_team_read_writes_one_audit_event(team: Team, db: Session) -> 
         ("entry.list", team.therapist.id, None),
     ]
     read = next(ev for ev in events if ev.action == "entry.read")
-    assert read.request_id == "req-read-000001"
+    assert read.client_request_id == "req-read-000001"  # kept, untrusted
+    assert read.request_id != "req-read-000001"
     assert "audit-canary-text" not in str([ev.model_dump() for ev in events])
 
 

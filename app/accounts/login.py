@@ -1,0 +1,144 @@
+"""Signing in, as the API and the web clinic both do it (no HTTP in here).
+
+- sign_in(): the password check -> a token pair, or an MFA token when the account
+  has a second factor;
+- complete_mfa(): the MFA token and a TOTP or recovery code -> a token pair;
+- accept_invitation(): an invitation token and a new password -> a token pair.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from app.accounts import invitations, mfa
+from app.accounts.auth_service import IssuedTokens, authenticate, normalize_email, start_session
+from app.accounts.models import Role, User
+from app.accounts.security_log import security_event
+from app.core.config import Settings
+from app.core.context import AppContext
+from app.core.errors import InvalidCredentials, InvalidToken, TooManyRequests
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """Either `tokens`, or `mfa_token` when a second factor must follow."""
+
+    tokens: IssuedTokens | None = None
+    mfa_token: str | None = None
+
+
+def max_age(settings: Settings, role: Role) -> timedelta:
+    """A sign-in's absolute lifetime: short for staff, longer for patients' phones."""
+    days = (
+        settings.session_max_days_patient
+        if role == Role.patient
+        else settings.session_max_days_staff
+    )
+    return timedelta(days=days)
+
+
+def open_session(
+    db: Session, ctx: AppContext, *, user: User, now: datetime, user_agent: str | None
+) -> IssuedTokens:
+    return start_session(
+        db,
+        ctx.tokens,
+        user=user,
+        now=now,
+        refresh_ttl=timedelta(days=ctx.settings.refresh_token_days),
+        max_age=max_age(ctx.settings, user.role),
+        user_agent=user_agent,
+    )
+
+
+def sign_in(
+    db: Session,
+    ctx: AppContext,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    user_agent: str | None,
+    now: datetime,
+) -> SignInResult:
+    """Check the password under the throttles; a pair, or an MFA token to continue with.
+
+    Failures are counted per (account, address) pair, atomically before the
+    check, so concurrent guesses cannot pass the limit and a stranger's guesses
+    from elsewhere never lock the real person out. Past the per-account limit,
+    the account is slowed to one attempt per few seconds instead of locked.
+    """
+    throttle = ctx.throttle
+    account = normalize_email(email)[:320]
+    pair = f"{account}|{address}"
+    try:
+        throttle.check("signin_address", address)
+        throttle.take("signin_pair", pair)
+        if throttle.exhausted("signin_account", account):
+            throttle.take("signin_slow", account)
+    except TooManyRequests:
+        security_event("signin_throttled", user_id=None, address=address, account=account)
+        raise
+    try:
+        user = authenticate(db, email=email, password=password)
+    except InvalidCredentials:
+        throttle.hit("signin_account", account)
+        throttle.hit("signin_address", address)
+        security_event("signin_failed", user_id=None, address=address, account=account)
+        raise
+    # The right password: this pair's earlier failures no longer count.
+    throttle.clear("signin_pair", pair)
+    if mfa.is_enrolled(user):
+        return SignInResult(mfa_token=mfa.issue_mfa_token(ctx.tokens, user_id=user.id, now=now))
+    return SignInResult(tokens=open_session(db, ctx, user=user, now=now, user_agent=user_agent))
+
+
+def complete_mfa(
+    db: Session,
+    ctx: AppContext,
+    *,
+    mfa_token: str,
+    code: str,
+    address: str,
+    user_agent: str | None,
+    now: datetime,
+) -> IssuedTokens:
+    """The second step of a sign-in: a TOTP code or a recovery code; throttled per account."""
+    user_id = mfa.decode_mfa_token(ctx.tokens, mfa_token, now=now)
+    user = db.get(User, user_id)
+    if user is None or not user.is_active:
+        raise InvalidToken()
+    try:
+        ctx.throttle.take("mfa", str(user.id))
+    except TooManyRequests:
+        security_event("mfa_throttled", user_id=user.id, address=address)
+        raise
+    try:
+        mfa.verify_code(db, ctx.keyring, user=user, code=code, now=now)
+    except mfa.InvalidMfaCode:
+        security_event("mfa_failed", user_id=user.id, address=address)
+        raise
+    return open_session(db, ctx, user=user, now=now, user_agent=user_agent)
+
+
+def accept_invitation(
+    db: Session,
+    ctx: AppContext,
+    *,
+    token: str,
+    password: str,
+    user_agent: str | None,
+    now: datetime,
+) -> IssuedTokens:
+    """Set one's own password with an invitation, and sign in."""
+    user = invitations.accept(db, token=token, password=password, now=now)
+    return open_session(db, ctx, user=user, now=now, user_agent=user_agent)
+
+
+def create_invitation(
+    db: Session, ctx: AppContext, *, user: User, now: datetime
+) -> invitations.IssuedInvitation:
+    """A new invitation for `user`, voiding the previous one."""
+    valid_for = timedelta(hours=ctx.settings.invitation_hours)
+    return invitations.invite(db, user=user, now=now, valid_for=valid_for)

@@ -1,0 +1,177 @@
+"""Invitations, the second factor, and the caller's sign-ins."""
+
+import uuid
+
+from fastapi import Request, status
+
+from app.accounts import login, mfa, service, signins
+from app.accounts.auth_service import IssuedTokens
+from app.accounts.deps import AdminCaller, EnrollingCaller, StaffMfaCaller
+from app.accounts.schemas import (
+    InvitationAccept,
+    InvitationPublic,
+    MfaCodeIn,
+    MfaRemove,
+    MfaSignIn,
+    RecoveryCodesPublic,
+    SignInList,
+    SignInPublic,
+    TokenPair,
+    TotpEnrolmentPublic,
+)
+from app.accounts.security_log import security_event
+from app.core.clock import Now
+from app.core.context import Ctx, client_address
+from app.core.db import ReadOnly, SessionDep
+from app.core.errors import Conflict, InvalidCredentials, problem_responses
+from app.core.routing import api_router
+from app.core.security import verify_password
+
+auth_router = api_router(prefix="/v1/auth", tags=["auth"])
+router = api_router(prefix="/v1", tags=["accounts"])
+
+
+class InvitationNotNeeded(Conflict):
+    code = "invitation_not_needed"
+    title = "This account has set its password; it has no use for an invitation"
+
+
+def _pair(tokens: IssuedTokens) -> TokenPair:
+    return TokenPair(
+        access_token=tokens.access_token,
+        expires_in=tokens.expires_in,
+        refresh_token=tokens.refresh_token,
+    )
+
+
+def _agent(request: Request) -> str | None:
+    return signins.coarse_user_agent(request.headers.get("user-agent"))
+
+
+@auth_router.post("/invitation", responses=problem_responses(404, 410, 422))
+def accept_invitation(
+    request: Request, body: InvitationAccept, db: SessionDep, ctx: Ctx, now: Now
+) -> TokenPair:
+    """Set one's own password with a one-time invitation, and sign in."""
+    tokens = login.accept_invitation(
+        db, ctx, token=body.token, password=body.password, user_agent=_agent(request), now=now
+    )
+    return _pair(tokens)
+
+
+@auth_router.post("/mfa", responses=problem_responses(401, 422, 429))
+def complete_mfa(
+    request: Request, body: MfaSignIn, db: SessionDep, ctx: Ctx, now: Now
+) -> TokenPair:
+    """Finish a sign-in with a code from the authenticator app or a recovery code."""
+    tokens = login.complete_mfa(
+        db,
+        ctx,
+        mfa_token=body.mfa_token,
+        code=body.code,
+        address=client_address(request),
+        user_agent=_agent(request),
+        now=now,
+    )
+    return _pair(tokens)
+
+
+@router.post(
+    "/users/{user_id}/invitation",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def reissue_invitation(
+    user_id: uuid.UUID, _admin: AdminCaller, db: SessionDep, ctx: Ctx, now: Now
+) -> InvitationPublic:
+    """Replace a lost invitation of an account with no password yet (admin)."""
+    user = service.get_user(db, user_id)
+    if user.password_hash:
+        raise InvitationNotNeeded()
+    issued = login.create_invitation(db, ctx, user=user, now=now)
+    return InvitationPublic(token=issued.token, expires_at=issued.expires_at)
+
+
+@router.post(
+    "/me/mfa/totp", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409)
+)
+def start_totp_enrolment(
+    caller: StaffMfaCaller, db: SessionDep, ctx: Ctx, now: Now
+) -> TotpEnrolmentPublic:
+    """Start enrolling an authenticator app: its secret, otpauth URI and QR code (staff)."""
+    enrolment = mfa.start_enrolment(db, ctx.keyring, user=caller.user(db), now=now)
+    return TotpEnrolmentPublic(
+        secret=enrolment.secret, otpauth_uri=enrolment.otpauth_uri, qr_svg=enrolment.qr_svg
+    )
+
+
+@router.post("/me/mfa/totp/confirm", responses=problem_responses(401, 403, 409, 422, 429))
+def confirm_totp_enrolment(
+    request: Request, body: MfaCodeIn, caller: StaffMfaCaller, db: SessionDep, ctx: Ctx, now: Now
+) -> RecoveryCodesPublic:
+    """Finish enrolment with a code from the app; answers ten recovery codes, once (staff)."""
+    ctx.throttle.take("mfa", f"enrol:{caller.id}")
+    try:
+        codes = mfa.confirm_enrolment(
+            db, ctx.keyring, user=caller.user(db), code=body.code, now=now
+        )
+    except mfa.InvalidMfaCode:
+        security_event("mfa_failed", user_id=caller.id, address=client_address(request))
+        raise
+    return RecoveryCodesPublic(recovery_codes=codes)
+
+
+@router.delete(
+    "/me/mfa",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 409, 422, 429),
+)
+def remove_mfa(
+    request: Request, body: MfaRemove, caller: StaffMfaCaller, db: SessionDep, ctx: Ctx, now: Now
+) -> None:
+    """Remove the second factor; needs the password and a code (staff)."""
+    ctx.throttle.take("mfa", str(caller.id))
+    user = caller.user(db)
+    if not mfa.is_enrolled(user):
+        raise mfa.MfaNotEnrolled()
+    if not verify_password(body.password[:1024], user.password_hash or None):
+        security_event(
+            "mfa_remove_bad_password", user_id=caller.id, address=client_address(request)
+        )
+        raise InvalidCredentials("The password is wrong.")
+    try:
+        mfa.verify_code(db, ctx.keyring, user=user, code=body.code, now=now)
+    except mfa.InvalidMfaCode:
+        security_event("mfa_failed", user_id=caller.id, address=client_address(request))
+        raise
+    mfa.remove(db, user=user, now=now)
+
+
+@router.get("/me/sessions", dependencies=[ReadOnly], responses=problem_responses(401))
+def list_my_sessions(caller: EnrollingCaller, db: SessionDep) -> SignInList:
+    """My sign-ins that have not ended, newest first."""
+    rows = signins.live_sign_ins(db, user_id=caller.id)
+    return SignInList(
+        items=[
+            SignInPublic(
+                id=s.id,
+                created_at=s.created_at,
+                last_used_at=s.last_used_at,
+                user_agent=s.user_agent,
+                current=s.id == caller.session_id,
+            )
+            for s in rows
+        ]
+    )
+
+
+@router.delete(
+    "/me/sessions/{auth_session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 404),
+)
+def end_my_session(
+    auth_session_id: uuid.UUID, caller: EnrollingCaller, db: SessionDep, now: Now
+) -> None:
+    """End one of my sign-ins; its tokens stop working at once."""
+    signins.end_sign_in(db, user_id=caller.id, session_id=auth_session_id, now=now)

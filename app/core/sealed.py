@@ -1,0 +1,52 @@
+"""A text column encrypted at rest, for free text kept beside a row's other fields.
+
+Journal entries bind their ciphertext to the row id and decrypt in the service;
+shorter texts that many code paths read (a session's note) use this column type
+instead, so no reader can forget to decrypt. The ciphertext is bound to the
+column's name. The key ring is the application's: installed when the app starts,
+else built from the settings (the command line, the worker).
+"""
+
+from typing import Any
+
+from sqlalchemy import LargeBinary
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from app.core.crypto import KeyRing
+
+_ring: list[KeyRing] = []
+
+
+def install_keyring(keyring: KeyRing) -> None:
+    _ring[:] = [keyring]
+
+
+def _keyring() -> KeyRing:
+    if not _ring:
+        from app.core.config import get_settings
+
+        install_keyring(KeyRing.parse(get_settings().resolved_encryption_keys()))
+    return _ring[0]
+
+
+class SealedText(TypeDecorator[str]):
+    """AES-GCM on the way in, back to text on the way out; NULL stays NULL."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+        self._aad = label.encode()
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return _keyring().encrypt(value, aad=self._aad)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return _keyring().decrypt(bytes(value), aad=self._aad)
