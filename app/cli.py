@@ -47,6 +47,9 @@ def _sync_prompt_library(url: str) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.notifications.worker import check_push_settings
+
+    check_push_settings(get_settings())
     cmd_migrate(args)
     uvicorn.run(
         "app.main:create_app",
@@ -141,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.core.config import SettingsError
     from app.core.errors import AppError
 
     args = build_parser().parse_args(argv)
@@ -156,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
         print(f"kap-journal: {field}: {err['msg']}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:
+        print(f"kap-journal: {exc}", file=sys.stderr)
         return 2
     except AppError as exc:
         print(f"kap-journal: {exc.detail}", file=sys.stderr)
