@@ -60,11 +60,11 @@ def schema_problems(body: Any) -> list[str]:
     if sum(k in message for k in ("token", "topic", "condition")) != 1:
         bad.append("message.token")
     data = message.get("data", {})
-    if not isinstance(data, dict) or any(
-        not isinstance(k, str) or not isinstance(v, str) for k, v in data.items()
+    if (
+        not isinstance(data, dict)
+        or any(not isinstance(k, str) or not isinstance(v, str) for k, v in data.items())
+        or any(k in RESERVED_DATA or k.startswith(("google", "gcm")) for k in data)
     ):
-        bad.append("message.data")
-    elif any(k in RESERVED_DATA or k.startswith(("google", "gcm")) for k in data):
         bad.append("message.data")
     notification = message.get("notification", {})
     if not isinstance(notification, dict) or set(notification) - NOTIFICATION_FIELDS:

@@ -38,6 +38,11 @@ def people(engine: Engine, app: FastAPI, now: datetime) -> People:
     return People(patient, therapist, ph, th)
 
 
+def sign_in(engine: Engine, app: FastAPI, user: User, now: datetime) -> dict[str, str]:
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        return auth_headers(db, app.state.ctx.tokens, user, now=now)
+
+
 def register(client: TestClient, headers: dict[str, str], platform: str, token: str) -> str:
     r = client.post("/v1/me/devices", json={"platform": platform, "token": token}, headers=headers)
     assert r.status_code == 201, r.text

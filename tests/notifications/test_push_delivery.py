@@ -23,7 +23,6 @@ from tests.notifications.push_helpers import (
     record_session,
     register,
 )
-from tests.notifications.test_delivery import receiver
 
 __all__ = ["push", "push_keys"]
 
