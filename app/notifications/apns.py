@@ -9,6 +9,7 @@ at once when Apple answers that it expired.
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import httpx
 import jwt
@@ -68,7 +69,9 @@ class ApnsClient:
         self, device_token: str, body: bytes, headers: dict[str, str], renew: bool
     ) -> httpx.Response:
         auth = {"authorization": f"bearer {self.token.get(renew=renew)}"}
-        return self.http.post(f"/3/device/{device_token}", content=body, headers=headers | auth)
+        # Quoted: a token stored before shapes were checked cannot change the path.
+        path = f"/3/device/{quote(device_token, safe='')}"
+        return self.http.post(path, content=body, headers=headers | auth)
 
     def push(self, device: dict[str, str], message: Message) -> DeviceResult:
         payload, headers = apns_request(message, self.config.topic)
