@@ -153,3 +153,20 @@ def test_the_app_itself_refuses_to_start_with_a_broken_push_setting(
     )
     with pytest.raises(SettingsError, match="KAPJ_FCM_CREDENTIALS_FILE"):
         create_app(broken, engine)
+
+
+def test_a_separate_worker_serves_its_push_counters(
+    env: pytest.MonkeyPatch, tmp_path: Path, push_keys: Keys
+) -> None:
+    import socket
+
+    import httpx
+
+    _apns(env, write_apns_key(tmp_path / "AuthKey.p8", push_keys.apns))
+    assert main(["migrate"]) == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["worker", "--once", "--metrics-port", str(port)]) == 0
+    metrics = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+    assert "kapj_push_auth_failures_total" in metrics
