@@ -66,7 +66,7 @@ class ApnsClient:
         self.http = httpx.Client(base_url=config.endpoint, http1=False, http2=True, timeout=timeout)
 
     def _post(
-        self, device_token: str, body: bytes, headers: dict[str, str], renew: bool
+        self, device_token: str, body: bytes, headers: dict[str, str], *, renew: bool
     ) -> httpx.Response:
         auth = {"authorization": f"bearer {self.token.get(renew=renew)}"}
         # Quoted: a token stored before shapes were checked cannot change the path.
@@ -76,25 +76,19 @@ class ApnsClient:
     def push(self, device: dict[str, str], message: Message) -> DeviceResult:
         payload, headers = apns_request(message, self.config.topic)
         body = orjson.dumps(payload)
-        result = None
         try:
-            for renew in (False, True):
-                response = self._post(device["token"], body, headers, renew)
-                reason = _reason(response)
-                if response.status_code == 403 and reason in AUTH_REASONS:
-                    continue  # renew the provider token once
-                result = _result(device, response.status_code, reason, response)
-                break
-            else:
-                raise AuthFailed(self.platform, reason)
+            response = self._post(device["token"], body, headers, renew=False)
+            if _auth_refused(response):
+                response = self._post(device["token"], body, headers, renew=True)
+                if _auth_refused(response):
+                    failed = AuthFailed(self.platform, _reason(response))
+                    self.metrics.auth_failed(failed)
+                    return DeviceResult(
+                        device["id"], self.platform, ok=False, status=403, reason=failed.reason
+                    )
         except httpx.HTTPError as exc:
-            result = DeviceResult(device["id"], self.platform, ok=False, reason=type(exc).__name__)
-        except AuthFailed as exc:
-            self.metrics.auth_failed(exc)
-            result = DeviceResult(
-                device["id"], self.platform, ok=False, status=403, reason=exc.reason
-            )
-        return result
+            return DeviceResult(device["id"], self.platform, ok=False, reason=type(exc).__name__)
+        return _result(device, response)
 
     def close(self) -> None:
         self.http.close()
@@ -110,9 +104,12 @@ def _reason(response: httpx.Response) -> str | None:
     return reason if isinstance(reason, str) else None
 
 
-def _result(
-    device: dict[str, str], status: int, reason: str | None, response: httpx.Response
-) -> DeviceResult:
+def _auth_refused(response: httpx.Response) -> bool:
+    return response.status_code == 403 and _reason(response) in AUTH_REASONS
+
+
+def _result(device: dict[str, str], response: httpx.Response) -> DeviceResult:
+    status, reason = response.status_code, _reason(response)
     return DeviceResult(
         device["id"],
         "ios",

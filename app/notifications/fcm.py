@@ -91,27 +91,31 @@ class FcmClient:
         self.token = AccessToken(config, self.http, clock)
         self.url = f"{config.endpoint}/v1/projects/{config.project_id}/messages:send"
 
+    def _post(self, body: bytes, *, renew: bool) -> httpx.Response:
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {self.token.get(renew=renew)}",
+        }
+        return self.http.post(self.url, content=body, headers=headers)
+
     def push(self, device: dict[str, str], message: Message) -> DeviceResult:
         body = orjson.dumps({"message": fcm_message(message, device["token"])})
         try:
-            for renew in (False, True):
-                auth = {"Authorization": f"Bearer {self.token.get(renew=renew)}"}
-                response = self.http.post(
-                    self.url, content=body, headers={"Content-Type": "application/json"} | auth
-                )
-                if response.status_code != 401:
-                    return _result(device, response)
-            raise AuthFailed(self.platform, _error(response)[0] or "UNAUTHENTICATED")
+            response = self._post(body, renew=False)
+            if response.status_code == 401:
+                response = self._post(body, renew=True)  # renew the access token once
+                if response.status_code == 401:
+                    failed = AuthFailed(self.platform, _error(response)[0] or "UNAUTHENTICATED")
+                    self.metrics.auth_failed(failed)
+                    return DeviceResult(
+                        device["id"], self.platform, ok=False, status=401, reason=failed.reason
+                    )
         except TokenError as exc:
             self.metrics.auth_failed(AuthFailed(self.platform, str(exc)))
             return DeviceResult(device["id"], self.platform, ok=False, reason="token_endpoint")
-        except AuthFailed as exc:
-            self.metrics.auth_failed(exc)
-            return DeviceResult(
-                device["id"], self.platform, ok=False, status=401, reason=exc.reason
-            )
         except httpx.HTTPError as exc:
             return DeviceResult(device["id"], self.platform, ok=False, reason=type(exc).__name__)
+        return _result(device, response)
 
     def close(self) -> None:
         self.http.close()

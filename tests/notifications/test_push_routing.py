@@ -111,3 +111,26 @@ def test_fcm_credentials_refused_after_one_renewal_fail_loudly(
         "kapj_push_auth_failures_total", {"platform": "android"}
     )
     assert failures == 1.0
+
+
+def test_a_device_on_a_platform_without_its_service_is_relayed_to_the_webhook(
+    live_client: TestClient, live_app: FastAPI, engine: Engine, clock: Clock, push: Push
+) -> None:
+    from tests.notifications.push_helpers import ANDROID_TOKEN
+
+    who = people(engine, live_app, clock.now)
+    register(live_client, who.ph, "ios", IOS_TOKEN)
+    register(live_client, who.ph, "android", ANDROID_TOKEN)
+    record_session(live_client, who, clock.now)
+    with receiver() as (url, got):
+        push.settings = push.settings.model_copy(
+            update={
+                "apns_key_file": None,  # FCM only
+                "webhook_url": url,
+                "webhook_secret": SecretStr("hook-secret"),
+            }
+        )
+        assert deliver(engine, push.sender(), clock.advance(hours=2)) == 1
+    (relayed,) = [json.loads(body)["device_tokens"] for _, body in got]
+    assert [(d["platform"], d["token"]) for d in relayed] == [("ios", IOS_TOKEN)]
+    assert [r.token for r in push.fcm.received] == [ANDROID_TOKEN] and push.apns.received == []
