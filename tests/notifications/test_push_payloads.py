@@ -15,6 +15,7 @@ from app.notifications.payloads import apns_request, fcm_message
 from app.notifications.schemas import DeviceCreate
 from app.notifications.senders import Message
 from tests.conftest import Clock
+from tests.hygiene import Capture
 from tests.notifications.push_env import Push, push, push_keys
 from tests.notifications.push_helpers import (
     ANDROID_TOKEN,
@@ -47,15 +48,15 @@ def _safety_alert(
     record_session(live_client, who, clock.now)
     entry = {"body": CRISIS, "written_at": clock.now.isoformat(), "mood": 1}
     assert live_client.post("/v1/entries", json=entry, headers=who.ph).status_code == 201
-    assert deliver(engine, push.sender(), clock.advance(hours=2)) == 2  # the alert, a reminder
+    deliver(engine, push.sender(), clock.advance(hours=2))
 
 
 def test_nothing_the_patient_wrote_reaches_a_push_payload(
     live_client: TestClient, live_app: FastAPI, engine: Engine, clock: Clock, push: Push
 ) -> None:
     _safety_alert(live_client, live_app, engine, clock, push)
+    assert len(push.apns.received) == 2 and len(push.fcm.received) == 1  # the alert, a reminder
     sent = _everything_sent(push)
-    assert len(push.apns.received) == 2 and len(push.fcm.received) == 1
     for word in [*SECRET_WORDS.split(), "go on", "mood"]:
         assert word not in sent
 
@@ -138,3 +139,22 @@ def test_any_hex_apns_token_of_32_bytes_or_more_is_accepted(raw: bytes) -> None:
     assert DeviceCreate(platform="ios", token=raw.hex()).token == raw.hex()
     with pytest.raises(ValidationError):
         DeviceCreate(platform="android", token=raw.hex()[:98])
+
+
+def test_no_log_line_holds_a_device_token_or_a_credential(
+    live_client: TestClient,
+    live_app: FastAPI,
+    engine: Engine,
+    clock: Clock,
+    push: Push,
+    captured_logs: Capture,
+) -> None:
+    before = len(captured_logs.lines)
+    push.apns.scripted[IOS_TOKEN] = [(410, {"reason": "Unregistered"}, {})]
+    push.fcm.refuse_all_tokens = True  # an error line is written, too
+    _safety_alert(live_client, live_app, engine, clock, push)
+    lines = "\n".join(captured_logs.lines[before:])
+    assert "push_auth_failed" in lines
+    secrets = [IOS_TOKEN, ANDROID_TOKEN, "c3" * 32, *push.apns.provider_tokens]
+    secrets += list(push.fcm.access_tokens)
+    assert not [s for s in secrets if s in lines]
