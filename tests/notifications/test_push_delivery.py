@@ -15,6 +15,7 @@ from tests.notifications.push_env import Push, push, push_keys
 from tests.notifications.push_helpers import (
     ANDROID_TOKEN,
     IOS_TOKEN,
+    People,
     deliver,
     deliveries,
     device_ids,
@@ -29,7 +30,7 @@ __all__ = ["push", "push_keys"]
 
 def _reminder_due(
     live_client: TestClient, live_app: FastAPI, engine: Engine, clock: Clock, *platforms: str
-):  # type: ignore[no-untyped-def]
+) -> People:
     """A patient with devices and a session; the clock moved to the opened reminder."""
     who = people(engine, live_app, clock.now)
     tokens = {"ios": IOS_TOKEN, "android": ANDROID_TOKEN}
