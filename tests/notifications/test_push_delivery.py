@@ -235,3 +235,18 @@ def test_the_fcm_access_token_is_renewed_before_it_expires(push: Push, clock: Cl
     assert token.get() == first and push.fcm.tokens_issued == 1
     clock.advance(minutes=1)
     assert token.get() != first and push.fcm.tokens_issued == 2
+
+
+def test_an_fcm_429_waits_for_its_retry_after(
+    live_client: TestClient, live_app: FastAPI, engine: Engine, clock: Clock, push: Push
+) -> None:
+    who = _reminder_due(live_client, live_app, engine, clock, "android")
+    quota = json.loads(fcm_error(429, "QUOTA_EXCEEDED").body)
+    push.fcm.scripted[ANDROID_TOKEN] = [(429, quota, {"Retry-After": "120"})]
+    sender = push.sender()
+    assert deliver(engine, sender, clock.now) == 0
+    n = notification(engine, who.patient.id, "window_opened")
+    assert n.due_at - n.updated_at == timedelta(seconds=120)
+    assert n.last_error == "android 429 QUOTA_EXCEEDED"
+    assert deliver(engine, sender, clock.set(n.due_at)) == 1
+    assert [d.status for d in deliveries(engine, n.id)] == [429, 200]
