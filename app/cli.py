@@ -47,6 +47,9 @@ def _sync_prompt_library(url: str) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.notifications.worker import check_push_settings
+
+    check_push_settings(get_settings())
     cmd_migrate(args)
     uvicorn.run(
         "app.main:create_app",
@@ -107,13 +110,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from app.notifications.worker import build_sender, run_forever, run_once
 
     settings = get_settings()
+    from prometheus_client import CollectorRegistry, start_http_server
+
+    registry = CollectorRegistry()
+    sender = build_sender(settings, registry=registry)  # stops here on a broken push setting
+    if args.metrics_port is not None:
+        start_http_server(args.metrics_port, addr=args.metrics_host, registry=registry)
     engine = make_engine(settings.database_url, pool_size=2)
     if args.once:
-        print(f"sent {run_once(engine, settings, build_sender(settings))}")
+        print(f"sent {run_once(engine, settings, sender)}")
         return 0
     stop = threading.Event()
     try:
-        run_forever(engine, settings, stop)
+        run_forever(engine, settings, stop, sender)
     except KeyboardInterrupt:
         stop.set()
     return 0
@@ -145,11 +154,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="deliver due notifications")
     worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.add_argument(
+        "--metrics-port", type=int, help="serve the push counters on /metrics at this port"
+    )
+    worker.add_argument("--metrics-host", default="127.0.0.1")
     worker.set_defaults(func=cmd_worker)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.core.config import SettingsError
     from app.core.errors import AppError
 
     args = build_parser().parse_args(argv)
@@ -165,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
         print(f"kap-journal: {field}: {err['msg']}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:
+        print(f"kap-journal: {exc}", file=sys.stderr)
         return 2
     except AppError as exc:
         print(f"kap-journal: {exc.detail}", file=sys.stderr)

@@ -63,8 +63,9 @@ def _operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    ctx = AppContext.build(settings, engine)
     worker = (
-        InProcessWorker(engine, settings)
+        InProcessWorker(engine, settings, ctx.metrics.registry)
         if settings.inprocess_worker and settings.env != "test"
         else None
     )
@@ -93,7 +94,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         default_response_class=ORJSONResponse,
         generate_unique_id_function=_operation_id,
     )
-    ctx = AppContext.build(settings, engine)
     app.state.ctx = ctx
     app.state.engine = engine
     app.state.read_engine = read_only_engine(engine)

@@ -6,7 +6,12 @@ from app.core import db as _db  # noqa: F401  (naming convention first)
 from app.counts.models import PatientCounts
 from app.entries.models import IdempotencyKey, JournalEntry, PatientSyncState
 from app.integration.models import IntegrationSession
-from app.notifications.models import Device, Notification, NotificationAttempt
+from app.notifications.models import (
+    Device,
+    Notification,
+    NotificationAttempt,
+    NotificationDelivery,
+)
 from app.prompts.models import Prompt, PromptAssignment, PromptServing
 from app.reviews.models import EntryReview
 from app.safety.models import SafetyFlag
@@ -24,6 +29,7 @@ __all__ = [
     "KetamineSession",
     "Notification",
     "NotificationAttempt",
+    "NotificationDelivery",
     "PatientCounts",
     "PatientSyncState",
     "Prompt",

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from collections.abc import Callable
 from functools import lru_cache
@@ -59,6 +60,17 @@ class Settings(BaseSettings):
     notify_max_attempts: int = Field(default=5, ge=1, le=50)
     notify_poll_seconds: float = Field(default=5, gt=0)
     inprocess_worker: bool = True
+    # Push (docs/notifications.md): APNs needs all four of key file, key id, team id, topic.
+    apns_key_file: Path | None = None
+    apns_key_id: str | None = None
+    apns_team_id: str | None = None
+    apns_topic: str | None = None
+    apns_endpoint: str = "production"
+    fcm_credentials_file: Path | None = None
+    fcm_endpoint: str = "https://fcm.googleapis.com"
+    # Per request. A device costs at most four requests (token, send, renewal, send),
+    # and a message starts no device after 20 s: 20 + 4 x 5 stays under the 45 s margin.
+    push_timeout_seconds: float = Field(default=5, gt=0, le=5)
     # --- end of notification delivery ---
 
     max_body_bytes: int = 256 * 1024
@@ -94,6 +106,29 @@ class Settings(BaseSettings):
             self.webhook_secret is None or not self.webhook_secret.get_secret_value().strip()
         ):
             raise ValueError("KAPJ_WEBHOOK_SECRET is required with KAPJ_WEBHOOK_URL")
+        return self
+
+    @model_validator(mode="after")
+    def _push_settings_hang_together(self) -> "Settings":
+        apns = {
+            "KAPJ_APNS_KEY_FILE": self.apns_key_file,
+            "KAPJ_APNS_KEY_ID": self.apns_key_id,
+            "KAPJ_APNS_TEAM_ID": self.apns_team_id,
+            "KAPJ_APNS_TOPIC": self.apns_topic,
+        }
+        missing = [name for name, value in apns.items() if not value]
+        if 0 < len(missing) < len(apns):
+            raise ValueError(f"{missing[0]} is required when any KAPJ_APNS_* key setting is set")
+        if self.apns_key_id is not None and not re.fullmatch(r"[A-Z0-9]{10}", self.apns_key_id):
+            raise ValueError("KAPJ_APNS_KEY_ID must be the 10-character key id from Apple")
+        if self.apns_team_id is not None and not re.fullmatch(r"[A-Z0-9]{10}", self.apns_team_id):
+            raise ValueError("KAPJ_APNS_TEAM_ID must be the 10-character team id from Apple")
+        if self.apns_topic is not None and not re.fullmatch(r"[A-Za-z0-9.-]+", self.apns_topic):
+            raise ValueError("KAPJ_APNS_TOPIC must be the app's bundle id")
+        if self.apns_endpoint not in ("production", "sandbox") and not _is_url(self.apns_endpoint):
+            raise ValueError("KAPJ_APNS_ENDPOINT must be production, sandbox or an http(s) URL")
+        if not _is_url(self.fcm_endpoint):
+            raise ValueError("KAPJ_FCM_ENDPOINT must be an http(s) URL")
         return self
 
     @model_validator(mode="after")
@@ -143,6 +178,10 @@ class Settings(BaseSettings):
         )
 
 
+def _is_url(value: str) -> bool:
+    return re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value) is not None
+
+
 def _key_file(path: Path, make: Callable[[], str]) -> str:
     """Read a key from the data folder, creating it once with mode 0600."""
     if path.exists():
@@ -161,3 +200,7 @@ def _key_file(path: Path, make: Callable[[], str]) -> str:
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+class SettingsError(ValueError):
+    """A setting whose value cannot work (a key file that does not load, ...)."""

@@ -45,3 +45,7 @@ def configure_logging(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # httpx logs every request's URL, and an APNs URL holds the device token; the
+    # senders log what matters themselves. hpack and h2 narrate every header.
+    for name in ("httpx", "httpcore", "hpack", "h2"):
+        logging.getLogger(name).setLevel(logging.WARNING)

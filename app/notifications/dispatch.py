@@ -10,16 +10,22 @@ run past its lease into a second worker's claim.
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app.notifications.models import Device, Notification, NotificationAttempt, NotificationStatus
-from app.notifications.senders import Message, Sender, SendError
+from app.notifications.models import (
+    Device,
+    Notification,
+    NotificationAttempt,
+    NotificationDelivery,
+    NotificationStatus,
+)
+from app.notifications.senders import DeviceResult, Message, Sender, SendError
 
 LEASE = timedelta(minutes=2)
 # Longer than any sender's timeout (the webhook's is at most 30 s, see config).
@@ -59,12 +65,31 @@ def claim(db: Session, *, now: datetime, limit: int, lease: timedelta = LEASE) -
     return Claim(token=token, ids=ids, lease_until=lease_until)
 
 
-def backoff(attempt: int) -> timedelta:
-    return timedelta(seconds=min(3600, 30 * 2 ** (attempt - 1)))
+def backoff(attempt: int, retry_after: float | None = None) -> timedelta:
+    """Exponential, at most an hour, and never sooner than the service asked."""
+    wait = min(3600, 30 * 2 ** (attempt - 1))
+    if retry_after is not None:
+        wait = max(wait, min(3600, retry_after))
+    return timedelta(seconds=wait)
 
 
 def _message(db: Session, n: Notification) -> Message:
-    devices = db.exec(select(Device).where(Device.user_id == n.user_id)).all()
+    # A retry goes only to the devices no earlier attempt reached.
+    reached = set(
+        db.exec(
+            select(NotificationDelivery.device_id).where(
+                NotificationDelivery.notification_id == n.id,
+                col(NotificationDelivery.ok).is_(True),
+            )
+        ).all()
+    )
+    devices = [
+        d
+        for d in db.exec(
+            select(Device).where(Device.user_id == n.user_id).order_by(col(Device.created_at))
+        ).all()
+        if d.id not in reached
+    ]
     return Message(
         id=str(n.id),
         kind=n.kind,
@@ -73,7 +98,10 @@ def _message(db: Session, n: Notification) -> Message:
         body=n.body,
         data=dict(n.data),
         due_at=n.due_at.isoformat(),
-        device_tokens=[{"platform": d.platform, "token": d.token} for d in devices],
+        device_tokens=[
+            {"id": str(d.id), "platform": d.platform, "token": d.token} for d in devices
+        ],
+        devices_reached=len(reached),
     )
 
 
@@ -103,8 +131,38 @@ def _take(
         return _message(db, n)
 
 
+def _record_devices(
+    db: Session, nid: uuid.UUID, attempt: int, results: Sequence[DeviceResult], now: datetime
+) -> None:
+    """One row per device the service answered for; rejected tokens are forgotten."""
+    for r in results:
+        device_id = uuid.UUID(r.device_id)
+        db.add(
+            NotificationDelivery(
+                notification_id=nid,
+                attempt=attempt,
+                device_id=device_id,
+                platform=r.platform,
+                attempted_at=now,
+                ok=r.ok,
+                status=r.status,
+                reason=r.reason[:100] if r.reason else None,
+                token_dropped=r.drop,
+            )
+        )
+        if r.drop:
+            db.execute(delete(Device).where(col(Device.id) == device_id))
+
+
 def _record(
-    engine: Engine, nid: uuid.UUID, *, error: str | None, now: datetime, max_attempts: int
+    engine: Engine,
+    nid: uuid.UUID,
+    *,
+    error: str | None,
+    now: datetime,
+    max_attempts: int,
+    results: Sequence[DeviceResult] = (),
+    retry_after: float | None = None,
 ) -> None:
     with Session(engine, expire_on_commit=False) as db, db.begin():
         n = db.get(Notification, nid, with_for_update=True)
@@ -120,13 +178,14 @@ def _record(
                 error=error,
             )
         )
+        _record_devices(db, nid, n.attempts, results, now)
         n.lease_until, n.lease_token, n.updated_at = None, None, now
         if error is None:
             n.status, n.sent_at = NotificationStatus.sent, now
         elif n.attempts >= max_attempts:
             n.status, n.last_error = NotificationStatus.dead, error
         else:
-            n.due_at, n.last_error = now + backoff(n.attempts), error
+            n.due_at, n.last_error = now + backoff(n.attempts, retry_after), error
         db.add(n)
 
 
@@ -154,12 +213,21 @@ def deliver(
         message = _take(engine, taken, nid, current, still_wanted)
         if message is None:
             continue
-        error = None
+        error, retry_after = None, None
+        results: tuple[DeviceResult, ...] = ()
         try:
-            sender.send(message)
+            results = tuple(sender.send(message) or ())
         except SendError as exc:
-            error = str(exc)[:500]
-        _record(engine, nid, error=error, now=current, max_attempts=max_attempts)
+            error, retry_after, results = str(exc)[:500], exc.retry_after, exc.results
+        _record(
+            engine,
+            nid,
+            error=error,
+            now=current,
+            max_attempts=max_attempts,
+            results=results,
+            retry_after=retry_after,
+        )
         sent += error is None
     return sent
 

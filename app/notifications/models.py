@@ -77,3 +77,25 @@ class Device(SQLModel, table=True):
     platform: str = Field(max_length=16)
     token: str = Field(sa_column=Column(String(512), nullable=False))
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class NotificationDelivery(SQLModel, table=True):
+    """What a push service answered for one device in one attempt.
+
+    `device_id` is kept without a foreign key: a token the service rejects is
+    dropped, and its deliveries stay on the record.
+    """
+
+    __tablename__ = "notification_delivery"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    notification_id: uuid.UUID = Field(foreign_key="notification.id", index=True)
+    attempt: int
+    device_id: uuid.UUID
+    platform: str = Field(max_length=16)
+    attempted_at: datetime = Field(sa_type=UTCDateTime)
+    ok: bool
+    # The service's HTTP status (none when it was not reached) and its reason word.
+    status: int | None = Field(default=None)
+    reason: str | None = Field(default=None, max_length=100)
+    token_dropped: bool = Field(default=False)

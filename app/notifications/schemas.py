@@ -1,19 +1,41 @@
 """Devices and the in-app notification feed."""
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.core.fields import NoNulStr
 
+# An APNs device token is hex (32 bytes today; Apple says the length may grow).
+# An FCM registration token is URL-safe base64 with a colon, about 150-250 characters.
+TOKEN_SHAPES = {
+    "ios": re.compile(r"(?:[0-9a-fA-F]{2}){32,100}"),
+    "android": re.compile(r"[A-Za-z0-9_:-]{100,512}"),
+}
+
 
 class DeviceCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"platform": "ios", "token": "a1" * 32}],
+        },
+    )
 
     platform: Literal["ios", "android"]
     token: Annotated[NoNulStr, Field(min_length=8, max_length=512, pattern=r"^[\x21-\x7e]+$")]
+
+    @field_validator("token")
+    @classmethod
+    def _token_fits_platform(cls, token: str, info: ValidationInfo) -> str:
+        platform = info.data.get("platform")  # absent when the platform itself was refused
+        if platform in TOKEN_SHAPES and not TOKEN_SHAPES[platform].fullmatch(token):
+            kind = "an APNs device token (hex)" if platform == "ios" else "an FCM token"
+            raise ValueError(f"not {kind}")
+        return token
 
 
 class DevicePublic(BaseModel):

@@ -7,6 +7,7 @@ providers plug in the same way: give the message's `device_tokens` to the provid
 import hashlib
 import hmac
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -17,8 +18,32 @@ import structlog
 log = structlog.get_logger("kap_journal.notifications")
 
 
+@dataclass(frozen=True)
+class DeviceResult:
+    """What a push service answered for one device."""
+
+    device_id: str
+    platform: str
+    ok: bool
+    status: int | None = None  # the service's HTTP status; None when it was not reached
+    reason: str | None = None  # the service's reason word, or the network error's class
+    drop: bool = False  # the service rejected the token: forget the device
+    retry_after: float | None = None
+
+
 class SendError(Exception):
-    pass
+    """A failed attempt: retried with backoff (at least `retry_after` seconds)."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retry_after: float | None = None,
+        results: Sequence[DeviceResult] = (),
+    ) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.results = tuple(results)
 
 
 @dataclass(frozen=True)
@@ -30,11 +55,16 @@ class Message:
     body: str
     data: dict[str, Any]
     due_at: str
+    # {"id", "platform", "token"} of each device not yet reached by this notification.
     device_tokens: list[dict[str, str]] = field(default_factory=list)
+    # Devices an earlier attempt already reached (they are not in device_tokens).
+    devices_reached: int = 0
 
 
 class Sender(Protocol):
-    def send(self, message: Message) -> None: ...
+    """Returns what each device's service answered (push), or None."""
+
+    def send(self, message: Message) -> Sequence[DeviceResult] | None: ...
 
 
 class LogSender:
@@ -59,7 +89,9 @@ class WebhookSender:
         self.client = httpx.Client(timeout=timeout)
 
     def send(self, message: Message) -> None:
-        body = orjson.dumps(asdict(message))
+        fields = asdict(message)
+        del fields["devices_reached"]
+        body = orjson.dumps(fields)
         ts = str(int(time.time()))
         headers = {
             "Content-Type": "application/json",

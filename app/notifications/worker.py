@@ -2,9 +2,11 @@
 
 import threading
 import uuid
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import structlog
+from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -13,15 +15,20 @@ from app.core.config import Settings
 from app.counts.service import is_unreviewed
 from app.entries.models import JournalEntry, live
 from app.entries.service import prune_idempotency_keys
+from app.notifications.apns import ApnsClient
 from app.notifications.dispatch import dispatch_once
+from app.notifications.fcm import FcmClient
 from app.notifications.models import Notification
+from app.notifications.push import PushClient, PushRouter
+from app.notifications.push_config import load_apns, load_fcm
+from app.notifications.push_http import PushMetrics
 from app.notifications.senders import LogSender, Sender, WebhookSender
 
 log = structlog.get_logger("kap_journal.worker")
 IDEMPOTENCY_RETENTION_HOURS = 48
 
 
-def build_sender(settings: Settings) -> Sender:
+def _webhook(settings: Settings) -> WebhookSender | None:
     if settings.webhook_url:
         if settings.webhook_secret is None:
             raise ValueError("KAPJ_WEBHOOK_SECRET is required with KAPJ_WEBHOOK_URL")
@@ -30,7 +37,34 @@ def build_sender(settings: Settings) -> Sender:
             settings.webhook_secret.get_secret_value(),
             timeout=settings.webhook_timeout_seconds,
         )
-    return LogSender()
+    return None
+
+
+def check_push_settings(settings: Settings) -> None:
+    """Load the APNs key and the FCM service account: raises SettingsError at start."""
+    load_apns(settings)
+    load_fcm(settings)
+
+
+def build_sender(
+    settings: Settings,
+    *,
+    registry: CollectorRegistry | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> Sender:
+    """Push when APNs or FCM is set up (webhook behind it), else the webhook, else the log."""
+    apns, fcm = load_apns(settings), load_fcm(settings)
+    webhook = _webhook(settings)
+    if apns is None and fcm is None:
+        return webhook or LogSender()
+    metrics = PushMetrics(registry)
+    timeout = settings.push_timeout_seconds
+    clients: list[PushClient] = []
+    if apns is not None:
+        clients.append(ApnsClient(apns, metrics=metrics, clock=clock, timeout=timeout))
+    if fcm is not None:
+        clients.append(FcmClient(fcm, metrics=metrics, clock=clock, timeout=timeout))
+    return PushRouter(clients, fallback=webhook, metrics=metrics)
 
 
 def still_wanted(db: Session, n: Notification) -> bool:
@@ -75,8 +109,10 @@ def run_once(engine: Engine, settings: Settings, sender: Sender) -> int:
     return sent
 
 
-def run_forever(engine: Engine, settings: Settings, stop: threading.Event) -> None:
-    sender = build_sender(settings)
+def run_forever(
+    engine: Engine, settings: Settings, stop: threading.Event, sender: Sender | None = None
+) -> None:
+    sender = sender or build_sender(settings)
     while not stop.is_set():
         try:
             run_once(engine, settings, sender)
@@ -88,8 +124,12 @@ def run_forever(engine: Engine, settings: Settings, stop: threading.Event) -> No
 class InProcessWorker:
     """The embedded mode's dispatcher, started and stopped with the app."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(
+        self, engine: Engine, settings: Settings, registry: CollectorRegistry | None = None
+    ) -> None:
         self.engine, self.settings = engine, settings
+        # Built now, so a misconfigured push setting stops the app at start.
+        self.sender = build_sender(settings, registry=registry)
         self.stop = threading.Event()
         self.thread: threading.Thread | None = None
 
@@ -102,7 +142,7 @@ class InProcessWorker:
         self.stop = threading.Event()
         self.thread = threading.Thread(
             target=run_forever,
-            args=(self.engine, self.settings, self.stop),
+            args=(self.engine, self.settings, self.stop, self.sender),
             daemon=True,
             name="dispatcher",
         )

@@ -1,7 +1,7 @@
 """patient counts
 
 Revision ID: 19_patient_counts
-Revises: 11_accounts_you_can_trust
+Revises: 12_push_delivery
 Create Date: 2026-12-01 10:06:51.433774
 """
 
@@ -15,7 +15,7 @@ import app.core.types
 
 
 revision: str = '19_patient_counts'
-down_revision: str | Sequence[str] | None = "11_accounts_you_can_trust"
+down_revision: str | Sequence[str] | None = "12_push_delivery"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

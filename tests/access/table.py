@@ -192,7 +192,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/me/export"): Row(PATIENT_ONLY),
     ("POST", "/v1/me/devices"): Row(
         (201, 201, 201, 201, 201, 401),
-        body=lambda _i, _w: {"platform": "android", "token": f"tok-{uuid.uuid4().hex}"},
+        body=lambda _i, _w: {"platform": "android", "token": "fcm:" + uuid.uuid4().hex * 4},
     ),
     ("DELETE", "/v1/me/devices/{device_id}"): Row((204, 404, 404, 404, 404, 401)),
     ("GET", "/v1/me/notifications"): Row(SIGNED_IN),

@@ -97,9 +97,7 @@ def _fill(
         th,
         {"title": "For you", "text": "What did you notice?", "technique": "capture"},
     )
-    device = _post(
-        client, "/v1/me/devices", ph, {"platform": "ios", "token": f"tok-{uuid.uuid4().hex}"}
-    )
+    device = _post(client, "/v1/me/devices", ph, {"platform": "ios", "token": uuid.uuid4().hex * 2})
     owner.ids.update(
         assignment_id=assignment["id"],
         prompt_id=assignment["prompt"]["id"],

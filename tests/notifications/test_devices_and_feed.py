@@ -10,15 +10,17 @@ from app.notifications.service import enqueue
 from tests.entries.conftest import Team
 from tests.factories import make_patient
 
+APNS_TOKEN = "5f" * 32
+
 
 def test_register_and_drop_a_device(team: Team, db: Session, login) -> None:  # type: ignore[no-untyped-def]
     r = team.client.post(
-        "/v1/me/devices", json={"platform": "ios", "token": "apns-token-123456"}, headers=team.ph
+        "/v1/me/devices", json={"platform": "ios", "token": APNS_TOKEN}, headers=team.ph
     )
     assert r.status_code == 201
     device_id = r.json()["id"]
     again = team.client.post(
-        "/v1/me/devices", json={"platform": "ios", "token": "apns-token-123456"}, headers=team.ph
+        "/v1/me/devices", json={"platform": "ios", "token": APNS_TOKEN}, headers=team.ph
     )
     assert again.json()["id"] == device_id
     assert len(db.exec(select(Device)).all()) == 1

@@ -1,0 +1,160 @@
+"""What a phone is sent: no health detail, urgency for safety, and token shapes."""
+
+import json
+import uuid
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine
+
+from app.notifications.payloads import apns_request, fcm_message
+from app.notifications.schemas import DeviceCreate
+from app.notifications.senders import Message
+from tests.conftest import Clock
+from tests.hygiene import Capture
+from tests.notifications.push_env import Push, push, push_keys
+from tests.notifications.push_helpers import (
+    ANDROID_TOKEN,
+    IOS_TOKEN,
+    deliver,
+    people,
+    record_session,
+    register,
+)
+
+__all__ = ["push", "push_keys"]
+
+SECRET_WORDS = "heron-7f3a tangerine-9c1b"
+CRISIS = f"I saw the {SECRET_WORDS} again tonight. I can't go on."
+
+
+def _everything_sent(push: Push) -> str:
+    sent = [(r.headers, r.body) for r in push.apns.received + push.fcm.received]
+    return json.dumps(sent)
+
+
+def _safety_alert(
+    live_client: TestClient, live_app: FastAPI, engine: Engine, clock: Clock, push: Push
+) -> None:
+    """The therapist's phones get a safety alert after the patient writes a crisis text."""
+    who = people(engine, live_app, clock.now)
+    register(live_client, who.th, "ios", IOS_TOKEN)
+    register(live_client, who.th, "android", ANDROID_TOKEN)
+    register(live_client, who.ph, "ios", "c3" * 32)
+    record_session(live_client, who, clock.now)
+    entry = {"body": CRISIS, "written_at": clock.now.isoformat(), "mood": 1}
+    assert live_client.post("/v1/entries", json=entry, headers=who.ph).status_code == 201
+    deliver(engine, push.sender(), clock.advance(hours=2))
+
+
+def test_nothing_the_patient_wrote_reaches_a_push_payload(
+    live_client: TestClient, live_app: FastAPI, engine: Engine, clock: Clock, push: Push
+) -> None:
+    _safety_alert(live_client, live_app, engine, clock, push)
+    assert len(push.apns.received) == 2 and len(push.fcm.received) == 1  # the alert, a reminder
+    sent = _everything_sent(push)
+    for word in [*SECRET_WORDS.split(), "go on", "mood"]:
+        assert word not in sent
+
+
+def test_a_safety_alert_is_time_sensitive_on_ios_and_high_priority_on_android(
+    live_client: TestClient, live_app: FastAPI, engine: Engine, clock: Clock, push: Push
+) -> None:
+    _safety_alert(live_client, live_app, engine, clock, push)
+    (ios,) = [r for r in push.apns.received if r.token == IOS_TOKEN]
+    assert ios.body["aps"]["interruption-level"] == "time-sensitive"
+    assert ios.body["aps"]["alert"]["title"] == "A patient may need attention"
+    assert "apns-collapse-id" not in ios.headers
+    (android,) = push.fcm.received
+    assert android.body["android"]["priority"] == "HIGH"
+    assert android.body["android"]["notification"]["notification_priority"] == "PRIORITY_HIGH"
+    assert android.body["data"]["kind"] == "safety_flag"
+    (reminder,) = [r for r in push.apns.received if r.token != IOS_TOKEN]
+    assert reminder.body["aps"]["interruption-level"] == "active"
+
+
+MARK = "zq-private-"
+# Written by a patient: quotes, accents and escapes included.
+private_text = st.text(alphabet="ab yz'\"\\é\n", max_size=20).map(lambda t: MARK + t)
+
+
+@given(
+    kind=st.sampled_from(["window_opened", "window_closing", "integration_prep", "safety_flag"]),
+    data=st.dictionaries(
+        st.sampled_from(["session_id", "flag_id", "answers", "note", "body", "score"]),
+        st.one_of(private_text, st.lists(private_text, max_size=3)),
+    ),
+)
+def test_payloads_carry_only_generic_text_and_ids_whatever_the_data(
+    kind: str, data: dict[str, object]
+) -> None:
+    message = Message(
+        id=str(uuid.uuid4()),
+        kind=kind,
+        user_id=str(uuid.uuid4()),
+        title="kap-journal",
+        body="You have a journaling reminder.",
+        data=data,
+        due_at="2026-03-02T15:00:00+00:00",
+    )
+    body, headers = apns_request(message, "org.example.kapjournal")
+    sent = json.dumps([body, headers, fcm_message(message, ANDROID_TOKEN)])
+    assert MARK not in sent
+    assert set(body) == {"aps", "link"} and set(body["link"]) <= {"notification_id", "kind"}
+
+
+@pytest.mark.parametrize(
+    ("platform", "token"),
+    [
+        ("ios", ANDROID_TOKEN),
+        ("android", IOS_TOKEN),
+        ("ios", "a1b2c3"),
+        ("ios", "g1" * 32),
+        ("ios", "a" * 65),
+        ("android", "has space " * 12),
+    ],
+)
+def test_a_token_of_the_wrong_shape_for_its_platform_is_422(
+    client: TestClient,
+    login,
+    db,
+    platform: str,
+    token: str,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.factories import make_patient
+
+    headers = login(make_patient(db))
+    r = client.post("/v1/me/devices", json={"platform": platform, "token": token}, headers=headers)
+    assert r.status_code == 422
+    assert r.json()["code"] == "validation_failed"
+    assert r.json()["errors"][0]["loc"][-1] == "token"
+
+
+@given(st.binary(min_size=32, max_size=100))
+def test_any_hex_apns_token_of_32_bytes_or_more_is_accepted(raw: bytes) -> None:
+    assert DeviceCreate(platform="ios", token=raw.hex()).token == raw.hex()
+    with pytest.raises(ValidationError):
+        DeviceCreate(platform="android", token=raw.hex()[:98])
+
+
+def test_no_log_line_holds_a_device_token_or_a_credential(
+    live_client: TestClient,
+    live_app: FastAPI,
+    engine: Engine,
+    clock: Clock,
+    push: Push,
+    captured_logs: Capture,
+) -> None:
+    before = len(captured_logs.lines)
+    push.apns.scripted[IOS_TOKEN] = [(410, {"reason": "Unregistered"}, {})]
+    push.fcm.refuse_all_tokens = True  # an error line is written, too
+    _safety_alert(live_client, live_app, engine, clock, push)
+    lines = "\n".join(captured_logs.lines[before:])
+    assert "push_auth_failed" in lines
+    secrets = [IOS_TOKEN, ANDROID_TOKEN, "c3" * 32, *push.apns.provider_tokens]
+    secrets += list(push.fcm.access_tokens)
+    assert not [s for s in secrets if s in lines]
