@@ -48,7 +48,7 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
 def _field_errors(exc: RequestValidationError) -> list[FieldError]:
     out = []
     for err in exc.errors():
-        loc = [p if isinstance(p, int) else str(p) for p in err.get("loc", ())]
+        loc = [str(p) for p in err.get("loc", ())]
         out.append(FieldError(loc=loc, msg=str(err.get("msg", "")), type=str(err.get("type", ""))))
     return out
 
@@ -68,7 +68,7 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
         status=422,
         code="validation_failed",
         title="The request is not valid",
-        detail="; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in errors)[:1000],
+        detail="; ".join(f"{'.'.join(e.loc)}: {e.msg}" for e in errors)[:1000],
         extra={"errors": [e.model_dump() for e in errors]},
     )
 

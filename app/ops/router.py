@@ -1,7 +1,7 @@
 """Liveness, readiness and Prometheus metrics."""
 
 import hmac
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Header, Request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -13,18 +13,19 @@ from app.core.db import ReadOnly, SessionDep
 from app.core.errors import ServiceUnavailable, Unauthorized, problem_responses
 from app.core.migrate import current_revisions
 from app.core.routing import api_router
+from app.ops.schemas import Health
 
 router = api_router(tags=["ops"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+def healthz() -> Health:
     """The process is alive; touches nothing."""
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
 @router.get("/readyz", dependencies=[ReadOnly], responses=problem_responses(503))
-def readyz(request: Request, db: SessionDep) -> dict[str, str]:
+def readyz(request: Request, db: SessionDep) -> Health:
     """The database is reachable and its schema is at the latest migration."""
     try:
         current = current_revisions(db.connection())
@@ -32,10 +33,15 @@ def readyz(request: Request, db: SessionDep) -> dict[str, str]:
         raise ServiceUnavailable("The database is not reachable.") from exc
     if current != request.app.state.migration_heads:
         raise ServiceUnavailable("The database schema is not at the latest migration.")
-    return {"status": "ready"}
+    return Health(status="ready")
 
 
-@router.get("/metrics", response_class=Response, responses=problem_responses(401))
+_TEXT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/plain": {"schema": {"type": "string"}}}}
+}
+
+
+@router.get("/metrics", response_class=Response, responses=_TEXT | problem_responses(401))
 def metrics(
     ctx: Ctx, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
 ) -> Response:
