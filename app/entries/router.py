@@ -172,7 +172,7 @@ def _one(
 
 
 @router.get(
-    "/entries/{entry_id}",
+    "/entries/{entry_id:uuid}",
     response_model=EntryPublic,
     responses=_ETAG | problem_responses(401, 404, 422),
 )
@@ -189,7 +189,7 @@ def read_entry(
 
 
 @router.patch(
-    "/entries/{entry_id}",
+    "/entries/{entry_id:uuid}",
     response_model=EntryPublic,
     responses=_ETAG | problem_responses(401, 403, 404, 412, 422, 428),
 )
@@ -211,7 +211,7 @@ def update_entry(
 
 
 @router.delete(
-    "/entries/{entry_id}",
+    "/entries/{entry_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404, 412, 428),
 )
