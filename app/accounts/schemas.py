@@ -118,6 +118,9 @@ class SignInForm(_In):
     username: Annotated[str, Field(min_length=1, max_length=320, description="The email")]
     password: Annotated[str, Field(min_length=1, max_length=1024)]
     scope: Annotated[str, Field(max_length=200, description="Unused; scopes are roles")] = ""
+    # Sent by some OAuth2 libraries; public mobile clients have no secret to check.
+    client_id: Annotated[str, Field(max_length=200, description="Ignored")] = ""
+    client_secret: Annotated[str, Field(max_length=200, description="Ignored")] = ""
 
 
 class RefreshRequest(_In):
