@@ -33,7 +33,7 @@ from tests.conftest import TEST_ENCRYPTION_KEYS, Clock
 from tests.entries.conftest import iso
 from tests.factories import make_admin, make_patient, make_therapist
 
-EXAMPLES = 8
+EXAMPLES = 5
 # Rule refusals a schema cannot foresee; each must carry a code of its own (below).
 RULE_STATUSES = ["400", "410", "412", "422", "428"]
 
