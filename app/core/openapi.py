@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, routing
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 
 from app.core.errors import STATUS_DESCRIPTIONS, all_problem_codes, status_code_and_title
 
@@ -140,6 +141,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             _complete_operation(op)
             _hoist_defs(op, schemas)
     _for_generators(schema)
+    _restore_examples(schemas)
     app.openapi_schema = schema
     return schema
 
@@ -174,6 +176,26 @@ def _complete_operation(op: dict[str, Any]) -> None:
             headers.update(header_refs("WWW-Authenticate"))
         if status in (429, 503):
             headers.update(header_refs("Retry-After"))
+
+
+def _restore_examples(schemas: dict[str, Any]) -> None:
+    """FastAPI drops nulls everywhere in the document, examples included; put the
+    models' own examples back (found by the schema's title, the model's name)."""
+    models: dict[str, type[BaseModel]] = {}
+    todo: list[type[BaseModel]] = [BaseModel]
+    while todo:
+        cls = todo.pop()
+        models.setdefault(cls.__name__, cls)
+        todo.extend(cls.__subclasses__())
+    for schema in schemas.values():
+        model = models.get(str(schema.get("title")))
+        extra = model.model_config.get("json_schema_extra") if model else None
+        if callable(extra):  # a generic's examples, made from its parameter's
+            made: dict[str, Any] = {}
+            extra(made, model)  # type: ignore[call-arg,arg-type]
+            extra = made
+        if isinstance(extra, dict) and extra.get("examples"):
+            schema["examples"] = extra["examples"]
 
 
 def _hoist_defs(node: Any, schemas: dict[str, Any]) -> None:

@@ -39,7 +39,7 @@ def _page_examples(schema: dict[str, Any], cls: type[BaseModel]) -> None:
     extra = getattr(args[0], "model_config", {}).get("json_schema_extra") if args else None
     if isinstance(extra, dict) and extra.get("examples"):
         item = extra["examples"][0]
-        schema["examples"] = [{"items": [item], "next_cursor": None}]
+        schema["examples"] = [{"items": [item], "next_cursor": "WyIyMDI2LTExLTMwVDEwOjMwOjAwWiJd"}]
 
 
 class Page(BaseModel, Generic[T]):

@@ -261,3 +261,16 @@ def test_sign_in_form_fields_are_required_and_non_empty() -> None:
     assert {"username", "password"} <= set(schema["required"])
     for name in ("username", "password"):
         assert schema["properties"][name]["minLength"] == 1
+
+
+def test_every_example_matches_its_schema() -> None:
+    import jsonschema_rs
+
+    document = spec()
+    bad = []
+    for name, schema in document["components"]["schemas"].items():
+        root = {"components": document["components"], "$ref": f"#/components/schemas/{name}"}
+        validator = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+        for example in schema.get("examples", []):
+            bad += [f"{name}: {e.message}" for e in validator.iter_errors(example)]
+    assert bad == []
