@@ -185,7 +185,8 @@ def _restore_examples(schemas: dict[str, Any]) -> None:
     todo: list[type[BaseModel]] = [BaseModel]
     while todo:
         cls = todo.pop()
-        models.setdefault(cls.__name__, cls)
+        if cls.__name__ not in models or cls.__module__.startswith("app."):
+            models[cls.__name__] = cls  # the app's own model wins a clash of names
         todo.extend(cls.__subclasses__())
     for schema in schemas.values():
         model = models.get(str(schema.get("title")))
