@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LINT_DIRS := app tests migrations $(wildcard bench)
 
-.PHONY: run test lint fmt migrate seed bench clean
+.PHONY: run test lint fmt migrate seed bench clean clients openapi
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kap-journal needs Python 3.11 or newer")'
@@ -37,11 +37,23 @@ fmt: $(VENV)/.installed-dev
 	$(BIN)/ruff format $(LINT_DIRS)
 	$(BIN)/ruff check --fix $(LINT_DIRS)
 
-test: lint
+# The TypeScript client check (tests/clients): pinned packages from the lock file.
+TS := clients/ts
+$(TS)/node_modules/.installed: $(TS)/package.json $(TS)/package-lock.json
+	cd $(TS) && npm ci --no-audit --no-fund
+	@touch $@
+
+clients: $(VENV)/.installed-dev $(TS)/node_modules/.installed
+
+test: lint clients
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Rewrite docs/openapi.json and the operationId snapshot from the app as it is now.
+openapi: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.contract.spec
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) data .cache $(TS)/node_modules $(TS)/generated

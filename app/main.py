@@ -2,12 +2,10 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 
 from app.accounts.router import auth_router
@@ -18,10 +16,10 @@ from app.audit.router import router as audit_router
 from app.core.config import Settings, get_settings
 from app.core.context import AppContext
 from app.core.db import WriteGate, make_engine, open_session, read_only_engine
-from app.core.errors import status_code_and_title
 from app.core.handlers import install_handlers
 from app.core.middleware import RequestContextMiddleware
 from app.core.migrate import head_revisions
+from app.core.openapi import build_openapi, operation_id
 from app.core.responses import ORJSONResponse
 from app.entries.router import router as entries_router
 from app.export.router import router as export_router
@@ -34,8 +32,6 @@ from app.reviews.router import router as reviews_router
 from app.safety.router import router as safety_router
 from app.sessions.router import router as sessions_router
 from app.therapist.router import router as therapist_router
-
-_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
 ROUTERS = [
     ops_router,
@@ -54,10 +50,6 @@ ROUTERS = [
     invitation_mfa_router,
     account_security_router,
 ]
-
-
-def _operation_id(route: APIRoute) -> str:
-    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -92,7 +84,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version="1",
         summary="Journaling in the plasticity window after ketamine sessions",
         default_response_class=ORJSONResponse,
-        generate_unique_id_function=_operation_id,
+        generate_unique_id_function=operation_id,
     )
     app.state.ctx = ctx
     app.state.engine = engine
@@ -118,29 +110,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         metrics=ctx.metrics,
         hsts=settings.env == "production",
     )
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
-
-
-def _openapi(app: FastAPI) -> dict[str, Any]:
-    """The generated schema, with problems documented as application/problem+json."""
-    if app.openapi_schema:
-        return app.openapi_schema
-    from fastapi.openapi.utils import get_openapi
-
-    schema = get_openapi(
-        title=app.title, version=app.version, summary=app.summary, routes=app.routes
-    )
-    for path in schema.get("paths", {}).values():
-        for op in path.values():
-            if "requestBody" in op:
-                # Any body may be unparsable or too large; the handlers answer for all routes.
-                for status in (400, 413):
-                    op["responses"].setdefault(
-                        str(status), {"description": status_code_and_title(status)[1]}
-                    )
-            for code, resp in op.get("responses", {}).items():
-                if code.isdigit() and int(code) >= 400:
-                    resp["content"] = {"application/problem+json": {"schema": _PROBLEM_REF}}
-    app.openapi_schema = schema
-    return schema

@@ -29,7 +29,7 @@ def _routes(routes: list[Any]) -> set[tuple[str, str]]:
     out = set()
     for ctx in iter_route_contexts(routes):
         if isinstance(ctx.original_route, APIRoute):
-            out |= {(m, str(ctx.path)) for m in ctx.methods or ()}
+            out |= {(m, str(ctx.path_format)) for m in ctx.methods or ()}
     return out
 
 

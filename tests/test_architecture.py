@@ -19,7 +19,17 @@ OUTSIDE = {"core", "flows"}
 RUNNERS = {"worker.py"}
 # Another domain's modules that anyone may import: data, shapes, errors, request
 # dependencies and pure helpers that trigger no side effect.
-SHARED = {"models", "schemas", "errors", "window", "sequence", "deps", "access", "outbox", "queries"}
+SHARED = {
+    "models",
+    "schemas",
+    "errors",
+    "window",
+    "sequence",
+    "deps",
+    "access",
+    "outbox",
+    "queries",
+}
 
 
 def _domains() -> set[str]:
@@ -79,9 +89,7 @@ def test_domain_packages_form_no_import_cycle() -> None:
     graph = dependencies()
     cycle = _cycle(graph)
     if cycle:
-        hops = [
-            f"{a} -> {b}: {sorted(graph[a][b])}" for a, b in itertools.pairwise(cycle)
-        ]
+        hops = [f"{a} -> {b}: {sorted(graph[a][b])}" for a, b in itertools.pairwise(cycle)]
         raise AssertionError("import cycle between domains:\n" + "\n".join(hops))
 
 

@@ -4,8 +4,7 @@ import uuid
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, Query, Request, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import Form, Query, Request, Response, status
 
 from app.accounts import auth_service, care_team_flows, login, service
 from app.accounts.deps import AdminCaller, CurrentCaller, EnrollingCaller
@@ -15,6 +14,7 @@ from app.accounts.schemas import (
     MePublic,
     PasswordChange,
     RefreshRequest,
+    SignInForm,
     TokenPair,
     UserCreate,
     UserCreatedPublic,
@@ -52,7 +52,7 @@ def _pair(tokens: auth_service.IssuedTokens) -> TokenPair:
 @auth_router.post("/token", responses=problem_responses(401, 422, 429))
 def create_token(
     request: Request,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[SignInForm, Form()],
     db: SessionDep,
     ctx: Ctx,
     now: Now,

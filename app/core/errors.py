@@ -2,7 +2,7 @@
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class AppError(Exception):
@@ -92,21 +92,55 @@ class ServiceUnavailable(AppError):
 
 
 class FieldError(BaseModel):
-    loc: list[str | int]
-    msg: str
-    type: str
+    """One invalid field of a 422."""
+
+    loc: list[str] = Field(
+        description="Where the field is: `body`, `query`, `header` or `path`, then its "
+        "name; list indexes are given as decimal strings"
+    )
+    msg: str = Field(description="What is wrong, in English")
+    type: str = Field(description="The machine-readable kind of error, e.g. `missing`")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "loc": ["body", "mood"],
+                    "msg": "Input should be less than or equal to 10",
+                    "type": "less_than_equal",
+                }
+            ]
+        }
+    )
 
 
 class Problem(BaseModel):
     """application/problem+json (RFC 9457) with a stable machine-readable code."""
 
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str
-    code: str
-    errors: list[FieldError] | None = None
+    type: str = Field(description="A URI naming the kind of problem; ends with the code")
+    title: str = Field(description="A short summary of the kind of problem")
+    status: int = Field(description="The HTTP status code")
+    detail: str = Field(description="What happened in this case")
+    instance: str = Field(description="The path of the request")
+    code: str = Field(
+        description="Stable machine-readable code; the OpenAPI document lists every one"
+    )
+    errors: list[FieldError] | None = Field(default=None, description="Only on 422")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "https://kap-journal.example/problems/entry_not_found",
+                    "title": "No such entry",
+                    "status": 404,
+                    "detail": "No such entry",
+                    "instance": "/v1/entries/0b9e6a43-5a44-4a8e-9b4e-2f1d2a7c9d10",
+                    "code": "entry_not_found",
+                }
+            ]
+        }
+    )
 
 
 _STATUS_TITLES = {
@@ -126,8 +160,54 @@ _STATUS_TITLES = {
 }
 
 
+# Codes answered by the handlers rather than by an AppError subclass.
+HANDLER_CODES = (
+    "malformed_body",
+    "malformed_json",
+    "validation_failed",
+    "database_unavailable",
+    "internal_error",
+    "http_error",
+)
+
+
 def status_code_and_title(status: int) -> tuple[str, str]:
-    return _STATUS_TITLES.get(status, (f"http_{status}", "Error"))
+    return _STATUS_TITLES.get(status, ("http_error", "Error"))
+
+
+# What each status means in this API, for the OpenAPI descriptions.
+STATUS_DESCRIPTIONS = {
+    400: "The body is not parsable JSON or form data, or a cursor or sync token is "
+    "well-formed but cannot be decoded (`invalid_cursor`)",
+    401: "No valid access token, or wrong credentials; see `WWW-Authenticate`",
+    403: "Signed in, but this role may not use this route",
+    404: "No such resource, or one the caller may not see (the two are answered alike)",
+    405: "The path exists but not with this method",
+    409: "Conflicts with the stored state (e.g. an id or Idempotency-Key reused with "
+    "another body, a taken time or email)",
+    410: "The entry this replayed request created has since been deleted",
+    412: "`If-Match` names a version that is no longer current; read the entry again",
+    413: "The request body exceeds the size limit",
+    415: "The request body has a media type this route does not take",
+    422: "The request is well-formed but not valid; `errors` lists the fields",
+    428: "`If-Match` is required: send the `ETag` of the version being changed",
+    429: "Too many requests; retry after `Retry-After` seconds",
+    500: "An unexpected error; the request id is logged with its cause",
+    503: "The database is briefly unavailable; retry after `Retry-After` seconds",
+}
+
+
+def all_problem_codes() -> list[str]:
+    """Every `code` the app can answer: each AppError subclass, walked at call time
+    (so subclasses added anywhere are included), the status fallbacks and the handlers'."""
+    codes = {AppError.code, *HANDLER_CODES}
+    codes.update(code for code, _ in _STATUS_TITLES.values())
+    todo = list(AppError.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        codes.add(cls.code)
+        todo.extend(cls.__subclasses__())
+    return sorted(codes)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -135,7 +215,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     out: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
         out[status] = {
-            "description": status_code_and_title(status)[1],
+            "description": STATUS_DESCRIPTIONS.get(status, status_code_and_title(status)[1]),
             "model": Problem,
             "content": {"application/problem+json": {}},
         }

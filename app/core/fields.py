@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+
+from app.core.errors import AppError
 
 
 def _no_nul(value: str) -> str:
@@ -24,29 +26,61 @@ def _iana_zone(value: str) -> str:
 
 
 TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_iana_zone)]
-NoNulStr = Annotated[str, AfterValidator(_no_nul)]
+# The pattern tells clients (and the fuzzer) what the validator refuses.
+NoNulStr = Annotated[str, AfterValidator(_no_nul), Field(pattern=r"^[^\x00]*$")]
 
 
-_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+RANGE_TEXT = "Between 2000-01-01 and 2099-12-31 (UTC); other years answer 422 time_out_of_range"
+
+
+class TimeOutOfRange(AppError):
+    status = 422
+    code = "time_out_of_range"
+    title = "The time must lie between the years 2000 and 2099"
 
 
 def _in_range(value: datetime) -> datetime:
-    # Far-off years would overflow date arithmetic (a window is 48 h long).
+    # Far-off years would overflow date arithmetic (a window is 48 h long). Raised as
+    # a problem of its own: the range is a rule of the API, stated in the description,
+    # that JSON Schema cannot express for date-time strings.
     try:
-        ok = _EARLIEST <= value.astimezone(UTC) < _LATEST
+        ok = EARLIEST <= value.astimezone(UTC) < _LATEST
     except OverflowError:
         ok = False
     if not ok:
-        raise ValueError("time must lie between the years 2000 and 2099")
+        raise TimeOutOfRange()
     return value
+
+
+def utc_saturated(value: datetime) -> datetime:
+    """The time in UTC, or the nearest representable one for times at year 1 or 9999."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        if value.year > 5000:
+            return datetime.max.replace(tzinfo=UTC)
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-# An input time with an offset, kept as sent (the phone's offset matters).
-OffsetTime = Annotated[AwareDatetime, AfterValidator(_in_range)]
+# An input time with an offset, kept as sent (the phone's offset matters). Any year
+# is taken: one far ahead of the server or before 2000 is clamped (see entries.service).
+WrittenAt = Annotated[
+    AwareDatetime,
+    Field(
+        description="With an offset. More than 5 minutes ahead of the server, or before "
+        "2000: the server's time of receipt is used instead (written_at_adjusted)"
+    ),
+]
 # An input time with an offset; stored and answered in UTC.
-AwareUTC = Annotated[AwareDatetime, AfterValidator(_in_range), AfterValidator(_to_utc)]
+AwareUTC = Annotated[
+    AwareDatetime,
+    AfterValidator(_in_range),
+    AfterValidator(_to_utc),
+    Field(description=RANGE_TEXT),
+]

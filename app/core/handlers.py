@@ -1,13 +1,16 @@
 """Exception handlers that turn every failure into problem+json."""
 
+import functools
+import re
 from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import compile_path
 
 from app.core.errors import AppError, FieldError, status_code_and_title
 from app.core.responses import problem_response
@@ -45,25 +48,42 @@ async def _app_error(request: Request, exc: AppError) -> Response:
     )
 
 
+@functools.cache
+def _path_regex(path: str) -> re.Pattern[str]:
+    return compile_path(path)[0]
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method of every route on this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in routing.iter_route_contexts(request.app.routes):
+        if route.path and route.methods and _path_regex(route.path).match(request.url.path):
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     code, title = status_code_and_title(exc.status_code)
     detail = exc.detail if isinstance(exc.detail, str) else title
+    headers = dict(exc.headers or {})
     if exc.status_code == 400:
         code, detail = "malformed_body", "The request body could not be parsed."
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
     return problem_response(
         request,
         status=exc.status_code,
         code=code,
         title=title,
         detail=detail,
-        headers=dict(exc.headers or {}),
+        headers=headers,
     )
 
 
 def _field_errors(exc: RequestValidationError) -> list[FieldError]:
     out = []
     for err in exc.errors():
-        loc = [p if isinstance(p, int) else str(p) for p in err.get("loc", ())]
+        loc = [str(p) for p in err.get("loc", ())]
         out.append(FieldError(loc=loc, msg=str(err.get("msg", "")), type=str(err.get("type", ""))))
     return out
 
@@ -83,7 +103,7 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
         status=422,
         code="validation_failed",
         title="The request is not valid",
-        detail="; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in errors)[:1000],
+        detail="; ".join(f"{'.'.join(e.loc)}: {e.msg}" for e in errors)[:1000],
         extra={"errors": [e.model_dump() for e in errors]},
     )
 

@@ -4,11 +4,11 @@ import base64
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_args
 
 import orjson
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.errors import AppError
 
@@ -24,13 +24,40 @@ class InvalidCursor(AppError):
     title = "The cursor is not valid"
 
 
+# Cursors and sync tokens are base64url; any such text is taken, and one that
+# does not decode to a cursor of this list answers 400 invalid_cursor.
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]+={0,2}$"  # noqa: S105 (not a password)
+CURSOR_TEXT = (
+    "Opaque: the `next_cursor` of the previous page (base64url). One that matches "
+    "the pattern but was not made by this list answers 400 `invalid_cursor`"
+)
+
+
+def _page_examples(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    """A page's example: one item, from the item model's own example."""
+    args = get_args(cls.model_fields["items"].annotation)
+    extra = getattr(args[0], "model_config", {}).get("json_schema_extra") if args else None
+    if isinstance(extra, dict) and extra.get("examples"):
+        item = extra["examples"][0]
+        schema["examples"] = [{"items": [item], "next_cursor": "WyIyMDI2LTExLTMwVDEwOjMwOjAwWiJd"}]
+
+
 class Page(BaseModel, Generic[T]):
+    """One page of a list, newest first unless the route says otherwise."""
+
+    model_config = ConfigDict(json_schema_extra=_page_examples)
+
     items: list[T]
-    next_cursor: str | None
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page",
+        pattern=TOKEN_PATTERN,
+    )
 
 
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Cursor = Annotated[str | None, Query(max_length=512)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")]
+Cursor = Annotated[
+    str | None, Query(max_length=512, pattern=TOKEN_PATTERN, description=CURSOR_TEXT)
+]
 
 
 def encode_cursor(*values: Any) -> str:

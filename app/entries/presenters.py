@@ -24,6 +24,7 @@ def entry_view(
             "hours_since_session": round((entry.written_at - session_at).total_seconds() / 3600, 4),
         }
     return {
+        "kind": "entry",
         "id": entry.id,
         "patient_id": entry.patient_id,
         "body": decrypt_body(keyring, entry),
@@ -50,5 +51,10 @@ def change_view(
     entry: JournalEntry, session_at: datetime | None, *, keyring: KeyRing, rules: WindowRules
 ) -> dict[str, Any]:
     if entry.deleted_at is not None:
-        return {"id": entry.id, "deleted": True, "deleted_at": entry.deleted_at}
+        return {
+            "kind": "tombstone",
+            "id": entry.id,
+            "deleted": True,
+            "deleted_at": entry.deleted_at,
+        }
     return entry_view(entry, session_at, keyring=keyring, rules=rules)

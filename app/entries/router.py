@@ -12,7 +12,8 @@ from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
-from app.core.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from app.core.openapi import response_headers
+from app.core.pagination import TOKEN_PATTERN, Cursor, Limit, Page, decode_cursor, encode_cursor
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
 from app.entries import queries, service
@@ -32,14 +33,23 @@ IdempotencyKeyHeader = Annotated[
     str | None,
     Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$"),
 ]
-IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=200,
+        description='The ETag of the version being changed, e.g. `"v3"` (428 without it)',
+    ),
+]
+_ETAG = response_headers(200, "ETag")
 
 
 @router.post(
     "/entries",
     status_code=status.HTTP_201_CREATED,
     response_model=EntryPublic,
-    responses=problem_responses(401, 403, 409, 410, 422),
+    responses=response_headers(201, "ETag", "Location", "Idempotent-Replayed")
+    | problem_responses(401, 403, 409, 410, 422),
 )
 def create_entry(
     body: EntryCreate,
@@ -70,7 +80,12 @@ def create_entry(
     return _one(db, entry, ctx, rules, flag, status=201, headers=headers, row=row)
 
 
-@router.get("/entries", dependencies=[ReadOnly], responses=problem_responses(400, 401, 403, 422))
+@router.get(
+    "/entries",
+    dependencies=[ReadOnly],
+    response_model=Page[EntryPublic],
+    responses=problem_responses(400, 401, 403, 422),
+)
 def list_entries(
     caller: PatientCaller,
     db: SessionDep,
@@ -96,7 +111,16 @@ def sync_entries(
     db: SessionDep,
     ctx: Ctx,
     rules: Rules,
-    since: Annotated[str | None, Query(max_length=200)] = None,
+    since: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            pattern=TOKEN_PATTERN,
+            description="The `next_since` of the previous sync; omit for everything. One "
+            "that matches the pattern but was not made by the server answers 400 "
+            "`invalid_cursor`",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> ORJSONResponse:
     """Every change since the token, tombstones included, and the next token."""
@@ -144,7 +168,9 @@ def _one(
 
 
 @router.get(
-    "/entries/{entry_id}", response_model=EntryPublic, responses=problem_responses(401, 404, 422)
+    "/entries/{entry_id:uuid}",
+    response_model=EntryPublic,
+    responses=_ETAG | problem_responses(401, 404, 422),
 )
 def read_entry(
     readable: Readable, db: SessionDep, ctx: Ctx, rules: Rules, audit: AuditDep
@@ -161,9 +187,9 @@ def read_entry(
 
 
 @router.patch(
-    "/entries/{entry_id}",
+    "/entries/{entry_id:uuid}",
     response_model=EntryPublic,
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=_ETAG | problem_responses(401, 403, 404, 412, 422, 428),
 )
 def update_entry(
     entry: OwnEntry,
@@ -189,7 +215,7 @@ def update_entry(
 
 
 @router.delete(
-    "/entries/{entry_id}",
+    "/entries/{entry_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404, 412, 428),
 )

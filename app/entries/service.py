@@ -3,7 +3,7 @@
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from app.core.crypto import KeyRing
 from app.core.db import per_dialect
 from app.core.errors import PreconditionFailed, PreconditionRequired
+from app.core.fields import EARLIEST, utc_saturated
 from app.counts import service as counts
 from app.entries.attachment import session_for
 from app.entries.errors import EntryGone as EntryGone
@@ -115,8 +116,9 @@ def create_entry(
                 raise EntryGone()
             return _replay(entry, fingerprint)
     entry_id = new.id or uuid.uuid4()
-    client_written_at = new.written_at.astimezone(UTC)
-    adjusted = client_written_at > now + CLOCK_SKEW
+    client_written_at = utc_saturated(new.written_at)
+    # A clock far ahead, or one that never got set (before 2000): the time of receipt.
+    adjusted = not EARLIEST <= client_written_at <= now + CLOCK_SKEW
     written_at = now if adjusted else client_written_at
     offset = new.written_at.utcoffset() or timedelta(0)
     window = session_for(db, patient_id, written_at, rules)

@@ -12,6 +12,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
+from app.export.schemas import FhirBundle, PatientExport
 from app.export.service import export_patient, fhir_bundle
 from app.sessions.deps import Rules
 
@@ -21,12 +22,20 @@ router = api_router(prefix="/v1", tags=["export"])
 _BUNDLE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The export; a FHIR R4B Bundle with `?format=fhir`",
-        "content": {"application/fhir+json": {"schema": {"type": "object"}}},
+        "content": {
+            "application/fhir+json": {
+                "schema": FhirBundle.model_json_schema(ref_template="#/components/schemas/{model}")
+            }
+        },
     }
 }
 
 
-@router.get("/me/export", responses=_BUNDLE | problem_responses(401, 403, 422, 429))
+@router.get(
+    "/me/export",
+    response_model=PatientExport,
+    responses=_BUNDLE | problem_responses(401, 403, 422, 429),
+)
 def export_me(
     caller: PatientCaller,
     db: SessionDep,

@@ -5,8 +5,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from app.core import examples as ex
 from app.core.fields import NoNulStr
 
 # An APNs device token is hex (32 bytes today; Apple says the length may grow).
@@ -18,12 +19,7 @@ TOKEN_SHAPES = {
 
 
 class DeviceCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"platform": "ios", "token": "a1" * 32}],
-        },
-    )
+    model_config = ex.examples({"platform": "ios", "token": "a1" * 32}, extra="forbid")
 
     platform: Literal["ios", "android"]
     token: Annotated[NoNulStr, Field(min_length=8, max_length=512, pattern=r"^[\x21-\x7e]+$")]
@@ -39,12 +35,28 @@ class DeviceCreate(BaseModel):
 
 
 class DevicePublic(BaseModel):
+    model_config = ex.examples(
+        {"id": ex.OTHER, "platform": "ios", "created_at": "2026-11-01T09:00:00Z"}
+    )
+
     id: uuid.UUID
     platform: str
     created_at: datetime
 
 
 class NotificationPublic(BaseModel):
+    model_config = ex.examples(
+        {
+            "id": ex.OTHER,
+            "kind": "window_open",
+            "title": "Your journaling window is open",
+            "body": "A prompt is waiting when you are ready.",
+            "status": "sent",
+            "due_at": ex.SESSION_AT,
+            "sent_at": ex.SESSION_AT,
+        }
+    )
+
     id: uuid.UUID
     kind: str
     title: str

@@ -1,11 +1,10 @@
 """Liveness, readiness and Prometheus metrics."""
 
 import hmac
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Header, Request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
@@ -14,6 +13,7 @@ from app.core.db import ReadOnly, SessionDep
 from app.core.errors import ServiceUnavailable, Unauthorized, problem_responses
 from app.core.migrate import current_revisions
 from app.core.routing import api_router
+from app.ops.schemas import Health
 
 router = api_router(tags=["ops"])
 
@@ -21,11 +21,7 @@ router = api_router(tags=["ops"])
 _ALIVE = b'{"status":"ok"}'
 
 
-class Status(BaseModel):
-    status: str
-
-
-@router.get("/healthz", response_model=Status)
+@router.get("/healthz", response_model=Health)
 async def healthz() -> Response:
     """The process is alive; touches nothing."""
     # Async and pre-serialised: no worker thread and no validation for a constant.
@@ -33,7 +29,7 @@ async def healthz() -> Response:
 
 
 @router.get("/readyz", dependencies=[ReadOnly], responses=problem_responses(503))
-def readyz(request: Request, db: SessionDep) -> dict[str, str]:
+def readyz(request: Request, db: SessionDep) -> Health:
     """The database is reachable and its schema is at the latest migration."""
     try:
         current = current_revisions(db.connection())
@@ -41,10 +37,15 @@ def readyz(request: Request, db: SessionDep) -> dict[str, str]:
         raise ServiceUnavailable("The database is not reachable.") from exc
     if current != request.app.state.migration_heads:
         raise ServiceUnavailable("The database schema is not at the latest migration.")
-    return {"status": "ready"}
+    return Health(status="ready")
 
 
-@router.get("/metrics", response_class=Response, responses=problem_responses(401))
+_TEXT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/plain": {"schema": {"type": "string"}}}}
+}
+
+
+@router.get("/metrics", response_class=Response, responses=_TEXT | problem_responses(401))
 def metrics(
     ctx: Ctx, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
 ) -> Response:

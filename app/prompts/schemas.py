@@ -4,13 +4,27 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from app.core import examples as ex
 from app.core.fields import NoNulStr
 from app.prompts.models import PromptPhase, Technique
 
 
 class PromptPublic(BaseModel):
+    model_config = ex.examples(
+        {
+            "id": ex.PROMPT,
+            "technique": "capture",
+            "phases": ["early"],
+            "title": "What stayed with you",
+            "text": "Write down one image, sound or feeling from the session.",
+            "minutes": 5,
+            "locale": "en",
+            "custom": False,
+        }
+    )
+
     id: uuid.UUID
     technique: Technique
     phases: list[PromptPhase]
@@ -22,6 +36,8 @@ class PromptPublic(BaseModel):
 
 
 class NextPrompt(PromptPublic):
+    model_config = ex.examples(ex.example_of(PromptPublic) | {"phase": "early", "assigned": False})
+
     phase: PromptPhase
     assigned: bool
 
@@ -29,7 +45,15 @@ class NextPrompt(PromptPublic):
 class AssignmentCreate(BaseModel):
     """A library prompt by id, or a custom prompt for this patient."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ex.examples(
+        {"prompt_id": ex.PROMPT},
+        {
+            "title": "Your safe place",
+            "text": "Describe a place where you feel safe.",
+            "technique": "guided_imagery",
+        },
+        extra="forbid",
+    )
 
     prompt_id: uuid.UUID | None = None
     title: Annotated[NoNulStr, Field(min_length=1, max_length=120)] | None = None
@@ -47,6 +71,16 @@ class AssignmentCreate(BaseModel):
 
 
 class AssignmentPublic(BaseModel):
+    model_config = ex.examples(
+        {
+            "id": ex.OTHER,
+            "patient_id": ex.PATIENT,
+            "assigned_by": ex.THERAPIST,
+            "assigned_at": ex.SESSION_AT,
+            "prompt": ex.example_of(PromptPublic),
+        }
+    )
+
     id: uuid.UUID
     patient_id: uuid.UUID
     assigned_by: uuid.UUID

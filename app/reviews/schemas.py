@@ -4,15 +4,18 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, Field, StrictBool
 
+from app.core import examples as ex
 from app.core.fields import NoNulStr
 
 ReviewVisibility = Literal["author", "care_team"]
 
 
 class ReviewPut(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ex.examples(
+        {"note": "Bring up the warm-room image next time.", "discuss": True}, extra="forbid"
+    )
 
     note: Annotated[NoNulStr, Field(max_length=5000)] | None = None
     discuss: StrictBool = False
@@ -23,6 +26,19 @@ class ReviewPut(BaseModel):
 
 
 class ReviewPublic(BaseModel):
+    model_config = ex.examples(
+        {
+            "id": ex.OTHER,
+            "entry_id": ex.ENTRY,
+            "therapist_id": ex.THERAPIST,
+            "note": "Bring up the warm-room image next time.",
+            "discuss": True,
+            "reviewed_version": 1,
+            "stale": False,
+            "reviewed_at": "2026-11-30T12:00:00Z",
+        }
+    )
+
     id: uuid.UUID
     entry_id: uuid.UUID
     therapist_id: uuid.UUID

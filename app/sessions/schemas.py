@@ -4,8 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from app.core import examples as ex
 from app.core.fields import AwareUTC, NoNulStr
 from app.sessions.models import Route
 from app.sessions.window import Phase
@@ -14,8 +15,18 @@ Dose = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
 Note = Annotated[NoNulStr, Field(max_length=2000)]
 
 
+_WINDOW = {
+    "opens_at": ex.SESSION_AT,
+    "closes_at": "2026-12-01T09:00:00Z",
+    "integration_starts_at": "2026-11-30T09:00:00Z",
+    "integration_ends_at": "2026-12-01T09:00:00Z",
+}
+
+
 class SessionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ex.examples(
+        {"administered_at": ex.SESSION_AT, "route": "im", "dose_mg": 52.5}, extra="forbid"
+    )
 
     administered_at: AwareUTC
     route: Route
@@ -26,7 +37,7 @@ class SessionCreate(BaseModel):
 class SessionUpdate(BaseModel):
     """Only the fields sent change; `dose_mg` and `note` may be cleared with null."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ex.examples({"dose_mg": 60.0, "note": None}, extra="forbid")
 
     administered_at: AwareUTC = Field(default=None)  # type: ignore[assignment]
     route: Route = Field(default=None)  # type: ignore[assignment]
@@ -35,6 +46,8 @@ class SessionUpdate(BaseModel):
 
 
 class WindowPublic(BaseModel):
+    model_config = ex.examples(_WINDOW)
+
     opens_at: datetime
     closes_at: datetime
     integration_starts_at: datetime
@@ -42,12 +55,31 @@ class WindowPublic(BaseModel):
 
 
 class SessionCounts(BaseModel):
+    model_config = ex.examples({"entries": 4, "unreviewed": 1, "flagged": 0})
+
     entries: int
     unreviewed: int
     flagged: int
 
 
 class SessionPublic(BaseModel):
+    model_config = ex.examples(
+        {
+            "id": ex.SESSION,
+            "patient_id": ex.PATIENT,
+            "administered_at": ex.SESSION_AT,
+            "route": "im",
+            "dose_mg": 52.5,
+            "note": None,
+            "recorded_by": ex.THERAPIST,
+            "is_self_reported": False,
+            "created_at": ex.SESSION_AT,
+            "updated_at": ex.SESSION_AT,
+            "window": _WINDOW,
+            "counts": {"entries": 4, "unreviewed": 1, "flagged": 0},
+        }
+    )
+
     id: uuid.UUID
     patient_id: uuid.UUID
     administered_at: datetime
@@ -63,6 +95,10 @@ class SessionPublic(BaseModel):
 
 
 class IntegrationSessionBrief(BaseModel):
+    model_config = ex.examples(
+        {"id": ex.OTHER, "scheduled_at": "2026-11-30T15:00:00Z", "within_recommended_range": True}
+    )
+
     id: uuid.UUID
     scheduled_at: datetime
     within_recommended_range: bool
@@ -70,6 +106,26 @@ class IntegrationSessionBrief(BaseModel):
 
 class OpenWindow(BaseModel):
     """`{open: false}` when no window is open; every other field then is null."""
+
+    model_config = ex.examples(
+        {
+            "open": True,
+            "session_id": ex.SESSION,
+            "opens_at": ex.SESSION_AT,
+            "closes_at": "2026-12-01T09:00:00Z",
+            "phase": "integration",
+            "hours_since_session": 25.5,
+            "hours_left": 22.5,
+            "integration_starts_at": "2026-11-30T09:00:00Z",
+            "integration_ends_at": "2026-12-01T09:00:00Z",
+            "integration_session": {
+                "id": ex.OTHER,
+                "scheduled_at": "2026-11-30T15:00:00Z",
+                "within_recommended_range": True,
+            },
+        },
+        {"open": False},
+    )
 
     open: bool
     session_id: uuid.UUID | None = None

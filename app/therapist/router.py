@@ -9,17 +9,23 @@ from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.pagination import Page
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
 from app.sessions.deps import Rules
 from app.sessions.queries import get_session
 from app.therapist.queue import build_queue, queue_view
+from app.therapist.schemas import QueueItemPublic, SessionSummary
 from app.therapist.summary import build_summary
 
 router = api_router(prefix="/v1", tags=["therapist"])
 
 
-@router.get("/therapist/queue", responses=problem_responses(401, 403))
+@router.get(
+    "/therapist/queue",
+    response_model=Page[QueueItemPublic],
+    responses=problem_responses(401, 403),
+)
 def read_queue(
     caller: TherapistCaller, db: SessionDep, rules: Rules, now: Now, audit: AuditDep
 ) -> ORJSONResponse:
@@ -35,6 +41,7 @@ def read_queue(
 
 @router.get(
     "/patients/{patient_id}/sessions/{session_id}/summary",
+    response_model=SessionSummary,
     responses=problem_responses(401, 404, 422),
 )
 def read_summary(

@@ -1,0 +1,79 @@
+"""Clients generated from the app's OpenAPI document, once per test session.
+
+Generation is cached under .cache/clients/<hash>, keyed by the document, the
+generator version and the TypeScript lock file: an unchanged contract reuses the
+clients; any change to it generates them again, so the journeys run against what
+the changed document generates and fail when it breaks a client.
+"""
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.contract.spec import ROOT, render, spec
+
+CACHE = ROOT / ".cache" / "clients"
+TS_DIR = ROOT / "clients" / "ts"
+GENERATOR = "openapi-generator-cli"
+GENERATOR_VERSION = "7.26.0"  # as pinned in pyproject.toml
+BATCH = {
+    "python": {"packageName": "kapj_client"},
+    "kotlin": {"serializationLibrary": "kotlinx_serialization", "packageName": "org.kapjournal"},
+    "swift5": {"projectName": "KapJournal"},
+}
+
+
+def _key(document: str) -> str:
+    digest = hashlib.sha256(document.encode())
+    digest.update(GENERATOR_VERSION.encode())
+    digest.update((TS_DIR / "package-lock.json").read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _run(cmd: list[str], cwd: Path, log: Path) -> None:
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
+    log.write_text(done.stdout + done.stderr, encoding="utf-8")
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(cmd)} failed ({done.returncode}):\n{log.read_text()[-4000:]}"
+        )
+
+
+def _openapi_generator(out: Path) -> None:
+    configs = []
+    for name, props in BATCH.items():
+        config = out / f"{name}.yaml"
+        lines = [f"generatorName: {name}", "inputSpec: openapi.json", f"outputDir: {name}"]
+        lines += ["additionalProperties:"] + [f"  {k}: {v}" for k, v in props.items()]
+        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        configs.append(config.name)
+    generator = str(Path(sys.executable).with_name(GENERATOR))
+    cmd = [generator, "batch", "--fail-fast", "--threads", "2", *configs]
+    _run(cmd, out, out / "openapi-generator.log")
+
+
+def _openapi_typescript(out: Path) -> None:
+    cli = TS_DIR / "node_modules" / ".bin" / "openapi-typescript"
+    # Request fields with a default stay optional (the server fills them in).
+    args = [str(cli), str(out / "openapi.json"), "--default-non-nullable=false"]
+    _run([*args, "-o", str(out / "schema.d.ts")], TS_DIR, out / "ts.log")
+
+
+def generated() -> Path:
+    """The folder holding openapi.json and each generated client, made if missing."""
+    document = render(spec())
+    out = CACHE / _key(document)
+    if (out / "complete").exists():
+        return out
+    tmp = out.with_name(out.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    (tmp / "openapi.json").write_text(document, encoding="utf-8")
+    _openapi_generator(tmp)
+    _openapi_typescript(tmp)
+    (tmp / "complete").touch()
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    return out
