@@ -156,7 +156,11 @@ class InvitationPublic(BaseModel):
 
 
 class UserCreatedPublic(UserPublic):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ex.examples(
+        ex.example_of(UserPublic)
+        | {"invitation": {"token": "q1w2e3...", "expires_at": "2026-11-04T09:00:00Z"}},
+        from_attributes=True,
+    )
 
     invitation: InvitationPublic
 
@@ -245,4 +249,6 @@ class SignInPublic(BaseModel):
 
 
 class SignInList(BaseModel):
+    model_config = ex.examples({"items": [ex.example_of(SignInPublic)]})
+
     items: list[SignInPublic]

@@ -32,6 +32,7 @@ class ReviewPublic(BaseModel):
             "entry_id": ex.ENTRY,
             "therapist_id": ex.THERAPIST,
             "note": "Bring up the warm-room image next time.",
+            "visibility": "care_team",
             "discuss": True,
             "reviewed_version": 1,
             "stale": False,
