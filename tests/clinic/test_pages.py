@@ -1,0 +1,156 @@
+"""The clinic's pages through HTTP: sign-in, queue, patient, review, flags, scheduling."""
+
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from app.audit.models import AuditEvent
+from app.reviews.models import EntryReview
+from tests.clinic.conftest import Browser
+from tests.entries.conftest import Team
+
+
+def _window(team: Team) -> tuple[str, dict]:  # type: ignore[type-arg]
+    at = team.clock.now - timedelta(hours=26)
+    sid = team.session(at)
+    entry = team.write(at + timedelta(hours=3), body="The music felt like a warm room.", mood=6)
+    return sid, entry
+
+
+def test_a_therapist_signs_in_and_sees_the_queue(team: Team, browser: Browser) -> None:
+    _window(team)
+    r = browser.sign_in(team.therapist)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/clinic"
+    page = browser.get("/clinic/")
+    assert page.status_code == 200
+    assert "<h1>Queue</h1>" in page.text
+    assert team.patient.display_name in page.text
+    assert "Sign out" in page.text
+
+
+def test_the_patient_page_shows_the_window_and_its_shared_entry(
+    team: Team, browser: Browser
+) -> None:
+    _window(team)
+    browser.sign_in(team.therapist)
+    page = browser.get(f"/clinic/patients/{team.patient.id}")
+    assert page.status_code == 200
+    assert f"<h1>{team.patient.display_name}</h1>" in page.text
+    assert "The music felt like a warm room." in page.text
+    assert "Early phase, hour 3" in page.text
+    assert page.headers["cache-control"] == "no-store"
+
+
+def test_marking_reviewed_without_javascript_posts_and_redirects(
+    team: Team, browser: Browser, db: Session
+) -> None:
+    _sid, entry = _window(team)
+    browser.sign_in(team.therapist)
+    r = browser.post(
+        f"/clinic/entries/{entry['id']}/review", {"note": "ask about the room", "discuss": "on"}
+    )
+    assert r.status_code == 303
+    assert r.headers["location"].endswith(f"#entry-{entry['id']}")
+    review = db.exec(select(EntryReview)).one()
+    assert review.discuss is True
+    page = browser.get(f"/clinic/patients/{team.patient.id}")
+    assert "Private note: ask about the room" in page.text
+
+
+def test_marking_reviewed_with_htmx_answers_the_entry_fragment(
+    team: Team, browser: Browser
+) -> None:
+    _sid, entry = _window(team)
+    browser.sign_in(team.therapist)
+    r = browser.client.post(
+        f"/clinic/entries/{entry['id']}/review",
+        data={"note": ""},
+        headers={"HX-Request": "true", "X-CSRF-Token": browser.csrf},
+    )
+    assert r.status_code == 200
+    assert r.text.lstrip().startswith("<article")
+    assert "Marked reviewed." in r.text
+
+
+def test_a_review_goes_stale_when_the_patient_edits_the_entry(
+    team: Team, browser: Browser
+) -> None:
+    _sid, entry = _window(team)
+    browser.sign_in(team.therapist)
+    browser.post(f"/clinic/entries/{entry['id']}/review", {"note": ""})
+    r = team.client.patch(
+        f"/v1/entries/{entry['id']}",
+        json={"body": "Edited after the review."},
+        headers=team.ph | {"If-Match": '"v1"'},
+    )
+    assert r.status_code == 200
+    page = browser.get(f"/clinic/patients/{team.patient.id}")
+    assert "Stale review" in page.text
+
+
+def test_the_review_writes_the_same_audit_event_as_the_api(
+    team: Team, browser: Browser, db: Session
+) -> None:
+    _sid, entry = _window(team)
+    browser.sign_in(team.therapist)
+    browser.post(f"/clinic/entries/{entry['id']}/review", {"note": "n"})
+    actions = db.exec(
+        select(AuditEvent.action).where(AuditEvent.actor_id == team.therapist.id)
+    ).all()
+    assert "entry.review" in actions
+
+
+def test_scheduling_outside_the_range_is_allowed_with_a_warning(
+    team: Team, browser: Browser
+) -> None:
+    sid, _entry = _window(team)
+    browser.sign_in(team.therapist)
+    late = (team.clock.now + timedelta(hours=40)).strftime("%Y-%m-%dT%H:%M")
+    r = browser.post(
+        f"/clinic/patients/{team.patient.id}/integration-sessions",
+        {"session_id": sid, "scheduled_at": late},
+    )
+    assert r.status_code == 303
+    page = browser.get(f"/clinic/patients/{team.patient.id}")
+    assert "Outside the recommended range" in page.text
+
+
+def test_acknowledging_a_flag_on_a_private_entry_shows_only_the_fact(
+    team: Team, browser: Browser, db: Session
+) -> None:
+    at = team.clock.now - timedelta(hours=26)
+    team.session(at)
+    team.write(at + timedelta(hours=2), body="I want to die", shared_with_care_team=False)
+    browser.sign_in(team.therapist)
+    page = browser.get(f"/clinic/patients/{team.patient.id}")
+    assert "on a private entry" in page.text
+    assert "I want to die" not in page.text
+    from app.safety.models import SafetyFlag
+
+    flag = db.exec(select(SafetyFlag)).one()
+    r = browser.post(f"/clinic/flags/{flag.id}/acknowledge", {"outcome": "seen"})
+    assert r.status_code == 303
+    db.expire_all()
+    assert db.exec(select(SafetyFlag).where(col(SafetyFlag.acknowledged_at).is_not(None))).one()
+
+
+def test_the_printable_summary_has_the_entries_and_a_print_stylesheet(
+    team: Team, browser: Browser
+) -> None:
+    sid, _entry = _window(team)
+    browser.sign_in(team.therapist)
+    page = browser.get(f"/clinic/patients/{team.patient.id}/sessions/{sid}/summary")
+    assert page.status_code == 200
+    assert 'media="print"' in page.text
+    assert "The music felt like a warm room." in page.text
+
+
+def test_assigning_a_custom_prompt(team: Team, browser: Browser) -> None:
+    browser.sign_in(team.therapist)
+    r = browser.post(
+        f"/clinic/patients/{team.patient.id}/prompts",
+        {"kind": "custom", "title": "The room", "text": "Describe it.", "technique": "capture"},
+    )
+    assert r.status_code == 303
+    assert "The room" in browser.get(f"/clinic/patients/{team.patient.id}").text
