@@ -3,7 +3,7 @@
 import secrets
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Depends, Form, Request
 from starlette.responses import Response
 
 from app.accounts.models import Role
@@ -50,7 +50,7 @@ def _check_login_csrf(request: Request, ctx: Ctx, token: str) -> None:
 
 
 def _home(role: Role) -> str:
-    return f"{PREFIX}/admin/users" if role == Role.admin else PREFIX
+    return f"{PREFIX}/admin/users" if role == Role.admin else f"{PREFIX}/"
 
 
 @router.get("/login")
@@ -119,7 +119,7 @@ def create_login_verification(
     return _signed_in(request, ctx, user.role, auth.start(db, ctx, user, now))
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[Depends(auth.check_csrf)])
 def create_logout(request: Request, user: auth.ClinicUserDep, db: SessionDep, now: Now) -> Response:
     """Sign out: this sign-in ends at once."""
     auth.end(db, user, now)

@@ -21,7 +21,7 @@ def test_a_therapist_signs_in_and_sees_the_queue(team: Team, browser: Browser) -
     _window(team)
     r = browser.sign_in(team.therapist)
     assert r.status_code == 303
-    assert r.headers["location"] == "/clinic"
+    assert r.headers["location"] == "/clinic/"
     page = browser.get("/clinic/")
     assert page.status_code == 200
     assert "<h1>Queue</h1>" in page.text
