@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -37,6 +37,18 @@ class WindowBlock:
     flags: list[OpenFlag] = field(default_factory=list)
     open_now: bool = False
     timeline: Timeline | None = None
+
+    @property
+    def suggested_at(self) -> datetime:
+        """The schedule form's first value: the range's start, up to the next quarter hour.
+
+        A form field holds whole minutes, so the exact start (with its seconds) would
+        fall just before the range.
+        """
+        start: datetime = self.window.integration_starts_at
+        quarter = timedelta(minutes=15)
+        floor = start.replace(second=0, microsecond=0, minute=start.minute // 15 * 15)
+        return floor if floor == start else floor + quarter
 
 
 @dataclass
