@@ -15,7 +15,12 @@ def create_clinic(parent: FastAPI) -> FastAPI:
     clinic.dependency_overrides = parent.dependency_overrides
     for exc_class, handler in HANDLERS.items():
         clinic.add_exception_handler(exc_class, handler)
-    for router in (router_auth.router, router_therapist.router, actions.router, router_admin.router):
+    for router in (
+        router_auth.router,
+        router_therapist.router,
+        actions.router,
+        router_admin.router,
+    ):
         clinic.include_router(router)
     clinic.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     clinic.add_middleware(SecurityHeaders)

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.sessions.window import Window
+
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 36
 
@@ -109,7 +111,9 @@ class Timeline:
     hours: int
 
 
-def timeline(window: Any, scheduled: list[datetime], now: datetime, width: int = 600) -> Timeline:
+def timeline(
+    window: Window, scheduled: list[datetime], now: datetime, width: int = 600
+) -> Timeline:
     start = window.opens_at
     end = max(window.closes_at, window.integration_ends_at)
     span = (end - start).total_seconds() or 1.0

@@ -121,8 +121,8 @@ def build(
         if f.session_id in blocks:
             blocks[f.session_id].flags.append(f)
     for block in blocks.values():
-        at = [i["scheduled_at"] for i in block.integration]
-        block.timeline = timeline(block.window, at, now)
+        times = [i["scheduled_at"] for i in block.integration]
+        block.timeline = timeline(block.window, times, now)
     return PatientPage(
         patient_id=patient_id,
         display_name=patient.display_name,

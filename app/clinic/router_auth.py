@@ -83,7 +83,9 @@ def create_login(
         return response
     if outcome.needs_second_factor:
         pending = auth.pending_second_factor(ctx, outcome.user.id, now)
-        return render(request, "mfa.html", {"pending": pending, "login_csrf": csrf_token}, user=None)
+        return render(
+            request, "mfa.html", {"pending": pending, "login_csrf": csrf_token}, user=None
+        )
     return _signed_in(request, ctx, outcome.user.role, outcome.cookie or "")
 
 

@@ -26,7 +26,12 @@ router = api_router()
 
 @router.get("/")
 def read_queue_page(
-    request: Request, user: TherapistUser, db: SessionDep, rules: Rules, now: Now, audit: ClinicAudit
+    request: Request,
+    user: TherapistUser,
+    db: SessionDep,
+    rules: Rules,
+    now: Now,
+    audit: ClinicAudit,
 ) -> Response:
     """The queue: the API's order, flagged patients first."""
     items = build_queue(db, therapist_id=user.caller.id, rules=rules, now=now)

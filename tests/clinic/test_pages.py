@@ -73,9 +73,7 @@ def test_marking_reviewed_with_htmx_answers_the_entry_fragment(
     assert "Marked reviewed." in r.text
 
 
-def test_a_review_goes_stale_when_the_patient_edits_the_entry(
-    team: Team, browser: Browser
-) -> None:
+def test_a_review_goes_stale_when_the_patient_edits_the_entry(team: Team, browser: Browser) -> None:
     _sid, entry = _window(team)
     browser.sign_in(team.therapist)
     browser.post(f"/clinic/entries/{entry['id']}/review", {"note": ""})

@@ -42,7 +42,7 @@ def test_repeated_failures_are_throttled_like_the_api(team: Team, browser: Brows
 
 def test_the_session_cookie_is_httponly_and_samesite(team: Team, browser: Browser) -> None:
     r = browser.sign_in(team.therapist)
-    cookie = [v for k, v in r.headers.multi_items() if k == "set-cookie" and COOKIE in v][0]
+    cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie" and COOKIE in v)
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie or "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # only when KAPJ_ENV=production
