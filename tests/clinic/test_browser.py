@@ -87,7 +87,7 @@ def sign_in(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
 
 def shot(page: Any, name: str) -> None:
     if SHOTS:
-        page.screenshot(path=str(Path(SHOTS) / name), full_page=name != "patient.png")
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=True, caret="initial")
 
 
 def test_a_therapists_day(page: Any) -> None:
