@@ -152,3 +152,29 @@ def test_assigning_a_custom_prompt(team: Team, browser: Browser) -> None:
     )
     assert r.status_code == 303
     assert "The room" in browser.get(f"/clinic/patients/{team.patient.id}").text
+
+
+def test_the_queue_page_writes_the_apis_queue_read_events(
+    team: Team, browser: Browser, db: Session
+) -> None:
+    _window(team)
+    browser.sign_in(team.therapist)
+    browser.get("/clinic/")
+    events = db.exec(
+        select(AuditEvent).where(
+            AuditEvent.actor_id == team.therapist.id, AuditEvent.action == "queue.read"
+        )
+    ).all()
+    assert {e.patient_id for e in events} == {team.patient.id}
+
+
+def test_an_outcome_outside_the_list_is_refused(team: Team, browser: Browser, db: Session) -> None:
+    at = team.clock.now - timedelta(hours=26)
+    team.session(at)
+    team.write(at + timedelta(hours=2), body="I want to die")
+    from app.safety.models import SafetyFlag
+
+    flag = db.exec(select(SafetyFlag)).one()
+    browser.sign_in(team.therapist)
+    r = browser.post(f"/clinic/flags/{flag.id}/acknowledge", {"outcome": "nothing"})
+    assert r.status_code == 422
