@@ -200,12 +200,13 @@ def clinic_user(request: Request, db: SessionDep, ctx: Ctx, now: Now) -> ClinicU
         raise SignInRequired(ended=True)
     user = row[0]
     request.state.user_id = user.id
+    request.state.clinic_csrf = csrf_for_session(ctx, claims.session_id)
     caller = Caller(id=user.id, role=Role(user.role), session_id=claims.session_id)
     return ClinicUser(
         caller=caller,
         display_name=user.display_name,
         timezone=user.timezone,
-        csrf=csrf_for_session(ctx, claims.session_id),
+        csrf=request.state.clinic_csrf,
         cookie=_cookie(ctx, user.id, claims.session_id, user.role, now),
     )
 

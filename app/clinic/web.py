@@ -15,12 +15,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.clinic.auth import (
     COOKIE,
-    LOGIN_COOKIE,
     ClinicUser,
     SignInRequired,
     cookie_tokens,
     csrf_for_session,
 )
+from app.core.clock import utcnow
 from app.core.context import AppContext
 from app.core.errors import AppError, status_code_and_title
 from app.core.security import decode_access_token
@@ -127,11 +127,13 @@ def redirect(request: Request, url: str, user: ClinicUser | None = None) -> Resp
 
 
 def _csrf_from_cookie(request: Request) -> str:
-    """Sign out on an error page too: its token comes from the cookie, if still valid."""
+    """Sign out on an error page too: the token of the sign-in checked by this request,
+    or else of the cookie's, if it is still valid."""
+    known: str | None = getattr(request.state, "clinic_csrf", None)
+    if known:
+        return known
     ctx: AppContext = request.app.state.ctx
     raw = request.cookies.get(COOKIE, "")
-    from app.core.clock import utcnow
-
     claims = decode_access_token(cookie_tokens(ctx), raw, now=utcnow()) if raw else None
     return csrf_for_session(ctx, claims.session_id) if claims else ""
 
@@ -193,4 +195,3 @@ HANDLERS: dict[Any, Any] = {
     StarletteHTTPException: _http_error,
     Exception: _unexpected,
 }
-LOGIN_COOKIE_NAME = LOGIN_COOKIE
