@@ -178,3 +178,104 @@ def test_an_outcome_outside_the_list_is_refused(team: Team, browser: Browser, db
     browser.sign_in(team.therapist)
     r = browser.post(f"/clinic/flags/{flag.id}/acknowledge", {"outcome": "nothing"})
     assert r.status_code == 422
+
+
+def _scheduled(team: Team, browser: Browser, db: Session) -> tuple[str, object]:
+    from app.integration.models import IntegrationSession
+
+    sid, _entry = _window(team)
+    browser.sign_in(team.therapist)
+    inside = (team.clock.now + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    browser.post(
+        f"/clinic/patients/{team.patient.id}/integration-sessions",
+        {"session_id": sid, "scheduled_at": inside},
+    )
+    return sid, db.exec(select(IntegrationSession)).one()
+
+
+def test_moving_an_integration_session(team: Team, browser: Browser, db: Session) -> None:
+    _sid, item = _scheduled(team, browser, db)
+    later = (team.clock.now + timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M")
+    r = browser.post(
+        f"/clinic/patients/{team.patient.id}/integration-sessions/{item.id}/move",  # type: ignore[attr-defined]
+        {"scheduled_at": later},
+    )
+    assert r.status_code == 303
+    from app.integration.models import IntegrationSession
+
+    moved = db.exec(select(IntegrationSession)).one()
+    assert moved.scheduled_at.strftime("%Y-%m-%dT%H:%M") == later
+
+
+def test_cancelling_an_integration_session(team: Team, browser: Browser, db: Session) -> None:
+    from app.integration.models import IntegrationSession
+
+    _sid, item = _scheduled(team, browser, db)
+    r = browser.post(
+        f"/clinic/patients/{team.patient.id}/integration-sessions/{item.id}/cancel"  # type: ignore[attr-defined]
+    )
+    assert r.status_code == 303
+    db.expire_all()
+    assert db.exec(select(IntegrationSession)).all() == []
+
+
+def test_a_time_that_is_not_a_time_is_refused_with_the_form_page(
+    team: Team, browser: Browser
+) -> None:
+    sid, _entry = _window(team)
+    browser.sign_in(team.therapist)
+    r = browser.post(
+        f"/clinic/patients/{team.patient.id}/integration-sessions",
+        {"session_id": sid, "scheduled_at": "tomorrow"},
+    )
+    assert r.status_code == 422
+    assert "scheduled_at" in r.text
+
+
+def test_a_password_change_ends_the_clinic_session(team: Team, browser: Browser) -> None:
+    from tests.factories import PASSWORD
+
+    browser.sign_in(team.therapist)
+    r = team.client.post(
+        "/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": "another-password-2026"},
+        headers=team.th,
+    )
+    assert r.status_code == 204
+    assert browser.get("/clinic/", follow_redirects=False).status_code == 303
+
+
+def test_an_admin_creates_and_deactivates_an_account(
+    browser: Browser, admin: object, db: Session
+) -> None:
+    from app.accounts.models import User
+
+    browser.sign_in(admin)  # type: ignore[arg-type]
+    r = browser.post(
+        "/clinic/admin/users",
+        {
+            "email": "new.therapist@example.org",
+            "display_name": "Dr. New",
+            "role": "therapist",
+            "timezone": "Europe/Madrid",
+            "password": "a-long-enough-password",
+        },
+    )
+    assert r.status_code == 303
+    user = db.exec(select(User).where(User.email == "new.therapist@example.org")).one()
+    r = browser.post(f"/clinic/admin/users/{user.id}/deactivate")
+    assert r.status_code == 303
+    again = db.exec(select(User).where(User.email == "new.therapist@example.org")).one()
+    assert again.is_active is False
+
+
+def test_the_audit_page_is_itself_audited(
+    team: Team, browser: Browser, admin: object, db: Session
+) -> None:
+    _window(team)
+    browser.sign_in(admin)  # type: ignore[arg-type]
+    page = browser.get(f"/clinic/admin/audit?patient_id={team.patient.id}")
+    assert page.status_code == 200
+    assert "session.create" in page.text
+    reads = db.exec(select(AuditEvent).where(AuditEvent.action == "audit.read")).all()
+    assert {e.patient_id for e in reads} == {team.patient.id}
