@@ -121,6 +121,8 @@ def test_a_therapists_day(page: Any) -> None:
 
     page.goto("/clinic/")
     page.get_by_role("link", name="Casey").click()
+    expect(page.get_by_text("Safety flag", exact=True).first).to_be_visible()
+    accessible(page)
     page.get_by_role("button", name="Acknowledge").first.click()
     expect(page.get_by_text("No open safety flags.")).to_be_visible()
 
@@ -138,6 +140,25 @@ def test_a_therapists_day(page: Any) -> None:
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     page.goto("/clinic/")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_the_queue_works_from_the_keyboard(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/clinic/login")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")
+    page.keyboard.type(RIVERA)
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Queue", level=1)).to_be_visible()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Alex":
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Alex", level=1)).to_be_visible()
 
 
 def test_an_admin_adds_a_therapist_to_a_care_team_and_never_sees_journal_text(
