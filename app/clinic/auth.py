@@ -20,7 +20,7 @@ from app.accounts import auth_service
 from app.accounts.deps import Caller
 from app.accounts.models import AuthSession, Role, User
 from app.core.clock import Now
-from app.core.context import AppContext, Ctx, client_address
+from app.core.context import AppContext, Ctx
 from app.core.db import SessionDep
 from app.core.errors import AppError, Forbidden, InvalidCredentials
 from app.core.security import TokenConfig, decode_access_token, issue_access_token
@@ -69,6 +69,11 @@ class ClinicUser:
 def _mac(ctx: AppContext, purpose: str, value: bytes) -> str:
     key = ctx.tokens.key.encode()
     return hmac.new(key, purpose.encode() + b":" + value, hashlib.sha256).hexdigest()
+
+
+def same(sent: str, expected: str) -> bool:
+    """Constant-time comparison of whatever was sent (any text, even unencodable)."""
+    return hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode())
 
 
 def csrf_for_session(ctx: AppContext, session_id: uuid.UUID) -> str:
@@ -148,13 +153,17 @@ def complete_second_factor(
     user_id, _, rest = pending.partition(".")
     until, _, mac = rest.partition(".")
     body = f"{user_id}.{until}"
-    ok = hmac.compare_digest(mac, _mac(ctx, "clinic-mfa", body.encode()))
+    ok = same(mac, _mac(ctx, "clinic-mfa", body.encode("utf-8", "replace")))
     user = None
     if ok and until.isdigit() and int(until) > now.timestamp():
         user = db.get(User, uuid.UUID(user_id))
     ctx.throttle.check("signin_address", address)
+    if user is not None:
+        ctx.throttle.check("signin_account", user.email)
     if user is None or not user.is_active or not verify_second_factor(db, user, code):
         ctx.throttle.hit("signin_address", address)
+        if user is not None:
+            ctx.throttle.hit("signin_account", user.email)
         raise InvalidCredentials()
     return user
 
@@ -225,7 +234,7 @@ async def submitted_csrf(request: Request) -> str:
 
 
 def require_role(*roles: Role) -> object:
-    def dependency(user: Annotated[ClinicUser, Depends(clinic_user)]) -> ClinicUser:
+    async def dependency(user: Annotated[ClinicUser, Depends(clinic_user)]) -> ClinicUser:
         if user.caller.role not in roles:
             raise ClinicPageNotFound()
         return user
@@ -245,12 +254,8 @@ async def check_csrf(request: Request, ctx: Ctx, now: Now) -> None:
         if not sent:
             raise CsrfRejected()
         return
-    if not hmac.compare_digest(sent, csrf_for_session(ctx, claims.session_id)):
+    if not same(sent, csrf_for_session(ctx, claims.session_id)):
         raise CsrfRejected()
-
-
-def login_address(request: Request) -> str:
-    return client_address(request)
 
 
 ClinicUserDep = Annotated[ClinicUser, Depends(clinic_user)]

@@ -45,7 +45,7 @@ def _login_page(
 
 def _check_login_csrf(request: Request, ctx: Ctx, token: str) -> None:
     nonce = request.cookies.get(auth.LOGIN_COOKIE, "")
-    if not nonce or not secrets.compare_digest(token, auth.csrf_for_login(ctx, nonce)):
+    if not nonce or not auth.same(token, auth.csrf_for_login(ctx, nonce)):
         raise auth.CsrfRejected()
 
 

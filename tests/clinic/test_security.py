@@ -241,3 +241,18 @@ def test_a_valid_second_factor_signs_in(
     )
     assert ok.status_code == 303
     assert browser.get("/clinic/").status_code == 200
+
+
+def test_odd_text_in_a_form_is_refused_never_a_server_error(team: Team, browser: Browser) -> None:
+    at = team.clock.now - timedelta(hours=26)
+    team.session(at)
+    entry = team.write(at + timedelta(hours=1))
+    browser.sign_in(team.therapist)
+    nul = browser.post(f"/clinic/entries/{entry['id']}/review", {"note": "a\x00b"})
+    assert nul.status_code == 422
+    odd = browser.client.post("/clinic/logout", data={"csrf_token": "\ud800é"})
+    assert odd.status_code == 403
+    login = browser.client.post(
+        "/clinic/login", data={"email": "\x00", "password": "\ud800", "csrf_token": "é"}
+    )
+    assert login.status_code == 403
