@@ -13,6 +13,7 @@ from app.accounts.router import router as accounts_router
 from app.accounts.security_router import auth_router as invitation_mfa_router
 from app.accounts.security_router import router as account_security_router
 from app.audit.router import router as audit_router
+from app.clinic.app import create_clinic
 from app.core.config import Settings, get_settings
 from app.core.context import AppContext
 from app.core.db import WriteGate, make_engine, open_session, read_only_engine
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.mount("/clinic", create_clinic(app))  # HTML pages: outside ROUTERS and the OpenAPI
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

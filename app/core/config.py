@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     push_timeout_seconds: float = Field(default=5, gt=0, le=5)
     # --- end of notification delivery ---
 
+    # --- The clinic on the web (see docs/clinic.md) ---
+    clinic_idle_minutes: int = Field(default=15, ge=1, le=240)
+    clinic_absolute_hours: float = Field(default=12, gt=0, le=24 * 7)
+    # --- end of the clinic on the web ---
+
     max_body_bytes: int = 256 * 1024
     cors_origins: list[str] = []
     log_level: str = "INFO"

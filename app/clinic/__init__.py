@@ -1,0 +1,1 @@
+"""The clinic on the web: server-rendered pages for therapists and admins under /clinic."""

@@ -1,0 +1,27 @@
+"""The clinic on the web: a sub-application mounted at /clinic in the API's process."""
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from app.clinic import actions, router_admin, router_auth, router_therapist
+from app.clinic.web import HANDLERS, HERE, SecurityHeaders
+
+
+def create_clinic(parent: FastAPI) -> FastAPI:
+    """Pages on the parent's state (engine, write gate, settings) and its overrides."""
+    clinic = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    # Shared, not copied: tests override the parent's session factory and clock.
+    clinic.state = parent.state
+    clinic.dependency_overrides = parent.dependency_overrides
+    for exc_class, handler in HANDLERS.items():
+        clinic.add_exception_handler(exc_class, handler)
+    for router in (
+        router_auth.router,
+        router_therapist.router,
+        actions.router,
+        router_admin.router,
+    ):
+        clinic.include_router(router)
+    clinic.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    clinic.add_middleware(SecurityHeaders)
+    return clinic

@@ -1,0 +1,136 @@
+"""Charts as SVG drawn by a template: readable without JavaScript, titled for screen readers."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from app.sessions.window import Window
+
+WIDTH, HEIGHT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 36
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    at: datetime
+    value: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One series on a time axis; `points` are already in SVG coordinates."""
+
+    slug: str
+    title: str
+    description: str
+    y_min: float
+    y_max: float
+    points: list[Point] = field(default_factory=list)
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+def series_chart(
+    slug: str,
+    title: str,
+    points: list[tuple[datetime, float, str]],
+    *,
+    y_min: float,
+    y_max: float,
+    unit: str,
+) -> Chart:
+    """Scale (time, value, label) points into the plot area, oldest on the left."""
+    points = sorted(points, key=lambda p: p[0])
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    if points:
+        t0, t1 = points[0][0].timestamp(), points[-1][0].timestamp()
+    else:
+        t0 = t1 = 0.0
+    span = (t1 - t0) or 1.0
+
+    def y_of(v: float) -> float:
+        return TOP + plot_h * (1 - (v - y_min) / ((y_max - y_min) or 1))
+
+    scaled = [
+        Point(
+            x=LEFT + (plot_w * (at.timestamp() - t0) / span if len(points) > 1 else plot_w / 2),
+            y=y_of(v),
+            at=at,
+            value=v,
+            label=label,
+        )
+        for at, v, label in points
+    ]
+    step = (y_max - y_min) / 5
+    ticks = [(y_of(y_min + i * step), f"{y_min + i * step:g}") for i in range(6)]
+    if points:
+        low, high = min(p[1] for p in points), max(p[1] for p in points)
+        description = (
+            f"{len(points)} {unit} readings from {points[0][0]:%d %b} to {points[-1][0]:%d %b}; "
+            f"lowest {low:g}, highest {high:g}, latest {points[-1][1]:g}."
+        )
+    else:
+        description = f"No {unit} readings yet."
+    return Chart(slug, title, description, y_min, y_max, scaled, ticks)
+
+
+def mood_chart(entries: list[dict[str, Any]]) -> Chart:
+    """Mood (0-10) of the shared entries shown on the page."""
+    points = [
+        (e["written_at"], float(e["mood"]), e["phase"] or "between windows")
+        for e in entries
+        if e["mood"] is not None
+    ]
+    return series_chart("mood", "Mood (0 to 10)", points, y_min=0, y_max=10, unit="mood")
+
+
+@dataclass(frozen=True)
+class Band:
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A window drawn to scale: its phases, the recommended range and the sessions in it."""
+
+    width: int
+    early: Band
+    integration: Band
+    recommended: Band
+    marks: list[tuple[float, datetime]]
+    now_x: float | None
+    hours: int
+
+
+def timeline(
+    window: Window, scheduled: list[datetime], now: datetime, width: int = 600
+) -> Timeline:
+    start = window.opens_at
+    end = max(window.closes_at, window.integration_ends_at)
+    span = (end - start).total_seconds() or 1.0
+
+    def x(t: datetime) -> float:
+        return round(max(0.0, min(1.0, (t - start).total_seconds() / span)) * width, 1)
+
+    def band(a: datetime, b: datetime) -> Band:
+        return Band(x(a), max(0.0, x(b) - x(a)))
+
+    mid = min(window.integration_starts_at, window.closes_at)
+    return Timeline(
+        width=width,
+        early=band(start, mid),
+        integration=band(mid, window.closes_at),
+        recommended=band(window.integration_starts_at, window.integration_ends_at),
+        marks=[(x(t), t) for t in scheduled],
+        now_x=x(now) if start <= now <= end else None,
+        hours=round(span / 3600),
+    )

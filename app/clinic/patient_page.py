@@ -1,0 +1,136 @@
+"""What a patient's page shows, gathered through the same services and audit as /v1."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from app.accounts.service import get_user
+from app.audit.deps import Auditor
+from app.clinic.charts import Chart, Timeline, mood_chart, timeline
+from app.core.crypto import KeyRing
+from app.entries.presenters import entry_view
+from app.entries.queries import page_entries
+from app.integration import service as integration
+from app.prompts import service as prompts
+from app.reviews.service import review_view, reviews_by_entry
+from app.safety.schemas import OpenFlag
+from app.safety.service import open_flags_of
+from app.sessions.service import list_sessions, session_counts
+from app.sessions.window import WindowRules
+
+WINDOWS_SHOWN = 10
+ENTRIES_SHOWN = 200
+
+
+@dataclass
+class WindowBlock:
+    """One window on the timeline, with its shared entries in time order."""
+
+    session: Any
+    window: Any
+    counts: Any
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    integration: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[OpenFlag] = field(default_factory=list)
+    open_now: bool = False
+    timeline: Timeline | None = None
+
+    @property
+    def suggested_at(self) -> datetime:
+        """The schedule form's first value: the range's start, up to the next quarter hour.
+
+        A form field holds whole minutes, so the exact start (with its seconds) would
+        fall just before the range.
+        """
+        start: datetime = self.window.integration_starts_at
+        quarter = timedelta(minutes=15)
+        floor = start.replace(second=0, microsecond=0, minute=start.minute // 15 * 15)
+        return floor if floor == start else floor + quarter
+
+
+@dataclass
+class PatientPage:
+    patient_id: uuid.UUID
+    display_name: str
+    windows: list[WindowBlock]
+    unattached: list[dict[str, Any]]
+    flags: list[OpenFlag]
+    mood: Chart
+    # Questionnaire score series ({title, points}) once questionnaires exist.
+    scores: list[Chart]
+    assignments: list[tuple[Any, Any]]
+    library: list[Any]
+
+
+def with_reviews(db: Session, views: list[dict[str, Any]], keyring: KeyRing) -> None:
+    """The care team's reviews of each entry, stale ones marked (as the API shows them)."""
+    reviews = reviews_by_entry(db, [v["id"] for v in views])
+    for v in views:
+        v["reviews"] = [review_view(r, v["version"], keyring) for r in reviews.get(v["id"], [])]
+
+
+def build(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    keyring: KeyRing,
+    rules: WindowRules,
+    audit: Auditor,
+    now: datetime,
+) -> PatientPage:
+    patient = get_user(db, patient_id)
+    sessions = list_sessions(
+        db, patient_id=patient_id, rules=rules, limit=WINDOWS_SHOWN, before=None
+    )
+    counts = session_counts(db, [s.session.id for s in sessions], shared_only=True)
+    audit.record("session.list", patient_id=patient_id, resource_type="session")
+    rows, _ = page_entries(
+        db, patient_id=patient_id, limit=ENTRIES_SHOWN, cursor=None, shared_only=True
+    )
+    audit.record("entry.list", patient_id=patient_id, resource_type="entry")
+    views = [entry_view(e, t, keyring=keyring, rules=rules) for e, t in reversed(rows)]
+    with_reviews(db, views, keyring)
+    planned = integration.list_for_patient(db, patient_id)
+    audit.record("integration.list", patient_id=patient_id, resource_type="integration_session")
+    flags = open_flags_of(db, [patient_id]).get(patient_id, [])
+    assignments = prompts.assignments_of(db, patient_id)
+    audit.record(
+        "prompt.list_assignments", patient_id=patient_id, resource_type="prompt_assignment"
+    )
+    library, _ = prompts.list_library(db, technique=None, phase=None, limit=200, cursor=None)
+
+    blocks = {
+        s.session.id: WindowBlock(
+            s.session, s.window, counts.get(s.session.id), open_now=s.window.contains(now)
+        )
+        for s in sessions
+    }
+    unattached = []
+    for v in views:
+        if v["session_id"] is None:
+            unattached.append(v)
+        elif v["session_id"] in blocks:  # entries of older windows stay off this page
+            blocks[v["session_id"]].entries.append(v)
+    for item, at in planned:
+        if item.session_id in blocks:
+            blocks[item.session_id].integration.append(integration.view(item, at, rules))
+    for f in flags:
+        if f.session_id in blocks:
+            blocks[f.session_id].flags.append(f)
+    for block in blocks.values():
+        times = [i["scheduled_at"] for i in block.integration]
+        block.timeline = timeline(block.window, times, now)
+    return PatientPage(
+        patient_id=patient_id,
+        display_name=patient.display_name,
+        windows=list(blocks.values()),
+        unattached=unattached,
+        flags=flags,
+        mood=mood_chart(views),
+        scores=[],
+        assignments=assignments,
+        library=library,
+    )

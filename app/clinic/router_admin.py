@@ -1,0 +1,155 @@
+"""The admin's pages: accounts, care teams and the audit trail (never journal text)."""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import Depends, Form, Query, Request
+from starlette.responses import Response
+
+from app.accounts import service as accounts
+from app.accounts.models import Role
+from app.accounts.schemas import UserCreate
+from app.audit.service import page_events
+from app.clinic.actions import _checked
+from app.clinic.auth import AdminUser, check_csrf
+from app.clinic.deps import ClinicAudit
+from app.clinic.web import PREFIX, redirect, render
+from app.core.clock import Now
+from app.core.db import SessionDep
+from app.core.pagination import Cursor
+from app.core.routing import api_router
+from app.notifications.reminders import reschedule_patient
+from app.sessions.deps import Rules
+
+router = api_router(prefix="/admin", dependencies=[Depends(check_csrf)])
+PAGE = 200
+
+
+def _everyone(db: SessionDep, role: Role) -> list[Any]:
+    users, _ = accounts.list_users(db, role=role, limit=PAGE, cursor=None)
+    return users
+
+
+@router.get("/users")
+def read_users_page(
+    request: Request, user: AdminUser, db: SessionDep, cursor: Cursor = None
+) -> Response:
+    """Accounts, oldest first, and a form to create one."""
+    users, next_cursor = accounts.list_users(db, role=None, limit=PAGE, cursor=cursor)
+    context = {"users": users, "next_cursor": next_cursor, "roles": [r.value for r in Role]}
+    return render(request, "admin_users.html", context, user=user)
+
+
+@router.post("/users")
+def create_user_account(
+    request: Request,
+    user: AdminUser,
+    db: SessionDep,
+    now: Now,
+    email: Annotated[str, Form(max_length=320)] = "",
+    display_name: Annotated[str, Form(max_length=200)] = "",
+    role: Annotated[str, Form(max_length=16)] = "",
+    timezone: Annotated[str, Form(max_length=64)] = "UTC",
+    password: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Create an account, as POST /v1/users does."""
+    body = _checked(
+        UserCreate,
+        {
+            "email": email,
+            "display_name": display_name,
+            "role": role,
+            "timezone": timezone or "UTC",
+            "password": password,
+        },
+    )
+    accounts.create_user(db, **body.model_dump(), now=now)
+    return redirect(request, f"{PREFIX}/admin/users", user)
+
+
+@router.post("/users/{user_id}/deactivate")
+def update_user_deactivate(
+    request: Request,
+    user_id: uuid.UUID,
+    user: AdminUser,
+    db: SessionDep,
+    rules: Rules,
+    now: Now,
+    audit: ClinicAudit,
+) -> Response:
+    """Deactivate an account: its sign-ins, API and clinic, end at once."""
+    account = accounts.update_user(db, user_id=user_id, is_active=False, now=now)
+    if account.role == Role.patient:
+        # As PATCH /v1/users does: audited, and a deactivated account gets no reminders.
+        audit.record("account.update", patient_id=account.id, resource_type="account")
+        reschedule_patient(db, patient_id=account.id, rules=rules, now=now)
+    return redirect(request, f"{PREFIX}/admin/users", user)
+
+
+@router.get("/care-teams")
+def read_care_teams_page(request: Request, user: AdminUser, db: SessionDep) -> Response:
+    """Each patient's care team, with forms to add and remove therapists."""
+    patients = _everyone(db, Role.patient)
+    therapists = _everyone(db, Role.therapist)
+    names = {t.id: t.display_name for t in therapists}
+    teams = [
+        (p, [(tid, names.get(tid, str(tid))) for tid in accounts.care_team_of(db, p.id)])
+        for p in patients
+    ]
+    context = {"teams": teams, "patients": patients, "therapists": therapists}
+    return render(request, "admin_care_teams.html", context, user=user)
+
+
+@router.post("/care-teams")
+def create_care_team_member(
+    request: Request,
+    user: AdminUser,
+    db: SessionDep,
+    now: Now,
+    audit: ClinicAudit,
+    patient_id: Annotated[uuid.UUID, Form()],
+    therapist_id: Annotated[uuid.UUID, Form()],
+) -> Response:
+    """Put a therapist on a patient's care team."""
+    accounts.add_to_care_team(db, patient_id=patient_id, therapist_id=therapist_id, now=now)
+    audit.record(
+        "care_team.add", patient_id=patient_id, resource_type="care_team", resource_id=therapist_id
+    )
+    return redirect(request, f"{PREFIX}/admin/care-teams", user)
+
+
+@router.post("/care-teams/remove")
+def delete_care_team_member(
+    request: Request,
+    user: AdminUser,
+    db: SessionDep,
+    audit: ClinicAudit,
+    patient_id: Annotated[uuid.UUID, Form()],
+    therapist_id: Annotated[uuid.UUID, Form()],
+) -> Response:
+    """Take a therapist off a patient's care team."""
+    accounts.remove_from_care_team(db, patient_id=patient_id, therapist_id=therapist_id)
+    audit.record(
+        "care_team.remove",
+        patient_id=patient_id,
+        resource_type="care_team",
+        resource_id=therapist_id,
+    )
+    return redirect(request, f"{PREFIX}/admin/care-teams", user)
+
+
+@router.get("/audit")
+def read_audit_page(
+    request: Request,
+    user: AdminUser,
+    db: SessionDep,
+    audit: ClinicAudit,
+    patient_id: Annotated[uuid.UUID | None, Query()] = None,
+    cursor: Cursor = None,
+) -> Response:
+    """Audit metadata, newest first: who, what, which patient, when; never text."""
+    rows, next_cursor = page_events(db, patient_id=patient_id, limit=100, cursor=cursor)
+    patients = sorted({e.patient_id for e, _ in rows if e.patient_id is not None})
+    audit.record_many("audit.read", patient_ids=patients, resource_type="audit_event")
+    context = {"rows": rows, "next_cursor": next_cursor, "patient_id": patient_id}
+    return render(request, "admin_audit.html", context, user=user)

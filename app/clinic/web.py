@@ -1,0 +1,197 @@
+"""Rendering pages: templates, the security headers, and errors as HTML pages."""
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import structlog
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.clinic.auth import (
+    COOKIE,
+    ClinicUser,
+    SignInRequired,
+    cookie_tokens,
+    csrf_for_session,
+)
+from app.core.clock import utcnow
+from app.core.context import AppContext
+from app.core.errors import AppError, status_code_and_title
+from app.core.security import decode_access_token
+
+HERE = Path(__file__).parent
+PREFIX = "/clinic"
+templates = Jinja2Templates(directory=HERE / "templates")
+log = structlog.get_logger("kap_journal.clinic")
+
+# No inline script or style anywhere: everything comes from /clinic/static.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Every clinic response: a strict CSP and no caching of pages (patient data)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = "/static/" in scope["path"]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    h for h in message.get("headers", []) if h[0].lower() != b"cache-control"
+                ]
+                headers += _HEADERS
+                headers.append((b"cache-control", b"no-cache" if static else b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def local_time(value: datetime | None, tz: str = "UTC", fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(tz)).strftime(fmt)
+
+
+def input_time(value: datetime | None, tz: str = "UTC") -> str:
+    """The value of a datetime-local input, in the viewer's zone."""
+    return local_time(value, tz, "%Y-%m-%dT%H:%M")
+
+
+templates.env.filters["local_time"] = local_time
+templates.env.filters["input_time"] = input_time
+
+
+def set_cookie(response: Response, ctx: AppContext, value: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        value,
+        max_age=ctx.settings.clinic_idle_minutes * 60,
+        path=PREFIX,
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.env == "production",
+    )
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    user: ClinicUser | None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A page (or an htmx fragment); a signed-in page renews the idle timeout."""
+    ctx: AppContext = request.app.state.ctx
+    full = {"user": user, "csrf": user.csrf if user else "", "prefix": PREFIX} | context
+    response = templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
+    if user is not None:
+        set_cookie(response, ctx, user.cookie)
+    return response
+
+
+def redirect(request: Request, url: str, user: ClinicUser | None = None) -> Response:
+    """After a form post: 303 for a plain browser, HX-Redirect for htmx."""
+    if request.headers.get("HX-Request"):
+        response: Response = Response(status_code=204, headers={"HX-Redirect": url})
+    else:
+        response = RedirectResponse(url, status_code=303)
+    if user is not None:
+        set_cookie(response, request.app.state.ctx, user.cookie)
+    return response
+
+
+def _csrf_from_cookie(request: Request) -> str:
+    """Sign out on an error page too: the token of the sign-in checked by this request,
+    or else of the cookie's, if it is still valid."""
+    known: str | None = getattr(request.state, "clinic_csrf", None)
+    if known:
+        return known
+    ctx: AppContext = request.app.state.ctx
+    raw = request.cookies.get(COOKIE, "")
+    claims = decode_access_token(cookie_tokens(ctx), raw, now=utcnow()) if raw else None
+    return csrf_for_session(ctx, claims.session_id) if claims else ""
+
+
+def error_page(request: Request, status: int, title: str, detail: str = "") -> Response:
+    csrf = _csrf_from_cookie(request)
+    context = {
+        "request": request,
+        "status": status,
+        "title": title,
+        "detail": detail,
+        "csrf": csrf,
+        "signed_in": bool(csrf),
+        "prefix": PREFIX,
+    }
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
+    url = f"{PREFIX}/login" + ("?ended=1" if exc.ended else "")
+    response = redirect(request, url)
+    if exc.ended:
+        response.delete_cookie(COOKIE, path=PREFIX)
+    return response
+
+
+async def _app_error(request: Request, exc: AppError) -> Response:
+    if exc.status == 404:
+        # One page for whatever does not exist or is not the caller's: ids leak nothing.
+        return error_page(request, 404, "Page not found")
+    response = error_page(request, exc.status, exc.title, exc.detail)
+    response.headers.update(exc.headers)
+    return response
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    if any(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
+        return error_page(request, 404, "Page not found")
+    fields = sorted({str(e.get("loc", ("", ""))[-1]) for e in exc.errors()})
+    detail = "Check these fields: " + ", ".join(fields) + "."
+    return error_page(request, 422, "The form is not valid", detail)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if exc.status_code == 404:
+        return error_page(request, 404, "Page not found")
+    return error_page(request, exc.status_code, status_code_and_title(exc.status_code)[1])
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.error("unhandled_error", exc_info=exc)
+    return error_page(request, 500, "Something went wrong on our side")
+
+
+HANDLERS: dict[Any, Any] = {
+    SignInRequired: _sign_in_required,
+    AppError: _app_error,
+    RequestValidationError: _validation_error,
+    StarletteHTTPException: _http_error,
+    Exception: _unexpected,
+}

@@ -1,0 +1,252 @@
+"""A therapist's day and an admin's task in a real browser (Debian's Chromium), with axe.
+
+Runs on SQLite only: the server is the real `kap-journal serve` with the demo clinic.
+"""
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.core.security import TokenConfig, decode_access_token, issue_access_token
+from app.seed import DEMO_ENTRIES, DEMO_PASSWORD
+from tests.clinic.server import SIGNING_KEY, demo_server
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)"
+)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+RIVERA = "rivera@demo.kap-journal.org"
+OKAFOR = "okafor@demo.kap-journal.org"
+ADMIN = "admin@demo.kap-journal.org"
+SHOTS = os.environ.get("KAPJ_CLINIC_SCREENSHOTS")
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with demo_server(tmp_path_factory.mktemp("clinic")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any, base_url: str) -> Iterator[Any]:
+    context = chromium.new_context(base_url=base_url, viewport={"width": 1200, "height": 900})
+    errors: list[str] = []
+    pg = context.new_page()
+    # A CSP violation or a script error shows up here: the pages must have none.
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert [e for e in errors if "404" not in e and "401" not in e] == []
+
+
+def accessible(page: Any) -> None:
+    """axe-core on the current page: no serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], page.url
+
+
+def sign_in(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/clinic/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def shot(page: Any, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=True, caret="initial")
+
+
+def test_a_therapists_day(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/clinic/login")
+    accessible(page)
+    sign_in(page, RIVERA)
+    expect(page.get_by_role("heading", name="Queue", level=1)).to_be_visible()
+    expect(page.get_by_text("Safety flag").first).to_be_visible()
+    accessible(page)
+    shot(page, "queue.png")
+
+    page.get_by_role("link", name="Alex").click()
+    expect(page.get_by_role("heading", name="Alex", level=1)).to_be_visible()
+    expect(page.get_by_text("I kept thinking of the lake.")).to_be_visible()
+    expect(page.get_by_text("Some of this I want to keep to myself")).to_have_count(0)
+    expect(page.locator("svg title").first).not_to_be_empty()
+    accessible(page)
+    shot(page, "patient.png")
+
+    entry = page.locator("article.entry", has_text="burned the toast")
+    entry.get_by_label("Private note").fill("Kindness to self: follow up.")
+    entry.get_by_label("Discuss in integration session").check()
+    url = page.url
+    entry.get_by_role("button", name="Mark reviewed").click()
+    updated = page.locator("article.entry", has_text="burned the toast")
+    expect(updated.get_by_text("Marked reviewed.")).to_be_visible()  # swapped in place by htmx
+    expect(updated.get_by_text("Private note: Kindness to self: follow up.")).to_be_visible()
+    assert page.url == url
+
+    page.goto("/clinic/")
+    page.get_by_role("link", name="Casey").click()
+    expect(page.get_by_text("Safety flag", exact=True).first).to_be_visible()
+    accessible(page)
+    page.get_by_role("button", name="Acknowledge").first.click()
+    expect(page.get_by_text("No open safety flags.")).to_be_visible()
+
+    page.goto("/clinic/")
+    page.get_by_role("link", name="Sam").click()
+    page.get_by_role("button", name="Schedule").first.click()
+    expect(page.get_by_text("Within the recommended range.").first).to_be_visible()
+    accessible(page)
+
+    page.get_by_role("link", name="Integration prep (printable)").first.click()
+    expect(page.get_by_role("heading", name="Integration prep: Sam")).to_be_visible()
+    accessible(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    page.goto("/clinic/")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_the_queue_works_from_the_keyboard(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/clinic/login")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")
+    page.keyboard.type(RIVERA)
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Queue", level=1)).to_be_visible()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Alex":
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Alex", level=1)).to_be_visible()
+
+
+def test_an_admin_adds_a_therapist_to_a_care_team_and_never_sees_journal_text(
+    page: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    sign_in(page, ADMIN)
+    expect(page.get_by_role("heading", name="Accounts")).to_be_visible()
+    accessible(page)
+    page.get_by_role("link", name="Care teams").click()
+    page.get_by_label("Patient").select_option(label="Sam (sam@demo.kap-journal.org)")
+    page.get_by_label("Therapist").select_option(
+        label="Dr. Chidi Okafor (okafor@demo.kap-journal.org)"
+    )
+    page.get_by_role("button", name="Add to care team").click()
+    row = page.get_by_role("row", name="Sam")
+    expect(row.get_by_text("Dr. Chidi Okafor")).to_be_visible()
+    accessible(page)
+    page.get_by_role("link", name="Audit trail").click()
+    expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
+    accessible(page)
+    for path in ("/clinic/admin/users", "/clinic/admin/care-teams", "/clinic/admin/audit"):
+        page.goto(path)
+        html = page.content()
+        assert all(text[:30] not in html for *_rest, text in DEMO_ENTRIES)
+
+
+def test_another_therapists_patient_is_not_found(page: Any, base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    sign_in(page, OKAFOR)
+    page.get_by_role("link", name="Casey").click()
+    mine = page.url
+    sign_in(page, RIVERA)
+    page.goto("/clinic/")
+    jordan = _patient_link(page, OKAFOR, "Jordan")
+    response = page.goto(jordan)
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    accessible(page)
+    missing = page.goto(f"/clinic/patients/{uuid.uuid4()}")
+    assert missing.status == 404
+    assert mine  # okafor could open his own patient
+
+
+def _patient_link(page: Any, email: str, name: str) -> str:
+    """The page address of a patient in another therapist's queue, from a second browser."""
+    context = page.context.browser.new_context(base_url=page.url.split("/clinic")[0])
+    other = context.new_page()
+    sign_in(other, email)
+    href = other.get_by_role("link", name=name).get_attribute("href")
+    context.close()
+    return str(href)
+
+
+def test_a_form_post_without_the_csrf_token_is_forbidden(page: Any) -> None:
+    sign_in(page, RIVERA)
+    response = page.request.post("/clinic/logout", form={"x": "1"})
+    assert response.status == 403
+    page.goto("/clinic/")
+    assert page.get_by_role("heading", name="Queue").is_visible()
+
+
+def test_an_expired_session_returns_to_sign_in(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    sign_in(page, RIVERA)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "kapj_clinic")
+    cfg = TokenConfig(SIGNING_KEY, "kap-journal", "kap-journal", timedelta(minutes=15))
+    claims = decode_access_token(cfg, cookie["value"], now=datetime.now(UTC))
+    assert claims is not None
+    # The same sign-in, last active 16 minutes ago: past the 15-minute idle timeout.
+    stale = issue_access_token(
+        cfg,
+        user_id=claims.user_id,
+        session_id=claims.session_id,
+        role=claims.role,
+        now=datetime.now(UTC) - timedelta(minutes=16),
+    )
+    page.context.add_cookies([cookie | {"value": stale}])
+    page.goto("/clinic/")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_text("Your session has ended")).to_be_visible()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _screenshots_folder() -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    assert shutil.which  # keeps the import for tools that look for chromium on PATH

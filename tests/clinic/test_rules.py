@@ -1,0 +1,70 @@
+"""The pages' own small rules: the timeline, the suggested time, charts, cookies, escaping."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+from hypothesis import given
+from hypothesis import strategies as st
+from starlette.responses import Response
+
+from app.clinic.charts import series_chart, timeline
+from app.clinic.patient_page import WindowBlock
+from app.clinic.web import set_cookie
+from app.core.config import Settings
+from app.integration.service import within_range
+from app.sessions.window import WindowRules, window_for
+from tests.clinic.conftest import Browser
+from tests.entries.conftest import Team
+
+NAIVE_FROM = datetime(2020, 1, 1)  # noqa: DTZ001  (hypothesis bounds are naive)
+NAIVE_TO = datetime(2030, 1, 1)  # noqa: DTZ001
+times = st.datetimes(min_value=NAIVE_FROM, max_value=NAIVE_TO, timezones=st.just(UTC))
+
+
+@given(at=times, next_in=st.one_of(st.none(), st.floats(min_value=0.1, max_value=100)))
+def test_the_suggested_time_is_inside_the_recommended_range(
+    at: datetime, next_in: float | None
+) -> None:
+    rules = WindowRules()
+    nxt = at + timedelta(hours=next_in) if next_in is not None else None
+    window = window_for(uuid.uuid4(), at, nxt, rules)
+    block = WindowBlock(session=None, window=window, counts=None)
+    assert within_range(at, block.suggested_at, rules)
+
+
+@given(at=times, offsets=st.lists(st.floats(min_value=-100, max_value=200), max_size=4))
+def test_timeline_bands_stay_inside_the_drawing(at: datetime, offsets: list[float]) -> None:
+    window = window_for(uuid.uuid4(), at, None, WindowRules())
+    drawn = timeline(window, [at + timedelta(hours=h) for h in offsets], at, width=600)
+    for band in (drawn.early, drawn.integration, drawn.recommended):
+        assert 0 <= band.x <= band.x + band.width <= 600
+    assert all(0 <= x <= 600 for x, _ in drawn.marks)
+    assert drawn.early.x + drawn.early.width == drawn.integration.x
+
+
+@given(values=st.lists(st.integers(min_value=0, max_value=10), min_size=1, max_size=30))
+def test_chart_points_stay_inside_the_plot(values: list[int]) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    points = [(start + timedelta(hours=i), float(v), "") for i, v in enumerate(values)]
+    chart = series_chart("mood", "Mood", points, y_min=0, y_max=10, unit="mood")
+    assert all(0 <= p.x <= chart.width and 0 <= p.y <= chart.height for p in chart.points)
+    assert f"latest {values[-1]}" in chart.description
+
+
+def test_the_cookie_is_secure_in_production(settings: Settings) -> None:
+    ctx = SimpleNamespace(settings=settings.model_copy(update={"env": "production"}))
+    response = Response()
+    set_cookie(response, ctx, "value")  # type: ignore[arg-type]
+    cookie = response.headers["set-cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "Path=/clinic" in cookie
+
+
+def test_journal_text_is_escaped_in_the_page(team: Team, browser: Browser) -> None:
+    at = team.clock.now - timedelta(hours=26)
+    team.session(at)
+    team.write(at + timedelta(hours=1), body="<script>alert(1)</script> & <b>bold</b>")
+    browser.sign_in(team.therapist)
+    page = browser.get(f"/clinic/patients/{team.patient.id}")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page.text
+    assert "<script>alert(1)" not in page.text
