@@ -1,15 +1,16 @@
 """Settings from KAPJ_* environment variables."""
 
 import base64
+import json
 import os
 import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "test"}
 
@@ -59,6 +60,14 @@ class Settings(BaseSettings):
     inprocess_worker: bool = True
     # --- end of notification delivery ---
 
+    # --- Safety escalation (see docs/safety.md) ---
+    # A flag nobody acknowledged within this time goes to the on-call staff.
+    safety_escalation_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Accounts (role therapist or admin) who get escalated and care-team-less flags;
+    # comma-separated or a JSON list.
+    safety_oncall_emails: Annotated[list[str], NoDecode] = []
+    # --- end of safety escalation ---
+
     max_body_bytes: int = 256 * 1024
     cors_origins: list[str] = []
     log_level: str = "INFO"
@@ -67,6 +76,21 @@ class Settings(BaseSettings):
     # Requests run in this many threads per process. Python runs one at a time;
     # more threads mostly add waiting for the interpreter lock between queries.
     worker_threads: int = Field(default=4, ge=1, le=256)
+
+    @field_validator("safety_oncall_emails", mode="before")
+    @classmethod
+    def _oncall_emails(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if not isinstance(value, list):
+            return value
+        emails = [str(v).strip().lower() for v in value if str(v).strip()]
+        for email in emails:
+            local, _, domain = email.partition("@")
+            if not local or "." not in domain or " " in email:
+                raise ValueError(f"KAPJ_SAFETY_ONCALL_EMAILS: {email!r} is not an email address")
+        return emails
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> "Settings":

@@ -23,7 +23,8 @@ from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
 from app.notifications.reminders import reschedule_patient
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.schemas import EntrySafety
-from app.safety.service import resources_from, screen_entry
+from app.safety.plan import changed_since
+from app.safety.service import Escalation, resources_from, screen_entry
 from app.sessions.deps import Rules
 
 router = api_router(prefix="/v1", tags=["entries"])
@@ -104,8 +105,19 @@ def sync_entries(
     rows = queries.changes_since(db, patient_id=caller.id, since=after, limit=limit)
     last = rows[-1][0].change_seq if rows else after
     changes = [change_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
+    has_more = len(rows) == limit
+    # The safety plan takes its numbers from the same sequence: sent while it is
+    # newer than the token, and counted in the next token once no entries remain.
+    plan = changed_since(db, ctx.keyring, patient_id=caller.id, since=after)
+    if plan is not None and not has_more:
+        last = max(last, plan[1])
     return ORJSONResponse(
-        {"changes": changes, "next_since": encode_cursor(last), "has_more": len(rows) == limit}
+        {
+            "changes": changes,
+            "next_since": encode_cursor(last),
+            "has_more": has_more,
+            "safety_plan": plan[0].model_dump(mode="json") if plan is not None else None,
+        }
     )
 
 
@@ -115,7 +127,16 @@ def _screen(
     if text is None:
         return None
     resources = resources_from(ctx.settings.crisis_resources)
-    return screen_entry(db, entry=entry, text=text, resources=resources, now=now, replay=replay)
+    return screen_entry(
+        db,
+        entry=entry,
+        text=text,
+        resources=resources,
+        now=now,
+        replay=replay,
+        keyring=ctx.keyring,
+        escalation=Escalation.from_settings(ctx.settings),
+    )
 
 
 def _add_reviews(db: SessionDep, views: list[dict[str, Any]], ctx: Ctx) -> None:

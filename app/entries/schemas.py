@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from app.core.fields import NoNulStr, OffsetTime
 from app.reviews.schemas import ReviewPublic
-from app.safety.schemas import EntrySafety
+from app.safety.schemas import EntrySafety, SafetyPlanPublic
 from app.sessions.window import Phase
 
 Body = Annotated[NoNulStr, Field(min_length=1, max_length=20_000)]
@@ -80,3 +80,6 @@ class SyncPage(BaseModel):
     changes: list[EntryPublic | Tombstone]
     next_since: str
     has_more: bool
+    safety_plan: SafetyPlanPublic | None = Field(
+        default=None, description="The safety plan, when it changed after `since`"
+    )

@@ -16,6 +16,7 @@ from app.notifications.dispatch import dispatch_once
 from app.notifications.models import Notification
 from app.notifications.senders import LogSender, Sender, WebhookSender
 from app.reviews.service import is_unreviewed
+from app.safety.flags import ESCALATION_CONDITION, still_open
 
 log = structlog.get_logger("kap_journal.worker")
 IDEMPOTENCY_RETENTION_HOURS = 48
@@ -58,6 +59,9 @@ def still_wanted(db: Session, n: Notification) -> bool:
             ).first()
             is not None
         )
+    if n.data.get("condition") == ESCALATION_CONDITION:
+        # An escalation goes out only while its flag is still unacknowledged.
+        return still_open(db, n)
     return True
 
 

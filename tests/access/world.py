@@ -100,6 +100,8 @@ def _fill(
     device = _post(
         client, "/v1/me/devices", ph, {"platform": "ios", "token": f"tok-{uuid.uuid4().hex}"}
     )
+    plan = client.put("/v1/me/safety-plan", json={"coping_strategies": ["a walk"]}, headers=ph)
+    assert plan.status_code == 200, plan.text
     owner.ids.update(
         assignment_id=assignment["id"],
         prompt_id=assignment["prompt"]["id"],
