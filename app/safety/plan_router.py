@@ -16,7 +16,7 @@ from app.core.routing import api_router
 from app.safety import plan
 from app.safety.schemas import SafetyPlanHistory, SafetyPlanPublic, SafetyPlanUpdate
 
-router = api_router(tags=["safety"])  # included by app.safety.router under /v1
+router = api_router(prefix="/v1", tags=["safety"])
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
 
 

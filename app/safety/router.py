@@ -17,7 +17,6 @@ from app.core.pagination import Cursor, Limit
 from app.core.routing import api_router
 from app.safety import flags, service
 from app.safety.plan import plan_of
-from app.safety.plan_router import router as plan_router
 from app.safety.schemas import FlagAcknowledge, SafetyFlagPage, SafetyFlagPublic, SafetyInfo
 
 router = api_router(prefix="/v1", tags=["safety"])
@@ -114,5 +113,3 @@ def acknowledge_flag(
         flag, is_shared=shared, deleted_at=deleted_at, show_entry=mine, keyring=ctx.keyring
     )
 
-
-router.include_router(plan_router)
