@@ -22,8 +22,8 @@ from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
 from app.notifications.reminders import reschedule_patient
 from app.reviews.service import review_view, reviews_by_entry
-from app.safety.schemas import EntrySafety
 from app.safety.plan import changed_since
+from app.safety.schemas import EntrySafety
 from app.safety.service import Escalation, resources_from, screen_entry
 from app.sessions.deps import Rules
 

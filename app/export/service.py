@@ -163,7 +163,9 @@ def _care_plan(plan: dict[str, Any], patient_ref: dict[str, str]) -> tuple[str, 
         "category": [{"text": "Safety plan"}],
         "subject": patient_ref,
         "created": plan["created_at"].replace("+00:00", "Z"),
-        "identifier": [{"system": "urn:kap-journal:safety-plan-version", "value": str(plan["version"])}],
+        "identifier": [
+            {"system": "urn:kap-journal:safety-plan-version", "value": str(plan["version"])}
+        ],
     }
     if activities:
         resource["activity"] = activities

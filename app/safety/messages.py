@@ -14,8 +14,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "opening": "What you wrote suggests you may be going through something very hard.",
         "care_team.entry": "Your care team has been alerted and can read this entry.",
         "care_team.flag_only": (
-            "Your care team has been alerted, but they will not see the text of this "
-            "private entry."
+            "Your care team has been alerted, but they will not see the text of this private entry."
         ),
         "care_team.answers": "Your care team has been alerted and can see your answers.",
         "care_team.after": (
@@ -26,9 +25,7 @@ _TEXT: dict[str, dict[str, str]] = {
             "You have no care team in kap-journal, so no one on a care team was alerted. "
             "The clinic's on-call staff were told that a flag was raised, without the text."
         ),
-        "nobody": (
-            "You have no care team in kap-journal, so no one was alerted about this."
-        ),
+        "nobody": ("You have no care team in kap-journal, so no one was alerted about this."),
         "alone.after": (
             "Nobody reads your journal in real time: if you are in danger, use the "
             "contacts below and your safety plan now."
@@ -50,9 +47,7 @@ _TEXT: dict[str, dict[str, str]] = {
             "un equipo de atención. Se informó al personal de guardia de la clínica de que "
             "se generó una alerta, sin el texto."
         ),
-        "nobody": (
-            "No tienes un equipo de atención en kap-journal, así que no se avisó a nadie."
-        ),
+        "nobody": ("No tienes un equipo de atención en kap-journal, así que no se avisó a nadie."),
         "alone.after": (
             "Nadie lee tu diario en tiempo real: si estás en peligro, usa ahora los "
             "contactos de abajo y tu plan de seguridad."

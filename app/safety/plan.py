@@ -178,4 +178,3 @@ def changed_since(
         )
     ).first()
     return (public(keyring, plan), plan.change_seq) if plan is not None else None
-

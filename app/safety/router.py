@@ -112,4 +112,3 @@ def acknowledge_flag(
     return flags.flag_public(
         flag, is_shared=shared, deleted_at=deleted_at, show_entry=mine, keyring=ctx.keyring
     )
-

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -64,7 +64,7 @@ class SafetyPlanFields(BaseModel):
     reasons_for_living: list[PlanText] = Field(default_factory=list, max_length=PLAN_ITEMS)
 
 
-PLAN_EXAMPLE = {
+PLAN_EXAMPLE: dict[str, Any] = {
     "warning_signs": ["I stop answering messages", "I can't sleep"],
     "coping_strategies": ["Walk around the block", "Cold water on my face"],
     "distractions": ["The library on Main Street", "Call Sam to talk about football"],
@@ -134,9 +134,7 @@ class SafetyPlanVersionPublic(BaseModel):
 
 
 class SafetyPlanHistory(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [], "next_cursor": None}]}
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [], "next_cursor": None}]})
 
     items: list[SafetyPlanVersionPublic]
     next_cursor: str | None

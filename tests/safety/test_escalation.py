@@ -4,7 +4,6 @@ does not."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -87,7 +86,10 @@ def test_a_flag_left_open_escalates_exactly_once(
     assert _run(engine, sender, clock) == []
     clock.advance(minutes=2)
     assert _run(engine, sender, clock) == sorted(
-        [("safety_escalation", str(clinic.therapist.id)), ("safety_escalation", str(clinic.oncall.id))]
+        [
+            ("safety_escalation", str(clinic.therapist.id)),
+            ("safety_escalation", str(clinic.oncall.id)),
+        ]
     )
     for _ in range(3):
         clock.advance(hours=1)

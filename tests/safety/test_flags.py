@@ -28,7 +28,9 @@ def settings(settings: Settings) -> Settings:
 
 def _ack(team: Team, flag_id: str, headers: dict[str, str], **body: Any) -> Any:
     payload = {"outcome": "contacted_patient"} | body
-    return team.client.post(f"/v1/safety-flags/{flag_id}/acknowledge", json=payload, headers=headers)
+    return team.client.post(
+        f"/v1/safety-flags/{flag_id}/acknowledge", json=payload, headers=headers
+    )
 
 
 def _flag(db: Session, flag_id: str) -> SafetyFlag:
@@ -142,7 +144,9 @@ def test_an_unknown_status_is_422(team: Team) -> None:
 
 
 def test_on_call_staff_list_every_patients_flags_without_entry_ids(
-    team: Team, db: Session, login  # type: ignore[no-untyped-def]
+    team: Team,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     shared = team.write(team.clock.now, body=RISKY)
     private = team.write(team.clock.now, body=RISKY + " again", shared_with_care_team=False)
@@ -157,7 +161,9 @@ def test_on_call_staff_list_every_patients_flags_without_entry_ids(
 
 
 def test_on_call_staff_acknowledge_a_flag_of_a_patient_not_theirs(
-    team: Team, db: Session, login  # type: ignore[no-untyped-def]
+    team: Team,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     flag_id = team.write(team.clock.now, body=RISKY)["safety"]["flag_id"]
     for email in (ONCALL, ONCALL_ADMIN):
@@ -209,7 +215,9 @@ def test_a_flag_without_an_entry_shows_in_the_queue_and_the_list(team: Team, db:
 
 
 def test_a_patient_with_no_care_team_is_told_no_care_team_was_alerted(
-    team: Team, db: Session, login  # type: ignore[no-untyped-def]
+    team: Team,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     oncall = make_therapist(db, email=ONCALL)
     alone = make_patient(db)

@@ -13,7 +13,9 @@ RISKY = "Some days I want to die."
 
 
 def test_a_patient_with_no_care_team_and_no_on_call_is_told_no_one_was_alerted(
-    team: Team, db: Session, login  # type: ignore[no-untyped-def]
+    team: Team,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
 ) -> None:
     alone = make_patient(db)
     headers = login(alone)
@@ -40,7 +42,9 @@ def test_a_patient_with_a_care_team_is_told_it_was_alerted(team: Team, db: Sessi
 
 
 def test_an_edit_of_a_flagged_entry_repeats_what_the_flag_recorded(
-    team: Team, login, db: Session  # type: ignore[no-untyped-def]
+    team: Team,
+    login,
+    db: Session,  # type: ignore[no-untyped-def]
 ) -> None:
     alone = make_patient(db)
     headers = login(alone)
