@@ -11,8 +11,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 def _encodable(value: str) -> str:
     # A lone surrogate cannot be encrypted or stored as UTF-8; NUL cannot live in
     # PostgreSQL text. Both are refused here, as 422, before anything is written.
-    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+    if "\x00" in value:
         raise ValueError("text must be valid Unicode without NUL characters")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise ValueError("text must be valid Unicode without NUL characters") from None
     return value
 
 
