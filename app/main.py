@@ -30,6 +30,7 @@ from app.notifications.worker import InProcessWorker
 from app.ops.router import router as ops_router
 from app.prompts.router import router as prompts_router
 from app.reviews.router import router as reviews_router
+from app.safety.plan_router import router as safety_plan_router
 from app.safety.router import router as safety_router
 from app.sessions.router import router as sessions_router
 from app.therapist.router import router as therapist_router
@@ -50,6 +51,7 @@ ROUTERS = [
     notifications_router,
     invitation_mfa_router,
     account_security_router,
+    safety_plan_router,
 ]
 
 

@@ -134,3 +134,4 @@ StaffCaller = Annotated[Caller, _require(Role.therapist, Role.patient)]
 # Routes a staff member without a second factor may still use where one is required.
 EnrollingCaller = Annotated[Caller, _require(*Role, mfa_exempt=True)]
 StaffMfaCaller = Annotated[Caller, _require(Role.therapist, Role.admin, mfa_exempt=True)]
+TherapistOrAdminCaller = Annotated[Caller, _require(Role.therapist, Role.admin)]

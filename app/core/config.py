@@ -3,16 +3,17 @@
 import base64
 import hashlib
 import hmac
+import json
 import os
 import re
 import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "test"}
 
@@ -77,6 +78,13 @@ class Settings(BaseSettings):
     clinic_idle_minutes: int = Field(default=15, ge=1, le=240)
     clinic_absolute_hours: float = Field(default=12, gt=0, le=24 * 7)
     # --- end of the clinic on the web ---
+    # --- Safety escalation (see docs/safety.md) ---
+    # A flag nobody acknowledged within this time goes to the on-call staff.
+    safety_escalation_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Accounts (role therapist or admin) who get escalated and care-team-less flags;
+    # comma-separated or a JSON list.
+    safety_oncall_emails: Annotated[list[str], NoDecode] = []
+    # --- end of safety escalation ---
 
     max_body_bytes: int = 256 * 1024
     cors_origins: list[str] = []
@@ -103,7 +111,22 @@ class Settings(BaseSettings):
     signin_slow_rate: str = "1/10 seconds"
     mfa_attempts: str = "5/5 minutes"
     password_change_attempts: str = "5/15 minutes"  # noqa: S105  (a rate, not a secret)
+
     # --- end of accounts and sign-in security ---
+    @field_validator("safety_oncall_emails", mode="before")
+    @classmethod
+    def _oncall_emails(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if not isinstance(value, list):
+            return value
+        emails = [str(v).strip().lower() for v in value if str(v).strip()]
+        for email in emails:
+            local, _, domain = email.partition("@")
+            if not local or "." not in domain or " " in email:
+                raise ValueError(f"KAPJ_SAFETY_ONCALL_EMAILS: {email!r} is not an email address")
+        return emails
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> "Settings":

@@ -13,6 +13,13 @@ def _no_nul(value: str) -> str:
     # PostgreSQL text cannot hold NUL; refuse it the same way on both databases.
     if "\x00" in value:
         raise ValueError("text must not contain NUL characters")
+    # A lone surrogate (JSON "\ud800") cannot be encoded, encrypted or stored: 422, not 500.
+    # Encoding finds one at C speed, faster than a scan in Python.
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise ValueError("text must be valid Unicode (no lone surrogates)") from None
     return value
 
 

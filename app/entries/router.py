@@ -23,8 +23,9 @@ from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
 from app.flows import entry_written
 from app.reviews.service import review_view, reviews_by_entry
+from app.safety.plan import changed_since
 from app.safety.schemas import EntrySafety
-from app.safety.service import resources_from
+from app.safety.service import Escalation, resources_from
 from app.sessions.deps import Rules
 
 router = api_router(prefix="/v1", tags=["entries"])
@@ -69,6 +70,7 @@ def create_entry(
         keyring=ctx.keyring,
         rules=rules,
         resources=resources_from(ctx.settings.crisis_resources),
+        escalation=Escalation.from_settings(ctx.settings),
         now=now,
     )
     entry = created.entry
@@ -128,8 +130,19 @@ def sync_entries(
     rows = queries.changes_since(db, patient_id=caller.id, since=after, limit=limit)
     last = rows[-1][0].change_seq if rows else after
     changes = [change_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
+    has_more = len(rows) == limit
+    # The safety plan takes its numbers from the same sequence: sent while it is
+    # newer than the token, and counted in the next token once no entries remain.
+    plan = changed_since(db, ctx.keyring, patient_id=caller.id, since=after)
+    if plan is not None and not has_more:
+        last = max(last, plan[1])
     return ORJSONResponse(
-        {"changes": changes, "next_since": encode_cursor(last), "has_more": len(rows) == limit}
+        {
+            "changes": changes,
+            "next_since": encode_cursor(last),
+            "has_more": has_more,
+            "safety_plan": plan[0].model_dump(mode="json") if plan is not None else None,
+        }
     )
 
 
@@ -209,6 +222,7 @@ def update_entry(
         if_match=if_match,
         keyring=ctx.keyring,
         resources=resources_from(ctx.settings.crisis_resources),
+        escalation=Escalation.from_settings(ctx.settings),
         now=now,
     )
     return _one(db, entry, ctx, rules, flag)

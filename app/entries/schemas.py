@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt
 from app.core import examples as ex
 from app.core.fields import NoNulStr, WrittenAt
 from app.reviews.schemas import ReviewPublic
-from app.safety.schemas import EntrySafety
+from app.safety.schemas import EntrySafety, SafetyPlanPublic
 from app.sessions.window import Phase
 
 Body = Annotated[NoNulStr, Field(min_length=1, max_length=20_000)]
@@ -159,3 +159,6 @@ class SyncPage(BaseModel):
     changes: list[Change] = Field(description="In change order; `kind` tells the two apart")
     next_since: SyncToken = Field(description="Pass as `since` on the next sync")
     has_more: bool = Field(description="Whether another call would return more now")
+    safety_plan: SafetyPlanPublic | None = Field(
+        default=None, description="The safety plan, when it changed after `since`"
+    )

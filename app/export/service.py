@@ -19,6 +19,9 @@ from app.integration.service import view as integration_view
 from app.notifications.models import Notification
 from app.prompts.service import answered_prompts
 from app.safety.models import SafetyFlag
+from app.safety.plan import history as plan_history
+from app.safety.plan import plan_of
+from app.safety.schemas import HelpContact
 from app.sessions.presenters import window_public
 from app.sessions.service import list_sessions
 from app.sessions.window import WindowRules
@@ -91,10 +94,22 @@ def export_patient(
             }
             for f in flags
         ],
+        # The patient's own plan, and who changed it when (no text in the history).
+        "safety_plan": _plan(db, keyring, patient.id),
         "notifications": [
             {"kind": n.kind, "title": n.title, "status": n.status, "due_at": n.due_at}
             for n in notifications
         ],
+    }
+
+
+def _plan(db: Session, keyring: KeyRing, patient_id: uuid.UUID) -> dict[str, Any] | None:
+    current = plan_of(db, keyring, patient_id)
+    if current is None:
+        return None
+    versions, _ = plan_history(db, patient_id=patient_id, limit=MAX_SESSIONS, cursor=None)
+    return current.model_dump(mode="json") | {
+        "history": [v.model_dump(mode="json") for v in versions]
     }
 
 
@@ -116,6 +131,49 @@ def _questionnaire(prompt: dict[str, Any]) -> dict[str, Any]:
         "title": prompt["title"],
         "item": [{"linkId": "journal-entry", "text": prompt["text"], "type": "text"}],
     }
+
+
+PLAN_SECTIONS = {
+    "warning_signs": "Warning signs",
+    "coping_strategies": "Internal coping strategies",
+    "distractions": "People and social settings that provide distraction",
+    "people_to_ask_for_help": "People whom I can ask for help",
+    "professionals": "Professionals or agencies to contact during a crisis",
+    "making_environment_safe": "Making the environment safe",
+    "reasons_for_living": "Reasons for living",
+}
+
+
+def _care_plan(plan: dict[str, Any], patient_ref: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """The safety plan as a CarePlan: one activity per item, its section as the code."""
+    plan_id = uuid.uuid5(uuid.UUID(str(plan["patient_id"])), "safety-plan")
+    activities = []
+    for key, label in PLAN_SECTIONS.items():
+        for item in plan[key]:
+            text = item if isinstance(item, str) else _contact(HelpContact.model_validate(item))
+            activities.append(
+                {"detail": {"code": {"text": label}, "status": "in-progress", "description": text}}
+            )
+    resource: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "id": str(plan_id),
+        "status": "active",
+        "intent": "plan",
+        "title": "Safety plan (Stanley-Brown)",
+        "category": [{"text": "Safety plan"}],
+        "subject": patient_ref,
+        "created": plan["created_at"].replace("+00:00", "Z"),
+        "identifier": [
+            {"system": "urn:kap-journal:safety-plan-version", "value": str(plan["version"])}
+        ],
+    }
+    if activities:
+        resource["activity"] = activities
+    return _urn(plan_id), resource
+
+
+def _contact(c: HelpContact) -> str:
+    return f"{c.name}: {c.contact}"
 
 
 def fhir_bundle(export: dict[str, Any]) -> dict[str, Any]:
@@ -178,6 +236,8 @@ def fhir_bundle(export: dict[str, Any]) -> dict[str, Any]:
                     },
                 )
             )
+    if export.get("safety_plan"):
+        resources.append(_care_plan(export["safety_plan"], patient_ref))
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",

@@ -14,7 +14,7 @@ from app.entries import service as entries
 from app.entries.models import JournalEntry
 from app.notifications.reminders import reschedule_patient
 from app.safety.schemas import CrisisResource, EntrySafety
-from app.safety.service import screen_entry
+from app.safety.service import Escalation, screen_entry
 from app.sessions.window import WindowRules
 
 
@@ -27,6 +27,7 @@ def write_entry(
     keyring: KeyRing,
     rules: WindowRules,
     resources: list[CrisisResource],
+    escalation: Escalation,
     now: datetime,
 ) -> tuple[entries.Created, EntrySafety | None]:
     """Store the entry once however often the phone retries, then screen its text."""
@@ -46,6 +47,8 @@ def write_entry(
         resources=resources,
         now=now,
         replay=created.replayed,
+        keyring=keyring,
+        escalation=escalation,
     )
     return created, safety
 
@@ -58,6 +61,7 @@ def edit_entry(
     if_match: str | None,
     keyring: KeyRing,
     resources: list[CrisisResource],
+    escalation: Escalation,
     now: datetime,
 ) -> tuple[JournalEntry, EntrySafety | None]:
     """Apply the patient's edit; new text is screened like a new entry."""
@@ -67,7 +71,15 @@ def edit_entry(
     body = changes.get("body")
     safety = None
     if isinstance(body, str):
-        safety = screen_entry(db, entry=entry, text=body, resources=resources, now=now)
+        safety = screen_entry(
+            db,
+            entry=entry,
+            text=body,
+            resources=resources,
+            now=now,
+            keyring=keyring,
+            escalation=escalation,
+        )
     return entry, safety
 
 

@@ -23,6 +23,7 @@ from app.notifications.push import PushClient, PushRouter
 from app.notifications.push_config import load_apns, load_fcm
 from app.notifications.push_http import PushMetrics
 from app.notifications.senders import LogSender, Sender, WebhookSender
+from app.safety.flags import ESCALATION_CONDITION, still_open
 
 log = structlog.get_logger("kap_journal.worker")
 IDEMPOTENCY_RETENTION_HOURS = 48
@@ -92,6 +93,9 @@ def still_wanted(db: Session, n: Notification) -> bool:
             ).first()
             is not None
         )
+    if n.data.get("condition") == ESCALATION_CONDITION:
+        # An escalation goes out only while its flag is still unacknowledged.
+        return still_open(db, n)
     return True
 
 

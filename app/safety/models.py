@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime
@@ -27,3 +27,44 @@ class SafetyFlag(SQLModel, table=True):
     raised_at: datetime = Field(sa_type=UTCDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_by: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    # How the flag was closed: one of the outcomes in schemas.FlagOutcome, and an
+    # optional note by whoever acknowledged it, encrypted like journal text.
+    outcome: str | None = Field(default=None, max_length=32)
+    note_ciphertext: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    # Who was told when it was raised: care_team | on_call | nobody. The patient's
+    # message says exactly this, never more.
+    alerted: str = Field(default="care_team", max_length=16)
+
+
+class SafetyPlan(SQLModel, table=True):
+    """A patient's Stanley-Brown safety plan: one ciphertext of the whole JSON."""
+
+    __tablename__ = "safety_plan"
+
+    patient_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
+    version: int = Field(default=1)
+    # AES-GCM ciphertext of the plan's JSON, bound to the patient id.
+    body_ciphertext: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # A number from the patient's sync sequence (entries.sequence), so sync sees it.
+    change_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    updated_by: uuid.UUID = Field(foreign_key="user_account.id")
+    updated_by_role: str = Field(max_length=16)
+
+
+class SafetyPlanVersion(SQLModel, table=True):
+    """Who changed the plan, when, and which fields; no text (the plan holds that)."""
+
+    __tablename__ = "safety_plan_version"
+    __table_args__ = (
+        Index("ix_safety_plan_version_patient_id_version", "patient_id", "version", unique=True),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    patient_id: uuid.UUID = Field(foreign_key="user_account.id")
+    version: int
+    author_id: uuid.UUID = Field(foreign_key="user_account.id")
+    author_role: str = Field(max_length=16)
+    changed_fields: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    changed_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,40 +1,114 @@
-"""The safety notice, and acknowledging flags."""
+"""The safety notice, and the flags: listing and acknowledging them."""
 
 import uuid
+from typing import Annotated, Literal
 
-from app.accounts.access import can_see_patient
-from app.accounts.deps import CurrentCaller, TherapistCaller
+from fastapi import Query
+
+from app.accounts.access import is_on_care_team
+from app.accounts.deps import CurrentCaller, TherapistOrAdminCaller
+from app.accounts.models import Role
 from app.audit.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep
-from app.core.errors import problem_responses
+from app.core.errors import Forbidden, problem_responses
+from app.core.pagination import Cursor, Limit
 from app.core.routing import api_router
-from app.safety import service
-from app.safety.schemas import SafetyFlagPublic, SafetyInfo
+from app.safety import flags, service
+from app.safety.plan import plan_of
+from app.safety.schemas import FlagAcknowledge, SafetyFlagPage, SafetyFlagPublic, SafetyInfo
 
 router = api_router(prefix="/v1", tags=["safety"])
 
 
-@router.get("/safety", dependencies=[ReadOnly], responses=problem_responses(401))
-async def read_safety(_caller: CurrentCaller, ctx: Ctx) -> SafetyInfo:
-    """The "not monitored in real time" notice and the crisis resources."""
-    return service.safety_info(service.resources_from(ctx.settings.crisis_resources))
+class NotOnCall(Forbidden):
+    code = "not_on_call"
+    title = "Only the care team and the on-call staff see safety flags"
 
 
-@router.post("/safety-flags/{flag_id}/acknowledge", responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    "/safety", dependencies=[ReadOnly], response_model=SafetyInfo, responses=problem_responses(401)
+)
+def read_safety(caller: CurrentCaller, db: SessionDep, ctx: Ctx) -> SafetyInfo:
+    """The "not monitored in real time" notice, the crisis resources and my safety plan."""
+    own = plan_of(db, ctx.keyring, caller.id) if caller.role == Role.patient else None
+    return service.safety_info(service.resources_from(ctx.settings.crisis_resources), own)
+
+
+@router.get(
+    "/safety-flags", response_model=SafetyFlagPage, responses=problem_responses(400, 401, 403, 422)
+)
+def list_safety_flags(
+    caller: TherapistOrAdminCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    audit: AuditDep,
+    status: Annotated[Literal["open", "acknowledged"], Query()] = "open",
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> SafetyFlagPage:
+    """Flags of my patients (care team), or of every patient (on-call staff); no entry text."""
+    on_call = flags.is_on_call(db, caller.id, tuple(ctx.settings.safety_oncall_emails))
+    if caller.role == Role.admin and not on_call:
+        raise NotOnCall()
+    rows, next_cursor = flags.list_flags(
+        db,
+        staff_id=caller.id,
+        on_call=on_call,
+        acknowledged=status == "acknowledged",
+        limit=limit,
+        cursor=cursor,
+    )
+    items = [
+        flags.flag_public(f, is_shared=s, deleted_at=d, show_entry=mine, keyring=ctx.keyring)
+        for f, s, d, mine in rows
+    ]
+    audit.record_many(
+        "safety_flag.list",
+        patient_ids=list(dict.fromkeys(i.patient_id for i in items)),
+        resource_type="safety_flag",
+    )
+    return SafetyFlagPage(items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "/safety-flags/{flag_id}/acknowledge",
+    response_model=SafetyFlagPublic,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
 def acknowledge_flag(
-    flag_id: uuid.UUID, caller: TherapistCaller, db: SessionDep, now: Now, audit: AuditDep
+    flag_id: uuid.UUID,
+    body: FlagAcknowledge,
+    caller: TherapistOrAdminCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    now: Now,
+    audit: AuditDep,
 ) -> SafetyFlagPublic:
-    """The therapist has seen the flag (care team)."""
-    flag = service.get_flag(db, flag_id)
-    if not can_see_patient(db, caller.id, caller.role, flag.patient_id):
-        raise service.FlagNotFound()
-    flag = service.acknowledge(db, flag=flag, therapist_id=caller.id, now=now)
+    """Close a flag with its outcome and an optional note (care team or on-call staff)."""
+    flag = flags.get_flag(db, flag_id)
+    mine = caller.role == Role.therapist and is_on_care_team(
+        db, therapist_id=caller.id, patient_id=flag.patient_id
+    )
+    if not mine and not flags.is_on_call(db, caller.id, tuple(ctx.settings.safety_oncall_emails)):
+        raise flags.FlagNotFound()
+    flag = flags.acknowledge(
+        db,
+        flag=flag,
+        by=caller.id,
+        outcome=body.outcome,
+        note=body.note,
+        keyring=ctx.keyring,
+        now=now,
+    )
     audit.record(
         "safety_flag.acknowledge",
         patient_id=flag.patient_id,
         resource_type="safety_flag",
         resource_id=flag.id,
     )
-    return SafetyFlagPublic.model_validate(flag, from_attributes=True)
+    shared, deleted_at = flags.entry_state(db, flag)
+    return flags.flag_public(
+        flag, is_shared=shared, deleted_at=deleted_at, show_entry=mine, keyring=ctx.keyring
+    )

@@ -1,14 +1,42 @@
-"""Safety notices, crisis resources and flags as the API shows them."""
+"""Safety notices, crisis resources, flags and the safety plan as the API shows them."""
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core import examples as ex
 
 _RESOURCE = {"label": "988 Suicide & Crisis Lifeline (US)", "contact": "Call or text 988"}
+
+
+def _encodable(value: str) -> str:
+    # A lone surrogate cannot be encrypted or stored as UTF-8; NUL cannot live in
+    # PostgreSQL text. Both are refused here, as 422, before anything is written.
+    if "\x00" in value:
+        raise ValueError("text must be valid Unicode without NUL characters")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise ValueError("text must be valid Unicode without NUL characters") from None
+    return value
+
+
+PLAN_ITEMS = 20  # at most this many entries in each list of the plan
+PlanText = Annotated[
+    str, StringConstraints(min_length=1, max_length=500), AfterValidator(_encodable)
+]
+ContactName = Annotated[
+    str, StringConstraints(min_length=1, max_length=120), AfterValidator(_encodable)
+]
+ContactWay = Annotated[
+    str, StringConstraints(min_length=1, max_length=200), AfterValidator(_encodable)
+]
+NoteText = Annotated[
+    str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_encodable)
+]
 
 
 class CrisisResource(BaseModel):
@@ -16,6 +44,110 @@ class CrisisResource(BaseModel):
 
     label: str
     contact: str
+
+
+class HelpContact(BaseModel):
+    """A person or professional to reach, and how."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "Maya (sister)", "contact": "555-0100"}]},
+    )
+
+    name: ContactName
+    contact: ContactWay
+
+
+class SafetyPlanFields(BaseModel):
+    """The Stanley-Brown safety plan's seven sections, each a short list."""
+
+    warning_signs: list[PlanText] = Field(default_factory=list, max_length=PLAN_ITEMS)
+    coping_strategies: list[PlanText] = Field(default_factory=list, max_length=PLAN_ITEMS)
+    distractions: list[PlanText] = Field(
+        default_factory=list, max_length=PLAN_ITEMS, description="People and places"
+    )
+    people_to_ask_for_help: list[HelpContact] = Field(default_factory=list, max_length=PLAN_ITEMS)
+    professionals: list[HelpContact] = Field(
+        default_factory=list, max_length=PLAN_ITEMS, description="Clinicians and crisis lines"
+    )
+    making_environment_safe: list[PlanText] = Field(default_factory=list, max_length=PLAN_ITEMS)
+    reasons_for_living: list[PlanText] = Field(default_factory=list, max_length=PLAN_ITEMS)
+
+
+PLAN_EXAMPLE: dict[str, Any] = {
+    "warning_signs": ["I stop answering messages", "I can't sleep"],
+    "coping_strategies": ["Walk around the block", "Cold water on my face"],
+    "distractions": ["The library on Main Street", "Call Sam to talk about football"],
+    "people_to_ask_for_help": [{"name": "Maya (sister)", "contact": "555-0100"}],
+    "professionals": [
+        {"name": "Dr. Rivera", "contact": "555-0199"},
+        {"name": "988 Suicide & Crisis Lifeline", "contact": "Call or text 988"},
+    ],
+    "making_environment_safe": ["Maya keeps my medication"],
+    "reasons_for_living": ["My daughter", "Seeing the sea again"],
+}
+
+
+class SafetyPlanUpdate(SafetyPlanFields):
+    """The whole plan: PUT replaces it; a section left out becomes empty."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [PLAN_EXAMPLE]})
+
+
+class SafetyPlanPublic(SafetyPlanFields):
+    """The plan with its version (also its ETag, `"v<version>"`)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                PLAN_EXAMPLE
+                | {
+                    "patient_id": "6f1c2b7e-3a59-4c1e-9f55-0c6a3e2d9b10",
+                    "version": 2,
+                    "created_at": "2026-03-01T10:00:00Z",
+                    "updated_at": "2026-03-02T09:30:00Z",
+                    "updated_by_role": "therapist",
+                }
+            ]
+        }
+    )
+
+    patient_id: uuid.UUID
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    updated_by_role: str = Field(description="patient or therapist")
+
+
+class SafetyPlanVersionPublic(BaseModel):
+    """One change of the plan: who, when and which sections, never the text."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 2,
+                    "author_id": "0b7e9a2c-8d1f-4e36-b1a4-2f9c5d7e8a01",
+                    "author_role": "therapist",
+                    "changed_at": "2026-03-02T09:30:00Z",
+                    "changed_fields": ["coping_strategies"],
+                }
+            ]
+        }
+    )
+
+    version: int
+    author_id: uuid.UUID
+    author_role: str
+    changed_at: datetime
+    changed_fields: list[str]
+
+
+class SafetyPlanHistory(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [], "next_cursor": None}]})
+
+    items: list[SafetyPlanVersionPublic]
+    next_cursor: str | None
 
 
 class SafetyInfo(BaseModel):
@@ -34,10 +166,13 @@ class SafetyInfo(BaseModel):
     notice: str
     crisis_resources: list[CrisisResource]
     screening: str
+    safety_plan: SafetyPlanPublic | None = Field(
+        default=None, description="The patient's own plan; only for the patient"
+    )
 
 
 class EntrySafety(BaseModel):
-    """Added to the patient's own response when an entry raised a flag."""
+    """Added to the patient's own response when an entry (or answer) raised a flag."""
 
     model_config = ex.examples(
         {
@@ -53,28 +188,90 @@ class EntrySafety(BaseModel):
     flagged: bool = Field(default=True, description="Always true: present only with a flag")
     flag_id: uuid.UUID
     message: str
-    care_team_sees: Literal["entry", "flag_only"]
+    care_team_sees: Literal["entry", "flag_only", "answers", "no_care_team"]
+    care_team_alerted: bool = Field(
+        default=True, description="A notification was written for the care team"
+    )
+    on_call_alerted: bool = Field(
+        default=False, description="A notification was written for the on-call staff at once"
+    )
     crisis_resources: list[CrisisResource]
+    safety_plan: SafetyPlanPublic | None = Field(
+        default=None, description="The patient's own safety plan, when there is one"
+    )
+
+
+class FlagOutcome(StrEnum):
+    contacted_patient = "contacted_patient"
+    safety_plan_reviewed = "safety_plan_reviewed"
+    emergency_services = "emergency_services"
+    no_risk_found = "no_risk_found"
+    other = "other"
+
+
+class FlagAcknowledge(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"outcome": "contacted_patient", "note": "Called; safe at home."}]
+        },
+    )
+
+    outcome: FlagOutcome
+    note: NoteText | None = None
 
 
 class SafetyFlagPublic(BaseModel):
-    model_config = ex.examples(
-        {
-            "id": ex.OTHER,
-            "patient_id": ex.PATIENT,
-            "entry_id": ex.ENTRY,
-            "raised_at": ex.WRITTEN_AT,
-            "acknowledged_at": "2026-11-30T11:00:00Z",
-            "acknowledged_by": ex.THERAPIST,
+    """A flag: why and when, never the text that raised it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3c2f5b1e-7a40-4d8e-9b16-5e0a1c2d3f45",
+                    "patient_id": "6f1c2b7e-3a59-4c1e-9f55-0c6a3e2d9b10",
+                    "source": "entry",
+                    "category": "ideation",
+                    "rule": "phrase_list",
+                    "is_urgent": False,
+                    "entry_id": None,
+                    "on_private_entry": True,
+                    "response_id": None,
+                    "alerted": "care_team",
+                    "raised_at": "2026-03-02T02:10:00Z",
+                    "acknowledged_at": "2026-03-02T02:25:00Z",
+                    "acknowledged_by": "0b7e9a2c-8d1f-4e36-b1a4-2f9c5d7e8a01",
+                    "outcome": "contacted_patient",
+                    "note": "Called; safe at home.",
+                }
+            ]
         }
     )
 
     id: uuid.UUID
     patient_id: uuid.UUID
-    entry_id: uuid.UUID | None
+    source: str
+    category: str | None
+    rule: str | None
+    is_urgent: bool
+    entry_id: uuid.UUID | None = Field(
+        description="Only for a live shared entry, and only for the care team"
+    )
+    on_private_entry: bool
+    response_id: uuid.UUID | None
+    alerted: str = Field(description="Who was told when it was raised: care_team, on_call, nobody")
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: uuid.UUID | None
+    outcome: FlagOutcome | None
+    note: str | None
+
+
+class SafetyFlagPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [], "next_cursor": None}]})
+
+    items: list[SafetyFlagPublic]
+    next_cursor: str | None
 
 
 class OpenFlag(BaseModel):

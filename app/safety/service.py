@@ -6,13 +6,22 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.accounts.access import care_team_of
-from app.core.errors import NotFound
+from app.core.config import get_settings
+from app.core.crypto import KeyRing
 from app.counts import service as counts
 from app.entries.models import JournalEntry
-from app.entries.sequence import lock_patient
 from app.notifications.outbox import enqueue
+from app.safety.flags import Escalation, FlagNotFound, oncall_staff, plan_escalation
+from app.safety.messages import Sees, flag_message
 from app.safety.models import SafetyFlag
-from app.safety.schemas import CrisisResource, EntrySafety, OpenFlag, SafetyInfo
+from app.safety.plan import plan_of
+from app.safety.schemas import (
+    CrisisResource,
+    EntrySafety,
+    OpenFlag,
+    SafetyInfo,
+    SafetyPlanPublic,
+)
 from app.safety.screen import screen_text
 
 NOT_MONITORED = (
@@ -26,17 +35,16 @@ SCREENING = (
 )
 
 
-class FlagNotFound(NotFound):
-    code = "safety_flag_not_found"
-    title = "No such safety flag"
-
-
 def resources_from(raw: list[dict[str, str]]) -> list[CrisisResource]:
     return [CrisisResource.model_validate(r) for r in raw]
 
 
-def safety_info(resources: list[CrisisResource]) -> SafetyInfo:
-    return SafetyInfo(notice=NOT_MONITORED, crisis_resources=resources, screening=SCREENING)
+def safety_info(
+    resources: list[CrisisResource], plan: SafetyPlanPublic | None = None
+) -> SafetyInfo:
+    return SafetyInfo(
+        notice=NOT_MONITORED, crisis_resources=resources, screening=SCREENING, safety_plan=plan
+    )
 
 
 def _open_flag(db: Session, entry_id: uuid.UUID) -> SafetyFlag | None:
@@ -58,8 +66,18 @@ def raise_flag(
     response_id: uuid.UUID | None = None,
     source: str = "entry",
     is_urgent: bool = False,
+    escalation: Escalation | None = None,
 ) -> SafetyFlag:
-    """Store a flag and alert the care team at once: the one path every screen uses."""
+    """Store a flag and alert at once: the one path every screen uses.
+
+    The care team is alerted at once; a patient without one has the on-call
+    staff alerted at once instead. Either way the escalation to the on-call
+    staff (and the care team again) is planned for when nobody acknowledged it.
+    `flag.alerted` records who was told, so the patient is never told more.
+    """
+    # The settings of the running app when a caller gives none (they are the same
+    # settings in production); routes pass their own.
+    escalation = escalation or Escalation.from_settings(get_settings())
     flag = SafetyFlag(
         entry_id=entry_id,
         response_id=response_id,
@@ -73,20 +91,54 @@ def raise_flag(
     db.add(flag)
     db.flush()
     counts.adjust(db, patient_id, open_flags=1)
-    for therapist_id in care_team_of(db, patient_id):
+    team = care_team_of(db, patient_id)
+    on_call = oncall_staff(db, escalation.oncall_emails)
+    first = team or on_call
+    for user_id in first:
         # Urgent: due now, and quiet hours never delay it. No health detail on a lock screen.
+        prefix = "safety_flag" if team else "safety_oncall"
         enqueue(
             db,
-            user_id=therapist_id,
+            user_id=user_id,
             kind="safety_flag",
-            dedupe_key=f"safety_flag:{flag.id}:{therapist_id}",
+            dedupe_key=f"{prefix}:{flag.id}:{user_id}",
             due_at=now,
             title="A patient may need attention",
             body="Open kap-journal to see a safety flag.",
             data={"urgent": True, "flag_id": str(flag.id), "patient_id": str(patient_id)},
             now=now,
         )
+    flag.alerted = "care_team" if team else "on_call" if on_call else "nobody"
+    plan_escalation(db, flag=flag, recipients=team + on_call, after=escalation.after, now=now)
+    db.add(flag)
+    db.flush()
     return flag
+
+
+def safety_block(
+    db: Session,
+    *,
+    flag: SafetyFlag,
+    sees: Sees,
+    resources: list[CrisisResource],
+    keyring: KeyRing | None,
+    locale: str = "en",
+) -> EntrySafety:
+    """The `safety` block of the patient's answer to a write that raised `flag`.
+
+    It says who was alerted as recorded on the flag, and carries the crisis
+    resources and the patient's own safety plan (when a keyring is given).
+    """
+    plan = plan_of(db, keyring, flag.patient_id) if keyring is not None else None
+    return EntrySafety(
+        flag_id=flag.id,
+        message=flag_message(flag.alerted, sees, locale),
+        care_team_sees=sees if flag.alerted == "care_team" else "no_care_team",
+        care_team_alerted=flag.alerted == "care_team",
+        on_call_alerted=flag.alerted == "on_call",
+        crisis_resources=resources,
+        safety_plan=plan,
+    )
 
 
 def screen_entry(
@@ -97,8 +149,11 @@ def screen_entry(
     resources: list[CrisisResource],
     now: datetime,
     replay: bool = False,
+    keyring: KeyRing | None = None,
+    locale: str = "en",
+    escalation: Escalation | None = None,
 ) -> EntrySafety | None:
-    """Flag the entry if its text suggests risk, and alert the care team at once.
+    """Flag the entry if its text suggests risk, and alert at once.
 
     A replayed create writes nothing: it answers with the flag raised the first time.
     """
@@ -122,43 +177,12 @@ def screen_entry(
             rule=hit.rule,
             now=now,
             entry_id=entry.id,
+            escalation=escalation,
         )
-    sees = "entry" if entry.is_shared else "flag_only"
-    seen_by = (
-        " and can read this entry."
-        if entry.is_shared
-        else ", but they will not see the text of this private entry."
+    sees: Sees = "entry" if entry.is_shared else "flag_only"
+    return safety_block(
+        db, flag=flag, sees=sees, resources=resources, keyring=keyring, locale=locale
     )
-    message = (
-        "What you wrote suggests you may be going through something very hard. "
-        f"Your care team has been alerted{seen_by} They do not read entries in real "
-        "time: if you are in danger, use the contacts below now."
-    )
-    return EntrySafety(
-        flag_id=flag.id, message=message, care_team_sees=sees, crisis_resources=resources
-    )
-
-
-def get_flag(db: Session, flag_id: uuid.UUID) -> SafetyFlag:
-    flag = db.get(SafetyFlag, flag_id)
-    if flag is None:
-        raise FlagNotFound()
-    return flag
-
-
-def acknowledge(
-    db: Session, *, flag: SafetyFlag, therapist_id: uuid.UUID, now: datetime
-) -> SafetyFlag:
-    # The patient's lock: two therapists acknowledging at once move the count once.
-    lock_patient(db, flag.patient_id)
-    db.refresh(flag)
-    if flag.acknowledged_at is None:
-        flag.acknowledged_at = now
-        flag.acknowledged_by = therapist_id
-        db.add(flag)
-        db.flush()
-        counts.adjust(db, flag.patient_id, open_flags=-1)
-    return flag
 
 
 def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[OpenFlag]]:
@@ -171,7 +195,7 @@ def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
         return {}
     rows = db.exec(
         select(SafetyFlag, JournalEntry.session_id, JournalEntry.is_shared, JournalEntry.deleted_at)
-        .join(JournalEntry, col(JournalEntry.id) == SafetyFlag.entry_id)
+        .outerjoin(JournalEntry, col(JournalEntry.id) == SafetyFlag.entry_id)
         .where(
             col(SafetyFlag.patient_id).in_(patient_ids), col(SafetyFlag.acknowledged_at).is_(None)
         )
@@ -179,14 +203,18 @@ def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
     ).all()
     out: dict[uuid.UUID, list[OpenFlag]] = {}
     for flag, session_id, shared, deleted_at in rows:
-        visible = shared and deleted_at is None
+        # A flag without an entry (a questionnaire's) has no entry row: shared is None.
+        visible = shared is True and deleted_at is None
         out.setdefault(flag.patient_id, []).append(
             OpenFlag(
                 id=flag.id,
                 raised_at=flag.raised_at,
                 session_id=session_id,
                 entry_id=flag.entry_id if visible else None,
-                on_private_entry=not shared,
+                on_private_entry=shared is False,
             )
         )
     return out
+
+
+__all__ = ["Escalation", "FlagNotFound", "raise_flag", "safety_block", "screen_entry"]

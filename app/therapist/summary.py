@@ -51,7 +51,7 @@ def build_summary(
     # does not take back the risk it suggested.
     flags = db.exec(
         select(SafetyFlag, JournalEntry.is_shared, JournalEntry.deleted_at)
-        .join(JournalEntry, col(JournalEntry.id) == SafetyFlag.entry_id)
+        .outerjoin(JournalEntry, col(JournalEntry.id) == SafetyFlag.entry_id)
         .where(JournalEntry.session_id == session.id)
         .order_by(col(SafetyFlag.raised_at), col(SafetyFlag.id))
     ).all()
@@ -79,11 +79,11 @@ def build_summary(
     }
 
 
-def _flag(flag: SafetyFlag, shared: bool, deleted_at: datetime | None) -> dict[str, Any]:
+def _flag(flag: SafetyFlag, shared: bool | None, deleted_at: datetime | None) -> dict[str, Any]:
     return {
         "id": flag.id,
-        "entry_id": flag.entry_id if shared and deleted_at is None else None,
-        "on_private_entry": not shared,
+        "entry_id": flag.entry_id if shared is True and deleted_at is None else None,
+        "on_private_entry": shared is False,
         "raised_at": flag.raised_at,
         "acknowledged_at": flag.acknowledged_at,
     }

@@ -55,6 +55,7 @@ def _with(status: int, base: Statuses, who: int) -> Statuses:
 
 P, T, A = 0, 2, 4  # positions of the patient, their therapist and the admin
 IF_MATCH = {"If-Match": '"v1"'}
+SAFETY_PLAN = {"warning_signs": ["I stop sleeping"], "reasons_for_living": ["My daughter"]}
 
 MATRIX: dict[tuple[str, str], Row] = {
     # ops
@@ -170,7 +171,20 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     # safety
     ("GET", "/v1/safety"): Row(SIGNED_IN),
-    ("POST", "/v1/safety-flags/{flag_id}/acknowledge"): Row((403, 403, 200, 404, 403, 401)),
+    ("POST", "/v1/safety-flags/{flag_id}/acknowledge"): Row(
+        (403, 403, 200, 404, 404, 401),  # the admin is not on call in this world
+        body=lambda _i, _w: {"outcome": "contacted_patient", "note": "Called; safe."},
+    ),
+    ("GET", "/v1/safety-flags"): Row((403, 403, 200, 200, 403, 401)),
+    ("GET", "/v1/me/safety-plan"): Row((200, 404, 403, 403, 403, 401)),  # Q has no plan
+    ("PUT", "/v1/me/safety-plan"): Row(
+        (200, 412, 403, 403, 403, 401), body=lambda _i, _w: SAFETY_PLAN, headers=IF_MATCH
+    ),
+    ("GET", "/v1/patients/{patient_id}/safety-plan"): Row(PATIENT_AND_TEAM),
+    ("PUT", "/v1/patients/{patient_id}/safety-plan"): Row(
+        PATIENT_AND_TEAM, body=lambda _i, _w: SAFETY_PLAN, headers=IF_MATCH
+    ),
+    ("GET", "/v1/patients/{patient_id}/safety-plan/history"): Row(PATIENT_AND_TEAM),
     # prompts
     ("GET", "/v1/prompts"): Row(SIGNED_IN),
     ("GET", "/v1/prompts/next"): Row(PATIENT_ONLY),

@@ -98,6 +98,8 @@ def _fill(
         {"title": "For you", "text": "What did you notice?", "technique": "capture"},
     )
     device = _post(client, "/v1/me/devices", ph, {"platform": "ios", "token": uuid.uuid4().hex * 2})
+    plan = client.put("/v1/me/safety-plan", json={"coping_strategies": ["a walk"]}, headers=ph)
+    assert plan.status_code == 200, plan.text
     owner.ids.update(
         assignment_id=assignment["id"],
         prompt_id=assignment["prompt"]["id"],

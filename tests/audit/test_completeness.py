@@ -68,7 +68,9 @@ def test_each_care_team_call_writes_exactly_one_event(team: Team, db: Session, l
         (
             "safety_flag.acknowledge",
             lambda: c.post(
-                f"/v1/safety-flags/{flagged['safety']['flag_id']}/acknowledge", headers=th
+                f"/v1/safety-flags/{flagged['safety']['flag_id']}/acknowledge",
+                json={"outcome": "no_risk_found"},
+                headers=th,
             ),
         ),
         ("integration.create", schedule),

@@ -114,13 +114,14 @@ def test_the_care_team_acknowledges_a_flag(team: Team, db: Session, login) -> No
     e = team.write(team.clock.now, body="I have been cutting myself again")
     flag_id = e["safety"]["flag_id"]
     url = f"/v1/safety-flags/{flag_id}/acknowledge"
+    ack = {"outcome": "contacted_patient"}
     for stranger in (make_therapist(db), make_patient(db), make_admin(db)):
-        r = team.client.post(url, headers=login(stranger))
+        r = team.client.post(url, json=ack, headers=login(stranger))
         assert r.status_code in (403, 404)
         if stranger.role == "therapist":
             assert r.status_code == 404
-    assert team.client.post(url, headers=team.ph).status_code == 403
-    r = team.client.post(url, headers=team.th)
+    assert team.client.post(url, json=ack, headers=team.ph).status_code == 403
+    r = team.client.post(url, json=ack, headers=team.th)
     assert r.status_code == 200
     assert r.json()["acknowledged_by"] == str(team.therapist.id)
     audit = db.exec(select(AuditEvent.action).where(AuditEvent.patient_id == team.patient.id)).all()

@@ -145,7 +145,11 @@ def test_the_queue_lists_open_flags_so_each_can_be_acknowledged(team: Team) -> N
         "on_private_entry": True,
     }
     assert "want to die" not in r.text
-    ack = team.client.post(f"/v1/safety-flags/{flag['id']}/acknowledge", headers=team.th)
+    ack = team.client.post(
+        f"/v1/safety-flags/{flag['id']}/acknowledge",
+        json={"outcome": "contacted_patient"},
+        headers=team.th,
+    )
     assert ack.status_code == 200
     item = team.client.get("/v1/therapist/queue", headers=team.th).json()["items"][0]
     assert (item["open_flags"], item["safety_flags"]) == (0, [])

@@ -1,0 +1,68 @@
+"""What a patient is told when a flag is raised, in English and Spanish.
+
+The message says who was alerted and nothing more: "your care team has been
+alerted" only when a notification was written for the care team.
+"""
+
+from typing import Literal
+
+Alerted = Literal["care_team", "on_call", "nobody"]
+Sees = Literal["entry", "flag_only", "answers"]
+
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "opening": "What you wrote suggests you may be going through something very hard.",
+        "care_team.entry": "Your care team has been alerted and can read this entry.",
+        "care_team.flag_only": (
+            "Your care team has been alerted, but they will not see the text of this private entry."
+        ),
+        "care_team.answers": "Your care team has been alerted and can see your answers.",
+        "care_team.after": (
+            "They do not read entries in real time: if you are in danger, use the "
+            "contacts below now."
+        ),
+        "on_call": (
+            "You have no care team in kap-journal, so no one on a care team was alerted. "
+            "The clinic's on-call staff were told that a flag was raised, without the text."
+        ),
+        "nobody": ("You have no care team in kap-journal, so no one was alerted about this."),
+        "alone.after": (
+            "Nobody reads your journal in real time: if you are in danger, use the "
+            "contacts below and your safety plan now."
+        ),
+    },
+    "es": {
+        "opening": "Lo que escribiste sugiere que puedes estar pasando por algo muy difícil.",
+        "care_team.entry": "Se avisó a tu equipo de atención y puede leer esta entrada.",
+        "care_team.flag_only": (
+            "Se avisó a tu equipo de atención, pero no verá el texto de esta entrada privada."
+        ),
+        "care_team.answers": "Se avisó a tu equipo de atención y puede ver tus respuestas.",
+        "care_team.after": (
+            "No leen las entradas en tiempo real: si estás en peligro, usa ahora los "
+            "contactos de abajo."
+        ),
+        "on_call": (
+            "No tienes un equipo de atención en kap-journal, así que no se avisó a nadie de "
+            "un equipo de atención. Se informó al personal de guardia de la clínica de que "
+            "se generó una alerta, sin el texto."
+        ),
+        "nobody": ("No tienes un equipo de atención en kap-journal, así que no se avisó a nadie."),
+        "alone.after": (
+            "Nadie lee tu diario en tiempo real: si estás en peligro, usa ahora los "
+            "contactos de abajo y tu plan de seguridad."
+        ),
+    },
+}
+
+
+def flag_message(alerted: str, sees: Sees, locale: str = "en") -> str:
+    """The patient's message for a flag; an unknown locale gets English."""
+    text = _TEXT.get(locale.split("-")[0].lower(), _TEXT["en"])
+    if alerted == "care_team":
+        middle, after = text[f"care_team.{sees}"], text["care_team.after"]
+    elif alerted == "on_call":
+        middle, after = text["on_call"], text["alone.after"]
+    else:
+        middle, after = text["nobody"], text["alone.after"]
+    return f"{text['opening']} {middle} {after}"

@@ -1,0 +1,134 @@
+"""The safety plan: the patient's own, and the care team's view of it (audited)."""
+
+from typing import Annotated
+
+from fastapi import Header, Response
+
+from app.accounts.access import VisiblePatientId
+from app.accounts.deps import CurrentCaller, PatientCaller
+from app.audit.deps import AuditDep
+from app.core.clock import Now
+from app.core.context import Ctx
+from app.core.db import ReadOnly, SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import Cursor, Limit
+from app.core.routing import api_router
+from app.safety import plan
+from app.safety.schemas import SafetyPlanHistory, SafetyPlanPublic, SafetyPlanUpdate
+
+router = api_router(prefix="/v1", tags=["safety"])
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
+
+
+@router.get(
+    "/me/safety-plan",
+    dependencies=[ReadOnly],
+    response_model=SafetyPlanPublic,
+    responses=problem_responses(401, 403, 404),
+)
+def read_my_safety_plan(
+    caller: PatientCaller, db: SessionDep, ctx: Ctx, response: Response
+) -> SafetyPlanPublic:
+    """My safety plan, with its ETag."""
+    stored = plan.get_plan(db, caller.id)
+    response.headers["ETag"] = plan.etag(stored)
+    return plan.public(ctx.keyring, stored)
+
+
+@router.put(
+    "/me/safety-plan",
+    response_model=SafetyPlanPublic,
+    responses=problem_responses(401, 403, 412, 422, 428),
+)
+def replace_my_safety_plan(
+    body: SafetyPlanUpdate,
+    caller: PatientCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    now: Now,
+    response: Response,
+    if_match: IfMatch = None,
+) -> SafetyPlanPublic:
+    """Write my whole plan; If-Match is needed once a plan exists."""
+    stored = plan.save_plan(
+        db,
+        patient_id=caller.id,
+        new=body,
+        if_match=if_match,
+        author_id=caller.id,
+        author_role=caller.role.value,
+        keyring=ctx.keyring,
+        now=now,
+    )
+    response.headers["ETag"] = plan.etag(stored)
+    return plan.public(ctx.keyring, stored)
+
+
+@router.get(
+    "/patients/{patient_id}/safety-plan",
+    response_model=SafetyPlanPublic,
+    responses=problem_responses(401, 404, 422),
+)
+def read_patient_safety_plan(
+    patient_id: VisiblePatientId, db: SessionDep, ctx: Ctx, audit: AuditDep, response: Response
+) -> SafetyPlanPublic:
+    """A patient's safety plan (care team, audited), with its ETag."""
+    stored = plan.get_plan(db, patient_id)
+    audit.record("safety_plan.read", patient_id=patient_id, resource_type="safety_plan")
+    response.headers["ETag"] = plan.etag(stored)
+    return plan.public(ctx.keyring, stored)
+
+
+@router.put(
+    "/patients/{patient_id}/safety-plan",
+    response_model=SafetyPlanPublic,
+    responses=problem_responses(401, 404, 412, 422, 428),
+)
+def replace_patient_safety_plan(
+    patient_id: VisiblePatientId,
+    body: SafetyPlanUpdate,
+    caller: CurrentCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    now: Now,
+    audit: AuditDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> SafetyPlanPublic:
+    """Write a patient's whole plan with them (care team, audited); If-Match once it exists."""
+    stored = plan.save_plan(
+        db,
+        patient_id=patient_id,
+        new=body,
+        if_match=if_match,
+        author_id=caller.id,
+        author_role=caller.role.value,
+        keyring=ctx.keyring,
+        now=now,
+    )
+    audit.record(
+        "safety_plan.update",
+        patient_id=patient_id,
+        resource_type="safety_plan",
+        resource_id=str(stored.version),
+    )
+    response.headers["ETag"] = plan.etag(stored)
+    return plan.public(ctx.keyring, stored)
+
+
+@router.get(
+    "/patients/{patient_id}/safety-plan/history",
+    response_model=SafetyPlanHistory,
+    responses=problem_responses(400, 401, 404, 422),
+)
+def list_safety_plan_versions(
+    patient_id: VisiblePatientId,
+    db: SessionDep,
+    audit: AuditDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> SafetyPlanHistory:
+    """Who changed the plan, when, and which sections, newest first (no text)."""
+    items, next_cursor = plan.history(db, patient_id=patient_id, limit=limit, cursor=cursor)
+    audit.record("safety_plan.history", patient_id=patient_id, resource_type="safety_plan")
+    return SafetyPlanHistory(items=items, next_cursor=next_cursor)
