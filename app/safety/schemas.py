@@ -181,6 +181,9 @@ class EntrySafety(BaseModel):
             "message": "It sounds like things are hard right now. Your care team has been told.",
             "care_team_sees": "entry",
             "crisis_resources": [_RESOURCE],
+            "care_team_alerted": True,
+            "on_call_alerted": False,
+            "safety_plan": None,
         },
         json_schema_serialization_defaults_required=True,
     )
