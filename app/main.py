@@ -28,6 +28,7 @@ from app.notifications.router import router as notifications_router
 from app.notifications.worker import InProcessWorker
 from app.ops.router import router as ops_router
 from app.prompts.router import router as prompts_router
+from app.questionnaires.router import router as questionnaires_router
 from app.reviews.router import router as reviews_router
 from app.safety.router import router as safety_router
 from app.sessions.router import router as sessions_router
@@ -49,6 +50,7 @@ ROUTERS = [
     export_router,
     prompts_router,
     notifications_router,
+    questionnaires_router,
 ]
 
 

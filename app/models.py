@@ -7,6 +7,11 @@ from app.entries.models import IdempotencyKey, JournalEntry, PatientSyncState
 from app.integration.models import IntegrationSession
 from app.notifications.models import Device, Notification, NotificationAttempt
 from app.prompts.models import Prompt, PromptAssignment, PromptServing
+from app.questionnaires.models import (
+    QuestionnaireAssignment,
+    QuestionnaireResponse,
+    QuestionnaireSchedule,
+)
 from app.reviews.models import EntryReview
 from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
@@ -27,6 +32,9 @@ __all__ = [
     "Prompt",
     "PromptAssignment",
     "PromptServing",
+    "QuestionnaireAssignment",
+    "QuestionnaireResponse",
+    "QuestionnaireSchedule",
     "RefreshToken",
     "SafetyFlag",
     "User",

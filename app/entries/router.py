@@ -21,6 +21,8 @@ from app.entries.models import JournalEntry
 from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
 from app.notifications.reminders import reschedule_patient
+from app.questionnaires.deps import measure_rules_from
+from app.questionnaires.reminders import plan_reminders
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.schemas import EntrySafety
 from app.safety.service import resources_from, screen_entry
@@ -115,7 +117,12 @@ def _screen(
     if text is None:
         return None
     resources = resources_from(ctx.settings.crisis_resources)
-    return screen_entry(db, entry=entry, text=text, resources=resources, now=now, replay=replay)
+    safety = screen_entry(db, entry=entry, text=text, resources=resources, now=now, replay=replay)
+    if safety is not None and not replay:
+        # A flag puts the C-SSRS screener on the patient's schedule.
+        rules = measure_rules_from(ctx.settings)
+        plan_reminders(db, patient_id=entry.patient_id, rules=rules, now=now)
+    return safety
 
 
 def _add_reviews(db: SessionDep, views: list[dict[str, Any]], ctx: Ctx) -> None:

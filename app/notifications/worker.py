@@ -15,6 +15,7 @@ from app.entries.service import prune_idempotency_keys
 from app.notifications.dispatch import dispatch_once
 from app.notifications.models import Notification
 from app.notifications.senders import LogSender, Sender, WebhookSender
+from app.questionnaires import reminders as questionnaire_reminders
 from app.reviews.service import is_unreviewed
 
 log = structlog.get_logger("kap_journal.worker")
@@ -48,6 +49,8 @@ def still_wanted(db: Session, n: Notification) -> bool:
             ).first()
             is None
         )
+    if n.kind == questionnaire_reminders.KIND:
+        return questionnaire_reminders.still_wanted(db, n)
     if n.data.get("condition") == "unreviewed_entries":
         session_id = uuid.UUID(str(n.data["session_id"]))
         return (

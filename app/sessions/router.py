@@ -16,6 +16,8 @@ from app.core.errors import Forbidden, problem_responses
 from app.core.fields import AwareUTC
 from app.core.routing import api_router
 from app.notifications.reminders import cancel_for_session, reschedule_patient
+from app.questionnaires.deps import measure_rules_from
+from app.questionnaires.reminders import plan_reminders
 from app.sessions import service
 from app.sessions.deps import Rules
 from app.sessions.models import KetamineSession
@@ -71,6 +73,8 @@ def create_session(
         now=now,
     )
     reschedule_patient(db, patient_id=patient_id, rules=rules, now=now)
+    # A dose puts after-effects and integration-phase questionnaires on the schedule.
+    plan_reminders(db, patient_id=patient_id, rules=measure_rules_from(ctx.settings), now=now)
     audit.record(
         "session.create",
         patient_id=patient_id,
