@@ -164,7 +164,8 @@ def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
         return {}
     rows = db.exec(
         select(SafetyFlag, JournalEntry.session_id, JournalEntry.is_shared, JournalEntry.deleted_at)
-        .join(JournalEntry, col(JournalEntry.id) == SafetyFlag.entry_id)
+        # Outer: a flag raised by a questionnaire answer has no entry.
+        .outerjoin(JournalEntry, col(JournalEntry.id) == SafetyFlag.entry_id)
         .where(
             col(SafetyFlag.patient_id).in_(patient_ids), col(SafetyFlag.acknowledged_at).is_(None)
         )
@@ -172,14 +173,14 @@ def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
     ).all()
     out: dict[uuid.UUID, list[OpenFlag]] = {}
     for flag, session_id, shared, deleted_at in rows:
-        visible = shared and deleted_at is None
+        visible = bool(shared) and deleted_at is None
         out.setdefault(flag.patient_id, []).append(
             OpenFlag(
                 id=flag.id,
                 raised_at=flag.raised_at,
                 session_id=session_id,
                 entry_id=flag.entry_id if visible else None,
-                on_private_entry=not shared,
+                on_private_entry=shared is False,
             )
         )
     return out

@@ -11,6 +11,8 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
+from app.questionnaires.clinic import queue_fields
+from app.questionnaires.deps import Measure
 from app.sessions.deps import Rules
 from app.sessions.service import get_session
 from app.therapist.queue import build_queue, queue_view
@@ -21,15 +23,24 @@ router = api_router(prefix="/v1", tags=["therapist"])
 
 @router.get("/therapist/queue", responses=problem_responses(401, 403))
 def read_queue(
-    caller: TherapistCaller, db: SessionDep, rules: Rules, now: Now, audit: AuditDep
+    caller: TherapistCaller,
+    db: SessionDep,
+    rules: Rules,
+    now: Now,
+    audit: AuditDep,
+    measure: Measure,
 ) -> ORJSONResponse:
     """My patients who need attention: flagged first, then the nearest integration session."""
     items = build_queue(db, therapist_id=caller.id, rules=rules, now=now)
     audit.record_many(
         "queue.read", patient_ids=[i.patient.id for i in items], resource_type="queue"
     )
+    scores = queue_fields(db, [i.patient.id for i in items], measure, now)
     return ORJSONResponse(
-        {"items": [queue_view(i, rules, now) for i in items], "next_cursor": None}
+        {
+            "items": [queue_view(i, rules, now) | scores[i.patient.id] for i in items],
+            "next_cursor": None,
+        }
     )
 
 
