@@ -22,6 +22,7 @@ from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
 from app.notifications.reminders import reschedule_patient
 from app.questionnaires.deps import measure_rules_from
+from app.questionnaires.reading import questionnaire_changes
 from app.questionnaires.reminders import plan_reminders
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.schemas import EntrySafety
@@ -106,8 +107,17 @@ def sync_entries(
     rows = queries.changes_since(db, patient_id=caller.id, since=after, limit=limit)
     last = rows[-1][0].change_seq if rows else after
     changes = [change_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
+    answers, last, more = questionnaire_changes(
+        db, patient_id=caller.id, after=after, last=last, full=len(rows) == limit, limit=limit,
+        keyring=ctx.keyring, rules=rules,
+    )
     return ORJSONResponse(
-        {"changes": changes, "next_since": encode_cursor(last), "has_more": len(rows) == limit}
+        {
+            "changes": changes,
+            "next_since": encode_cursor(last),
+            "has_more": len(rows) == limit or more,
+            "questionnaire_responses": answers,
+        }
     )
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from app.core.fields import NoNulStr, OffsetTime
+from app.questionnaires.schemas import QuestionnaireResponsePublic
 from app.reviews.schemas import ReviewPublic
 from app.safety.schemas import EntrySafety
 from app.sessions.window import Phase
@@ -80,3 +81,7 @@ class SyncPage(BaseModel):
     changes: list[EntryPublic | Tombstone]
     next_since: str
     has_more: bool
+    questionnaire_responses: list[QuestionnaireResponsePublic] = Field(
+        default_factory=list,
+        description="Questionnaire answers written since the token (same sequence as entries)",
+    )

@@ -125,17 +125,39 @@ def all_responses(db: Session, patient_id: uuid.UUID) -> list[QuestionnaireRespo
     )
 
 
-def changes_since(
-    db: Session, *, patient_id: uuid.UUID, since: int, up_to: int | None
-) -> list[QuestionnaireResponse]:
-    """Responses written after the sync token, up to the entries' page end, in change order."""
+def questionnaire_changes(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    after: int,
+    last: int,
+    full: bool,
+    limit: int,
+    keyring: KeyRing,
+    rules: WindowRules,
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """Responses for a sync page: (views, next token, more to come).
+
+    Responses share the entries' change numbers. When the entries filled their page
+    up to `last`, only responses up to `last` come with it, so the next token skips
+    nothing; otherwise up to `limit` responses, and the token moves past them.
+    """
     stmt = select(QuestionnaireResponse).where(
         QuestionnaireResponse.patient_id == patient_id,
-        col(QuestionnaireResponse.change_seq) > since,
+        col(QuestionnaireResponse.change_seq) > after,
     )
-    if up_to is not None:
-        stmt = stmt.where(col(QuestionnaireResponse.change_seq) <= up_to)
-    return list(db.exec(stmt.order_by(col(QuestionnaireResponse.change_seq))).all())
+    if full:
+        stmt = stmt.where(col(QuestionnaireResponse.change_seq) <= last)
+    else:
+        stmt = stmt.limit(limit)
+    rows = list(db.exec(stmt.order_by(col(QuestionnaireResponse.change_seq))).all())
+    more = not full and len(rows) == limit
+    if more:
+        # Stop at the last response sent: entries above it come again, harmlessly.
+        last = rows[-1].change_seq
+    elif rows and not full:
+        last = max(last, rows[-1].change_seq)
+    return views(db, rows, keyring=keyring, rules=rules), last, more
 
 
 def score_series(
