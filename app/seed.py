@@ -16,7 +16,9 @@ from app.core.db import make_engine
 from app.entries.models import JournalEntry
 from app.entries.service import NewEntry, create_entry
 from app.prompts.library import prompt_id, sync_library
+from app.questionnaires.deps import measure_rules_from
 from app.seed_care import ensure_demo_care
+from app.seed_measures import ensure_demo_measures
 from app.sessions.deps import rules_from
 from app.sessions.models import KetamineSession, Route
 from app.sessions.service import record_session
@@ -184,4 +186,5 @@ def seed_demo(settings: Settings) -> None:
         ensure_demo_sessions(db, users, rules)
         ensure_demo_entries(db, users, keyring, rules)
         ensure_demo_care(db, users, keyring, rules, settings.crisis_resources)
+        ensure_demo_measures(db, users, keyring, measure_rules_from(settings))
     print(f"demo clinic ready: {len(users)} accounts, password {DEMO_PASSWORD!r}")
