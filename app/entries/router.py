@@ -108,8 +108,14 @@ def sync_entries(
     last = rows[-1][0].change_seq if rows else after
     changes = [change_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
     answers, last, more = questionnaire_changes(
-        db, patient_id=caller.id, after=after, last=last, full=len(rows) == limit, limit=limit,
-        keyring=ctx.keyring, rules=rules,
+        db,
+        patient_id=caller.id,
+        after=after,
+        last=last,
+        full=len(rows) == limit,
+        limit=limit,
+        keyring=ctx.keyring,
+        rules=rules,
     )
     return ORJSONResponse(
         {

@@ -89,20 +89,30 @@ def answered_keys(db: Session, patient_id: uuid.UUID, *, since: datetime) -> dic
 
 
 def tracked(
-    db: Session, patient: User, rules: MeasureRules, now: datetime, *, horizon: timedelta = timedelta(0)
+    db: Session,
+    patient: User,
+    rules: MeasureRules,
+    now: datetime,
+    *,
+    horizon: timedelta = timedelta(0),
 ) -> list[Tracked]:
     """Every occurrence since the lookback with its status (up to now + horizon)."""
     since = now - LOOKBACK
     facts = facts_for(db, patient, since=since - rules.window.length)
     occs = occurrences(
-        facts, plans_for(db, patient.id, rules), rules.window, until=now + horizon,
+        facts,
+        plans_for(db, patient.id, rules),
+        rules.window,
+        until=now + horizon,
         open_for=rules.open_for,
     )
     answered = answered_keys(db, patient.id, since=since - rules.open_for)
     return [Tracked(o, status_of(o, answered, now)) for o in occs if o.expires_at > since]
 
 
-def due_now(db: Session, *, patient_id: uuid.UUID, rules: MeasureRules, now: datetime) -> list[Occurrence]:
+def due_now(
+    db: Session, *, patient_id: uuid.UUID, rules: MeasureRules, now: datetime
+) -> list[Occurrence]:
     patient = db.get(User, patient_id)
     if patient is None:
         raise PatientGone()
@@ -149,7 +159,11 @@ def set_schedule(
         row = db.get(QuestionnaireSchedule, (patient_id, code))
         if row is None:
             row = QuestionnaireSchedule(
-                patient_id=patient_id, code=code, overrides={}, updated_by=updated_by, updated_at=now
+                patient_id=patient_id,
+                code=code,
+                overrides={},
+                updated_by=updated_by,
+                updated_at=now,
             )
         row.overrides = dict(overrides)
         row.updated_by, row.updated_at = updated_by, now

@@ -69,9 +69,14 @@ def _response(r: dict[str, Any], patient_ref: dict[str, str]) -> dict[str, Any]:
     items = {i["id"]: i for i in localized(catalogue()[r["code"]], "en")["items"]}
     answers: list[dict[str, Any]] = []
     for item_id, value in r["answers"].items():
-        display = _options(items[item_id]).get(str(value), str(value)) if item_id in items else str(value)
+        display = (
+            _options(items[item_id]).get(str(value), str(value)) if item_id in items else str(value)
+        )
         answers.append(
-            {"linkId": item_id, "answer": [{"valueCoding": {"code": str(value), "display": display}}]}
+            {
+                "linkId": item_id,
+                "answer": [{"valueCoding": {"code": str(value), "display": display}}],
+            }
         )
     if r.get("note"):
         answers.append({"linkId": "ae_note", "answer": [{"valueString": r["note"]}]})
@@ -91,7 +96,9 @@ def _observation(r: dict[str, Any], patient_ref: dict[str, str]) -> dict[str, An
     title = localized(instrument, "en")["title"]
     code: dict[str, Any] = {"text": f"{title} total score"}
     if instrument.total_loinc:
-        code["coding"] = [{"system": LOINC, "code": instrument.total_loinc, "display": code["text"]}]
+        code["coding"] = [
+            {"system": LOINC, "code": instrument.total_loinc, "display": code["text"]}
+        ]
     obs: dict[str, Any] = {
         "resourceType": "Observation",
         "id": str(uuid.uuid5(uuid.UUID(str(r["id"])), "score")),

@@ -13,9 +13,16 @@ from app.core.types import UTCDateTime
 class QuestionnaireResponse(SQLModel, table=True):
     __tablename__ = "questionnaire_response"
     __table_args__ = (
-        Index("ix_questionnaire_response_patient_id_code_answered_at", "patient_id", "code", "answered_at"),
+        Index(
+            "ix_questionnaire_response_patient_id_code_answered_at",
+            "patient_id",
+            "code",
+            "answered_at",
+        ),
         Index("ix_questionnaire_response_patient_id_change_seq", "patient_id", "change_seq"),
-        Index("ix_questionnaire_response_patient_id_occurrence_key", "patient_id", "occurrence_key"),
+        Index(
+            "ix_questionnaire_response_patient_id_occurrence_key", "patient_id", "occurrence_key"
+        ),
     )
 
     # The phone may choose it, for offline writing.

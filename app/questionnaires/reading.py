@@ -32,7 +32,9 @@ def sessions_of(db: Session, patient_id: uuid.UUID) -> Sessions:
     return [(t, i) for t, i in rows]
 
 
-def window_of(sessions: Sessions, at: datetime, rules: WindowRules) -> tuple[uuid.UUID | None, str | None]:
+def window_of(
+    sessions: Sessions, at: datetime, rules: WindowRules
+) -> tuple[uuid.UUID | None, str | None]:
     sid = attach(sessions, at, rules)
     if sid is None:
         return None, None
@@ -92,7 +94,10 @@ def page_responses(
     if code is not None:
         stmt = stmt.where(QuestionnaireResponse.code == code)
     stmt = keyset(
-        stmt, col(QuestionnaireResponse.answered_at), col(QuestionnaireResponse.id), cursor,
+        stmt,
+        col(QuestionnaireResponse.answered_at),
+        col(QuestionnaireResponse.id),
+        cursor,
         descending=True,
     )
     rows = list(db.exec(stmt.limit(limit + 1)).all())
@@ -146,10 +151,7 @@ def questionnaire_changes(
         QuestionnaireResponse.patient_id == patient_id,
         col(QuestionnaireResponse.change_seq) > after,
     )
-    if full:
-        stmt = stmt.where(col(QuestionnaireResponse.change_seq) <= last)
-    else:
-        stmt = stmt.limit(limit)
+    stmt = stmt.where(col(QuestionnaireResponse.change_seq) <= last) if full else stmt.limit(limit)
     rows = list(db.exec(stmt.order_by(col(QuestionnaireResponse.change_seq))).all())
     more = not full and len(rows) == limit
     if more:
@@ -174,7 +176,7 @@ def score_series(
         .order_by(col(QuestionnaireResponse.answered_at), col(QuestionnaireResponse.id))
     ).all()
     sessions = sessions_of(db, patient_id)
-    points = [
+    points: list[dict[str, Any]] = [
         {
             "answered_at": r.answered_at,
             "score": r.score,
@@ -184,7 +186,7 @@ def score_series(
         for r in rows
     ]
     first_session = sessions[0][0] if sessions else None
-    baseline = None
+    baseline: dict[str, Any] | None = None
     if points and (first_session is None or points[0]["answered_at"] <= first_session):
         baseline = points[0]
     latest = points[-1] if points else None

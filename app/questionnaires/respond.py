@@ -37,7 +37,12 @@ class NewResponse:
     def fingerprint(self) -> str:
         """A hash of what the phone sent, to tell a replay from a different request."""
         canonical = orjson.dumps(
-            [str(self.id) if self.id else None, self.code, self.answers, self.answered_at.isoformat()],
+            [
+                str(self.id) if self.id else None,
+                self.code,
+                self.answers,
+                self.answered_at.isoformat(),
+            ],
             option=orjson.OPT_SORT_KEYS,
         )
         return hashlib.sha256(canonical).hexdigest()
@@ -61,9 +66,16 @@ def decrypt_note(keyring: KeyRing, response: QuestionnaireResponse) -> str | Non
 
 
 def _replay(
-    response: QuestionnaireResponse | None, patient_id: uuid.UUID, fingerprint: str, keyring: KeyRing
+    response: QuestionnaireResponse | None,
+    patient_id: uuid.UUID,
+    fingerprint: str,
+    keyring: KeyRing,
 ) -> Recorded:
-    if response is None or response.patient_id != patient_id or response.request_hash != fingerprint:
+    if (
+        response is None
+        or response.patient_id != patient_id
+        or response.request_hash != fingerprint
+    ):
         raise IdempotencyConflict()
     return Recorded(response, replayed=True, note=decrypt_note(keyring, response))
 
@@ -89,7 +101,9 @@ def record_response(
         if known is not None:
             if known.request_hash != fingerprint:
                 raise IdempotencyConflict()
-            return _replay(db.get(QuestionnaireResponse, known.entry_id), patient_id, fingerprint, keyring)
+            return _replay(
+                db.get(QuestionnaireResponse, known.entry_id), patient_id, fingerprint, keyring
+            )
     response_id = new.id or uuid.uuid4()
     existing = db.get(QuestionnaireResponse, response_id)
     if existing is not None:

@@ -12,7 +12,9 @@ from app.core.context import Ctx
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit
+from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
+from app.entries.router import IdempotencyKeyHeader
 from app.questionnaires import due as due_service
 from app.questionnaires import instruments, reading
 from app.questionnaires.deps import Measure
@@ -32,8 +34,6 @@ from app.questionnaires.schemas import (
     ScheduleUpdate,
     ScoresPublic,
 )
-from app.core.responses import ORJSONResponse
-from app.entries.router import IdempotencyKeyHeader
 
 router = api_router(prefix="/v1", tags=["questionnaires"])
 
@@ -72,9 +72,7 @@ def read_questionnaire(
     return QuestionnairePublic.model_validate(instruments.localized(instrument, chosen))
 
 
-@router.get(
-    "/me/questionnaires/due", response_model=DueList, responses=problem_responses(401, 403)
-)
+@router.get("/me/questionnaires/due", response_model=DueList, responses=problem_responses(401, 403))
 def list_due_questionnaires(
     caller: PatientCaller, db: SessionDep, measure: Measure, now: Now
 ) -> DueList:
@@ -82,7 +80,9 @@ def list_due_questionnaires(
     occs = due_service.due_now(db, patient_id=caller.id, rules=measure, now=now)
     return DueList(
         items=[
-            DueItem(code=o.code, reason=o.reason, due_at=o.due_at, expires_at=o.expires_at, key=o.key)
+            DueItem(
+                code=o.code, reason=o.reason, due_at=o.due_at, expires_at=o.expires_at, key=o.key
+            )
             for o in occs
         ]
     )
@@ -105,8 +105,13 @@ def create_questionnaire_response(
 ) -> ORJSONResponse:
     """Answer a questionnaire; a retry with the same id or Idempotency-Key answers the same."""
     view, replayed = answer_questionnaire(
-        db, patient_id=caller.id, body=body, idempotency_key=idempotency_key, ctx=ctx,
-        measure=measure, now=now,
+        db,
+        patient_id=caller.id,
+        body=body,
+        idempotency_key=idempotency_key,
+        ctx=ctx,
+        measure=measure,
+        now=now,
     )
     headers = {"Location": f"/v1/me/questionnaire-responses?id={view['id']}"}
     if replayed:
@@ -129,7 +134,9 @@ def list_my_questionnaire_responses(
     cursor: Cursor = None,
 ) -> ORJSONResponse:
     """My answers, newest first; `code` filters."""
-    rows, nxt = reading.page_responses(db, patient_id=caller.id, code=code, limit=limit, cursor=cursor)
+    rows, nxt = reading.page_responses(
+        db, patient_id=caller.id, code=code, limit=limit, cursor=cursor
+    )
     items = reading.views(db, rows, keyring=ctx.keyring, rules=measure.window)
     return ORJSONResponse({"items": items, "next_cursor": nxt})
 
@@ -150,8 +157,12 @@ def list_patient_questionnaire_responses(
     cursor: Cursor = None,
 ) -> ORJSONResponse:
     """A patient's answers for their care team, newest first; audited."""
-    rows, nxt = reading.page_responses(db, patient_id=patient_id, code=code, limit=limit, cursor=cursor)
-    audit.record("questionnaire_response.list", patient_id=patient_id, resource_type="questionnaire_response")
+    rows, nxt = reading.page_responses(
+        db, patient_id=patient_id, code=code, limit=limit, cursor=cursor
+    )
+    audit.record(
+        "questionnaire_response.list", patient_id=patient_id, resource_type="questionnaire_response"
+    )
     items = reading.views(db, rows, keyring=ctx.keyring, rules=measure.window)
     return ORJSONResponse({"items": items, "next_cursor": nxt})
 
@@ -192,11 +203,18 @@ def create_questionnaire_assignment(
 ) -> AssignmentPublic:
     """Ask the patient to answer one instrument once (due now unless `due_at`)."""
     row = due_service.assign(
-        db, patient_id=patient_id, code=body.code, due_at=body.due_at, assigned_by=caller.id,
-        rules=measure, now=now,
+        db,
+        patient_id=patient_id,
+        code=body.code,
+        due_at=body.due_at,
+        assigned_by=caller.id,
+        rules=measure,
+        now=now,
     )
     audit.record(
-        "questionnaire.assign", patient_id=patient_id, resource_type="questionnaire_assignment",
+        "questionnaire.assign",
+        patient_id=patient_id,
+        resource_type="questionnaire_assignment",
         resource_id=row.id,
     )
     plan_reminders(db, patient_id=patient_id, rules=measure, now=now)

@@ -59,16 +59,27 @@ def screen_response(
         for rule, urgent in _rules(response):
             flags.append(
                 raise_flag(
-                    db, patient_id=response.patient_id, category="questionnaire", rule=rule,
-                    now=now, response_id=response.id, source="questionnaire", is_urgent=urgent,
+                    db,
+                    patient_id=response.patient_id,
+                    category="questionnaire",
+                    rule=rule,
+                    now=now,
+                    response_id=response.id,
+                    source="questionnaire",
+                    is_urgent=urgent,
                 )
             )
         hit = screen_text(note) if note else None
         if hit is not None:
             flags.append(
                 raise_flag(
-                    db, patient_id=response.patient_id, category=hit.category, rule=hit.rule,
-                    now=now, response_id=response.id, source="questionnaire",
+                    db,
+                    patient_id=response.patient_id,
+                    category=hit.category,
+                    rule=hit.rule,
+                    now=now,
+                    response_id=response.id,
+                    source="questionnaire",
                 )
             )
         if response.code == "after_effects" and response.severity == "severe":
@@ -99,7 +110,11 @@ def notify_severe_after_effects(
             due_at=outside_quiet_hours(now, zone),
             title="kap-journal",
             body="A patient reported strong after-effects.",
-            data={"urgent": False, "response_id": str(response.id), "patient_id": str(response.patient_id)},
+            data={
+                "urgent": False,
+                "response_id": str(response.id),
+                "patient_id": str(response.patient_id),
+            },
             now=now,
         )
 

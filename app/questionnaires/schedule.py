@@ -75,7 +75,10 @@ class Occurrence:
 
 
 def _between(
-    code: str, days: int, gaps: Iterable[tuple[datetime, datetime | None, str]], open_for: timedelta,
+    code: str,
+    days: int,
+    gaps: Iterable[tuple[datetime, datetime | None, str]],
+    open_for: timedelta,
     until: datetime,
 ) -> Iterable[Occurrence]:
     step = timedelta(days=days)
@@ -119,8 +122,12 @@ def occurrences(
                 if w.integration_starts_at < w.closes_at:
                     out.append(
                         Occurrence(
-                            f"integration:{w.session_id}:{code}", code, "integration",
-                            w.integration_starts_at, w.closes_at, w.session_id,
+                            f"integration:{w.session_id}:{code}",
+                            code,
+                            "integration",
+                            w.integration_starts_at,
+                            w.closes_at,
+                            w.session_id,
                         )
                     )
         if plan.between_windows_days > 0:
@@ -130,13 +137,20 @@ def occurrences(
                 due = t + timedelta(hours=plan.after_dose_hours)
                 out.append(
                     Occurrence(
-                        f"after_dose:{sid}:{code}", code, "after_dose", due, due + AFTER_DOSE_OPEN, sid
+                        f"after_dose:{sid}:{code}",
+                        code,
+                        "after_dose",
+                        due,
+                        due + AFTER_DOSE_OPEN,
+                        sid,
                     )
                 )
         if plan.after_flag:
             for t, fid in facts.flags:
                 out.append(
-                    Occurrence(f"after_flag:{fid}:{code}", code, "after_flag", t, t + AFTER_FLAG_OPEN)
+                    Occurrence(
+                        f"after_flag:{fid}:{code}", code, "after_flag", t, t + AFTER_FLAG_OPEN
+                    )
                 )
     for a in facts.assignments:
         out.append(Occurrence(f"assigned:{a.id}", a.code, "assigned", a.due_at, a.expires_at))
@@ -153,7 +167,10 @@ def status_of(occ: Occurrence, answered: Mapping[str, bool], now: datetime) -> s
 
 
 def match(
-    occs: Sequence[Occurrence], answered: Mapping[str, bool], code: str, at: datetime,
+    occs: Sequence[Occurrence],
+    answered: Mapping[str, bool],
+    code: str,
+    at: datetime,
     late_within: timedelta,
 ) -> tuple[Occurrence | None, bool]:
     """The occurrence a response at `at` answers, and whether it is late.

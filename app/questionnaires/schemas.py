@@ -40,7 +40,9 @@ class BandPublic(BaseModel):
 
 class QuestionnairePublic(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"code": "phq9", "title": "Patient Health Questionnaire (PHQ-9)"}]}
+        json_schema_extra={
+            "examples": [{"code": "phq9", "title": "Patient Health Questionnaire (PHQ-9)"}]
+        }
     )
 
     code: str
@@ -75,7 +77,9 @@ class QuestionnaireResponseCreate(BaseModel):
         },
     )
 
-    id: uuid.UUID | None = Field(default=None, description="Chosen by the phone for offline writing")
+    id: uuid.UUID | None = Field(
+        default=None, description="Chosen by the phone for offline writing"
+    )
     code: Code
     answers: dict[ItemId, AnswerValue] = Field(max_length=60)
     answered_at: OffsetTime
@@ -168,9 +172,7 @@ class ScoresPublic(BaseModel):
 
 
 class AssignmentCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"code": "pcl5"}]}
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"code": "pcl5"}]})
 
     code: Code
     due_at: AwareUTC | None = None

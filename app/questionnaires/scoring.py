@@ -79,7 +79,7 @@ def score_gad7(answers: Answers) -> Result:
 def score_pcl5(answers: Answers) -> Result:
     total = _sum(answers, "pcl5", 20)
     lo, hi = PCL5_CUTOFF_RANGE
-    flags = ("at_or_above_provisional_cutoff",) if total >= lo else ()
+    flags: tuple[str, ...] = ("at_or_above_provisional_cutoff",) if total >= lo else ()
     if lo <= total <= hi:
         flags += ("within_cutoff_range_31_33",)
     return Result(total, band_of(PCL5_BANDS, total), flags)
@@ -100,7 +100,9 @@ def score_cssrs(answers: Answers) -> Result:
     else:
         level = "low"
     # The count of yes answers is a convenience for charts, not a validated score.
-    count = sum(1 for k in ("cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5", "cssrs_6") if yes(k))
+    count = sum(
+        1 for k in ("cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5", "cssrs_6") if yes(k)
+    )
     return Result(count, level)
 
 

@@ -66,7 +66,9 @@ def build_summary(
         patient_id=session.patient_id,
         window=window,
         # The previous window closes where this one opens at the latest.
-        previous=window_for(earlier[-1].id, earlier[-1].administered_at, session.administered_at, rules)
+        previous=window_for(
+            earlier[-1].id, earlier[-1].administered_at, session.administered_at, rules
+        )
         if earlier
         else None,
         first_session_at=earlier[0].administered_at if earlier else session.administered_at,

@@ -94,8 +94,12 @@ def test_pcl5_falls_back_to_english_and_says_so(team: Team) -> None:
 
 
 def test_after_effects_free_text_is_encrypted_at_rest(team: Team, db: Session) -> None:
-    answers = {k: 1 for k in ("ae_nausea", "ae_dizziness", "ae_headache", "ae_dissociation", "ae_other")}
-    out = answer(team, "after_effects", answers | {"ae_note": "A dull ache behind my eyes"}, team.clock.now)
+    answers = dict.fromkeys(
+        ("ae_nausea", "ae_dizziness", "ae_headache", "ae_dissociation", "ae_other"), 1
+    )
+    out = answer(
+        team, "after_effects", answers | {"ae_note": "A dull ache behind my eyes"}, team.clock.now
+    )
     assert out["note"] == "A dull ache behind my eyes"
     row = db.get(QuestionnaireResponse, uuid.UUID(out["id"]))
     assert row is not None and row.note_ciphertext is not None

@@ -23,7 +23,10 @@ def test_phq9_item_9_above_zero_raises_a_questionnaire_flag_with_crisis_resource
     assert out["safety"]["crisis_resources"]
     (flag,) = _flags(db)
     assert (flag.category, flag.rule, flag.source, flag.is_urgent) == (
-        "questionnaire", "phq9_item9", "questionnaire", False,
+        "questionnaire",
+        "phq9_item9",
+        "questionnaire",
+        False,
     )
     assert str(flag.response_id) == out["id"]
 
@@ -62,7 +65,10 @@ def test_a_questionnaire_flag_reaches_the_therapist_queue_and_notifies_them(
     items = team.client.get("/v1/therapist/queue", headers=team.th).json()["items"]
     assert [(i["patient"]["id"], i["open_flags"]) for i in items] == [(str(team.patient.id), 1)]
     assert items[0]["safety_flags"][0]["on_private_entry"] is False
-    kinds = [n.kind for n in db.exec(select(Notification).where(Notification.user_id == team.therapist.id))]
+    kinds = [
+        n.kind
+        for n in db.exec(select(Notification).where(Notification.user_id == team.therapist.id))
+    ]
     assert kinds == ["safety_flag"]
 
 

@@ -152,7 +152,9 @@ def test_answering_cancels_the_reminder_and_a_due_one_is_checked_again(
     reminder = _reminders(db, ny)[f"after_dose:{sid}:after_effects"]
     assert still_wanted(db, reminder) is True
     _at(ny, DOSE + timedelta(hours=3))
-    answers = dict.fromkeys(("ae_nausea", "ae_dizziness", "ae_headache", "ae_dissociation", "ae_other"), 0)
+    answers = dict.fromkeys(
+        ("ae_nausea", "ae_dizziness", "ae_headache", "ae_dissociation", "ae_other"), 0
+    )
     answer(ny, "after_effects", answers, ny.clock.now)
     reminder = _reminders(db, ny)[f"after_dose:{sid}:after_effects"]
     assert reminder.status == NotificationStatus.cancelled

@@ -1,11 +1,13 @@
 """Scoring and bands as the instruments' authors publish them (pure functions)."""
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.questionnaires import scoring
-from app.questionnaires.instruments import catalogue, check_answers, AnswersInvalid
+from app.questionnaires.instruments import AnswersInvalid, catalogue, check_answers
 
 
 def _choice_answers(code: str) -> st.SearchStrategy[dict[str, int]]:
@@ -15,7 +17,7 @@ def _choice_answers(code: str) -> st.SearchStrategy[dict[str, int]]:
 
 def _bands_cover(bands: tuple[scoring.Band, ...], lo: int, hi: int) -> None:
     assert bands[0].low == lo and bands[-1].high == hi
-    for a, b in zip(bands, bands[1:], strict=False):
+    for a, b in itertools.pairwise(bands):
         assert b.low == a.high + 1  # no gap, no overlap
 
 
@@ -46,7 +48,9 @@ def test_every_gad7_answer_scores_within_range_and_in_a_band(answers: dict[str, 
 
 
 @given(_choice_answers("pcl5"))
-def test_every_pcl5_answer_scores_within_range_and_flags_the_cutoff(answers: dict[str, int]) -> None:
+def test_every_pcl5_answer_scores_within_range_and_flags_the_cutoff(
+    answers: dict[str, int],
+) -> None:
     result = scoring.score_pcl5(check_answers(catalogue()["pcl5"], answers))
     assert result.score is not None and 0 <= result.score <= 80
     assert ("at_or_above_provisional_cutoff" in result.flags) == (result.score >= 31)
@@ -99,7 +103,9 @@ def test_every_cssrs_answer_gets_the_columbia_triage_level(answers: dict[str, in
         ((3,) * 9, 27, "severe"),
     ],
 )
-def test_phq9_worked_examples_from_kroenke_2001(values: tuple[int, ...], total: int, band: str) -> None:
+def test_phq9_worked_examples_from_kroenke_2001(
+    values: tuple[int, ...], total: int, band: str
+) -> None:
     result = scoring.score_phq9({f"phq9_{i}": v for i, v in enumerate(values, 1)})
     assert (result.score, result.severity) == (total, band)
 
@@ -116,7 +122,9 @@ def test_phq9_worked_examples_from_kroenke_2001(values: tuple[int, ...], total: 
         ((3, 3, 3, 2, 2, 1, 1), 15, "severe"),
     ],
 )
-def test_gad7_worked_examples_from_spitzer_2006(values: tuple[int, ...], total: int, band: str) -> None:
+def test_gad7_worked_examples_from_spitzer_2006(
+    values: tuple[int, ...], total: int, band: str
+) -> None:
     result = scoring.score_gad7({f"gad7_{i}": v for i, v in enumerate(values, 1)})
     assert (result.score, result.severity) == (total, band)
 
@@ -147,5 +155,7 @@ def test_response_is_a_drop_of_half_or_more_and_remission_is_below_5() -> None:
 
 def test_cssrs_items_3_to_5_are_refused_when_item_2_is_no() -> None:
     with pytest.raises(AnswersInvalid) as err:
-        check_answers(catalogue()["cssrs_screener"], {"cssrs_1": 1, "cssrs_2": 0, "cssrs_3": 1, "cssrs_6": 0})
+        check_answers(
+            catalogue()["cssrs_screener"], {"cssrs_1": 1, "cssrs_2": 0, "cssrs_3": 1, "cssrs_6": 0}
+        )
     assert err.value.extra["errors"][0]["loc"][-1] == "cssrs_3"
