@@ -179,7 +179,9 @@ def check_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict
     errors: list[dict[str, Any]] = []
 
     def bad(item_id: str, msg: str, kind: str) -> None:
-        errors.append({"loc": ["body", "answers", item_id], "msg": msg, "type": kind})
+        # The id is echoed back: a lone surrogate in it must not break the JSON answer.
+        shown = item_id[:64].encode("utf-8", "backslashreplace").decode("utf-8")
+        errors.append({"loc": ["body", "answers", shown], "msg": msg, "type": kind})
 
     known = {i.id: i for i in instrument.items}
     for key in answers:

@@ -113,9 +113,7 @@ def create_questionnaire_response(
         measure=measure,
         now=now,
     )
-    headers = {"Location": f"/v1/me/questionnaire-responses?id={view['id']}"}
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
     return ORJSONResponse(view, status_code=201, headers=headers)
 
 

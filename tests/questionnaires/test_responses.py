@@ -168,3 +168,19 @@ def test_scores_give_baseline_change_response_and_remission(team: Team) -> None:
         assert body["response"] is True and body["remission"] is True
         assert [p["session_id"] for p in body["points"]] == [None, None]
     assert sid
+
+
+def test_a_lone_surrogate_in_a_note_or_an_item_id_is_refused_with_422(team: Team) -> None:
+    base = dict.fromkeys(("ae_nausea", "ae_dizziness", "ae_headache", "ae_dissociation", "ae_other"), 0)
+    for answers in (base | {"ae_note": "\ud800"}, base | {"\ud800": 1}):
+        body = (
+            '{"code": "after_effects", "answered_at": "2026-03-02T15:00:00Z", "answers": '
+            + __import__("json").dumps(answers)
+            + "}"
+        )
+        r = team.client.post(
+            "/v1/questionnaire-responses",
+            content=body.encode(),
+            headers=team.ph | {"Content-Type": "application/json"},
+        )
+        assert r.status_code == 422, r.text
