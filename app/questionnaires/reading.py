@@ -221,3 +221,14 @@ def latest_severity(
     for r in rows:
         out.setdefault(r.patient_id, r)
     return out
+
+
+def score_charts(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    rules: WindowRules,
+    codes: Sequence[str] = ("phq9", "gad7"),
+) -> dict[str, dict[str, Any]]:
+    """A chart per instrument for one patient (the web clinic's patient page)."""
+    return {code: score_series(db, patient_id=patient_id, code=code, rules=rules) for code in codes}

@@ -112,6 +112,7 @@ def update_session(
     rules: Rules,
     now: Now,
     audit: AuditDep,
+    ctx: Ctx,
 ) -> SessionPublic:
     """Correct a session; entries re-attach to the corrected window."""
     session = _editable_session(db, session_id, caller)
@@ -119,6 +120,9 @@ def update_session(
         db, session=session, changes=body.model_dump(exclude_unset=True), rules=rules, now=now
     )
     reschedule_patient(db, patient_id=session.patient_id, rules=rules, now=now)
+    plan_reminders(
+        db, patient_id=session.patient_id, rules=measure_rules_from(ctx.settings), now=now
+    )
     audit.record(
         "session.update",
         patient_id=session.patient_id,
