@@ -1,5 +1,6 @@
 """Answering questionnaires through the API: scoring, windows, retries and bad input."""
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -171,11 +172,13 @@ def test_scores_give_baseline_change_response_and_remission(team: Team) -> None:
 
 
 def test_a_lone_surrogate_in_a_note_or_an_item_id_is_refused_with_422(team: Team) -> None:
-    base = dict.fromkeys(("ae_nausea", "ae_dizziness", "ae_headache", "ae_dissociation", "ae_other"), 0)
+    base = dict.fromkeys(
+        ("ae_nausea", "ae_dizziness", "ae_headache", "ae_dissociation", "ae_other"), 0
+    )
     for answers in (base | {"ae_note": "\ud800"}, base | {"\ud800": 1}):
         body = (
             '{"code": "after_effects", "answered_at": "2026-03-02T15:00:00Z", "answers": '
-            + __import__("json").dumps(answers)
+            + json.dumps(answers)
             + "}"
         )
         r = team.client.post(
