@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.questionnaires.deps import MeasureRules
-from app.questionnaires.due import tracked
+from app.questionnaires.due import tracked_many
 from app.questionnaires.models import QuestionnaireResponse
 from app.questionnaires.reading import latest_severity, responses_between
 from app.safety.models import SafetyFlag
@@ -25,16 +25,12 @@ def queue_fields(
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """Per patient: the latest PHQ-9 band, and whether any questionnaire is overdue (missed)."""
     latest = latest_severity(db, patient_ids, "phq9")
-    users = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(patient_ids))).all()}
+    users = list(db.exec(select(User).where(col(User.id).in_(patient_ids))).all())
+    statuses = tracked_many(db, users, rules, now)
     out: dict[uuid.UUID, dict[str, Any]] = {}
     for pid in patient_ids:
         r = latest.get(pid)
-        user = users.get(pid)
-        missed = (
-            [t.occurrence.code for t in tracked(db, user, rules, now) if t.status == "missed"]
-            if user is not None
-            else []
-        )
+        missed = [t.occurrence.code for t in statuses.get(pid, []) if t.status == "missed"]
         out[pid] = {
             "latest_phq9": (
                 {"score": r.score, "severity": r.severity, "answered_at": r.answered_at}

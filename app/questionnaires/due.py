@@ -35,57 +35,122 @@ class Tracked:
     status: str
 
 
+def _overrides(db: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, dict[str, Any]]]:
+    out: dict[uuid.UUID, dict[str, dict[str, Any]]] = {}
+    rows = db.exec(
+        select(QuestionnaireSchedule).where(col(QuestionnaireSchedule.patient_id).in_(ids))
+    ).all()
+    for row in rows:
+        out.setdefault(row.patient_id, {})[row.code] = row.overrides
+    return out
+
+
+def _plans(
+    defaults: dict[str, dict[str, Any]], overrides: dict[str, dict[str, Any]]
+) -> dict[str, Plan]:
+    codes = set(defaults) | set(overrides)
+    return {c: Plan.merged(defaults.get(c, {}), overrides.get(c, {})) for c in sorted(codes)}
+
+
 def plans_for(db: Session, patient_id: uuid.UUID, rules: MeasureRules) -> dict[str, Plan]:
     """The clinic defaults with the care team's overrides for this patient on top."""
-    overrides = {
-        row.code: row.overrides
-        for row in db.exec(
-            select(QuestionnaireSchedule).where(QuestionnaireSchedule.patient_id == patient_id)
-        ).all()
-    }
-    codes = set(rules.defaults) | set(overrides)
-    return {c: Plan.merged(rules.defaults.get(c, {}), overrides.get(c, {})) for c in sorted(codes)}
+    return _plans(rules.defaults, _overrides(db, [patient_id]).get(patient_id, {}))
 
 
-def facts_for(db: Session, patient: User, *, since: datetime) -> Facts:
-    sessions = db.exec(
-        select(KetamineSession.administered_at, KetamineSession.id)
-        # Every session (a patient has tens): the gaps between windows need them all.
-        .where(KetamineSession.patient_id == patient.id)
+def _facts_many(db: Session, patients: list[User], *, since: datetime) -> dict[uuid.UUID, Facts]:
+    """Each patient's schedule facts, in three statements whatever the number of patients."""
+    ids = [p.id for p in patients]
+    sessions: dict[uuid.UUID, list[tuple[datetime, uuid.UUID]]] = {i: [] for i in ids}
+    # Every session (a patient has tens): the gaps between windows need them all.
+    for pid, t, sid in db.exec(
+        select(KetamineSession.patient_id, KetamineSession.administered_at, KetamineSession.id)
+        .where(col(KetamineSession.patient_id).in_(ids))
         .order_by(col(KetamineSession.administered_at))
-    ).all()
+    ).all():
+        sessions[pid].append((t, sid))
+    flags: dict[uuid.UUID, list[tuple[datetime, uuid.UUID]]] = {i: [] for i in ids}
     # A flag raised by the C-SSRS itself does not ask for another C-SSRS.
-    flags = db.exec(
-        select(SafetyFlag.raised_at, SafetyFlag.id).where(
-            SafetyFlag.patient_id == patient.id,
+    for pid, t, fid in db.exec(
+        select(SafetyFlag.patient_id, SafetyFlag.raised_at, SafetyFlag.id).where(
+            col(SafetyFlag.patient_id).in_(ids),
             col(SafetyFlag.raised_at) >= since,
             col(SafetyFlag.rule).is_(None) | ~col(SafetyFlag.rule).startswith("cssrs"),
         )
-    ).all()
-    assignments = db.exec(
+    ).all():
+        flags[pid].append((t, fid))
+    assigned: dict[uuid.UUID, list[Assigned]] = {i: [] for i in ids}
+    for a in db.exec(
         select(QuestionnaireAssignment).where(
-            QuestionnaireAssignment.patient_id == patient.id,
+            col(QuestionnaireAssignment.patient_id).in_(ids),
             col(QuestionnaireAssignment.expires_at) >= since,
         )
-    ).all()
-    return Facts(
-        enrolled_at=patient.created_at,
-        sessions=[(t, i) for t, i in sessions],
-        flags=sorted((t, i) for t, i in flags),
-        assignments=[Assigned(a.id, a.code, a.due_at, a.expires_at) for a in assignments],
-    )
+    ).all():
+        assigned[a.patient_id].append(Assigned(a.id, a.code, a.due_at, a.expires_at))
+    return {
+        p.id: Facts(p.created_at, sessions[p.id], sorted(flags[p.id]), assigned[p.id])
+        for p in patients
+    }
+
+
+def facts_for(db: Session, patient: User, *, since: datetime) -> Facts:
+    return _facts_many(db, [patient], since=since)[patient.id]
+
+
+def _answered_many(
+    db: Session, ids: list[uuid.UUID], *, since: datetime
+) -> dict[uuid.UUID, dict[str, bool]]:
+    out: dict[uuid.UUID, dict[str, bool]] = {i: {} for i in ids}
+    for pid, key, late in db.exec(
+        select(
+            QuestionnaireResponse.patient_id,
+            QuestionnaireResponse.occurrence_key,
+            QuestionnaireResponse.is_late,
+        ).where(
+            col(QuestionnaireResponse.patient_id).in_(ids),
+            col(QuestionnaireResponse.occurrence_key).is_not(None),
+            col(QuestionnaireResponse.answered_at) >= since,
+        )
+    ).all():
+        if key is not None:
+            out[pid][key] = late
+    return out
 
 
 def answered_keys(db: Session, patient_id: uuid.UUID, *, since: datetime) -> dict[str, bool]:
     """Occurrence key -> answered late, for the patient's responses since `since`."""
-    rows = db.exec(
-        select(QuestionnaireResponse.occurrence_key, QuestionnaireResponse.is_late).where(
-            QuestionnaireResponse.patient_id == patient_id,
-            col(QuestionnaireResponse.occurrence_key).is_not(None),
-            col(QuestionnaireResponse.answered_at) >= since,
+    return _answered_many(db, [patient_id], since=since)[patient_id]
+
+
+def tracked_many(
+    db: Session,
+    patients: list[User],
+    rules: MeasureRules,
+    now: datetime,
+    *,
+    horizon: timedelta = timedelta(0),
+) -> dict[uuid.UUID, list[Tracked]]:
+    """Every occurrence since the lookback with its status (up to now + horizon), per
+    patient, in five statements whatever the number of patients (the queue's case)."""
+    if not patients:
+        return {}
+    since = now - LOOKBACK
+    ids = [p.id for p in patients]
+    facts = _facts_many(db, patients, since=since - rules.window.length)
+    overrides = _overrides(db, ids)
+    answered = _answered_many(db, ids, since=since - rules.open_for)
+    out: dict[uuid.UUID, list[Tracked]] = {}
+    for pid in ids:
+        occs = occurrences(
+            facts[pid],
+            _plans(rules.defaults, overrides.get(pid, {})),
+            rules.window,
+            until=now + horizon,
+            open_for=rules.open_for,
         )
-    ).all()
-    return {k: late for k, late in rows if k is not None}
+        out[pid] = [
+            Tracked(o, status_of(o, answered[pid], now)) for o in occs if o.expires_at > since
+        ]
+    return out
 
 
 def tracked(
@@ -96,18 +161,8 @@ def tracked(
     *,
     horizon: timedelta = timedelta(0),
 ) -> list[Tracked]:
-    """Every occurrence since the lookback with its status (up to now + horizon)."""
-    since = now - LOOKBACK
-    facts = facts_for(db, patient, since=since - rules.window.length)
-    occs = occurrences(
-        facts,
-        plans_for(db, patient.id, rules),
-        rules.window,
-        until=now + horizon,
-        open_for=rules.open_for,
-    )
-    answered = answered_keys(db, patient.id, since=since - rules.open_for)
-    return [Tracked(o, status_of(o, answered, now)) for o in occs if o.expires_at > since]
+    """One patient's occurrences with their status."""
+    return tracked_many(db, [patient], rules, now, horizon=horizon)[patient.id]
 
 
 def due_now(

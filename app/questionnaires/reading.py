@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.core.crypto import KeyRing
 from app.core.pagination import cut_page, keyset
@@ -206,21 +206,31 @@ def score_series(
 def latest_severity(
     db: Session, patient_ids: list[uuid.UUID], code: str
 ) -> dict[uuid.UUID, QuestionnaireResponse]:
-    """Each patient's most recent response to `code`."""
+    """Each patient's most recent response to `code`, in one statement."""
     if not patient_ids:
         return {}
-    rows = db.exec(
-        select(QuestionnaireResponse)
+    newest = (
+        select(
+            QuestionnaireResponse.patient_id,
+            func.max(QuestionnaireResponse.answered_at).label("at"),
+        )
         .where(
             col(QuestionnaireResponse.patient_id).in_(patient_ids),
             QuestionnaireResponse.code == code,
         )
-        .order_by(col(QuestionnaireResponse.answered_at).desc())
+        .group_by(col(QuestionnaireResponse.patient_id))
+        .subquery()
+    )
+    rows = db.exec(
+        select(QuestionnaireResponse)
+        .join(
+            newest,
+            (col(QuestionnaireResponse.patient_id) == newest.c.patient_id)
+            & (col(QuestionnaireResponse.answered_at) == newest.c.at),
+        )
+        .where(QuestionnaireResponse.code == code)
     ).all()
-    out: dict[uuid.UUID, QuestionnaireResponse] = {}
-    for r in rows:
-        out.setdefault(r.patient_id, r)
-    return out
+    return {r.patient_id: r for r in rows}
 
 
 def score_charts(
