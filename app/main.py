@@ -29,6 +29,7 @@ from app.notifications.router import router as notifications_router
 from app.notifications.worker import InProcessWorker
 from app.ops.router import router as ops_router
 from app.prompts.router import router as prompts_router
+from app.questionnaires.router import router as questionnaires_router
 from app.reviews.router import router as reviews_router
 from app.safety.plan_router import router as safety_plan_router
 from app.safety.router import router as safety_router
@@ -52,6 +53,7 @@ ROUTERS = [
     invitation_mfa_router,
     account_security_router,
     safety_plan_router,
+    questionnaires_router,
 ]
 
 

@@ -13,6 +13,11 @@ from app.notifications.models import (
     NotificationDelivery,
 )
 from app.prompts.models import Prompt, PromptAssignment, PromptServing
+from app.questionnaires.models import (
+    QuestionnaireAssignment,
+    QuestionnaireResponse,
+    QuestionnaireSchedule,
+)
 from app.reviews.models import EntryReview
 from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
@@ -35,6 +40,9 @@ __all__ = [
     "Prompt",
     "PromptAssignment",
     "PromptServing",
+    "QuestionnaireAssignment",
+    "QuestionnaireResponse",
+    "QuestionnaireSchedule",
     "RefreshToken",
     "SafetyFlag",
     "User",

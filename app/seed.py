@@ -17,7 +17,9 @@ from app.entries.models import JournalEntry
 from app.entries.service import NewEntry, create_entry
 from app.flows.session_changed import record_session
 from app.prompts.library import prompt_id, sync_library
+from app.questionnaires.deps import MeasureRules, measure_rules_from
 from app.seed_care import ensure_demo_care
+from app.seed_measures import ensure_demo_measures
 from app.sessions.deps import rules_from
 from app.sessions.models import KetamineSession, Route
 from app.sessions.window import WindowRules
@@ -119,7 +121,9 @@ def _demo_id(*parts: object) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, "kap-journal-demo:" + ":".join(map(str, parts)))
 
 
-def ensure_demo_sessions(db: Session, users: dict[str, User], rules: WindowRules) -> None:
+def ensure_demo_sessions(
+    db: Session, users: dict[str, User], rules: WindowRules, measure_rules: MeasureRules
+) -> None:
     """Sessions for demo patients who have none yet; seeded times stay as they were."""
     now = utcnow()
     seeded = set(
@@ -142,6 +146,7 @@ def ensure_demo_sessions(db: Session, users: dict[str, User], rules: WindowRules
             dose_mg=None,
             note=None,
             rules=rules,
+            measure_rules=measure_rules,
             now=now,
         )
 
@@ -181,7 +186,8 @@ def seed_demo(settings: Settings) -> None:
     with Session(engine) as db, db.begin():
         sync_library(db, now=utcnow())
         users = ensure_demo_users(db)
-        ensure_demo_sessions(db, users, rules)
+        ensure_demo_sessions(db, users, rules, measure_rules_from(settings))
         ensure_demo_entries(db, users, keyring, rules)
         ensure_demo_care(db, users, keyring, rules, settings.crisis_resources)
+        ensure_demo_measures(db, users, keyring, measure_rules_from(settings))
     print(f"demo clinic ready: {len(users)} accounts, password {DEMO_PASSWORD!r}")

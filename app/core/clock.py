@@ -1,9 +1,13 @@
 """The current time, as a dependency tests can override."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends
+
+# A client time (written_at, answered_at) further ahead of the server than this is
+# clamped to the time the server received it.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def utcnow() -> datetime:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from fastapi import Header
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from app.core.errors import AppError
@@ -90,4 +91,11 @@ AwareUTC = Annotated[
     AfterValidator(_in_range),
     AfterValidator(_to_utc),
     Field(description=RANGE_TEXT),
+]
+
+
+# The header that makes a create safe to retry (entries, questionnaire answers).
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$"),
 ]

@@ -12,6 +12,7 @@ from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
+from app.core.fields import IdempotencyKeyHeader
 from app.core.openapi import response_headers
 from app.core.pagination import TOKEN_PATTERN, Cursor, Limit, Page, decode_cursor, encode_cursor
 from app.core.responses import ORJSONResponse
@@ -22,6 +23,8 @@ from app.entries.models import JournalEntry
 from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
 from app.flows import entry_written
+from app.questionnaires.deps import measure_rules_from
+from app.questionnaires.reading import questionnaire_changes
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.plan import changed_since
 from app.safety.schemas import EntrySafety
@@ -30,10 +33,6 @@ from app.sessions.deps import Rules
 
 router = api_router(prefix="/v1", tags=["entries"])
 
-IdempotencyKeyHeader = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$"),
-]
 IfMatch = Annotated[
     str | None,
     Header(
@@ -71,6 +70,7 @@ def create_entry(
         rules=rules,
         resources=resources_from(ctx.settings.crisis_resources),
         escalation=Escalation.from_settings(ctx.settings),
+        measure_rules=measure_rules_from(ctx.settings),
         now=now,
     )
     entry = created.entry
@@ -130,9 +130,19 @@ def sync_entries(
     rows = queries.changes_since(db, patient_id=caller.id, since=after, limit=limit)
     last = rows[-1][0].change_seq if rows else after
     changes = [change_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
-    has_more = len(rows) == limit
+    answers, last, more = questionnaire_changes(
+        db,
+        patient_id=caller.id,
+        after=after,
+        last=last,
+        full=len(rows) == limit,
+        limit=limit,
+        keyring=ctx.keyring,
+        rules=rules,
+    )
+    has_more = len(rows) == limit or more
     # The safety plan takes its numbers from the same sequence: sent while it is
-    # newer than the token, and counted in the next token once no entries remain.
+    # newer than the token, and counted in the next token once no changes remain.
     plan = changed_since(db, ctx.keyring, patient_id=caller.id, since=after)
     if plan is not None and not has_more:
         last = max(last, plan[1])
@@ -142,6 +152,7 @@ def sync_entries(
             "next_since": encode_cursor(last),
             "has_more": has_more,
             "safety_plan": plan[0].model_dump(mode="json") if plan is not None else None,
+            "questionnaire_responses": answers,
         }
     )
 
@@ -223,6 +234,7 @@ def update_entry(
         keyring=ctx.keyring,
         resources=resources_from(ctx.settings.crisis_resources),
         escalation=Escalation.from_settings(ctx.settings),
+        measure_rules=measure_rules_from(ctx.settings),
         now=now,
     )
     return _one(db, entry, ctx, rules, flag)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from app.core import examples as ex
 from app.core.fields import NoNulStr, WrittenAt
+from app.questionnaires.schemas import QuestionnaireResponsePublic
 from app.reviews.schemas import ReviewPublic
 from app.safety.schemas import EntrySafety, SafetyPlanPublic
 from app.sessions.window import Phase
@@ -161,4 +162,8 @@ class SyncPage(BaseModel):
     has_more: bool = Field(description="Whether another call would return more now")
     safety_plan: SafetyPlanPublic | None = Field(
         default=None, description="The safety plan, when it changed after `since`"
+    )
+    questionnaire_responses: list[QuestionnaireResponsePublic] = Field(
+        default_factory=list,
+        description="Questionnaire answers written since the token (same sequence as entries)",
     )

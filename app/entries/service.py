@@ -11,6 +11,7 @@ import orjson
 from sqlalchemy import Table, delete, update
 from sqlmodel import Session, col
 
+from app.core.clock import CLOCK_SKEW as CLOCK_SKEW
 from app.core.crypto import KeyRing
 from app.core.db import per_dialect
 from app.core.errors import PreconditionFailed, PreconditionRequired
@@ -24,8 +25,6 @@ from app.entries.models import IdempotencyKey, JournalEntry
 from app.entries.sequence import claim_seqs
 from app.prompts.service import ensure_prompt_usable
 from app.sessions.window import WindowRules
-
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)

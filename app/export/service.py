@@ -18,6 +18,9 @@ from app.integration.service import list_for_patient
 from app.integration.service import view as integration_view
 from app.notifications.models import Notification
 from app.prompts.service import answered_prompts
+from app.questionnaires.fhir import fhir_resources
+from app.questionnaires.reading import all_responses
+from app.questionnaires.reading import views as questionnaire_views
 from app.safety.models import SafetyFlag
 from app.safety.plan import history as plan_history
 from app.safety.plan import plan_of
@@ -100,6 +103,9 @@ def export_patient(
             {"kind": n.kind, "title": n.title, "status": n.status, "due_at": n.due_at}
             for n in notifications
         ],
+        "questionnaire_responses": questionnaire_views(
+            db, all_responses(db, patient.id), keyring=keyring, rules=rules
+        ),
     }
 
 
@@ -238,6 +244,7 @@ def fhir_bundle(export: dict[str, Any]) -> dict[str, Any]:
             )
     if export.get("safety_plan"):
         resources.append(_care_plan(export["safety_plan"], patient_ref))
+    resources.extend(fhir_resources(export.get("questionnaire_responses", []), patient_ref))
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",

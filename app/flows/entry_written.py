@@ -13,6 +13,8 @@ from app.core.crypto import KeyRing
 from app.entries import service as entries
 from app.entries.models import JournalEntry
 from app.notifications.reminders import reschedule_patient
+from app.questionnaires.deps import MeasureRules
+from app.questionnaires.reminders import plan_reminders
 from app.safety.schemas import CrisisResource, EntrySafety
 from app.safety.service import Escalation, screen_entry
 from app.sessions.window import WindowRules
@@ -28,6 +30,7 @@ def write_entry(
     rules: WindowRules,
     resources: list[CrisisResource],
     escalation: Escalation,
+    measure_rules: MeasureRules,
     now: datetime,
 ) -> tuple[entries.Created, EntrySafety | None]:
     """Store the entry once however often the phone retries, then screen its text."""
@@ -50,6 +53,9 @@ def write_entry(
         keyring=keyring,
         escalation=escalation,
     )
+    if safety is not None and not created.replayed:
+        # A flag puts the C-SSRS screener on the patient's schedule.
+        plan_reminders(db, patient_id=patient_id, rules=measure_rules, now=now)
     return created, safety
 
 
@@ -62,6 +68,7 @@ def edit_entry(
     keyring: KeyRing,
     resources: list[CrisisResource],
     escalation: Escalation,
+    measure_rules: MeasureRules,
     now: datetime,
 ) -> tuple[JournalEntry, EntrySafety | None]:
     """Apply the patient's edit; new text is screened like a new entry."""
@@ -80,6 +87,8 @@ def edit_entry(
             keyring=keyring,
             escalation=escalation,
         )
+        if safety is not None:
+            plan_reminders(db, patient_id=entry.patient_id, rules=measure_rules, now=now)
     return entry, safety
 
 

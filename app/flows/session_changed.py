@@ -8,6 +8,8 @@ from sqlmodel import Session
 
 from app.entries.attachment import reattach
 from app.notifications.reminders import cancel_for_session, reschedule_patient
+from app.questionnaires.deps import MeasureRules
+from app.questionnaires.reminders import plan_reminders
 from app.sessions import service as sessions
 from app.sessions.models import KetamineSession, Route
 from app.sessions.service import SessionWithWindow
@@ -25,6 +27,7 @@ def record_session(
     dose_mg: float | None,
     note: str | None,
     rules: WindowRules,
+    measure_rules: MeasureRules,
     now: datetime,
 ) -> SessionWithWindow:
     result = sessions.record_session(
@@ -46,6 +49,8 @@ def record_session(
         rules=rules,
     )
     reschedule_patient(db, patient_id=patient_id, rules=rules, now=now)
+    # A dose puts after-effects and integration-phase questionnaires on the schedule.
+    plan_reminders(db, patient_id=patient_id, rules=measure_rules, now=now)
     return sessions.with_window(db, result, rules)
 
 
@@ -55,6 +60,7 @@ def correct_session(
     session: KetamineSession,
     changes: dict[str, object],
     rules: WindowRules,
+    measure_rules: MeasureRules,
     now: datetime,
 ) -> SessionWithWindow:
     old_time = session.administered_at
@@ -64,6 +70,7 @@ def correct_session(
         hi = max(old_time, session.administered_at) + rules.length
         reattach(db, patient_id=session.patient_id, lo=lo, hi=hi, rules=rules)
     reschedule_patient(db, patient_id=session.patient_id, rules=rules, now=now)
+    plan_reminders(db, patient_id=session.patient_id, rules=measure_rules, now=now)
     return sessions.with_window(db, result, rules)
 
 

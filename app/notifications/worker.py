@@ -23,6 +23,7 @@ from app.notifications.push import PushClient, PushRouter
 from app.notifications.push_config import load_apns, load_fcm
 from app.notifications.push_http import PushMetrics
 from app.notifications.senders import LogSender, Sender, WebhookSender
+from app.questionnaires import reminders as questionnaire_reminders
 from app.safety.flags import ESCALATION_CONDITION, still_open
 
 log = structlog.get_logger("kap_journal.worker")
@@ -83,6 +84,8 @@ def still_wanted(db: Session, n: Notification) -> bool:
             ).first()
             is None
         )
+    if n.kind == questionnaire_reminders.KIND:
+        return questionnaire_reminders.still_wanted(db, n)
     if n.data.get("condition") == "unreviewed_entries":
         session_id = uuid.UUID(str(n.data["session_id"]))
         return (

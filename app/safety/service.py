@@ -195,6 +195,7 @@ def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
         return {}
     rows = db.exec(
         select(SafetyFlag, JournalEntry.session_id, JournalEntry.is_shared, JournalEntry.deleted_at)
+        # Outer: a flag raised by a questionnaire answer has no entry.
         .outerjoin(JournalEntry, col(JournalEntry.id) == SafetyFlag.entry_id)
         .where(
             col(SafetyFlag.patient_id).in_(patient_ids), col(SafetyFlag.acknowledged_at).is_(None)

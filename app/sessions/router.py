@@ -16,6 +16,7 @@ from app.core.errors import Forbidden, problem_responses
 from app.core.fields import AwareUTC
 from app.core.routing import api_router
 from app.flows import session_changed
+from app.questionnaires.deps import measure_rules_from
 from app.sessions import service
 from app.sessions.deps import Rules
 from app.sessions.models import KetamineSession
@@ -68,6 +69,7 @@ def create_session(
         is_self_reported=self_report,
         **body.model_dump(),
         rules=rules,
+        measure_rules=measure_rules_from(ctx.settings),
         now=now,
     )
     audit.record(
@@ -107,11 +109,17 @@ def update_session(
     rules: Rules,
     now: Now,
     audit: AuditDep,
+    ctx: Ctx,
 ) -> SessionPublic:
     """Correct a session; entries re-attach to the corrected window."""
     session = _editable_session(db, session_id, caller)
     result = session_changed.correct_session(
-        db, session=session, changes=body.model_dump(exclude_unset=True), rules=rules, now=now
+        db,
+        session=session,
+        changes=body.model_dump(exclude_unset=True),
+        rules=rules,
+        measure_rules=measure_rules_from(ctx.settings),
+        now=now,
     )
     audit.record(
         "session.update",

@@ -12,6 +12,8 @@ from app.core.errors import problem_responses
 from app.core.pagination import Page
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
+from app.questionnaires.clinic import queue_fields
+from app.questionnaires.deps import Measure
 from app.sessions.deps import Rules
 from app.sessions.queries import get_session
 from app.therapist.queue import build_queue, queue_view
@@ -27,15 +29,24 @@ router = api_router(prefix="/v1", tags=["therapist"])
     responses=problem_responses(401, 403),
 )
 def read_queue(
-    caller: TherapistCaller, db: SessionDep, rules: Rules, now: Now, audit: AuditDep
+    caller: TherapistCaller,
+    db: SessionDep,
+    rules: Rules,
+    now: Now,
+    audit: AuditDep,
+    measure: Measure,
 ) -> ORJSONResponse:
     """My patients who need attention: flagged first, then the nearest integration session."""
     items = build_queue(db, therapist_id=caller.id, rules=rules, now=now)
     audit.record_many(
         "queue.read", patient_ids=[i.patient_id for i in items], resource_type="queue"
     )
+    scores = queue_fields(db, [i.patient_id for i in items], measure, now)
     return ORJSONResponse(
-        {"items": [queue_view(i, rules, now) for i in items], "next_cursor": None}
+        {
+            "items": [queue_view(i, rules, now) | scores[i.patient_id] for i in items],
+            "next_cursor": None,
+        }
     )
 
 

@@ -12,12 +12,13 @@ from app.entries.presenters import entry_view
 from app.integration.service import list_for_patient
 from app.integration.service import view as integration_view
 from app.prompts.service import answered_prompts
+from app.questionnaires.clinic import summary_fields
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
 from app.sessions.presenters import window_public
 from app.sessions.queries import window_of
-from app.sessions.window import WindowRules
+from app.sessions.window import WindowRules, window_for
 
 
 def build_summary(
@@ -60,7 +61,27 @@ def build_summary(
         for item, at in list_for_patient(db, session.patient_id)
         if item.session_id == session.id
     ]
-    return {
+    earlier = db.exec(
+        select(KetamineSession)
+        .where(
+            KetamineSession.patient_id == session.patient_id,
+            col(KetamineSession.administered_at) < session.administered_at,
+        )
+        .order_by(col(KetamineSession.administered_at))
+    ).all()
+    measures = summary_fields(
+        db,
+        patient_id=session.patient_id,
+        window=window,
+        # The previous window closes where this one opens at the latest.
+        previous=window_for(
+            earlier[-1].id, earlier[-1].administered_at, session.administered_at, rules
+        )
+        if earlier
+        else None,
+        first_session_at=earlier[0].administered_at if earlier else session.administered_at,
+    )
+    return measures | {
         "session_id": session.id,
         "patient_id": session.patient_id,
         "administered_at": session.administered_at,

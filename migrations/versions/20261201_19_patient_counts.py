@@ -1,7 +1,7 @@
 """patient counts
 
 Revision ID: 19_patient_counts
-Revises: 15_safety_plan_and_escalation
+Revises: 16_questionnaires
 Create Date: 2026-12-01 10:06:51.433774
 """
 
@@ -15,7 +15,7 @@ import app.core.types
 
 
 revision: str = '19_patient_counts'
-down_revision: str | Sequence[str] | None = "15_safety_plan_and_escalation"
+down_revision: str | Sequence[str] | None = "16_questionnaires"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -213,4 +213,26 @@ MATRIX: dict[tuple[str, str], Row] = {
     # audit
     ("GET", "/v1/me/access-log"): Row(PATIENT_ONLY),
     ("GET", "/v1/audit"): Row(ADMIN_ONLY),
+    # questionnaires (measurement-based care)
+    ("GET", "/v1/questionnaires"): Row(SIGNED_IN),
+    ("GET", "/v1/questionnaires/{code}"): Row(SIGNED_IN, other=SIGNED_IN),
+    ("GET", "/v1/me/questionnaires/due"): Row(PATIENT_ONLY),
+    ("POST", "/v1/questionnaire-responses"): Row(
+        _with(201, _with(201, PATIENT_ONLY, P), 1),
+        body=lambda _i, w: {
+            "code": "gad7",
+            "answers": {f"gad7_{n}": 1 for n in range(1, 8)},
+            "answered_at": iso(w.clock.now),
+        },
+    ),
+    ("GET", "/v1/me/questionnaire-responses"): Row(PATIENT_ONLY),
+    ("GET", "/v1/patients/{patient_id}/questionnaire-responses"): Row(TEAM_ONLY),
+    ("GET", "/v1/patients/{patient_id}/scores"): Row(PATIENT_AND_TEAM),
+    ("POST", "/v1/patients/{patient_id}/questionnaire-assignments"): Row(
+        _with(201, TEAM_ONLY, T), body=lambda _i, _w: {"code": "pcl5"}
+    ),
+    ("GET", "/v1/patients/{patient_id}/questionnaire-schedule"): Row(TEAM_ONLY),
+    ("PUT", "/v1/patients/{patient_id}/questionnaire-schedule"): Row(
+        TEAM_ONLY, body=lambda _i, _w: {"plans": {"pcl5": {"between_windows_days": 28}}}
+    ),
 }

@@ -112,6 +112,7 @@ def _fill(
         private_entry_id=private["id"],
         flag_id=flagged["safety"]["flag_id"],
         item_id=item["id"],
+        code="phq9",  # questionnaires are named by code, the same for everyone
     )
 
 

@@ -1,0 +1,1 @@
+"""Measurement-based care: standard questionnaires, scheduled, scored and charted."""

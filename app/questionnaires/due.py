@@ -1,0 +1,226 @@
+"""What is due for a patient now, from their data; one-off assignments; overrides."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.core.errors import NotFound
+from app.questionnaires.deps import MeasureRules
+from app.questionnaires.instruments import known_code
+from app.questionnaires.models import (
+    QuestionnaireAssignment,
+    QuestionnaireResponse,
+    QuestionnaireSchedule,
+)
+from app.questionnaires.schedule import Assigned, Facts, Occurrence, Plan, occurrences, status_of
+from app.safety.models import SafetyFlag
+from app.sessions.models import KetamineSession
+
+# Occurrences older than this are history: the due list and the queue look no further.
+LOOKBACK = timedelta(days=120)
+
+
+class PatientGone(NotFound):
+    code = "patient_not_found"
+    title = "No such patient"
+
+
+@dataclass(frozen=True)
+class Tracked:
+    occurrence: Occurrence
+    status: str
+
+
+def _overrides(db: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, dict[str, Any]]]:
+    out: dict[uuid.UUID, dict[str, dict[str, Any]]] = {}
+    rows = db.exec(
+        select(QuestionnaireSchedule).where(col(QuestionnaireSchedule.patient_id).in_(ids))
+    ).all()
+    for row in rows:
+        out.setdefault(row.patient_id, {})[row.code] = row.overrides
+    return out
+
+
+def _plans(
+    defaults: dict[str, dict[str, Any]], overrides: dict[str, dict[str, Any]]
+) -> dict[str, Plan]:
+    codes = set(defaults) | set(overrides)
+    return {c: Plan.merged(defaults.get(c, {}), overrides.get(c, {})) for c in sorted(codes)}
+
+
+def plans_for(db: Session, patient_id: uuid.UUID, rules: MeasureRules) -> dict[str, Plan]:
+    """The clinic defaults with the care team's overrides for this patient on top."""
+    return _plans(rules.defaults, _overrides(db, [patient_id]).get(patient_id, {}))
+
+
+def _facts_many(db: Session, patients: list[User], *, since: datetime) -> dict[uuid.UUID, Facts]:
+    """Each patient's schedule facts, in three statements whatever the number of patients."""
+    ids = [p.id for p in patients]
+    sessions: dict[uuid.UUID, list[tuple[datetime, uuid.UUID]]] = {i: [] for i in ids}
+    # Every session (a patient has tens): the gaps between windows need them all.
+    for pid, t, sid in db.exec(
+        select(KetamineSession.patient_id, KetamineSession.administered_at, KetamineSession.id)
+        .where(col(KetamineSession.patient_id).in_(ids))
+        .order_by(col(KetamineSession.administered_at))
+    ).all():
+        sessions[pid].append((t, sid))
+    flags: dict[uuid.UUID, list[tuple[datetime, uuid.UUID]]] = {i: [] for i in ids}
+    # A flag raised by the C-SSRS itself does not ask for another C-SSRS.
+    for pid, t, fid in db.exec(
+        select(SafetyFlag.patient_id, SafetyFlag.raised_at, SafetyFlag.id).where(
+            col(SafetyFlag.patient_id).in_(ids),
+            col(SafetyFlag.raised_at) >= since,
+            col(SafetyFlag.rule).is_(None) | ~col(SafetyFlag.rule).startswith("cssrs"),
+        )
+    ).all():
+        flags[pid].append((t, fid))
+    assigned: dict[uuid.UUID, list[Assigned]] = {i: [] for i in ids}
+    for a in db.exec(
+        select(QuestionnaireAssignment).where(
+            col(QuestionnaireAssignment.patient_id).in_(ids),
+            col(QuestionnaireAssignment.expires_at) >= since,
+        )
+    ).all():
+        assigned[a.patient_id].append(Assigned(a.id, a.code, a.due_at, a.expires_at))
+    return {
+        p.id: Facts(p.created_at, sessions[p.id], sorted(flags[p.id]), assigned[p.id])
+        for p in patients
+    }
+
+
+def facts_for(db: Session, patient: User, *, since: datetime) -> Facts:
+    return _facts_many(db, [patient], since=since)[patient.id]
+
+
+def _answered_many(
+    db: Session, ids: list[uuid.UUID], *, since: datetime
+) -> dict[uuid.UUID, dict[str, bool]]:
+    out: dict[uuid.UUID, dict[str, bool]] = {i: {} for i in ids}
+    for pid, key, late in db.exec(
+        select(
+            QuestionnaireResponse.patient_id,
+            QuestionnaireResponse.occurrence_key,
+            QuestionnaireResponse.is_late,
+        ).where(
+            col(QuestionnaireResponse.patient_id).in_(ids),
+            col(QuestionnaireResponse.occurrence_key).is_not(None),
+            col(QuestionnaireResponse.answered_at) >= since,
+        )
+    ).all():
+        if key is not None:
+            out[pid][key] = late
+    return out
+
+
+def answered_keys(db: Session, patient_id: uuid.UUID, *, since: datetime) -> dict[str, bool]:
+    """Occurrence key -> answered late, for the patient's responses since `since`."""
+    return _answered_many(db, [patient_id], since=since)[patient_id]
+
+
+def tracked_many(
+    db: Session,
+    patients: list[User],
+    rules: MeasureRules,
+    now: datetime,
+    *,
+    horizon: timedelta = timedelta(0),
+) -> dict[uuid.UUID, list[Tracked]]:
+    """Every occurrence since the lookback with its status (up to now + horizon), per
+    patient, in five statements whatever the number of patients (the queue's case)."""
+    if not patients:
+        return {}
+    since = now - LOOKBACK
+    ids = [p.id for p in patients]
+    facts = _facts_many(db, patients, since=since - rules.window.length)
+    overrides = _overrides(db, ids)
+    answered = _answered_many(db, ids, since=since - rules.open_for)
+    out: dict[uuid.UUID, list[Tracked]] = {}
+    for pid in ids:
+        occs = occurrences(
+            facts[pid],
+            _plans(rules.defaults, overrides.get(pid, {})),
+            rules.window,
+            until=now + horizon,
+            open_for=rules.open_for,
+        )
+        out[pid] = [
+            Tracked(o, status_of(o, answered[pid], now)) for o in occs if o.expires_at > since
+        ]
+    return out
+
+
+def tracked(
+    db: Session,
+    patient: User,
+    rules: MeasureRules,
+    now: datetime,
+    *,
+    horizon: timedelta = timedelta(0),
+) -> list[Tracked]:
+    """One patient's occurrences with their status."""
+    return tracked_many(db, [patient], rules, now, horizon=horizon)[patient.id]
+
+
+def due_now(
+    db: Session, *, patient_id: uuid.UUID, rules: MeasureRules, now: datetime
+) -> list[Occurrence]:
+    patient = db.get(User, patient_id)
+    if patient is None:
+        raise PatientGone()
+    return [t.occurrence for t in tracked(db, patient, rules, now) if t.status == "due"]
+
+
+def assign(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    code: str,
+    due_at: datetime | None,
+    assigned_by: uuid.UUID,
+    rules: MeasureRules,
+    now: datetime,
+) -> QuestionnaireAssignment:
+    """The care team asks for one instrument once; open for the clinic's open hours."""
+    known_code(code)
+    due = due_at or now
+    row = QuestionnaireAssignment(
+        patient_id=patient_id,
+        code=code,
+        due_at=due,
+        expires_at=due + rules.open_for,
+        assigned_by=assigned_by,
+        created_at=now,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def set_schedule(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    changes: dict[str, dict[str, Any]],
+    updated_by: uuid.UUID,
+    now: datetime,
+) -> None:
+    """Replace the care team's overrides for each code given (an empty dict resets it)."""
+    for code, overrides in changes.items():
+        known_code(code, ("body", "plans", code))
+        row = db.get(QuestionnaireSchedule, (patient_id, code))
+        if row is None:
+            row = QuestionnaireSchedule(
+                patient_id=patient_id,
+                code=code,
+                overrides={},
+                updated_by=updated_by,
+                updated_at=now,
+            )
+        row.overrides = dict(overrides)
+        row.updated_by, row.updated_at = updated_by, now
+        db.add(row)
+    db.flush()

@@ -1,0 +1,90 @@
+"""Use cases that cross domains: answering a questionnaire, showing a schedule."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from app.accounts.models import User
+from app.core.context import AppContext
+from app.questionnaires.deps import MeasureRules
+from app.questionnaires.due import PatientGone, plans_for, tracked
+from app.questionnaires.reading import response_view, sessions_of
+from app.questionnaires.reminders import plan_reminders
+from app.questionnaires.respond import NewResponse, record_response
+from app.questionnaires.safety import screen_response
+from app.questionnaires.schemas import (
+    OccurrencePublic,
+    PlanPublic,
+    QuestionnaireResponseCreate,
+    SchedulePublic,
+)
+from app.safety.service import resources_from
+
+
+def answer_questionnaire(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    body: QuestionnaireResponseCreate,
+    idempotency_key: str | None,
+    ctx: AppContext,
+    measure: MeasureRules,
+    now: datetime,
+) -> tuple[dict[str, Any], bool]:
+    """Store and score the answer, raise the flags it calls for, move the reminders."""
+    recorded = record_response(
+        db,
+        patient_id=patient_id,
+        new=NewResponse(body.id, body.code, dict(body.answers), body.answered_at),
+        idempotency_key=idempotency_key,
+        keyring=ctx.keyring,
+        rules=measure,
+        now=now,
+    )
+    safety = screen_response(
+        db,
+        response=recorded.response,
+        note=recorded.note,
+        resources=resources_from(ctx.settings.crisis_resources),
+        now=now,
+        replay=recorded.replayed,
+    )
+    if not recorded.replayed:
+        # Answered occurrences lose their reminder; a new flag may call for a C-SSRS.
+        plan_reminders(db, patient_id=patient_id, rules=measure, now=now)
+    view = response_view(
+        recorded.response,
+        sessions_of(db, patient_id),
+        keyring=ctx.keyring,
+        rules=measure.window,
+        flagged=safety is not None,
+    )
+    if safety is not None:
+        view["safety"] = safety.model_dump(mode="json")
+    return view, recorded.replayed
+
+
+def schedule_view(
+    db: Session, *, patient_id: uuid.UUID, measure: MeasureRules, now: datetime
+) -> SchedulePublic:
+    patient = db.get(User, patient_id)
+    if patient is None:
+        raise PatientGone()
+    plans = plans_for(db, patient_id, measure)
+    return SchedulePublic(
+        patient_id=patient_id,
+        plans={c: PlanPublic.model_validate(p.as_dict()) for c, p in plans.items()},
+        occurrences=[
+            OccurrencePublic(
+                key=t.occurrence.key,
+                code=t.occurrence.code,
+                reason=t.occurrence.reason,
+                due_at=t.occurrence.due_at,
+                expires_at=t.occurrence.expires_at,
+                status=t.status,
+            )
+            for t in tracked(db, patient, measure, now)
+        ],
+    )

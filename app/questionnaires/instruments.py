@@ -1,0 +1,214 @@
+"""The shipped instruments, read once from instruments.json, and answer checking.
+
+Item ids are written in the file and never change, so stored answers stay valid
+when a text is corrected.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from app.core.errors import AppError, NotFound
+from app.questionnaires import scoring
+
+LOCALES = ("en", "es")
+
+
+class QuestionnaireNotFound(NotFound):
+    code = "questionnaire_not_found"
+    title = "No such questionnaire"
+
+
+class UnknownQuestionnaire(AppError):
+    status = 422
+    code = "unknown_questionnaire"
+    title = "No questionnaire has this code"
+
+
+def known_code(code: str, loc: tuple[str, ...] = ("body", "code")) -> "Instrument":
+    """The instrument named in a request body or query; 422 naming the field if unknown."""
+    found = catalogue().get(code)
+    if found is None:
+        raise UnknownQuestionnaire(
+            f"Unknown questionnaire code {code[:40]!r}.",
+            extra={"errors": [{"loc": list(loc), "msg": "unknown code", "type": "unknown_code"}]},
+        )
+    return found
+
+
+class AnswersInvalid(AppError):
+    status = 422
+    code = "answers_invalid"
+    title = "Some answers are missing, unknown or out of range"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    type: str  # choice | text
+    values: frozenset[int]
+    required: bool
+    enable_when: tuple[str, int] | None
+    max_length: int
+    raw: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Instrument:
+    code: str
+    raw: Mapping[str, Any]
+    items: tuple[Item, ...]
+
+    @property
+    def version(self) -> str:
+        return str(self.raw["version"])
+
+    @property
+    def total_loinc(self) -> str | None:
+        value = self.raw["loinc"]["total"]
+        return str(value) if value else None
+
+
+def _item(raw: Mapping[str, Any]) -> Item:
+    when = raw.get("enable_when")
+    return Item(
+        id=raw["id"],
+        type=raw["type"],
+        values=frozenset(int(o["value"]) for o in raw.get("options", [])),
+        required=bool(raw.get("required", True)),
+        enable_when=(when["item"], int(when["value"])) if when else None,
+        max_length=int(raw.get("max_length", 0)),
+        raw=raw,
+    )
+
+
+@cache
+def catalogue() -> dict[str, Instrument]:
+    text = resources.files("app.questionnaires").joinpath("instruments.json").read_text("utf-8")
+    out = {}
+    for raw in json.loads(text)["instruments"]:
+        out[raw["code"]] = Instrument(raw["code"], raw, tuple(_item(i) for i in raw["items"]))
+    return out
+
+
+def codes() -> list[str]:
+    return list(catalogue())
+
+
+def get_instrument(code: str) -> Instrument:
+    found = catalogue().get(code)
+    if found is None:
+        raise QuestionnaireNotFound()
+    return found
+
+
+def pick_locale(requested: str | None, accept_language: str | None) -> str:
+    """`?locale=` first, then the first supported Accept-Language tag, else English."""
+    if requested and requested.split("-")[0].lower() in LOCALES:
+        return requested.split("-")[0].lower()
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().split("-")[0].lower()
+        if tag in LOCALES:
+            return tag
+    return "en"
+
+
+def _text(texts: Mapping[str, str], locale: str) -> str:
+    return texts.get(locale) or texts["en"]
+
+
+def localized(instrument: Instrument, locale: str) -> dict[str, Any]:
+    """The instrument as the app shows it; English where no translation ships."""
+    raw = instrument.raw
+    has = all(locale in i["text"] for i in raw["items"])
+    shown = locale if has else "en"
+    bands = scoring.BANDS.get(instrument.code, ())
+    return {
+        "code": instrument.code,
+        "title": _text(raw["title"], shown),
+        "version": raw["version"],
+        "copyright": raw["copyright"],
+        "locale": shown,
+        "translation_available": has,
+        "loinc_panel": raw["loinc"]["panel"],
+        "loinc_total": raw["loinc"]["total"],
+        "preamble": _text(raw["preamble"], shown),
+        "score_range": list(scoring.RANGES[instrument.code])
+        if instrument.code in scoring.RANGES
+        else None,
+        "bands": [{"label": b.label, "low": b.low, "high": b.high} for b in bands],
+        "items": [
+            {
+                "id": i["id"],
+                "type": i["type"],
+                "text": _text(i["text"], shown),
+                "required": bool(i.get("required", True)),
+                "enable_when": i.get("enable_when"),
+                "loinc": i.get("loinc"),
+                "options": [
+                    {"value": o["value"], "text": _text(o["text"], shown)}
+                    for o in i.get("options", [])
+                ],
+            }
+            for i in raw["items"]
+        ],
+    }
+
+
+def _enabled(item: Item, answers: Mapping[str, object]) -> bool:
+    if item.enable_when is None:
+        return True
+    other, value = item.enable_when
+    return answers.get(other) == value
+
+
+def _storable(text: str, max_length: int) -> bool:
+    # NUL cannot be stored on PostgreSQL and a lone surrogate cannot be encrypted.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return len(text) <= max_length and "\x00" not in text
+
+
+def check_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, int | str]:
+    """The answers if every item is valid; else 422 naming each bad item. Stores nothing."""
+    errors: list[dict[str, Any]] = []
+
+    def bad(item_id: str, msg: str, kind: str) -> None:
+        # The id is echoed back: a lone surrogate in it must not break the JSON answer.
+        shown = item_id[:64].encode("utf-8", "backslashreplace").decode("utf-8")
+        errors.append({"loc": ["body", "answers", shown], "msg": msg, "type": kind})
+
+    known = {i.id: i for i in instrument.items}
+    for key in answers:
+        if key not in known:
+            bad(key, "not an item of this questionnaire", "unknown_item")
+    clean: dict[str, int | str] = {}
+    for item in instrument.items:
+        value = answers.get(item.id)
+        if not _enabled(item, answers):
+            if value is not None and value != 0:
+                bad(item.id, f"not asked unless {item.enable_when[0]} is yes", "not_asked")  # type: ignore[index]
+            continue
+        if value is None:
+            if item.required:
+                bad(item.id, "missing", "missing")
+            continue
+        if item.type == "text":
+            if not isinstance(value, str) or not _storable(value, item.max_length):
+                bad(item.id, f"text of at most {item.max_length} characters", "invalid_text")
+            elif value.strip():
+                clean[item.id] = value
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value not in item.values:
+            bad(item.id, f"must be one of {sorted(item.values)}", "out_of_range")
+            continue
+        clean[item.id] = value
+    if errors:
+        detail = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in errors)[:1000]
+        raise AnswersInvalid(detail, extra={"errors": errors})
+    return clean

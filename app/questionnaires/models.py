@@ -1,0 +1,80 @@
+"""Questionnaire answers, one-off assignments and per-patient schedule overrides."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, LargeBinary, String, Uuid
+from sqlmodel import Field, SQLModel
+
+from app.core.types import UTCDateTime
+
+
+class QuestionnaireResponse(SQLModel, table=True):
+    __tablename__ = "questionnaire_response"
+    __table_args__ = (
+        Index(
+            "ix_questionnaire_response_patient_id_code_answered_at",
+            "patient_id",
+            "code",
+            "answered_at",
+        ),
+        Index("ix_questionnaire_response_patient_id_change_seq", "patient_id", "change_seq"),
+        Index(
+            "ix_questionnaire_response_patient_id_occurrence_key", "patient_id", "occurrence_key"
+        ),
+    )
+
+    # The phone may choose it, for offline writing.
+    id: uuid.UUID = Field(primary_key=True)
+    patient_id: uuid.UUID = Field(foreign_key="user_account.id")
+    code: str = Field(max_length=32)
+    instrument_version: str = Field(max_length=120)
+    # Item id -> chosen value; free text is never here (see note_ciphertext).
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # after_effects' optional free text, AES-GCM bound to the response id.
+    note_ciphertext: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    score: int | None = Field(default=None)
+    severity: str = Field(max_length=32)
+    answered_at: datetime = Field(sa_type=UTCDateTime)
+    client_answered_at: datetime = Field(sa_type=UTCDateTime)
+    answered_at_adjusted: bool = Field(default=False)
+    # Which scheduled or assigned occurrence it answers, and whether after it expired.
+    occurrence_key: str | None = Field(default=None, sa_column=Column(String(200)))
+    reason: str | None = Field(default=None, max_length=32)
+    is_late: bool = Field(default=False)
+    # The patient's sync counter (entries.sequence), so phones get responses too.
+    change_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    request_hash: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class QuestionnaireAssignment(SQLModel, table=True):
+    """A one-off request by the care team to answer an instrument."""
+
+    __tablename__ = "questionnaire_assignment"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    patient_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    code: str = Field(max_length=32)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    assigned_by: uuid.UUID = Field(
+        sa_column=Column(Uuid, ForeignKey("user_account.id"), nullable=False)
+    )
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class QuestionnaireSchedule(SQLModel, table=True):
+    """The care team's changes to the clinic's default schedule, per patient and code."""
+
+    __tablename__ = "questionnaire_schedule"
+
+    patient_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
+    code: str = Field(max_length=32, primary_key=True)
+    # Only the keys the care team set; the rest come from the clinic defaults.
+    overrides: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_by: uuid.UUID = Field(
+        sa_column=Column(Uuid, ForeignKey("user_account.id"), nullable=False)
+    )
+    updated_at: datetime = Field(sa_type=UTCDateTime)

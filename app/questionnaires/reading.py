@@ -1,0 +1,244 @@
+"""Responses as the API shows them, with their window; histories, score series, sync.
+
+The window of a response is derived from the sessions at read time (like an
+entry's attachment, it never goes stale when a session is recorded late or moved).
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from app.core.crypto import KeyRing
+from app.core.pagination import cut_page, keyset
+from app.questionnaires import scoring
+from app.questionnaires.models import QuestionnaireResponse
+from app.questionnaires.respond import decrypt_note
+from app.questionnaires.safety import flagged_response_ids
+from app.sessions.models import KetamineSession
+from app.sessions.window import WindowRules, attach, phase_of
+
+Sessions = list[tuple[datetime, uuid.UUID]]
+
+
+def sessions_of(db: Session, patient_id: uuid.UUID) -> Sessions:
+    rows = db.exec(
+        select(KetamineSession.administered_at, KetamineSession.id)
+        .where(KetamineSession.patient_id == patient_id)
+        .order_by(col(KetamineSession.administered_at))
+    ).all()
+    return [(t, i) for t, i in rows]
+
+
+def window_of(
+    sessions: Sessions, at: datetime, rules: WindowRules
+) -> tuple[uuid.UUID | None, str | None]:
+    sid = attach(sessions, at, rules)
+    if sid is None:
+        return None, None
+    administered = next(t for t, i in sessions if i == sid)
+    return sid, phase_of(administered, at, rules).value
+
+
+def response_view(
+    r: QuestionnaireResponse,
+    sessions: Sessions,
+    *,
+    keyring: KeyRing,
+    rules: WindowRules,
+    flagged: bool = False,
+) -> dict[str, Any]:
+    session_id, phase = window_of(sessions, r.answered_at, rules)
+    return {
+        "id": r.id,
+        "patient_id": r.patient_id,
+        "code": r.code,
+        "instrument_version": r.instrument_version,
+        "answers": dict(r.answers),
+        "note": decrypt_note(keyring, r),
+        "score": r.score,
+        "severity": r.severity,
+        "answered_at": r.answered_at,
+        "client_answered_at": r.client_answered_at,
+        "answered_at_adjusted": r.answered_at_adjusted,
+        "session_id": session_id,
+        "phase": phase,
+        "reason": r.reason,
+        "late": r.is_late,
+        "flagged": flagged,
+        "created_at": r.created_at,
+        "safety": None,
+    }
+
+
+def views(
+    db: Session, rows: Sequence[QuestionnaireResponse], *, keyring: KeyRing, rules: WindowRules
+) -> list[dict[str, Any]]:
+    if not rows:
+        return []
+    sessions = sessions_of(db, rows[0].patient_id)
+    flagged = flagged_response_ids(db, [r.id for r in rows])
+    return [
+        response_view(r, sessions, keyring=keyring, rules=rules, flagged=r.id in flagged)
+        for r in rows
+    ]
+
+
+def page_responses(
+    db: Session, *, patient_id: uuid.UUID, code: str | None, limit: int, cursor: str | None
+) -> tuple[list[QuestionnaireResponse], str | None]:
+    """The patient's responses, newest first, keyset-paged; `code` filters."""
+    stmt = select(QuestionnaireResponse).where(QuestionnaireResponse.patient_id == patient_id)
+    if code is not None:
+        stmt = stmt.where(QuestionnaireResponse.code == code)
+    stmt = keyset(
+        stmt,
+        col(QuestionnaireResponse.answered_at),
+        col(QuestionnaireResponse.id),
+        cursor,
+        descending=True,
+    )
+    rows = list(db.exec(stmt.limit(limit + 1)).all())
+    return cut_page(rows, limit, lambda r: (r.answered_at, r.id))
+
+
+def responses_between(
+    db: Session, patient_id: uuid.UUID, lo: datetime, hi: datetime
+) -> list[QuestionnaireResponse]:
+    return list(
+        db.exec(
+            select(QuestionnaireResponse)
+            .where(
+                QuestionnaireResponse.patient_id == patient_id,
+                col(QuestionnaireResponse.answered_at) >= lo,
+                col(QuestionnaireResponse.answered_at) < hi,
+            )
+            .order_by(col(QuestionnaireResponse.answered_at), col(QuestionnaireResponse.id))
+        ).all()
+    )
+
+
+def all_responses(db: Session, patient_id: uuid.UUID) -> list[QuestionnaireResponse]:
+    return list(
+        db.exec(
+            select(QuestionnaireResponse)
+            .where(QuestionnaireResponse.patient_id == patient_id)
+            .order_by(col(QuestionnaireResponse.answered_at), col(QuestionnaireResponse.id))
+        ).all()
+    )
+
+
+def questionnaire_changes(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    after: int,
+    last: int,
+    full: bool,
+    limit: int,
+    keyring: KeyRing,
+    rules: WindowRules,
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """Responses for a sync page: (views, next token, more to come).
+
+    Responses share the entries' change numbers. When the entries filled their page
+    up to `last`, only responses up to `last` come with it, so the next token skips
+    nothing; otherwise up to `limit` responses, and the token moves past them.
+    """
+    stmt = select(QuestionnaireResponse).where(
+        QuestionnaireResponse.patient_id == patient_id,
+        col(QuestionnaireResponse.change_seq) > after,
+    )
+    stmt = stmt.where(col(QuestionnaireResponse.change_seq) <= last) if full else stmt.limit(limit)
+    rows = list(db.exec(stmt.order_by(col(QuestionnaireResponse.change_seq))).all())
+    more = not full and len(rows) == limit
+    if more:
+        # Stop at the last response sent: entries above it come again, harmlessly.
+        last = rows[-1].change_seq
+    elif rows and not full:
+        last = max(last, rows[-1].change_seq)
+    return views(db, rows, keyring=keyring, rules=rules), last, more
+
+
+def score_series(
+    db: Session, *, patient_id: uuid.UUID, code: str, rules: WindowRules
+) -> dict[str, Any]:
+    """One instrument's chart for a patient: points, baseline, latest, change, response, remission.
+
+    Baseline is the first answer on or before the first session (or the first answer
+    if there is no session yet); None when the first answer came after it.
+    """
+    rows = db.exec(
+        select(QuestionnaireResponse)
+        .where(QuestionnaireResponse.patient_id == patient_id, QuestionnaireResponse.code == code)
+        .order_by(col(QuestionnaireResponse.answered_at), col(QuestionnaireResponse.id))
+    ).all()
+    sessions = sessions_of(db, patient_id)
+    points: list[dict[str, Any]] = [
+        {
+            "answered_at": r.answered_at,
+            "score": r.score,
+            "severity": r.severity,
+            "session_id": window_of(sessions, r.answered_at, rules)[0],
+        }
+        for r in rows
+    ]
+    first_session = sessions[0][0] if sessions else None
+    baseline: dict[str, Any] | None = None
+    if points and (first_session is None or points[0]["answered_at"] <= first_session):
+        baseline = points[0]
+    latest = points[-1] if points else None
+    base_score = baseline["score"] if baseline else None
+    latest_score = latest["score"] if latest and latest is not baseline else None
+    return {
+        "code": code,
+        "points": points,
+        "baseline": baseline,
+        "latest": latest,
+        "change_pct": scoring.change_pct(base_score, latest_score),
+        "response": scoring.is_response(base_score, latest_score),
+        "remission": scoring.is_remission(code, latest["score"] if latest else None),
+    }
+
+
+def latest_severity(
+    db: Session, patient_ids: list[uuid.UUID], code: str
+) -> dict[uuid.UUID, QuestionnaireResponse]:
+    """Each patient's most recent response to `code`, in one statement."""
+    if not patient_ids:
+        return {}
+    newest = (
+        select(
+            QuestionnaireResponse.patient_id,
+            func.max(QuestionnaireResponse.answered_at).label("at"),
+        )
+        .where(
+            col(QuestionnaireResponse.patient_id).in_(patient_ids),
+            QuestionnaireResponse.code == code,
+        )
+        .group_by(col(QuestionnaireResponse.patient_id))
+        .subquery()
+    )
+    rows = db.exec(
+        select(QuestionnaireResponse)
+        .join(
+            newest,
+            (col(QuestionnaireResponse.patient_id) == newest.c.patient_id)
+            & (col(QuestionnaireResponse.answered_at) == newest.c.at),
+        )
+        .where(QuestionnaireResponse.code == code)
+    ).all()
+    return {r.patient_id: r for r in rows}
+
+
+def score_charts(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    rules: WindowRules,
+    codes: Sequence[str] = ("phq9", "gad7"),
+) -> dict[str, dict[str, Any]]:
+    """A chart per instrument for one patient (the web clinic's patient page)."""
+    return {code: score_series(db, patient_id=patient_id, code=code, rules=rules) for code in codes}

@@ -1,0 +1,166 @@
+"""Writing a questionnaire response once, however often the phone retries.
+
+Reuses the entries' offline-safe machinery: the patient's change lock and sync
+numbers (entries.sequence), the Idempotency-Key table, the clock-skew clamp and
+the conflict problem.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+from sqlmodel import Session
+
+from app.accounts.models import User
+from app.core.clock import CLOCK_SKEW
+from app.core.crypto import KeyRing
+from app.core.fields import EARLIEST, utc_saturated
+from app.entries.errors import IdempotencyConflict
+from app.entries.models import IdempotencyKey
+from app.entries.sequence import claim_seqs
+from app.questionnaires import scoring
+from app.questionnaires.deps import MeasureRules
+from app.questionnaires.due import answered_keys, facts_for, plans_for
+from app.questionnaires.instruments import check_answers, known_code
+from app.questionnaires.models import QuestionnaireResponse
+from app.questionnaires.schedule import match, occurrences
+
+
+@dataclass(frozen=True)
+class NewResponse:
+    id: uuid.UUID | None
+    code: str
+    answers: dict[str, Any]
+    answered_at: datetime
+
+    def fingerprint(self) -> str:
+        """A hash of what the phone sent, to tell a replay from a different request."""
+        canonical = orjson.dumps(
+            [
+                str(self.id) if self.id else None,
+                self.code,
+                self.answers,
+                self.answered_at.isoformat(),
+            ],
+            option=orjson.OPT_SORT_KEYS,
+        )
+        return hashlib.sha256(canonical).hexdigest()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    response: QuestionnaireResponse
+    replayed: bool
+    note: str | None
+
+
+def _aad(response_id: uuid.UUID) -> bytes:
+    return b"questionnaire_response:" + response_id.bytes
+
+
+def decrypt_note(keyring: KeyRing, response: QuestionnaireResponse) -> str | None:
+    if response.note_ciphertext is None:
+        return None
+    return keyring.decrypt(response.note_ciphertext, aad=_aad(response.id))
+
+
+def _replay(
+    response: QuestionnaireResponse | None,
+    patient_id: uuid.UUID,
+    fingerprint: str,
+    keyring: KeyRing,
+) -> Recorded:
+    if (
+        response is None
+        or response.patient_id != patient_id
+        or response.request_hash != fingerprint
+    ):
+        raise IdempotencyConflict()
+    return Recorded(response, replayed=True, note=decrypt_note(keyring, response))
+
+
+def record_response(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    new: NewResponse,
+    idempotency_key: str | None,
+    keyring: KeyRing,
+    rules: MeasureRules,
+    now: datetime,
+) -> Recorded:
+    """Check, score and store a response; a partial or invalid one stores nothing."""
+    instrument = known_code(new.code)
+    clean = check_answers(instrument, new.answers)
+    # The patient's lock first: concurrent retries queue here, then see each other.
+    (seq,) = claim_seqs(db, patient_id, 1)
+    fingerprint = new.fingerprint()
+    if idempotency_key is not None:
+        known = db.get(IdempotencyKey, (patient_id, idempotency_key))
+        if known is not None:
+            if known.request_hash != fingerprint:
+                raise IdempotencyConflict()
+            return _replay(
+                db.get(QuestionnaireResponse, known.entry_id), patient_id, fingerprint, keyring
+            )
+    response_id = new.id or uuid.uuid4()
+    existing = db.get(QuestionnaireResponse, response_id)
+    if existing is not None:
+        return _replay(existing, patient_id, fingerprint, keyring)
+    # As for entries: a time far ahead of the server, or before 2000, is clamped.
+    client_at = utc_saturated(new.answered_at)
+    adjusted = not EARLIEST <= client_at <= now + CLOCK_SKEW
+    answered_at = now if adjusted else client_at
+    occurrence, late = _which_occurrence(db, patient_id, new.code, answered_at, rules)
+    note = clean.pop("ae_note", None)
+    result = scoring.score(new.code, clean)
+    response = QuestionnaireResponse(
+        id=response_id,
+        patient_id=patient_id,
+        code=new.code,
+        instrument_version=instrument.version,
+        answers=clean,
+        note_ciphertext=keyring.encrypt(str(note), aad=_aad(response_id)) if note else None,
+        score=result.score,
+        severity=result.severity,
+        answered_at=answered_at,
+        client_answered_at=client_at,
+        answered_at_adjusted=adjusted,
+        occurrence_key=occurrence.key if occurrence else None,
+        reason=occurrence.reason if occurrence else None,
+        is_late=late,
+        change_seq=seq,
+        request_hash=fingerprint,
+        created_at=now,
+    )
+    db.add(response)
+    if idempotency_key is not None:
+        db.add(
+            IdempotencyKey(
+                user_id=patient_id,
+                key=idempotency_key,
+                request_hash=fingerprint,
+                entry_id=response_id,
+                created_at=now,
+            )
+        )
+    db.flush()
+    return Recorded(response, replayed=False, note=str(note) if note else None)
+
+
+def _which_occurrence(
+    db: Session, patient_id: uuid.UUID, code: str, at: datetime, rules: MeasureRules
+) -> tuple[Any, bool]:
+    patient = db.get(User, patient_id)
+    if patient is None:
+        return None, False
+    since = at - timedelta(days=120)
+    facts = facts_for(db, patient, since=since)
+    occs = occurrences(
+        facts, plans_for(db, patient_id, rules), rules.window, until=at, open_for=rules.open_for
+    )
+    answered = answered_keys(db, patient_id, since=since - rules.open_for)
+    return match(occs, answered, code, at, late_within=rules.open_for)

@@ -1,0 +1,259 @@
+"""Questionnaires: the instruments, what is due, answers, scores, assignments, schedules."""
+
+from typing import Annotated
+
+from fastapi import Header, Query, status
+
+from app.accounts.access import CareTeamPatientId, VisiblePatientId
+from app.accounts.deps import CurrentCaller, PatientCaller
+from app.audit.deps import AuditDep
+from app.core.clock import Now
+from app.core.context import Ctx
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.fields import IdempotencyKeyHeader
+from app.core.pagination import Cursor, Limit
+from app.core.responses import ORJSONResponse
+from app.core.routing import api_router
+from app.questionnaires import due as due_service
+from app.questionnaires import instruments, reading
+from app.questionnaires.deps import Measure
+from app.questionnaires.flows import answer_questionnaire, schedule_view
+from app.questionnaires.reminders import plan_reminders
+from app.questionnaires.schemas import (
+    AssignmentCreate,
+    AssignmentPublic,
+    DueItem,
+    DueList,
+    QuestionnaireList,
+    QuestionnairePublic,
+    QuestionnaireResponseCreate,
+    QuestionnaireResponsePublic,
+    ResponsePage,
+    SchedulePublic,
+    ScheduleUpdate,
+    ScoresPublic,
+)
+
+router = api_router(prefix="/v1", tags=["questionnaires"])
+
+Locale = Annotated[str | None, Query(max_length=35, description="en or es; else Accept-Language")]
+AcceptLanguage = Annotated[str | None, Header(alias="Accept-Language", max_length=200)]
+CodeFilter = Annotated[str | None, Query(max_length=40)]
+
+
+@router.get(
+    "/questionnaires", response_model=QuestionnaireList, responses=problem_responses(401, 422)
+)
+def list_questionnaires(
+    caller: CurrentCaller, locale: Locale = None, accept_language: AcceptLanguage = None
+) -> QuestionnaireList:
+    """The shipped instruments with items, options and scoring bands."""
+    chosen = instruments.pick_locale(locale, accept_language)
+    return QuestionnaireList(
+        items=[
+            QuestionnairePublic.model_validate(instruments.localized(i, chosen))
+            for i in instruments.catalogue().values()
+        ]
+    )
+
+
+@router.get(
+    "/questionnaires/{code}",
+    response_model=QuestionnairePublic,
+    responses=problem_responses(401, 404, 422),
+)
+def read_questionnaire(
+    code: str, caller: CurrentCaller, locale: Locale = None, accept_language: AcceptLanguage = None
+) -> QuestionnairePublic:
+    """One instrument, in the asked locale (English where no translation ships)."""
+    instrument = instruments.get_instrument(code)
+    chosen = instruments.pick_locale(locale, accept_language)
+    return QuestionnairePublic.model_validate(instruments.localized(instrument, chosen))
+
+
+@router.get("/me/questionnaires/due", response_model=DueList, responses=problem_responses(401, 403))
+def list_due_questionnaires(
+    caller: PatientCaller, db: SessionDep, measure: Measure, now: Now
+) -> DueList:
+    """What I should answer now, why, and until when."""
+    occs = due_service.due_now(db, patient_id=caller.id, rules=measure, now=now)
+    return DueList(
+        items=[
+            DueItem(
+                code=o.code, reason=o.reason, due_at=o.due_at, expires_at=o.expires_at, key=o.key
+            )
+            for o in occs
+        ]
+    )
+
+
+@router.post(
+    "/questionnaire-responses",
+    status_code=status.HTTP_201_CREATED,
+    response_model=QuestionnaireResponsePublic,
+    responses=problem_responses(401, 403, 409, 422),
+)
+def create_questionnaire_response(
+    body: QuestionnaireResponseCreate,
+    caller: PatientCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    measure: Measure,
+    now: Now,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> ORJSONResponse:
+    """Answer a questionnaire; a retry with the same id or Idempotency-Key answers the same."""
+    view, replayed = answer_questionnaire(
+        db,
+        patient_id=caller.id,
+        body=body,
+        idempotency_key=idempotency_key,
+        ctx=ctx,
+        measure=measure,
+        now=now,
+    )
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return ORJSONResponse(view, status_code=201, headers=headers)
+
+
+@router.get(
+    "/me/questionnaire-responses",
+    response_model=ResponsePage,
+    responses=problem_responses(400, 401, 403, 422),
+)
+def list_my_questionnaire_responses(
+    caller: PatientCaller,
+    db: SessionDep,
+    ctx: Ctx,
+    measure: Measure,
+    code: CodeFilter = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> ORJSONResponse:
+    """My answers, newest first; `code` filters."""
+    rows, nxt = reading.page_responses(
+        db, patient_id=caller.id, code=code, limit=limit, cursor=cursor
+    )
+    items = reading.views(db, rows, keyring=ctx.keyring, rules=measure.window)
+    return ORJSONResponse({"items": items, "next_cursor": nxt})
+
+
+@router.get(
+    "/patients/{patient_id}/questionnaire-responses",
+    response_model=ResponsePage,
+    responses=problem_responses(400, 401, 404, 422),
+)
+def list_patient_questionnaire_responses(
+    patient_id: CareTeamPatientId,
+    db: SessionDep,
+    ctx: Ctx,
+    measure: Measure,
+    audit: AuditDep,
+    code: CodeFilter = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> ORJSONResponse:
+    """A patient's answers for their care team, newest first; audited."""
+    rows, nxt = reading.page_responses(
+        db, patient_id=patient_id, code=code, limit=limit, cursor=cursor
+    )
+    audit.record(
+        "questionnaire_response.list", patient_id=patient_id, resource_type="questionnaire_response"
+    )
+    items = reading.views(db, rows, keyring=ctx.keyring, rules=measure.window)
+    return ORJSONResponse({"items": items, "next_cursor": nxt})
+
+
+@router.get(
+    "/patients/{patient_id}/scores",
+    response_model=ScoresPublic,
+    responses=problem_responses(401, 404, 422),
+)
+def read_patient_scores(
+    patient_id: VisiblePatientId,
+    db: SessionDep,
+    measure: Measure,
+    audit: AuditDep,
+    code: Annotated[str, Query(max_length=40)] = "phq9",
+) -> ScoresPublic:
+    """One instrument's score series with baseline, change, response and remission."""
+    instruments.known_code(code, ("query", "code"))
+    audit.record("questionnaire_scores.read", patient_id=patient_id, resource_type="scores")
+    series = reading.score_series(db, patient_id=patient_id, code=code, rules=measure.window)
+    return ScoresPublic.model_validate(series)
+
+
+@router.post(
+    "/patients/{patient_id}/questionnaire-assignments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AssignmentPublic,
+    responses=problem_responses(401, 404, 422),
+)
+def create_questionnaire_assignment(
+    patient_id: CareTeamPatientId,
+    body: AssignmentCreate,
+    caller: CurrentCaller,
+    db: SessionDep,
+    measure: Measure,
+    now: Now,
+    audit: AuditDep,
+) -> AssignmentPublic:
+    """Ask the patient to answer one instrument once (due now unless `due_at`)."""
+    row = due_service.assign(
+        db,
+        patient_id=patient_id,
+        code=body.code,
+        due_at=body.due_at,
+        assigned_by=caller.id,
+        rules=measure,
+        now=now,
+    )
+    audit.record(
+        "questionnaire.assign",
+        patient_id=patient_id,
+        resource_type="questionnaire_assignment",
+        resource_id=row.id,
+    )
+    plan_reminders(db, patient_id=patient_id, rules=measure, now=now)
+    return AssignmentPublic.model_validate(row, from_attributes=True)
+
+
+@router.get(
+    "/patients/{patient_id}/questionnaire-schedule",
+    response_model=SchedulePublic,
+    responses=problem_responses(401, 404, 422),
+)
+def read_questionnaire_schedule(
+    patient_id: CareTeamPatientId, db: SessionDep, measure: Measure, now: Now, audit: AuditDep
+) -> SchedulePublic:
+    """The patient's schedule and every recent occurrence: answered, late, due or missed."""
+    audit.record("questionnaire_schedule.read", patient_id=patient_id, resource_type="schedule")
+    return schedule_view(db, patient_id=patient_id, measure=measure, now=now)
+
+
+@router.put(
+    "/patients/{patient_id}/questionnaire-schedule",
+    response_model=SchedulePublic,
+    responses=problem_responses(401, 404, 422),
+)
+def update_questionnaire_schedule(
+    patient_id: CareTeamPatientId,
+    body: ScheduleUpdate,
+    caller: CurrentCaller,
+    db: SessionDep,
+    measure: Measure,
+    now: Now,
+    audit: AuditDep,
+) -> SchedulePublic:
+    """Change this patient's schedule; the keys sent replace the clinic defaults."""
+    due_service.set_schedule(
+        db,
+        patient_id=patient_id,
+        changes={c: p.model_dump(exclude_unset=True) for c, p in body.plans.items()},
+        updated_by=caller.id,
+        now=now,
+    )
+    audit.record("questionnaire_schedule.update", patient_id=patient_id, resource_type="schedule")
+    plan_reminders(db, patient_id=patient_id, rules=measure, now=now)
+    return schedule_view(db, patient_id=patient_id, measure=measure, now=now)

@@ -1,0 +1,128 @@
+"""A response that suggests risk raises a flag through the one safety path."""
+
+import uuid
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.accounts.access import care_team_of
+from app.accounts.models import User
+from app.notifications.outbox import enqueue
+from app.notifications.quiet_hours import outside_quiet_hours
+from app.questionnaires.models import QuestionnaireResponse
+from app.questionnaires.schemas import ResponseSafety
+from app.safety.models import SafetyFlag
+from app.safety.schemas import CrisisResource
+from app.safety.screen import screen_text
+from app.safety.service import raise_flag
+
+MESSAGE = (
+    "Some of your answers suggest you may be going through something very hard. Your care "
+    "team has been alerted. They do not read answers in real time: if you are in danger, "
+    "use the contacts below now."
+)
+URGENT_MESSAGE = (
+    "Your answers suggest you may be at risk right now. Your care team has been alerted. "
+    "Please do not wait for them: use the contacts below now."
+)
+
+
+def _rules(response: QuestionnaireResponse) -> list[tuple[str, bool]]:
+    """(rule, urgent) for each questionnaire rule the answers meet."""
+    if response.code == "phq9" and int(response.answers.get("phq9_9", 0)) > 0:
+        return [("phq9_item9", False)]
+    if response.code == "cssrs_screener" and response.severity in ("moderate", "high"):
+        return [(f"cssrs_{response.severity}", response.severity == "high")]
+    return []
+
+
+def screen_response(
+    db: Session,
+    *,
+    response: QuestionnaireResponse,
+    note: str | None,
+    resources: list[CrisisResource],
+    now: datetime,
+    replay: bool,
+) -> ResponseSafety | None:
+    """Raise the flags the answers call for (a replay answers with the first ones)."""
+    if replay:
+        flags = list(
+            db.exec(
+                select(SafetyFlag)
+                .where(SafetyFlag.response_id == response.id)
+                .order_by(col(SafetyFlag.raised_at))
+            ).all()
+        )
+    else:
+        flags = []
+        for rule, urgent in _rules(response):
+            flags.append(
+                raise_flag(
+                    db,
+                    patient_id=response.patient_id,
+                    category="questionnaire",
+                    rule=rule,
+                    now=now,
+                    response_id=response.id,
+                    source="questionnaire",
+                    is_urgent=urgent,
+                )
+            )
+        hit = screen_text(note) if note else None
+        if hit is not None:
+            flags.append(
+                raise_flag(
+                    db,
+                    patient_id=response.patient_id,
+                    category=hit.category,
+                    rule=hit.rule,
+                    now=now,
+                    response_id=response.id,
+                    source="questionnaire",
+                )
+            )
+        if response.code == "after_effects" and response.severity == "severe":
+            notify_severe_after_effects(db, response=response, now=now)
+    if not flags:
+        return None
+    urgent = any(f.is_urgent for f in flags)
+    return ResponseSafety(
+        flag_ids=[f.id for f in flags],
+        urgent=urgent,
+        message=URGENT_MESSAGE if urgent else MESSAGE,
+        crisis_resources=resources,
+    )
+
+
+def notify_severe_after_effects(
+    db: Session, *, response: QuestionnaireResponse, now: datetime
+) -> None:
+    """Tell the care team, not urgently: it waits for the therapist's quiet hours to end."""
+    for therapist_id in care_team_of(db, response.patient_id):
+        therapist = db.get(User, therapist_id)
+        zone = therapist.timezone if therapist else "UTC"
+        enqueue(
+            db,
+            user_id=therapist_id,
+            kind="after_effects_severe",
+            dedupe_key=f"after_effects_severe:{response.id}:{therapist_id}",
+            due_at=outside_quiet_hours(now, zone),
+            title="kap-journal",
+            body="A patient reported strong after-effects.",
+            data={
+                "urgent": False,
+                "response_id": str(response.id),
+                "patient_id": str(response.patient_id),
+            },
+            now=now,
+        )
+
+
+def flagged_response_ids(db: Session, response_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    if not response_ids:
+        return set()
+    rows = db.exec(
+        select(SafetyFlag.response_id).where(col(SafetyFlag.response_id).in_(response_ids))
+    ).all()
+    return {r for r in rows if r is not None}

@@ -1,0 +1,188 @@
+"""When questionnaires fall due: pure rules, computed from the patient's data.
+
+Nothing is materialised per occurrence: each one is derived from the enrolment
+time, the sessions (windows), the safety flags and the care team's one-off
+assignments, and has a stable key. A response names the key it answered, so an
+occurrence is `answered`, `late`, `due`, `upcoming` or - once it expired with no
+answer - `missed`.
+"""
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.sessions.window import WindowRules, window_for
+
+AFTER_DOSE_OPEN = timedelta(hours=24)
+AFTER_FLAG_OPEN = timedelta(hours=72)
+PLAN_KEYS = ("enrolment", "integration", "between_windows_days", "after_dose_hours", "after_flag")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One instrument's schedule for one patient."""
+
+    enrolment: bool = False
+    integration: bool = False
+    between_windows_days: int = 0
+    after_dose_hours: float | None = None
+    after_flag: bool = False
+
+    @classmethod
+    def merged(cls, *layers: Mapping[str, Any]) -> "Plan":
+        values: dict[str, Any] = {}
+        for layer in layers:
+            # None switches off an after-dose check; for the other keys it means "unset".
+            values.update(
+                {
+                    k: v
+                    for k, v in layer.items()
+                    if k in PLAN_KEYS and (v is not None or k == "after_dose_hours")
+                }
+            )
+        return cls(**values)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in PLAN_KEYS}
+
+
+@dataclass(frozen=True)
+class Assigned:
+    id: uuid.UUID
+    code: str
+    due_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Facts:
+    enrolled_at: datetime
+    sessions: Sequence[tuple[datetime, uuid.UUID]]  # oldest first
+    flags: Sequence[tuple[datetime, uuid.UUID]] = ()
+    assignments: Sequence[Assigned] = ()
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    key: str
+    code: str
+    reason: str  # enrolment | integration | between_windows | after_dose | after_flag | assigned
+    due_at: datetime
+    expires_at: datetime
+    session_id: uuid.UUID | None = field(default=None, compare=False)
+
+
+def _between(
+    code: str,
+    days: int,
+    gaps: Iterable[tuple[datetime, datetime | None, str]],
+    open_for: timedelta,
+    until: datetime,
+) -> Iterable[Occurrence]:
+    step = timedelta(days=days)
+    for start, end, anchor in gaps:
+        k = 1
+        while (due := start + step * k) <= until and (end is None or due < end):
+            expires = due + open_for if end is None else min(due + open_for, end)
+            yield Occurrence(f"between:{anchor}:{k}:{code}", code, "between_windows", due, expires)
+            k += 1
+
+
+def occurrences(
+    facts: Facts,
+    plans: Mapping[str, Plan],
+    rules: WindowRules,
+    *,
+    until: datetime,
+    open_for: timedelta,
+) -> list[Occurrence]:
+    """Every occurrence that has fallen due by `until`, oldest first."""
+    times = [t for t, _ in facts.sessions]
+    windows = [
+        window_for(sid, t, times[i + 1] if i + 1 < len(times) else None, rules)
+        for i, (t, sid) in enumerate(facts.sessions)
+    ]
+    # Gaps between windows: from enrolment to the first dose, then from each close on.
+    gaps: list[tuple[datetime, datetime | None, str]] = [
+        (facts.enrolled_at, times[0] if times else None, "enrolment")
+    ]
+    for i, w in enumerate(windows):
+        nxt = times[i + 1] if i + 1 < len(times) else None
+        if nxt is None or nxt > w.closes_at:
+            gaps.append((w.closes_at, nxt, str(w.session_id)))
+    out: list[Occurrence] = []
+    for code, plan in plans.items():
+        if plan.enrolment:
+            at = facts.enrolled_at
+            out.append(Occurrence(f"enrolment:{code}", code, "enrolment", at, at + open_for))
+        if plan.integration:
+            for w in windows:
+                if w.integration_starts_at < w.closes_at:
+                    out.append(
+                        Occurrence(
+                            f"integration:{w.session_id}:{code}",
+                            code,
+                            "integration",
+                            w.integration_starts_at,
+                            w.closes_at,
+                            w.session_id,
+                        )
+                    )
+        if plan.between_windows_days > 0:
+            out.extend(_between(code, plan.between_windows_days, gaps, open_for, until))
+        if plan.after_dose_hours is not None:
+            for t, sid in facts.sessions:
+                due = t + timedelta(hours=plan.after_dose_hours)
+                out.append(
+                    Occurrence(
+                        f"after_dose:{sid}:{code}",
+                        code,
+                        "after_dose",
+                        due,
+                        due + AFTER_DOSE_OPEN,
+                        sid,
+                    )
+                )
+        if plan.after_flag:
+            for t, fid in facts.flags:
+                out.append(
+                    Occurrence(
+                        f"after_flag:{fid}:{code}", code, "after_flag", t, t + AFTER_FLAG_OPEN
+                    )
+                )
+    for a in facts.assignments:
+        out.append(Occurrence(f"assigned:{a.id}", a.code, "assigned", a.due_at, a.expires_at))
+    return sorted((o for o in out if o.due_at <= until), key=lambda o: (o.due_at, o.key))
+
+
+def status_of(occ: Occurrence, answered: Mapping[str, bool], now: datetime) -> str:
+    """answered | late | upcoming | due | missed; `answered` maps key -> was late."""
+    if occ.key in answered:
+        return "late" if answered[occ.key] else "answered"
+    if now < occ.due_at:
+        return "upcoming"
+    return "due" if now < occ.expires_at else "missed"
+
+
+def match(
+    occs: Sequence[Occurrence],
+    answered: Mapping[str, bool],
+    code: str,
+    at: datetime,
+    late_within: timedelta,
+) -> tuple[Occurrence | None, bool]:
+    """The occurrence a response at `at` answers, and whether it is late.
+
+    The oldest open one first; failing that the most recently expired one (within
+    `late_within`), answered late; else none (the patient answered unprompted).
+    """
+    mine = [o for o in occs if o.code == code and o.key not in answered and o.due_at <= at]
+    open_ = [o for o in mine if at < o.expires_at]
+    if open_:
+        return min(open_, key=lambda o: (o.due_at, o.key)), False
+    expired = [o for o in mine if at - late_within < o.expires_at <= at]
+    if expired:
+        return max(expired, key=lambda o: (o.expires_at, o.key)), True
+    return None, False

@@ -1,0 +1,161 @@
+"""Scoring and bands as the instruments' authors publish them (pure functions)."""
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.questionnaires import scoring
+from app.questionnaires.instruments import AnswersInvalid, catalogue, check_answers
+
+
+def _choice_answers(code: str) -> st.SearchStrategy[dict[str, int]]:
+    items = [i for i in catalogue()[code].items if i.type == "choice" and i.enable_when is None]
+    return st.fixed_dictionaries({i.id: st.sampled_from(sorted(i.values)) for i in items})
+
+
+def _bands_cover(bands: tuple[scoring.Band, ...], lo: int, hi: int) -> None:
+    assert bands[0].low == lo and bands[-1].high == hi
+    for a, b in itertools.pairwise(bands):
+        assert b.low == a.high + 1  # no gap, no overlap
+
+
+def test_phq9_bands_cover_0_to_27_without_gaps() -> None:
+    _bands_cover(scoring.PHQ9_BANDS, 0, 27)
+
+
+def test_gad7_bands_cover_0_to_21_without_gaps() -> None:
+    _bands_cover(scoring.GAD7_BANDS, 0, 21)
+
+
+def test_pcl5_bands_cover_0_to_80_without_gaps() -> None:
+    _bands_cover(scoring.PCL5_BANDS, 0, 80)
+
+
+@given(_choice_answers("phq9"))
+def test_every_phq9_answer_scores_within_range_and_in_a_band(answers: dict[str, int]) -> None:
+    result = scoring.score_phq9(check_answers(catalogue()["phq9"], answers))
+    assert result.score is not None and 0 <= result.score <= 27
+    assert result.severity == scoring.band_of(scoring.PHQ9_BANDS, result.score)
+
+
+@given(_choice_answers("gad7"))
+def test_every_gad7_answer_scores_within_range_and_in_a_band(answers: dict[str, int]) -> None:
+    result = scoring.score_gad7(check_answers(catalogue()["gad7"], answers))
+    assert result.score is not None and 0 <= result.score <= 21
+    assert result.severity in {b.label for b in scoring.GAD7_BANDS}
+
+
+@given(_choice_answers("pcl5"))
+def test_every_pcl5_answer_scores_within_range_and_flags_the_cutoff(
+    answers: dict[str, int],
+) -> None:
+    result = scoring.score_pcl5(check_answers(catalogue()["pcl5"], answers))
+    assert result.score is not None and 0 <= result.score <= 80
+    assert ("at_or_above_provisional_cutoff" in result.flags) == (result.score >= 31)
+
+
+@given(_choice_answers("after_effects"))
+def test_every_after_effects_answer_is_named_by_its_worst_rating(answers: dict[str, int]) -> None:
+    result = scoring.score_after_effects(check_answers(catalogue()["after_effects"], answers))
+    assert result.severity == scoring.AFTER_EFFECT_LEVELS[max(answers.values())]
+    assert result.score is not None and 0 <= result.score <= 15
+
+
+@st.composite
+def _cssrs(draw: st.DrawFn) -> dict[str, int]:
+    yn = st.sampled_from([0, 1])
+    out = {"cssrs_1": draw(yn), "cssrs_2": draw(yn), "cssrs_6": draw(yn)}
+    if out["cssrs_2"] == 1:
+        out |= {"cssrs_3": draw(yn), "cssrs_4": draw(yn), "cssrs_5": draw(yn)}
+    if out["cssrs_6"] == 1:
+        out["cssrs_6_recent"] = draw(yn)
+    return out
+
+
+@given(_cssrs())
+def test_every_cssrs_answer_gets_the_columbia_triage_level(answers: dict[str, int]) -> None:
+    result = scoring.score_cssrs(check_answers(catalogue()["cssrs_screener"], answers))
+    yes = {k for k, v in answers.items() if v == 1}
+    if yes & {"cssrs_4", "cssrs_5"} or {"cssrs_6", "cssrs_6_recent"} <= yes:
+        assert result.severity == "high"
+    elif "cssrs_3" in yes or "cssrs_6" in yes:
+        assert result.severity == "moderate"
+    else:
+        assert result.severity == "low"
+
+
+# Worked examples. Source: Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of
+# a brief depression severity measure. J Gen Intern Med 2001;16:606-13, Table 3
+# (scores 5, 10, 15 and 20 are the lower edges of mild, moderate, moderately severe
+# and severe), and the PHQ-9 instruction manual (phqscreeners.com): "add up the
+# scores of each column" - e.g. 3 "several days" + 2 "more than half" + 1 "nearly
+# every day" = 3x1 + 2x2 + 1x3 = 10, moderate.
+@pytest.mark.parametrize(
+    ("values", "total", "band"),
+    [
+        ((0,) * 9, 0, "minimal"),
+        ((1, 1, 1, 2, 2, 3, 0, 0, 0), 10, "moderate"),
+        ((1, 1, 1, 1, 1, 0, 0, 0, 0), 5, "mild"),
+        ((2, 2, 2, 2, 2, 2, 2, 1, 0), 15, "moderately_severe"),
+        ((3, 3, 3, 3, 2, 2, 2, 2, 0), 20, "severe"),
+        ((3,) * 9, 27, "severe"),
+    ],
+)
+def test_phq9_worked_examples_from_kroenke_2001(
+    values: tuple[int, ...], total: int, band: str
+) -> None:
+    result = scoring.score_phq9({f"phq9_{i}": v for i, v in enumerate(values, 1)})
+    assert (result.score, result.severity) == (total, band)
+
+
+# Source: Spitzer RL, Kroenke K, Williams JBW, Löwe B. A brief measure for assessing
+# generalized anxiety disorder: the GAD-7. Arch Intern Med 2006;166:1092-7 - cut-points
+# 5, 10 and 15 for mild, moderate and severe anxiety.
+@pytest.mark.parametrize(
+    ("values", "total", "band"),
+    [
+        ((1, 1, 1, 1, 0, 0, 0), 4, "minimal"),
+        ((1, 1, 1, 1, 1, 0, 0), 5, "mild"),
+        ((2, 2, 2, 2, 2, 0, 0), 10, "moderate"),
+        ((3, 3, 3, 2, 2, 1, 1), 15, "severe"),
+    ],
+)
+def test_gad7_worked_examples_from_spitzer_2006(
+    values: tuple[int, ...], total: int, band: str
+) -> None:
+    result = scoring.score_gad7({f"gad7_{i}": v for i, v in enumerate(values, 1)})
+    assert (result.score, result.severity) == (total, band)
+
+
+# Source: National Center for PTSD, "Using the PTSD Checklist for DSM-5 (PCL-5)"
+# (2013, rev.): total = sum of the 20 items (0-80); a cut-point of 31-33 suggests
+# probable PTSD (Bovin et al. 2016).
+def test_pcl5_total_of_32_is_inside_the_provisional_cutoff_range() -> None:
+    answers = {f"pcl5_{i}": 2 for i in range(1, 17)} | {f"pcl5_{i}": 0 for i in range(17, 21)}
+    result = scoring.score_pcl5(answers)
+    assert result.score == 32
+    assert "within_cutoff_range_31_33" in result.flags
+
+
+# Source: Columbia Lighthouse Project, C-SSRS Screen Version - Recent, triage: yes to
+# question 6 with behaviour over 3 months ago is moderate risk, within 3 months high.
+def test_cssrs_behaviour_recency_decides_between_moderate_and_high() -> None:
+    old = scoring.score_cssrs({"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 1, "cssrs_6_recent": 0})
+    recent = scoring.score_cssrs({"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 1, "cssrs_6_recent": 1})
+    assert (old.severity, recent.severity) == ("moderate", "high")
+
+
+def test_response_is_a_drop_of_half_or_more_and_remission_is_below_5() -> None:
+    assert scoring.is_response(20, 10) and not scoring.is_response(20, 11)
+    assert scoring.is_remission("phq9", 4) and not scoring.is_remission("phq9", 5)
+    assert scoring.change_pct(20, 10) == -50.0
+
+
+def test_cssrs_items_3_to_5_are_refused_when_item_2_is_no() -> None:
+    with pytest.raises(AnswersInvalid) as err:
+        check_answers(
+            catalogue()["cssrs_screener"], {"cssrs_1": 1, "cssrs_2": 0, "cssrs_3": 1, "cssrs_6": 0}
+        )
+    assert err.value.extra["errors"][0]["loc"][-1] == "cssrs_3"
