@@ -132,8 +132,43 @@ def test_existing_fingerprints_are_rekeyed_and_notes_encrypted(
                     "is_self_reported": True,
                 },
             )
+            prompts = sa.table(
+                "prompt",
+                sa.column("id", sa.Uuid()),
+                sa.column("patient_id", sa.Uuid()),
+                sa.column("created_by", sa.Uuid()),
+                sa.column("technique"),
+                sa.column("phases", sa.JSON()),
+                sa.column("title"),
+                sa.column("text"),
+                sa.column("minutes", sa.Integer()),
+                sa.column("locale"),
+                sa.column("created_at", UTCDateTime()),
+                sa.column("updated_at", UTCDateTime()),
+            )
+            conn.execute(
+                prompts.insert(),
+                {
+                    "id": uid,
+                    "patient_id": uid,
+                    "created_by": uid,
+                    "technique": "capture",
+                    "phases": ["early"],
+                    "title": "old title",
+                    "text": "old text",
+                    "minutes": 5,
+                    "locale": "en",
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
         command.upgrade(cfg, "head")
         with engine.connect() as conn:
+            custom = conn.execute(
+                text(
+                    "SELECT title, text, custom_ciphertext FROM prompt WHERE patient_id IS NOT NULL"
+                )
+            ).one()
             hashes = dict(conn.execute(text("SELECT id, request_hash FROM journal_entry")).all())
             sealed = conn.execute(
                 sa.select(sa.column("note_ciphertext", sa.LargeBinary())).select_from(
@@ -142,6 +177,9 @@ def test_existing_fingerprints_are_rekeyed_and_notes_encrypted(
             ).scalar_one()
         ring = KeyRing.parse(TEST_ENCRYPTION_KEYS)
         assert ring.decrypt(bytes(sealed), aad=b"ketamine_session.note") == "an old plain note"
+        assert (custom[0], custom[1]) == ("", "")
+        opened = ring.decrypt(bytes(custom[2]), aad=b"prompt.custom")
+        assert opened == '{"title": "old title", "text": "old text"}'
         key = b"fingerprint-key-for-the-migration-test"
         expected = hmac.new(key, plain.encode(), hashlib.sha256).hexdigest()
         by_id = {uuid.UUID(str(k)): v for k, v in hashes.items()}

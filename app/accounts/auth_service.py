@@ -31,6 +31,8 @@ class IssuedTokens:
 class RefreshTokenReused(InvalidToken):
     code = "refresh_token_reused"
     title = "The refresh token was already used; every session of this sign-in has ended"
+    # For the security log, never for the answer.
+    user_id: uuid.UUID | None = None
 
 
 def normalize_email(email: str) -> str:
@@ -158,7 +160,9 @@ def rotate(
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         revoke_session(db, session.id, now=now, reason="refresh_reuse")
-        return IssuedTokens("", "", 0), RefreshTokenReused()
+        reused = RefreshTokenReused()
+        reused.user_id = user.id
+        return IssuedTokens("", "", 0), reused
     # The sign-in's absolute end: rotation never moves it.
     ends_at = session.created_at + max_age(user) if max_age is not None else None
     if ends_at is not None and ends_at <= now:

@@ -87,7 +87,9 @@ def refresh_token(
         max_age=lambda user: login.max_age(ctx.settings, user.role),
     )
     if reused is not None:
-        security_event("refresh_token_reused", user_id=None, address=client_address(request))
+        security_event(
+            "refresh_token_reused", user_id=reused.user_id, address=client_address(request)
+        )
         # Returned, not raised, so the revocation of the whole sign-in commits.
         return problem_response(
             request,

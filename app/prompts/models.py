@@ -7,6 +7,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
+from app.core.sealed import SealedText
 from app.core.types import UTCDateTime
 
 
@@ -35,8 +36,14 @@ class Prompt(SQLModel, table=True):
     created_by: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     technique: Technique = Field(sa_column=Column(String(32), nullable=False))
     phases: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    # Library prompts only; a custom prompt's title and text are written by a
+    # therapist for one patient and kept encrypted in `custom` instead.
     title: str = Field(max_length=120)
     text: str = Field(sa_column=Column(Text, nullable=False))
+    custom_sealed: str | None = Field(
+        default=None,
+        sa_column=Column("custom_ciphertext", SealedText("prompt.custom"), nullable=True),
+    )
     minutes: int
     locale: str = Field(default="en", max_length=16)
     created_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,5 +1,6 @@
 """Finding, assigning and checking prompts."""
 
+import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -33,13 +34,26 @@ class UnknownPrompt(AppError):
     title = "The entry names a prompt this patient cannot use"
 
 
+def title_and_text(prompt: Prompt) -> tuple[str, str]:
+    """A library prompt's own columns, or a custom prompt's decrypted pair."""
+    if prompt.custom_sealed is None:
+        return prompt.title, prompt.text
+    sealed = json.loads(prompt.custom_sealed)
+    return str(sealed["title"]), str(sealed["text"])
+
+
+def seal_custom(title: str, text: str) -> str:
+    return json.dumps({"title": title, "text": text}, ensure_ascii=False)
+
+
 def prompt_public(prompt: Prompt) -> PromptPublic:
+    title, text = title_and_text(prompt)
     return PromptPublic(
         id=prompt.id,
         technique=prompt.technique,
         phases=[PromptPhase(p) for p in prompt.phases],
-        title=prompt.title,
-        text=prompt.text,
+        title=title,
+        text=text,
         minutes=prompt.minutes,
         locale=prompt.locale,
         custom=prompt.patient_id is not None,
@@ -110,8 +124,9 @@ def assign(
             created_by=therapist_id,
             technique=technique,
             phases=["early", "integration", "between_windows"],
-            title=title,
-            text=text,
+            title="",
+            text="",
+            custom_sealed=seal_custom(title, text),
             minutes=5,
             created_at=now,
             updated_at=now,
@@ -160,8 +175,9 @@ def answered_prompts(db: Session, prompt_ids: list[uuid.UUID]) -> list[dict[str,
     if not ordered:
         return []
     found = {p.id: p for p in db.exec(select(Prompt).where(col(Prompt.id).in_(ordered))).all()}
-    return [
-        {"id": p.id, "title": p.title, "technique": str(p.technique), "text": p.text}
-        for p in (found.get(i) for i in ordered)
-        if p is not None
-    ]
+    out = []
+    for p in (found.get(i) for i in ordered):
+        if p is not None:
+            title, text = title_and_text(p)
+            out.append({"id": p.id, "title": title, "technique": str(p.technique), "text": text})
+    return out

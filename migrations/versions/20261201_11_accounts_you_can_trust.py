@@ -1,6 +1,6 @@
 """accounts you can trust: invitations, TOTP and recovery codes, sign-in details,
 untrusted client request ids, keyed entry fingerprints, author-only review notes,
-one device row per account and push token, the session note encrypted
+one device row per account and push token, the session note and custom prompts encrypted
 
 Revision ID: 11_accounts_you_can_trust
 Revises: 0010
@@ -141,6 +141,76 @@ def upgrade() -> None:
 
     _rekey_fingerprints()
     _seal_session_notes()
+    _seal_custom_prompts()
+
+
+def _prompts() -> sa.TableClause:
+    return sa.table(
+        "prompt",
+        sa.column("id", sa.Uuid()),
+        sa.column("patient_id", sa.Uuid()),
+        sa.column("title", sa.String()),
+        sa.column("text", sa.Text()),
+        sa.column("custom_ciphertext", sa.LargeBinary()),
+    )
+
+
+def _seal_custom_prompts() -> None:
+    """Custom prompts keep their title and text encrypted, as JSON, in one column."""
+    import json
+
+    from app.core.config import get_settings
+    from app.core.crypto import KeyRing
+
+    with op.batch_alter_table("prompt", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("custom_ciphertext", sa.LargeBinary(), nullable=True))
+    conn = op.get_bind()
+    prompts = _prompts()
+    rows = conn.execute(
+        sa.select(prompts.c.id, prompts.c.title, prompts.c.text).where(
+            prompts.c.patient_id.is_not(None)
+        )
+    ).all()
+    if not rows:
+        return
+    keyring = KeyRing.parse(get_settings().resolved_encryption_keys())
+    for prompt_id, title, text in rows:
+        sealed = json.dumps({"title": title, "text": text}, ensure_ascii=False)
+        conn.execute(
+            sa.update(prompts)
+            .where(prompts.c.id == prompt_id)
+            .values(
+                title="",
+                text="",
+                custom_ciphertext=keyring.encrypt(sealed, aad=b"prompt.custom"),
+            )
+        )
+
+
+def _unseal_custom_prompts() -> None:
+    import json
+
+    from app.core.config import get_settings
+    from app.core.crypto import KeyRing
+
+    conn = op.get_bind()
+    prompts = _prompts()
+    rows = conn.execute(
+        sa.select(prompts.c.id, prompts.c.custom_ciphertext).where(
+            prompts.c.custom_ciphertext.is_not(None)
+        )
+    ).all()
+    if rows:
+        keyring = KeyRing.parse(get_settings().resolved_encryption_keys())
+        for prompt_id, blob in rows:
+            sealed = json.loads(keyring.decrypt(bytes(blob), aad=b"prompt.custom"))
+            conn.execute(
+                sa.update(prompts)
+                .where(prompts.c.id == prompt_id)
+                .values(title=sealed["title"], text=sealed["text"])
+            )
+    with op.batch_alter_table("prompt", schema=None) as batch_op:
+        batch_op.drop_column("custom_ciphertext")
 
 
 def _seal_session_notes() -> None:
@@ -203,6 +273,7 @@ def _unseal_session_notes() -> None:
 
 
 def downgrade() -> None:
+    _unseal_custom_prompts()
     _unseal_session_notes()
     conn = op.get_bind()
     # Back to one row per token: keep the newest binding of each.

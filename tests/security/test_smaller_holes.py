@@ -164,3 +164,31 @@ def test_a_session_note_is_encrypted_at_rest(team: Team, db: Session) -> None:
     assert raw is not None and b"canary-note-42" not in bytes(raw)
     listed = team.client.get(f"/v1/patients/{team.patient.id}/sessions", headers=team.ph)
     assert listed.json()[0]["note"] == "canary-note-42"
+
+
+def test_a_custom_prompt_is_encrypted_at_rest(team: Team, db: Session) -> None:
+    import sqlalchemy as sa
+
+    r = team.client.post(
+        f"/v1/patients/{team.patient.id}/prompts",
+        json={"title": "canary-title-7", "text": "canary-text-7", "technique": "capture"},
+        headers=team.th,
+    )
+    assert r.status_code == 201, r.text
+    prompt_id = uuid.UUID(r.json()["prompt"]["id"])
+    table = sa.table(
+        "prompt",
+        sa.column("id", sa.Uuid()),
+        sa.column("title"),
+        sa.column("text"),
+        sa.column("custom_ciphertext", sa.LargeBinary()),
+    )
+    title, text, sealed = db.execute(
+        sa.select(table.c.title, table.c.text, table.c.custom_ciphertext).where(
+            table.c.id == prompt_id
+        )
+    ).one()
+    assert (title, text) == ("", "")
+    assert b"canary" not in bytes(sealed)
+    seen = team.client.get(f"/v1/prompts/{prompt_id}", headers=team.ph).json()
+    assert (seen["title"], seen["text"]) == ("canary-title-7", "canary-text-7")
