@@ -9,6 +9,7 @@ from app.accounts.service import care_team_of
 from app.core.errors import NotFound
 from app.entries.models import JournalEntry
 from app.notifications.service import enqueue
+from app.safety.metrics import count_flag
 from app.safety.models import SafetyFlag
 from app.safety.schemas import CrisisResource, EntrySafety, OpenFlag, SafetyInfo
 from app.safety.screen import screen_text
@@ -19,8 +20,8 @@ NOT_MONITORED = (
     "reach out now:"
 )
 SCREENING = (
-    "Entries are screened for a short list of risk phrases. This is a screen, not a "
-    "diagnosis: it can miss things and it can be wrong."
+    "Entries are screened for signs of risk, in English and Spanish. This is a screen, "
+    "not a diagnosis: it can miss things and it can be wrong."
 )
 
 
@@ -70,6 +71,7 @@ def raise_flag(
     )
     db.add(flag)
     db.flush()
+    count_flag(source=source, category=category, rule=rule)
     for therapist_id in care_team_of(db, patient_id):
         # Urgent: due now, and quiet hours never delay it. No health detail on a lock screen.
         enqueue(

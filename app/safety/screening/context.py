@@ -103,9 +103,8 @@ class Sentence:
         start, end = span
         limit = self.lex.window if window is None else window
         for ts, te in triggers:
-            if te <= start and ts < start and not (ts >= start or te > start):
-                if not self._blocked(te, start) and self._words(te, start) <= limit:
-                    return True
+            if te <= start and not self._blocked(te, start) and self._words(te, start) <= limit:
+                return True
         return False
 
     def _backward(self, triggers: list[Span], span: Span) -> bool:
@@ -144,7 +143,15 @@ class Sentence:
         return False
 
     def topic_of(self, span: Span) -> bool:
-        return any(not (span[0] <= s < span[1]) for s, _ in self.topic)
+        # Same clause, and the writer ("i", "me") does not stand between the two.
+        cs, ce = self._clause(span)
+        for ts, te in self.topic:
+            if not cs <= ts < ce or span[0] <= ts < span[1]:
+                continue
+            a, b = (te, span[0]) if te <= span[0] else (span[1], ts)
+            if not self._blocked(a, b, self.other_end):
+                return True
+        return False
 
     def psychedelic(self) -> bool:
         return bool(self.psyche)

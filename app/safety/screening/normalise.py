@@ -33,8 +33,10 @@ def _fold_table() -> dict[int, str | None]:
 
 _FOLD = _fold_table()
 # Format characters (zero-width, soft hyphen, joiners, direction marks) vanish.
-_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
-                        r"\u2060-\u2064\u206a-\u206f\ufeff\ufe00-\ufe0f]")
+_INVISIBLE = re.compile(
+    r"[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u206a-\u206f\ufeff\ufe00-\ufe0f]"
+)
 _CONTRACTION = re.compile("|".join(re.escape(a) for a, _ in CONTRACTIONS))
 _CONTRACTED = dict(CONTRACTIONS)
 # A letter, a dot/dash/star, a letter: "k.i.l.l", "s-u-i-c-i-d-e".
