@@ -4,8 +4,8 @@
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import case, func
-from sqlmodel import Session, col, select
+from sqlalchemy import case, func, select
+from sqlmodel import Session, col
 
 from app.safety.models import SafetyFlag
 
@@ -28,7 +28,7 @@ def flag_counts(db: Session) -> list[dict[str, Any]]:
     """One row per combination of the report's columns, with its number of flags."""
     labelled = [expr.label(name) for name, expr in report_columns().items()]
     stmt = select(*labelled, func.count().label("flags")).group_by(*labelled)
-    return [dict(row._mapping) for row in db.exec(stmt).all()]  # type: ignore[call-overload]
+    return [dict(row) for row in db.execute(stmt).mappings().all()]
 
 
 def report_lines(rows: list[dict[str, Any]]) -> list[str]:

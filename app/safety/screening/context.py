@@ -21,7 +21,8 @@ Span = tuple[int, int]
 def _compile(patterns: object) -> re.Pattern[str] | None:
     if not patterns:
         return None
-    assert isinstance(patterns, list)
+    if not isinstance(patterns, list):
+        raise TypeError("context.toml: each key holds a list of patterns")
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
@@ -33,6 +34,7 @@ class Lexicon:
     pseudo: re.Pattern[str] | None
     hist: re.Pattern[str] | None
     recent: re.Pattern[str] | None
+    continues: re.Pattern[str] | None
     hypo: re.Pattern[str] | None
     other: re.Pattern[str] | None
     other_end: re.Pattern[str] | None
@@ -47,11 +49,13 @@ def lexicon() -> Lexicon:
 
     def part(section: str, key: str) -> re.Pattern[str] | None:
         table = d.get(section, {})
-        assert isinstance(table, dict)
+        if not isinstance(table, dict):
+            raise TypeError(f"context.toml: [{section}] must be a table")
         return _compile(table.get(key))
 
     window = d.get("window", 8)
-    assert isinstance(window, int)
+    if not isinstance(window, int):
+        raise TypeError("context.toml: window must be a whole number")
     return Lexicon(
         window=window,
         neg_fwd=part("negation", "forward"),
@@ -59,6 +63,7 @@ def lexicon() -> Lexicon:
         pseudo=part("negation", "pseudo"),
         hist=part("historical", "both"),
         recent=part("historical", "recent"),
+        continues=part("historical", "continues"),
         hypo=part("hypothetical", "forward"),
         other=part("other", "forward"),
         other_end=part("other", "end"),
@@ -86,6 +91,7 @@ class Sentence:
         self.neg_back = _drop_overlaps(_spans(lex.neg_back, t), pseudo)
         self.hist = _spans(lex.hist, t)
         self.recent = _spans(lex.recent, t)
+        self.continues = _spans(lex.continues, t)
         self.hypo = _spans(lex.hypo, t)
         self.other = _spans(lex.other, t)
         self.other_end = [s for s, _ in _spans(lex.other_end, t)]
@@ -100,15 +106,15 @@ class Sentence:
         return any(a <= p < b for p in (stops if stops is not None else self.terms))
 
     def _forward(self, triggers: list[Span], span: Span, window: int | None = None) -> bool:
-        start, end = span
+        start = span[0]
         limit = self.lex.window if window is None else window
-        for ts, te in triggers:
+        for _ts, te in triggers:
             if te <= start and not self._blocked(te, start) and self._words(te, start) <= limit:
                 return True
         return False
 
     def _backward(self, triggers: list[Span], span: Span) -> bool:
-        start, end = span
+        end = span[1]
         for ts, _te in triggers:
             if ts >= end and not self._blocked(end, ts) and self._words(end, ts) <= self.lex.window:
                 return True
@@ -130,6 +136,8 @@ class Sentence:
         cs, ce = self._clause(span)
         if any(cs <= s < ce for s, _ in self.recent):
             return False
+        if any(s >= span[1] for s, _ in self.continues):
+            return False
         return any(cs <= s < ce and not (span[0] <= s < span[1]) for s, _ in self.hist)
 
     def hypothetical(self, span: Span) -> bool:
@@ -137,7 +145,7 @@ class Sentence:
 
     def other_experiencer(self, span: Span) -> bool:
         start = span[0]
-        for ts, te in self.other:
+        for _ts, te in self.other:
             if te <= start and not self._blocked(te, start, self.other_end + self.terms):
                 return True
         return False

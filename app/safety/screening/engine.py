@@ -22,7 +22,8 @@ class ScreenHit:
 RULES = load_rules()
 _PRIORITY = {c: i for i, c in enumerate(CATEGORIES)}
 _exclusions = read_data("exclusions.toml")["patterns"]
-assert isinstance(_exclusions, list)
+if not isinstance(_exclusions, list):
+    raise TypeError("exclusions.toml: patterns is a list")
 EXCLUDE = re.compile("|".join(f"(?:{p})" for p in _exclusions))
 NORMALISER = Normaliser(vocabulary() | set(EXTRA_WORDS))
 _SENTENCE_END = re.compile(r"(?:^| )\.(?= |$)")

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - the look-alike letters are the point of this table
 """Small tables the normaliser folds text with: look-alike letters, phone spelling."""
 
 # Cyrillic and Greek letters that look like Latin ones (a subset of Unicode's

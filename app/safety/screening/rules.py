@@ -38,7 +38,8 @@ def load_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for name in RULE_FILES:
         entries = read_data(name).get("rule", [])
-        assert isinstance(entries, list)
+        if not isinstance(entries, list):
+            raise TypeError(f"{name}: rules are [[rule]] tables")
         for entry in entries:
             category = entry["category"]
             if category not in CATEGORIES:
