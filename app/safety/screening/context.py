@@ -4,7 +4,7 @@ else's, a topic, or a psychedelic image?
 After Harkema, Dowling, Thornblade and Chapman, "ConText: an algorithm for determining
 negation, experiencer, and temporal status from clinical reports" (J Biomed Inform,
 2009), itself an extension of Chapman's NegEx. Triggers, pseudo-triggers and
-terminations are regular expressions (data/context.toml), run once per sentence that
+terminations are regular expressions (tables/context.toml), run once per sentence that
 holds a match; a trigger's scope runs forward or backward from it to a termination,
 the sentence's end, or `window` words.
 """

@@ -1,4 +1,4 @@
-"""The screen's rules, loaded from the TOML files under data/ and compiled once."""
+"""The screen's rules, loaded from the TOML files under tables/ and compiled once."""
 
 import re
 import tomllib
@@ -24,7 +24,7 @@ class Rule:
 
 
 def read_data(name: str) -> dict[str, object]:
-    text = resources.files("app.safety.screening").joinpath("data", name).read_text("utf-8")
+    text = resources.files("app.safety.screening").joinpath("tables", name).read_text("utf-8")
     return tomllib.loads(text)
 
 
