@@ -11,7 +11,7 @@ the sentence's end, or `window` words.
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from app.safety.screening.rules import read_data
 
@@ -84,20 +84,54 @@ class Sentence:
     text: str
     lex: Lexicon = field(default_factory=lexicon)
 
-    def __post_init__(self) -> None:
-        t, lex = self.text, self.lex
-        pseudo = _spans(lex.pseudo, t)
-        self.neg_fwd = _drop_overlaps(_spans(lex.neg_fwd, t), pseudo)
-        self.neg_back = _drop_overlaps(_spans(lex.neg_back, t), pseudo)
-        self.hist = _spans(lex.hist, t)
-        self.recent = _spans(lex.recent, t)
-        self.continues = _spans(lex.continues, t)
-        self.hypo = _spans(lex.hypo, t)
-        self.other = _spans(lex.other, t)
-        self.other_end = [s for s, _ in _spans(lex.other_end, t)]
-        self.topic = _spans(lex.topic, t)
-        self.psyche = _spans(lex.psyche, t)
-        self.terms = [s for s, _ in _spans(lex.term, t)]
+    # Each list of trigger spans is found the first time a check needs it.
+    @cached_property
+    def terms(self) -> list[int]:
+        return [s for s, _ in _spans(self.lex.term, self.text)]
+
+    @cached_property
+    def pseudo(self) -> list[Span]:
+        return _spans(self.lex.pseudo, self.text)
+
+    @cached_property
+    def neg_fwd(self) -> list[Span]:
+        return _drop_overlaps(_spans(self.lex.neg_fwd, self.text), self.pseudo)
+
+    @cached_property
+    def neg_back(self) -> list[Span]:
+        return _drop_overlaps(_spans(self.lex.neg_back, self.text), self.pseudo)
+
+    @cached_property
+    def hist(self) -> list[Span]:
+        return _spans(self.lex.hist, self.text)
+
+    @cached_property
+    def recent(self) -> list[Span]:
+        return _spans(self.lex.recent, self.text)
+
+    @cached_property
+    def continues(self) -> list[Span]:
+        return _spans(self.lex.continues, self.text)
+
+    @cached_property
+    def hypo(self) -> list[Span]:
+        return _spans(self.lex.hypo, self.text)
+
+    @cached_property
+    def other(self) -> list[Span]:
+        return _spans(self.lex.other, self.text)
+
+    @cached_property
+    def other_end(self) -> list[int]:
+        return [s for s, _ in _spans(self.lex.other_end, self.text)]
+
+    @cached_property
+    def topic(self) -> list[Span]:
+        return _spans(self.lex.topic, self.text)
+
+    @cached_property
+    def psyche(self) -> list[Span]:
+        return _spans(self.lex.psyche, self.text)
 
     def _words(self, a: int, b: int) -> int:
         return self.text.count(" ", a, b)

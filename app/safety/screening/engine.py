@@ -5,8 +5,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from app.safety.screening.context import Sentence
+from app.safety.screening.context import Sentence, lexicon
 from app.safety.screening.lexicon import EXTRA_WORDS
+from app.safety.screening.needles import present
 from app.safety.screening.normalise import Normaliser
 from app.safety.screening.rules import CATEGORIES, Rule, load_rules, read_data, vocabulary
 
@@ -63,6 +64,8 @@ def screen_normalised(norm: str) -> ScreenHit | None:
     found: list[Rule] = []
     seen_risk_words = False
     for rule in RULES:
+        if not present(rule.needles, norm):
+            continue
         for m in rule.pattern.finditer(norm):
             if text.is_excluded(m.span()):
                 continue
@@ -83,3 +86,7 @@ def screen_normalised(norm: str) -> ScreenHit | None:
 def screen_text(text: str) -> ScreenHit | None:
     """The screen's verdict on one text: a hit, or None when nothing suggests risk."""
     return screen_normalised(NORMALISER.text(text))
+
+
+# Compile the context patterns now, not on the first entry a patient writes.
+lexicon()

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from app.safety.screening.needles import Needles, needles
+
 RULE_FILES = ("rules_en.toml", "rules_es.toml")
 CATEGORIES = ("plan", "behaviour", "ideation", "harm_to_others", "ideation_passive")
 _MACRO = re.compile(r"%([A-Z]+)%")
@@ -21,6 +23,7 @@ class Rule:
     self_ref: bool  # names the writer: another person or a topic does not clear it
     soft: bool  # psychedelic context clears it
     anaphoric: bool  # counts only where another rule matched in the same text
+    needles: Needles | None  # strings one of which every match holds
 
 
 def read_data(name: str) -> dict[str, object]:
@@ -44,11 +47,13 @@ def load_rules() -> tuple[Rule, ...]:
             category = entry["category"]
             if category not in CATEGORIES:
                 raise ValueError(f"{entry['id']}: unknown category {category!r}")
+            pattern = expand(entry["pattern"], macros)
             rules.append(
                 Rule(
                     id=entry["id"],
                     category=category,
-                    pattern=re.compile(expand(entry["pattern"], macros)),
+                    pattern=re.compile(pattern),
+                    needles=needles(pattern),
                     self_ref=bool(entry.get("self", False)),
                     soft=bool(entry.get("soft", False)),
                     anaphoric=bool(entry.get("anaphoric", False)),

@@ -1,0 +1,65 @@
+"""Literal strings a pattern cannot match without: a cheap test that skips a rule
+before its regular expression runs over the text.
+
+Worked out from the pattern's parse tree: every match of a sequence contains each of
+its parts, so a sequence needs what its most selective part needs; an alternation
+needs one of what its branches need; an optional part needs nothing. Lookarounds
+and character classes add nothing. When no literal is certain the rule always runs.
+"""
+
+import re
+from re import _constants as C
+from re import _parser as P
+
+Needles = frozenset[str]
+
+
+def needles(pattern: str) -> Needles | None:
+    """Strings one of which every match contains, or None when none is certain."""
+    return _sequence(P.parse(pattern))
+
+
+def _score(s: Needles) -> tuple[int, int]:
+    return (min(len(n.strip()) for n in s), -len(s))
+
+
+def _sequence(items: object) -> Needles | None:
+    candidates: list[Needles] = []
+    run = ""
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is C.LITERAL:
+            run += chr(av)
+            continue
+        if len(run.strip()) >= 2:
+            candidates.append(frozenset([run]))
+        run = ""
+        sub = _node(op, av)
+        if sub:
+            candidates.append(sub)
+    if len(run.strip()) >= 2:
+        candidates.append(frozenset([run]))
+    return max(candidates, key=_score) if candidates else None
+
+
+def _node(op: object, av: object) -> Needles | None:
+    if op is C.SUBPATTERN:
+        return _sequence(av[3])  # type: ignore[index]
+    if op is C.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:  # type: ignore[index]
+            got = _sequence(alt)
+            if not got:
+                return None
+            out |= got
+        return frozenset(out)
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        low, _high, sub = av  # type: ignore[misc]
+        return _sequence(sub) if low >= 1 else None
+    return None
+
+
+def present(found: Needles | None, text: str) -> bool:
+    return found is None or any(n in text for n in found)
+
+
+__all__ = ["Needles", "needles", "present", "re"]
