@@ -7,7 +7,6 @@ needs one of what its branches need; an optional part needs nothing. Lookarounds
 and character classes add nothing. When no literal is certain the rule always runs.
 """
 
-import re
 from re import _constants as C
 from re import _parser as P
 
@@ -23,10 +22,10 @@ def _score(s: Needles) -> tuple[int, int]:
     return (min(len(n.strip()) for n in s), -len(s))
 
 
-def _sequence(items: object) -> Needles | None:
+def _sequence(items: Any) -> Needles | None:
     candidates: list[Needles] = []
     run = ""
-    for op, av in items:  # type: ignore[attr-defined]
+    for op, av in items:
         if op is C.LITERAL:
             run += chr(av)
             continue
@@ -41,19 +40,19 @@ def _sequence(items: object) -> Needles | None:
     return max(candidates, key=_score) if candidates else None
 
 
-def _node(op: object, av: object) -> Needles | None:
+def _node(op: Any, av: Any) -> Needles | None:
     if op is C.SUBPATTERN:
-        return _sequence(av[3])  # type: ignore[index]
+        return _sequence(av[3])
     if op is C.BRANCH:
         out: set[str] = set()
-        for alt in av[1]:  # type: ignore[index]
+        for alt in av[1]:
             got = _sequence(alt)
             if not got:
                 return None
             out |= got
         return frozenset(out)
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-        low, _high, sub = av  # type: ignore[misc]
+        low, _high, sub = av
         return _sequence(sub) if low >= 1 else None
     return None
 
@@ -62,4 +61,4 @@ def present(found: Needles | None, text: str) -> bool:
     return found is None or any(n in text for n in found)
 
 
-__all__ = ["Needles", "needles", "present", "re"]
+__all__ = ["Needles", "needles", "present"]
