@@ -7,8 +7,12 @@ needs one of what its branches need; an optional part needs nothing. Lookarounds
 and character classes add nothing. When no literal is certain the rule always runs.
 """
 
-from re import _constants as C
-from re import _parser as P
+from importlib import import_module
+from typing import Any
+
+# The standard library's own regex parser (typeshed does not describe it).
+P: Any = import_module("re._parser")
+C: Any = import_module("re._constants")
 
 Needles = frozenset[str]
 
