@@ -123,3 +123,18 @@ def test_risk_is_found_whatever_surrounds_it(
 def test_any_text_is_screened_without_error(text: str) -> None:
     hit = screen_text(text)
     assert hit is None or hit.rule
+
+
+def test_a_rule_skipped_for_missing_needles_could_not_have_matched() -> None:
+    from pathlib import Path
+
+    from app.safety.screening.evaluate import read_corpus
+    from app.safety.screening.needles import present
+    from app.safety.screening.rules import load_rules
+
+    texts = [r["text"] for r in read_corpus([Path(__file__).parent / "corpus"])]
+    for text in texts:
+        norm = NORMALISER.text(text)
+        for rule in load_rules():
+            if rule.pattern.search(norm):
+                assert present(rule.needles, norm), (rule.id, text)
