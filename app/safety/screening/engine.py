@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from app.safety.screening.context import Sentence, lexicon
 from app.safety.screening.lexicon import EXTRA_WORDS
-from app.safety.screening.needles import present
+from app.safety.screening.needles import Gates
 from app.safety.screening.normalise import Normaliser
 from app.safety.screening.rules import CATEGORIES, Rule, load_rules, read_data, vocabulary
 
@@ -21,6 +21,7 @@ class ScreenHit:
 
 
 RULES = load_rules()
+GATES = Gates([r.needles for r in RULES])
 _PRIORITY = {c: i for i, c in enumerate(CATEGORIES)}
 _exclusions = read_data("exclusions.toml")["patterns"]
 if not isinstance(_exclusions, list):
@@ -63,8 +64,9 @@ def screen_normalised(norm: str) -> ScreenHit | None:
     text = _Text(norm)
     found: list[Rule] = []
     seen_risk_words = False
-    for rule in RULES:
-        if not present(rule.needles, norm):
+    candidates = GATES.open(norm)
+    for i, rule in enumerate(RULES):
+        if i not in candidates:
             continue
         for m in rule.pattern.finditer(norm):
             if text.is_excluded(m.span()):
