@@ -140,3 +140,7 @@ def test_a_rule_skipped_for_missing_needles_could_not_have_matched() -> None:
             if rule.pattern.search(norm):
                 assert present(rule.needles, norm), (rule.id, text)
                 assert i in open_rules, (rule.id, text)
+
+
+def test_another_person_earlier_in_the_sentence_does_not_clear_the_writers_risk() -> None:
+    assert screen_text("the heron spoke my mother's name and tonight I want to die") is not None

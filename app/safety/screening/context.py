@@ -178,9 +178,10 @@ class Sentence:
         return self._forward([t for t in self.hypo if t[1] <= span[0]], span, window=12)
 
     def other_experiencer(self, span: Span) -> bool:
-        start = span[0]
+        # The writer ("i", "me") anywhere up to the match's end closes the scope.
+        start, end = span
         for _ts, te in self.other:
-            if te <= start and not self._blocked(te, start, self.other_end + self.terms):
+            if te <= start and not self._blocked(te, end, self.other_end + self.terms):
                 return True
         return False
 
@@ -190,7 +191,7 @@ class Sentence:
         for ts, te in self.topic:
             if not cs <= ts < ce or span[0] <= ts < span[1]:
                 continue
-            a, b = (te, span[0]) if te <= span[0] else (span[1], ts)
+            a, b = (te, span[1]) if te <= span[0] else (span[0], ts)
             if not self._blocked(a, b, self.other_end):
                 return True
         return False
