@@ -1,5 +1,4 @@
-"""The kap-journal command: serve, migrate, create-user, seed-demo, worker, screen-eval,
-screen-report."""
+"""The kap-journal command: serve, migrate, create-user, seed-demo, worker."""
 
 import argparse
 import sys
