@@ -128,6 +128,41 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screen_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.safety.screening.evaluate import (
+        FLOOR_FALSE_ALARMS,
+        FLOOR_RECALL,
+        evaluate,
+        read_corpus,
+    )
+
+    paths = [Path(p) for p in (args.corpus or ["tests/safety/corpus"])]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        print(f"kap-journal: no corpus at {', '.join(missing)}", file=sys.stderr)
+        return 2
+    report = evaluate(read_corpus(paths))
+    print("\n".join(report.lines(show_errors=args.errors)))
+    ok = report.recall >= FLOOR_RECALL and report.false_alarms <= FLOOR_FALSE_ALARMS
+    floor = f"recall >= {FLOOR_RECALL}, false alarms <= {FLOOR_FALSE_ALARMS}"
+    print(f"floor: {floor}: {'met' if ok else 'NOT met'}")
+    return 0 if ok else 1
+
+
+def cmd_screen_report(_args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from app.core.db import make_engine
+    from app.safety.report import flag_counts, report_lines
+
+    engine = make_engine(get_settings().database_url, pool_size=1)
+    with Session(engine) as db, db.begin():
+        print("\n".join(report_lines(flag_counts(db))))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kap-journal", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -159,6 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker.add_argument("--metrics-host", default="127.0.0.1")
     worker.set_defaults(func=cmd_worker)
+
+    screen_eval = sub.add_parser("screen-eval", help="recall and false alarms of the text screen")
+    screen_eval.add_argument("--corpus", action="append", help="a .jsonl file or a folder of them")
+    screen_eval.add_argument("--errors", action="store_true", help="list missed and false flags")
+    screen_eval.set_defaults(func=cmd_screen_eval)
+
+    report = sub.add_parser("screen-report", help="safety flags per rule and per status")
+    report.set_defaults(func=cmd_screen_report)
     return parser
 
 

@@ -14,6 +14,7 @@ from app.core.errors import ServiceUnavailable, Unauthorized, problem_responses
 from app.core.migrate import current_revisions
 from app.core.routing import api_router
 from app.ops.schemas import Health
+from app.safety.metrics import REGISTRY as SAFETY_REGISTRY
 
 router = api_router(tags=["ops"])
 
@@ -57,4 +58,5 @@ def metrics(
         expected = f"Bearer {token.get_secret_value()}"
         if authorization is None or not hmac.compare_digest(authorization, expected):
             raise Unauthorized()
-    return Response(generate_latest(ctx.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    body = generate_latest(ctx.metrics.registry) + generate_latest(SAFETY_REGISTRY)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

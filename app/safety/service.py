@@ -13,6 +13,7 @@ from app.entries.models import JournalEntry
 from app.notifications.outbox import enqueue
 from app.safety.flags import Escalation, FlagNotFound, oncall_staff, plan_escalation
 from app.safety.messages import Sees, flag_message
+from app.safety.metrics import count_flag
 from app.safety.models import SafetyFlag
 from app.safety.plan import plan_of
 from app.safety.schemas import (
@@ -30,8 +31,8 @@ NOT_MONITORED = (
     "reach out now:"
 )
 SCREENING = (
-    "Entries are screened for a short list of risk phrases. This is a screen, not a "
-    "diagnosis: it can miss things and it can be wrong."
+    "Entries are screened for signs of risk, in English and Spanish. This is a screen, "
+    "not a diagnosis: it can miss things and it can be wrong."
 )
 
 
@@ -91,6 +92,7 @@ def raise_flag(
     db.add(flag)
     db.flush()
     counts.adjust(db, patient_id, open_flags=1)
+    count_flag(source=source, category=category, rule=rule)
     team = care_team_of(db, patient_id)
     on_call = oncall_staff(db, escalation.oncall_emails)
     first = team or on_call

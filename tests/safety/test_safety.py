@@ -1,46 +1,12 @@
-"""The risk-phrase screen, flags, the care team's alert and the safety notice."""
+"""Flags raised by the text screen, the care team's alert and the safety notice."""
 
-import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
 from app.notifications.models import Notification
 from app.safety.models import SafetyFlag
-from app.safety.screen import matched_phrases, phrase_data
 from tests.entries.conftest import Team, iso
 from tests.factories import make_admin, make_patient, make_therapist
-
-
-@pytest.mark.parametrize("phrase", phrase_data()["phrases"])
-def test_every_listed_phrase_is_caught(phrase: str) -> None:
-    assert matched_phrases(f"Today. {phrase.upper()}, honestly.")
-
-
-@pytest.mark.parametrize("text", phrase_data()["near_misses"])
-def test_near_misses_are_not_flagged(text: str) -> None:
-    assert matched_phrases(text) == []
-
-
-@pytest.mark.parametrize("text", phrase_data()["positives"])
-def test_listed_risk_sentences_are_caught(text: str) -> None:
-    assert matched_phrases(text)
-
-
-@pytest.mark.parametrize("phrase", phrase_data()["clause_end_phrases"])
-def test_clause_end_phrases_match_only_at_the_end_of_a_clause(phrase: str) -> None:
-    assert matched_phrases(f"Some days {phrase}.")
-    assert matched_phrases(f"Some days {phrase}")
-    assert matched_phrases(f"{phrase} - not today")
-    assert matched_phrases(f"Some days {phrase} a walk") == []
-
-
-def test_full_width_letters_and_unicode_dashes_still_match() -> None:
-    assert matched_phrases("\uff33\uff35\uff29\uff23\uff29\uff24\uff25") == ["suicide"]
-    assert matched_phrases("thinking of self\u2013harm") == ["self harm"]
-
-
-def test_curly_apostrophes_and_extra_spaces_still_match() -> None:
-    assert matched_phrases("I don\u2019t  want to be   alive") == ["don't want to be alive"]
 
 
 def test_safety_notice_for_every_signed_in_user(team: Team) -> None:
@@ -82,8 +48,17 @@ def test_a_private_flagged_entry_tells_the_patient_what_the_team_sees(
     assert len(db.exec(select(SafetyFlag)).all()) == 1
 
 
+ORDINARY = (
+    "I killed it at work today",
+    "This traffic is killing me",
+    "I'm dying to see her again",
+    "I want to dye my hair blue",
+    "Slept well, a walk by the river.",
+)
+
+
 def test_ordinary_entries_are_not_flagged(team: Team, db: Session) -> None:
-    for text in phrase_data()["near_misses"]:
+    for text in ORDINARY:
         assert team.write(team.clock.now, body=text)["safety"] is None
     assert db.exec(select(SafetyFlag)).all() == []
 

@@ -1,0 +1,146 @@
+"""How the screen reads text: normalisation, context and scope, one behaviour each."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.safety.screening import screen_text
+from app.safety.screening.engine import NORMALISER
+from app.safety.screening.normalise import fold
+
+RISK = (
+    "i want to kill myself",
+    "I have the pills saved up",
+    "I cut my arms again",
+    "no aguanto más, quiero morirme",
+)
+
+
+def test_zero_width_characters_and_soft_hyphens_vanish() -> None:
+    assert fold("sui\u200bci\u00adde\u200d") == "suicide"
+
+
+def test_cyrillic_and_greek_look_alikes_fold_to_latin() -> None:
+    assert fold("\u0455u\u0456c\u0456d\u0430l \u03ba\u03b9ll") == "suicidal kill"
+
+
+def test_digits_for_letters_are_read_as_letters() -> None:
+    assert NORMALISER.text("I want to k1ll mys3lf") == "i want to kill myself"
+
+
+def test_distances_with_digits_stay_numbers() -> None:
+    assert NORMALISER.text("ran 5 kms") == "ran 5 kms"
+    assert screen_text("I ran 10 kms today") is None
+
+
+def test_spaced_out_letters_are_joined_into_words() -> None:
+    assert NORMALISER.text("k i l l  m y s e l f") == "kill myself"
+    assert NORMALISER.text("s.u.i.c.i.d.e") == "suicide"
+
+
+def test_words_without_apostrophes_are_expanded() -> None:
+    assert NORMALISER.text("im sure i dont, i cant") == "i am sure i do not , i can not"
+
+
+def test_small_misspellings_of_the_screens_words_are_restored() -> None:
+    assert NORMALISER.text("sucidal myslef") == "suicidal myself"
+
+
+def test_ordinary_words_near_a_target_are_left_alone() -> None:
+    assert NORMALISER.text("suits sunday mystery") == "suits sunday mystery"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal but I have the pills ready",
+        "I used to cut, and I did it again last night",
+        "I don't want to worry you but I want to die",
+        "I can't stop thinking about killing myself",
+        "Two years ago I was suicidal and I still am",
+    ],
+)
+def test_negation_and_history_cover_only_their_own_clause(text: str) -> None:
+    assert screen_text(text) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("No thoughts of hurting myself", "negation"),
+        ("Two years ago I was suicidal, now I feel alive", "history"),
+        ("My friend self-harms", "another person"),
+        ("I watched a suicide prevention talk", "topic"),
+        ("If I ever feel suicidal I will call my therapist", "hypothetical"),
+        ("It felt like dying and letting go", "psychedelic"),
+        ("I'd kill for a coffee", "idiom"),
+    ],
+)
+def test_context_clears_a_match(text: str, why: str) -> None:
+    assert screen_text(text) is None, why
+
+
+def test_a_hit_names_a_category_and_a_rule_never_the_text() -> None:
+    hit = screen_text("tonight is the night")
+    assert hit is not None
+    assert (hit.category, hit.rule) == ("plan", "en_timing")
+
+
+def test_the_most_urgent_category_wins() -> None:
+    hit = screen_text("I'm so tired of living. I bought a rope.")
+    assert hit is not None
+    assert hit.category == "plan"
+
+
+_INVISIBLE = st.sampled_from(["\u200b", "\u200c", "\u200d", "\u00ad", "\ufeff", "\u2060"])
+
+
+@settings(max_examples=60)
+@given(text=st.sampled_from(RISK), data=st.data())
+def test_invisible_characters_anywhere_do_not_hide_risk(text: str, data: st.DataObject) -> None:
+    chars = list(text)
+    for _ in range(data.draw(st.integers(1, 6))):
+        chars.insert(data.draw(st.integers(0, len(chars))), data.draw(_INVISIBLE))
+    assert screen_text("".join(chars)) is not None
+
+
+@settings(max_examples=60)
+@given(
+    text=st.sampled_from(RISK),
+    before=st.sampled_from(["", "Slept badly.", "Work was long today.\n", "Hoy llovió."]),
+    after=st.sampled_from(["", " The dog needs a walk.", "\nMañana veo a mi terapeuta."]),
+    upper=st.booleans(),
+)
+def test_risk_is_found_whatever_surrounds_it(
+    text: str, before: str, after: str, upper: bool
+) -> None:
+    body = f"{before} {text.upper() if upper else text}.{after}"
+    assert screen_text(body) is not None
+
+
+@settings(max_examples=100)
+@given(st.text(max_size=300))
+def test_any_text_is_screened_without_error(text: str) -> None:
+    hit = screen_text(text)
+    assert hit is None or hit.rule
+
+
+def test_a_rule_skipped_for_missing_needles_could_not_have_matched() -> None:
+    from pathlib import Path
+
+    from app.safety.screening.engine import GATES, RULES
+    from app.safety.screening.evaluate import read_corpus
+    from app.safety.screening.needles import present
+
+    texts = [r["text"] for r in read_corpus([Path(__file__).parent / "corpus"])]
+    for text in texts:
+        norm = NORMALISER.text(text)
+        open_rules = GATES.open(norm)
+        for i, rule in enumerate(RULES):
+            if rule.pattern.search(norm):
+                assert present(rule.needles, norm), (rule.id, text)
+                assert i in open_rules, (rule.id, text)
+
+
+def test_another_person_earlier_in_the_sentence_does_not_clear_the_writers_risk() -> None:
+    assert screen_text("the heron spoke my mother's name and tonight I want to die") is not None
