@@ -24,6 +24,7 @@ from app.counts import service as counts
 from app.entries.models import JournalEntry
 from app.notifications.models import Notification, NotificationStatus
 from app.notifications.outbox import enqueue
+from app.safety.metrics import count_acknowledgement
 from app.safety.models import SafetyFlag
 from app.safety.schemas import FlagOutcome, SafetyFlagPublic
 
@@ -151,6 +152,7 @@ def acknowledge(
     )
     db.flush()
     counts.adjust(db, flag.patient_id, open_flags=-1)
+    count_acknowledgement(category=flag.category, rule=flag.rule, outcome=flag.outcome)
     return flag
 
 

@@ -21,6 +21,7 @@ def report_columns() -> dict[str, Any]:
         "category": SafetyFlag.category,
         "rule": SafetyFlag.rule,
         "status": _status(),
+        "outcome": SafetyFlag.outcome,
     }
 
 
