@@ -40,13 +40,17 @@ _sessions = cast(Table, AuthSession.__table__)  # type: ignore[attr-defined]
 _ROLES = {r.value for r in Role}
 # Built once: a Core statement skips ORM loading of two objects on every request.
 _CALLER = (
-    select(_users.c.id, _users.c.role, _users.c.is_active, _sessions.c.revoked_at)
+    select(_users.c.id, _users.c.role, _users.c.is_active, _sessions.c.revoked_at, _users.c.locale)
     .join(_sessions, _sessions.c.user_id == _users.c.id)
     .where(_sessions.c.id == bindparam("sid"), _users.c.id == bindparam("uid"))
 )
 
 
-def _still_signed_in(claims: AccessClaims) -> Callable[[Connection], None]:
+# Where the sign-in check leaves the account's locale for app.accounts.locale.
+CALLER_LOCALE = "kapj_caller_locale"
+
+
+def _still_signed_in(claims: AccessClaims, info: dict[str, object]) -> Callable[[Connection], None]:
     def check(connection: Connection) -> None:
         row = connection.execute(_CALLER, {"sid": claims.session_id, "uid": claims.user_id}).first()
         # A revoked sign-in, a deactivated account or a changed role stops the token at once.
@@ -57,6 +61,7 @@ def _still_signed_in(claims: AccessClaims) -> Callable[[Connection], None]:
             or row.role != claims.role
         ):
             raise InvalidToken()
+        info[CALLER_LOCALE] = row.locale
 
     return check
 
@@ -78,7 +83,7 @@ def _authenticate(
     claims = decode_access_token(ctx.tokens, creds.credentials, now=now)
     if claims is None or claims.role not in _ROLES:
         raise InvalidToken()
-    check_on_begin(db, _still_signed_in(claims))
+    check_on_begin(db, _still_signed_in(claims, db.info))
     request.state.user_id = claims.user_id
     return Caller(id=claims.user_id, role=Role(claims.role), session_id=claims.session_id)
 

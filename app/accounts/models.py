@@ -27,6 +27,8 @@ class User(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     password_hash: str = Field(max_length=255)
     is_active: bool = Field(default=True)
+    # "en" or "es"; None: the request's Accept-Language decides (app.accounts.locale).
+    locale: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 

@@ -12,6 +12,7 @@ from app.accounts.deps import AdminCaller, CurrentCaller
 from app.accounts.models import Role
 from app.accounts.schemas import (
     MePublic,
+    MeUpdate,
     PasswordChange,
     RefreshRequest,
     TokenPair,
@@ -107,6 +108,22 @@ def read_me(caller: CurrentCaller, db: SessionDep) -> MePublic:
     return MePublic.model_validate(caller.user(db))
 
 
+@router.patch("/me", responses=problem_responses(401, 422))
+def update_me(
+    body: MeUpdate, caller: CurrentCaller, db: SessionDep, rules: Rules, now: Now
+) -> MePublic:
+    """Change one's own display name, time zone or language."""
+    changes = body.model_dump(exclude_unset=True)
+    locale_given, locale = "locale" in changes, changes.pop("locale", None)
+    user = service.update_user(db, user_id=caller.id, **changes, now=now)
+    if locale_given:
+        service.set_locale(db, user=user, locale=locale, now=now)
+    if user.role == Role.patient and "timezone" in changes:
+        # Quiet hours follow the new zone.
+        reschedule_patient(db, patient_id=user.id, rules=rules, now=now)
+    return MePublic.model_validate(user)
+
+
 @router.post(
     "/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
@@ -158,7 +175,10 @@ def update_user(
 ) -> UserPublic:
     """Rename, change the time zone or (de)activate an account (admin)."""
     changes = body.model_dump(exclude_unset=True)
+    locale_given, locale = "locale" in changes, changes.pop("locale", None)
     user = service.update_user(db, user_id=user_id, **changes, now=now)
+    if locale_given:
+        service.set_locale(db, user=user, locale=locale, now=now)
     if user.role == Role.patient:
         audit.record("account.update", patient_id=user.id, resource_type="account")
         if "timezone" in changes or "is_active" in changes:

@@ -33,6 +33,7 @@ def create_user(
     display_name: str,
     timezone: str,
     now: datetime,
+    locale: str | None = None,
 ) -> User:
     email = normalize_email(email)
     if db.exec(select(User.id).where(User.email == email)).first() is not None:
@@ -42,6 +43,7 @@ def create_user(
         display_name=display_name,
         role=role,
         timezone=timezone,
+        locale=locale,
         password_hash=hash_password(password),
         created_at=now,
         updated_at=now,
@@ -91,6 +93,15 @@ def update_user(
         if user.is_active and not is_active:
             revoke_user_sessions(db, user.id, now=now, reason="deactivated")
         user.is_active = is_active
+    user.updated_at = now
+    db.add(user)
+    db.flush()
+    return user
+
+
+def set_locale(db: Session, *, user: User, locale: str | None, now: datetime) -> User:
+    """None clears it: the app's Accept-Language decides again."""
+    user.locale = locale
     user.updated_at = now
     db.add(user)
     db.flush()

@@ -7,6 +7,7 @@ from fastapi import Header, Query, status
 
 from app.accounts.access import CareTeamPatientId
 from app.accounts.deps import PatientCaller
+from app.accounts.locale import CallerLocale, PatientLocale
 from app.audit.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx
@@ -23,7 +24,7 @@ from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
 from app.notifications.reminders import reschedule_patient
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.schemas import EntrySafety
-from app.safety.service import resources_from, screen_entry
+from app.safety.service import resources_for, screen_entry
 from app.sessions.deps import Rules
 
 router = api_router(prefix="/v1", tags=["entries"])
@@ -44,6 +45,7 @@ IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
 def create_entry(
     body: EntryCreate,
     caller: PatientCaller,
+    locale: PatientLocale,
     db: SessionDep,
     ctx: Ctx,
     rules: Rules,
@@ -64,7 +66,7 @@ def create_entry(
     headers = {"ETag": service.etag(entry), "Location": f"/v1/entries/{entry.id}"}
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
-    flag = _screen(db, entry, body.body, ctx, now, replay=created.replayed)
+    flag = _screen(db, entry, body.body, ctx, now, locale, replay=created.replayed)
     # A new entry's window is known from the create; a replay's is looked up.
     row = (entry, created.session_at) if not created.replayed else None
     return _one(db, entry, ctx, rules, flag, status=201, headers=headers, row=row)
@@ -110,12 +112,21 @@ def sync_entries(
 
 
 def _screen(
-    db: SessionDep, entry: JournalEntry, text: str | None, ctx: Ctx, now: Now, replay: bool = False
+    db: SessionDep,
+    entry: JournalEntry,
+    text: str | None,
+    ctx: Ctx,
+    now: Now,
+    locale: CallerLocale,
+    replay: bool = False,
 ) -> EntrySafety | None:
     if text is None:
         return None
-    resources = resources_from(ctx.settings.crisis_resources)
-    return screen_entry(db, entry=entry, text=text, resources=resources, now=now, replay=replay)
+    lang = locale.of(db)
+    resources = resources_for(ctx.settings.crisis_resources, lang)
+    return screen_entry(
+        db, entry=entry, text=text, resources=resources, now=now, replay=replay, locale=lang
+    )
 
 
 def _add_reviews(db: SessionDep, views: list[dict[str, Any]], ctx: Ctx) -> None:
@@ -170,6 +181,7 @@ def read_entry(
 def update_entry(
     entry: OwnEntry,
     body: EntryUpdate,
+    locale: PatientLocale,
     db: SessionDep,
     ctx: Ctx,
     rules: Rules,
@@ -181,7 +193,8 @@ def update_entry(
     entry = service.update_entry(
         db, entry=entry, changes=changes, if_match=if_match, keyring=ctx.keyring, now=now
     )
-    return _one(db, entry, ctx, rules, _screen(db, entry, changes.get("body"), ctx, now))
+    flag = _screen(db, entry, changes.get("body"), ctx, now, locale)
+    return _one(db, entry, ctx, rules, flag)
 
 
 @router.delete(

@@ -4,6 +4,7 @@ import uuid
 
 from app.accounts.access import can_see_patient
 from app.accounts.deps import CurrentCaller, TherapistCaller
+from app.accounts.locale import Locale
 from app.audit.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx
@@ -17,9 +18,11 @@ router = api_router(prefix="/v1", tags=["safety"])
 
 
 @router.get("/safety", dependencies=[ReadOnly], responses=problem_responses(401))
-async def read_safety(_caller: CurrentCaller, ctx: Ctx) -> SafetyInfo:
-    """The "not monitored in real time" notice and the crisis resources."""
-    return service.safety_info(service.resources_from(ctx.settings.crisis_resources))
+def read_safety(_caller: CurrentCaller, locale: Locale, db: SessionDep, ctx: Ctx) -> SafetyInfo:
+    """The "not monitored in real time" notice and crisis resources, in the caller's language."""
+    lang = locale.of(db)
+    resources = service.resources_for(ctx.settings.crisis_resources, lang)
+    return service.safety_info(resources, lang)
 
 
 @router.post("/safety-flags/{flag_id}/acknowledge", responses=problem_responses(401, 403, 404, 422))

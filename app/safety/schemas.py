@@ -4,12 +4,16 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class CrisisResource(BaseModel):
     label: str
     contact: str
+    channel: Literal["call", "text", "chat", "emergency"] | None = Field(
+        default=None, description="How to reach it: call, text, chat or emergency."
+    )
+    url: str | None = Field(default=None, description="What a tap opens: tel:, sms: or https:.")
 
 
 class SafetyInfo(BaseModel):

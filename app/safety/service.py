@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.service import care_team_of
 from app.core.errors import NotFound
+from app.core.i18n import translate
 from app.entries.models import JournalEntry
 from app.notifications.service import enqueue
 from app.safety.models import SafetyFlag
@@ -23,6 +24,18 @@ SCREENING = (
     "diagnosis: it can miss things and it can be wrong."
 )
 
+FLAGGED_SHARED = (
+    "What you wrote suggests you may be going through something very hard. "
+    "Your care team has been alerted and can read this entry. They do not read entries "
+    "in real time: if you are in danger, use the contacts below now."
+)
+FLAGGED_PRIVATE = (
+    "What you wrote suggests you may be going through something very hard. "
+    "Your care team has been alerted, but they will not see the text of this private "
+    "entry. They do not read entries in real time: if you are in danger, use the "
+    "contacts below now."
+)
+
 
 class FlagNotFound(NotFound):
     code = "safety_flag_not_found"
@@ -33,8 +46,17 @@ def resources_from(raw: list[dict[str, str]]) -> list[CrisisResource]:
     return [CrisisResource.model_validate(r) for r in raw]
 
 
-def safety_info(resources: list[CrisisResource]) -> SafetyInfo:
-    return SafetyInfo(notice=NOT_MONITORED, crisis_resources=resources, screening=SCREENING)
+def resources_for(by_locale: dict[str, list[dict[str, str]]], locale: str) -> list[CrisisResource]:
+    """The clinic's crisis resources in `locale`, else the English ones."""
+    return resources_from(by_locale.get(locale) or by_locale.get("en") or [])
+
+
+def safety_info(resources: list[CrisisResource], locale: str = "en") -> SafetyInfo:
+    return SafetyInfo(
+        notice=translate(locale, NOT_MONITORED),
+        crisis_resources=resources,
+        screening=translate(locale, SCREENING),
+    )
 
 
 def _open_flag(db: Session, entry_id: uuid.UUID) -> SafetyFlag | None:
@@ -53,6 +75,7 @@ def screen_entry(
     resources: list[CrisisResource],
     now: datetime,
     replay: bool = False,
+    locale: str = "en",
 ) -> EntrySafety | None:
     """Flag the entry if its text suggests risk, and alert the care team at once.
 
@@ -87,16 +110,7 @@ def screen_entry(
                 now=now,
             )
     sees = "entry" if entry.is_shared else "flag_only"
-    seen_by = (
-        " and can read this entry."
-        if entry.is_shared
-        else ", but they will not see the text of this private entry."
-    )
-    message = (
-        "What you wrote suggests you may be going through something very hard. "
-        f"Your care team has been alerted{seen_by} They do not read entries in real "
-        "time: if you are in danger, use the contacts below now."
-    )
+    message = translate(locale, FLAGGED_SHARED if entry.is_shared else FLAGGED_PRIVATE)
     return EntrySafety(
         flag_id=flag.id, message=message, care_team_sees=sees, crisis_resources=resources
     )
