@@ -1,5 +1,7 @@
 """Message catalogues: compiled and committed, complete for the texts the app sends."""
 
+from pathlib import Path
+
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -44,6 +46,6 @@ def test_english_and_unknown_locales_get_the_message_itself() -> None:
 def test_the_notification_texts_in_the_code_match_the_catalogue() -> None:
     # Guards against rewording a title in code without updating the catalogue.
     code = (integration.__file__, safety.__file__)
-    text = "".join(open(path, encoding="utf-8").read() for path in code)
+    text = "".join(Path(path).read_text(encoding="utf-8") for path in code)
     for message in SOURCES[5:]:
         assert f'"{message}"' in text, message

@@ -1,6 +1,7 @@
 """The safety notice, crisis resources, flag messages and notifications in the user's language."""
 
-from pytest import MonkeyPatch
+import pytest
+from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from app.core.config import DEFAULT_CRISIS_RESOURCES, Settings
@@ -69,13 +70,15 @@ def test_a_window_reminder_is_written_in_the_patients_language(team: Team, db: S
     assert [n.body for n in reminders] == ["Tienes un recordatorio para escribir en tu diario."]
 
 
-def test_crisis_resources_accept_the_old_list_form_as_english(monkeypatch: MonkeyPatch) -> None:
+def test_crisis_resources_accept_the_old_list_form_as_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("KAPJ_CRISIS_RESOURCES", '[{"label": "Clinic", "contact": "555-0100"}]')
     s = Settings(env="test")
     assert s.crisis_resources == {"en": [{"label": "Clinic", "contact": "555-0100"}]}
 
 
-def test_crisis_resources_per_locale_from_the_environment(monkeypatch: MonkeyPatch) -> None:
+def test_crisis_resources_per_locale_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(
         "KAPJ_CRISIS_RESOURCES",
         '{"es": [{"label": "Línea de la clínica", "contact": "Llama al 555-0100"}]}',
@@ -85,11 +88,9 @@ def test_crisis_resources_per_locale_from_the_environment(monkeypatch: MonkeyPat
     assert s.crisis_resources["en"] == DEFAULT_CRISIS_RESOURCES["en"]  # English stays
 
 
-def test_crisis_resources_for_an_unknown_locale_refuse_to_start(monkeypatch: MonkeyPatch) -> None:
+def test_crisis_resources_for_an_unknown_locale_refuse_to_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("KAPJ_CRISIS_RESOURCES", '{"fr": []}')
-    try:
+    with pytest.raises(ValidationError, match="unknown locale 'fr'"):
         Settings(env="test")
-    except ValueError as exc:
-        assert "unknown locale 'fr'" in str(exc)
-    else:
-        raise AssertionError("accepted an unknown locale")
