@@ -31,7 +31,10 @@ class CallerLocale:
 
     def of(self, db: Session) -> str:
         if self._value is None:
-            # The sign-in check read the account's locale with its first statement.
+            # The sign-in check reads the account's locale with the request's first
+            # statement; starting the transaction runs it if nothing has yet.
+            if CALLER_LOCALE not in db.info:
+                db.connection()
             if CALLER_LOCALE in db.info:
                 stored = db.info[CALLER_LOCALE]
             else:

@@ -118,8 +118,8 @@ def update_me(
     user = service.update_user(db, user_id=caller.id, **changes, now=now)
     if locale_given:
         service.set_locale(db, user=user, locale=locale, now=now)
-    if user.role == Role.patient and "timezone" in changes:
-        # Quiet hours follow the new zone.
+    if user.role == Role.patient and ("timezone" in changes or locale_given):
+        # Quiet hours follow the new zone; pending reminders take the new language.
         reschedule_patient(db, patient_id=user.id, rules=rules, now=now)
     return MePublic.model_validate(user)
 
@@ -181,8 +181,9 @@ def update_user(
         service.set_locale(db, user=user, locale=locale, now=now)
     if user.role == Role.patient:
         audit.record("account.update", patient_id=user.id, resource_type="account")
-        if "timezone" in changes or "is_active" in changes:
-            # Quiet hours follow the new zone; a deactivated account gets no reminders.
+        if "timezone" in changes or "is_active" in changes or locale_given:
+            # Quiet hours follow the new zone; a deactivated account gets no reminders;
+            # pending reminders take the new language.
             reschedule_patient(db, patient_id=user.id, rules=rules, now=now)
     return UserPublic.model_validate(user)
 

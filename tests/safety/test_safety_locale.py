@@ -94,3 +94,14 @@ def test_crisis_resources_for_an_unknown_locale_refuse_to_start(
     monkeypatch.setenv("KAPJ_CRISIS_RESOURCES", '{"fr": []}')
     with pytest.raises(ValidationError, match="unknown locale 'fr'"):
         Settings(env="test")
+
+
+def test_pending_reminders_take_the_new_language(team: Team, db: Session) -> None:
+    team.session(team.clock.now)
+    _spanish(team, team.ph)
+    pending = db.exec(
+        select(Notification).where(
+            Notification.user_id == team.patient.id, Notification.kind == "window_opened"
+        )
+    ).one()
+    assert pending.body == "Tienes un recordatorio para escribir en tu diario."
