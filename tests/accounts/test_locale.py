@@ -1,10 +1,12 @@
 """A user's language: set by the admin or by the user, else Accept-Language, else English."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
 from hypothesis import given
+from sqlalchemy import Engine, event
 from hypothesis import strategies as st
 from sqlmodel import Session
 
@@ -116,3 +118,35 @@ def test_negotiation_follows_quality_values() -> None:
 @given(st.text(max_size=300))
 def test_negotiation_never_fails_on_any_header(header: str) -> None:
     assert negotiate(header) in LOCALES
+
+
+def _statements(engine: Engine, call: Callable[[], Any]) -> int:
+    seen: list[str] = []
+
+    def on_execute(*_args: Any) -> None:
+        seen.append("x")
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+    return len(seen)
+
+
+def test_the_callers_locale_costs_no_statement_of_its_own(
+    client: TestClient, db: Session, login: Any, engine: Engine
+) -> None:
+    english, spanish = make_patient(db), make_patient(db)
+    eh, sh = login(english), login(spanish)
+    client.patch("/v1/me", json={"locale": "es"}, headers=sh)
+    costs = [
+        _statements(engine, lambda h=h: client.get("/v1/prompts?limit=5", headers=h))
+        for h in (eh, sh, eh | {"Accept-Language": "es"})
+    ]
+    assert costs[0] == costs[1] == costs[2]
+    r = client.get("/v1/safety", headers=sh)
+    assert r.json()["notice"].startswith("Nadie")
+    # /v1/me reads the account after the sign-in check; /v1/safety needs only the check.
+    me = _statements(engine, lambda: client.get("/v1/me", headers=sh))
+    assert _statements(engine, lambda: client.get("/v1/safety", headers=sh)) == me - 1
