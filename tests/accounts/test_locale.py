@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from hypothesis import given
-from sqlalchemy import Engine, event
 from hypothesis import strategies as st
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from app.accounts.models import User
