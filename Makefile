@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LINT_DIRS := app tests migrations $(wildcard bench)
 
-.PHONY: run test lint fmt migrate seed bench clean clients openapi
+.PHONY: run test lint fmt migrate seed bench clean clients openapi messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kap-journal needs Python 3.11 or newer")'
@@ -51,6 +51,10 @@ test: lint clients
 # Rewrite docs/openapi.json and the operationId snapshot from the app as it is now.
 openapi: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.contract.spec
+
+# Compile the message catalogues (the .mo files are committed: a clone runs without this).
+messages: $(VENV)/.installed-dev
+	$(BIN)/pybabel compile -d app/locale -D messages --statistics
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run

@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
         title="kap-journal",
         version="1",
-        summary="Journaling in the plasticity window after ketamine sessions",
+        summary="Journaling in the window clinics plan after ketamine sessions",
         default_response_class=ORJSONResponse,
         generate_unique_id_function=operation_id,
     )

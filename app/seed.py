@@ -34,6 +34,7 @@ class DemoUser:
     role: Role
     display_name: str
     timezone: str
+    locale: str | None = None
 
     @property
     def email(self) -> str:
@@ -48,6 +49,7 @@ DEMO_USERS = [
     DemoUser("sam", Role.patient, "Sam", "America/Los_Angeles"),
     DemoUser("jordan", Role.patient, "Jordan", "Europe/London"),
     DemoUser("casey", Role.patient, "Casey", "America/Chicago"),
+    DemoUser("lucia", Role.patient, "Lucía", "America/Mexico_City", locale="es"),
 ]
 
 CARE_TEAMS = {
@@ -55,6 +57,7 @@ CARE_TEAMS = {
     "sam": ["rivera"],
     "jordan": ["okafor"],
     "casey": ["okafor", "rivera"],
+    "lucia": ["rivera"],
 }
 
 
@@ -70,6 +73,7 @@ def ensure_demo_users(db: Session) -> dict[str, User]:
             display_name=demo.display_name,
             timezone=demo.timezone,
             now=now,
+            locale=demo.locale,
         )
         users[demo.key] = user
     for patient, therapists in CARE_TEAMS.items():
@@ -87,6 +91,7 @@ DEMO_SESSIONS = [
     ("sam", 6, Route.im, "rivera"),
     ("jordan", 4 * 24, Route.sublingual, "okafor"),
     ("casey", 60, Route.intranasal, "okafor"),
+    ("lucia", 26, Route.im, "rivera"),
 ]
 
 # (patient, hours ago, mood, shared, text)
@@ -111,10 +116,28 @@ DEMO_ENTRIES = [
     ),
     ("casey", 50, 6, True, "I called my sister. We laughed about the dog."),
     ("casey", 40, 3, True, "Some nights I feel like I can't go on. Tonight was one of them."),
+    (
+        "lucia",
+        24,
+        6,
+        True,
+        "Sentí que flotaba. Al final me acordé de la cocina de mi abuela y me dio mucha paz.",
+    ),
+    (
+        "lucia",
+        3,
+        7,
+        True,
+        "Hoy caminé sin prisa y noté el olor del pan de la esquina. Casi nunca lo noto.",
+    ),
 ]
 
 # Entries that answer a library prompt: (patient, hours ago) -> prompt slug.
-DEMO_ANSWERS = {("alex", 20): "capture-body-scan", ("alex", 2): "shift-small-things"}
+DEMO_ANSWERS = {
+    ("alex", 20): "capture-body-scan",
+    ("alex", 2): "shift-small-things",
+    ("lucia", 24): "capture-body-scan",
+}
 
 
 def _demo_id(*parts: object) -> uuid.UUID:

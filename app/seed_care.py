@@ -18,7 +18,7 @@ from app.prompts.service import assign
 from app.reviews.models import EntryReview
 from app.reviews.service import review_entry
 from app.safety.models import SafetyFlag
-from app.safety.service import resources_from, screen_entry
+from app.safety.service import resources_for, screen_entry
 from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules
 
@@ -38,7 +38,7 @@ def ensure_demo_care(
     users: dict[str, User],
     keyring: KeyRing,
     rules: WindowRules,
-    crisis_resources: list[dict[str, str]],
+    crisis_resources: dict[str, list[dict[str, str]]],
 ) -> None:
     now = utcnow()
     alex, casey, rivera = users["alex"], users["casey"], users["rivera"]
@@ -62,7 +62,7 @@ def ensure_demo_care(
                 db,
                 entry=entry,
                 text=decrypt_body(keyring, entry),
-                resources=resources_from(crisis_resources),
+                resources=resources_for(crisis_resources, "en"),
                 now=now,
             )
 

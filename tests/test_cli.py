@@ -96,7 +96,13 @@ def test_seed_demo_is_safe_to_run_again(cli_env: Path) -> None:
         for t in ("user_account", "ketamine_session", "journal_entry", "care_team_member")
     ]
     assert counts == again
-    assert counts[0] == 7 and counts[1] >= 4 and counts[2] >= 5
+    assert counts[0] >= 8 and counts[1] >= 4 and counts[2] >= 5
+    # A Spanish-speaking patient, with entries in her window.
+    spanish = "SELECT id FROM user_account WHERE locale = 'es'"
+    assert _count(cli_env, f"SELECT count(*) FROM ({spanish}) AS s") == 1
+    assert (
+        _count(cli_env, f"SELECT count(*) FROM journal_entry WHERE patient_id IN ({spanish})") == 2
+    )
     # One demo patient has a window open right now.
     open_now = _count(
         cli_env,

@@ -46,6 +46,7 @@ _CALLER = (
         _users.c.is_active,
         _users.c.totp_confirmed_at,
         _sessions.c.revoked_at,
+        _users.c.locale,
     )
     .join(_sessions, _sessions.c.user_id == _users.c.id)
     .where(_sessions.c.id == bindparam("sid"), _users.c.id == bindparam("uid"))
@@ -58,8 +59,12 @@ class MfaEnrolmentRequired(Forbidden):
     detail_text = "Enrol with POST /v1/me/mfa/totp, then sign in again."
 
 
+# Where the sign-in check leaves the account's locale for app.accounts.locale.
+CALLER_LOCALE = "kapj_caller_locale"
+
+
 def _still_signed_in(
-    claims: AccessClaims, *, need_mfa: bool = False
+    claims: AccessClaims, info: dict[str, object], *, need_mfa: bool = False
 ) -> Callable[[Connection], None]:
     def check(connection: Connection) -> None:
         row = connection.execute(_CALLER, {"sid": claims.session_id, "uid": claims.user_id}).first()
@@ -73,6 +78,7 @@ def _still_signed_in(
             raise InvalidToken()
         if need_mfa and row.role != Role.patient.value and row.totp_confirmed_at is None:
             raise MfaEnrolmentRequired(MfaEnrolmentRequired.detail_text)
+        info[CALLER_LOCALE] = row.locale
 
     return check
 
@@ -102,7 +108,7 @@ def _authenticate(
     if claims is None or claims.role not in _ROLES:
         raise InvalidToken()
     need_mfa = not mfa_exempt and ctx.settings.staff_mfa_required
-    check_on_begin(db, _still_signed_in(claims, need_mfa=need_mfa))
+    check_on_begin(db, _still_signed_in(claims, db.info, need_mfa=need_mfa))
     request.state.user_id = claims.user_id
     caller = Caller(id=claims.user_id, role=Role(claims.role), session_id=claims.session_id)
     request.state.caller = caller

@@ -28,6 +28,8 @@ class User(SQLModel, table=True):
     # Empty until the person accepts their invitation and sets a password.
     password_hash: str = Field(max_length=255)
     is_active: bool = Field(default=True)
+    # "en" or "es"; None: the request's Accept-Language decides (app.accounts.locale).
+    locale: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     # TOTP: the secret, encrypted with the clinic's keys; enrolled once confirmed.

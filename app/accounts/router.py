@@ -12,6 +12,7 @@ from app.accounts.mfa import MfaRequired
 from app.accounts.models import Role
 from app.accounts.schemas import (
     MePublic,
+    MeUpdate,
     PasswordChange,
     RefreshRequest,
     SignInForm,
@@ -120,6 +121,22 @@ def read_me(caller: EnrollingCaller, db: SessionDep) -> MePublic:
     return MePublic.model_validate(caller.user(db))
 
 
+@router.patch("/me", responses=problem_responses(401, 422))
+def update_me(
+    body: MeUpdate, caller: CurrentCaller, db: SessionDep, rules: Rules, now: Now
+) -> MePublic:
+    """Change one's own display name, time zone or language."""
+    changes = body.model_dump(exclude_unset=True)
+    locale_given, locale = "locale" in changes, changes.pop("locale", None)
+    user = service.update_user(db, user_id=caller.id, **changes, now=now)
+    if locale_given:
+        service.set_locale(db, user=user, locale=locale, now=now)
+    if user.role == Role.patient and ("timezone" in changes or locale_given):
+        # Quiet hours follow the new zone; pending reminders take the new language.
+        reschedule_patient(db, patient_id=user.id, rules=rules, now=now)
+    return MePublic.model_validate(user)
+
+
 @router.post(
     "/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
@@ -186,11 +203,15 @@ def update_user(
 ) -> UserPublic:
     """Rename, change the time zone or (de)activate an account (admin)."""
     changes = body.model_dump(exclude_unset=True)
+    locale_given, locale = "locale" in changes, changes.pop("locale", None)
     user = service.update_user(db, user_id=user_id, **changes, now=now)
+    if locale_given:
+        service.set_locale(db, user=user, locale=locale, now=now)
     if user.role == Role.patient:
         audit.record("account.update", patient_id=user.id, resource_type="account")
-        if "timezone" in changes or "is_active" in changes:
-            # Quiet hours follow the new zone; a deactivated account gets no reminders.
+        if "timezone" in changes or "is_active" in changes or locale_given:
+            # Quiet hours follow the new zone; a deactivated account gets no reminders;
+            # pending reminders take the new language.
             reschedule_patient(db, patient_id=user.id, rules=rules, now=now)
     return UserPublic.model_validate(user)
 

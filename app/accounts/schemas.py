@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from app.accounts.models import Role
 from app.core import examples as ex
 from app.core.fields import NoNulStr, TimeZoneName
+from app.core.i18n import Locale
 
 Password = Annotated[NoNulStr, Field(min_length=10, max_length=128)]
 DisplayName = Annotated[NoNulStr, Field(min_length=1, max_length=120)]
@@ -34,6 +35,7 @@ class UserCreate(_In):
     role: Role
     display_name: DisplayName
     timezone: TimeZoneName = "UTC"
+    locale: Locale | None = None
 
 
 class UserUpdate(_In):
@@ -42,6 +44,7 @@ class UserUpdate(_In):
     display_name: DisplayName | None = None
     timezone: TimeZoneName | None = None
     is_active: bool | None = None
+    locale: Locale | None = None
 
 
 class UserPublic(BaseModel):
@@ -65,6 +68,7 @@ class UserPublic(BaseModel):
     timezone: str
     is_active: bool
     created_at: datetime
+    locale: str | None = None
 
 
 class MePublic(BaseModel):
@@ -84,6 +88,23 @@ class MePublic(BaseModel):
     role: Role
     display_name: str
     timezone: str
+    locale: str | None = Field(
+        default=None,
+        description="en or es; null: the app's Accept-Language decides, else English.",
+    )
+
+
+class MeUpdate(_In):
+    """What a person may change about their own account (null locale: follow the phone)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"locale": "es"}, {"timezone": "America/Mexico_City"}]},
+    )
+
+    display_name: DisplayName | None = None
+    timezone: TimeZoneName | None = None
+    locale: Locale | None = None
 
 
 class TokenPair(BaseModel):

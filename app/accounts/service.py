@@ -38,6 +38,7 @@ def create_user(
     display_name: str,
     timezone: str,
     now: datetime,
+    locale: str | None = None,
 ) -> User:
     """A new account; without a password it can only sign in through an invitation."""
     email = normalize_email(email)
@@ -50,6 +51,7 @@ def create_user(
         display_name=display_name,
         role=role,
         timezone=timezone,
+        locale=locale,
         password_hash=hash_password(password) if password is not None else "",
         created_at=now,
         updated_at=now,
@@ -114,6 +116,15 @@ def _check_staff_name(db: Session, name: str, *, user_id: uuid.UUID | None) -> N
     staff = db.exec(select(User.id, User.display_name).where(col(User.role) != Role.patient)).all()
     if any(uid != user_id and " ".join(n.split()).casefold() == wanted for uid, n in staff):
         raise DisplayNameTaken()
+
+
+def set_locale(db: Session, *, user: User, locale: str | None, now: datetime) -> User:
+    """None clears it: the app's Accept-Language decides again."""
+    user.locale = locale
+    user.updated_at = now
+    db.add(user)
+    db.flush()
+    return user
 
 
 def _user_with_role(db: Session, user_id: uuid.UUID, role: Role) -> User:

@@ -17,6 +17,82 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "test"}
 
+RESOURCE_LOCALES = ("en", "es")
+# channel: call, text, chat or emergency; url: what a tap opens.
+DEFAULT_CRISIS_RESOURCES: dict[str, list[dict[str, str]]] = {
+    "en": [
+        {
+            "label": "988 Suicide & Crisis Lifeline (US)",
+            "contact": "Call 988",
+            "channel": "call",
+            "url": "tel:988",
+        },
+        {
+            "label": "988 Suicide & Crisis Lifeline (US)",
+            "contact": "Text 988",
+            "channel": "text",
+            "url": "sms:988",
+        },
+        {
+            "label": "988 Lifeline chat",
+            "contact": "Chat at 988lifeline.org",
+            "channel": "chat",
+            "url": "https://988lifeline.org/chat/",
+        },
+        {
+            "label": "988 Lifeline in Spanish",
+            "contact": "Call 988 and press 2",
+            "channel": "call",
+            "url": "tel:988",
+        },
+        {
+            "label": "Emergency services",
+            "contact": "Call 911 or your local emergency number",
+            "channel": "emergency",
+            "url": "tel:911",
+        },
+    ],
+    "es": [
+        {
+            "label": "988 Línea de Prevención del Suicidio y Crisis (EE. UU.), en español",
+            "contact": "Llama al 988 y marca 2 (Ayuda en español)",
+            "channel": "call",
+            "url": "tel:988",
+        },
+        {
+            "label": "988 Línea de Prevención del Suicidio y Crisis, por mensaje de texto",
+            "contact": "Envía AYUDA al 988",
+            "channel": "text",
+            "url": "sms:988",
+        },
+        {
+            "label": "988 Línea de Prevención del Suicidio y Crisis, por chat",
+            "contact": "Chatea en 988lineadevida.org",
+            "channel": "chat",
+            "url": "https://988lineadevida.org/",
+        },
+        {
+            "label": "Servicios de emergencia",
+            "contact": "Llama al 911 o al número de emergencias de tu zona",
+            "channel": "emergency",
+            "url": "tel:911",
+        },
+    ],
+}
+
+
+def window_hours_problem(
+    *, window: float, integration_start: float, integration_end: float, acute: float
+) -> str | None:
+    """Why the clinic's hours contradict each other, in one line, or None."""
+    if integration_start > window:
+        return "KAPJ_INTEGRATION_START_HOURS is after the window closes (KAPJ_WINDOW_HOURS)"
+    if integration_end < integration_start:
+        return "KAPJ_INTEGRATION_END_HOURS is before KAPJ_INTEGRATION_START_HOURS"
+    if acute > 0 and acute >= integration_start:
+        return "KAPJ_ACUTE_HOURS must end before KAPJ_INTEGRATION_START_HOURS"
+    return None
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KAPJ_", extra="ignore")
@@ -46,12 +122,15 @@ class Settings(BaseSettings):
     integration_start_hours: float = Field(default=24, ge=0)
     integration_end_hours: float = Field(default=48, gt=0)
     allow_self_reported_sessions: bool = False
+    # The first hours after a dose: only grounding and gentle prompts (docs/prompts.md).
+    acute_hours: float = Field(default=2, ge=0)
 
-    # Shown wherever a patient writes, and with every flagged entry.
-    crisis_resources: list[dict[str, str]] = [
-        {"label": "988 Suicide & Crisis Lifeline (US)", "contact": "Call or text 988"},
-        {"label": "Emergency services", "contact": "Call your local emergency number"},
-    ]
+    # Shown wherever a patient writes, and with every flagged entry: per locale
+    # ({"en": [...], "es": [...]}); a plain list is taken as the English one.
+    # A locale without its own list gets the English one.
+    crisis_resources: dict[str, list[dict[str, str]]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_CRISIS_RESOURCES.items()}
+    )
 
     # --- Notification delivery (see docs/notifications.md) ---
     webhook_url: str | None = None
@@ -139,6 +218,31 @@ class Settings(BaseSettings):
             if not local or "." not in domain or " " in email:
                 raise ValueError(f"KAPJ_SAFETY_ONCALL_EMAILS: {email!r} is not an email address")
         return emails
+
+    @field_validator("crisis_resources", mode="before")
+    @classmethod
+    def _resources_per_locale(cls, value: object) -> object:
+        if isinstance(value, list):
+            return {"en": value}
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - set(RESOURCE_LOCALES))
+            if unknown:
+                raise ValueError(f"KAPJ_CRISIS_RESOURCES: unknown locale {unknown[0]!r}")
+            if "en" not in value:
+                value = {"en": DEFAULT_CRISIS_RESOURCES["en"], **value}
+        return value
+
+    @model_validator(mode="after")
+    def _window_hours_agree(self) -> "Settings":
+        problem = window_hours_problem(
+            window=self.window_hours,
+            integration_start=self.integration_start_hours,
+            integration_end=self.integration_end_hours,
+            acute=self.acute_hours,
+        )
+        if problem:
+            raise ValueError(problem)
+        return self
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> "Settings":

@@ -7,6 +7,7 @@ from fastapi import Header, Query, status
 
 from app.accounts.access import CareTeamPatientId
 from app.accounts.deps import PatientCaller
+from app.accounts.locale import PatientLocale
 from app.audit.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx
@@ -28,7 +29,7 @@ from app.questionnaires.reading import questionnaire_changes
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.plan import changed_since
 from app.safety.schemas import EntrySafety
-from app.safety.service import Escalation, resources_from
+from app.safety.service import Escalation, resources_for
 from app.sessions.deps import Rules
 
 router = api_router(prefix="/v1", tags=["entries"])
@@ -54,6 +55,7 @@ _ETAG = response_headers(200, "ETag")
 def create_entry(
     body: EntryCreate,
     caller: PatientCaller,
+    locale: PatientLocale,
     db: SessionDep,
     ctx: Ctx,
     rules: Rules,
@@ -68,9 +70,10 @@ def create_entry(
         idempotency_key=idempotency_key,
         keyring=ctx.keyring,
         rules=rules,
-        resources=resources_from(ctx.settings.crisis_resources),
+        resources=resources_for(ctx.settings.crisis_resources, locale.of(db)),
         escalation=Escalation.from_settings(ctx.settings),
         measure_rules=measure_rules_from(ctx.settings),
+        locale=locale.of(db),
         now=now,
     )
     entry = created.entry
@@ -218,6 +221,7 @@ def read_entry(
 def update_entry(
     entry: OwnEntry,
     body: EntryUpdate,
+    locale: PatientLocale,
     db: SessionDep,
     ctx: Ctx,
     rules: Rules,
@@ -232,9 +236,10 @@ def update_entry(
         changes=changes,
         if_match=if_match,
         keyring=ctx.keyring,
-        resources=resources_from(ctx.settings.crisis_resources),
+        resources=resources_for(ctx.settings.crisis_resources, locale.of(db)),
         escalation=Escalation.from_settings(ctx.settings),
         measure_rules=measure_rules_from(ctx.settings),
+        locale=locale.of(db),
         now=now,
     )
     return _one(db, entry, ctx, rules, flag)

@@ -31,6 +31,7 @@ def write_entry(
     resources: list[CrisisResource],
     escalation: Escalation,
     measure_rules: MeasureRules,
+    locale: str,
     now: datetime,
 ) -> tuple[entries.Created, EntrySafety | None]:
     """Store the entry once however often the phone retries, then screen its text."""
@@ -52,6 +53,7 @@ def write_entry(
         replay=created.replayed,
         keyring=keyring,
         escalation=escalation,
+        locale=locale,
     )
     if safety is not None and not created.replayed:
         # A flag puts the C-SSRS screener on the patient's schedule.
@@ -69,6 +71,7 @@ def edit_entry(
     resources: list[CrisisResource],
     escalation: Escalation,
     measure_rules: MeasureRules,
+    locale: str,
     now: datetime,
 ) -> tuple[JournalEntry, EntrySafety | None]:
     """Apply the patient's edit; new text is screened like a new entry."""
@@ -86,6 +89,7 @@ def edit_entry(
             now=now,
             keyring=keyring,
             escalation=escalation,
+            locale=locale,
         )
         if safety is not None:
             plan_reminders(db, patient_id=entry.patient_id, rules=measure_rules, now=now)

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app.accounts.models import User
+from app.core.i18n import translate
 from app.notifications.models import Notification, NotificationStatus
 
 
@@ -26,7 +28,14 @@ def enqueue(
     now: datetime,
     data: dict[str, Any] | None = None,
 ) -> Notification:
-    """Schedule one notification; the same dedupe key reschedules a pending one."""
+    """Schedule one notification; the same dedupe key reschedules a pending one.
+
+    `title` and `body` are given in English (the catalogue's message ids) and
+    stored in the recipient's language, looked up now (app/locale).
+    """
+    recipient = db.get(User, user_id)
+    locale = recipient.locale if recipient is not None else None
+    title, body = translate(locale, title), translate(locale, body)
     existing = db.exec(select(Notification).where(Notification.dedupe_key == dedupe_key)).first()
     if existing is not None:
         if existing.status in (NotificationStatus.pending, NotificationStatus.cancelled):

@@ -1,6 +1,8 @@
 """Choosing the next prompt for a patient.
 
-1. The phase: `early` or `integration` inside a window, `between_windows` outside.
+1. The phase: `acute` (the first hours after the dose), `early` or `integration`
+   inside a window, `between_windows` outside. Retired prompts are never served;
+   look-ahead prompts stop once the window's integration session has taken place.
 2. The scope of "already used": since the window opened, or between windows since
    the last window closed. A prompt is used once served or answered in the scope.
 3. The care team's assigned prompts come first, oldest assignment first: those that
@@ -8,12 +10,14 @@
    not been answered since they were assigned.
 4. Then library prompts that fit the phase, never repeated in the scope while
    unused ones remain, rotating techniques: never the technique served last while
-   another has unused prompts, then the technique served least recently.
+   another has unused prompts, then the technique served least recently; ties
+   are broken by an order drawn afresh for each window (and patient).
 5. When every fitting prompt was used and no technique was asked for, the least
    recently served one comes back round (still not the last technique if another
    fits). A technique with nothing unused left is a 404.
 """
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +27,7 @@ from sqlmodel import Session, col, func, select
 
 from app.core.errors import NotFound
 from app.entries.models import JournalEntry, live
+from app.integration.models import IntegrationSession
 from app.prompts.models import Prompt, PromptAssignment, PromptServing, Technique
 from app.sessions.queries import current_window, latest_session_at, window_of
 from app.sessions.window import WindowRules
@@ -47,7 +52,8 @@ def _scope(
 ) -> tuple[str, datetime, uuid.UUID | None]:
     window = current_window(db, patient_id=patient_id, now=now, rules=rules)
     if window is not None:
-        return window.phase_at(now).value, window.opens_at, window.session_id
+        phase = "acute" if window.is_acute_at(now, rules) else window.phase_at(now).value
+        return phase, window.opens_at, window.session_id
     last = latest_session_at(db, patient_id, now)
     since = window_of(db, last, rules).closes_at if last is not None else _EPOCH
     return "between_windows", since, None
@@ -90,8 +96,15 @@ def choose_next(
     answered = _last_answers(db, patient_id)
     used = {pid for pid, _, _ in servings} | {p for p, at in answered.items() if at >= since}
 
+    after_integration = session_id is not None and _integration_held(db, session_id, now)
+
     def fits(p: Prompt) -> bool:
-        return phase in p.phases and (technique is None or p.technique == technique)
+        return (
+            phase in p.phases
+            and not p.is_retired
+            and not (after_integration and p.is_look_ahead)
+            and (technique is None or p.technique == technique)
+        )
 
     assigned = db.exec(
         select(Prompt, PromptAssignment.assigned_at)
@@ -114,12 +127,30 @@ def choose_next(
     unused = [p for p in library if p.id not in used]
     if not unused and (technique is not None or not library):
         raise NoPromptAvailable()
-    prompt = _rotate(unused or library, servings)
+    prompt = _rotate(unused or library, servings, f"{patient_id}:{session_id or since}")
     return _serve(db, prompt, patient_id, session_id, phase, now, assigned=False)
 
 
+def _integration_held(db: Session, session_id: uuid.UUID, now: datetime) -> bool:
+    """Whether the window's integration session has already taken place."""
+    return (
+        db.exec(
+            select(IntegrationSession.id).where(
+                IntegrationSession.session_id == session_id,
+                col(IntegrationSession.scheduled_at) <= now,
+            )
+        ).first()
+        is not None
+    )
+
+
+def _shuffle_key(scope: str, prompt: Prompt) -> bytes:
+    """A stable order per window: the same within it, a different one in the next."""
+    return hashlib.blake2b(f"{scope}:{prompt.id}".encode(), digest_size=8).digest()
+
+
 def _rotate(
-    candidates: list[Prompt], servings: Sequence[tuple[uuid.UUID, datetime, str]]
+    candidates: list[Prompt], servings: Sequence[tuple[uuid.UUID, datetime, str]], scope: str
 ) -> Prompt:
     """Not the last technique if another is there; then the least recently served."""
     previous = servings[-1][2] if servings else None
@@ -131,7 +162,7 @@ def _rotate(
             p.technique == previous,
             by_technique.get(p.technique, _EPOCH),
             by_prompt.get(p.id, _EPOCH),
-            p.slug or "",
+            _shuffle_key(scope, p),
         ),
     )
 

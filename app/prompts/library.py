@@ -26,6 +26,22 @@ def library() -> list[dict[str, Any]]:
     return list(json.loads(text)["prompts"])
 
 
+@cache
+def translations(locale: str) -> dict[uuid.UUID, dict[str, Any]]:
+    """The library in another locale (library.<locale>.json), by prompt id."""
+    path = resources.files("app.prompts").joinpath(f"library.{locale}.json")
+    if not path.is_file():
+        return {}
+    items = json.loads(path.read_text(encoding="utf-8"))["prompts"]
+    return {uuid.UUID(item["id"]): item for item in items}
+
+
+def localized(prompt_id: uuid.UUID, locale: str) -> tuple[str, str] | None:
+    """A library prompt's (title, text) in `locale`, if it has them."""
+    item = translations(locale).get(prompt_id) if locale != "en" else None
+    return (item["title"], item["text"]) if item else None
+
+
 def sync_library(db: Session, *, now: datetime, items: list[dict[str, Any]] | None = None) -> int:
     """Insert or update every library prompt (upsert by id); safe to run at every start."""
     changed = 0
@@ -42,6 +58,8 @@ def sync_library(db: Session, *, now: datetime, items: list[dict[str, Any]] | No
             "text": item["text"],
             "minutes": int(item["minutes"]),
             "locale": item.get("locale", "en"),
+            "is_retired": bool(item.get("retired", False)),
+            "is_look_ahead": bool(item.get("look_ahead", False)),
         }
         if row is None:
             db.add(Prompt(id=pid, created_at=now, updated_at=now, **fields))

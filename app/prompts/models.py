@@ -21,6 +21,7 @@ class Technique(StrEnum):
 
 
 class PromptPhase(StrEnum):
+    acute = "acute"
     early = "early"
     integration = "integration"
     between_windows = "between_windows"
@@ -46,6 +47,10 @@ class Prompt(SQLModel, table=True):
     )
     minutes: int
     locale: str = Field(default="en", max_length=16)
+    # Reworded prompts keep their old row (entries answered it) but are never served.
+    is_retired: bool = Field(default=False)
+    # Looks ahead to the integration session: not served once it has taken place.
+    is_look_ahead: bool = Field(default=False)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 

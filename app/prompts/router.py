@@ -7,6 +7,7 @@ from fastapi import Query, status
 
 from app.accounts.access import CareTeamPatientId, can_see_patient
 from app.accounts.deps import CurrentCaller, PatientCaller, TherapistCaller
+from app.accounts.locale import Locale, PatientLocale
 from app.audit.deps import AuditDep
 from app.core.clock import Now
 from app.core.db import ReadOnly, SessionDep
@@ -25,22 +26,25 @@ router = api_router(prefix="/v1", tags=["prompts"])
 @router.get("/prompts", dependencies=[ReadOnly], responses=problem_responses(400, 401, 422))
 def list_prompts(
     _caller: CurrentCaller,
+    locale: Locale,
     db: SessionDep,
     technique: Annotated[Technique | None, Query()] = None,
     phase: Annotated[PromptPhase | None, Query()] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[PromptPublic]:
-    """The prompt library."""
+    """The prompt library, in the caller's language."""
     rows, next_cursor = service.list_library(
         db, technique=technique, phase=phase.value if phase else None, limit=limit, cursor=cursor
     )
-    return Page(items=[service.prompt_public(p) for p in rows], next_cursor=next_cursor)
+    lang = locale.of(db)
+    return Page(items=[service.prompt_public(p, lang) for p in rows], next_cursor=next_cursor)
 
 
 @router.get("/prompts/next", responses=problem_responses(401, 403, 404, 422))
 def next_prompt(
     caller: PatientCaller,
+    locale: PatientLocale,
     db: SessionDep,
     rules: Rules,
     now: Now,
@@ -48,13 +52,13 @@ def next_prompt(
 ) -> NextPrompt:
     """The prompt that fits now: assigned ones first, no repeats in a window."""
     choice = choose_next(db, patient_id=caller.id, technique=technique, rules=rules, now=now)
-    base = service.prompt_public(choice.prompt).model_dump()
+    base = service.prompt_public(choice.prompt, locale.of(db)).model_dump()
     return NextPrompt(**base, phase=PromptPhase(choice.phase), assigned=choice.assigned)
 
 
 @router.get("/prompts/{prompt_id}", responses=problem_responses(401, 404, 422))
 def read_prompt(
-    prompt_id: uuid.UUID, caller: CurrentCaller, db: SessionDep, audit: AuditDep
+    prompt_id: uuid.UUID, caller: CurrentCaller, locale: Locale, db: SessionDep, audit: AuditDep
 ) -> PromptPublic:
     """One prompt; a custom one only for its patient and their care team."""
     prompt = service.get_prompt(db, prompt_id)
@@ -67,7 +71,7 @@ def read_prompt(
             resource_type="prompt",
             resource_id=prompt.id,
         )
-    return service.prompt_public(prompt)
+    return service.prompt_public(prompt, locale.of(db))
 
 
 @router.post(

@@ -31,8 +31,12 @@ class PromptPublic(BaseModel):
     title: str
     text: str
     minutes: int
-    locale: str
+    locale: str = Field(description="The language of title and text: en or es.")
     custom: bool
+    retired: bool = Field(
+        default=False,
+        description="Reworded or withdrawn: kept for the entries that answered it, never served.",
+    )
 
 
 class NextPrompt(PromptPublic):

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import AppError, Conflict, NotFound
 from app.core.pagination import decode_cursor, encode_cursor
+from app.prompts.library import localized
 from app.prompts.models import Prompt, PromptAssignment, PromptPhase, Technique
 from app.prompts.schemas import AssignmentPublic, PromptPublic
 
@@ -46,8 +47,14 @@ def seal_custom(title: str, text: str) -> str:
     return json.dumps({"title": title, "text": text}, ensure_ascii=False)
 
 
-def prompt_public(prompt: Prompt) -> PromptPublic:
+def prompt_public(prompt: Prompt, locale: str = "en") -> PromptPublic:
+    """In the caller's locale where the library has it; custom prompts as written."""
     title, text = title_and_text(prompt)
+    shown = prompt.locale
+    if prompt.patient_id is None and locale != prompt.locale:
+        found = localized(prompt.id, locale)
+        if found is not None:
+            (title, text), shown = found, locale
     return PromptPublic(
         id=prompt.id,
         technique=prompt.technique,
@@ -55,15 +62,16 @@ def prompt_public(prompt: Prompt) -> PromptPublic:
         title=title,
         text=text,
         minutes=prompt.minutes,
-        locale=prompt.locale,
+        locale=shown,
         custom=prompt.patient_id is not None,
+        retired=prompt.is_retired,
     )
 
 
 def list_library(
     db: Session, *, technique: Technique | None, phase: str | None, limit: int, cursor: str | None
 ) -> tuple[list[Prompt], str | None]:
-    stmt = select(Prompt).where(col(Prompt.patient_id).is_(None))
+    stmt = select(Prompt).where(col(Prompt.patient_id).is_(None), ~col(Prompt.is_retired))
     if technique is not None:
         stmt = stmt.where(Prompt.technique == technique)
     if cursor:

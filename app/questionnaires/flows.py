@@ -20,7 +20,12 @@ from app.questionnaires.schemas import (
     QuestionnaireResponseCreate,
     SchedulePublic,
 )
-from app.safety.service import resources_from
+from app.safety.service import resources_for
+
+
+def _locale_of(db: Session, patient_id: uuid.UUID) -> str:
+    patient = db.get(User, patient_id)
+    return (patient.locale if patient is not None else None) or "en"
 
 
 def answer_questionnaire(
@@ -47,7 +52,7 @@ def answer_questionnaire(
         db,
         response=recorded.response,
         note=recorded.note,
-        resources=resources_from(ctx.settings.crisis_resources),
+        resources=resources_for(ctx.settings.crisis_resources, _locale_of(db, patient_id)),
         now=now,
         replay=recorded.replayed,
     )

@@ -7,6 +7,7 @@ from fastapi import Query
 
 from app.accounts.access import is_on_care_team
 from app.accounts.deps import CurrentCaller, TherapistOrAdminCaller
+from app.accounts.locale import Locale
 from app.accounts.models import Role
 from app.audit.deps import AuditDep
 from app.core.clock import Now
@@ -30,10 +31,12 @@ class NotOnCall(Forbidden):
 @router.get(
     "/safety", dependencies=[ReadOnly], response_model=SafetyInfo, responses=problem_responses(401)
 )
-def read_safety(caller: CurrentCaller, db: SessionDep, ctx: Ctx) -> SafetyInfo:
+def read_safety(caller: CurrentCaller, locale: Locale, db: SessionDep, ctx: Ctx) -> SafetyInfo:
     """The "not monitored in real time" notice, the crisis resources and my safety plan."""
+    lang = locale.of(db)
     own = plan_of(db, ctx.keyring, caller.id) if caller.role == Role.patient else None
-    return service.safety_info(service.resources_from(ctx.settings.crisis_resources), own)
+    resources = service.resources_for(ctx.settings.crisis_resources, lang)
+    return service.safety_info(resources, own, lang)
 
 
 @router.get(

@@ -44,6 +44,10 @@ class CrisisResource(BaseModel):
 
     label: str
     contact: str
+    channel: Literal["call", "text", "chat", "emergency"] | None = Field(
+        default=None, description="How to reach it: call, text, chat or emergency."
+    )
+    url: str | None = Field(default=None, description="What a tap opens: tel:, sms: or https:.")
 
 
 class HelpContact(BaseModel):

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from app.accounts.access import care_team_of
 from app.core.config import get_settings
 from app.core.crypto import KeyRing
+from app.core.i18n import translate
 from app.counts import service as counts
 from app.entries.models import JournalEntry
 from app.notifications.outbox import enqueue
@@ -35,16 +36,36 @@ SCREENING = (
     "not a diagnosis: it can miss things and it can be wrong."
 )
 
+FLAGGED_SHARED = (
+    "What you wrote suggests you may be going through something very hard. "
+    "Your care team has been alerted and can read this entry. They do not read entries "
+    "in real time: if you are in danger, use the contacts below now."
+)
+FLAGGED_PRIVATE = (
+    "What you wrote suggests you may be going through something very hard. "
+    "Your care team has been alerted, but they will not see the text of this private "
+    "entry. They do not read entries in real time: if you are in danger, use the "
+    "contacts below now."
+)
+
 
 def resources_from(raw: list[dict[str, str]]) -> list[CrisisResource]:
     return [CrisisResource.model_validate(r) for r in raw]
 
 
+def resources_for(by_locale: dict[str, list[dict[str, str]]], locale: str) -> list[CrisisResource]:
+    """The clinic's crisis resources in `locale`, else the English ones."""
+    return resources_from(by_locale.get(locale) or by_locale.get("en") or [])
+
+
 def safety_info(
-    resources: list[CrisisResource], plan: SafetyPlanPublic | None = None
+    resources: list[CrisisResource], plan: SafetyPlanPublic | None = None, locale: str = "en"
 ) -> SafetyInfo:
     return SafetyInfo(
-        notice=NOT_MONITORED, crisis_resources=resources, screening=SCREENING, safety_plan=plan
+        notice=translate(locale, NOT_MONITORED),
+        crisis_resources=resources,
+        screening=translate(locale, SCREENING),
+        safety_plan=plan,
     )
 
 

@@ -14,6 +14,7 @@ def rules_from(settings: Settings) -> WindowRules:
         window_hours=settings.window_hours,
         integration_start_hours=settings.integration_start_hours,
         integration_end_hours=settings.integration_end_hours,
+        acute_hours=settings.acute_hours,
     )
 
 

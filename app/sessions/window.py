@@ -15,11 +15,19 @@ class Phase(StrEnum):
 
 @dataclass(frozen=True)
 class WindowRules:
-    """Clinic settings; the defaults come from the clinical literature."""
+    """Clinic settings.
+
+    The 48 h window is a working hypothesis: it comes from rodent studies of
+    ketamine-induced synaptogenesis (new spines within hours, lasting days), and
+    24-48 h for the integration session is clinics' scheduling practice, not an
+    established human finding. The acute hours (2) are the usual post-dose
+    monitoring time.
+    """
 
     window_hours: float = 48
     integration_start_hours: float = 24
     integration_end_hours: float = 48
+    acute_hours: float = 2
 
     @property
     def length(self) -> timedelta:
@@ -39,6 +47,10 @@ class Window:
 
     def phase_at(self, at: datetime) -> Phase:
         return Phase.early if at < self.integration_starts_at else Phase.integration
+
+    def is_acute_at(self, at: datetime, rules: WindowRules) -> bool:
+        """In the first hours after the dose (prompts only; entries keep `early`)."""
+        return at < self.opens_at + timedelta(hours=rules.acute_hours)
 
     def hours_since(self, at: datetime) -> float:
         return round((at - self.opens_at).total_seconds() / 3600, 4)

@@ -1,7 +1,7 @@
 """safety plan, its versions, and flag outcomes and escalation
 
 Revision ID: 15_safety_plan_and_escalation
-Revises: 12_push_delivery
+Revises: 13_locale_and_prompt_states
 Create Date: 2026-12-01 10:08:32.372556
 """
 
@@ -15,7 +15,7 @@ import app.core.types
 
 
 revision: str = '15_safety_plan_and_escalation'
-down_revision: str | Sequence[str] | None = "12_push_delivery"
+down_revision: str | Sequence[str] | None = "13_locale_and_prompt_states"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

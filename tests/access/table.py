@@ -119,6 +119,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("DELETE", "/v1/patients/{patient_id}/therapists/{therapist_id}"): Row(
         _with(204, ADMIN_ONLY, A), other=_with(204, ADMIN_ONLY, A)
     ),
+    ("PATCH", "/v1/me"): Row(SIGNED_IN, body=lambda _i, _w: {"locale": "es"}),
     # sessions and windows
     ("POST", "/v1/patients/{patient_id}/sessions"): Row(
         (403, 404, 201, 404, 404, 401),  # self-reporting is off by default

@@ -36,6 +36,7 @@ def test_sign_in_returns_a_bearer_pair(client: TestClient, db: Session) -> None:
         "role": "patient",
         "display_name": user.display_name,
         "timezone": "UTC",
+        "locale": None,
     }
 
 

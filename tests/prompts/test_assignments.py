@@ -28,11 +28,15 @@ def _assign(team: Team, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_assigned_library_prompt_waits_for_a_phase_it_fits(team: Team) -> None:
-    early_only = str(prompt_id("capture-body-scan"))
+    early_only = str(prompt_id("capture-colours-sounds"))  # not for the acute hours
     _assign(team, {"prompt_id": early_only})
     between = _next(team)
     assert between["id"] != early_only and between["assigned"] is False
     team.session(team.clock.now - timedelta(minutes=5))
+    acute = _next(team)
+    assert (acute["assigned"], acute["phase"]) == (False, "acute")
+    team.clock.advance(hours=2)
+    team.relogin()
     early = _next(team)
     assert (early["id"], early["assigned"], early["phase"]) == (early_only, True, "early")
 
@@ -54,10 +58,21 @@ def test_served_but_unanswered_assignment_returns_in_the_next_window(team: Team)
     pid = custom["prompt"]["id"]
     assert _next(team)["id"] == pid
     assert _next(team)["id"] != pid  # no repeat inside the same scope
-    team.clock.advance(minutes=10)
-    team.session(team.clock.now - timedelta(minutes=5))
+    team.clock.advance(hours=4)
+    team.relogin()
+    team.session(team.clock.now - timedelta(hours=3))  # past the acute hours
     again = _next(team)
     assert (again["id"], again["assigned"]) == (pid, True)
+
+
+def test_custom_prompt_waits_out_the_acute_hours(team: Team) -> None:
+    custom = _assign(team, {"title": "The sea", "text": "Write about it.", "technique": "capture"})
+    team.session(team.clock.now - timedelta(minutes=30))
+    acute = _next(team)
+    assert (acute["phase"], acute["assigned"]) == ("acute", False)
+    team.clock.advance(hours=2)
+    team.relogin()
+    assert _next(team)["id"] == custom["prompt"]["id"]
 
 
 def test_removed_assignment_is_not_served(team: Team, db: Session) -> None:

@@ -22,6 +22,7 @@ from tests.prompts.helpers import all_prompts
 
 WINDOW = timedelta(hours=48)
 EARLY = timedelta(hours=24)
+ACUTE = timedelta(hours=2)
 
 Step = tuple[str, int]
 STEPS = st.lists(
@@ -50,6 +51,8 @@ class Model:
             return "between_windows", datetime.min.replace(tzinfo=now.tzinfo)
         last = past[-1]
         if now < last + WINDOW:  # sessions are only recorded at "now": none is later
+            if now < last + ACUTE:
+                return "acute", last
             return ("early" if now < last + EARLY else "integration"), last
         return "between_windows", last + WINDOW
 

@@ -32,6 +32,9 @@ def test_library_has_forty_prompts_five_per_technique_every_phase(team: Team) ->
         fitting = _all(team.client, team.th, phase=phase)
         assert len({p["technique"] for p in fitting}) >= 5
         assert all(phase in p["phases"] for p in fitting)
+    acute = _all(team.client, team.th, phase="acute")
+    assert {p["technique"] for p in acute} == {"capture", "mindfulness", "guided_imagery"}
+    assert len(acute) >= 10
     only = _all(team.client, team.ph, technique="mindfulness")
     assert {p["technique"] for p in only} == {"mindfulness"}
     assert team.client.get("/v1/prompts").status_code == 401
