@@ -52,7 +52,11 @@ def test_a_flagged_private_entry_says_so_in_spanish(team: Team) -> None:
 def test_the_flag_alert_is_written_in_each_therapists_language(team: Team, db: Session) -> None:
     _spanish(team, team.th)
     team.write(team.clock.now, body="Some days I want to die.")
-    alert = db.exec(select(Notification).where(Notification.user_id == team.therapist.id)).one()
+    alert = db.exec(
+        select(Notification).where(
+            Notification.user_id == team.therapist.id, Notification.kind == "safety_flag"
+        )
+    ).one()
     assert (alert.title, alert.body) == (
         "Un paciente podría necesitar atención",
         "Abre kap-journal para ver una alerta de seguridad.",
