@@ -52,6 +52,7 @@ SERVERS: list[dict[str, Any]] = [
 HEADERS: dict[str, dict[str, Any]] = {
     "X-Request-ID": {
         "description": "The request's id, as in the server's logs; echoed when the client sent one",
+        "required": True,
         "schema": {"type": "string", "examples": ["1f6c4e0e0b8a4d5f9a3c2b1d0e9f8a7b"]},
     },
     "Retry-After": {
