@@ -152,7 +152,8 @@ def _complete_operation(op: dict[str, Any]) -> None:
         op["security"] = [{SECURITY_SCHEME: []}]
     for param in op.get("parameters", []):
         _not_nullable(param)
-        if param["in"] == "header" and param["name"].lower() == "if-match":
+        conditional = param.get("schema", {}).pop("x-required-once-it-exists", False)
+        if param["in"] == "header" and param["name"].lower() == "if-match" and not conditional:
             # The server answers 428 to a request without it; clients must send it.
             param["required"] = True
     responses = op.setdefault("responses", {})

@@ -1,7 +1,7 @@
 """Journal entries: the patient's own, and the shared ones for the care team."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Header, Query, status
 
@@ -127,6 +127,13 @@ def sync_entries(
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
+    shape: Annotated[
+        Literal["union", "envelope"],
+        Query(
+            description="`envelope` for clients whose generator cannot read the `changes` "
+            "union (kotlinx): the changes come in `envelopes` instead"
+        ),
+    ] = "union",
 ) -> ORJSONResponse:
     """Every change since the token, tombstones included, and the next token."""
     after = int(decode_cursor(since, int)[0]) if since else 0
@@ -157,7 +164,13 @@ def sync_entries(
             "safety_plan": plan[0].model_dump(mode="json") if plan is not None else None,
             "questionnaire_responses": answers,
         }
+        | (_as_envelopes(changes) if shape == "envelope" else {})
     )
+
+
+def _as_envelopes(changes: list[dict[str, Any]]) -> dict[str, Any]:
+    envelopes = [{"kind": c["kind"], c["kind"]: c} for c in changes]
+    return {"changes": [], "envelopes": envelopes}
 
 
 def _add_reviews(

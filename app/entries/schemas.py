@@ -148,6 +148,19 @@ class Tombstone(BaseModel):
 Change = Annotated[EntryPublic | Tombstone, Field(discriminator="kind")]
 
 
+class ChangeEnvelope(BaseModel):
+    """One change without polymorphism, for generators that cannot read `oneOf`
+    (kotlinx): `kind` says which of `entry` and `tombstone` is set."""
+
+    model_config = ex.examples(
+        {"kind": "tombstone", "entry": None, "tombstone": ex.example_of(Tombstone)}
+    )
+
+    kind: Literal["entry", "tombstone"]
+    entry: EntryPublic | None = Field(default=None, description="Set when kind is entry")
+    tombstone: Tombstone | None = Field(default=None, description="Set when kind is tombstone")
+
+
 class SyncPage(BaseModel):
     model_config = ex.examples(
         {
@@ -166,4 +179,8 @@ class SyncPage(BaseModel):
     questionnaire_responses: list[QuestionnaireResponsePublic] = Field(
         default_factory=list,
         description="Questionnaire answers written since the token (same sequence as entries)",
+    )
+    envelopes: list[ChangeEnvelope] | None = Field(
+        default=None,
+        description="With `shape=envelope`: the changes as envelopes, and `changes` empty",
     )

@@ -17,7 +17,16 @@ from app.safety import plan
 from app.safety.schemas import SafetyPlanHistory, SafetyPlanPublic, SafetyPlanUpdate
 
 router = api_router(prefix="/v1", tags=["safety"])
-IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
+# Not required by the schema: the first write creates the plan without it (428 after).
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=200,
+        description="The plan's ETag; needed once a plan exists, omitted for the first write",
+        json_schema_extra={"x-required-once-it-exists": True},
+    ),
+]
 
 
 @router.get(
