@@ -21,10 +21,10 @@ from app.questionnaires.deps import Measure
 from app.questionnaires.flows import answer_questionnaire, schedule_view
 from app.questionnaires.reminders import plan_reminders
 from app.questionnaires.schemas import (
-    QuestionnaireAssignmentCreate,
-    QuestionnaireAssignmentPublic,
     DueItem,
     DueList,
+    QuestionnaireAssignmentCreate,
+    QuestionnaireAssignmentPublic,
     QuestionnaireList,
     QuestionnairePublic,
     QuestionnaireResponseCreate,
