@@ -21,10 +21,10 @@ from app.questionnaires.deps import Measure
 from app.questionnaires.flows import answer_questionnaire, schedule_view
 from app.questionnaires.reminders import plan_reminders
 from app.questionnaires.schemas import (
-    AssignmentCreate,
-    AssignmentPublic,
     DueItem,
     DueList,
+    QuestionnaireAssignmentCreate,
+    QuestionnaireAssignmentPublic,
     QuestionnaireList,
     QuestionnairePublic,
     QuestionnaireResponseCreate,
@@ -187,18 +187,18 @@ def read_patient_scores(
 @router.post(
     "/patients/{patient_id}/questionnaire-assignments",
     status_code=status.HTTP_201_CREATED,
-    response_model=AssignmentPublic,
+    response_model=QuestionnaireAssignmentPublic,
     responses=problem_responses(401, 404, 422),
 )
 def create_questionnaire_assignment(
     patient_id: CareTeamPatientId,
-    body: AssignmentCreate,
+    body: QuestionnaireAssignmentCreate,
     caller: CurrentCaller,
     db: SessionDep,
     measure: Measure,
     now: Now,
     audit: AuditDep,
-) -> AssignmentPublic:
+) -> QuestionnaireAssignmentPublic:
     """Ask the patient to answer one instrument once (due now unless `due_at`)."""
     row = due_service.assign(
         db,
@@ -216,7 +216,7 @@ def create_questionnaire_assignment(
         resource_id=row.id,
     )
     plan_reminders(db, patient_id=patient_id, rules=measure, now=now)
-    return AssignmentPublic.model_validate(row, from_attributes=True)
+    return QuestionnaireAssignmentPublic.model_validate(row, from_attributes=True)
 
 
 @router.get(

@@ -4,8 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
+from app.core import examples as ex
 from app.core.fields import AwareUTC, NoNulStr, WrittenAt
 from app.safety.schemas import CrisisResource
 from app.sessions.window import Phase
@@ -14,13 +15,38 @@ Code = Annotated[NoNulStr, Field(min_length=1, max_length=40)]
 ItemId = Annotated[NoNulStr, Field(min_length=1, max_length=64)]
 AnswerValue = StrictInt | Annotated[NoNulStr, Field(max_length=2000)]
 
+RESPONSE = "6d5c4b3a-2918-4f7e-8d6c-5b4a39281706"
+ASSIGNMENT = "8f7e6d5c-4b3a-4291-8e7f-6d5c4b3a2919"
+FLAG = "1e0f9a8b-7c6d-4e5f-9a4b-3c2d1e0f9a8b"
+ANSWERED_AT = "2026-11-30T14:00:00Z"
+PHQ9_ANSWERS = {f"phq9_{i}": 1 if i < 8 else 0 for i in range(1, 10)}
+
 
 class OptionPublic(BaseModel):
+    model_config = ex.examples({"value": 1, "text": "Several days"})
+
     value: int
     text: str
 
 
 class ItemPublic(BaseModel):
+    model_config = ex.examples(
+        {
+            "id": "phq9_1",
+            "type": "choice",
+            "text": "Little interest or pleasure in doing things",
+            "required": True,
+            "enable_when": None,
+            "loinc": "44250-9",
+            "options": [
+                {"value": 0, "text": "Not at all"},
+                {"value": 1, "text": "Several days"},
+                {"value": 2, "text": "More than half the days"},
+                {"value": 3, "text": "Nearly every day"},
+            ],
+        }
+    )
+
     id: str
     type: str = Field(description="choice or text")
     text: str
@@ -33,15 +59,33 @@ class ItemPublic(BaseModel):
 
 
 class BandPublic(BaseModel):
+    model_config = ex.examples({"label": "mild", "low": 5, "high": 9})
+
     label: str
     low: int
     high: int
 
 
 class QuestionnairePublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"code": "phq9", "title": "Patient Health Questionnaire (PHQ-9)"}]
+    model_config = ex.examples(
+        {
+            "code": "phq9",
+            "title": "Patient Health Questionnaire (PHQ-9)",
+            "version": "PHQ-9 (Pfizer, 1999)",
+            "copyright": "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, "
+            "Kurt Kroenke and colleagues, with an educational grant from Pfizer Inc.",
+            "locale": "en",
+            "translation_available": True,
+            "loinc_panel": "44249-1",
+            "loinc_total": "44261-6",
+            "preamble": "Over the last 2 weeks, how often have you been bothered by any of "
+            "the following problems?",
+            "score_range": [0, 27],
+            "bands": [
+                {"label": "minimal", "low": 0, "high": 4},
+                {"label": "mild", "low": 5, "high": 9},
+            ],
+            "items": [ex.example_of(ItemPublic)],
         }
     )
 
@@ -60,21 +104,20 @@ class QuestionnairePublic(BaseModel):
 
 
 class QuestionnaireList(BaseModel):
+    model_config = ex.examples({"items": [ex.example_of(QuestionnairePublic)]})
+
     items: list[QuestionnairePublic]
 
 
 class QuestionnaireResponseCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "code": "gad7",
-                    "answers": {f"gad7_{i}": 1 for i in range(1, 8)},
-                    "answered_at": "2026-03-02T15:00:00+01:00",
-                }
-            ]
+    model_config = ex.examples(
+        {
+            "id": RESPONSE,
+            "code": "phq9",
+            "answers": PHQ9_ANSWERS,
+            "answered_at": "2026-11-30T15:00:00+01:00",
         },
+        extra="forbid",
     )
 
     id: uuid.UUID | None = Field(
@@ -88,6 +131,15 @@ class QuestionnaireResponseCreate(BaseModel):
 class ResponseSafety(BaseModel):
     """In the patient's own answer when a response raised a flag."""
 
+    model_config = ex.examples(
+        {
+            "flagged": True,
+            "flag_ids": [FLAG],
+            "urgent": False,
+            "message": "Your care team has been told and will reach out.",
+            "crisis_resources": [ex.example_of(CrisisResource)],
+        }
+    )
     flagged: bool = Field(default=True, description="Always true when present")
     flag_ids: list[uuid.UUID]
     urgent: bool
@@ -96,8 +148,27 @@ class ResponseSafety(BaseModel):
 
 
 class QuestionnaireResponsePublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"code": "phq9", "score": 7, "severity": "mild"}]}
+    model_config = ex.examples(
+        {
+            "id": RESPONSE,
+            "patient_id": ex.PATIENT,
+            "code": "phq9",
+            "instrument_version": "PHQ-9 (Pfizer, 1999)",
+            "answers": PHQ9_ANSWERS,
+            "note": None,
+            "score": 7,
+            "severity": "mild",
+            "answered_at": ANSWERED_AT,
+            "client_answered_at": ANSWERED_AT,
+            "answered_at_adjusted": False,
+            "session_id": ex.SESSION,
+            "phase": "integration",
+            "reason": "integration",
+            "late": False,
+            "flagged": False,
+            "created_at": ANSWERED_AT,
+            "safety": None,
+        }
     )
 
     id: uuid.UUID
@@ -121,21 +192,22 @@ class QuestionnaireResponsePublic(BaseModel):
 
 
 class ResponsePage(BaseModel):
+    model_config = ex.examples(
+        {"items": [ex.example_of(QuestionnaireResponsePublic)], "next_cursor": ex.CURSOR}
+    )
+
     items: list[QuestionnaireResponsePublic]
     next_cursor: str | None
 
 
 class DueItem(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "code": "phq9",
-                    "reason": "integration",
-                    "due_at": "2026-03-03T15:00:00Z",
-                    "expires_at": "2026-03-04T15:00:00Z",
-                }
-            ]
+    model_config = ex.examples(
+        {
+            "code": "phq9",
+            "reason": "integration",
+            "due_at": "2026-11-30T09:00:00Z",
+            "expires_at": "2026-12-03T09:00:00Z",
+            "key": f"phq9:integration:{ex.SESSION}",
         }
     )
 
@@ -147,10 +219,16 @@ class DueItem(BaseModel):
 
 
 class DueList(BaseModel):
+    model_config = ex.examples({"items": [ex.example_of(DueItem)]})
+
     items: list[DueItem]
 
 
 class ScorePoint(BaseModel):
+    model_config = ex.examples(
+        {"answered_at": ANSWERED_AT, "score": 7, "severity": "mild", "session_id": ex.SESSION}
+    )
+
     answered_at: datetime
     score: int | None
     severity: str
@@ -158,8 +236,29 @@ class ScorePoint(BaseModel):
 
 
 class ScoresPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"code": "phq9", "points": [], "response": False}]}
+    model_config = ex.examples(
+        {
+            "code": "phq9",
+            "points": [
+                {
+                    "answered_at": "2026-11-20T14:00:00Z",
+                    "score": 16,
+                    "severity": "moderately severe",
+                    "session_id": None,
+                },
+                ex.example_of(ScorePoint),
+            ],
+            "baseline": {
+                "answered_at": "2026-11-20T14:00:00Z",
+                "score": 16,
+                "severity": "moderately severe",
+                "session_id": None,
+            },
+            "latest": ex.example_of(ScorePoint),
+            "change_pct": -56.25,
+            "response": True,
+            "remission": False,
+        }
     )
 
     code: str
@@ -171,15 +270,27 @@ class ScoresPublic(BaseModel):
     remission: bool = Field(description="PHQ-9 or GAD-7 below 5")
 
 
-class AssignmentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"code": "pcl5"}]})
+class QuestionnaireAssignmentCreate(BaseModel):
+    model_config = ex.examples(
+        {"code": "pcl5", "due_at": "2026-12-01T09:00:00Z"}, {"code": "gad7"}, extra="forbid"
+    )
 
     code: Code
     due_at: AwareUTC | None = None
 
 
-class AssignmentPublic(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "pcl5"}]})
+class QuestionnaireAssignmentPublic(BaseModel):
+    model_config = ex.examples(
+        {
+            "id": ASSIGNMENT,
+            "patient_id": ex.PATIENT,
+            "code": "pcl5",
+            "due_at": "2026-12-01T09:00:00Z",
+            "expires_at": "2026-12-04T09:00:00Z",
+            "assigned_by": ex.THERAPIST,
+            "created_at": "2026-11-30T16:00:00Z",
+        }
+    )
 
     id: uuid.UUID
     patient_id: uuid.UUID
@@ -193,7 +304,7 @@ class AssignmentPublic(BaseModel):
 class PlanChange(BaseModel):
     """Only the keys sent replace the clinic default for this patient."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ex.examples({"between_windows_days": 28, "after_flag": True}, extra="forbid")
 
     enrolment: StrictBool | None = None
     integration: StrictBool | None = None
@@ -203,15 +314,22 @@ class PlanChange(BaseModel):
 
 
 class ScheduleUpdate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"plans": {"pcl5": {"between_windows_days": 28}}}]},
-    )
+    model_config = ex.examples({"plans": {"pcl5": {"between_windows_days": 28}}}, extra="forbid")
 
     plans: dict[Code, PlanChange] = Field(max_length=10)
 
 
 class PlanPublic(BaseModel):
+    model_config = ex.examples(
+        {
+            "enrolment": True,
+            "integration": True,
+            "between_windows_days": 14,
+            "after_dose_hours": None,
+            "after_flag": False,
+        }
+    )
+
     enrolment: bool
     integration: bool
     between_windows_days: int
@@ -220,6 +338,17 @@ class PlanPublic(BaseModel):
 
 
 class OccurrencePublic(BaseModel):
+    model_config = ex.examples(
+        {
+            "key": f"phq9:integration:{ex.SESSION}",
+            "code": "phq9",
+            "reason": "integration",
+            "due_at": "2026-11-30T09:00:00Z",
+            "expires_at": "2026-12-03T09:00:00Z",
+            "status": "answered",
+        }
+    )
+
     key: str
     code: str
     reason: str
@@ -229,7 +358,13 @@ class OccurrencePublic(BaseModel):
 
 
 class SchedulePublic(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"plans": {}, "occurrences": []}]})
+    model_config = ex.examples(
+        {
+            "patient_id": ex.PATIENT,
+            "plans": {"phq9": ex.example_of(PlanPublic)},
+            "occurrences": [ex.example_of(OccurrencePublic)],
+        }
+    )
 
     patient_id: uuid.UUID
     plans: dict[str, PlanPublic]

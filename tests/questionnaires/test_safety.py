@@ -58,18 +58,18 @@ def test_a_replayed_flagged_answer_raises_no_second_flag(team: Team, db: Session
     assert len(_flags(db)) == 1
 
 
-def test_a_questionnaire_flag_reaches_the_therapist_queue_and_notifies_them(
+def test_a_questionnaire_flag_reaches_the_queue_notifies_and_plans_the_escalation(
     team: Team, db: Session
 ) -> None:
     answer(team, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), team.clock.now)
     items = team.client.get("/v1/therapist/queue", headers=team.th).json()["items"]
     assert [(i["patient"]["id"], i["open_flags"]) for i in items] == [(str(team.patient.id), 1)]
     assert items[0]["safety_flags"][0]["on_private_entry"] is False
-    kinds = [
+    kinds = sorted(
         n.kind
         for n in db.exec(select(Notification).where(Notification.user_id == team.therapist.id))
-    ]
-    assert kinds == ["safety_flag"]
+    )
+    assert kinds == ["safety_escalation", "safety_flag"]
 
 
 def test_after_effects_free_text_is_screened_like_an_entry(team: Team, db: Session) -> None:
