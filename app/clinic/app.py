@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from app.clinic import actions, router_admin, router_auth, router_therapist
+from app.clinic import actions, measure, router_admin, router_auth, router_therapist
 from app.clinic.web import HANDLERS, HERE, SecurityHeaders
 
 
@@ -19,6 +19,7 @@ def create_clinic(parent: FastAPI) -> FastAPI:
         router_auth.router,
         router_therapist.router,
         actions.router,
+        measure.router,
         router_admin.router,
     ):
         clinic.include_router(router)
