@@ -129,17 +129,22 @@ def sign_in(
     if result.mfa_token is not None:
         staff_member(db, mfa.decode_mfa_token(ctx.tokens, result.mfa_token, now=now))
         return SignInStep(mfa_token=result.mfa_token)
-    claims = (
-        decode_access_token(ctx.tokens, result.tokens.access_token, now=now)
-        if result.tokens is not None
-        else None
-    )
-    if claims is None:  # pragma: no cover - login.sign_in answers tokens or an MFA token
+    if result.tokens is None:  # pragma: no cover - login.sign_in answers one or the other
+        raise InvalidCredentials()
+    return after_password(db, ctx, result.tokens, now)
+
+
+def after_password(db: Session, ctx: AppContext, tokens: IssuedTokens, now: datetime) -> SignInStep:
+    """A sign-in the API's login made: the clinic's cookie, or enrolment first.
+
+    A patient's sign-in ends at once and answers InvalidCredentials.
+    """
+    claims = decode_access_token(ctx.tokens, tokens.access_token, now=now)
+    if claims is None:  # pragma: no cover - issued just before
         raise InvalidCredentials()
     try:
         user = staff_member(db, claims.user_id)
     except InvalidCredentials:
-        # A patient's right password: the sign-in just made ends unused.
         auth_service.revoke_session(db, claims.session_id, now=now, reason="clinic_refused")
         raise
     if ctx.settings.staff_mfa_required and not mfa.is_enrolled(user):

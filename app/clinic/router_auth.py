@@ -29,7 +29,13 @@ TOO_SLOW = "Signing in took too long. Sign in again."
 
 
 def _login_page(
-    request: Request, ctx: Ctx, *, message: str = "", status: int = 200, email: str = ""
+    request: Request,
+    ctx: Ctx,
+    *,
+    message: str = "",
+    status: int = 200,
+    email: str = "",
+    template: str = "login.html",
 ) -> Response:
     nonce = request.cookies.get(auth.LOGIN_COOKIE) or secrets.token_urlsafe(24)
     context = {
@@ -38,7 +44,7 @@ def _login_page(
         "email": email,
         "ended": request.query_params.get("ended") == "1",
     }
-    response = render(request, "login.html", context, user=None, status=status)
+    response = render(request, template, context, user=None, status=status)
     response.set_cookie(
         auth.LOGIN_COOKIE,
         nonce,

@@ -284,3 +284,51 @@ def test_required_mfa_ends_a_clinic_session_without_it(
     assert browser.get("/clinic/").status_code == 200
     app.state.ctx.settings.require_staff_mfa = True
     assert browser.get("/clinic/", follow_redirects=False).status_code == 303
+
+
+def _invite(browser: Browser, role: str) -> str:
+    r = browser.post(
+        "/clinic/admin/users",
+        {"email": f"new-{role}@example.org", "display_name": "New", "role": role},
+    )
+    return r.text.split('id="invite-token" readonly value="')[1].split('"')[0]
+
+
+NEW_PASSWORD = "a phrase only Lee knows"
+
+
+def _accept(browser: Browser, token: str) -> Any:
+    page = browser.client.get("/clinic/invitation")
+    return browser.client.post(
+        "/clinic/invitation",
+        data={"token": token, "password": NEW_PASSWORD, "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+
+
+def test_a_therapist_sets_a_password_with_the_invitation_and_is_signed_in(
+    browser: Browser, admin: User
+) -> None:
+    browser.sign_in(admin)
+    token = _invite(browser, "therapist")
+    browser.client.cookies.clear()
+    r = _accept(browser, token)
+    assert r.status_code == 303
+    assert browser.get("/clinic/").status_code == 200
+
+
+def test_a_patients_invitation_sets_the_password_without_a_clinic_session(
+    browser: Browser, admin: User
+) -> None:
+    browser.sign_in(admin)
+    token = _invite(browser, "patient")
+    browser.client.cookies.clear()
+    r = _accept(browser, token)
+    assert r.status_code == 200 and "Password set" in r.text
+    assert COOKIE not in browser.client.cookies
+
+
+def test_an_unknown_invitation_is_refused_on_the_form(browser: Browser) -> None:
+    r = _accept(browser, "not-a-token")
+    assert r.status_code == 404
+    assert "Set your password" in r.text
