@@ -180,6 +180,10 @@ def test_an_admin_adds_a_therapist_to_a_care_team_and_never_sees_journal_text(
     expect(page.get_by_role("heading", name="Invitation for Dr. Lee")).to_be_visible()
     expect(page.get_by_label("Invitation token")).not_to_be_empty()
     accessible(page)
+    page.goto("/clinic/invitation")  # where Dr. Lee sets a password with the token
+    expect(page.get_by_role("heading", name="Set your password")).to_be_visible()
+    accessible(page)
+    page.goto("/clinic/admin/users")
     page.get_by_role("link", name="Care teams").click()
     page.get_by_label("Patient").select_option(label="Sam (sam@demo.kap-journal.org)")
     page.get_by_label("Therapist").select_option(
