@@ -13,7 +13,7 @@ from fastapi import Depends, Form, Request
 from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
 
-from app.accounts.access import can_see_patient, care_team_patient
+from app.accounts.access import care_team_patient, is_on_care_team
 from app.clinic.auth import TherapistUser, check_csrf
 from app.clinic.deps import ClinicAudit
 from app.clinic.patient_page import with_reviews
@@ -33,15 +33,22 @@ from app.prompts.models import Technique
 from app.prompts.schemas import AssignmentCreate
 from app.reviews import service as reviews
 from app.reviews.schemas import ReviewPut
-from app.safety import service as safety
+from app.safety import flags
+from app.safety.schemas import FlagAcknowledge, FlagOutcome
 from app.sessions.deps import Rules
 from app.sessions.service import get_session
 
 router = api_router(dependencies=[Depends(check_csrf)])
 
-# The acknowledge form's choices, (value, label). Outcomes (contacted_patient,
-# safety_plan_reviewed, ...) replace this list once the API records them.
-OUTCOMES: list[tuple[str, str]] = [("seen", "Seen")]
+# The acknowledge form's choices, (value, label): the API's own outcomes.
+OUTCOME_LABELS = {
+    FlagOutcome.contacted_patient: "Contacted the patient",
+    FlagOutcome.safety_plan_reviewed: "Reviewed the safety plan",
+    FlagOutcome.emergency_services: "Called emergency services",
+    FlagOutcome.no_risk_found: "No risk found",
+    FlagOutcome.other: "Other (say what in the note)",
+}
+OUTCOMES: list[tuple[str, str]] = [(o.value, OUTCOME_LABELS[o]) for o in FlagOutcome]
 TECHNIQUES = [(t.value, t.value.replace("_", " ").capitalize()) for t in Technique]
 
 M = TypeVar("M", bound=BaseModel)
@@ -120,15 +127,24 @@ def create_acknowledgement(
     db: SessionDep,
     now: Now,
     audit: ClinicAudit,
+    ctx: Ctx,
     outcome: Annotated[str, Form(max_length=64)] = "",
+    note: Annotated[str, Form(max_length=6000)] = "",
 ) -> Response:
-    """The therapist has seen the flag."""
-    flag = safety.get_flag(db, flag_id)
-    if not can_see_patient(db, user.caller.id, user.caller.role, flag.patient_id):
-        raise safety.FlagNotFound()
-    if outcome not in dict(OUTCOMES):
-        raise FormInvalid("Choose an outcome.")
-    flag = safety.acknowledge(db, flag=flag, therapist_id=user.caller.id, now=now)
+    """Close a flag with its outcome and an optional note, as the API does."""
+    flag = flags.get_flag(db, flag_id)
+    if not is_on_care_team(db, therapist_id=user.caller.id, patient_id=flag.patient_id):
+        raise flags.FlagNotFound()
+    body = _checked(FlagAcknowledge, {"outcome": outcome, "note": note or None})
+    flag = flags.acknowledge(
+        db,
+        flag=flag,
+        by=user.caller.id,
+        outcome=body.outcome,
+        note=body.note,
+        keyring=ctx.keyring,
+        now=now,
+    )
     audit.record(
         "safety_flag.acknowledge",
         patient_id=flag.patient_id,

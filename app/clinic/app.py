@@ -3,7 +3,14 @@
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from app.clinic import actions, router_admin, router_auth, router_therapist
+from app.clinic import (
+    actions,
+    measure,
+    router_admin,
+    router_auth,
+    router_invitation,
+    router_therapist,
+)
 from app.clinic.web import HANDLERS, HERE, SecurityHeaders
 
 
@@ -17,8 +24,10 @@ def create_clinic(parent: FastAPI) -> FastAPI:
         clinic.add_exception_handler(exc_class, handler)
     for router in (
         router_auth.router,
+        router_invitation.router,
         router_therapist.router,
         actions.router,
+        measure.router,
         router_admin.router,
     ):
         clinic.include_router(router)

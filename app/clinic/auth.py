@@ -16,7 +16,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session, col, select
 
-from app.accounts import auth_service
+from app.accounts import auth_service, login, mfa
+from app.accounts.auth_service import IssuedTokens
 from app.accounts.deps import Caller
 from app.accounts.models import AuthSession, Role, User
 from app.core.clock import Now
@@ -90,93 +91,112 @@ def cookie_tokens(ctx: AppContext) -> TokenConfig:
     return replace(ctx.tokens, access_ttl=timedelta(minutes=ctx.settings.clinic_idle_minutes))
 
 
-def mfa_required(db: Session, user: User) -> bool:
-    """Hook for the second factor: True when this account must enter a code.
-
-    No account has a second factor yet; the accounts work enrols TOTP and
-    answers here, and the sign-in page then asks for the code (mfa.html).
-    """
-    return False
-
-
-def verify_second_factor(db: Session, user: User, code: str) -> bool:
-    """Hook for the second factor: whether `code` is valid for this account."""
-    return False
-
-
 @dataclass(frozen=True)
-class SignInOutcome:
-    user: User
-    needs_second_factor: bool
-    cookie: str | None
+class SignInStep:
+    """What follows the password: a cookie (signed in), a code, or enrolment.
 
-
-def sign_in(
-    db: Session, ctx: AppContext, *, email: str, password: str, address: str, now: datetime
-) -> SignInOutcome:
-    """The one way into the clinic: the API's throttling and credential check, staff only.
-
-    Failures count against the same sign-in limits as POST /v1/auth/token. A
-    patient gets the same InvalidCredentials as a wrong password, so the page
-    gives no hint about who has an account.
+    `mfa_token` is the API's own short-lived token of the password step
+    (app.accounts.mfa); the clinic carries it in a hidden field to the next form.
     """
-    keys = (auth_service.normalize_email(email), address)
-    ctx.throttle.check("signin_account", keys[0])
-    ctx.throttle.check("signin_address", keys[1])
-    try:
-        user = auth_service.authenticate(db, email=email, password=password)
-        if user.role not in STAFF:
-            raise InvalidCredentials()
-    except InvalidCredentials:
-        ctx.throttle.hit("signin_account", keys[0])
-        ctx.throttle.hit("signin_address", keys[1])
-        raise
-    if mfa_required(db, user):
-        return SignInOutcome(user, needs_second_factor=True, cookie=None)
-    return SignInOutcome(user, needs_second_factor=False, cookie=start(db, ctx, user, now))
+
+    cookie: str | None = None
+    mfa_token: str | None = None
+    enrol: bool = False
 
 
-SECOND_FACTOR_MINUTES = 5
-
-
-def pending_second_factor(ctx: AppContext, user_id: uuid.UUID, now: datetime) -> str:
-    """A short-lived, signed note that the password step passed for this account."""
-    until = int((now + timedelta(minutes=SECOND_FACTOR_MINUTES)).timestamp())
-    body = f"{user_id}.{until}"
-    return f"{body}.{_mac(ctx, 'clinic-mfa', body.encode())}"
-
-
-def complete_second_factor(
-    db: Session, ctx: AppContext, *, pending: str, code: str, address: str, now: datetime
-) -> User:
-    """The account whose password step passed, if `code` is its valid second factor."""
-    user_id, _, rest = pending.partition(".")
-    until, _, mac = rest.partition(".")
-    body = f"{user_id}.{until}"
-    ok = same(mac, _mac(ctx, "clinic-mfa", body.encode("utf-8", "replace")))
-    user = None
-    if ok and until.isdigit() and int(until) > now.timestamp():
-        user = db.get(User, uuid.UUID(user_id))
-    ctx.throttle.check("signin_address", address)
-    if user is not None:
-        ctx.throttle.check("signin_account", user.email)
-    if user is None or not user.is_active or not verify_second_factor(db, user, code):
-        ctx.throttle.hit("signin_address", address)
-        if user is not None:
-            ctx.throttle.hit("signin_account", user.email)
+def staff_member(db: Session, user_id: uuid.UUID) -> User:
+    """Patients get the same answer as a wrong password: no hint who has an account."""
+    user = db.get(User, user_id)
+    if user is None or user.role not in STAFF or not user.is_active:
         raise InvalidCredentials()
     return user
 
 
-def start(db: Session, ctx: AppContext, user: User, now: datetime) -> str:
-    """A new sign-in row, the same as the API's, and its first cookie value."""
-    ttl = timedelta(days=ctx.settings.refresh_token_days)
-    # The refresh token is never handed out: the clinic renews through the cookie.
-    issued = auth_service.start_session(db, ctx.tokens, user=user, now=now, refresh_ttl=ttl)
-    claims = decode_access_token(ctx.tokens, issued.access_token, now=now)
+def sign_in(
+    db: Session,
+    ctx: AppContext,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    user_agent: str | None,
+    now: datetime,
+) -> SignInStep:
+    """The API's sign-in (its throttles and checks, app.accounts.login), staff only."""
+    result = login.sign_in(
+        db, ctx, email=email, password=password, address=address, user_agent=user_agent, now=now
+    )
+    if result.mfa_token is not None:
+        staff_member(db, mfa.decode_mfa_token(ctx.tokens, result.mfa_token, now=now))
+        return SignInStep(mfa_token=result.mfa_token)
+    if result.tokens is None:  # pragma: no cover - login.sign_in answers one or the other
+        raise InvalidCredentials()
+    return after_password(db, ctx, result.tokens, now)
+
+
+def after_password(db: Session, ctx: AppContext, tokens: IssuedTokens, now: datetime) -> SignInStep:
+    """A sign-in the API's login made: the clinic's cookie, or enrolment first.
+
+    A patient's sign-in ends at once and answers InvalidCredentials.
+    """
+    claims = decode_access_token(ctx.tokens, tokens.access_token, now=now)
+    if claims is None:  # pragma: no cover - issued just before
+        raise InvalidCredentials()
+    try:
+        user = staff_member(db, claims.user_id)
+    except InvalidCredentials:
+        auth_service.revoke_session(db, claims.session_id, now=now, reason="clinic_refused")
+        raise
+    if ctx.settings.staff_mfa_required and not mfa.is_enrolled(user):
+        # KAPJ_REQUIRE_STAFF_MFA: enrol first (the enrol form continues with this token).
+        auth_service.revoke_session(db, claims.session_id, now=now, reason="mfa_enrolment")
+        return SignInStep(
+            mfa_token=mfa.issue_mfa_token(ctx.tokens, user_id=user.id, now=now), enrol=True
+        )
+    return SignInStep(cookie=_cookie(ctx, user.id, claims.session_id, user.role, now))
+
+
+def cookie_of(ctx: AppContext, tokens: IssuedTokens, now: datetime) -> str:
+    """The clinic cookie of a sign-in the API's login made."""
+    claims = decode_access_token(ctx.tokens, tokens.access_token, now=now)
     if claims is None:  # pragma: no cover - issued just above
         raise SignInRequired(ended=False)
-    return _cookie(ctx, user.id, claims.session_id, user.role, now)
+    return _cookie(ctx, claims.user_id, claims.session_id, claims.role, now)
+
+
+def complete_mfa(
+    db: Session,
+    ctx: AppContext,
+    *,
+    mfa_token: str,
+    code: str,
+    address: str,
+    user_agent: str | None,
+    now: datetime,
+) -> str:
+    """The second step, as POST /v1/auth/mfa does it; the cookie of the new sign-in."""
+    staff_member(db, mfa.decode_mfa_token(ctx.tokens, mfa_token, now=now))
+    tokens = login.complete_mfa(
+        db, ctx, mfa_token=mfa_token, code=code, address=address, user_agent=user_agent, now=now
+    )
+    return cookie_of(ctx, tokens, now)
+
+
+def enrol(
+    db: Session,
+    ctx: AppContext,
+    *,
+    mfa_token: str,
+    code: str,
+    user_agent: str | None,
+    now: datetime,
+) -> tuple[str, list[str]]:
+    """Confirm a new TOTP secret, as POST /v1/me/mfa/totp/confirm does; cookie and codes."""
+    user = staff_member(db, mfa.decode_mfa_token(ctx.tokens, mfa_token, now=now))
+    ctx.throttle.take("mfa", f"enrol:{user.id}")
+    codes = mfa.confirm_enrolment(db, ctx.keyring, user=user, code=code, now=now)
+    tokens = login.open_session(db, ctx, user=user, now=now, user_agent=user_agent)
+    return cookie_of(ctx, tokens, now), codes
 
 
 def _cookie(ctx: AppContext, user_id: uuid.UUID, sid: uuid.UUID, role: str, now: datetime) -> str:
@@ -205,6 +225,7 @@ def clinic_user(request: Request, db: SessionDep, ctx: Ctx, now: Now) -> ClinicU
         or not row[0].is_active
         or row[0].role != claims.role
         or now >= row[1].created_at + lifetime
+        or (ctx.settings.staff_mfa_required and not mfa.is_enrolled(row[0]))
     ):
         raise SignInRequired(ended=True)
     user = row[0]

@@ -1,6 +1,6 @@
 """Charts as SVG drawn by a template: readable without JavaScript, titled for screen readers."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -90,6 +90,33 @@ def mood_chart(entries: list[dict[str, Any]]) -> Chart:
         if e["mood"] is not None
     ]
     return series_chart("mood", "Mood (0 to 10)", points, y_min=0, y_max=10, unit="mood")
+
+
+# The instruments' score ranges, for the y axis.
+SCORE_RANGES = {"phq9": ("PHQ-9", 27), "gad7": ("GAD-7", 21), "pcl5": ("PCL-5", 80)}
+
+
+def score_chart(series: dict[str, Any]) -> Chart:
+    """One instrument's series from questionnaires.reading.score_series, on a fixed scale."""
+    code = str(series["code"])
+    name, scale_top = SCORE_RANGES.get(code, (code.upper(), 0))
+    points = [
+        (p["answered_at"], float(p["score"]), str(p["severity"] or "").replace("_", " "))
+        for p in series["points"]
+        if p["score"] is not None
+    ]
+    top = max([float(scale_top), *(v for _, v, _ in points)]) or 10.0
+    chart = series_chart(code, f"{name} (0 to {top:g})", points, y_min=0, y_max=top, unit=name)
+    extra = []
+    if series.get("change_pct") is not None:
+        extra.append(f"Change from baseline {series['change_pct']:+.0f}%.")
+    if series.get("response"):
+        extra.append("Response: 50% or more below baseline.")
+    if series.get("remission"):
+        extra.append("In remission.")
+    if not extra:
+        return chart
+    return replace(chart, description=f"{chart.description} {' '.join(extra)}")
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,17 @@ from sqlmodel import Session
 
 from app.accounts.service import get_user
 from app.audit.deps import Auditor
-from app.clinic.charts import Chart, Timeline, mood_chart, timeline
+from app.clinic.charts import Chart, Timeline, mood_chart, score_chart, timeline
 from app.core.crypto import KeyRing
 from app.entries.presenters import entry_view
 from app.entries.queries import page_entries
 from app.integration import service as integration
 from app.prompts import service as prompts
+from app.questionnaires.reading import score_charts
 from app.reviews.service import review_view, reviews_by_entry
-from app.safety.schemas import OpenFlag
+from app.safety.models import SafetyFlag
+from app.safety.plan import plan_of
+from app.safety.schemas import OpenFlag, SafetyPlanPublic
 from app.safety.service import open_flags_of
 from app.sessions.service import list_sessions, session_counts
 from app.sessions.window import WindowRules
@@ -58,11 +61,26 @@ class PatientPage:
     windows: list[WindowBlock]
     unattached: list[dict[str, Any]]
     flags: list[OpenFlag]
+    # Why each open flag was raised (source, category, rule, urgency), by flag id; never text.
+    reasons: dict[uuid.UUID, dict[str, Any]]
     mood: Chart
-    # Questionnaire score series ({title, points}) once questionnaires exist.
     scores: list[Chart]
-    assignments: list[tuple[Any, Any]]
+    plan: SafetyPlanPublic | None
+    assignments: list[dict[str, Any]]
     library: list[Any]
+
+
+def flag_reason(db: Session, flag_id: uuid.UUID) -> dict[str, Any]:
+    """The flag's source, category and rule: why it was raised, never the words."""
+    flag = db.get(SafetyFlag, flag_id)  # loaded by open_flags_of: no statement
+    if flag is None:  # pragma: no cover - listed just before
+        return {}
+    return {
+        "source": flag.source,
+        "category": (flag.category or "").replace("_", " "),
+        "rule": (flag.rule or "").replace("_", " "),
+        "is_urgent": flag.is_urgent,
+    }
 
 
 def with_reviews(db: Session, views: list[dict[str, Any]], keyring: KeyRing) -> None:
@@ -96,7 +114,20 @@ def build(
     planned = integration.list_for_patient(db, patient_id)
     audit.record("integration.list", patient_id=patient_id, resource_type="integration_session")
     flags = open_flags_of(db, [patient_id]).get(patient_id, [])
-    assignments = prompts.assignments_of(db, patient_id)
+    reasons = {f.id: flag_reason(db, f.id) for f in flags}
+    # As GET /v1/patients/{id}/safety-plan and .../questionnaire-scores: audited reads.
+    plan = plan_of(db, keyring, patient_id)
+    audit.record("safety_plan.read", patient_id=patient_id, resource_type="safety_plan")
+    charts = score_charts(db, patient_id=patient_id, rules=rules)
+    audit.record("questionnaire_scores.read", patient_id=patient_id, resource_type="scores")
+    assignments = [
+        {
+            "title": prompts.title_and_text(p)[0],
+            "technique": str(p.technique).replace("_", " "),
+            "custom": p.patient_id is not None,
+        }
+        for _a, p in prompts.assignments_of(db, patient_id)
+    ]
     audit.record(
         "prompt.list_assignments", patient_id=patient_id, resource_type="prompt_assignment"
     )
@@ -129,8 +160,10 @@ def build(
         windows=list(blocks.values()),
         unattached=unattached,
         flags=flags,
+        reasons=reasons,
         mood=mood_chart(views),
-        scores=[],
+        scores=[score_chart(c) for c in charts.values()],
+        plan=plan,
         assignments=assignments,
         library=library,
     )

@@ -6,15 +6,19 @@ from typing import Annotated, Any
 from fastapi import Depends, Form, Query, Request
 from starlette.responses import Response
 
+from app.accounts import login
 from app.accounts import service as accounts
-from app.accounts.models import Role
+from app.accounts.invitations import IssuedInvitation
+from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
+from app.accounts.security_router import InvitationNotNeeded
 from app.audit.service import page_events
 from app.clinic.actions import _checked
 from app.clinic.auth import AdminUser, check_csrf
 from app.clinic.deps import ClinicAudit
 from app.clinic.web import PREFIX, redirect, render
 from app.core.clock import Now
+from app.core.context import Ctx
 from app.core.db import SessionDep
 from app.core.pagination import Cursor
 from app.core.routing import api_router
@@ -35,9 +39,27 @@ def read_users_page(
     request: Request, user: AdminUser, db: SessionDep, cursor: Cursor = None
 ) -> Response:
     """Accounts, oldest first, and a form to create one."""
+    return _users_page(request, user, db, cursor=cursor)
+
+
+def _users_page(
+    request: Request,
+    user: AdminUser,
+    db: SessionDep,
+    *,
+    cursor: str | None = None,
+    invited: tuple[User, IssuedInvitation] | None = None,
+    status: int = 200,
+) -> Response:
+    """The accounts page; a new invitation's token is shown on it this once, never again."""
     users, next_cursor = accounts.list_users(db, role=None, limit=PAGE, cursor=cursor)
-    context = {"users": users, "next_cursor": next_cursor, "roles": [r.value for r in Role]}
-    return render(request, "admin_users.html", context, user=user)
+    context = {
+        "users": users,
+        "next_cursor": next_cursor,
+        "roles": [r.value for r in Role],
+        "invited": invited,
+    }
+    return render(request, "admin_users.html", context, user=user, status=status)
 
 
 @router.post("/users")
@@ -45,26 +67,33 @@ def create_user_account(
     request: Request,
     user: AdminUser,
     db: SessionDep,
+    ctx: Ctx,
     now: Now,
     email: Annotated[str, Form(max_length=320)] = "",
     display_name: Annotated[str, Form(max_length=200)] = "",
     role: Annotated[str, Form(max_length=16)] = "",
     timezone: Annotated[str, Form(max_length=64)] = "UTC",
-    password: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Create an account, as POST /v1/users does."""
+    """Create an account with a one-time invitation, as POST /v1/users does."""
     body = _checked(
         UserCreate,
-        {
-            "email": email,
-            "display_name": display_name,
-            "role": role,
-            "timezone": timezone or "UTC",
-            "password": password,
-        },
+        {"email": email, "display_name": display_name, "role": role, "timezone": timezone or "UTC"},
     )
-    accounts.create_user(db, **body.model_dump(), now=now)
-    return redirect(request, f"{PREFIX}/admin/users", user)
+    account = accounts.create_user(db, **body.model_dump(), password=None, now=now)
+    issued = login.create_invitation(db, ctx, user=account, now=now)
+    return _users_page(request, user, db, invited=(account, issued), status=201)
+
+
+@router.post("/users/{user_id}/invitation")
+def create_user_invitation(
+    request: Request, user_id: uuid.UUID, user: AdminUser, db: SessionDep, ctx: Ctx, now: Now
+) -> Response:
+    """Replace a lost invitation of an account with no password yet (the old one is void)."""
+    account = accounts.get_user(db, user_id)
+    if account.password_hash:
+        raise InvitationNotNeeded()
+    issued = login.create_invitation(db, ctx, user=account, now=now)
+    return _users_page(request, user, db, invited=(account, issued), status=201)
 
 
 @router.post("/users/{user_id}/deactivate")
@@ -149,7 +178,7 @@ def read_audit_page(
 ) -> Response:
     """Audit metadata, newest first: who, what, which patient, when; never text."""
     rows, next_cursor = page_events(db, patient_id=patient_id, limit=100, cursor=cursor)
-    patients = sorted({e.patient_id for e, _ in rows if e.patient_id is not None})
+    patients = sorted({e.patient_id for e, _, _ in rows if e.patient_id is not None})
     audit.record_many("audit.read", patient_ids=patients, resource_type="audit_event")
     context = {"rows": rows, "next_cursor": next_cursor, "patient_id": patient_id}
     return render(request, "admin_audit.html", context, user=user)

@@ -1,27 +1,41 @@
 """Signing in and out of the clinic."""
 
+import base64
 import secrets
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
 from starlette.responses import Response
 
+from app.accounts import mfa
+from app.accounts.mfa import InvalidMfaCode
 from app.accounts.models import Role
+from app.accounts.signins import coarse_user_agent
 from app.clinic import auth
 from app.clinic.web import PREFIX, redirect, render, set_cookie
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
 from app.core.db import SessionDep
-from app.core.errors import InvalidCredentials, TooManyRequests
+from app.core.errors import InvalidCredentials, InvalidToken, TooManyRequests
 from app.core.routing import api_router
+from app.core.security import decode_access_token
 
 router = api_router()
 
 WRONG = "Email or password is wrong, or this account cannot use the clinic."
+WRONG_CODE = "The code is wrong, expired or already used. Enter the code your app shows now."
+TOO_SLOW = "Signing in took too long. Sign in again."
 
 
 def _login_page(
-    request: Request, ctx: Ctx, *, message: str = "", status: int = 200, email: str = ""
+    request: Request,
+    ctx: Ctx,
+    *,
+    message: str = "",
+    status: int = 200,
+    email: str = "",
+    template: str = "login.html",
 ) -> Response:
     nonce = request.cookies.get(auth.LOGIN_COOKIE) or secrets.token_urlsafe(24)
     context = {
@@ -30,7 +44,7 @@ def _login_page(
         "email": email,
         "ended": request.query_params.get("ended") == "1",
     }
-    response = render(request, "login.html", context, user=None, status=status)
+    response = render(request, template, context, user=None, status=status)
     response.set_cookie(
         auth.LOGIN_COOKIE,
         nonce,
@@ -59,6 +73,23 @@ async def read_login(request: Request, ctx: Ctx) -> Response:
     return _login_page(request, ctx)
 
 
+def _refused(request: Request, ctx: Ctx, exc: Exception, email: str = "") -> Response:
+    """A failed step: the sign-in page again, with one message for every wrong answer."""
+    if isinstance(exc, TooManyRequests):
+        response = _login_page(request, ctx, message=exc.detail, status=429, email=email)
+        response.headers.update(exc.headers)
+        return response
+    if isinstance(exc, InvalidToken):
+        return _login_page(request, ctx, message=TOO_SLOW, status=401, email=email)
+    return _login_page(request, ctx, message=WRONG, status=401, email=email)
+
+
+def _code_page(
+    request: Request, template: str, context: dict[str, Any], *, status: int = 200
+) -> Response:
+    return render(request, template, context, user=None, status=status)
+
+
 @router.post("/login")
 def create_login(
     request: Request,
@@ -72,25 +103,35 @@ def create_login(
     """Sign in with email and password; staff only."""
     _check_login_csrf(request, ctx, csrf_token)
     try:
-        outcome = auth.sign_in(
-            db, ctx, email=email, password=password, address=client_address(request), now=now
+        step = auth.sign_in(
+            db,
+            ctx,
+            email=email,
+            password=password,
+            address=client_address(request),
+            user_agent=_agent(request),
+            now=now,
         )
-    except InvalidCredentials:
-        return _login_page(request, ctx, message=WRONG, status=401, email=email)
-    except TooManyRequests as exc:
-        response = _login_page(request, ctx, message=exc.detail, status=429, email=email)
-        response.headers.update(exc.headers)
-        return response
-    if outcome.needs_second_factor:
-        pending = auth.pending_second_factor(ctx, outcome.user.id, now)
-        return render(
-            request, "mfa.html", {"pending": pending, "login_csrf": csrf_token}, user=None
-        )
-    return _signed_in(request, ctx, outcome.user.role, outcome.cookie or "")
+    except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
+        return _refused(request, ctx, exc, email)
+    if step.enrol:
+        return _enrol_page(request, db, ctx, step.mfa_token or "", csrf_token, now)
+    if step.mfa_token is not None:
+        context = {"mfa_token": step.mfa_token, "login_csrf": csrf_token}
+        return _code_page(request, "mfa.html", context)
+    return _signed_in(request, ctx, step.cookie or "", now)
 
 
-def _signed_in(request: Request, ctx: Ctx, role: Role, cookie: str) -> Response:
-    response = redirect(request, _home(role))
+def _agent(request: Request) -> str | None:
+    return coarse_user_agent(request.headers.get("user-agent"))
+
+
+def _signed_in(
+    request: Request, ctx: Ctx, cookie: str, now: datetime, response: Response | None = None
+) -> Response:
+    claims = decode_access_token(auth.cookie_tokens(ctx), cookie, now=now)
+    role = Role(claims.role) if claims is not None else Role.therapist
+    response = response or redirect(request, _home(role))
     set_cookie(response, ctx, cookie)
     response.delete_cookie(auth.LOGIN_COOKIE, path=PREFIX)
     return response
@@ -102,23 +143,64 @@ def create_login_verification(
     db: SessionDep,
     ctx: Ctx,
     now: Now,
-    pending: Annotated[str, Form(max_length=400)] = "",
-    code: Annotated[str, Form(max_length=32)] = "",
+    mfa_token: Annotated[str, Form(max_length=2000)] = "",
+    code: Annotated[str, Form(max_length=64)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """The second step of signing in, for accounts with a second factor."""
     _check_login_csrf(request, ctx, csrf_token)
     try:
-        user = auth.complete_second_factor(
-            db, ctx, pending=pending, code=code, address=client_address(request), now=now
+        cookie = auth.complete_mfa(
+            db,
+            ctx,
+            mfa_token=mfa_token,
+            code=code,
+            address=client_address(request),
+            user_agent=_agent(request),
+            now=now,
         )
-    except InvalidCredentials:
-        return _login_page(request, ctx, message=WRONG, status=401)
-    except TooManyRequests as exc:
-        response = _login_page(request, ctx, message=exc.detail, status=429)
-        response.headers.update(exc.headers)
-        return response
-    return _signed_in(request, ctx, user.role, auth.start(db, ctx, user, now))
+    except InvalidMfaCode:
+        context = {"mfa_token": mfa_token, "login_csrf": csrf_token, "message": WRONG_CODE}
+        return _code_page(request, "mfa.html", context, status=401)
+    except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
+        return _refused(request, ctx, exc)
+    return _signed_in(request, ctx, cookie, now)
+
+
+def _enrol_page(
+    request: Request, db: SessionDep, ctx: Ctx, token: str, csrf: str, now: datetime
+) -> Response:
+    """KAPJ_REQUIRE_STAFF_MFA and no second factor yet: enrol an authenticator app first."""
+    user = auth.staff_member(db, mfa.decode_mfa_token(ctx.tokens, token, now=now))
+    enrolment = mfa.start_enrolment(db, ctx.keyring, user=user, now=now)
+    qr = "data:image/svg+xml;base64," + base64.b64encode(enrolment.qr_svg.encode()).decode()
+    context = {"mfa_token": token, "login_csrf": csrf, "secret": enrolment.secret, "qr": qr}
+    return _code_page(request, "mfa_enrol.html", context)
+
+
+@router.post("/login/enrol")
+def create_mfa_enrolment(
+    request: Request,
+    db: SessionDep,
+    ctx: Ctx,
+    now: Now,
+    mfa_token: Annotated[str, Form(max_length=2000)] = "",
+    code: Annotated[str, Form(max_length=64)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Confirm the new authenticator app with a code; signed in, recovery codes shown once."""
+    _check_login_csrf(request, ctx, csrf_token)
+    try:
+        cookie, codes = auth.enrol(
+            db, ctx, mfa_token=mfa_token, code=code, user_agent=_agent(request), now=now
+        )
+    except InvalidMfaCode:
+        context = {"mfa_token": mfa_token, "login_csrf": csrf_token, "message": WRONG_CODE}
+        return _code_page(request, "mfa_enrol.html", context, status=401)
+    except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
+        return _refused(request, ctx, exc)
+    page = render(request, "mfa_codes.html", {"codes": codes}, user=None)
+    return _signed_in(request, ctx, cookie, now, page)
 
 
 @router.post("/logout", dependencies=[Depends(auth.check_csrf)])

@@ -11,11 +11,14 @@ from app.clinic import patient_page
 from app.clinic.actions import OUTCOMES, TECHNIQUES
 from app.clinic.auth import TherapistUser
 from app.clinic.deps import ClinicAudit
+from app.clinic.measure import PLAN_SECTIONS, questionnaire_choices, short_name
 from app.clinic.web import render
 from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import SessionDep
 from app.core.routing import api_router
+from app.questionnaires.clinic import queue_fields
+from app.questionnaires.deps import Measure
 from app.sessions.deps import Rules
 from app.sessions.service import get_session
 from app.therapist.queue import build_queue, queue_view
@@ -32,13 +35,17 @@ def read_queue_page(
     rules: Rules,
     now: Now,
     audit: ClinicAudit,
+    measure: Measure,
 ) -> Response:
     """The queue: the API's order, flagged patients first."""
     items = build_queue(db, therapist_id=user.caller.id, rules=rules, now=now)
-    audit.record_many(
-        "queue.read", patient_ids=[i.patient.id for i in items], resource_type="queue"
-    )
-    rows = [queue_view(i, rules, now) for i in items]
+    ids = [i.patient_id for i in items]
+    audit.record_many("queue.read", patient_ids=ids, resource_type="queue")
+    # The same rows as GET /v1/therapist/queue: the window, flags, PHQ-9 band, overdue.
+    scores = queue_fields(db, ids, measure, now)
+    rows = [queue_view(i, rules, now) | scores[i.patient_id] for i in items]
+    for r in rows:
+        r["overdue_names"] = [short_name(c) for c in r["overdue_codes"]]
     return render(request, "queue.html", {"rows": rows}, user=user)
 
 
@@ -58,7 +65,14 @@ def read_patient_page(
     page = patient_page.build(
         db, patient_id=patient_id, keyring=ctx.keyring, rules=rules, audit=audit, now=now
     )
-    context = {"page": page, "outcomes": OUTCOMES, "techniques": TECHNIQUES, "now": now}
+    context = {
+        "page": page,
+        "outcomes": OUTCOMES,
+        "techniques": TECHNIQUES,
+        "questionnaires": questionnaire_choices(),
+        "plan_sections": PLAN_SECTIONS,
+        "now": now,
+    }
     return render(request, "patient.html", context, user=user)
 
 

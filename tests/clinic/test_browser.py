@@ -123,7 +123,11 @@ def test_a_therapists_day(page: Any) -> None:
     page.get_by_role("link", name="Casey").click()
     expect(page.get_by_text("Safety flag", exact=True).first).to_be_visible()
     accessible(page)
-    page.get_by_role("button", name="Acknowledge").first.click()
+    flag = page.locator("li.flag-item").first
+    expect(flag.get_by_text("Reason:")).to_be_visible()
+    flag.get_by_label("Outcome").select_option(label="Contacted the patient")
+    flag.get_by_label("Note (optional, kept private to staff)").fill("Called; safe at home.")
+    flag.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_text("No open safety flags.")).to_be_visible()
 
     page.goto("/clinic/")
@@ -169,6 +173,17 @@ def test_an_admin_adds_a_therapist_to_a_care_team_and_never_sees_journal_text(
     sign_in(page, ADMIN)
     expect(page.get_by_role("heading", name="Accounts")).to_be_visible()
     accessible(page)
+    page.get_by_label("Email").fill("lee@demo.kap-journal.org")
+    page.get_by_label("Display name").fill("Dr. Lee")
+    page.get_by_label("Role").select_option("therapist")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Invitation for Dr. Lee")).to_be_visible()
+    expect(page.get_by_label("Invitation token")).not_to_be_empty()
+    accessible(page)
+    page.goto("/clinic/invitation")  # where Dr. Lee sets a password with the token
+    expect(page.get_by_role("heading", name="Set your password")).to_be_visible()
+    accessible(page)
+    page.goto("/clinic/admin/users")
     page.get_by_role("link", name="Care teams").click()
     page.get_by_label("Patient").select_option(label="Sam (sam@demo.kap-journal.org)")
     page.get_by_label("Therapist").select_option(
@@ -185,6 +200,32 @@ def test_an_admin_adds_a_therapist_to_a_care_team_and_never_sees_journal_text(
         page.goto(path)
         html = page.content()
         assert all(text[:30] not in html for *_rest, text in DEMO_ENTRIES)
+
+
+def test_a_therapist_with_an_authenticator_app_enters_the_code(page: Any, base_url: str) -> None:
+    import httpx
+    import pyotp
+    from playwright.sync_api import expect
+
+    api = httpx.Client(base_url=base_url, timeout=10)
+    admin = api.post("/v1/auth/token", data={"username": ADMIN, "password": DEMO_PASSWORD})
+    h = {"Authorization": f"Bearer {admin.json()['access_token']}"}
+    body = {"email": "ito@demo.kap-journal.org", "role": "therapist", "display_name": "Dr. Ito"}
+    token = api.post("/v1/users", json=body, headers=h).json()["invitation"]["token"]
+    signed = api.post("/v1/auth/invitation", json={"token": token, "password": DEMO_PASSWORD})
+    h = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+    secret = api.post("/v1/me/mfa/totp", headers=h).json()["secret"]
+    totp, now = pyotp.TOTP(secret), datetime.now(UTC)
+    confirmed = api.post("/v1/me/mfa/totp/confirm", json={"code": totp.at(now)}, headers=h)
+    assert confirmed.status_code == 200, confirmed.text
+
+    sign_in(page, "ito@demo.kap-journal.org")
+    expect(page.get_by_role("heading", name="Authentication code")).to_be_visible()
+    accessible(page)
+    # The next 30-second step's code: accepted, and never the one just used to enrol.
+    page.get_by_label("Authentication code").fill(totp.at(now + timedelta(seconds=30)))
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", name="Queue", level=1)).to_be_visible()
 
 
 def test_another_therapists_patient_is_not_found(page: Any, base_url: str) -> None:

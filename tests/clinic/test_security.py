@@ -5,8 +5,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.accounts.models import AuthSession, User
 from app.clinic.auth import COOKIE
@@ -203,44 +202,21 @@ def test_an_unknown_clinic_page_is_the_html_404(browser: Browser) -> None:
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
 
 
-def test_a_patient_signing_in_starts_no_session(team: Team, browser: Browser, db: Session) -> None:
-    before = db.exec(select(AuthSession).where(AuthSession.user_id == team.patient.id)).all()
-    browser.sign_in(team.patient)
-    after = db.exec(select(AuthSession).where(AuthSession.user_id == team.patient.id)).all()
-    assert len(after) == len(before)
-
-
-def test_an_account_with_a_second_factor_is_asked_for_the_code(
-    team: Team, browser: Browser, monkeypatch: pytest.MonkeyPatch
+def test_a_patient_signing_in_is_left_with_no_live_session(
+    team: Team, browser: Browser, db: Session
 ) -> None:
-    monkeypatch.setattr("app.clinic.auth.mfa_required", lambda _db, _user: True)
-    r = browser.sign_in(team.therapist)
-    assert r.status_code == 200
-    assert "Authentication code" in r.text and ">Verify</button>" in r.text
-    assert COOKIE not in browser.client.cookies
-    pending = r.text.split('name="pending" value="')[1].split('"')[0]
-    wrong = browser.client.post(
-        "/clinic/login/verify",
-        data={"pending": pending, "code": "000000", "csrf_token": csrf_of(r.text)},
-    )
-    assert wrong.status_code == 401
-    assert COOKIE not in browser.client.cookies
+    def live() -> int:
+        db.expire_all()
+        rows = db.exec(
+            select(AuthSession).where(
+                AuthSession.user_id == team.patient.id, col(AuthSession.revoked_at).is_(None)
+            )
+        ).all()
+        return len(rows)
 
-
-def test_a_valid_second_factor_signs_in(
-    team: Team, browser: Browser, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("app.clinic.auth.mfa_required", lambda _db, _user: True)
-    monkeypatch.setattr("app.clinic.auth.verify_second_factor", lambda _db, _u, code: code == "1")
-    r = browser.sign_in(team.therapist)
-    pending = r.text.split('name="pending" value="')[1].split('"')[0]
-    ok = browser.client.post(
-        "/clinic/login/verify",
-        data={"pending": pending, "code": "1", "csrf_token": csrf_of(r.text)},
-        follow_redirects=False,
-    )
-    assert ok.status_code == 303
-    assert browser.get("/clinic/").status_code == 200
+    before = live()
+    assert browser.sign_in(team.patient).status_code == 401
+    assert live() == before
 
 
 def test_odd_text_in_a_form_is_refused_never_a_server_error(team: Team, browser: Browser) -> None:

@@ -1,0 +1,74 @@
+"""The care team asks for a questionnaire: the same service, audit and reminders as /v1."""
+
+import re
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Form, Request
+from starlette.responses import Response
+
+from app.accounts.access import care_team_patient
+from app.clinic.actions import _checked, _patient_url
+from app.clinic.auth import TherapistUser, check_csrf
+from app.clinic.deps import ClinicAudit
+from app.clinic.web import redirect
+from app.core.clock import Now
+from app.core.db import SessionDep
+from app.core.routing import api_router
+from app.questionnaires import due, instruments
+from app.questionnaires.deps import Measure
+from app.questionnaires.reminders import plan_reminders
+from app.questionnaires.schemas import AssignmentCreate
+from app.safety.schemas import SafetyPlanFields
+
+router = api_router(dependencies=[Depends(check_csrf)])
+
+
+def short_name(code: str) -> str:
+    """ "PHQ-9" from "Patient Health Questionnaire (PHQ-9)": the name clinicians use."""
+    title = str(instruments.get_instrument(code).raw["title"]["en"])
+    found = re.search(r"\(([^()]+)\)\s*$", title)
+    return found.group(1) if found else title
+
+
+def questionnaire_choices() -> list[tuple[str, str]]:
+    return [(code, short_name(code)) for code in instruments.codes()]
+
+
+PLAN_SECTIONS = [
+    (key, (f.description if key == "professionals" else None) or key.replace("_", " ").capitalize())
+    for key, f in SafetyPlanFields.model_fields.items()
+]
+
+
+@router.post("/patients/{patient_id}/questionnaires")
+def create_questionnaire_assignment(
+    request: Request,
+    patient_id: uuid.UUID,
+    user: TherapistUser,
+    db: SessionDep,
+    measure: Measure,
+    now: Now,
+    audit: ClinicAudit,
+    code: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Ask the patient to answer one instrument once, due now."""
+    care_team_patient(patient_id, user.caller, db)
+    body = _checked(AssignmentCreate, {"code": code})
+    row = due.assign(
+        db,
+        patient_id=patient_id,
+        code=body.code,
+        due_at=body.due_at,
+        assigned_by=user.caller.id,
+        rules=measure,
+        now=now,
+    )
+    audit.record(
+        "questionnaire.assign",
+        patient_id=patient_id,
+        resource_type="questionnaire_assignment",
+        resource_id=row.id,
+    )
+    plan_reminders(db, patient_id=patient_id, rules=measure, now=now)
+    return redirect(request, _patient_url(patient_id, "questionnaires"), user)

@@ -1,0 +1,63 @@
+"""Staff set their own password with an invitation, then continue as at sign-in."""
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from starlette.responses import Response
+
+from app.accounts import login
+from app.accounts.schemas import InvitationAccept
+from app.clinic import auth
+from app.clinic.actions import _checked
+from app.clinic.router_auth import (
+    _agent,
+    _check_login_csrf,
+    _enrol_page,
+    _login_page,
+    _signed_in,
+)
+from app.clinic.web import render
+from app.core.clock import Now
+from app.core.context import Ctx
+from app.core.db import SessionDep
+from app.core.errors import AppError, InvalidCredentials
+from app.core.routing import api_router
+
+router = api_router()
+PAGE = "invitation.html"
+
+
+@router.get("/invitation")
+async def read_invitation(request: Request, ctx: Ctx) -> Response:
+    """The form to set one's password with an invitation token."""
+    return _login_page(request, ctx, template=PAGE)
+
+
+@router.post("/invitation")
+def create_invitation_acceptance(
+    request: Request,
+    db: SessionDep,
+    ctx: Ctx,
+    now: Now,
+    token: Annotated[str, Form(max_length=300)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Set the password, as POST /v1/auth/invitation does; staff are then signed in."""
+    _check_login_csrf(request, ctx, csrf_token)
+    try:
+        body = _checked(InvitationAccept, {"token": token.strip(), "password": password})
+        tokens = login.accept_invitation(
+            db, ctx, token=body.token, password=body.password, user_agent=_agent(request), now=now
+        )
+    except AppError as exc:  # a bad form, a wrong or spent token, a weak password
+        message = exc.detail or exc.title
+        return _login_page(request, ctx, message=message, status=exc.status, template=PAGE)
+    try:
+        step = auth.after_password(db, ctx, tokens, now)
+    except InvalidCredentials:
+        # A patient's invitation: the password is set; they sign in with the app.
+        return render(request, "invitation_done.html", {}, user=None)
+    if step.enrol:
+        return _enrol_page(request, db, ctx, step.mfa_token or "", csrf_token, now)
+    return _signed_in(request, ctx, step.cookie or "", now)
