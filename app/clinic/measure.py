@@ -18,7 +18,7 @@ from app.core.routing import api_router
 from app.questionnaires import due, instruments
 from app.questionnaires.deps import Measure
 from app.questionnaires.reminders import plan_reminders
-from app.questionnaires.schemas import AssignmentCreate
+from app.questionnaires.schemas import QuestionnaireAssignmentCreate as AssignmentCreate
 from app.safety.schemas import SafetyPlanFields
 
 router = api_router(dependencies=[Depends(check_csrf)])

@@ -12,7 +12,7 @@ from app.notifications.models import Device
 from tests.entries.conftest import Team, iso
 from tests.factories import make_patient, make_therapist
 
-TOKEN = "apns-" + "a" * 60
+TOKEN = "ab" * 32  # an APNs device token: 32 bytes, hex
 
 
 def _register(client: TestClient, headers: dict[str, str]) -> dict:  # type: ignore[type-arg]
