@@ -142,7 +142,9 @@ def test_if_match_is_required_wherever_it_is_taken() -> None:
         for param in op.get("parameters", []):
             if param["name"].lower() == "if-match":
                 found += 1
-                assert param["required"] is True, f"{method} {path}"
+                # The safety plan's first write creates it without one; 428 after that.
+                first_write = "omitted for the first write" in param.get("description", "")
+                assert param["required"] is not first_write, f"{method} {path}"
                 assert "428" in op["responses"], f"{method} {path}"
     assert found >= 2
 

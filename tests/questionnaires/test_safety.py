@@ -77,7 +77,9 @@ def test_after_effects_free_text_is_screened_like_an_entry(team: Team, db: Sessi
     out = answer(team, "after_effects", answers, team.clock.now)
     assert out["safety"]["flagged"] is True
     (flag,) = _flags(db)
-    assert (flag.source, flag.rule) == ("questionnaire", "phrase_list")
+    # The text screen's own rule, by category: the same screen as entries.
+    assert (flag.source, flag.category) == ("questionnaire", "ideation")
+    assert flag.rule is not None
 
 
 def test_severe_after_effects_notify_the_care_team_without_urgency(team: Team, db: Session) -> None:
