@@ -48,6 +48,12 @@ def ensure_demo_measures(
         first = sessions[0]
         times = [first - timedelta(days=28), first - timedelta(days=14), first - timedelta(days=1)]
         times += [s + timedelta(hours=25) for s in sessions if s + timedelta(hours=25) <= now]
+        # The demo history starts four weeks before the first dose: the patient was
+        # enrolled then, so enrolment questionnaires are not due again today.
+        if patient.created_at > times[0]:
+            patient.created_at = times[0] - timedelta(hours=1)
+            db.add(patient)
+            db.flush()
         for code, totals in course.items():
             for i, (at, total) in enumerate(zip(times, totals, strict=False)):
                 rid = uuid.uuid5(uuid.NAMESPACE_URL, f"kap-journal-demo:measure:{name}:{code}:{i}")
