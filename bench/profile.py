@@ -1,0 +1,120 @@
+"""Profiles behind bench/NOTES.md: one write and one queue, at the service level.
+
+    python -m bench.profile [write|queue] [--entries 2000]
+
+Seeds a fresh SQLite database as `make bench` does, then runs the use case in a
+loop under cProfile (no HTTP, no FastAPI) and prints CPU per call and the top of
+the profile, so the cost of each statement and step can be read off.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bench.server import bench_env, fresh_database, run_cli, seed, workdir
+
+
+def _setup(entries: int) -> None:
+    work = workdir()
+    env = bench_env(fresh_database("sqlite", work, ""), work)
+    run_cli(env, "migrate")
+    seed(env, entries, 100)
+    os.environ.update(env)
+
+
+def _write() -> Callable[[], None]:
+    from sqlmodel import Session, select
+
+    from app.accounts.models import User
+    from app.core.config import get_settings
+    from app.core.crypto import KeyRing
+    from app.core.db import make_engine
+    from app.entries.service import NewEntry
+    from app.flows.entry_written import write_entry
+    from app.questionnaires.deps import measure_rules_from
+    from app.safety.service import Escalation, resources_for
+    from app.sessions.deps import rules_from
+
+    s = get_settings()
+    engine, keyring = make_engine(s.database_url), KeyRing.parse(s.resolved_encryption_keys())
+    with Session(engine) as db:
+        pid = db.exec(select(User.id).where(User.email == "patient0@bench.example.org")).one()
+
+    def one() -> None:
+        now = datetime.now(UTC)
+        new = NewEntry(uuid.uuid4(), "bench entry: the colours were louder", now, 5, None, True)
+        with Session(engine) as db:
+            write_entry(
+                db,
+                patient_id=pid,
+                new=new,
+                idempotency_key=None,
+                keyring=keyring,
+                rules=rules_from(s),
+                resources=resources_for(s.crisis_resources, "en"),
+                escalation=Escalation.from_settings(s),
+                measure_rules=measure_rules_from(s),
+                locale="en",
+                now=now,
+            )
+            db.commit()
+
+    return one
+
+
+def _queue() -> Callable[[], None]:
+    from sqlmodel import Session, select
+
+    from app.accounts.models import User
+    from app.core.config import get_settings
+    from app.core.db import make_engine
+    from app.questionnaires.clinic import queue_fields
+    from app.questionnaires.deps import measure_rules_from
+    from app.sessions.deps import rules_from
+    from app.therapist.queue import build_queue
+
+    s = get_settings()
+    engine = make_engine(s.database_url)
+    with Session(engine) as db:
+        tid = db.exec(select(User.id).where(User.email == "therapist@bench.example.org")).one()
+
+    def one() -> None:
+        now = datetime.now(UTC)
+        with Session(engine) as db:
+            items = build_queue(db, therapist_id=tid, rules=rules_from(s), now=now)
+            queue_fields(db, [i.patient_id for i in items], measure_rules_from(s), now)
+
+    return one
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("what", choices=["write", "queue"])
+    parser.add_argument("--entries", type=int, default=2000)
+    parser.add_argument("--calls", type=int, default=200)
+    args = parser.parse_args()
+    _setup(args.entries)
+    one = _write() if args.what == "write" else _queue()
+    for _ in range(20):
+        one()
+    profile = cProfile.Profile()
+    start = time.process_time()
+    profile.enable()
+    for _ in range(args.calls):
+        one()
+    profile.disable()
+    per_call = (time.process_time() - start) * 1000 / args.calls
+    print(f"{args.what}: {per_call:.2f} ms CPU per call (under cProfile)")
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
