@@ -11,7 +11,7 @@ from app.accounts.deps import CurrentCaller, PatientCaller
 from app.accounts.models import Role
 from app.core.db import SessionDep
 from app.entries.models import JournalEntry
-from app.entries.service import EntryNotFound, get_live_entry
+from app.entries.service import EntryNotFound, find_own, get_live_entry
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,9 @@ class ReadableEntry:
 
 def readable_entry(entry_id: uuid.UUID, caller: CurrentCaller, db: SessionDep) -> ReadableEntry:
     """The patient's own entry, or a shared one for their care team; anything else 404."""
+    if caller.role == Role.patient:
+        return ReadableEntry(own_entry(entry_id, caller, db), by_owner=True)
     entry = get_live_entry(db, entry_id)
-    if caller.role == Role.patient and entry.patient_id == caller.id:
-        return ReadableEntry(entry, by_owner=True)
     if (
         caller.role == Role.therapist
         and entry.is_shared
@@ -35,8 +35,9 @@ def readable_entry(entry_id: uuid.UUID, caller: CurrentCaller, db: SessionDep) -
 
 
 def own_entry(entry_id: uuid.UUID, caller: PatientCaller, db: SessionDep) -> JournalEntry:
-    entry = get_live_entry(db, entry_id)
-    if entry.patient_id != caller.id:
+    """The caller's live entry by the id their phone gave it."""
+    entry = find_own(db, caller.id, entry_id)
+    if entry is None or entry.deleted_at is not None:
         raise EntryNotFound()
     return entry
 

@@ -25,11 +25,16 @@ class JournalEntry(SQLModel, table=True):
         Index("ix_journal_entry_patient_id_written_at", "patient_id", "written_at", "id"),
         Index("ix_journal_entry_patient_id_change_seq", "patient_id", "change_seq", unique=True),
         Index("ix_journal_entry_session_id_written_at", "session_id", "written_at"),
+        Index("ix_journal_entry_patient_id_client_id", "patient_id", "client_id", unique=True),
         CheckConstraint("mood IS NULL OR (mood >= 0 AND mood <= 10)", name="mood_range"),
     )
 
     id: uuid.UUID = Field(primary_key=True)
     patient_id: uuid.UUID = Field(foreign_key="user_account.id")
+    # Each patient has their own id namespace: when the phone's id is already another
+    # patient's entry, the row gets a fresh id and the patient's id is kept here, so
+    # the answer is the same as for a new id (no oracle of other patients' ids).
+    client_id: uuid.UUID | None = Field(default=None)
     # AES-GCM ciphertext bound to the entry id; NULL once the entry is deleted.
     body_ciphertext: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     written_at: datetime = Field(sa_type=UTCDateTime)

@@ -9,13 +9,19 @@ from typing import Any
 
 from app.core.crypto import KeyRing
 from app.entries.models import JournalEntry
-from app.entries.service import decrypt_body
+from app.entries.service import decrypt_body, public_id
 from app.sessions.window import WindowRules, phase_of
 
 
 def entry_view(
-    entry: JournalEntry, session_at: datetime | None, *, keyring: KeyRing, rules: WindowRules
+    entry: JournalEntry,
+    session_at: datetime | None,
+    *,
+    keyring: KeyRing,
+    rules: WindowRules,
+    owner: bool = False,
 ) -> dict[str, Any]:
+    """`owner`: shown to the patient, under the id their phone gave it."""
     window = None
     if entry.session_id is not None and session_at is not None:
         window = {
@@ -25,7 +31,7 @@ def entry_view(
         }
     return {
         "kind": "entry",
-        "id": entry.id,
+        "id": public_id(entry) if owner else entry.id,
         "patient_id": entry.patient_id,
         "body": decrypt_body(keyring, entry),
         "written_at": entry.written_at,
@@ -50,11 +56,12 @@ def entry_view(
 def change_view(
     entry: JournalEntry, session_at: datetime | None, *, keyring: KeyRing, rules: WindowRules
 ) -> dict[str, Any]:
+    """A change in the patient's own sync feed."""
     if entry.deleted_at is not None:
         return {
             "kind": "tombstone",
-            "id": entry.id,
+            "id": public_id(entry),
             "deleted": True,
             "deleted_at": entry.deleted_at,
         }
-    return entry_view(entry, session_at, keyring=keyring, rules=rules)
+    return entry_view(entry, session_at, keyring=keyring, rules=rules, owner=True)

@@ -77,7 +77,7 @@ def create_entry(
         now=now,
     )
     entry = created.entry
-    headers = {"ETag": service.etag(entry), "Location": f"/v1/entries/{entry.id}"}
+    headers = {"ETag": service.etag(entry), "Location": f"/v1/entries/{service.public_id(entry)}"}
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
     # A new entry's window is known from the create; a replay's is looked up.
@@ -101,7 +101,7 @@ def list_entries(
 ) -> ORJSONResponse:
     """The patient's own entries, newest first."""
     rows, next_cursor = queries.page_entries(db, patient_id=caller.id, limit=limit, cursor=cursor)
-    items = [entry_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
+    items = [entry_view(e, t, keyring=ctx.keyring, rules=rules, owner=True) for e, t in rows]
     return ORJSONResponse({"items": items, "next_cursor": next_cursor})
 
 
@@ -196,9 +196,10 @@ def _one(
     with_reviews: bool = False,
     row: queries.Row | None = None,
     viewer: uuid.UUID | None = None,
+    owner: bool = True,
 ) -> ORJSONResponse:
     row = row or queries.entry_with_session_time(db, entry)
-    view = entry_view(*row, keyring=ctx.keyring, rules=rules)
+    view = entry_view(*row, keyring=ctx.keyring, rules=rules, owner=owner)
     if with_reviews:
         _add_reviews(db, [view], ctx, viewer)
     if safety is not None:
@@ -221,7 +222,13 @@ def read_entry(
         "entry.read", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
     )
     response = _one(
-        db, entry, ctx, rules, with_reviews=not readable.by_owner, viewer=audit.actor_id
+        db,
+        entry,
+        ctx,
+        rules,
+        with_reviews=not readable.by_owner,
+        viewer=audit.actor_id,
+        owner=readable.by_owner,
     )
     return response
 

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, delete, update
-from sqlmodel import Session, col
+from sqlalchemy import Connection, Table, delete, update
+from sqlmodel import Session, col, select
 
 from app.core.clock import CLOCK_SKEW as CLOCK_SKEW
 from app.core.crypto import KeyRing
@@ -71,6 +71,32 @@ _INSERT_ONCE = per_dialect(
 )
 
 
+def _insert(
+    connection: Connection, values: dict[str, Any], entry_id: uuid.UUID, keyring: KeyRing, body: str
+) -> bool:
+    """Insert the row under `entry_id`; False when that id is already taken."""
+    values["id"] = entry_id
+    values["body_ciphertext"] = keyring.encrypt(body, aad=_aad(entry_id))
+    return connection.execute(_INSERT_ONCE[connection.dialect.name], values).first() is not None
+
+
+def public_id(entry: JournalEntry) -> uuid.UUID:
+    """The id the patient knows the entry by (their phone's), the row's id for anyone else."""
+    return entry.client_id or entry.id
+
+
+def find_own(db: Session, patient_id: uuid.UUID, entry_id: uuid.UUID) -> JournalEntry | None:
+    """The patient's entry by the id they know it by, deleted or not."""
+    entry = db.get(JournalEntry, entry_id)
+    if entry is not None and entry.patient_id == patient_id and entry.client_id is None:
+        return entry
+    return db.exec(
+        select(JournalEntry).where(
+            col(JournalEntry.patient_id) == patient_id, col(JournalEntry.client_id) == entry_id
+        )
+    ).first()
+
+
 def _aad(entry_id: uuid.UUID) -> bytes:
     # Binds each ciphertext to its row: a body moved to another entry fails to decrypt.
     return b"journal_entry:" + entry_id.bytes
@@ -114,7 +140,6 @@ def create_entry(
             if entry is None:
                 raise EntryGone()
             return _replay(entry, fingerprint)
-    entry_id = new.id or uuid.uuid4()
     client_written_at = utc_saturated(new.written_at)
     # A clock far ahead, or one that never got set (before 2000): the time of receipt.
     adjusted = not EARLIEST <= client_written_at <= now + CLOCK_SKEW
@@ -122,9 +147,8 @@ def create_entry(
     offset = new.written_at.utcoffset() or timedelta(0)
     window = session_for(db, patient_id, written_at, rules)
     values: dict[str, Any] = {
-        "id": entry_id,
         "patient_id": patient_id,
-        "body_ciphertext": keyring.encrypt(new.body, aad=_aad(entry_id)),
+        "client_id": None,
         "written_at": written_at,
         "client_written_at": client_written_at,
         "utc_offset_minutes": int(offset.total_seconds() // 60),
@@ -140,12 +164,21 @@ def create_entry(
         "updated_at": now,
         "deleted_at": None,
     }
+    entry_id = new.id or uuid.uuid4()
     connection = db.connection()
-    if connection.execute(_INSERT_ONCE[connection.dialect.name], values).first() is None:
+    if not _insert(connection, values, entry_id, keyring, new.body):
         existing = db.get(JournalEntry, entry_id)
-        if existing is None or existing.patient_id != patient_id:
+        if existing is None:  # pragma: no cover - the conflict was on this id
             raise IdempotencyConflict()
-        return _replay(existing, fingerprint)
+        if existing.patient_id != patient_id:
+            # Another patient's id: answered exactly as a new id would be.
+            existing = find_own(db, patient_id, entry_id)
+            if existing is None:
+                values["client_id"] = entry_id
+                entry_id = uuid.uuid4()
+                _insert(connection, values, entry_id, keyring, new.body)
+        if existing is not None:
+            return _replay(existing, fingerprint)
     # Checked after the insert, so a retry is answered even if the prompt has gone;
     # a failure here rolls the insert back with everything else.
     if new.prompt_id is not None:

@@ -14,6 +14,7 @@ from app.accounts.models import User
 from app.core.crypto import KeyRing
 from app.entries.models import JournalEntry, live
 from app.entries.presenters import entry_view
+from app.entries.service import public_id
 from app.integration.service import list_for_patient
 from app.integration.service import view as integration_view
 from app.notifications.models import Notification
@@ -46,10 +47,15 @@ def export_patient(
     ).all()
     entry_views = [
         entry_view(
-            e, times.get(e.session_id) if e.session_id else None, keyring=keyring, rules=rules
+            e,
+            times.get(e.session_id) if e.session_id else None,
+            keyring=keyring,
+            rules=rules,
+            owner=True,
         )
         for e in entries
     ]
+
     notifications = db.exec(
         select(Notification)
         .where(Notification.user_id == patient.id)
@@ -60,6 +66,12 @@ def export_patient(
         .where(SafetyFlag.patient_id == patient.id)
         .order_by(col(SafetyFlag.raised_at), col(SafetyFlag.id))
     ).all()
+    # The patient's copy names entries by the ids the patient knows them by.
+    flagged = {f.entry_id for f in flags if f.entry_id is not None}
+    shown = {
+        e.id: public_id(e)
+        for e in db.exec(select(JournalEntry).where(col(JournalEntry.id).in_(flagged))).all()
+    }
     return {
         "exported_at": now,
         "account": {
@@ -91,7 +103,7 @@ def export_patient(
         "safety_flags": [
             {
                 "id": f.id,
-                "entry_id": f.entry_id,
+                "entry_id": shown.get(f.entry_id) if f.entry_id else None,
                 "raised_at": f.raised_at,
                 "acknowledged_at": f.acknowledged_at,
             }
