@@ -3,6 +3,7 @@
 from app.accounts.models import AuthSession, CareTeamMember, RefreshToken, User
 from app.audit.models import AuditEvent
 from app.core import db as _db  # noqa: F401  (naming convention first)
+from app.core.throttle_store import ThrottleCounter
 from app.counts.models import PatientCounts
 from app.entries.models import IdempotencyKey, JournalEntry, PatientSyncState
 from app.integration.models import IntegrationSession
@@ -45,5 +46,6 @@ __all__ = [
     "QuestionnaireSchedule",
     "RefreshToken",
     "SafetyFlag",
+    "ThrottleCounter",
     "User",
 ]

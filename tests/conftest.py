@@ -94,6 +94,9 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         data_dir=tmp_path,
         signing_key=SecretStr("test-signing-key-0123456789abcdef0123456789"),
         encryption_keys=SecretStr(TEST_ENCRYPTION_KEYS),
+        # Counts in memory, fresh for each test's app (tests/core/test_throttle_store.py
+        # covers the database store, which commits outside the test's transaction).
+        throttle_store="memory",
     )
 
 

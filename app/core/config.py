@@ -114,6 +114,9 @@ class Settings(BaseSettings):
 
     rate_limit_enabled: bool = True
     redis_url: str | None = None
+    # Where throttle counts live without Redis: `auto` is the database on PostgreSQL
+    # (shared by every process) and memory on SQLite (one process).
+    throttle_store: Literal["auto", "memory", "database"] = "auto"
     signin_failures_per_account: str = "5/15 minutes"
     signin_failures_per_address: str = "20/15 minutes"
     export_rate: str = "10/hour"

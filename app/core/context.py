@@ -48,6 +48,8 @@ class AppContext:
             throttle=Throttle.build(
                 enabled=settings.rate_limit_enabled,
                 redis_url=settings.redis_url,
+                engine=engine,
+                store=settings.throttle_store,
                 rules={
                     "signin_account": settings.signin_failures_per_account,
                     "signin_address": settings.signin_failures_per_address,

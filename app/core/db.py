@@ -129,8 +129,17 @@ def _refuse_writes_in_read_only(
 ) -> None:
     # On PostgreSQL a read-only route runs in autocommit: a write there would
     # commit statement by statement, outside any transaction. Refuse it.
-    if _read_only_request.get() and statement.lstrip()[:7].upper().startswith(_WRITES):
+    if (
+        _read_only_request.get()
+        and statement.lstrip()[:7].upper().startswith(_WRITES)
+        and not _conn.get_execution_options().get(OWN_TRANSACTION)
+    ):
         raise ReadOnlyViolation(statement.split(None, 1)[0])
+
+
+# Marks a connection whose writes are committed on their own, apart from the
+# request's work (throttle counts): a read-only route may still count an attempt.
+OWN_TRANSACTION = "kapj_own_transaction"
 
 
 async def mark_read_only(request: Request) -> None:

@@ -1,4 +1,9 @@
-"""Throttling with the `limits` library: in memory, or Redis shared by processes."""
+"""Throttling with the `limits` library, shared by processes where they can share.
+
+Where the counts live: Redis when `KAPJ_REDIS_URL` is set (moving windows); else
+the database on PostgreSQL (fixed windows, see throttle_store), so several web
+processes never multiply a limit; else memory (SQLite serves from one process).
+"""
 
 import math
 import time
@@ -6,25 +11,41 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, RateLimiter
+from sqlalchemy.engine import Engine
 
+from app.core.config import SettingsError
 from app.core.errors import TooManyRequests
+from app.core.throttle_store import DatabaseStorage
 
 
 @dataclass
 class Throttle:
-    limiter: MovingWindowRateLimiter | None
+    limiter: RateLimiter | None
     rules: dict[str, RateLimitItem]
 
     @classmethod
-    def build(cls, *, enabled: bool, redis_url: str | None, rules: dict[str, str]) -> "Throttle":
+    def build(
+        cls,
+        *,
+        enabled: bool,
+        redis_url: str | None,
+        rules: dict[str, str],
+        engine: Engine | None = None,
+        store: str = "memory",
+    ) -> "Throttle":
+        """`store` (without Redis): auto, memory or database, as KAPJ_THROTTLE_STORE."""
         if not enabled:
             return cls(limiter=None, rules={})
-        storage = storage_from_string(redis_url or "memory://")
-        return cls(
-            limiter=MovingWindowRateLimiter(storage),
-            rules={name: parse(rule) for name, rule in rules.items()},
-        )
+        limiter: RateLimiter
+        on_postgres = engine is not None and engine.dialect.name == "postgresql"
+        if store == "database" and not on_postgres:
+            raise SettingsError("KAPJ_THROTTLE_STORE=database needs PostgreSQL")
+        if redis_url is None and engine is not None and store != "memory" and on_postgres:
+            limiter = FixedWindowRateLimiter(DatabaseStorage(engine))
+        else:
+            limiter = MovingWindowRateLimiter(storage_from_string(redis_url or "memory://"))
+        return cls(limiter=limiter, rules={name: parse(rule) for name, rule in rules.items()})
 
     def check(self, rule: str, *keys: str) -> None:
         """Raise 429 when any key has used up `rule`, without counting a hit."""

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.core.clock import utcnow
 from app.core.config import Settings
+from app.core.throttle_store import prune_counters
 from app.counts.service import is_unreviewed
 from app.entries.models import JournalEntry, live
 from app.entries.service import prune_idempotency_keys
@@ -113,6 +114,7 @@ def run_once(engine: Engine, settings: Settings, sender: Sender) -> int:
     )
     with Session(engine) as db, db.begin():
         prune_idempotency_keys(db, older_than=now - timedelta(hours=IDEMPOTENCY_RETENTION_HOURS))
+    prune_counters(engine)
     return sent
 
 
