@@ -25,7 +25,7 @@ router = api_router(dependencies=[Depends(check_csrf)])
 
 
 def short_name(code: str) -> str:
-    """ "PHQ-9" from "Patient Health Questionnaire (PHQ-9)": the name clinicians use."""
+    """ "PHQ-9" from "Patient Health Questionnaire-9 (PHQ-9)": the name clinicians use."""
     title = str(instruments.get_instrument(code).raw["title"]["en"])
     found = re.search(r"\(([^()]+)\)\s*$", title)
     return found.group(1) if found else title

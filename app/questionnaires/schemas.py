@@ -70,7 +70,7 @@ class QuestionnairePublic(BaseModel):
     model_config = ex.examples(
         {
             "code": "phq9",
-            "title": "Patient Health Questionnaire (PHQ-9)",
+            "title": "Patient Health Questionnaire-9 (PHQ-9)",
             "version": "PHQ-9 (Pfizer, 1999)",
             "copyright": "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, "
             "Kurt Kroenke and colleagues, with an educational grant from Pfizer Inc.",
