@@ -10,6 +10,8 @@ from app.core import examples as ex
 from app.entries.schemas import EntryPublic
 from app.integration.schemas import IntegrationPublic
 from app.notifications.models import NotificationStatus
+from app.questionnaires.schemas import QuestionnaireResponsePublic
+from app.safety.schemas import SafetyPlanPublic, SafetyPlanVersionPublic
 from app.sessions.models import Route
 from app.sessions.schemas import WindowPublic
 from app.therapist.schemas import AnsweredPrompt
@@ -80,6 +82,36 @@ class ExportNotification(BaseModel):
     due_at: datetime
 
 
+class ExportSafetyPlan(SafetyPlanPublic):
+    """The plan, and who changed it when (no text in the history)."""
+
+    model_config = ex.examples(
+        ex.example_of(SafetyPlanPublic) | {"history": [ex.example_of(SafetyPlanVersionPublic)]}
+    )
+
+    history: list[SafetyPlanVersionPublic] = Field(description="Newest first")
+
+
+class ExportMiss(BaseModel):
+    """A questionnaire that fell due and expired unanswered."""
+
+    model_config = ex.examples(
+        {
+            "code": "phq9",
+            "reason": "integration",
+            "due_at": "2026-11-30T09:00:00Z",
+            "expires_at": "2026-12-01T09:00:00Z",
+            "recorded_at": "2026-12-01T09:04:00Z",
+        }
+    )
+
+    code: str
+    reason: str
+    due_at: datetime
+    expires_at: datetime
+    recorded_at: datetime
+
+
 class PatientExport(BaseModel):
     """Everything about the patient, as JSON (`?format=fhir` answers a FHIR R4B Bundle)."""
 
@@ -93,6 +125,9 @@ class PatientExport(BaseModel):
             "integration_sessions": [ex.example_of(IntegrationPublic)],
             "safety_flags": [ex.example_of(ExportFlag)],
             "notifications": [ex.example_of(ExportNotification)],
+            "safety_plan": ex.example_of(ExportSafetyPlan),
+            "questionnaire_responses": [ex.example_of(QuestionnaireResponsePublic)],
+            "questionnaire_misses": [ex.example_of(ExportMiss)],
         }
     )
 
@@ -104,6 +139,11 @@ class PatientExport(BaseModel):
     integration_sessions: list[IntegrationPublic]
     safety_flags: list[ExportFlag]
     notifications: list[ExportNotification]
+    safety_plan: ExportSafetyPlan | None = Field(description="None until a plan is written")
+    questionnaire_responses: list[QuestionnaireResponsePublic] = Field(description="Oldest first")
+    questionnaire_misses: list[ExportMiss] = Field(
+        description="Questionnaires that expired unanswered, as the worker wrote them down"
+    )
 
 
 class FhirBundleEntry(BaseModel):

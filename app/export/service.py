@@ -20,6 +20,7 @@ from app.integration.service import view as integration_view
 from app.notifications.models import Notification
 from app.prompts.service import answered_prompts
 from app.questionnaires.fhir import fhir_resources
+from app.questionnaires.misses import recorded as recorded_misses
 from app.questionnaires.reading import all_responses
 from app.questionnaires.reading import views as questionnaire_views
 from app.safety.models import SafetyFlag
@@ -118,6 +119,16 @@ def export_patient(
         "questionnaire_responses": questionnaire_views(
             db, all_responses(db, patient.id), keyring=keyring, rules=rules
         ),
+        "questionnaire_misses": [
+            {
+                "code": m.code,
+                "reason": m.reason,
+                "due_at": m.due_at,
+                "expires_at": m.expires_at,
+                "recorded_at": m.recorded_at,
+            }
+            for m in recorded_misses(db, patient.id)
+        ],
     }
 
 

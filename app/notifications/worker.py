@@ -25,10 +25,14 @@ from app.notifications.push_config import load_apns, load_fcm
 from app.notifications.push_http import PushMetrics
 from app.notifications.senders import LogSender, Sender, WebhookSender
 from app.questionnaires import reminders as questionnaire_reminders
+from app.questionnaires.deps import measure_rules_from
+from app.questionnaires.misses import MissSweep
 from app.safety.flags import ESCALATION_CONDITION, still_open
 
 log = structlog.get_logger("kap_journal.worker")
 IDEMPOTENCY_RETENTION_HOURS = 48
+# This process's place in the round of patients whose missed questionnaires are written.
+MISSES = MissSweep()
 
 
 def _webhook(settings: Settings) -> WebhookSender | None:
@@ -115,6 +119,7 @@ def run_once(engine: Engine, settings: Settings, sender: Sender) -> int:
     with Session(engine) as db, db.begin():
         prune_idempotency_keys(db, older_than=now - timedelta(hours=IDEMPOTENCY_RETENTION_HOURS))
     prune_counters(engine)
+    MISSES.run(engine, measure_rules_from(settings), now)
     return sent
 
 

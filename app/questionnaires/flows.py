@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.core.context import AppContext
+from app.questionnaires import misses
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import PatientGone, plans_for, tracked
 from app.questionnaires.reading import response_view, sessions_of
@@ -78,18 +79,34 @@ def schedule_view(
     if patient is None:
         raise PatientGone()
     plans = plans_for(db, patient_id, measure)
+    occurrences = [
+        OccurrencePublic(
+            key=t.occurrence.key,
+            code=t.occurrence.code,
+            reason=t.occurrence.reason,
+            due_at=t.occurrence.due_at,
+            expires_at=t.occurrence.expires_at,
+            status=t.status,
+        )
+        for t in tracked(db, patient, measure, now)
+    ]
+    # Misses written down that the schedule no longer derives (older, or since changed).
+    shown = {o.key for o in occurrences}
+    occurrences += [
+        OccurrencePublic(
+            key=m.occurrence_key,
+            code=m.code,
+            reason=m.reason,
+            due_at=m.due_at,
+            expires_at=m.expires_at,
+            status="missed",
+        )
+        for m in misses.recorded(db, patient_id)
+        if m.occurrence_key not in shown
+    ]
+    occurrences.sort(key=lambda o: (o.due_at, o.key))
     return SchedulePublic(
         patient_id=patient_id,
         plans={c: PlanPublic.model_validate(p.as_dict()) for c, p in plans.items()},
-        occurrences=[
-            OccurrencePublic(
-                key=t.occurrence.key,
-                code=t.occurrence.code,
-                reason=t.occurrence.reason,
-                due_at=t.occurrence.due_at,
-                expires_at=t.occurrence.expires_at,
-                status=t.status,
-            )
-            for t in tracked(db, patient, measure, now)
-        ],
+        occurrences=occurrences,
     )

@@ -78,3 +78,22 @@ class QuestionnaireSchedule(SQLModel, table=True):
         sa_column=Column(Uuid, ForeignKey("user_account.id"), nullable=False)
     )
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class QuestionnaireMiss(SQLModel, table=True):
+    """An occurrence that expired unanswered, written when the worker saw it expire.
+
+    Kept when the schedule or the sessions it came from change later: what was asked
+    and not answered stays on the record (a late answer is stored as `late` beside it).
+    """
+
+    __tablename__ = "questionnaire_miss"
+
+    patient_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
+    occurrence_key: str = Field(sa_column=Column(String(200), primary_key=True))
+    code: str = Field(max_length=32)
+    reason: str = Field(max_length=32)
+    session_id: uuid.UUID | None = Field(default=None)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
