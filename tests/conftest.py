@@ -28,7 +28,7 @@ from app.core.db import make_engine
 from app.core.migrate import upgrade
 from app.main import create_app
 from app.prompts.library import sync_library
-from tests.hygiene import captured_logs  # noqa: F401  (session-wide, autouse)
+from tests.hygiene import captured_logs, session_logs  # noqa: F401  (session-wide, autouse)
 
 POSTGRES_URL = os.environ.get("KAPJ_TEST_POSTGRES_URL")
 BACKENDS = [

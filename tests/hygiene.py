@@ -20,8 +20,8 @@ class Capture(logging.Handler):
         self.lines.append(self.format(record))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def captured_logs() -> Iterator[Capture]:
+@pytest.fixture(scope="session")
+def session_logs() -> Iterator[Capture]:
     """Logging as `kap-journal serve` configures it, at DEBUG, kept in memory.
 
     At the end of the session no line may contain the canary, whichever test wrote it.
@@ -34,3 +34,12 @@ def captured_logs() -> Iterator[Capture]:
     yield capture
     leaked = [line for line in capture.lines if CANARY in line or "blue heron" in line]
     assert leaked == [], "journal text reached the logs"
+
+
+@pytest.fixture(autouse=True)
+def captured_logs(session_logs: Capture) -> Capture:
+    """The session's capture, put back first if a test configured logging anew (the CLI)."""
+    root = logging.getLogger()
+    if root.handlers != [session_logs]:
+        root.handlers[:] = [session_logs]
+    return session_logs
