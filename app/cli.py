@@ -137,8 +137,9 @@ def cmd_screen_eval(args: argparse.Namespace) -> int:
         evaluate,
         read_corpus,
     )
+    from app.safety.screening.model import CORPUS
 
-    paths = [Path(p) for p in (args.corpus or ["tests/safety/corpus"])]
+    paths = [Path(p) for p in args.corpus] if args.corpus else [CORPUS]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         print(f"kap-journal: no corpus at {', '.join(missing)}", file=sys.stderr)

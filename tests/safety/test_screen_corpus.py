@@ -1,6 +1,4 @@
-"""The screen measured on the labelled corpus (tests/safety/corpus, see docs/screen.md)."""
-
-from pathlib import Path
+"""The screen measured on the labelled corpus (app/safety/screening/corpus, docs/screen.md)."""
 
 import pytest
 
@@ -11,9 +9,9 @@ from app.safety.screening.evaluate import (
     evaluate,
     read_corpus,
 )
+from app.safety.screening.model import CORPUS
 from app.safety.screening.rules import CATEGORIES, load_rules
 
-CORPUS = Path(__file__).parent / "corpus"
 ROWS = read_corpus([CORPUS])
 
 

@@ -126,13 +126,13 @@ def test_any_text_is_screened_without_error(text: str) -> None:
 
 
 def test_a_rule_skipped_for_missing_needles_could_not_have_matched() -> None:
-    from pathlib import Path
 
     from app.safety.screening.engine import GATES, RULES
     from app.safety.screening.evaluate import read_corpus
+    from app.safety.screening.model import CORPUS
     from app.safety.screening.needles import present
 
-    texts = [r["text"] for r in read_corpus([Path(__file__).parent / "corpus"])]
+    texts = [r["text"] for r in read_corpus([CORPUS])]
     for text in texts:
         norm = NORMALISER.text(text)
         open_rules = GATES.open(norm)
