@@ -20,6 +20,7 @@ from app.reviews.service import review_view, reviews_by_entry
 from app.safety.models import SafetyFlag
 from app.safety.plan import plan_of
 from app.safety.schemas import OpenFlag, SafetyPlanPublic
+from app.safety.screening.model import RULE_ID as MODEL_RULE
 from app.safety.service import open_flags_of
 from app.sessions.service import list_sessions, session_counts
 from app.sessions.window import WindowRules
@@ -70,6 +71,10 @@ class PatientPage:
     library: list[Any]
 
 
+# A model hit has no rule a clinician could look up: say what it means instead.
+MODEL_LABEL = "the screen's model, for risk said without a rule's words"
+
+
 def flag_reason(db: Session, flag_id: uuid.UUID) -> dict[str, Any]:
     """The flag's source, category and rule: why it was raised, never the words."""
     flag = db.get(SafetyFlag, flag_id)  # loaded by open_flags_of: no statement
@@ -78,7 +83,7 @@ def flag_reason(db: Session, flag_id: uuid.UUID) -> dict[str, Any]:
     return {
         "source": flag.source,
         "category": (flag.category or "").replace("_", " "),
-        "rule": (flag.rule or "").replace("_", " "),
+        "rule": MODEL_LABEL if flag.rule == MODEL_RULE else (flag.rule or "").replace("_", " "),
         "is_urgent": flag.is_urgent,
     }
 

@@ -95,6 +95,17 @@ def test_a_flag_shows_its_reason_but_never_a_private_text(
     assert "I want to die" not in page
 
 
+def test_a_flag_raised_by_the_model_says_so_in_words(
+    team: Team, browser: Browser, db: Session
+) -> None:
+    team.write(team.clock.now, body="everyone will be fine once I'm not around to ruin things")
+    assert db.exec(select(SafetyFlag)).one().rule == "model_v1"
+    browser.sign_in(team.therapist)
+    page = browser.get(f"/clinic/patients/{team.patient.id}").text
+    assert "the screen&#39;s model, for risk said without a rule&#39;s words" in page
+    assert "model v1" not in page
+
+
 def test_another_therapists_flag_answers_404(team: Team, browser: Browser, db: Session) -> None:
     flag = _flagged(team, db)
     browser.sign_in(make_therapist(db))
