@@ -152,6 +152,23 @@ def cmd_screen_eval(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_screen_train(_args: argparse.Namespace) -> int:
+    try:
+        from app.safety.screening import training
+    except ImportError:
+        print(
+            "kap-journal: screen-train needs the dev extras (pip install -e '.[dev]')",
+            file=sys.stderr,
+        )
+        return 2
+    from app.safety.screening.engine import NORMALISER
+    from app.safety.screening.model import WEIGHTS
+
+    training.write(NORMALISER.text)
+    print(f"wrote {WEIGHTS}")
+    return 0
+
+
 def cmd_screen_report(_args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
@@ -200,6 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     screen_eval.add_argument("--corpus", action="append", help="a .jsonl file or a folder of them")
     screen_eval.add_argument("--errors", action="store_true", help="list missed and false flags")
     screen_eval.set_defaults(func=cmd_screen_eval)
+
+    sub.add_parser(
+        "screen-train", help="retrain the screen's model on its corpus (dev extras)"
+    ).set_defaults(func=cmd_screen_train)
 
     report = sub.add_parser("screen-report", help="safety flags per rule and per status")
     report.set_defaults(func=cmd_screen_report)

@@ -83,7 +83,7 @@ def screen_normalised(norm: str) -> ScreenHit | None:
     live = [r for r in found if not r.anaphoric or seen_risk_words]
     if not live:
         # What no rule names, the model may still see (model.py).
-        verdict = model.trained(NORMALISER.text).judge(norm) if norm.strip() else None
+        verdict = model.shipped().judge(norm) if norm.strip() else None
         if verdict is None:
             return None
         return ScreenHit(category=verdict.category, rule=model.RULE_ID)
@@ -96,7 +96,7 @@ def screen_text(text: str) -> ScreenHit | None:
     return screen_normalised(NORMALISER.text(text))
 
 
-# Compile the context patterns and train the model now, not on the first entry a
+# Compile the context patterns and load the model now, not on the first entry a
 # patient writes.
 lexicon()
-model.trained(NORMALISER.text)
+model.shipped()

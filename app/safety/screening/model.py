@@ -3,43 +3,37 @@
 Rules catch risk said in the words they know; risk said obliquely ("the people I
 love deserve a break from me", "looked up the tide schedule for the pier") slips
 past them. This model reads the same normalised text as letters and words
-(TF-IDF over character 3-5-grams and word 1-2-grams) and weighs them with logistic
-regression, trained on the labelled corpus shipped beside it (`corpus/`), hard
-negatives included. It is trained when first used, in well under a second, so
-what runs is always what the corpus says; there is no opaque file to trust.
+(TF-IDF over character 3-5-grams within words and word 1-2-grams) and weighs
+them with logistic regression, trained on the labelled corpus shipped beside it
+(`corpus/`), hard negatives included. A second model, trained on the risk
+sentences alone, names the category.
 
-A second model, trained on the risk sentences alone, names the category.
+Training is scikit-learn's (training.py, `kap-journal screen-train`); its
+vocabulary and weights are in `model.json`. Reading them here takes a few dozen
+lines instead of loading scikit-learn into every web process; the tests check
+that the two give the same probabilities and that the file matches the corpus.
 """
 
 import json
+import math
+import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline, make_union
-
 CORPUS = Path(__file__).parent / "corpus"
+WEIGHTS = Path(__file__).parent / "model.json"
 RULE_ID = "model_v1"
+CHAR_NGRAMS = (3, 5)
+WORD_NGRAMS = (1, 2)
 # Chosen by five-fold cross-validation on the corpus: about one false alarm in
 # twelve among hard negatives (docs/screen.md gives the figures on unseen text).
 THRESHOLD = 0.74
 
-
-@dataclass(frozen=True)
-class ModelVerdict:
-    probability: float
-    category: str
-
-
-def _pipeline() -> Pipeline:
-    features = make_union(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True),
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-    )
-    return make_pipeline(features, LogisticRegression(C=8, class_weight="balanced", max_iter=3000))
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_SPACES = re.compile(r"\s\s+")
 
 
 def read_rows(folder: Path = CORPUS) -> list[dict[str, Any]]:
@@ -49,28 +43,90 @@ def read_rows(folder: Path = CORPUS) -> list[dict[str, Any]]:
     return rows
 
 
+def char_ngrams(text: str) -> list[str]:
+    """Letter n-grams inside each word, padded with a space (scikit-learn's char_wb)."""
+    low, high = CHAR_NGRAMS
+    out: list[str] = []
+    for word in _SPACES.sub(" ", text.lower()).split():
+        w = f" {word} "
+        for n in range(low, high + 1):
+            if len(w) <= n:
+                out.append(w)
+                break
+            out.extend(w[i : i + n] for i in range(len(w) - n + 1))
+    return out
+
+
+def word_ngrams(text: str) -> list[str]:
+    tokens = _TOKEN.findall(text.lower())
+    out = list(tokens)
+    for n in range(max(2, WORD_NGRAMS[0]), WORD_NGRAMS[1] + 1):
+        out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return out
+
+
+class _Block:
+    """One TF-IDF vectorizer: sublinear counts times idf, scaled to unit length."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.index = {t: i for i, t in enumerate(spec["terms"])}
+        self.idf: list[float] = spec["idf"]
+
+    def vector(self, grams: list[str]) -> dict[int, float]:
+        counts = Counter(self.index[g] for g in grams if g in self.index)
+        values = {i: (1 + math.log(c)) * self.idf[i] for i, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+        return {i: v / norm for i, v in values.items()}
+
+
+class _Linear:
+    """Logistic regression over the two blocks side by side."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.char, self.word = _Block(spec["char"]), _Block(spec["word"])
+        self.classes: list[str] = spec["classes"]
+        self.coef: list[list[float]] = spec["coef"]
+        self.intercept: list[float] = spec["intercept"]
+
+    def decisions(self, text: str) -> list[float]:
+        char = self.char.vector(char_ngrams(text))
+        word = self.word.vector(word_ngrams(text))
+        width = len(self.char.idf)
+        return [
+            b
+            + sum(row[i] * v for i, v in char.items())
+            + sum(row[width + i] * v for i, v in word.items())
+            for row, b in zip(self.coef, self.intercept, strict=True)
+        ]
+
+
+@dataclass(frozen=True)
+class ModelVerdict:
+    probability: float
+    category: str
+
+
 class RiskModel:
-    def __init__(self, texts: list[str], labels: list[str]) -> None:
-        """`texts` normalised as the screen normalises; `labels` a category or "none"."""
-        self.risk = _pipeline().fit(texts, [label != "none" for label in labels])
-        kinds = [(t, label) for t, label in zip(texts, labels, strict=True) if label != "none"]
-        self.kind = _pipeline().fit([t for t, _ in kinds], [label for _, label in kinds])
+    def __init__(self, weights: dict[str, Any]) -> None:
+        self.risk, self.kind = _Linear(weights["risk"]), _Linear(weights["kind"])
 
     def probability(self, normalised: str) -> float:
-        return float(self.risk.predict_proba([normalised])[0][1])
+        """P(risk): the binary model's decision through the logistic function."""
+        (z,) = self.risk.decisions(normalised)
+        return 1 / (1 + math.exp(-z))
+
+    def category(self, normalised: str) -> str:
+        scores = self.kind.decisions(normalised)
+        return self.kind.classes[max(range(len(scores)), key=scores.__getitem__)]
 
     def judge(self, normalised: str) -> ModelVerdict | None:
         """A verdict when the text reaches the threshold, else None."""
         probability = self.probability(normalised)
         if probability < THRESHOLD:
             return None
-        return ModelVerdict(probability, str(self.kind.predict([normalised])[0]))
+        return ModelVerdict(probability, self.category(normalised))
 
 
 @lru_cache(maxsize=1)
-def trained(normalise: Any) -> RiskModel:
-    """The model of the shipped corpus, trained once per process."""
-    rows = read_rows()
-    texts = [normalise(r["text"]) for r in rows]
-    labels = [r["category"] if r["label"] == "risk" else "none" for r in rows]
-    return RiskModel(texts, labels)
+def shipped() -> RiskModel:
+    return RiskModel(json.loads(WEIGHTS.read_text()))
