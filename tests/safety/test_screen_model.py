@@ -1,8 +1,12 @@
 """The model behind the rules: what it sees, that it is reproducible, and how it
 does on sentences it was never trained on (docs/screen.md, "Measured")."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, select
 
 from app.safety.models import SafetyFlag
@@ -49,19 +53,65 @@ def test_the_shipped_weights_are_what_the_corpus_trains() -> None:
 def test_the_fresh_set_was_never_trained_on() -> None:
     trained = {r["text"] for r in read_rows()}
     fresh = read_corpus([FRESH])
-    assert len(fresh) >= 150
+    assert len(fresh) >= 250
     assert not trained & {r["text"] for r in fresh}
 
 
-def test_the_screen_holds_its_measured_level_on_the_fresh_set() -> None:
-    """A regression guard at the level measured when the set was written
-    (recall 73/87 = 0.839, false alarms 19/75 = 0.253 among hard negatives)."""
-    report = evaluate(read_corpus([FRESH]))
+@pytest.mark.parametrize(
+    ("name", "recall", "false_alarms"),
+    [
+        # Short entries and sentences: 75/87 = 0.862 caught, 20/75 = 0.267 false alarms.
+        ("heldout_4.jsonl", 0.84, 0.29),
+        # Long entries (4-10 sentences): 39/50 = 0.780 caught, 18/50 = 0.360 false alarms.
+        ("long_5.jsonl", 0.75, 0.40),
+    ],
+)
+def test_the_screen_holds_its_measured_level_on_the_fresh_sets(
+    name: str, recall: float, false_alarms: float
+) -> None:
+    """A regression guard just under the level measured (docs/screen.md)."""
+    report = evaluate(read_corpus([FRESH / name]))
     errors = "\n".join(report.lines(show_errors=True))
-    assert report.recall >= 0.80, errors
-    assert report.false_alarms <= 0.30, errors
+    assert report.recall >= recall, errors
+    assert report.false_alarms <= false_alarms, errors
+
+
+def test_a_sentence_of_risk_in_a_long_ordinary_entry_is_found() -> None:
+    ordinary = [
+        "Walked the dog before work and the air was cold.",
+        "Lunch with my sister, we laughed about our mother's cooking.",
+        "The report is finally done and my boss seemed pleased.",
+        "Made soup, watched an old film, folded the laundry.",
+    ]
+    risk = "Everyone will be fine once I'm not around to ruin things."
+    assert screen_text(" ".join(ordinary)) is None
+    hit = screen_text(" ".join([*ordinary[:2], risk, *ordinary[2:]]))
+    assert hit is not None and hit.rule == RULE_ID
 
 
 def test_no_rule_and_no_model_flag_an_empty_text() -> None:
     assert screen_text("") is None
     assert screen_text("   ") is None
+
+
+def test_a_text_reads_the_same_in_every_process() -> None:
+    """Spelling ties were once settled by set order, which differs between
+    processes; the corpus must normalise (and so train and screen) identically."""
+    script = (
+        "import hashlib;"
+        "from app.safety.screening.engine import NORMALISER;"
+        "from app.safety.screening.model import read_rows;"
+        "print(hashlib.sha256('|'.join(NORMALISER.text(r['text']) for r in read_rows())"
+        ".encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env=os.environ | {"PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1

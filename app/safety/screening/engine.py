@@ -50,6 +50,11 @@ class _Text:
             self.cache[i] = Sentence(self.norm[start:end])
         return self.cache[i], start
 
+    def texts(self) -> list[str]:
+        """Each sentence's text, for the model (it reads sentences, as it learnt them)."""
+        ends = [*self.starts[1:], len(self.norm)]
+        return [self.norm[a:b] for a, b in zip(self.starts, ends, strict=True)]
+
     def is_excluded(self, span: tuple[int, int]) -> bool:
         return any(a < span[1] and span[0] < b for a, b in self.excluded)
 
@@ -82,8 +87,9 @@ def screen_normalised(norm: str) -> ScreenHit | None:
                 break
     live = [r for r in found if not r.anaphoric or seen_risk_words]
     if not live:
-        # What no rule names, the model may still see (model.py).
-        verdict = model.shipped().judge(norm) if norm.strip() else None
+        # What no rule names, the model may still see (model.py), sentence by
+        # sentence: in a long entry one sentence of risk is lost in the whole.
+        verdict = model.shipped().judge_sentences(text.texts())
         if verdict is None:
             return None
         return ScreenHit(category=verdict.category, rule=model.RULE_ID)

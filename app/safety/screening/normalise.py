@@ -93,7 +93,10 @@ class Speller:
             for word in self.deletes.get(variant, ()):
                 limit = 2 if len(word) >= 7 else 1
                 d = _osa(token, word)
-                if d <= limit and d < best_d:
+                # Ties go to the first word in alphabetical order: the sets iterated
+                # here have no stable order, and one text must read the same in
+                # every process.
+                if d <= limit and (d, word) < (best_d, best):
                     best, best_d = word, d
         return best
 
