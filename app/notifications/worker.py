@@ -107,7 +107,7 @@ def still_wanted(db: Session, n: Notification) -> bool:
     return True
 
 
-def run_once(engine: Engine, settings: Settings, sender: Sender) -> int:
+def run_once(engine: Engine, settings: Settings, sender: Sender, misses: MissSweep = MISSES) -> int:
     now = utcnow()
     sent = dispatch_once(
         engine,
@@ -119,7 +119,7 @@ def run_once(engine: Engine, settings: Settings, sender: Sender) -> int:
     with Session(engine) as db, db.begin():
         prune_idempotency_keys(db, older_than=now - timedelta(hours=IDEMPOTENCY_RETENTION_HOURS))
     prune_counters(engine)
-    MISSES.run(engine, measure_rules_from(settings), now)
+    misses.run(engine, measure_rules_from(settings), now)
     return sent
 
 

@@ -7,7 +7,7 @@ and each occurrence it finds expired and unanswered is inserted once.
 """
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table
@@ -21,6 +21,8 @@ from app.questionnaires.due import tracked_many
 from app.questionnaires.models import QuestionnaireMiss
 
 BATCH = 200
+# How long the sweep rests after going round every patient.
+REST = timedelta(minutes=5)
 
 _misses = cast(Table, QuestionnaireMiss.__table__)  # type: ignore[attr-defined]
 _INSERT = per_dialect(
@@ -64,11 +66,16 @@ def recorded(db: Session, patient_id: uuid.UUID) -> list[QuestionnaireMiss]:
 
 
 class MissSweep:
-    """Round-robin over active patients, one batch per call (the worker's pass)."""
+    """Round-robin over active patients, one batch per call (the worker's pass).
 
-    def __init__(self, batch: int = BATCH) -> None:
-        self.batch = batch
+    After a whole round it rests: the worker polls every few seconds, and a
+    small clinic would otherwise be swept again on every poll for nothing.
+    """
+
+    def __init__(self, batch: int = BATCH, rest: timedelta = REST) -> None:
+        self.batch, self.rest = batch, rest
         self.after: uuid.UUID | None = None
+        self.rest_until: datetime | None = None
 
     def _patients(self, db: Session, after: uuid.UUID | None, limit: int) -> list[User]:
         query = select(User).where(User.role == Role.patient, col(User.is_active).is_(True))
@@ -77,6 +84,8 @@ class MissSweep:
         return list(db.exec(query.order_by(col(User.id)).limit(limit)).all())
 
     def run(self, engine: Engine, rules: MeasureRules, now: datetime) -> int:
+        if self.after is None and self.rest_until is not None and now < self.rest_until:
+            return 0
         with Session(engine) as db, db.begin():
             patients = self._patients(db, self.after, self.batch)
             if len(patients) < self.batch and self.after is not None:
@@ -84,4 +93,6 @@ class MissSweep:
                 more = self._patients(db, None, self.batch - len(patients))
                 patients += [p for p in more if p.id not in seen]
             self.after = patients[-1].id if len(patients) == self.batch else None
+            if self.after is None:
+                self.rest_until = now + self.rest
             return record_misses(db, patients, rules, now)

@@ -90,7 +90,7 @@ def test_the_worker_writes_misses_down_for_every_active_patient(
     gone = make_patient(live_db, now=now - timedelta(days=10), is_active=False)
     fresh = make_patient(live_db, now=now - timedelta(hours=1))
     live_db.commit()
-    run_once(engine, settings, LogSender())
+    run_once(engine, settings, LogSender(), MissSweep())
     found = {
         (m.patient_id, m.code)
         for m in live_db.exec(select(QuestionnaireMiss)).all()
@@ -113,3 +113,16 @@ def test_the_sweep_goes_round_every_patient_a_batch_at_a_time(
     live_db.expire_all()
     covered = {m.patient_id for m in live_db.exec(select(QuestionnaireMiss)).all()}
     assert {p.id for p in patients} <= covered
+
+
+def test_after_a_whole_round_the_sweep_rests_then_goes_round_again(
+    live_app: FastAPI, live_db: Session, engine: Engine, settings: Settings
+) -> None:
+    now = utcnow()
+    make_patient(live_db, now=now - timedelta(days=10))
+    live_db.commit()
+    sweep = MissSweep(batch=50, rest=timedelta(minutes=5))
+    rules = measure_rules_from(settings)
+    assert sweep.run(engine, rules, now) > 0  # one pass covers every patient
+    assert sweep.run(engine, rules, now + timedelta(minutes=4)) == 0
+    assert sweep.run(engine, rules, now + timedelta(minutes=5)) > 0
