@@ -47,7 +47,7 @@ def _sync_prompt_library(url: str) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.notifications.worker import check_push_settings
+    from app.notifications.sending import check_push_settings
 
     check_push_settings(get_settings())
     cmd_migrate(args)
@@ -107,7 +107,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import threading
 
     from app.core.db import make_engine
-    from app.notifications.worker import build_sender, run_forever, run_once
+    from app.notifications.sending import build_sender
+    from app.worker import run_forever, run_once
 
     settings = get_settings()
     from prometheus_client import CollectorRegistry, start_http_server

@@ -8,11 +8,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.engine import Engine
 
-from app.accounts.router import auth_router
-from app.accounts.router import router as accounts_router
-from app.accounts.security_router import auth_router as invitation_mfa_router
-from app.accounts.security_router import router as account_security_router
-from app.audit.router import router as audit_router
+from app.api.routes import ROUTERS
 from app.clinic.app import create_clinic
 from app.core.config import Settings, get_settings
 from app.core.context import AppContext
@@ -22,39 +18,7 @@ from app.core.middleware import RequestContextMiddleware
 from app.core.migrate import head_revisions
 from app.core.openapi import build_openapi, operation_id
 from app.core.responses import ORJSONResponse
-from app.entries.router import router as entries_router
-from app.export.router import router as export_router
-from app.integration.router import router as integration_router
-from app.notifications.router import router as notifications_router
-from app.notifications.worker import InProcessWorker
-from app.ops.router import router as ops_router
-from app.prompts.router import router as prompts_router
-from app.questionnaires.router import router as questionnaires_router
-from app.reviews.router import router as reviews_router
-from app.safety.plan_router import router as safety_plan_router
-from app.safety.router import router as safety_router
-from app.sessions.router import router as sessions_router
-from app.therapist.router import router as therapist_router
-
-ROUTERS = [
-    ops_router,
-    auth_router,
-    accounts_router,
-    sessions_router,
-    entries_router,
-    reviews_router,
-    integration_router,
-    safety_router,
-    audit_router,
-    therapist_router,
-    export_router,
-    prompts_router,
-    notifications_router,
-    invitation_mfa_router,
-    account_security_router,
-    safety_plan_router,
-    questionnaires_router,
-]
+from app.worker import InProcessWorker
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

@@ -15,7 +15,6 @@ from app.core.crypto import KeyRing
 from app.core.db import make_engine
 from app.entries.models import JournalEntry
 from app.entries.service import NewEntry, create_entry
-from app.flows.session_changed import record_session
 from app.prompts.library import prompt_id, sync_library
 from app.questionnaires.deps import MeasureRules, measure_rules_from
 from app.seed_care import ensure_demo_care
@@ -23,6 +22,7 @@ from app.seed_measures import ensure_demo_measures
 from app.sessions.deps import rules_from
 from app.sessions.models import KetamineSession, Route
 from app.sessions.window import WindowRules
+from app.usecases.sessions import record_session
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (documented demo accounts)
 DEMO_DOMAIN = "demo.kap-journal.org"

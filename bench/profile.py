@@ -36,10 +36,10 @@ def _write() -> Callable[[], None]:
     from app.core.crypto import KeyRing
     from app.core.db import make_engine
     from app.entries.service import NewEntry
-    from app.flows.entry_written import write_entry
     from app.questionnaires.deps import measure_rules_from
     from app.safety.service import Escalation, resources_for
     from app.sessions.deps import rules_from
+    from app.usecases.entries import write_entry
 
     s = get_settings()
     engine, keyring = make_engine(s.database_url), KeyRing.parse(s.resolved_encryption_keys())

@@ -11,7 +11,7 @@ from app.accounts import service as accounts
 from app.accounts.invitations import IssuedInvitation
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
-from app.accounts.security_router import InvitationNotNeeded
+from app.api.account_security import InvitationNotNeeded
 from app.audit.service import page_events
 from app.clinic.actions import _checked
 from app.clinic.auth import AdminUser, check_csrf

@@ -2,7 +2,7 @@
 
 - `window_opened`: 2 hours after the session, never in its first 2 hours;
 - `window_closing`: 6 hours before the window closes, only while nothing is written
-  in it: checked when it falls due (notifications.worker.still_wanted), so writing
+  in it: checked when it falls due (app.worker.still_wanted), so writing
   an entry costs no reminder update;
 - both move out of quiet hours (22:00-08:00 local), or are dropped when that would
   put them past the window's close.

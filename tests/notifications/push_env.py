@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 
 from app.core.config import Settings
 from app.notifications.push import PushRouter
-from app.notifications.worker import build_sender
+from app.notifications.sending import build_sender
 from tests.conftest import Clock
 from tests.notifications.fake_fcm import FakeFcm
 from tests.notifications.push_fakes import FakeApns, Served

@@ -13,7 +13,7 @@ from app.accounts.models import User
 from app.notifications.dispatch import dispatch_once
 from app.notifications.models import Device, Notification, NotificationDelivery
 from app.notifications.senders import Sender
-from app.notifications.worker import still_wanted
+from app.worker import still_wanted
 from tests.factories import auth_headers, make_patient, make_therapist
 
 IOS_TOKEN = "a1b2" * 16

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.notifications.models import Notification
 from app.notifications.quiet_hours import outside_quiet_hours
-from app.notifications.worker import still_wanted
+from app.worker import still_wanted
 from tests.entries.conftest import Team, iso
 from tests.factories import make_admin
 

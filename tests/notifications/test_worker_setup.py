@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from app.core.config import Settings
 from app.main import create_app
 from app.notifications.senders import LogSender, WebhookSender
-from app.notifications.worker import build_sender
+from app.notifications.sending import build_sender
 
 
 def test_a_webhook_url_without_a_secret_is_refused() -> None:

@@ -11,10 +11,10 @@ from sqlmodel import Session, select
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.notifications.senders import LogSender
-from app.notifications.worker import run_once
 from app.questionnaires.deps import measure_rules_from
 from app.questionnaires.misses import MissSweep, record_misses
 from app.questionnaires.models import QuestionnaireMiss
+from app.worker import run_once
 from tests.conftest import Clock
 from tests.entries.conftest import Team
 from tests.factories import make_patient, make_therapist

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.notifications.models import Notification, NotificationStatus
-from app.notifications.worker import still_wanted
+from app.worker import still_wanted
 from tests.conftest import Clock
 from tests.entries.conftest import Team
 from tests.factories import make_patient, make_therapist

@@ -14,8 +14,8 @@ from app.accounts.models import User
 from app.core.config import Settings
 from app.notifications.dispatch import claim, deliver, dispatch_once
 from app.notifications.senders import Message
-from app.notifications.worker import still_wanted
 from app.safety.models import SafetyFlag
+from app.worker import still_wanted
 from tests.conftest import Clock
 from tests.entries.conftest import iso
 from tests.factories import auth_headers, make_patient, make_therapist

@@ -15,13 +15,13 @@ from app.core.db import ReadOnly, SessionDep
 from app.core.errors import Forbidden, problem_responses
 from app.core.fields import AwareUTC
 from app.core.routing import api_router
-from app.flows import session_changed
 from app.questionnaires.deps import measure_rules_from
 from app.sessions import service
 from app.sessions.deps import Rules
 from app.sessions.models import KetamineSession
 from app.sessions.presenters import open_window, session_public
 from app.sessions.schemas import OpenWindow, SessionCreate, SessionPublic, SessionUpdate
+from app.usecases import sessions as session_changed
 
 router = api_router(prefix="/v1", tags=["sessions"])
 

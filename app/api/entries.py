@@ -23,7 +23,6 @@ from app.entries.deps import OwnEntry, Readable
 from app.entries.models import JournalEntry
 from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
-from app.flows import entry_written
 from app.questionnaires.deps import measure_rules_from
 from app.questionnaires.reading import questionnaire_changes
 from app.reviews.service import review_view, reviews_by_entry
@@ -31,6 +30,7 @@ from app.safety.plan import changed_since
 from app.safety.schemas import EntrySafety
 from app.safety.service import Escalation, resources_for
 from app.sessions.deps import Rules
+from app.usecases import entries as entry_written
 
 router = api_router(prefix="/v1", tags=["entries"])
 

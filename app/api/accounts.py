@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Form, Query, Request, Response, status
 
-from app.accounts import auth_service, care_team_flows, login, service
+from app.accounts import auth_service, login, service
 from app.accounts.deps import AdminCaller, CurrentCaller, EnrollingCaller
 from app.accounts.mfa import MfaRequired
 from app.accounts.models import Role
@@ -34,6 +34,7 @@ from app.core.responses import problem_response
 from app.core.routing import api_router
 from app.notifications.reminders import reschedule_patient
 from app.sessions.deps import Rules
+from app.usecases import care_team as care_team_flows
 
 auth_router = api_router(prefix="/v1/auth", tags=["auth"])
 router = api_router(prefix="/v1", tags=["accounts"])

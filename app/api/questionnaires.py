@@ -18,7 +18,6 @@ from app.core.routing import api_router
 from app.questionnaires import due as due_service
 from app.questionnaires import instruments, reading
 from app.questionnaires.deps import Measure
-from app.questionnaires.flows import answer_questionnaire, schedule_view
 from app.questionnaires.reminders import plan_reminders
 from app.questionnaires.schemas import (
     DueItem,
@@ -34,6 +33,7 @@ from app.questionnaires.schemas import (
     ScheduleUpdate,
     ScoresPublic,
 )
+from app.usecases.questionnaires import answer_questionnaire, schedule_view
 
 router = api_router(prefix="/v1", tags=["questionnaires"])
 
