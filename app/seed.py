@@ -11,17 +11,19 @@ from app.accounts.models import Role, User
 from app.accounts.service import add_to_care_team, create_user
 from app.core.clock import utcnow
 from app.core.config import Settings
+from app.core.context import AppContext
 from app.core.crypto import KeyRing
 from app.core.db import make_engine
 from app.entries.models import JournalEntry
 from app.entries.service import NewEntry, create_entry
 from app.prompts.library import prompt_id, sync_library
-from app.questionnaires.deps import MeasureRules, measure_rules_from
+from app.questionnaires.deps import measure_rules_from
 from app.seed_care import ensure_demo_care
 from app.seed_measures import ensure_demo_measures
 from app.sessions.deps import rules_from
 from app.sessions.models import KetamineSession, Route
 from app.sessions.window import WindowRules
+from app.usecases.act import Act
 from app.usecases.sessions import record_session
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (documented demo accounts)
@@ -144,9 +146,7 @@ def _demo_id(*parts: object) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, "kap-journal-demo:" + ":".join(map(str, parts)))
 
 
-def ensure_demo_sessions(
-    db: Session, users: dict[str, User], rules: WindowRules, measure_rules: MeasureRules
-) -> None:
+def ensure_demo_sessions(db: Session, users: dict[str, User], ctx: AppContext) -> None:
     """Sessions for demo patients who have none yet; seeded times stay as they were."""
     now = utcnow()
     seeded = set(
@@ -159,18 +159,15 @@ def ensure_demo_sessions(
     for patient, hours, route, therapist in DEMO_SESSIONS:
         if users[patient].id in seeded:
             continue
+        act = Act.offline(
+            db, ctx, actor_id=users[therapist].id, role="therapist", now=now, request_id="demo"
+        )
         record_session(
-            db,
+            act,
             patient_id=users[patient].id,
-            recorded_by=users[therapist].id,
-            is_self_reported=False,
+            self_report=False,
             administered_at=now - timedelta(hours=hours),
             route=route,
-            dose_mg=None,
-            note=None,
-            rules=rules,
-            measure_rules=measure_rules,
-            now=now,
         )
 
 
@@ -209,7 +206,7 @@ def seed_demo(settings: Settings) -> None:
     with Session(engine) as db, db.begin():
         sync_library(db, now=utcnow())
         users = ensure_demo_users(db)
-        ensure_demo_sessions(db, users, rules, measure_rules_from(settings))
+        ensure_demo_sessions(db, users, AppContext.build(settings, engine))
         ensure_demo_entries(db, users, keyring, rules)
         ensure_demo_care(db, users, keyring, rules, settings.crisis_resources)
         ensure_demo_measures(db, users, keyring, measure_rules_from(settings))

@@ -24,7 +24,7 @@ from app.accounts.schemas import (
 )
 from app.accounts.security_log import security_event
 from app.accounts.signins import coarse_user_agent
-from app.audit.deps import AuditDep
+from app.api.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
 from app.core.db import ReadOnly, SessionDep

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Query
 
 from app.accounts.deps import AdminCaller, PatientCaller
-from app.audit.deps import AuditDep
+from app.api.deps import AuditDep
 from app.audit.models import AuditEvent
 from app.audit.schemas import AccessLogItem, AuditEventPublic
 from app.audit.service import page_events

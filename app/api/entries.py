@@ -8,8 +8,7 @@ from fastapi import Header, Query, status
 from app.accounts.access import CareTeamPatientId
 from app.accounts.deps import PatientCaller
 from app.accounts.locale import PatientLocale
-from app.audit.deps import AuditDep
-from app.core.clock import Now
+from app.api.deps import ActDep
 from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
@@ -20,17 +19,12 @@ from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
 from app.entries import queries, service
 from app.entries.deps import OwnEntry, Readable
-from app.entries.models import JournalEntry
 from app.entries.presenters import change_view, entry_view
 from app.entries.schemas import EntryCreate, EntryPublic, EntryUpdate, SyncPage
-from app.questionnaires.deps import measure_rules_from
 from app.questionnaires.reading import questionnaire_changes
-from app.reviews.service import review_view, reviews_by_entry
 from app.safety.plan import changed_since
-from app.safety.schemas import EntrySafety
-from app.safety.service import Escalation, resources_for
 from app.sessions.deps import Rules
-from app.usecases import entries as entry_written
+from app.usecases import entries as use
 
 router = api_router(prefix="/v1", tags=["entries"])
 
@@ -54,35 +48,21 @@ _ETAG = response_headers(200, "ETag")
 )
 def create_entry(
     body: EntryCreate,
-    caller: PatientCaller,
+    act: ActDep,
     locale: PatientLocale,
-    db: SessionDep,
-    ctx: Ctx,
-    rules: Rules,
-    now: Now,
+    _caller: PatientCaller,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> ORJSONResponse:
     """Write an entry; a retry with the same id or Idempotency-Key returns the same entry."""
-    created, flag = entry_written.write_entry(
-        db,
-        patient_id=caller.id,
-        new=service.NewEntry(**body.model_dump()),
-        idempotency_key=idempotency_key,
-        keyring=ctx.keyring,
-        rules=rules,
-        resources=resources_for(ctx.settings.crisis_resources, locale.of(db)),
-        escalation=Escalation.from_settings(ctx.settings),
-        measure_rules=measure_rules_from(ctx.settings),
-        locale=locale.of(db),
-        now=now,
+    new = service.NewEntry(**body.model_dump())
+    written = use.write_entry(
+        act, new=new, idempotency_key=idempotency_key, locale=locale.of(act.db)
     )
-    entry = created.entry
+    entry = written.entry
     headers = {"ETag": service.etag(entry), "Location": f"/v1/entries/{service.public_id(entry)}"}
-    if created.replayed:
+    if written.replayed:
         headers["Idempotent-Replayed"] = "true"
-    # A new entry's window is known from the create; a replay's is looked up.
-    row = (entry, created.session_at) if not created.replayed else None
-    return _one(db, entry, ctx, rules, flag, status=201, headers=headers, row=row)
+    return ORJSONResponse(written.view, status_code=201, headers=headers)
 
 
 @router.get(
@@ -173,64 +153,15 @@ def _as_envelopes(changes: list[dict[str, Any]]) -> dict[str, Any]:
     return {"changes": [], "envelopes": envelopes}
 
 
-def _add_reviews(
-    db: SessionDep, views: list[dict[str, Any]], ctx: Ctx, viewer: uuid.UUID | None = None
-) -> None:
-    """Care-team views carry the reviews; the patient never sees a therapist's note."""
-    reviews = reviews_by_entry(db, [v["id"] for v in views])
-    for v in views:
-        v["reviews"] = [
-            review_view(r, v["version"], ctx.keyring, viewer) for r in reviews.get(v["id"], [])
-        ]
-
-
-def _one(
-    db: SessionDep,
-    entry: JournalEntry,
-    ctx: Ctx,
-    rules: Rules,
-    safety: EntrySafety | None = None,
-    *,
-    status: int = 200,
-    headers: dict[str, str] | None = None,
-    with_reviews: bool = False,
-    row: queries.Row | None = None,
-    viewer: uuid.UUID | None = None,
-    owner: bool = True,
-) -> ORJSONResponse:
-    row = row or queries.entry_with_session_time(db, entry)
-    view = entry_view(*row, keyring=ctx.keyring, rules=rules, owner=owner)
-    if with_reviews:
-        _add_reviews(db, [view], ctx, viewer)
-    if safety is not None:
-        view["safety"] = safety.model_dump(mode="json")
-    all_headers = {"ETag": service.etag(entry)} | (headers or {})
-    return ORJSONResponse(view, status_code=status, headers=all_headers)
-
-
 @router.get(
     "/entries/{entry_id:uuid}",
     response_model=EntryPublic,
     responses=_ETAG | problem_responses(401, 404, 422),
 )
-def read_entry(
-    readable: Readable, db: SessionDep, ctx: Ctx, rules: Rules, audit: AuditDep
-) -> ORJSONResponse:
+def read_entry(readable: Readable, act: ActDep) -> ORJSONResponse:
     """One entry, with its ETag."""
-    entry = readable.entry
-    audit.record(
-        "entry.read", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
-    )
-    response = _one(
-        db,
-        entry,
-        ctx,
-        rules,
-        with_reviews=not readable.by_owner,
-        viewer=audit.actor_id,
-        owner=readable.by_owner,
-    )
-    return response
+    view = use.read_entry(act, readable)
+    return ORJSONResponse(view, headers={"ETag": service.etag(readable.entry)})
 
 
 @router.patch(
@@ -242,27 +173,15 @@ def update_entry(
     entry: OwnEntry,
     body: EntryUpdate,
     locale: PatientLocale,
-    db: SessionDep,
-    ctx: Ctx,
-    rules: Rules,
-    now: Now,
+    act: ActDep,
     if_match: IfMatch = None,
 ) -> ORJSONResponse:
     """Edit the text, mood or sharing; needs If-Match."""
     changes = body.model_dump(exclude_unset=True)
-    entry, flag = entry_written.edit_entry(
-        db,
-        entry=entry,
-        changes=changes,
-        if_match=if_match,
-        keyring=ctx.keyring,
-        resources=resources_for(ctx.settings.crisis_resources, locale.of(db)),
-        escalation=Escalation.from_settings(ctx.settings),
-        measure_rules=measure_rules_from(ctx.settings),
-        locale=locale.of(db),
-        now=now,
+    written = use.edit_entry(
+        act, entry=entry, changes=changes, if_match=if_match, locale=locale.of(act.db)
     )
-    return _one(db, entry, ctx, rules, flag)
+    return ORJSONResponse(written.view, headers={"ETag": service.etag(written.entry)})
 
 
 @router.delete(
@@ -270,11 +189,9 @@ def update_entry(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404, 412, 428),
 )
-def delete_entry(
-    entry: OwnEntry, db: SessionDep, rules: Rules, now: Now, if_match: IfMatch = None
-) -> None:
+def delete_entry(entry: OwnEntry, act: ActDep, if_match: IfMatch = None) -> None:
     """Delete an entry; its text is erased and a tombstone syncs to other devices."""
-    entry_written.delete_entry(db, entry=entry, if_match=if_match, rules=rules, now=now)
+    use.delete_entry(act, entry=entry, if_match=if_match)
 
 
 @router.get(
@@ -284,26 +201,19 @@ def delete_entry(
 )
 def list_patient_entries(
     patient_id: CareTeamPatientId,
-    db: SessionDep,
-    ctx: Ctx,
-    rules: Rules,
-    audit: AuditDep,
+    act: ActDep,
     session_id: Annotated[uuid.UUID | None, Query()] = None,
     reviewed: Annotated[bool | None, Query()] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ORJSONResponse:
     """The patient's shared entries, newest first (care team); `reviewed=false` for the rest."""
-    rows, next_cursor = queries.page_entries(
-        db,
+    items, next_cursor = use.list_patient_entries(
+        act,
         patient_id=patient_id,
-        limit=limit,
-        cursor=cursor,
-        shared_only=True,
         session_id=session_id,
         reviewed=reviewed,
+        limit=limit,
+        cursor=cursor,
     )
-    audit.record("entry.list", patient_id=patient_id, resource_type="entry", resource_id=session_id)
-    items = [entry_view(e, t, keyring=ctx.keyring, rules=rules) for e, t in rows]
-    _add_reviews(db, items, ctx, audit.actor_id)
     return ORJSONResponse({"items": items, "next_cursor": next_cursor})

@@ -6,7 +6,7 @@ from fastapi import status
 
 from app.accounts.access import CareTeamPatientId, VisiblePatientId
 from app.accounts.deps import TherapistCaller
-from app.audit.deps import AuditDep
+from app.api.deps import AuditDep
 from app.core.clock import Now
 from app.core.db import SessionDep
 from app.core.errors import problem_responses

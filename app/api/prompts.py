@@ -8,7 +8,7 @@ from fastapi import Query, status
 from app.accounts.access import CareTeamPatientId, can_see_patient
 from app.accounts.deps import CurrentCaller, PatientCaller, TherapistCaller
 from app.accounts.locale import Locale, PatientLocale
-from app.audit.deps import AuditDep
+from app.api.deps import AuditDep
 from app.core.clock import Now
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses

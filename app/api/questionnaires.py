@@ -6,7 +6,7 @@ from fastapi import Header, Query, status
 
 from app.accounts.access import CareTeamPatientId, VisiblePatientId
 from app.accounts.deps import CurrentCaller, PatientCaller
-from app.audit.deps import AuditDep
+from app.api.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import SessionDep

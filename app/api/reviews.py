@@ -1,7 +1,7 @@
 """Marking an entry reviewed (care team)."""
 
 from app.accounts.deps import TherapistCaller
-from app.audit.deps import AuditDep
+from app.api.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import SessionDep

@@ -9,7 +9,7 @@ from app.accounts.access import is_on_care_team
 from app.accounts.deps import CurrentCaller, TherapistOrAdminCaller
 from app.accounts.locale import Locale
 from app.accounts.models import Role
-from app.audit.deps import AuditDep
+from app.api.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep

@@ -8,27 +8,20 @@ from fastapi import Query, status
 from app.accounts.access import VisiblePatientId, can_see_patient
 from app.accounts.deps import CurrentCaller, PatientCaller
 from app.accounts.models import Role
-from app.audit.deps import AuditDep
+from app.api.deps import ActDep
 from app.core.clock import Now
-from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import Forbidden, problem_responses
 from app.core.fields import AwareUTC
 from app.core.routing import api_router
-from app.questionnaires.deps import measure_rules_from
 from app.sessions import service
 from app.sessions.deps import Rules
 from app.sessions.models import KetamineSession
 from app.sessions.presenters import open_window, session_public
 from app.sessions.schemas import OpenWindow, SessionCreate, SessionPublic, SessionUpdate
-from app.usecases import sessions as session_changed
+from app.usecases import sessions as use
 
 router = api_router(prefix="/v1", tags=["sessions"])
-
-
-class SelfReportDisabled(Forbidden):
-    code = "self_report_disabled"
-    title = "This clinic does not allow patients to record their own sessions"
 
 
 def _editable_session(
@@ -49,34 +42,11 @@ def _editable_session(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def create_session(
-    patient_id: VisiblePatientId,
-    body: SessionCreate,
-    caller: CurrentCaller,
-    db: SessionDep,
-    ctx: Ctx,
-    rules: Rules,
-    now: Now,
-    audit: AuditDep,
+    patient_id: VisiblePatientId, body: SessionCreate, caller: CurrentCaller, act: ActDep
 ) -> SessionPublic:
     """Record a ketamine session; its window opens and entries re-attach."""
-    self_report = caller.role == Role.patient
-    if self_report and not ctx.settings.allow_self_reported_sessions:
-        raise SelfReportDisabled()
-    result = session_changed.record_session(
-        db,
-        patient_id=patient_id,
-        recorded_by=caller.id,
-        is_self_reported=self_report,
-        **body.model_dump(),
-        rules=rules,
-        measure_rules=measure_rules_from(ctx.settings),
-        now=now,
-    )
-    audit.record(
-        "session.create",
-        patient_id=patient_id,
-        resource_type="session",
-        resource_id=result.session.id,
+    result = use.record_session(
+        act, patient_id=patient_id, self_report=caller.role == Role.patient, **body.model_dump()
     )
     return session_public(result)
 
@@ -85,49 +55,29 @@ def create_session(
 def list_sessions(
     patient_id: VisiblePatientId,
     caller: CurrentCaller,
-    db: SessionDep,
-    rules: Rules,
-    audit: AuditDep,
+    act: ActDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     before: Annotated[AwareUTC | None, Query()] = None,
 ) -> list[SessionPublic]:
     """The patient's sessions, newest first, each with its window and counts."""
-    rows = service.list_sessions(db, patient_id=patient_id, rules=rules, limit=limit, before=before)
-    counts = service.session_counts(
-        db, [r.session.id for r in rows], shared_only=caller.role != Role.patient
+    rows = use.list_sessions(
+        act,
+        patient_id=patient_id,
+        limit=limit,
+        before=before,
+        shared_only=caller.role != Role.patient,
     )
-    audit.record("session.list", patient_id=patient_id, resource_type="session")
-    return [session_public(r, counts.get(r.session.id)) for r in rows]
+    return [session_public(r, counts) for r, counts in rows]
 
 
 @router.patch("/sessions/{session_id}", responses=problem_responses(401, 403, 404, 409, 422))
 def update_session(
-    session_id: uuid.UUID,
-    body: SessionUpdate,
-    caller: CurrentCaller,
-    db: SessionDep,
-    rules: Rules,
-    now: Now,
-    audit: AuditDep,
-    ctx: Ctx,
+    session_id: uuid.UUID, body: SessionUpdate, caller: CurrentCaller, act: ActDep
 ) -> SessionPublic:
     """Correct a session; entries re-attach to the corrected window."""
-    session = _editable_session(db, session_id, caller)
-    result = session_changed.correct_session(
-        db,
-        session=session,
-        changes=body.model_dump(exclude_unset=True),
-        rules=rules,
-        measure_rules=measure_rules_from(ctx.settings),
-        now=now,
-    )
-    audit.record(
-        "session.update",
-        patient_id=session.patient_id,
-        resource_type="session",
-        resource_id=session.id,
-    )
-    return session_public(result)
+    session = _editable_session(act.db, session_id, caller)
+    changes = body.model_dump(exclude_unset=True)
+    return session_public(use.correct_session(act, session=session, changes=changes))
 
 
 @router.delete(
@@ -135,23 +85,9 @@ def update_session(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404),
 )
-def delete_session(
-    session_id: uuid.UUID,
-    caller: CurrentCaller,
-    db: SessionDep,
-    rules: Rules,
-    now: Now,
-    audit: AuditDep,
-) -> None:
+def delete_session(session_id: uuid.UUID, caller: CurrentCaller, act: ActDep) -> None:
     """Remove a session recorded in error; its entries re-attach or detach."""
-    session = _editable_session(db, session_id, caller)
-    audit.record(
-        "session.delete",
-        patient_id=session.patient_id,
-        resource_type="session",
-        resource_id=session.id,
-    )
-    session_changed.remove_session(db, session=session, rules=rules, now=now)
+    use.remove_session(act, session=_editable_session(act.db, session_id, caller))
 
 
 @router.get("/me/window", dependencies=[ReadOnly], responses=problem_responses(401, 403))

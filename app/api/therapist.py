@@ -4,7 +4,7 @@ import uuid
 
 from app.accounts.access import CareTeamPatientId
 from app.accounts.deps import TherapistCaller
-from app.audit.deps import AuditDep
+from app.api.deps import AuditDep
 from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import SessionDep

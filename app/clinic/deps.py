@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.audit.deps import Auditor
+from app.audit.auditor import Auditor
 from app.clinic.auth import ClinicUserDep
 from app.core.clock import Now
 from app.core.context import RequestId

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.accounts.service import get_user
-from app.audit.deps import Auditor
+from app.audit.auditor import Auditor
 from app.clinic.charts import Chart, Timeline, mood_chart, score_chart, timeline
 from app.core.crypto import KeyRing
 from app.entries.presenters import entry_view

@@ -20,8 +20,10 @@ def entry_view(
     keyring: KeyRing,
     rules: WindowRules,
     owner: bool = False,
+    body: str | None = None,
 ) -> dict[str, Any]:
-    """`owner`: shown to the patient, under the id their phone gave it."""
+    """`owner`: shown to the patient, under the id their phone gave it. `body`: the
+    text when the caller already holds it (a write), so it is not decrypted again."""
     window = None
     if entry.session_id is not None and session_at is not None:
         window = {
@@ -33,7 +35,7 @@ def entry_view(
         "kind": "entry",
         "id": public_id(entry) if owner else entry.id,
         "patient_id": entry.patient_id,
-        "body": decrypt_body(keyring, entry),
+        "body": body if body is not None else decrypt_body(keyring, entry),
         "written_at": entry.written_at,
         "client_written_at": entry.client_written_at,
         "written_at_adjusted": entry.written_at_adjusted,

@@ -1,104 +1,155 @@
-"""An entry is written, edited or deleted: store it, screen it, re-plan reminders.
+"""An entry is written, edited, deleted or read by the care team.
 
-The queue's kept counts move inside the entries service itself (app/counts),
-in the same statements' transaction, so no path can forget them.
+A write stores the entry once however often the phone retries, screens its text,
+and puts the C-SSRS screener on the schedule after a flag; the queue's kept counts
+move inside the entries service itself, in the same transaction. A care-team read
+is audited. The text is kept once: the plain text of a new or edited entry is what
+the answer shows, never decrypted again.
 """
 
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session
-
-from app.core.crypto import KeyRing
+from app.entries import queries
 from app.entries import service as entries
+from app.entries.deps import ReadableEntry
 from app.entries.models import JournalEntry
+from app.entries.presenters import entry_view
 from app.notifications.reminders import reschedule_patient
-from app.questionnaires.deps import MeasureRules
 from app.questionnaires.reminders import plan_reminders
-from app.safety.schemas import CrisisResource, EntrySafety
-from app.safety.service import Escalation, screen_entry
-from app.sessions.window import WindowRules
+from app.reviews.service import review_view, reviews_by_entry
+from app.safety.schemas import EntrySafety
+from app.safety.service import resources_for, screen_entry
+from app.usecases.act import Act
+
+
+@dataclass(frozen=True)
+class Written:
+    entry: JournalEntry
+    view: dict[str, Any]
+    replayed: bool
+
+
+def _screen(
+    act: Act, entry: JournalEntry, text: str, locale: str, replay: bool
+) -> EntrySafety | None:
+    safety = screen_entry(
+        act.db,
+        entry=entry,
+        text=text,
+        resources=resources_for(act.settings.crisis_resources, locale),
+        now=act.now,
+        replay=replay,
+        keyring=act.keyring,
+        escalation=act.escalation,
+        locale=locale,
+    )
+    if safety is not None and not replay:
+        # A flag puts the C-SSRS screener on the patient's schedule.
+        plan_reminders(act.db, patient_id=entry.patient_id, rules=act.measure_rules, now=act.now)
+    return safety
+
+
+def _view(
+    act: Act,
+    entry: JournalEntry,
+    safety: EntrySafety | None,
+    *,
+    row: queries.Row | None = None,
+    body: str | None = None,
+) -> dict[str, Any]:
+    row = row or queries.entry_with_session_time(act.db, entry)
+    view = entry_view(*row, keyring=act.keyring, rules=act.rules, owner=True, body=body)
+    if safety is not None:
+        view["safety"] = safety.model_dump(mode="json")
+    return view
 
 
 def write_entry(
-    db: Session,
-    *,
-    patient_id: uuid.UUID,
-    new: entries.NewEntry,
-    idempotency_key: str | None,
-    keyring: KeyRing,
-    rules: WindowRules,
-    resources: list[CrisisResource],
-    escalation: Escalation,
-    measure_rules: MeasureRules,
-    locale: str,
-    now: datetime,
-) -> tuple[entries.Created, EntrySafety | None]:
+    act: Act, *, new: entries.NewEntry, idempotency_key: str | None, locale: str
+) -> Written:
     """Store the entry once however often the phone retries, then screen its text."""
     created = entries.create_entry(
-        db,
-        patient_id=patient_id,
+        act.db,
+        patient_id=act.actor_id,
         new=new,
         idempotency_key=idempotency_key,
-        keyring=keyring,
-        rules=rules,
-        now=now,
+        keyring=act.keyring,
+        rules=act.rules,
+        now=act.now,
     )
-    safety = screen_entry(
-        db,
-        entry=created.entry,
-        text=new.body,
-        resources=resources,
-        now=now,
-        replay=created.replayed,
-        keyring=keyring,
-        escalation=escalation,
-        locale=locale,
-    )
-    if safety is not None and not created.replayed:
-        # A flag puts the C-SSRS screener on the patient's schedule.
-        plan_reminders(db, patient_id=patient_id, rules=measure_rules, now=now)
-    return created, safety
+    safety = _screen(act, created.entry, new.body, locale, created.replayed)
+    if created.replayed:
+        return Written(created.entry, _view(act, created.entry, safety), True)
+    # A new entry's window and text are known from the create.
+    row = (created.entry, created.session_at)
+    return Written(created.entry, _view(act, created.entry, safety, row=row, body=new.body), False)
 
 
 def edit_entry(
-    db: Session,
-    *,
-    entry: JournalEntry,
-    changes: dict[str, object],
-    if_match: str | None,
-    keyring: KeyRing,
-    resources: list[CrisisResource],
-    escalation: Escalation,
-    measure_rules: MeasureRules,
-    locale: str,
-    now: datetime,
-) -> tuple[JournalEntry, EntrySafety | None]:
+    act: Act, *, entry: JournalEntry, changes: dict[str, object], if_match: str | None, locale: str
+) -> Written:
     """Apply the patient's edit; new text is screened like a new entry."""
     entry = entries.update_entry(
-        db, entry=entry, changes=changes, if_match=if_match, keyring=keyring, now=now
+        act.db, entry=entry, changes=changes, if_match=if_match, keyring=act.keyring, now=act.now
     )
     body = changes.get("body")
-    safety = None
-    if isinstance(body, str):
-        safety = screen_entry(
-            db,
-            entry=entry,
-            text=body,
-            resources=resources,
-            now=now,
-            keyring=keyring,
-            escalation=escalation,
-            locale=locale,
-        )
-        if safety is not None:
-            plan_reminders(db, patient_id=entry.patient_id, rules=measure_rules, now=now)
-    return entry, safety
+    text = body if isinstance(body, str) else None
+    safety = _screen(act, entry, text, locale, False) if text is not None else None
+    return Written(entry, _view(act, entry, safety, body=text), False)
 
 
-def delete_entry(
-    db: Session, *, entry: JournalEntry, if_match: str | None, rules: WindowRules, now: datetime
-) -> None:
+def delete_entry(act: Act, *, entry: JournalEntry, if_match: str | None) -> None:
     """Leave a tombstone; a window left with no entry may want its reminder again."""
-    entries.delete_entry(db, entry=entry, if_match=if_match, now=now)
-    reschedule_patient(db, patient_id=entry.patient_id, rules=rules, now=now)
+    entries.delete_entry(act.db, entry=entry, if_match=if_match, now=act.now)
+    reschedule_patient(act.db, patient_id=entry.patient_id, rules=act.rules, now=act.now)
+
+
+def add_reviews(act: Act, views: list[dict[str, Any]]) -> None:
+    """Care-team views carry the reviews; the patient never sees a therapist's note."""
+    found = reviews_by_entry(act.db, [v["id"] for v in views])
+    for v in views:
+        v["reviews"] = [
+            review_view(r, v["version"], act.keyring, act.actor_id) for r in found.get(v["id"], [])
+        ]
+
+
+def read_entry(act: Act, readable: ReadableEntry) -> dict[str, Any]:
+    """One entry; a care-team read is audited and carries the reviews."""
+    entry = readable.entry
+    act.audit.record(
+        "entry.read", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
+    )
+    row = queries.entry_with_session_time(act.db, entry)
+    view = entry_view(*row, keyring=act.keyring, rules=act.rules, owner=readable.by_owner)
+    if not readable.by_owner:
+        add_reviews(act, [view])
+    return view
+
+
+def list_patient_entries(
+    act: Act,
+    *,
+    patient_id: uuid.UUID,
+    session_id: uuid.UUID | None,
+    reviewed: bool | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The patient's shared entries for the care team, audited, with their reviews."""
+    rows, next_cursor = queries.page_entries(
+        act.db,
+        patient_id=patient_id,
+        limit=limit,
+        cursor=cursor,
+        shared_only=True,
+        session_id=session_id,
+        reviewed=reviewed,
+    )
+    act.audit.record(
+        "entry.list", patient_id=patient_id, resource_type="entry", resource_id=session_id
+    )
+    items = [entry_view(e, t, keyring=act.keyring, rules=act.rules) for e, t in rows]
+    add_reviews(act, items)
+    return items, next_cursor

@@ -1,84 +1,96 @@
 """A ketamine session is recorded, corrected or removed: its window moves, the
-entries it touches re-attach, and the patient's reminders are planned again."""
+entries it touches re-attach, the patient's reminders and questionnaires are planned
+again, and the change is audited, in one transaction."""
 
 import uuid
 from datetime import datetime
 
-from sqlmodel import Session
-
 from app.entries.attachment import reattach
 from app.notifications.reminders import cancel_for_session, reschedule_patient
-from app.questionnaires.deps import MeasureRules
 from app.questionnaires.reminders import plan_reminders
 from app.sessions import service as sessions
+from app.sessions.errors import SelfReportDisabled
 from app.sessions.models import KetamineSession, Route
+from app.sessions.schemas import SessionCounts
 from app.sessions.service import SessionWithWindow
-from app.sessions.window import WindowRules
+from app.usecases.act import Act
+
+
+def _replan(act: Act, patient_id: uuid.UUID) -> None:
+    reschedule_patient(act.db, patient_id=patient_id, rules=act.rules, now=act.now)
+    # A dose puts after-effects and integration-phase questionnaires on the schedule.
+    plan_reminders(act.db, patient_id=patient_id, rules=act.measure_rules, now=act.now)
 
 
 def record_session(
-    db: Session,
+    act: Act,
     *,
     patient_id: uuid.UUID,
-    recorded_by: uuid.UUID,
-    is_self_reported: bool,
+    self_report: bool,
     administered_at: datetime,
     route: Route,
-    dose_mg: float | None,
-    note: str | None,
-    rules: WindowRules,
-    measure_rules: MeasureRules,
-    now: datetime,
+    dose_mg: float | None = None,
+    note: str | None = None,
 ) -> SessionWithWindow:
+    if self_report and not act.settings.allow_self_reported_sessions:
+        raise SelfReportDisabled()
     result = sessions.record_session(
-        db,
+        act.db,
         patient_id=patient_id,
-        recorded_by=recorded_by,
-        is_self_reported=is_self_reported,
+        recorded_by=act.actor_id,
+        is_self_reported=self_report,
         administered_at=administered_at,
         route=route,
         dose_mg=dose_mg,
         note=note,
-        now=now,
+        now=act.now,
     )
-    reattach(
-        db,
-        patient_id=patient_id,
-        lo=administered_at,
-        hi=administered_at + rules.length,
-        rules=rules,
+    hi = administered_at + act.rules.length
+    reattach(act.db, patient_id=patient_id, lo=administered_at, hi=hi, rules=act.rules)
+    _replan(act, patient_id)
+    act.audit.record(
+        "session.create", patient_id=patient_id, resource_type="session", resource_id=result.id
     )
-    reschedule_patient(db, patient_id=patient_id, rules=rules, now=now)
-    # A dose puts after-effects and integration-phase questionnaires on the schedule.
-    plan_reminders(db, patient_id=patient_id, rules=measure_rules, now=now)
-    return sessions.with_window(db, result, rules)
+    return sessions.with_window(act.db, result, act.rules)
 
 
 def correct_session(
-    db: Session,
-    *,
-    session: KetamineSession,
-    changes: dict[str, object],
-    rules: WindowRules,
-    measure_rules: MeasureRules,
-    now: datetime,
+    act: Act, *, session: KetamineSession, changes: dict[str, object]
 ) -> SessionWithWindow:
     old_time = session.administered_at
-    result = sessions.update_session(db, session=session, changes=changes, now=now)
+    result = sessions.update_session(act.db, session=session, changes=changes, now=act.now)
     if session.administered_at != old_time:
         lo = min(old_time, session.administered_at)
-        hi = max(old_time, session.administered_at) + rules.length
-        reattach(db, patient_id=session.patient_id, lo=lo, hi=hi, rules=rules)
-    reschedule_patient(db, patient_id=session.patient_id, rules=rules, now=now)
-    plan_reminders(db, patient_id=session.patient_id, rules=measure_rules, now=now)
-    return sessions.with_window(db, result, rules)
+        hi = max(old_time, session.administered_at) + act.rules.length
+        reattach(act.db, patient_id=session.patient_id, lo=lo, hi=hi, rules=act.rules)
+    _replan(act, session.patient_id)
+    act.audit.record(
+        "session.update",
+        patient_id=session.patient_id,
+        resource_type="session",
+        resource_id=session.id,
+    )
+    return sessions.with_window(act.db, result, act.rules)
 
 
-def remove_session(
-    db: Session, *, session: KetamineSession, rules: WindowRules, now: datetime
-) -> None:
+def remove_session(act: Act, *, session: KetamineSession) -> None:
     patient_id, session_id, at = session.patient_id, session.id, session.administered_at
-    sessions.delete_session(db, session=session)
-    reattach(db, patient_id=patient_id, lo=at, hi=at + rules.length, rules=rules)
-    cancel_for_session(db, session_id=session_id, now=now)
-    reschedule_patient(db, patient_id=patient_id, rules=rules, now=now)
+    act.audit.record(
+        "session.delete", patient_id=patient_id, resource_type="session", resource_id=session_id
+    )
+    sessions.delete_session(act.db, session=session)
+    reattach(act.db, patient_id=patient_id, lo=at, hi=at + act.rules.length, rules=act.rules)
+    cancel_for_session(act.db, session_id=session_id, now=act.now)
+    reschedule_patient(act.db, patient_id=patient_id, rules=act.rules, now=act.now)
+
+
+def list_sessions(
+    act: Act, *, patient_id: uuid.UUID, limit: int, before: datetime | None, shared_only: bool
+) -> list[tuple[SessionWithWindow, SessionCounts | None]]:
+    """The patient's sessions with their counts; a read by the care team is audited."""
+    rows = sessions.list_sessions(
+        act.db, patient_id=patient_id, rules=act.rules, limit=limit, before=before
+    )
+    counts = sessions.session_counts(act.db, [r.session.id for r in rows], shared_only=shared_only)
+    act.audit.record("session.list", patient_id=patient_id, resource_type="session")
+    return [(r, counts.get(r.session.id)) for r in rows]

@@ -54,7 +54,7 @@ def test_the_admin_reads_audit_metadata_only(team: Team, db: Session, login) -> 
 
 
 def test_a_failing_audit_write_fails_the_read(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
-    import app.audit.deps as audit_deps
+    import app.audit.auditor as audit_deps
 
     e = team.write(team.clock.now)
 

@@ -1,18 +1,15 @@
-"""An auditor bound to the request: who is acting, and which request."""
+"""An auditor bound to one request: who is acting, and which request.
+
+Use cases call it; the doors (the API, the clinic) only build it.
+"""
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import Depends
 from sqlmodel import Session
 
-from app.accounts.deps import CurrentCaller
 from app.audit.service import record_access, record_reads
-from app.core.clock import Now
-from app.core.context import ClientRequestId, RequestId
-from app.core.db import SessionDep
 
 
 @dataclass(frozen=True)
@@ -61,16 +58,3 @@ class Auditor:
             now=self.now,
             client_request_id=self.client_request_id,
         )
-
-
-async def get_auditor(
-    caller: CurrentCaller,
-    db: SessionDep,
-    request_id: RequestId,
-    client_request_id: ClientRequestId,
-    now: Now,
-) -> Auditor:
-    return Auditor(db, caller.id, caller.role.value, request_id, now, client_request_id)
-
-
-AuditDep = Annotated[Auditor, Depends(get_auditor)]
