@@ -24,7 +24,7 @@ from app.accounts.schemas import (
 )
 from app.accounts.security_log import security_event
 from app.accounts.signins import coarse_user_agent
-from app.api.deps import AuditDep
+from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
 from app.core.db import ReadOnly, SessionDep
@@ -32,9 +32,7 @@ from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.responses import problem_response
 from app.core.routing import api_router
-from app.notifications.reminders import reschedule_patient
-from app.sessions.deps import Rules
-from app.usecases import care_team as care_team_flows
+from app.usecases import care_team
 
 auth_router = api_router(prefix="/v1/auth", tags=["auth"])
 router = api_router(prefix="/v1", tags=["accounts"])
@@ -123,19 +121,10 @@ def read_me(caller: EnrollingCaller, db: SessionDep) -> MePublic:
 
 
 @router.patch("/me", responses=problem_responses(401, 422))
-def update_me(
-    body: MeUpdate, caller: CurrentCaller, db: SessionDep, rules: Rules, now: Now
-) -> MePublic:
+def update_me(body: MeUpdate, caller: CurrentCaller, act: ActDep) -> MePublic:
     """Change one's own display name, time zone or language."""
     changes = body.model_dump(exclude_unset=True)
-    locale_given, locale = "locale" in changes, changes.pop("locale", None)
-    user = service.update_user(db, user_id=caller.id, **changes, now=now)
-    if locale_given:
-        service.set_locale(db, user=user, locale=locale, now=now)
-    if user.role == Role.patient and ("timezone" in changes or locale_given):
-        # Quiet hours follow the new zone; pending reminders take the new language.
-        reschedule_patient(db, patient_id=user.id, rules=rules, now=now)
-    return MePublic.model_validate(user)
+    return MePublic.model_validate(care_team.update_account(act, user_id=caller.id, **changes))
 
 
 @router.post(
@@ -194,26 +183,10 @@ def list_users(
 
 @router.patch("/users/{user_id}", responses=problem_responses(401, 403, 404, 422))
 def update_user(
-    user_id: uuid.UUID,
-    body: UserUpdate,
-    _admin: AdminCaller,
-    db: SessionDep,
-    rules: Rules,
-    now: Now,
-    audit: AuditDep,
+    user_id: uuid.UUID, body: UserUpdate, _admin: AdminCaller, act: ActDep
 ) -> UserPublic:
     """Rename, change the time zone or (de)activate an account (admin)."""
-    changes = body.model_dump(exclude_unset=True)
-    locale_given, locale = "locale" in changes, changes.pop("locale", None)
-    user = service.update_user(db, user_id=user_id, **changes, now=now)
-    if locale_given:
-        service.set_locale(db, user=user, locale=locale, now=now)
-    if user.role == Role.patient:
-        audit.record("account.update", patient_id=user.id, resource_type="account")
-        if "timezone" in changes or "is_active" in changes or locale_given:
-            # Quiet hours follow the new zone; a deactivated account gets no reminders;
-            # pending reminders take the new language.
-            reschedule_patient(db, patient_id=user.id, rules=rules, now=now)
+    user = care_team.update_account(act, user_id=user_id, **body.model_dump(exclude_unset=True))
     return UserPublic.model_validate(user)
 
 
@@ -223,22 +196,10 @@ def update_user(
     responses=_ADMIN | problem_responses(404),
 )
 def add_care_team_member(
-    patient_id: uuid.UUID,
-    therapist_id: uuid.UUID,
-    _admin: AdminCaller,
-    db: SessionDep,
-    now: Now,
-    audit: AuditDep,
+    patient_id: uuid.UUID, therapist_id: uuid.UUID, _admin: AdminCaller, act: ActDep
 ) -> None:
     """Put a therapist on a patient's care team (admin)."""
-    added = service.add_to_care_team(db, patient_id=patient_id, therapist_id=therapist_id, now=now)
-    audit.record(
-        "care_team.add", patient_id=patient_id, resource_type="care_team", resource_id=therapist_id
-    )
-    if added:
-        care_team_flows.tell_patient(
-            db, patient_id=patient_id, therapist_id=therapist_id, joined=True, now=now
-        )
+    care_team.add_care_team_member(act, patient_id=patient_id, therapist_id=therapist_id)
 
 
 @router.delete(
@@ -247,22 +208,7 @@ def add_care_team_member(
     responses=_ADMIN | problem_responses(404),
 )
 def remove_care_team_member(
-    patient_id: uuid.UUID,
-    therapist_id: uuid.UUID,
-    _admin: AdminCaller,
-    db: SessionDep,
-    now: Now,
-    audit: AuditDep,
+    patient_id: uuid.UUID, therapist_id: uuid.UUID, _admin: AdminCaller, act: ActDep
 ) -> None:
     """Take a therapist off a patient's care team (admin)."""
-    removed = service.remove_from_care_team(db, patient_id=patient_id, therapist_id=therapist_id)
-    if removed:
-        care_team_flows.tell_patient(
-            db, patient_id=patient_id, therapist_id=therapist_id, joined=False, now=now
-        )
-    audit.record(
-        "care_team.remove",
-        patient_id=patient_id,
-        resource_type="care_team",
-        resource_id=therapist_id,
-    )
+    care_team.remove_care_team_member(act, patient_id=patient_id, therapist_id=therapist_id)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Query
 
 from app.accounts.deps import AdminCaller, PatientCaller
-from app.api.deps import AuditDep
+from app.api.deps import ActDep
 from app.audit.models import AuditEvent
 from app.audit.schemas import AccessLogItem, AuditEventPublic
 from app.audit.service import page_events
@@ -14,6 +14,7 @@ from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.routing import api_router
+from app.usecases.audit_trail import read_audit_trail
 
 router = api_router(prefix="/v1", tags=["audit"])
 
@@ -46,17 +47,13 @@ def read_access_log(
 @router.get("/audit", responses=problem_responses(400, 401, 403, 422))
 def list_audit_events(
     _admin: AdminCaller,
-    db: SessionDep,
-    audit: AuditDep,
+    act: ActDep,
     patient_id: Annotated[uuid.UUID | None, Query()] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AuditEventPublic]:
     """Audit metadata, newest first (admin; never journal text)."""
-    rows, next_cursor = page_events(db, patient_id=patient_id, limit=limit, cursor=cursor)
-    # Who accessed a patient's data is itself about the patient: the read is audited.
-    patients = sorted({e.patient_id for e, _, _ in rows if e.patient_id is not None})
-    audit.record_many("audit.read", patient_ids=patients, resource_type="audit_event")
+    rows, next_cursor = read_audit_trail(act, patient_id=patient_id, limit=limit, cursor=cursor)
     items = [
         AuditEventPublic.model_validate(
             _item(e, n, h)

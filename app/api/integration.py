@@ -6,17 +6,14 @@ from fastapi import status
 
 from app.accounts.access import CareTeamPatientId, VisiblePatientId
 from app.accounts.deps import TherapistCaller
-from app.api.deps import AuditDep
-from app.core.clock import Now
-from app.core.db import SessionDep
+from app.api.deps import ActDep
 from app.core.errors import problem_responses
 from app.core.pagination import Page
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
 from app.integration import service
 from app.integration.schemas import IntegrationCreate, IntegrationMove, IntegrationPublic
-from app.sessions.deps import Rules
-from app.sessions.queries import get_session
+from app.usecases import care
 
 router = api_router(prefix="/v1/patients/{patient_id}/integration-sessions", tags=["integration"])
 
@@ -30,40 +27,22 @@ router = api_router(prefix="/v1/patients/{patient_id}/integration-sessions", tag
 def create_integration_session(
     patient_id: CareTeamPatientId,
     body: IntegrationCreate,
-    caller: TherapistCaller,
-    db: SessionDep,
-    rules: Rules,
-    now: Now,
-    audit: AuditDep,
+    _caller: TherapistCaller,
+    act: ActDep,
 ) -> ORJSONResponse:
     """Schedule the integration session for one ketamine session's window."""
-    session = get_session(db, body.session_id, patient_id=patient_id)
-    item = service.schedule(
-        db,
-        patient_id=patient_id,
-        session=session,
-        scheduled_at=body.scheduled_at,
-        therapist_id=caller.id,
-        now=now,
+    item, session = care.schedule_integration(
+        act, patient_id=patient_id, session_id=body.session_id, scheduled_at=body.scheduled_at
     )
-    audit.record(
-        "integration.create",
-        patient_id=patient_id,
-        resource_type="integration_session",
-        resource_id=item.id,
-    )
-    view = service.view(item, session.administered_at, rules)
+    view = service.view(item, session.administered_at, act.rules)
     return ORJSONResponse(view, status_code=status.HTTP_201_CREATED)
 
 
 @router.get("", response_model=Page[IntegrationPublic], responses=problem_responses(401, 404, 422))
-def list_integration_sessions(
-    patient_id: VisiblePatientId, db: SessionDep, rules: Rules, audit: AuditDep
-) -> ORJSONResponse:
+def list_integration_sessions(patient_id: VisiblePatientId, act: ActDep) -> ORJSONResponse:
     """The patient's integration sessions, soonest first (patient and care team)."""
-    rows = service.list_for_patient(db, patient_id)
-    audit.record("integration.list", patient_id=patient_id, resource_type="integration_session")
-    items = [service.view(item, at, rules) for item, at in rows]
+    rows = care.list_integrations(act, patient_id=patient_id)
+    items = [service.view(item, at, act.rules) for item, at in rows]
     return ORJSONResponse({"items": items, "next_cursor": None})
 
 
@@ -71,19 +50,11 @@ def list_integration_sessions(
     "/{item_id}", response_model=IntegrationPublic, responses=problem_responses(401, 404, 422)
 )
 def read_integration_session(
-    patient_id: VisiblePatientId, item_id: uuid.UUID, db: SessionDep, rules: Rules, audit: AuditDep
+    patient_id: VisiblePatientId, item_id: uuid.UUID, act: ActDep
 ) -> ORJSONResponse:
     """One integration session."""
-    item = service.get(db, patient_id=patient_id, item_id=item_id)
-    audit.record(
-        "integration.read",
-        patient_id=patient_id,
-        resource_type="integration_session",
-        resource_id=item.id,
-    )
-    return ORJSONResponse(
-        service.view(item, get_session(db, item.session_id).administered_at, rules)
-    )
+    item, at = care.read_integration(act, patient_id=patient_id, item_id=item_id)
+    return ORJSONResponse(service.view(item, at, act.rules))
 
 
 @router.patch(
@@ -94,42 +65,20 @@ def move_integration_session(
     item_id: uuid.UUID,
     body: IntegrationMove,
     _caller: TherapistCaller,
-    db: SessionDep,
-    rules: Rules,
-    now: Now,
-    audit: AuditDep,
+    act: ActDep,
 ) -> ORJSONResponse:
     """Move an integration session."""
-    item = service.get(db, patient_id=patient_id, item_id=item_id)
-    item = service.move(db, item=item, scheduled_at=body.scheduled_at, now=now)
-    audit.record(
-        "integration.update",
-        patient_id=patient_id,
-        resource_type="integration_session",
-        resource_id=item.id,
+    item, session = care.move_integration(
+        act, patient_id=patient_id, item_id=item_id, scheduled_at=body.scheduled_at
     )
-    return ORJSONResponse(
-        service.view(item, get_session(db, item.session_id).administered_at, rules)
-    )
+    return ORJSONResponse(service.view(item, session.administered_at, act.rules))
 
 
 @router.delete(
     "/{item_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403, 404)
 )
 def cancel_integration_session(
-    patient_id: CareTeamPatientId,
-    item_id: uuid.UUID,
-    _caller: TherapistCaller,
-    db: SessionDep,
-    now: Now,
-    audit: AuditDep,
+    patient_id: CareTeamPatientId, item_id: uuid.UUID, _caller: TherapistCaller, act: ActDep
 ) -> None:
     """Cancel an integration session."""
-    item = service.get(db, patient_id=patient_id, item_id=item_id)
-    audit.record(
-        "integration.delete",
-        patient_id=patient_id,
-        resource_type="integration_session",
-        resource_id=item.id,
-    )
-    service.remove(db, item=item, now=now)
+    care.cancel_integration(act, patient_id=patient_id, item_id=item_id)

@@ -8,7 +8,7 @@ from fastapi import Query, status
 from app.accounts.access import CareTeamPatientId, can_see_patient
 from app.accounts.deps import CurrentCaller, PatientCaller, TherapistCaller
 from app.accounts.locale import Locale, PatientLocale
-from app.api.deps import AuditDep
+from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import problem_responses
@@ -19,6 +19,7 @@ from app.prompts.chooser import choose_next
 from app.prompts.models import PromptPhase, Technique
 from app.prompts.schemas import AssignmentCreate, AssignmentPublic, NextPrompt, PromptPublic
 from app.sessions.deps import Rules
+from app.usecases import care
 
 router = api_router(prefix="/v1", tags=["prompts"])
 
@@ -58,20 +59,15 @@ def next_prompt(
 
 @router.get("/prompts/{prompt_id}", responses=problem_responses(401, 404, 422))
 def read_prompt(
-    prompt_id: uuid.UUID, caller: CurrentCaller, locale: Locale, db: SessionDep, audit: AuditDep
+    prompt_id: uuid.UUID, caller: CurrentCaller, locale: Locale, act: ActDep
 ) -> PromptPublic:
     """One prompt; a custom one only for its patient and their care team."""
-    prompt = service.get_prompt(db, prompt_id)
+    prompt = service.get_prompt(act.db, prompt_id)
     if prompt.patient_id is not None:
-        if not can_see_patient(db, caller.id, caller.role, prompt.patient_id):
+        if not can_see_patient(act.db, caller.id, caller.role, prompt.patient_id):
             raise service.PromptNotFound()
-        audit.record(
-            "prompt.read",
-            patient_id=prompt.patient_id,
-            resource_type="prompt",
-            resource_id=prompt.id,
-        )
-    return service.prompt_public(prompt, locale.of(db))
+        care.read_custom_prompt(act, prompt)
+    return service.prompt_public(prompt, locale.of(act.db))
 
 
 @router.post(
@@ -80,35 +76,17 @@ def read_prompt(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def assign_prompt(
-    patient_id: CareTeamPatientId,
-    body: AssignmentCreate,
-    caller: TherapistCaller,
-    db: SessionDep,
-    now: Now,
-    audit: AuditDep,
+    patient_id: CareTeamPatientId, body: AssignmentCreate, _caller: TherapistCaller, act: ActDep
 ) -> AssignmentPublic:
     """Assign a library prompt, or write a custom one for this patient (care team)."""
-    assignment, prompt = service.assign(
-        db, patient_id=patient_id, therapist_id=caller.id, **body.model_dump(), now=now
-    )
-    audit.record(
-        "prompt.assign",
-        patient_id=patient_id,
-        resource_type="prompt_assignment",
-        resource_id=assignment.id,
-    )
+    assignment, prompt = care.assign_prompt(act, patient_id=patient_id, **body.model_dump())
     return service.assignment_public(assignment, prompt)
 
 
 @router.get("/patients/{patient_id}/prompts", responses=problem_responses(401, 404, 422))
-def list_assignments(
-    patient_id: CareTeamPatientId, db: SessionDep, audit: AuditDep
-) -> Page[AssignmentPublic]:
+def list_assignments(patient_id: CareTeamPatientId, act: ActDep) -> Page[AssignmentPublic]:
     """The prompts assigned to this patient (care team)."""
-    rows = service.assignments_of(db, patient_id)
-    audit.record(
-        "prompt.list_assignments", patient_id=patient_id, resource_type="prompt_assignment"
-    )
+    rows = care.list_assignments(act, patient_id=patient_id)
     return Page(items=[service.assignment_public(a, p) for a, p in rows], next_cursor=None)
 
 
@@ -118,17 +96,7 @@ def list_assignments(
     responses=problem_responses(401, 403, 404, 422),
 )
 def delete_assignment(
-    patient_id: CareTeamPatientId,
-    assignment_id: uuid.UUID,
-    _caller: TherapistCaller,
-    db: SessionDep,
-    audit: AuditDep,
+    patient_id: CareTeamPatientId, assignment_id: uuid.UUID, _caller: TherapistCaller, act: ActDep
 ) -> None:
     """Take an assignment back (care team)."""
-    service.unassign(db, patient_id=patient_id, assignment_id=assignment_id)
-    audit.record(
-        "prompt.unassign",
-        patient_id=patient_id,
-        resource_type="prompt_assignment",
-        resource_id=assignment_id,
-    )
+    care.unassign_prompt(act, patient_id=patient_id, assignment_id=assignment_id)

@@ -6,7 +6,7 @@ from fastapi import Header, Query, status
 
 from app.accounts.access import CareTeamPatientId, VisiblePatientId
 from app.accounts.deps import CurrentCaller, PatientCaller
-from app.api.deps import AuditDep
+from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import SessionDep
@@ -18,7 +18,6 @@ from app.core.routing import api_router
 from app.questionnaires import due as due_service
 from app.questionnaires import instruments, reading
 from app.questionnaires.deps import Measure
-from app.questionnaires.reminders import plan_reminders
 from app.questionnaires.schemas import (
     DueItem,
     DueList,
@@ -33,7 +32,8 @@ from app.questionnaires.schemas import (
     ScheduleUpdate,
     ScoresPublic,
 )
-from app.usecases.questionnaires import answer_questionnaire, schedule_view
+from app.usecases import questionnaires as use
+from app.usecases.questionnaires import answer_questionnaire
 
 router = api_router(prefix="/v1", tags=["questionnaires"])
 
@@ -146,22 +146,15 @@ def list_my_questionnaire_responses(
 )
 def list_patient_questionnaire_responses(
     patient_id: CareTeamPatientId,
-    db: SessionDep,
-    ctx: Ctx,
-    measure: Measure,
-    audit: AuditDep,
+    act: ActDep,
     code: CodeFilter = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ORJSONResponse:
     """A patient's answers for their care team, newest first; audited."""
-    rows, nxt = reading.page_responses(
-        db, patient_id=patient_id, code=code, limit=limit, cursor=cursor
+    items, nxt = use.list_patient_responses(
+        act, patient_id=patient_id, code=code, limit=limit, cursor=cursor
     )
-    audit.record(
-        "questionnaire_response.list", patient_id=patient_id, resource_type="questionnaire_response"
-    )
-    items = reading.views(db, rows, keyring=ctx.keyring, rules=measure.window)
     return ORJSONResponse({"items": items, "next_cursor": nxt})
 
 
@@ -172,16 +165,12 @@ def list_patient_questionnaire_responses(
 )
 def read_patient_scores(
     patient_id: VisiblePatientId,
-    db: SessionDep,
-    measure: Measure,
-    audit: AuditDep,
+    act: ActDep,
     code: Annotated[str, Query(max_length=40)] = "phq9",
 ) -> ScoresPublic:
     """One instrument's score series with baseline, change, response and remission."""
     instruments.known_code(code, ("query", "code"))
-    audit.record("questionnaire_scores.read", patient_id=patient_id, resource_type="scores")
-    series = reading.score_series(db, patient_id=patient_id, code=code, rules=measure.window)
-    return ScoresPublic.model_validate(series)
+    return ScoresPublic.model_validate(use.read_scores(act, patient_id=patient_id, code=code))
 
 
 @router.post(
@@ -191,31 +180,10 @@ def read_patient_scores(
     responses=problem_responses(401, 404, 422),
 )
 def create_questionnaire_assignment(
-    patient_id: CareTeamPatientId,
-    body: QuestionnaireAssignmentCreate,
-    caller: CurrentCaller,
-    db: SessionDep,
-    measure: Measure,
-    now: Now,
-    audit: AuditDep,
+    patient_id: CareTeamPatientId, body: QuestionnaireAssignmentCreate, act: ActDep
 ) -> QuestionnaireAssignmentPublic:
     """Ask the patient to answer one instrument once (due now unless `due_at`)."""
-    row = due_service.assign(
-        db,
-        patient_id=patient_id,
-        code=body.code,
-        due_at=body.due_at,
-        assigned_by=caller.id,
-        rules=measure,
-        now=now,
-    )
-    audit.record(
-        "questionnaire.assign",
-        patient_id=patient_id,
-        resource_type="questionnaire_assignment",
-        resource_id=row.id,
-    )
-    plan_reminders(db, patient_id=patient_id, rules=measure, now=now)
+    row = use.assign_questionnaire(act, patient_id=patient_id, code=body.code, due_at=body.due_at)
     return QuestionnaireAssignmentPublic.model_validate(row, from_attributes=True)
 
 
@@ -224,12 +192,9 @@ def create_questionnaire_assignment(
     response_model=SchedulePublic,
     responses=problem_responses(401, 404, 422),
 )
-def read_questionnaire_schedule(
-    patient_id: CareTeamPatientId, db: SessionDep, measure: Measure, now: Now, audit: AuditDep
-) -> SchedulePublic:
+def read_questionnaire_schedule(patient_id: CareTeamPatientId, act: ActDep) -> SchedulePublic:
     """The patient's schedule and every recent occurrence: answered, late, due or missed."""
-    audit.record("questionnaire_schedule.read", patient_id=patient_id, resource_type="schedule")
-    return schedule_view(db, patient_id=patient_id, measure=measure, now=now)
+    return use.read_schedule(act, patient_id=patient_id)
 
 
 @router.put(
@@ -238,22 +203,8 @@ def read_questionnaire_schedule(
     responses=problem_responses(401, 404, 422),
 )
 def update_questionnaire_schedule(
-    patient_id: CareTeamPatientId,
-    body: ScheduleUpdate,
-    caller: CurrentCaller,
-    db: SessionDep,
-    measure: Measure,
-    now: Now,
-    audit: AuditDep,
+    patient_id: CareTeamPatientId, body: ScheduleUpdate, act: ActDep
 ) -> SchedulePublic:
     """Change this patient's schedule; the keys sent replace the clinic defaults."""
-    due_service.set_schedule(
-        db,
-        patient_id=patient_id,
-        changes={c: p.model_dump(exclude_unset=True) for c, p in body.plans.items()},
-        updated_by=caller.id,
-        now=now,
-    )
-    audit.record("questionnaire_schedule.update", patient_id=patient_id, resource_type="schedule")
-    plan_reminders(db, patient_id=patient_id, rules=measure, now=now)
-    return schedule_view(db, patient_id=patient_id, measure=measure, now=now)
+    changes = {c: p.model_dump(exclude_unset=True) for c, p in body.plans.items()}
+    return use.update_schedule(act, patient_id=patient_id, changes=changes)

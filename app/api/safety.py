@@ -5,12 +5,10 @@ from typing import Annotated, Literal
 
 from fastapi import Query
 
-from app.accounts.access import is_on_care_team
 from app.accounts.deps import CurrentCaller, TherapistOrAdminCaller
 from app.accounts.locale import Locale
 from app.accounts.models import Role
-from app.api.deps import AuditDep
-from app.core.clock import Now
+from app.api.deps import ActDep
 from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep
 from app.core.errors import Forbidden, problem_responses
@@ -19,6 +17,7 @@ from app.core.routing import api_router
 from app.safety import flags, service
 from app.safety.plan import plan_of
 from app.safety.schemas import FlagAcknowledge, SafetyFlagPage, SafetyFlagPublic, SafetyInfo
+from app.usecases import care, therapist
 
 router = api_router(prefix="/v1", tags=["safety"])
 
@@ -44,33 +43,21 @@ def read_safety(caller: CurrentCaller, locale: Locale, db: SessionDep, ctx: Ctx)
 )
 def list_safety_flags(
     caller: TherapistOrAdminCaller,
-    db: SessionDep,
-    ctx: Ctx,
-    audit: AuditDep,
+    act: ActDep,
     status: Annotated[Literal["open", "acknowledged"], Query()] = "open",
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> SafetyFlagPage:
     """Flags of my patients (care team), or of every patient (on-call staff); no entry text."""
-    on_call = flags.is_on_call(db, caller.id, tuple(ctx.settings.safety_oncall_emails))
+    on_call = flags.is_on_call(act.db, caller.id, tuple(act.settings.safety_oncall_emails))
     if caller.role == Role.admin and not on_call:
         raise NotOnCall()
-    rows, next_cursor = flags.list_flags(
-        db,
-        staff_id=caller.id,
+    items, next_cursor = therapist.list_flags(
+        act,
         on_call=on_call,
         acknowledged=status == "acknowledged",
         limit=limit,
         cursor=cursor,
-    )
-    items = [
-        flags.flag_public(f, is_shared=s, deleted_at=d, show_entry=mine, keyring=ctx.keyring)
-        for f, s, d, mine in rows
-    ]
-    audit.record_many(
-        "safety_flag.list",
-        patient_ids=list(dict.fromkeys(i.patient_id for i in items)),
-        resource_type="safety_flag",
     )
     return SafetyFlagPage(items=items, next_cursor=next_cursor)
 
@@ -81,37 +68,12 @@ def list_safety_flags(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def acknowledge_flag(
-    flag_id: uuid.UUID,
-    body: FlagAcknowledge,
-    caller: TherapistOrAdminCaller,
-    db: SessionDep,
-    ctx: Ctx,
-    now: Now,
-    audit: AuditDep,
+    flag_id: uuid.UUID, body: FlagAcknowledge, caller: TherapistOrAdminCaller, act: ActDep
 ) -> SafetyFlagPublic:
     """Close a flag with its outcome and an optional note (care team or on-call staff)."""
-    flag = flags.get_flag(db, flag_id)
-    mine = caller.role == Role.therapist and is_on_care_team(
-        db, therapist_id=caller.id, patient_id=flag.patient_id
-    )
-    if not mine and not flags.is_on_call(db, caller.id, tuple(ctx.settings.safety_oncall_emails)):
-        raise flags.FlagNotFound()
-    flag = flags.acknowledge(
-        db,
-        flag=flag,
-        by=caller.id,
-        outcome=body.outcome,
-        note=body.note,
-        keyring=ctx.keyring,
-        now=now,
-    )
-    audit.record(
-        "safety_flag.acknowledge",
-        patient_id=flag.patient_id,
-        resource_type="safety_flag",
-        resource_id=flag.id,
-    )
-    shared, deleted_at = flags.entry_state(db, flag)
+    flag, mine = care.flag_for_acknowledgement(act, flag_id, caller.role)
+    flag = care.acknowledge_flag(act, flag=flag, outcome=body.outcome, note=body.note)
+    shared, deleted_at = flags.entry_state(act.db, flag)
     return flags.flag_public(
-        flag, is_shared=shared, deleted_at=deleted_at, show_entry=mine, keyring=ctx.keyring
+        flag, is_shared=shared, deleted_at=deleted_at, show_entry=mine, keyring=act.keyring
     )

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import Header, Response
 
 from app.accounts.access import VisiblePatientId
-from app.accounts.deps import CurrentCaller, PatientCaller
-from app.api.deps import AuditDep
+from app.accounts.deps import PatientCaller
+from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import ReadOnly, SessionDep
@@ -15,6 +15,7 @@ from app.core.pagination import Cursor, Limit
 from app.core.routing import api_router
 from app.safety import plan
 from app.safety.schemas import SafetyPlanHistory, SafetyPlanPublic, SafetyPlanUpdate
+from app.usecases import safety_plan as use
 
 router = api_router(prefix="/v1", tags=["safety"])
 # Not required by the schema: the first write creates the plan without it (428 after).
@@ -79,13 +80,12 @@ def replace_my_safety_plan(
     responses=problem_responses(401, 404, 422),
 )
 def read_patient_safety_plan(
-    patient_id: VisiblePatientId, db: SessionDep, ctx: Ctx, audit: AuditDep, response: Response
+    patient_id: VisiblePatientId, act: ActDep, response: Response
 ) -> SafetyPlanPublic:
     """A patient's safety plan (care team, audited), with its ETag."""
-    stored = plan.get_plan(db, patient_id)
-    audit.record("safety_plan.read", patient_id=patient_id, resource_type="safety_plan")
+    stored = use.read_plan(act, patient_id=patient_id)
     response.headers["ETag"] = plan.etag(stored)
-    return plan.public(ctx.keyring, stored)
+    return plan.public(act.keyring, stored)
 
 
 @router.put(
@@ -96,33 +96,14 @@ def read_patient_safety_plan(
 def replace_patient_safety_plan(
     patient_id: VisiblePatientId,
     body: SafetyPlanUpdate,
-    caller: CurrentCaller,
-    db: SessionDep,
-    ctx: Ctx,
-    now: Now,
-    audit: AuditDep,
+    act: ActDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> SafetyPlanPublic:
     """Write a patient's whole plan with them (care team, audited); If-Match once it exists."""
-    stored = plan.save_plan(
-        db,
-        patient_id=patient_id,
-        new=body,
-        if_match=if_match,
-        author_id=caller.id,
-        author_role=caller.role.value,
-        keyring=ctx.keyring,
-        now=now,
-    )
-    audit.record(
-        "safety_plan.update",
-        patient_id=patient_id,
-        resource_type="safety_plan",
-        resource_id=str(stored.version),
-    )
+    stored = use.save_plan(act, patient_id=patient_id, new=body, if_match=if_match)
     response.headers["ETag"] = plan.etag(stored)
-    return plan.public(ctx.keyring, stored)
+    return plan.public(act.keyring, stored)
 
 
 @router.get(
@@ -131,13 +112,8 @@ def replace_patient_safety_plan(
     responses=problem_responses(400, 401, 404, 422),
 )
 def list_safety_plan_versions(
-    patient_id: VisiblePatientId,
-    db: SessionDep,
-    audit: AuditDep,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    patient_id: VisiblePatientId, act: ActDep, limit: Limit = 50, cursor: Cursor = None
 ) -> SafetyPlanHistory:
     """Who changed the plan, when, and which sections, newest first (no text)."""
-    items, next_cursor = plan.history(db, patient_id=patient_id, limit=limit, cursor=cursor)
-    audit.record("safety_plan.history", patient_id=patient_id, resource_type="safety_plan")
+    items, next_cursor = use.read_history(act, patient_id=patient_id, limit=limit, cursor=cursor)
     return SafetyPlanHistory(items=items, next_cursor=next_cursor)

@@ -13,30 +13,22 @@ from fastapi import Depends, Form, Request
 from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
 
-from app.accounts.access import care_team_patient, is_on_care_team
+from app.accounts.access import care_team_patient
 from app.clinic.auth import TherapistUser, check_csrf
-from app.clinic.deps import ClinicAudit
-from app.clinic.patient_page import with_reviews
+from app.clinic.deps import ClinicAct
 from app.clinic.web import PREFIX, redirect, render
-from app.core.clock import Now
-from app.core.context import Ctx
-from app.core.db import SessionDep
 from app.core.errors import AppError
 from app.core.routing import api_router
 from app.entries.deps import readable_entry
 from app.entries.presenters import entry_view
 from app.entries.queries import entry_with_session_time
-from app.integration import service as integration
 from app.integration.schemas import IntegrationCreate, IntegrationMove
-from app.prompts import service as prompts
 from app.prompts.models import Technique
 from app.prompts.schemas import AssignmentCreate
-from app.reviews import service as reviews
 from app.reviews.schemas import ReviewPut
-from app.safety import flags
 from app.safety.schemas import FlagAcknowledge, FlagOutcome
-from app.sessions.deps import Rules
-from app.sessions.service import get_session
+from app.usecases import care
+from app.usecases.entries import add_reviews
 
 router = api_router(dependencies=[Depends(check_csrf)])
 
@@ -89,33 +81,24 @@ def create_review(
     request: Request,
     entry_id: uuid.UUID,
     user: TherapistUser,
-    db: SessionDep,
-    ctx: Ctx,
-    rules: Rules,
-    now: Now,
-    audit: ClinicAudit,
+    act: ClinicAct,
     note: Annotated[str, Form(max_length=6000)] = "",
     discuss: Annotated[str | None, Form(max_length=10)] = None,
 ) -> Response:
-    """Mark an entry reviewed, with a private note and whether to discuss it."""
+    """Mark an entry reviewed, with a private note (read by its author alone) and whether
+    to discuss it."""
+    db, rules, ctx = act.db, act.rules, act.ctx
     entry = readable_entry(entry_id, user.caller, db).entry
-    body = _checked(ReviewPut, {"note": note or None, "discuss": discuss is not None})
-    reviews.review_entry(
-        db,
-        entry=entry,
-        therapist_id=user.caller.id,
-        note=body.note,
-        discuss=body.discuss,
-        keyring=ctx.keyring,
-        now=now,
+    body = _checked(
+        ReviewPut, {"note": note or None, "discuss": discuss is not None, "visibility": "author"}
     )
-    audit.record(
-        "entry.review", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
+    care.review_entry(
+        act, entry=entry, note=body.note, discuss=body.discuss, visibility=body.visibility
     )
     if not request.headers.get("HX-Request"):
         return redirect(request, _patient_url(entry.patient_id, f"entry-{entry.id}"), user)
     view = entry_view(*entry_with_session_time(db, entry), keyring=ctx.keyring, rules=rules)
-    with_reviews(db, [view], ctx.keyring)
+    add_reviews(act, [view])
     return render(request, "_entry.html", {"e": view, "just_reviewed": True}, user=user)
 
 
@@ -124,33 +107,14 @@ def create_acknowledgement(
     request: Request,
     flag_id: uuid.UUID,
     user: TherapistUser,
-    db: SessionDep,
-    now: Now,
-    audit: ClinicAudit,
-    ctx: Ctx,
+    act: ClinicAct,
     outcome: Annotated[str, Form(max_length=64)] = "",
     note: Annotated[str, Form(max_length=6000)] = "",
 ) -> Response:
-    """Close a flag with its outcome and an optional note, as the API does."""
-    flag = flags.get_flag(db, flag_id)
-    if not is_on_care_team(db, therapist_id=user.caller.id, patient_id=flag.patient_id):
-        raise flags.FlagNotFound()
+    """Close a flag with the outcome the therapist chose and an optional note."""
+    flag, _mine = care.flag_for_acknowledgement(act, flag_id, user.caller.role)
     body = _checked(FlagAcknowledge, {"outcome": outcome, "note": note or None})
-    flag = flags.acknowledge(
-        db,
-        flag=flag,
-        by=user.caller.id,
-        outcome=body.outcome,
-        note=body.note,
-        keyring=ctx.keyring,
-        now=now,
-    )
-    audit.record(
-        "safety_flag.acknowledge",
-        patient_id=flag.patient_id,
-        resource_type="safety_flag",
-        resource_id=flag.id,
-    )
+    flag = care.acknowledge_flag(act, flag=flag, outcome=body.outcome, note=body.note)
     return redirect(request, _patient_url(flag.patient_id, "flags"), user)
 
 
@@ -159,32 +123,18 @@ def create_integration_session(
     request: Request,
     patient_id: uuid.UUID,
     user: TherapistUser,
-    db: SessionDep,
-    now: Now,
-    audit: ClinicAudit,
+    act: ClinicAct,
     session_id: Annotated[str, Form(max_length=64)] = "",
     scheduled_at: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Schedule the integration session of one window (outside the range with a warning)."""
-    care_team_patient(patient_id, user.caller, db)
+    care_team_patient(patient_id, user.caller, act.db)
     body = _checked(
         IntegrationCreate,
         {"session_id": session_id, "scheduled_at": _local(scheduled_at, user.timezone)},
     )
-    session = get_session(db, body.session_id, patient_id=patient_id)
-    item = integration.schedule(
-        db,
-        patient_id=patient_id,
-        session=session,
-        scheduled_at=body.scheduled_at,
-        therapist_id=user.caller.id,
-        now=now,
-    )
-    audit.record(
-        "integration.create",
-        patient_id=patient_id,
-        resource_type="integration_session",
-        resource_id=item.id,
+    _item, session = care.schedule_integration(
+        act, patient_id=patient_id, session_id=body.session_id, scheduled_at=body.scheduled_at
     )
     return redirect(request, _patient_url(patient_id, f"window-{session.id}"), user)
 
@@ -195,46 +145,25 @@ def update_integration_session(
     patient_id: uuid.UUID,
     item_id: uuid.UUID,
     user: TherapistUser,
-    db: SessionDep,
-    now: Now,
-    audit: ClinicAudit,
+    act: ClinicAct,
     scheduled_at: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Move an integration session."""
-    care_team_patient(patient_id, user.caller, db)
-    item = integration.get(db, patient_id=patient_id, item_id=item_id)
+    care_team_patient(patient_id, user.caller, act.db)
     body = _checked(IntegrationMove, {"scheduled_at": _local(scheduled_at, user.timezone)})
-    item = integration.move(db, item=item, scheduled_at=body.scheduled_at, now=now)
-    audit.record(
-        "integration.update",
-        patient_id=patient_id,
-        resource_type="integration_session",
-        resource_id=item.id,
+    item, _session = care.move_integration(
+        act, patient_id=patient_id, item_id=item_id, scheduled_at=body.scheduled_at
     )
     return redirect(request, _patient_url(patient_id, f"window-{item.session_id}"), user)
 
 
 @router.post("/patients/{patient_id}/integration-sessions/{item_id}/cancel")
 def delete_integration_session(
-    request: Request,
-    patient_id: uuid.UUID,
-    item_id: uuid.UUID,
-    user: TherapistUser,
-    db: SessionDep,
-    now: Now,
-    audit: ClinicAudit,
+    request: Request, patient_id: uuid.UUID, item_id: uuid.UUID, user: TherapistUser, act: ClinicAct
 ) -> Response:
     """Cancel an integration session."""
-    care_team_patient(patient_id, user.caller, db)
-    item = integration.get(db, patient_id=patient_id, item_id=item_id)
-    audit.record(
-        "integration.delete",
-        patient_id=patient_id,
-        resource_type="integration_session",
-        resource_id=item.id,
-    )
-    session_id = item.session_id
-    integration.remove(db, item=item, now=now)
+    care_team_patient(patient_id, user.caller, act.db)
+    session_id = care.cancel_integration(act, patient_id=patient_id, item_id=item_id)
     return redirect(request, _patient_url(patient_id, f"window-{session_id}"), user)
 
 
@@ -243,9 +172,7 @@ def create_prompt_assignment(
     request: Request,
     patient_id: uuid.UUID,
     user: TherapistUser,
-    db: SessionDep,
-    now: Now,
-    audit: ClinicAudit,
+    act: ClinicAct,
     kind: Annotated[str, Form(max_length=16)] = "library",
     prompt_id: Annotated[str, Form(max_length=64)] = "",
     title: Annotated[str, Form(max_length=200)] = "",
@@ -253,20 +180,12 @@ def create_prompt_assignment(
     technique: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Assign a library prompt, or write a custom one for this patient."""
-    care_team_patient(patient_id, user.caller, db)
+    care_team_patient(patient_id, user.caller, act.db)
     data: dict[str, Any] = (
         {"prompt_id": prompt_id or None}
         if kind == "library"
         else {"title": title or None, "text": text or None, "technique": technique or None}
     )
     body = _checked(AssignmentCreate, data)
-    assignment, _prompt = prompts.assign(
-        db, patient_id=patient_id, therapist_id=user.caller.id, **body.model_dump(), now=now
-    )
-    audit.record(
-        "prompt.assign",
-        patient_id=patient_id,
-        resource_type="prompt_assignment",
-        resource_id=assignment.id,
-    )
+    care.assign_prompt(act, patient_id=patient_id, **body.model_dump())
     return redirect(request, _patient_url(patient_id, "prompts"), user)

@@ -1,4 +1,4 @@
-"""Dependencies of the clinic's pages: the signed-in staff member and their auditor."""
+"""Dependencies of the clinic's pages: the signed-in staff member's use-case context."""
 
 from typing import Annotated
 
@@ -7,15 +7,17 @@ from fastapi import Depends
 from app.audit.auditor import Auditor
 from app.clinic.auth import ClinicUserDep
 from app.core.clock import Now
-from app.core.context import RequestId
+from app.core.context import Ctx, RequestId
 from app.core.db import SessionDep
+from app.usecases.act import Act
 
 
-async def clinic_auditor(
-    user: ClinicUserDep, db: SessionDep, request_id: RequestId, now: Now
-) -> Auditor:
-    """The API's auditor, for the page's caller: the same events as /v1 writes."""
-    return Auditor(db, user.caller.id, user.caller.role.value, request_id, now)
+async def clinic_act(
+    user: ClinicUserDep, db: SessionDep, ctx: Ctx, request_id: RequestId, now: Now
+) -> Act:
+    """The same use-case context as the API's, for the page's caller."""
+    auditor = Auditor(db, user.caller.id, user.caller.role.value, request_id, now)
+    return Act(db, ctx, auditor, now)
 
 
-ClinicAudit = Annotated[Auditor, Depends(clinic_auditor)]
+ClinicAct = Annotated[Act, Depends(clinic_act)]

@@ -1,4 +1,4 @@
-"""The care team asks for a questionnaire: the same service, audit and reminders as /v1."""
+"""The care team asks for a questionnaire, through the use case the API calls too."""
 
 import re
 import uuid
@@ -10,16 +10,13 @@ from starlette.responses import Response
 from app.accounts.access import care_team_patient
 from app.clinic.actions import _checked, _patient_url
 from app.clinic.auth import TherapistUser, check_csrf
-from app.clinic.deps import ClinicAudit
+from app.clinic.deps import ClinicAct
 from app.clinic.web import redirect
-from app.core.clock import Now
-from app.core.db import SessionDep
 from app.core.routing import api_router
-from app.questionnaires import due, instruments
-from app.questionnaires.deps import Measure
-from app.questionnaires.reminders import plan_reminders
+from app.questionnaires import instruments
 from app.questionnaires.schemas import QuestionnaireAssignmentCreate as AssignmentCreate
 from app.safety.schemas import SafetyPlanFields
+from app.usecases.questionnaires import assign_questionnaire
 
 router = api_router(dependencies=[Depends(check_csrf)])
 
@@ -46,29 +43,11 @@ def create_questionnaire_assignment(
     request: Request,
     patient_id: uuid.UUID,
     user: TherapistUser,
-    db: SessionDep,
-    measure: Measure,
-    now: Now,
-    audit: ClinicAudit,
+    act: ClinicAct,
     code: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Ask the patient to answer one instrument once, due now."""
-    care_team_patient(patient_id, user.caller, db)
+    care_team_patient(patient_id, user.caller, act.db)
     body = _checked(AssignmentCreate, {"code": code})
-    row = due.assign(
-        db,
-        patient_id=patient_id,
-        code=body.code,
-        due_at=body.due_at,
-        assigned_by=user.caller.id,
-        rules=measure,
-        now=now,
-    )
-    audit.record(
-        "questionnaire.assign",
-        patient_id=patient_id,
-        resource_type="questionnaire_assignment",
-        resource_id=row.id,
-    )
-    plan_reminders(db, patient_id=patient_id, rules=measure, now=now)
+    assign_questionnaire(act, patient_id=patient_id, code=body.code, due_at=body.due_at)
     return redirect(request, _patient_url(patient_id, "questionnaires"), user)

@@ -1,4 +1,4 @@
-"""What a patient's page shows, gathered through the same services and audit as /v1."""
+"""What a patient's page shows: the record read by its use case, laid out as windows."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -8,22 +8,14 @@ from typing import Any
 from sqlmodel import Session
 
 from app.accounts.service import get_user
-from app.audit.auditor import Auditor
 from app.clinic.charts import Chart, Timeline, mood_chart, score_chart, timeline
-from app.core.crypto import KeyRing
-from app.entries.presenters import entry_view
-from app.entries.queries import page_entries
 from app.integration import service as integration
 from app.prompts import service as prompts
-from app.questionnaires.reading import score_charts
-from app.reviews.service import review_view, reviews_by_entry
 from app.safety.models import SafetyFlag
-from app.safety.plan import plan_of
 from app.safety.schemas import OpenFlag, SafetyPlanPublic
 from app.safety.screening.model import RULE_ID as MODEL_RULE
-from app.safety.service import open_flags_of
-from app.sessions.service import list_sessions, session_counts
-from app.sessions.window import WindowRules
+from app.usecases.act import Act
+from app.usecases.patient_record import read_patient_record
 
 WINDOWS_SHOWN = 10
 ENTRIES_SHOWN = 200
@@ -88,54 +80,23 @@ def flag_reason(db: Session, flag_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
-def with_reviews(db: Session, views: list[dict[str, Any]], keyring: KeyRing) -> None:
-    """The care team's reviews of each entry, stale ones marked (as the API shows them)."""
-    reviews = reviews_by_entry(db, [v["id"] for v in views])
-    for v in views:
-        v["reviews"] = [review_view(r, v["version"], keyring) for r in reviews.get(v["id"], [])]
-
-
-def build(
-    db: Session,
-    *,
-    patient_id: uuid.UUID,
-    keyring: KeyRing,
-    rules: WindowRules,
-    audit: Auditor,
-    now: datetime,
-) -> PatientPage:
+def build(act: Act, *, patient_id: uuid.UUID) -> PatientPage:
+    db, rules, now = act.db, act.rules, act.now
     patient = get_user(db, patient_id)
-    sessions = list_sessions(
-        db, patient_id=patient_id, rules=rules, limit=WINDOWS_SHOWN, before=None
+    record = read_patient_record(
+        act, patient_id=patient_id, windows=WINDOWS_SHOWN, entries=ENTRIES_SHOWN
     )
-    counts = session_counts(db, [s.session.id for s in sessions], shared_only=True)
-    audit.record("session.list", patient_id=patient_id, resource_type="session")
-    rows, _ = page_entries(
-        db, patient_id=patient_id, limit=ENTRIES_SHOWN, cursor=None, shared_only=True
-    )
-    audit.record("entry.list", patient_id=patient_id, resource_type="entry")
-    views = [entry_view(e, t, keyring=keyring, rules=rules) for e, t in reversed(rows)]
-    with_reviews(db, views, keyring)
-    planned = integration.list_for_patient(db, patient_id)
-    audit.record("integration.list", patient_id=patient_id, resource_type="integration_session")
-    flags = open_flags_of(db, [patient_id]).get(patient_id, [])
+    sessions, counts, views = record.sessions, record.counts, record.entries
+    planned, flags, plan, charts = record.planned, record.flags, record.plan, record.charts
     reasons = {f.id: flag_reason(db, f.id) for f in flags}
-    # As GET /v1/patients/{id}/safety-plan and .../questionnaire-scores: audited reads.
-    plan = plan_of(db, keyring, patient_id)
-    audit.record("safety_plan.read", patient_id=patient_id, resource_type="safety_plan")
-    charts = score_charts(db, patient_id=patient_id, rules=rules)
-    audit.record("questionnaire_scores.read", patient_id=patient_id, resource_type="scores")
     assignments = [
         {
             "title": prompts.title_and_text(p)[0],
             "technique": str(p.technique).replace("_", " "),
             "custom": p.patient_id is not None,
         }
-        for _a, p in prompts.assignments_of(db, patient_id)
+        for _a, p in record.assignments
     ]
-    audit.record(
-        "prompt.list_assignments", patient_id=patient_id, resource_type="prompt_assignment"
-    )
     library, _ = prompts.list_library(db, technique=None, phase=None, limit=200, cursor=None)
 
     blocks = {

@@ -12,18 +12,17 @@ from app.accounts.invitations import IssuedInvitation
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
 from app.api.account_security import InvitationNotNeeded
-from app.audit.service import page_events
 from app.clinic.actions import _checked
 from app.clinic.auth import AdminUser, check_csrf
-from app.clinic.deps import ClinicAudit
+from app.clinic.deps import ClinicAct
 from app.clinic.web import PREFIX, redirect, render
 from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import SessionDep
 from app.core.pagination import Cursor
 from app.core.routing import api_router
-from app.notifications.reminders import reschedule_patient
-from app.sessions.deps import Rules
+from app.usecases import care_team
+from app.usecases.audit_trail import read_audit_trail
 
 router = api_router(prefix="/admin", dependencies=[Depends(check_csrf)])
 PAGE = 200
@@ -98,20 +97,10 @@ def create_user_invitation(
 
 @router.post("/users/{user_id}/deactivate")
 def update_user_deactivate(
-    request: Request,
-    user_id: uuid.UUID,
-    user: AdminUser,
-    db: SessionDep,
-    rules: Rules,
-    now: Now,
-    audit: ClinicAudit,
+    request: Request, user_id: uuid.UUID, user: AdminUser, act: ClinicAct
 ) -> Response:
     """Deactivate an account: its sign-ins, API and clinic, end at once."""
-    account = accounts.update_user(db, user_id=user_id, is_active=False, now=now)
-    if account.role == Role.patient:
-        # As PATCH /v1/users does: audited, and a deactivated account gets no reminders.
-        audit.record("account.update", patient_id=account.id, resource_type="account")
-        reschedule_patient(db, patient_id=account.id, rules=rules, now=now)
+    care_team.update_account(act, user_id=user_id, is_active=False)
     return redirect(request, f"{PREFIX}/admin/users", user)
 
 
@@ -133,17 +122,12 @@ def read_care_teams_page(request: Request, user: AdminUser, db: SessionDep) -> R
 def create_care_team_member(
     request: Request,
     user: AdminUser,
-    db: SessionDep,
-    now: Now,
-    audit: ClinicAudit,
+    act: ClinicAct,
     patient_id: Annotated[uuid.UUID, Form()],
     therapist_id: Annotated[uuid.UUID, Form()],
 ) -> Response:
-    """Put a therapist on a patient's care team."""
-    accounts.add_to_care_team(db, patient_id=patient_id, therapist_id=therapist_id, now=now)
-    audit.record(
-        "care_team.add", patient_id=patient_id, resource_type="care_team", resource_id=therapist_id
-    )
+    """Put a therapist on a patient's care team; the patient is told, as from the API."""
+    care_team.add_care_team_member(act, patient_id=patient_id, therapist_id=therapist_id)
     return redirect(request, f"{PREFIX}/admin/care-teams", user)
 
 
@@ -151,19 +135,12 @@ def create_care_team_member(
 def delete_care_team_member(
     request: Request,
     user: AdminUser,
-    db: SessionDep,
-    audit: ClinicAudit,
+    act: ClinicAct,
     patient_id: Annotated[uuid.UUID, Form()],
     therapist_id: Annotated[uuid.UUID, Form()],
 ) -> Response:
-    """Take a therapist off a patient's care team."""
-    accounts.remove_from_care_team(db, patient_id=patient_id, therapist_id=therapist_id)
-    audit.record(
-        "care_team.remove",
-        patient_id=patient_id,
-        resource_type="care_team",
-        resource_id=therapist_id,
-    )
+    """Take a therapist off a patient's care team; the patient is told, as from the API."""
+    care_team.remove_care_team_member(act, patient_id=patient_id, therapist_id=therapist_id)
     return redirect(request, f"{PREFIX}/admin/care-teams", user)
 
 
@@ -171,14 +148,11 @@ def delete_care_team_member(
 def read_audit_page(
     request: Request,
     user: AdminUser,
-    db: SessionDep,
-    audit: ClinicAudit,
+    act: ClinicAct,
     patient_id: Annotated[uuid.UUID | None, Query()] = None,
     cursor: Cursor = None,
 ) -> Response:
     """Audit metadata, newest first: who, what, which patient, when; never text."""
-    rows, next_cursor = page_events(db, patient_id=patient_id, limit=100, cursor=cursor)
-    patients = sorted({e.patient_id for e, _, _ in rows if e.patient_id is not None})
-    audit.record_many("audit.read", patient_ids=patients, resource_type="audit_event")
+    rows, next_cursor = read_audit_trail(act, patient_id=patient_id, limit=100, cursor=cursor)
     context = {"rows": rows, "next_cursor": next_cursor, "patient_id": patient_id}
     return render(request, "admin_audit.html", context, user=user)

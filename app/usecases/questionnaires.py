@@ -1,4 +1,5 @@
-"""Use cases that cross domains: answering a questionnaire, showing a schedule."""
+"""Questionnaires: answering one, assigning one, changing and reading a patient's schedule
+and scores; each care-team read or change audited here."""
 
 import uuid
 from datetime import datetime
@@ -8,9 +9,11 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.core.context import AppContext
-from app.questionnaires import misses
+from app.questionnaires import due as due_service
+from app.questionnaires import misses, reading
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import PatientGone, plans_for, tracked
+from app.questionnaires.models import QuestionnaireAssignment
 from app.questionnaires.reading import response_view, sessions_of
 from app.questionnaires.reminders import plan_reminders
 from app.questionnaires.respond import NewResponse, record_response
@@ -22,6 +25,7 @@ from app.questionnaires.schemas import (
     SchedulePublic,
 )
 from app.safety.service import resources_for
+from app.usecases.act import Act
 
 
 def _locale_of(db: Session, patient_id: uuid.UUID) -> str:
@@ -110,3 +114,65 @@ def schedule_view(
         plans={c: PlanPublic.model_validate(p.as_dict()) for c, p in plans.items()},
         occurrences=occurrences,
     )
+
+
+def assign_questionnaire(
+    act: Act, *, patient_id: uuid.UUID, code: str, due_at: datetime | None
+) -> QuestionnaireAssignment:
+    """Ask the patient to answer one instrument once; the reminder is planned with it."""
+    row = due_service.assign(
+        act.db,
+        patient_id=patient_id,
+        code=code,
+        due_at=due_at,
+        assigned_by=act.actor_id,
+        rules=act.measure_rules,
+        now=act.now,
+    )
+    act.audit.record(
+        "questionnaire.assign",
+        patient_id=patient_id,
+        resource_type="questionnaire_assignment",
+        resource_id=row.id,
+    )
+    plan_reminders(act.db, patient_id=patient_id, rules=act.measure_rules, now=act.now)
+    return row
+
+
+def update_schedule(
+    act: Act, *, patient_id: uuid.UUID, changes: dict[str, dict[str, Any]]
+) -> SchedulePublic:
+    due_service.set_schedule(
+        act.db, patient_id=patient_id, changes=changes, updated_by=act.actor_id, now=act.now
+    )
+    act.audit.record(
+        "questionnaire_schedule.update", patient_id=patient_id, resource_type="schedule"
+    )
+    plan_reminders(act.db, patient_id=patient_id, rules=act.measure_rules, now=act.now)
+    return schedule_view(act.db, patient_id=patient_id, measure=act.measure_rules, now=act.now)
+
+
+def read_schedule(act: Act, *, patient_id: uuid.UUID) -> SchedulePublic:
+    act.audit.record("questionnaire_schedule.read", patient_id=patient_id, resource_type="schedule")
+    return schedule_view(act.db, patient_id=patient_id, measure=act.measure_rules, now=act.now)
+
+
+def read_scores(act: Act, *, patient_id: uuid.UUID, code: str) -> dict[str, Any]:
+    act.audit.record("questionnaire_scores.read", patient_id=patient_id, resource_type="scores")
+    return reading.score_series(
+        act.db, patient_id=patient_id, code=code, rules=act.measure_rules.window
+    )
+
+
+def list_patient_responses(
+    act: Act, *, patient_id: uuid.UUID, code: str | None, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    rows, nxt = reading.page_responses(
+        act.db, patient_id=patient_id, code=code, limit=limit, cursor=cursor
+    )
+    act.audit.record(
+        "questionnaire_response.list",
+        patient_id=patient_id,
+        resource_type="questionnaire_response",
+    )
+    return reading.views(act.db, rows, keyring=act.keyring, rules=act.measure_rules.window), nxt

@@ -1,0 +1,193 @@
+"""The care team's write actions on a patient's record: review an entry, acknowledge
+a flag, schedule, move or cancel the integration session, assign or take back a
+prompt. Each is checked, stored and audited here, for the API and the clinic alike."""
+
+import uuid
+from datetime import datetime
+
+from app.accounts.access import is_on_care_team
+from app.accounts.models import Role
+from app.entries.models import JournalEntry
+from app.integration import service as integration
+from app.integration.models import IntegrationSession
+from app.prompts import service as prompts
+from app.prompts.models import Prompt, PromptAssignment, Technique
+from app.reviews import service as reviews
+from app.reviews.models import EntryReview
+from app.safety import flags
+from app.safety.models import SafetyFlag
+from app.safety.schemas import FlagOutcome
+from app.sessions.models import KetamineSession
+from app.sessions.queries import get_session
+from app.usecases.act import Act
+
+
+def review_entry(
+    act: Act, *, entry: JournalEntry, note: str | None, discuss: bool, visibility: str
+) -> EntryReview:
+    """Mark the entry reviewed; the note is read by its author alone or the care team."""
+    review = reviews.review_entry(
+        act.db,
+        entry=entry,
+        therapist_id=act.actor_id,
+        note=note,
+        discuss=discuss,
+        keyring=act.keyring,
+        now=act.now,
+        visibility=visibility,
+    )
+    act.audit.record(
+        "entry.review", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
+    )
+    return review
+
+
+def flag_for_acknowledgement(act: Act, flag_id: uuid.UUID, role: Role) -> tuple[SafetyFlag, bool]:
+    """The flag if the caller may close it (its care team, or on-call staff), and
+    whether the caller is on the care team (who may see the entry it came from)."""
+    flag = flags.get_flag(act.db, flag_id)
+    mine = role == Role.therapist and is_on_care_team(
+        act.db, therapist_id=act.actor_id, patient_id=flag.patient_id
+    )
+    oncall = tuple(act.settings.safety_oncall_emails)
+    if not mine and not flags.is_on_call(act.db, act.actor_id, oncall):
+        raise flags.FlagNotFound()
+    return flag, mine
+
+
+def acknowledge_flag(
+    act: Act, *, flag: SafetyFlag, outcome: FlagOutcome, note: str | None
+) -> SafetyFlag:
+    """Close the flag once with the outcome the clinician chose; the escalation stops."""
+    flag = flags.acknowledge(
+        act.db,
+        flag=flag,
+        by=act.actor_id,
+        outcome=outcome,
+        note=note,
+        keyring=act.keyring,
+        now=act.now,
+    )
+    act.audit.record(
+        "safety_flag.acknowledge",
+        patient_id=flag.patient_id,
+        resource_type="safety_flag",
+        resource_id=flag.id,
+    )
+    return flag
+
+
+def _audit_integration(act: Act, action: str, item: IntegrationSession) -> None:
+    act.audit.record(
+        action,
+        patient_id=item.patient_id,
+        resource_type="integration_session",
+        resource_id=item.id,
+    )
+
+
+def schedule_integration(
+    act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID, scheduled_at: datetime
+) -> tuple[IntegrationSession, KetamineSession]:
+    session = get_session(act.db, session_id, patient_id=patient_id)
+    item = integration.schedule(
+        act.db,
+        patient_id=patient_id,
+        session=session,
+        scheduled_at=scheduled_at,
+        therapist_id=act.actor_id,
+        now=act.now,
+    )
+    _audit_integration(act, "integration.create", item)
+    return item, session
+
+
+def move_integration(
+    act: Act, *, patient_id: uuid.UUID, item_id: uuid.UUID, scheduled_at: datetime
+) -> tuple[IntegrationSession, KetamineSession]:
+    item = integration.get(act.db, patient_id=patient_id, item_id=item_id)
+    item = integration.move(act.db, item=item, scheduled_at=scheduled_at, now=act.now)
+    _audit_integration(act, "integration.update", item)
+    return item, get_session(act.db, item.session_id)
+
+
+def cancel_integration(act: Act, *, patient_id: uuid.UUID, item_id: uuid.UUID) -> uuid.UUID:
+    """Cancel it; answers the ketamine session it belonged to."""
+    item = integration.get(act.db, patient_id=patient_id, item_id=item_id)
+    _audit_integration(act, "integration.delete", item)
+    session_id = item.session_id
+    integration.remove(act.db, item=item, now=act.now)
+    return session_id
+
+
+def list_integrations(
+    act: Act, *, patient_id: uuid.UUID
+) -> list[tuple[IntegrationSession, datetime]]:
+    rows = integration.list_for_patient(act.db, patient_id)
+    act.audit.record("integration.list", patient_id=patient_id, resource_type="integration_session")
+    return rows
+
+
+def read_integration(
+    act: Act, *, patient_id: uuid.UUID, item_id: uuid.UUID
+) -> tuple[IntegrationSession, datetime]:
+    item = integration.get(act.db, patient_id=patient_id, item_id=item_id)
+    _audit_integration(act, "integration.read", item)
+    return item, get_session(act.db, item.session_id).administered_at
+
+
+def assign_prompt(
+    act: Act,
+    *,
+    patient_id: uuid.UUID,
+    prompt_id: uuid.UUID | None = None,
+    title: str | None = None,
+    text: str | None = None,
+    technique: Technique | None = None,
+) -> tuple[PromptAssignment, Prompt]:
+    assignment, prompt = prompts.assign(
+        act.db,
+        patient_id=patient_id,
+        therapist_id=act.actor_id,
+        prompt_id=prompt_id,
+        title=title,
+        text=text,
+        technique=technique,
+        now=act.now,
+    )
+    act.audit.record(
+        "prompt.assign",
+        patient_id=patient_id,
+        resource_type="prompt_assignment",
+        resource_id=assignment.id,
+    )
+    return assignment, prompt
+
+
+def unassign_prompt(act: Act, *, patient_id: uuid.UUID, assignment_id: uuid.UUID) -> None:
+    prompts.unassign(act.db, patient_id=patient_id, assignment_id=assignment_id)
+    act.audit.record(
+        "prompt.unassign",
+        patient_id=patient_id,
+        resource_type="prompt_assignment",
+        resource_id=assignment_id,
+    )
+
+
+def list_assignments(act: Act, *, patient_id: uuid.UUID) -> list[tuple[PromptAssignment, Prompt]]:
+    rows = prompts.assignments_of(act.db, patient_id)
+    act.audit.record(
+        "prompt.list_assignments", patient_id=patient_id, resource_type="prompt_assignment"
+    )
+    return list(rows)
+
+
+def read_custom_prompt(act: Act, prompt: Prompt) -> None:
+    """A custom prompt is part of its patient's record: its read is audited."""
+    if prompt.patient_id is not None:
+        act.audit.record(
+            "prompt.read",
+            patient_id=prompt.patient_id,
+            resource_type="prompt",
+            resource_id=prompt.id,
+        )

@@ -1,0 +1,60 @@
+"""A therapist opens a patient's record in the clinic: sessions, shared entries with
+their reviews, integration sessions, open flags, the safety plan, scores and prompts.
+Each part is read as its /v1 route reads it and audited with the same event."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app.entries.presenters import entry_view
+from app.entries.queries import page_entries
+from app.integration import service as integration
+from app.integration.models import IntegrationSession
+from app.prompts import service as prompts
+from app.prompts.models import Prompt, PromptAssignment
+from app.questionnaires.reading import score_charts
+from app.safety.plan import plan_of
+from app.safety.schemas import OpenFlag, SafetyPlanPublic
+from app.safety.service import open_flags_of
+from app.sessions.schemas import SessionCounts
+from app.sessions.service import SessionWithWindow, list_sessions, session_counts
+from app.usecases.act import Act
+from app.usecases.entries import add_reviews
+
+
+@dataclass
+class PatientRecord:
+    sessions: list[SessionWithWindow]
+    counts: dict[uuid.UUID, SessionCounts]
+    entries: list[dict[str, Any]]  # oldest first, with reviews
+    planned: list[tuple[IntegrationSession, datetime]]
+    flags: list[OpenFlag]
+    plan: SafetyPlanPublic | None
+    charts: dict[str, Any]
+    assignments: list[tuple[PromptAssignment, Prompt]]
+
+
+def read_patient_record(
+    act: Act, *, patient_id: uuid.UUID, windows: int, entries: int
+) -> PatientRecord:
+    db, audit = act.db, act.audit
+    sessions = list_sessions(db, patient_id=patient_id, rules=act.rules, limit=windows, before=None)
+    counts = session_counts(db, [s.session.id for s in sessions], shared_only=True)
+    audit.record("session.list", patient_id=patient_id, resource_type="session")
+    rows, _ = page_entries(db, patient_id=patient_id, limit=entries, cursor=None, shared_only=True)
+    audit.record("entry.list", patient_id=patient_id, resource_type="entry")
+    views = [entry_view(e, t, keyring=act.keyring, rules=act.rules) for e, t in reversed(rows)]
+    add_reviews(act, views)
+    planned = integration.list_for_patient(db, patient_id)
+    audit.record("integration.list", patient_id=patient_id, resource_type="integration_session")
+    flags = open_flags_of(db, [patient_id]).get(patient_id, [])
+    plan = plan_of(db, act.keyring, patient_id)
+    audit.record("safety_plan.read", patient_id=patient_id, resource_type="safety_plan")
+    charts = score_charts(db, patient_id=patient_id, rules=act.rules)
+    audit.record("questionnaire_scores.read", patient_id=patient_id, resource_type="scores")
+    assignments = list(prompts.assignments_of(db, patient_id))
+    audit.record(
+        "prompt.list_assignments", patient_id=patient_id, resource_type="prompt_assignment"
+    )
+    return PatientRecord(sessions, counts, views, planned, flags, plan, charts, assignments)

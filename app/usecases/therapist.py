@@ -1,0 +1,56 @@
+"""The therapist's reads of several records at once: the queue and the integration-prep
+summary, each audited per patient it shows."""
+
+import uuid
+from typing import Any
+
+from app.questionnaires.clinic import queue_fields
+from app.safety import flags
+from app.sessions.queries import get_session
+from app.therapist.queue import QueueItem, build_queue, queue_view
+from app.therapist.summary import build_summary
+from app.usecases.act import Act
+
+
+def read_queue(act: Act) -> list[dict[str, Any]]:
+    items: list[QueueItem] = build_queue(
+        act.db, therapist_id=act.actor_id, rules=act.rules, now=act.now
+    )
+    ids = [i.patient_id for i in items]
+    act.audit.record_many("queue.read", patient_ids=ids, resource_type="queue")
+    scores = queue_fields(act.db, ids, act.measure_rules, act.now)
+    return [queue_view(i, act.rules, act.now) | scores[i.patient_id] for i in items]
+
+
+def read_summary(act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID) -> dict[str, Any]:
+    session = get_session(act.db, session_id, patient_id=patient_id)
+    act.audit.record(
+        "session.summary", patient_id=patient_id, resource_type="session", resource_id=session_id
+    )
+    return build_summary(
+        act.db, session=session, keyring=act.keyring, rules=act.rules, viewer_id=act.actor_id
+    )
+
+
+def list_flags(
+    act: Act, *, on_call: bool, acknowledged: bool, limit: int, cursor: str | None
+) -> tuple[list[Any], str | None]:
+    """Open (or closed) flags of the caller's patients, or every patient's for on-call."""
+    rows, next_cursor = flags.list_flags(
+        act.db,
+        staff_id=act.actor_id,
+        on_call=on_call,
+        acknowledged=acknowledged,
+        limit=limit,
+        cursor=cursor,
+    )
+    items = [
+        flags.flag_public(f, is_shared=s, deleted_at=d, show_entry=mine, keyring=act.keyring)
+        for f, s, d, mine in rows
+    ]
+    act.audit.record_many(
+        "safety_flag.list",
+        patient_ids=list(dict.fromkeys(i.patient_id for i in items)),
+        resource_type="safety_flag",
+    )
+    return items, next_cursor
