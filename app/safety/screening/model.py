@@ -18,6 +18,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ def read_rows(folder: Path = CORPUS) -> list[dict[str, Any]]:
 def features(text: str) -> list[str]:
     """Words, adjacent word pairs, and the first letters of longer words (marked '~')."""
     words = text.translate(_DROP).split()
-    pairs = map(" ".join, zip(words, words[1:], strict=False))
+    pairs = map(" ".join, pairwise(words))
     stems = [s + "~" for s in map(_STEM, words) if len(s) == PREFIX]
     return [*words, *pairs, *stems]
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from importlib import import_module
 from typing import Any
 
-import ahocorasick
+import ahocorasick  # type: ignore[import-not-found]  # no stubs published
 
 # The standard library's own regex parser (typeshed does not describe it).
 P: Any = import_module("re._parser")

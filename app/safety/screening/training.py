@@ -32,7 +32,9 @@ def risk_label(row: dict[str, Any]) -> bool:
     return bool(row["label"] in ("urgent", "review", "risk"))
 
 
-def fit(texts: list[str], risky: list[bool], kinds: list[tuple[str, str]]) -> tuple[Pipeline, Pipeline]:
+def fit(
+    texts: list[str], risky: list[bool], kinds: list[tuple[str, str]]
+) -> tuple[Pipeline, Pipeline]:
     """Risk against none; then, on the risk texts that name one, which category."""
     risk = pipeline().fit(texts, risky)
     kind = pipeline().fit([t for t, _ in kinds], [k for _, k in kinds])
@@ -62,7 +64,11 @@ def export(risk: Pipeline, kind: Pipeline) -> dict[str, Any]:
 def train_rows(normalise: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     texts = [normalise(r["text"]) for r in rows]
     risky = [risk_label(r) for r in rows]
-    kinds = [(t, r["category"]) for t, r in zip(texts, rows, strict=True) if r.get("category") and risk_label(r)]
+    kinds = [
+        (t, r["category"])
+        for t, r in zip(texts, rows, strict=True)
+        if r.get("category") and risk_label(r)
+    ]
     return export(*fit(texts, risky, kinds))
 
 
