@@ -1,6 +1,10 @@
-"""CPU time of the text screen on one 2,000-character entry.
+"""CPU time of the text screen: per 2,000-character entry, and its cost curve.
 
     python -m bench.screen [--calls 2000] [--rounds 5]
+
+The curve: CPU per call and per 1,000 characters from 300 to 20,000 characters,
+for ordinary journal text and for adversarial text (long made-up words that start
+like risk words, thousands of tiny sentences, nested quotes).
 
 Three kinds of entry, each about 2,000 characters: an ordinary day (no rule
 matches), an ordinary day that ends in a risk sentence, and a hard one full of
@@ -60,6 +64,37 @@ def per_call_ms(texts: list[str], rounds: int) -> float:
     return statistics.median(figures)
 
 
+def adversarial(size: int, rng: random.Random) -> str:
+    heads = ["suicid", "overdos", "myselff", "kil", "unaliv", "sewersl", "pastill"]
+    parts: list[str] = []
+    while sum(len(p) + 1 for p in parts) < size:
+        kind = rng.random()
+        if kind < 0.4:
+            tail = "".join(rng.choices("abcdefxyz", k=rng.randint(5, 60)))
+            parts.append(rng.choice(heads) + tail)
+        elif kind < 0.8:
+            parts.append(rng.choice(["no.", "a.", "die.", "k i l l.", "I'm not suicidal."]))
+        else:
+            parts.append('"' * rng.randint(1, 8) + "kill myself" + "'" * rng.randint(1, 8))
+    return " ".join(parts)[:size]
+
+
+def curve(rounds: int) -> None:
+    print(
+        "| characters | ordinary: ms per call | ordinary: ms per 1,000 chars "
+        "| adversarial: ms per call | adversarial: ms per 1,000 chars |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for size in (300, 1000, 2000, 5000, 10000, 20000):
+        rng = random.Random(size)
+        ordinary = [entry(ORDINARY + HARD, rng, size=size) for _ in range(10)]
+        hostile = [adversarial(size, rng) for _ in range(10)]
+        calls = max(10, 4000 // (size // 100))
+        o = per_call_ms((ordinary * calls)[:calls], rounds)
+        a = per_call_ms((hostile * calls)[:calls], rounds)
+        print(f"| {size:,} | {o:.2f} | {o / size * 1000:.3f} | {a:.2f} | {a / size * 1000:.3f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=2000)
@@ -81,6 +116,8 @@ def main() -> None:
         batch = (texts * (args.calls // len(texts) + 1))[: args.calls]
         print(f"| {name} | {per_call_ms(batch, args.rounds):.2f} ms |")
     print(f"| first call after import (cold caches) | {cold:.2f} ms |")
+    print()
+    curve(args.rounds)
 
 
 if __name__ == "__main__":

@@ -36,11 +36,16 @@ def test_an_ordinary_entry_is_not_flagged_by_the_model(team: Team) -> None:
 def test_the_shipped_weights_are_what_the_corpus_trains() -> None:
     """model.json is current (retrain: `kap-journal screen-train`), and reading it
     without scikit-learn gives scikit-learn's own probabilities and categories."""
-    from app.safety.screening.training import fit
+    from app.safety.screening.training import fit, risk_label
 
     rows = read_rows()
     texts = [NORMALISER.text(r["text"]) for r in rows]
-    risk, kind = fit(texts, [r["category"] if r["label"] == "risk" else "none" for r in rows])
+    kinds = [
+        (t, r["category"])
+        for t, r in zip(texts, rows, strict=True)
+        if r.get("category") and risk_label(r)
+    ]
+    risk, kind = fit(texts, [risk_label(r) for r in rows], kinds)
     probe = texts + [NORMALISER.text(r["text"]) for r in read_corpus([FRESH])]
     expected = risk.predict_proba(probe)[:, 1]
     categories = kind.predict(probe)
@@ -60,10 +65,10 @@ def test_the_fresh_set_was_never_trained_on() -> None:
 @pytest.mark.parametrize(
     ("name", "recall", "false_alarms"),
     [
-        # Short entries and sentences: 75/87 = 0.862 caught, 20/75 = 0.267 false alarms.
-        ("heldout_4.jsonl", 0.84, 0.29),
-        # Long entries (4-10 sentences): 39/50 = 0.780 caught, 18/50 = 0.360 false alarms.
-        ("long_5.jsonl", 0.75, 0.40),
+        # Short entries and sentences: 82/87 = 0.943 caught, 20/75 = 0.267 false alarms.
+        ("heldout_4.jsonl", 0.92, 0.29),
+        # Long entries (4-10 sentences): 50/50 = 1.000 caught, 19/50 = 0.380 false alarms.
+        ("long_5.jsonl", 0.96, 0.40),
     ],
 )
 def test_the_screen_holds_its_measured_level_on_the_fresh_sets(

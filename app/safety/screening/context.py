@@ -36,6 +36,8 @@ class Lexicon:
     recent: re.Pattern[str] | None
     continues: re.Pattern[str] | None
     hypo: re.Pattern[str] | None
+    hypo_weak: re.Pattern[str] | None
+    means: re.Pattern[str] | None
     other: re.Pattern[str] | None
     other_end: re.Pattern[str] | None
     topic: re.Pattern[str] | None
@@ -65,6 +67,8 @@ def lexicon() -> Lexicon:
         recent=part("historical", "recent"),
         continues=part("historical", "continues"),
         hypo=part("hypothetical", "forward"),
+        hypo_weak=part("hypothetical", "weak"),
+        means=part("hypothetical", "means"),
         other=part("other", "forward"),
         other_end=part("other", "end"),
         topic=part("topic", "both"),
@@ -115,7 +119,11 @@ class Sentence:
 
     @cached_property
     def hypo(self) -> list[Span]:
-        return _spans(self.lex.hypo, self.text)
+        found = _spans(self.lex.hypo, self.text)
+        if self.lex.means is not None and self.lex.means.search(self.text):
+            # "Just in case" beside pills or a weapon is preparation, not a hypothesis.
+            found = _drop_overlaps(found, _spans(self.lex.hypo_weak, self.text))
+        return found
 
     @cached_property
     def other(self) -> list[Span]:
@@ -153,6 +161,9 @@ class Sentence:
             if ts >= end and not self._blocked(end, ts) and self._words(end, ts) <= self.lex.window:
                 return True
         return False
+
+    def clause(self, span: Span) -> Span:
+        return self._clause(span)
 
     def _clause(self, span: Span) -> Span:
         start, end = span

@@ -1,10 +1,17 @@
-"""The screen: normalise, match the rules, weigh each match's context, pick the most
-urgent hit; when no rule fires, ask the model. Everything is built at import; one
-call is a few regex passes, and the model's two milliseconds when no rule fires."""
+"""The screen: normalise, match the rules sentence by sentence, weigh each match's
+context, pick the most urgent hit; when no rule fires, ask the model, which never
+sees what a rule found negated or idiomatic.
+
+Bounded: a rule runs only over the sentences that hold one of its needles (or once
+over their span when there are many), at most MAX_WEIGHED matches are weighed in
+context, and the model reads at most a fixed number of short units per text, so
+time is linear in the text and memory fixed (docs/screen.md, "Bounds").
+"""
 
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Literal
 
 from app.safety.screening import model
 from app.safety.screening.context import Sentence, lexicon
@@ -13,24 +20,41 @@ from app.safety.screening.needles import Gates
 from app.safety.screening.normalise import Normaliser
 from app.safety.screening.rules import CATEGORIES, Rule, load_rules, read_data, vocabulary
 
+Level = Literal["urgent", "review"]
+
 
 @dataclass(frozen=True)
 class ScreenHit:
-    """Why a text was flagged: a category and the rule that fired, never the text."""
+    """Why a text was flagged: a tier, a category and the rule that fired, never the text."""
 
     category: str
     rule: str
+    level: Level = "review"
 
 
 RULES = load_rules()
 GATES = Gates([r.needles for r in RULES])
 _PRIORITY = {c: i for i, c in enumerate(CATEGORIES)}
-_exclusions = read_data("exclusions.toml")["patterns"]
-if not isinstance(_exclusions, list):
-    raise TypeError("exclusions.toml: patterns is a list")
-EXCLUDE = re.compile("|".join(f"(?:{p})" for p in _exclusions))
+
+
+def _alternation(name: str) -> re.Pattern[str]:
+    patterns = read_data(name)["patterns"]
+    if not isinstance(patterns, list):
+        raise TypeError(f"{name}: patterns is a list")
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+EXCLUDE = _alternation("exclusions.toml")
+CUES = _alternation("cues.toml")
 NORMALISER = Normaliser(vocabulary() | set(EXTRA_WORDS))
-_SENTENCE_END = re.compile(r"(?:^| )\.(?= |$)")
+_SENTENCE_END = re.compile(r" \.(?= |$)")
+# More matches than this in one text are not weighed one by one: the text is
+# flagged for review as it stands (no journal entry holds so many).
+MAX_WEIGHED = 64
+# A rule needed by more sentences than this runs once over their whole span.
+MAX_SENTENCE_RUNS = 6
+OVERFLOW_RULE = "screen_overflow"
+_CLAUSE_WORDS = 4
 
 
 class _Text:
@@ -38,63 +62,139 @@ class _Text:
 
     def __init__(self, norm: str) -> None:
         self.norm = norm
-        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(norm)]
+        self.starts = [0] + [m.end() + 1 for m in _SENTENCE_END.finditer(norm)]
+        if self.starts[-1] >= len(norm) and len(self.starts) > 1:
+            self.starts.pop()
         self.cache: dict[int, Sentence] = {}
         self.excluded = [m.span() for m in EXCLUDE.finditer(norm)]
+        # What the model must not read: idioms, and sentences that deny a rule's words.
+        self.masked: list[tuple[int, int]] = list(self.excluded)
+        self.denied: set[int] = set()
+
+    def index(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def bounds(self, i: int) -> tuple[int, int]:
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.norm)
+        return self.starts[i], end
 
     def sentence(self, pos: int) -> tuple[Sentence, int]:
-        i = bisect_right(self.starts, pos) - 1
-        start = self.starts[i]
+        i = self.index(pos)
+        start, end = self.bounds(i)
         if i not in self.cache:
-            end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.norm)
             self.cache[i] = Sentence(self.norm[start:end])
         return self.cache[i], start
-
-    def texts(self) -> list[str]:
-        """Each sentence's text, for the model (it reads sentences, as it learnt them)."""
-        ends = [*self.starts[1:], len(self.norm)]
-        return [self.norm[a:b] for a, b in zip(self.starts, ends, strict=True)]
 
     def is_excluded(self, span: tuple[int, int]) -> bool:
         return any(a < span[1] and span[0] < b for a, b in self.excluded)
 
-
-def _cleared(rule: Rule, s: Sentence, span: tuple[int, int]) -> bool:
-    if s.negated(span) or s.hypothetical(span) or s.historical(span):
-        return True
-    if not rule.self_ref and (s.other_experiencer(span) or s.topic_of(span)):
-        return True
-    return rule.soft and s.psychedelic()
-
-
-def screen_normalised(norm: str) -> ScreenHit | None:
-    text = _Text(norm)
-    found: list[Rule] = []
-    seen_risk_words = False
-    candidates = GATES.open(norm)
-    for i, rule in enumerate(RULES):
-        if i not in candidates:
-            continue
-        for m in rule.pattern.finditer(norm):
-            if text.is_excluded(m.span()):
+    def model_texts(self) -> list[str]:
+        """Each sentence as the model may read it: idioms removed, denials left out, and
+        what an idiom leaves of a sentence read only if it is a clause of its own."""
+        out: list[str] = []
+        masked = sorted(self.masked)
+        for i in range(len(self.starts)):
+            if i in self.denied:
+                out.append("")
                 continue
-            if not rule.anaphoric:
-                seen_risk_words = True
-            sentence, offset = text.sentence(m.start())
-            local = (m.start() - offset, m.end() - offset)
-            if not _cleared(rule, sentence, local):
-                found.append(rule)
+            a, b = self.bounds(i)
+            pieces, pos = [], a
+            for ma, mb in masked:
+                if mb <= pos or ma >= b:
+                    continue
+                pieces.append(self.norm[pos : max(pos, ma)])
+                pos = max(pos, min(mb, b))
+            pieces.append(self.norm[pos:b])
+            kept = " ".join(p.strip() for p in pieces if p.strip())
+            out.append(kept if len(pieces) == 1 or kept.count(" ") >= _CLAUSE_WORDS else "")
+        return out
+
+
+def _clearing(rule: Rule, s: Sentence, span: tuple[int, int]) -> str | None:
+    """Why context clears this match, or None when it stands."""
+    if s.negated(span):
+        return "negated"
+    if s.hypothetical(span):
+        return "hypothetical"
+    if s.historical(span):
+        return "historical"
+    if not rule.self_ref and (s.other_experiencer(span) or s.topic_of(span)):
+        return "other"
+    return "psychedelic" if rule.soft and s.psychedelic() else None
+
+
+def _spans_to_run(text: _Text, starts: list[int]) -> list[tuple[int, int]]:
+    sentences = sorted({text.index(p) for p in starts})
+    if len(sentences) > MAX_SENTENCE_RUNS:
+        return [(text.bounds(sentences[0])[0], text.bounds(sentences[-1])[1])]
+    return [text.bounds(i) for i in sentences]
+
+
+@dataclass
+class _Found:
+    rule: Rule
+    sentence: int
+
+
+def _rule_matches(text: _Text) -> tuple[list[_Found], bool, bool]:
+    """Rules whose matches stand, whether risk words were seen, and whether the
+    weighing budget ran out."""
+    found: list[_Found] = []
+    seen_risk_words = False
+    weighed = 0
+    hits = GATES.hits(text.norm)
+    for i in sorted(GATES.always | set(hits)):
+        rule = RULES[i]
+        spans = [(0, len(text.norm))] if i not in hits else _spans_to_run(text, hits[i])
+        done = False
+        for a, b in spans:
+            for m in rule.pattern.finditer(text.norm, a, b):
+                if text.is_excluded(m.span()):
+                    continue
+                weighed += 1
+                if weighed > MAX_WEIGHED:
+                    return found, seen_risk_words, True
+                if not rule.anaphoric:
+                    seen_risk_words = True
+                sentence, offset = text.sentence(m.start())
+                local = (m.start() - offset, m.end() - offset)
+                why = _clearing(rule, sentence, local)
+                if why is None:
+                    found.append(_Found(rule, text.index(m.start())))
+                    done = True
+                    break
+                if why == "negated":
+                    # The model may not overrule a denial of the same words: it does
+                    # not read the sentence that denies them.
+                    text.denied.add(text.index(m.start()))
+            if done:
                 break
-    live = [r for r in found if not r.anaphoric or seen_risk_words]
-    if not live:
-        # What no rule names, the model may still see (model.py), sentence by
-        # sentence: in a long entry one sentence of risk is lost in the whole.
-        verdict = model.shipped().judge_sentences(text.texts())
-        if verdict is None:
-            return None
-        return ScreenHit(category=verdict.category, rule=model.RULE_ID)
-    best = min(live, key=lambda r: _PRIORITY[r.category])
-    return ScreenHit(category=best.category, rule=best.id)
+    return found, seen_risk_words, False
+
+
+def _cued(text: _Text, first: int, last: int) -> bool:
+    return CUES.search(text.norm, text.bounds(first)[0], text.bounds(last)[1]) is not None
+
+
+def screen_normalised(norm: str, risk_model: model.RiskModel | None = None) -> ScreenHit | None:
+    text = _Text(norm)
+    found, seen_risk_words, overflow = _rule_matches(text)
+    live = [f for f in found if not f.rule.anaphoric or seen_risk_words]
+    if live:
+        best = min(live, key=lambda f: (f.rule.level != "urgent", _PRIORITY[f.rule.category]))
+        return ScreenHit(category=best.rule.category, rule=best.rule.id, level=_level(best.rule))
+    if overflow:
+        return ScreenHit(category="ideation", rule=OVERFLOW_RULE, level="review")
+    # What no rule names, the model may still see (model.py), sentence by sentence.
+    verdict = (risk_model or model.shipped()).judge_units(text.model_texts())
+    if verdict is None:
+        return None
+    level: Level = "urgent" if _cued(text, verdict.unit, verdict.last) else "review"
+    return ScreenHit(category=verdict.category, rule=model.RULE_ID, level=level)
+
+
+def _level(rule: Rule) -> Level:
+    return "urgent" if rule.level == "urgent" else "review"
 
 
 def screen_text(text: str) -> ScreenHit | None:

@@ -1,73 +1,117 @@
-"""Recall and false-alarm rate of the screen on a labelled corpus (JSON lines).
+"""How the screen does on labelled text: recall and false alarms per tier, language
+and length, with 95 % Wilson intervals.
 
-Each line: {"text", "label": "risk" | "none", "category", "lang", "note"}. For risk
-lines `category` is what kind of risk; for none lines it is why the sentence is a
-trap (negation, idiom, ...). Recall counts a risk line as caught when it is flagged
-at all, whatever category the screen gives it.
+    python -m app.safety.screening.evaluate PATH.jsonl [PATH ...] [--errors]
+
+Each line: {"text", "label": "urgent" | "review" | "none", "lang", "length"?, ...}.
+The first corpus's lines say "risk" with a `category`; plans, behaviour and harm to
+others count as urgent there, thoughts as review. A long entry is judged whole: it
+is flagged if any sentence is. Figures:
+
+- recall: risk items flagged at any tier;
+- urgent recall: urgent items flagged urgent;
+- false alarms: items without risk flagged at any tier; none→urgent: flagged urgent;
+- review→urgent: review items paged as urgent (over-triage, shown for the record).
 """
 
+import argparse
 import json
-from collections.abc import Iterable
+import math
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.safety.screening.engine import screen_text
+from app.safety.screening.engine import ScreenHit, screen_text
 
 # What the test suite holds the screen to on the whole corpus.
 FLOOR_RECALL = 0.95
 FLOOR_FALSE_ALARMS = 0.10
+URGENT_CATEGORIES = ("plan", "behaviour", "harm_to_others")
+Row = dict[str, str]
+
+
+def tier(row: Row) -> str:
+    label = row["label"]
+    if label == "risk":
+        return "urgent" if row.get("category") in URGENT_CATEGORIES else "review"
+    return label
+
+
+def length(row: Row) -> str:
+    if row.get("length"):
+        return row["length"]
+    return "long" if row["text"].count(". ") >= 3 else "short"
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of k successes in n."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    d = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / d
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 @dataclass
 class Tally:
     total: int = 0
     flagged: int = 0
-    misses: list[str] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
         return self.flagged / self.total if self.total else 0.0
 
+    def cell(self) -> str:
+        if not self.total:
+            return "-"
+        lo, hi = wilson(self.flagged, self.total)
+        return f"{self.flagged}/{self.total} = {self.rate:.3f} [{lo:.2f}-{hi:.2f}]"
+
+
+MEASURES = ("recall", "urgent recall", "false alarms", "none→urgent", "review→urgent")
+
 
 @dataclass
 class Report:
-    risk: dict[str, Tally] = field(default_factory=dict)
-    none: dict[str, Tally] = field(default_factory=dict)
+    # measure -> group ("all", "en", "es", "short", "long", "en short", ...) -> tally
+    cells: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
 
-    def _sum(self, part: dict[str, Tally]) -> Tally:
-        out = Tally()
-        for t in part.values():
-            out.total += t.total
-            out.flagged += t.flagged
-        return out
+    def tally(self, measure: str, group: str = "all") -> Tally:
+        return self.cells.get(measure, {}).get(group, Tally())
+
+    def add(self, measure: str, groups: Iterable[str], hit: bool) -> None:
+        for g in groups:
+            t = self.cells.setdefault(measure, {}).setdefault(g, Tally())
+            t.total += 1
+            t.flagged += hit
 
     @property
     def recall(self) -> float:
-        return self._sum(self.risk).rate
+        return self.tally("recall").rate
 
     @property
     def false_alarms(self) -> float:
-        return self._sum(self.none).rate
+        return self.tally("false alarms").rate
 
     def lines(self, *, show_errors: bool = False) -> list[str]:
-        out = ["risk category        sentences  caught  recall"]
-        for name, t in sorted(self.risk.items()):
-            out.append(f"  {name:<20}{t.total:>9}{t.flagged:>8}  {t.rate:.3f}")
-        r = self._sum(self.risk)
-        out.append(f"  {'all':<20}{r.total:>9}{r.flagged:>8}  {r.rate:.3f}")
-        out.append("no-risk category     sentences flagged  false-alarm rate")
-        for name, t in sorted(self.none.items()):
-            out.append(f"  {name:<20}{t.total:>9}{t.flagged:>8}  {t.rate:.3f}")
-        n = self._sum(self.none)
-        out.append(f"  {'all':<20}{n.total:>9}{n.flagged:>8}  {n.rate:.3f}")
+        groups = ["all", "en", "es", "short", "long", "en short", "en long", "es short", "es long"]
+        out = [f"{'measure':<15}{'group':<10}flagged/total = rate [95 % Wilson]"]
+        for measure in MEASURES:
+            for g in groups:
+                t = self.tally(measure, g)
+                if t.total:
+                    out.append(f"{measure:<15}{g:<10}{t.cell()}")
         if show_errors:
-            out += [f"MISSED   {s}" for t in self.risk.values() for s in t.misses]
-            out += [f"FLAGGED  {s}" for t in self.none.values() for s in t.misses]
+            out += self.errors
         return out
 
 
-def read_corpus(paths: Iterable[Path]) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
+def read_corpus(paths: Iterable[Path]) -> list[Row]:
+    rows: list[Row] = []
     for path in paths:
         files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
         for file in files:
@@ -77,17 +121,43 @@ def read_corpus(paths: Iterable[Path]) -> list[dict[str, str]]:
     return rows
 
 
-def evaluate(rows: Iterable[dict[str, str]]) -> Report:
+def evaluate(
+    rows: Iterable[Row], screen: Callable[[str], ScreenHit | None] = screen_text
+) -> Report:
     report = Report()
     for row in rows:
-        part = report.risk if row["label"] == "risk" else report.none
-        tally = part.setdefault(row["category"], Tally())
-        tally.total += 1
-        hit = screen_text(row["text"])
-        if hit is not None:
-            tally.flagged += 1
-        wrong = (hit is None) if row["label"] == "risk" else (hit is not None)
+        t, lang, size = tier(row), row.get("lang", "?"), length(row)
+        groups = ("all", lang, size, f"{lang} {size}")
+        hit = screen(row["text"])
+        level = hit.level if hit else None
+        if t == "none":
+            report.add("false alarms", groups, hit is not None)
+            report.add("none→urgent", groups, level == "urgent")
+        else:
+            report.add("recall", groups, hit is not None)
+            if t == "urgent":
+                report.add("urgent recall", groups, level == "urgent")
+            else:
+                report.add("review→urgent", groups, level == "urgent")
+        wrong = (hit is None) != (t == "none") or (t == "urgent" and level != "urgent")
         if wrong:
-            why = f" [{hit.rule}]" if hit else ""
-            tally.misses.append(f"{row['lang']} {row['category']}: {row['text']}{why}")
+            got = f"{level} [{hit.rule}]" if hit else "none"
+            report.errors.append(f"{t:>6} → {got:<28} {lang} {size}: {row['text'][:300]}")
     return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="+", type=Path, help="jsonl files or folders of them")
+    parser.add_argument("--errors", action="store_true", help="print every miss and false alarm")
+    args = parser.parse_args(argv)
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        print(f"no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    print("\n".join(evaluate(read_corpus(args.paths)).lines(show_errors=args.errors)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,41 +2,41 @@
 
 Rules catch risk said in the words they know; risk said obliquely ("the people I
 love deserve a break from me", "looked up the tide schedule for the pier") slips
-past them. This model reads the same normalised text as letters and words
-(TF-IDF over character 3-5-grams within words and word 1-2-grams) and weighs
-them with logistic regression, trained on the labelled corpus shipped beside it
-(`corpus/`), hard negatives included. A second model, trained on the risk
-sentences alone, names the category.
+past them. This model reads the same normalised text as a set of words, word pairs
+and word beginnings (so "matarme", "matar" and "matarlo" share a feature), each
+present or not, weighted by idf and scaled to unit length, and weighs them with logistic regression
+trained on the labelled corpus shipped beside it (`corpus/`). A second model,
+trained on the risk sentences that carry a category, names the category.
 
-Training is scikit-learn's (training.py, `kap-journal screen-train`); its
-vocabulary and weights are in `model.json`. Reading them here takes a few dozen
-lines instead of loading scikit-learn into every web process; the tests check
-that the two give the same probabilities and that the file matches the corpus.
+Training is scikit-learn's (training.py, `kap-journal screen-train`), on the same
+`features` function; the vocabulary and weights are in `model.json`. Reading them
+here is a set intersection and a sum per sentence, all in C: no scikit-learn in a
+web process, and no loop over the words in Python.
 """
 
 import json
 import math
-import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 CORPUS = Path(__file__).parent / "corpus"
 WEIGHTS = Path(__file__).parent / "model.json"
-RULE_ID = "model_v1"
-CHAR_NGRAMS = (3, 5)
-WORD_NGRAMS = (1, 2)
-# Chosen by five-fold cross-validation on the corpus: about one false alarm in
-# twelve among hard negatives (docs/screen.md gives the figures on unseen text).
-THRESHOLD = 0.74
-# A longer entry gives every sentence its own chance to cross the line, so each
-# must reach higher: chosen the same way, on entries built from held-back sentences.
-SENTENCE_THRESHOLD = 0.85
-
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
-_SPACES = re.compile(r"\s\s+")
+RULE_ID = "model_v2"
+PREFIX = 5
+_STEM = itemgetter(slice(0, PREFIX))
+_DROP = str.maketrans({".": " ", ",": " "})
+# Chosen by leave-one-writer-out on the corpus (docs/screen.md): the whole text,
+# then each unit of a longer text at a higher line (each is another chance of a
+# false alarm).
+THRESHOLD = 0.6
+UNIT_THRESHOLD = 0.7
+# Sentences shorter than this many words are read together with the next, so a
+# text of a thousand tiny sentences is a bounded number of units.
+UNIT_WORDS = 6
 
 
 def read_rows(folder: Path = CORPUS) -> list[dict[str, Any]]:
@@ -46,141 +46,99 @@ def read_rows(folder: Path = CORPUS) -> list[dict[str, Any]]:
     return rows
 
 
-def char_ngrams(text: str) -> list[str]:
-    """Letter n-grams inside each word, padded with a space (scikit-learn's char_wb)."""
-    low, high = CHAR_NGRAMS
-    out: list[str] = []
-    for word in _SPACES.sub(" ", text.lower()).split():
-        w = f" {word} "
-        for n in range(low, high + 1):
-            if len(w) <= n:
-                out.append(w)
-                break
-            out += [w[i : i + n] for i in range(len(w) - n + 1)]
-    return out
+def features(text: str) -> list[str]:
+    """Words, adjacent word pairs, and the first letters of longer words (marked '~')."""
+    words = text.translate(_DROP).split()
+    pairs = map(" ".join, pairwise(words))
+    stems = [s + "~" for s in map(_STEM, words) if len(s) == PREFIX]
+    return [*words, *pairs, *stems]
 
 
-def word_tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
-
-
-def word_ngrams(tokens: list[str]) -> list[str]:
-    out = list(tokens)
-    for n in range(max(2, WORD_NGRAMS[0]), WORD_NGRAMS[1] + 1):
-        out += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-    return out
-
-
-@dataclass(frozen=True)
-class _Grams:
-    """A text's letter n-grams and word tokens; a text's are its sentences' joined."""
-
-    chars: list[str]
-    tokens: list[str]
-
-    @classmethod
-    def of(cls, text: str) -> "_Grams":
-        return cls(char_ngrams(text), word_tokens(text))
-
-    @classmethod
-    def joined(cls, parts: list["_Grams"]) -> "_Grams":
-        return cls([g for p in parts for g in p.chars], [t for p in parts for t in p.tokens])
-
-
-class _Block:
-    """One TF-IDF vectorizer and its slice of the weights: per term, its idf and
-    its weight for each class, so a text is scored in one pass over its n-grams."""
-
-    def __init__(self, spec: dict[str, Any], coef: list[list[float]], offset: int) -> None:
-        self.width = len(spec["terms"])
-        self.terms = {
-            t: (idf, *(row[offset + i] for row in coef))
-            for i, (t, idf) in enumerate(zip(spec["terms"], spec["idf"], strict=True))
-        }
-
-    def scores(self, grams: list[str], classes: int) -> list[float]:
-        """Each class's weights times the text's sublinear tf-idf, scaled to unit length."""
-        sums, squares = [0.0] * classes, 0.0
-        terms, log = self.terms, math.log
-        # Counted in C first: most n-grams of a text repeat or are unknown.
-        found = [(e, c) for g, c in Counter(grams).items() if (e := terms.get(g)) is not None]
-        if classes == 1:  # the risk model: one weight per term
-            total = 0.0
-            for entry, count in found:
-                x = (1 + log(count)) * entry[0]
-                squares += x * x
-                total += entry[1] * x
-            sums[0] = total
-        else:
-            for entry, count in found:
-                x = (1 + log(count)) * entry[0]
-                squares += x * x
-                for k in range(classes):
-                    sums[k] += entry[k + 1] * x
-        norm = math.sqrt(squares) or 1.0
-        return [v / norm for v in sums]
-
-
-class _Linear:
-    """Logistic regression over the two blocks side by side."""
-
-    def __init__(self, spec: dict[str, Any]) -> None:
-        self.classes: list[str] = spec["classes"]
-        self.intercept: list[float] = spec["intercept"]
-        self.char = _Block(spec["char"], spec["coef"], 0)
-        self.word = _Block(spec["word"], spec["coef"], self.char.width)
-
-    def decisions(self, grams: _Grams) -> list[float]:
-        k = len(self.intercept)
-        char = self.char.scores(grams.chars, k)
-        word = self.word.scores(word_ngrams(grams.tokens), k)
-        return [b + c + w for b, c, w in zip(self.intercept, char, word, strict=True)]
+def units(sentences: list[str]) -> list[tuple[int, int, str]]:
+    """Sentences joined until each unit has UNIT_WORDS words: (first, last, text)."""
+    out: list[tuple[int, int, str]] = []
+    first, count = 0, 0
+    parts: list[str] = []
+    for i, s in enumerate(sentences):
+        if not s:
+            continue
+        if not parts:
+            first = i
+        parts.append(s)
+        count += s.count(" ") + 1
+        if count >= UNIT_WORDS:
+            out.append((first, i, " ".join(parts)))
+            parts, count = [], 0
+    if parts:
+        out.append((first, len(sentences) - 1, " ".join(parts)))
+    return [u for u in out if u[2].strip()]
 
 
 @dataclass(frozen=True)
 class ModelVerdict:
     probability: float
     category: str
+    unit: int  # the first and last sentence of the unit that crossed the line
+    last: int
+
+
+class _Linear:
+    """Logistic regression over present features weighted by idf, scaled to unit
+    length: per term its idf squared and, per class, weight times idf, so a text is
+    a set intersection and a few sums."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.classes: list[str] = spec["classes"]
+        self.intercept: list[float] = spec["intercept"]
+        terms, idf = spec["terms"], spec["idf"]
+        self.square = dict(zip(terms, (x * x for x in idf), strict=True))
+        self.weights = [
+            dict(zip(terms, (w * x for w, x in zip(row, idf, strict=True)), strict=True))
+            for row in spec["coef"]
+        ]
+        self.terms = self.square.keys()
+
+    def decisions(self, found: set[str]) -> list[float]:
+        known = found & self.terms
+        norm = math.sqrt(sum(map(self.square.__getitem__, known))) or 1.0
+        return [
+            b + sum(map(w.__getitem__, known)) / norm
+            for b, w in zip(self.intercept, self.weights, strict=True)
+        ]
 
 
 class RiskModel:
     def __init__(self, weights: dict[str, Any]) -> None:
         self.risk, self.kind = _Linear(weights["risk"]), _Linear(weights["kind"])
 
-    def probability(self, normalised: str | _Grams) -> float:
-        """P(risk): the binary model's decision through the logistic function."""
-        grams = normalised if isinstance(normalised, _Grams) else _Grams.of(normalised)
-        (z,) = self.risk.decisions(grams)
+    def probability(self, normalised: str | set[str]) -> float:
+        found = normalised if isinstance(normalised, set) else set(features(normalised))
+        (z,) = self.risk.decisions(found)
         return 1 / (1 + math.exp(-z))
 
-    def category(self, normalised: str | _Grams) -> str:
-        grams = normalised if isinstance(normalised, _Grams) else _Grams.of(normalised)
-        scores = self.kind.decisions(grams)
+    def category(self, normalised: str | set[str]) -> str:
+        found = normalised if isinstance(normalised, set) else set(features(normalised))
+        scores = self.kind.decisions(found)
         return self.kind.classes[max(range(len(scores)), key=scores.__getitem__)]
 
-    def judge(self, normalised: str | _Grams) -> ModelVerdict | None:
-        """A verdict when the text reaches the threshold, else None."""
-        probability = self.probability(normalised)
-        if probability < THRESHOLD:
-            return None
-        return ModelVerdict(probability, self.category(normalised))
-
-    def judge_sentences(self, sentences: list[str]) -> ModelVerdict | None:
-        """The whole text at the threshold; failing that, of several sentences the
-        likeliest at the higher sentence threshold. N-grams are taken once, per
-        sentence; the whole text's are theirs joined."""
-        parts = [_Grams.of(t) for t in sentences if any(c.isalpha() for c in t)]
+    def judge_units(self, sentences: list[str]) -> ModelVerdict | None:
+        """The whole text at THRESHOLD; failing that, of several units the likeliest
+        at UNIT_THRESHOLD."""
+        parts = [(a, b, set(features(t))) for a, b, t in units(sentences) if t]
         if not parts:
             return None
-        whole = self.judge(_Grams.joined(parts))
-        if whole is not None or len(parts) == 1:
-            return whole
-        probability, best = max(
-            ((self.probability(p), i) for i, p in enumerate(parts)), key=lambda x: x[0]
+        whole: set[str] = set().union(*(f for _a, _b, f in parts))
+        p = self.probability(whole)
+        if p >= THRESHOLD or len(parts) == 1:
+            if p < THRESHOLD:
+                return None
+            return ModelVerdict(p, self.category(whole), parts[0][0], parts[-1][1])
+        p, first, last, found = max(
+            ((self.probability(f), a, b, f) for a, b, f in parts), key=itemgetter(0)
         )
-        if probability < SENTENCE_THRESHOLD:
+        if p < UNIT_THRESHOLD:
             return None
-        return ModelVerdict(probability, self.category(parts[best]))
+        return ModelVerdict(p, self.category(found), first, last)
 
 
 @lru_cache(maxsize=1)

@@ -5,11 +5,16 @@ Worked out from the pattern's parse tree: every match of a sequence contains eac
 its parts, so a sequence needs what its most selective part needs; an alternation
 needs one of what its branches need; an optional part needs nothing. Lookarounds
 and character classes add nothing. When no literal is certain the rule always runs.
+
+All rules' needles sit in one Aho-Corasick automaton: one pass over the text, in
+C, says which rules may match and where.
 """
 
 from collections.abc import Sequence
 from importlib import import_module
 from typing import Any
+
+import ahocorasick  # type: ignore[import-not-found]  # no stubs published
 
 # The standard library's own regex parser (typeshed does not describe it).
 P: Any = import_module("re._parser")
@@ -67,41 +72,28 @@ def present(found: Needles | None, text: str) -> bool:
     return found is None or any(n in text for n in found)
 
 
-GRAM = 4
-
-
-def grams(text: str) -> set[str]:
-    """Every run of GRAM characters in the text: built once per text."""
-    return {text[i : i + GRAM] for i in range(len(text) - GRAM + 1)}
-
-
 class Gates:
-    """Which rules may match a text, found without running their patterns.
-
-    A rule's long needles are looked up by their first GRAM characters in the
-    text's set of runs (one set intersection for all rules), its short ones with
-    `in`; only a candidate's needles are then searched for in full."""
+    """Which rules may match a text, and where their needles are, in one pass."""
 
     def __init__(self, all_needles: Sequence[Needles | None]) -> None:
         self.always = frozenset(i for i, n in enumerate(all_needles) if n is None)
-        self.short: dict[str, set[int]] = {}
-        self.by_key: dict[str, list[tuple[int, str]]] = {}
+        owners: dict[str, list[int]] = {}
         for i, found in enumerate(all_needles):
             for n in found or ():
-                if len(n) < GRAM:
-                    self.short.setdefault(n, set()).add(i)
-                else:
-                    self.by_key.setdefault(n[:GRAM], []).append((i, n))
-        self.keys = frozenset(self.by_key)
+                owners.setdefault(n, []).append(i)
+        self.automaton = ahocorasick.Automaton()
+        for n, rules in owners.items():
+            self.automaton.add_word(n, (len(n), tuple(rules)))
+        self.automaton.make_automaton()
+
+    def hits(self, text: str) -> dict[int, list[int]]:
+        """For each rule one of whose needles is in `text`, where those needles start."""
+        out: dict[int, list[int]] = {}
+        for end, (length, rules) in self.automaton.iter(text):
+            for i in rules:
+                out.setdefault(i, []).append(end - length + 1)
+        return out
 
     def open(self, text: str) -> set[int]:
-        """Indexes of the rules one of whose needles is in `text`."""
-        out = set(self.always)
-        for n, rules in self.short.items():
-            if n in text:
-                out |= rules
-        for key in self.keys.intersection(grams(text)):
-            for i, n in self.by_key[key]:
-                if i not in out and n in text:
-                    out.add(i)
-        return out
+        """Indexes of the rules that may match `text`."""
+        return set(self.always) | set(self.hits(text))

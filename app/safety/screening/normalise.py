@@ -6,6 +6,12 @@ look-alike Cyrillic and Greek letters, accents, curly apostrophes, missing
 apostrophes ("dont"), digits for letters ("k1ll"), letters spaced out
 ("k i l l  m y s e l f"), stretched letters ("diiie") and one- or two-letter slips
 ("sucidal"). Every table and pattern is built once, at import.
+
+Bounded: the text is rewritten by whole-string regular expressions, and only the
+few tokens that may need more (digits, stretched letters, shorthand, a spelling
+candidate) reach Python code. Tokens are cut at MAX_TOKEN letters, spelling skips
+tokens longer than its longest target plus two, and at most MAX_LOOKUPS tokens of
+a text are looked up, so time is linear in the text and memory is fixed.
 """
 
 import re
@@ -40,19 +46,47 @@ _INVISIBLE = re.compile(
 _CONTRACTION = re.compile("|".join(re.escape(a) for a, _ in CONTRACTIONS))
 _CONTRACTED = dict(CONTRACTIONS)
 # A letter, a dot/dash/star, a letter: "k.i.l.l", "s-u-i-c-i-d-e".
-_SPELLED = re.compile(r"(?<![^\W\d_])([^\W\d_])[.\-_*](?=[^\W\d_](?![^\W\d_]))")
-_TOKEN = re.compile(r"[a-z0-9@$]+(?:!+[a-z]+)*|[.!?;,:\n]")
+# Starts with the separator, so the engine scans for it instead of trying every letter.
+_SPELLED = re.compile(r"[.\-_*](?<=(?<![^\W\d_])[^\W\d_][.\-_*])(?=[^\W\d_](?![^\W\d_]))")
+# A token is at most MAX_TOKEN characters: a longer run is cut into pieces, so no
+# pattern downstream ever backtracks over an unbounded word.
+MAX_TOKEN = 40
+MAX_LOOKUPS = 48
+_TOKEN = re.compile(r"[a-z0-9@$]{1,40}(?:!{1,3}[a-z]{1,40}){0,2}|[.!?;,:\n]")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
-_BREAK = {"!": ".", "?": ".", ";": ".", "\n": ".", ":": ","}
+# "?", ";", ":" and line ends are never inside a token; "!" may be ("k!ll").
+_BREAKS = str.maketrans({"?": ".", ";": ".", "\n": ".", ":": ","})
+_STOP = re.compile(r"(?<!\S)!(?!\S)")
+_LETTER_HINT = re.compile(r" [a-z] [a-z] [a-z] ")
+# Digits or symbols in a token, or a letter three times: the token may change.
+_ODD_HINT = re.compile(r"[0-9@$!]|([a-z])\1\1")
+_ODD_CHARS = "0123456789@$!"
+_TRIPLE = re.compile(r"([a-z])\1\1")
+# "Suicidal thoughts? No." : a short answer joins its question, so it negates it.
+_ANSWER = re.compile(
+    r"(?<!\S)\? (?=(?:no|nope|none|never|not really|not at all|not once|nunca|ninguno|ninguna"
+    r"|nada|para nada|jamas)(?: [.,]|$))"
+)
+_LETTER_RUN = re.compile(r"(?<!\S)[a-z](?: [a-z]){2,}(?!\S)")
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def _strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def fold(text: str) -> str:
     """Unicode folding only: compatibility forms, look-alikes, invisibles, accents."""
+    if text.isascii():  # most entries: none of the Unicode steps can change them
+        text = text.lower().replace("`", "'")
+        if "'" in text:
+            text = _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text).replace("'", "")
+        return text
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text).translate(_FOLD).lower()
     text = _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text)
@@ -68,6 +102,8 @@ class Speller:
         self.known = frozenset(known)
         self.deletes: dict[str, set[str]] = {}
         self.prefixes = frozenset(t[:2] for t in targets)
+        # A token longer than this is no slip of a target: never looked up.
+        self.longest = max(len(t) for t in targets) + 2
         for word in targets:
             for variant in self._deletions(word, 2 if len(word) >= 7 else 1):
                 self.deletes.setdefault(variant, set()).add(word)
@@ -81,12 +117,17 @@ class Speller:
             out |= frontier
         return out
 
-    def correct(self, token: str) -> str:
-        if len(token) < 5 or token in self.known or token[:2] not in self.prefixes:
-            return token
-        return self._lookup(token)
+    def candidate(self, token: str) -> bool:
+        return (
+            5 <= len(token) <= self.longest
+            and token[:2] in self.prefixes
+            and token not in self.known
+        )
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one Speller for the process
+    def correct(self, token: str) -> str:
+        return self._lookup(token) if self.candidate(token) else token
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Speller for the process, short keys
     def _lookup(self, token: str) -> str:
         best, best_d = token, 3
         for variant in self._deletions(token, 1 if len(token) < 7 else 2):
@@ -126,24 +167,50 @@ class Normaliser:
         self.vocabulary = frozenset(vocab)
         self.speller = Speller(SPELLING_TARGETS, self.vocabulary)
         self._longest = max(len(w) for w in self.vocabulary)
+        self._shorthand = frozenset(SHORTHAND)
 
     def text(self, raw: str) -> str:
         """The normalised text: tokens joined by single spaces."""
-        return " ".join(self.tokens(raw))
+        folded = fold(raw)
+        folded = _SPELLED.sub(" ", folded)
+        text = " ".join(_TOKEN.findall(folded))
+        if "?" in text:
+            text = _ANSWER.sub("", text)
+        text = text.translate(_BREAKS)
+        if "!" in text:
+            text = _STOP.sub(".", text)
+        if _LETTER_HINT.search(f" {text} "):
+            text = _LETTER_RUN.sub(self._join_run, text)
+        changed = self._changes(text)
+        if not changed:
+            return text
+        tokens = text.split(" ")
+        return " ".join(map(changed.get, tokens, tokens))
+
+    def _changes(self, text: str) -> dict[str, str]:
+        """What each distinct token that may change becomes; most tokens are left as
+        they are, and finding them takes set operations, not a loop over the text."""
+        distinct = set(text.split(" "))
+        odd = distinct & self._shorthand
+        if any(c in text for c in _ODD_CHARS) or _TRIPLE.search(" ".join(distinct)):
+            odd.update(w for w in distinct if _ODD_HINT.search(w))
+        candidates = sorted(w for w in distinct - self.vocabulary if self.speller.candidate(w))
+        budget = [MAX_LOOKUPS]
+        out = {w: self._token(w, budget) for w in sorted(odd)}
+        for w in candidates[:MAX_LOOKUPS]:
+            if w not in out:
+                out[w] = self._token(w, budget)
+        return {k: v for k, v in out.items() if k != v}
 
     def tokens(self, raw: str) -> list[str]:
-        folded = _SPELLED.sub(r"\1 ", fold(raw))
-        words = [_BREAK.get(t, t) for t in _TOKEN.findall(folded)]
-        words = self._join_spelled(words)
-        out: list[str] = []
-        for word in words:
-            if word.isalpha() or not word[0].isalnum():
-                out.append(self._word(word))
-            else:
-                out.append(self._word(self._unleet(word)))
-        return " ".join(out).split(" ")
+        return self.text(raw).split(" ")
 
-    def _word(self, word: str) -> str:
+    def _token(self, word: str, budget: list[int]) -> str:
+        if not (word.isalpha() or not word[0].isalnum()):
+            word = self._unleet(word)
+        return self._word(word, budget)
+
+    def _word(self, word: str, budget: list[int]) -> str:
         if not word[0].isalpha():
             return word
         if _STRETCH.search(word):
@@ -151,7 +218,10 @@ class Normaliser:
             one = _STRETCH.sub(r"\1", word)
             word = one if one in self.vocabulary and two not in self.vocabulary else two
         word = SHORTHAND.get(word, word)
-        return self.speller.correct(word) if " " not in word else word
+        if " " in word or not self.speller.candidate(word) or budget[0] <= 0:
+            return word
+        budget[0] -= 1
+        return self.speller.correct(word)
 
     def _unleet(self, word: str) -> str:
         if not any(c.isalpha() for c in word) or word[-1] in "!":
@@ -168,33 +238,30 @@ class Normaliser:
         other = "".join("l" if c == "1" else LEET.get(c, c) for c in word)
         return other if other in self.vocabulary else plain
 
-    def _join_spelled(self, words: list[str]) -> list[str]:
-        """Join three or more single letters in a row and split them into known words."""
-        out: list[str] = []
-        run: list[str] = []
-        for word in [*words, "."]:
-            if len(word) == 1 and word.isalpha():
-                run.append(word)
-                continue
-            if len(run) >= 3:
-                out.extend(self._segment("".join(run)) or run)
-            else:
-                out.extend(run)
-            run = []
-            out.append(word)
-        return out[:-1]
+    def _join_run(self, m: re.Match[str]) -> str:
+        """Three or more single letters in a row, split into known words if they spell them."""
+        run = m.group(0)
+        if len(run) > 400:  # no one spells a sentence out letter by letter
+            return run
+        return " ".join(self._segment(run.replace(" ", "")) or run.split(" "))
 
     def _segment(self, letters: str) -> list[str] | None:
-        """The fewest known words that spell `letters`, or None."""
-        best: list[list[str] | None] = [[]] + [None] * len(letters)
-        for end in range(1, len(letters) + 1):
+        """The fewest known words that spell `letters`, or None (linear: bounded word length)."""
+        n = len(letters)
+        count: list[int | None] = [0] + [None] * n
+        back = [0] * (n + 1)
+        for end in range(1, n + 1):
             for start in range(max(0, end - self._longest), end):
-                head = best[start]
-                piece = letters[start:end]
-                if head is None or piece not in self.vocabulary:
+                c = count[start]
+                if c is None or letters[start:end] not in self.vocabulary:
                     continue
-                cand = [*head, piece]
-                current = best[end]
-                if current is None or len(cand) < len(current):
-                    best[end] = cand
-        return best[len(letters)]
+                if count[end] is None or c + 1 < count[end]:  # type: ignore[operator]
+                    count[end], back[end] = c + 1, start
+        if count[n] is None:
+            return None
+        out: list[str] = []
+        end = n
+        while end > 0:
+            out.append(letters[back[end] : end])
+            end = back[end]
+        return out[::-1]

@@ -10,6 +10,16 @@ from app.safety.screening.needles import Needles, needles
 
 RULE_FILES = ("rules_en.toml", "rules_es.toml")
 CATEGORIES = ("plan", "behaviour", "ideation", "harm_to_others", "ideation_passive")
+LEVELS = ("urgent", "review")
+# The tier a category's rules give, unless a rule says otherwise (`level` in its table):
+# plans, preparation, recent behaviour and harm to others page now; thoughts go to review.
+CATEGORY_LEVEL = {
+    "plan": "urgent",
+    "behaviour": "urgent",
+    "harm_to_others": "urgent",
+    "ideation": "review",
+    "ideation_passive": "review",
+}
 _MACRO = re.compile(r"%([A-Z]+)%")
 
 
@@ -23,6 +33,7 @@ class Rule:
     self_ref: bool  # names the writer: another person or a topic does not clear it
     soft: bool  # psychedelic context clears it
     anaphoric: bool  # counts only where another rule matched in the same text
+    level: str  # urgent | review
     needles: Needles | None  # strings one of which every match holds
 
 
@@ -48,6 +59,9 @@ def load_rules() -> tuple[Rule, ...]:
             if category not in CATEGORIES:
                 raise ValueError(f"{entry['id']}: unknown category {category!r}")
             pattern = expand(entry["pattern"], macros)
+            level = entry.get("level", CATEGORY_LEVEL[category])
+            if level not in LEVELS:
+                raise ValueError(f"{entry['id']}: unknown level {level!r}")
             rules.append(
                 Rule(
                     id=entry["id"],
@@ -57,6 +71,7 @@ def load_rules() -> tuple[Rule, ...]:
                     self_ref=bool(entry.get("self", False)),
                     soft=bool(entry.get("soft", False)),
                     anaphoric=bool(entry.get("anaphoric", False)),
+                    level=level,
                 )
             )
     ids = [r.id for r in rules]
@@ -68,7 +83,7 @@ def load_rules() -> tuple[Rule, ...]:
 def vocabulary() -> set[str]:
     """Every literal word in the rules and context files: what spaced letters may spell."""
     words: set[str] = set()
-    texts = [read_data(n) for n in (*RULE_FILES, "macros.toml", "context.toml")]
+    texts = [read_data(n) for n in (*RULE_FILES, "macros.toml", "context.toml", "cues.toml")]
     for data in texts:
         _collect(data, words)
     return {w for w in words if len(w) > 1} | {"i", "a", "y", "o"}
