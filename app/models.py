@@ -1,11 +1,12 @@
 """Every table module, imported so Alembic and the tests see the whole metadata."""
 
-from app.accounts.models import AuthSession, CareTeamMember, RefreshToken, User
+from app.accounts.models import CareTeamMember, RefreshToken, SignIn, User
 from app.audit.models import AuditEvent
+from app.changes.models import PatientSyncState
 from app.core import db as _db  # noqa: F401  (naming convention first)
 from app.core.throttle_store import ThrottleCounter
 from app.counts.models import PatientCounts
-from app.entries.models import IdempotencyKey, JournalEntry, PatientSyncState
+from app.entries.models import IdempotencyKey, JournalEntry
 from app.integration.models import IntegrationSession
 from app.notifications.models import (
     Device,
@@ -25,7 +26,6 @@ from app.sessions.models import KetamineSession
 
 __all__ = [
     "AuditEvent",
-    "AuthSession",
     "CareTeamMember",
     "Device",
     "EntryReview",
@@ -46,6 +46,7 @@ __all__ = [
     "QuestionnaireSchedule",
     "RefreshToken",
     "SafetyFlag",
+    "SignIn",
     "ThrottleCounter",
     "User",
 ]

@@ -30,9 +30,10 @@ from sqlmodel import Session
 import app.models  # noqa: F401  (every table)
 from app.accounts.models import CareTeamMember, Role, User
 from app.accounts.service import create_user
+from app.changes.models import PatientSyncState
 from app.core.crypto import KeyRing
 from app.core.db import make_engine
-from app.entries.models import JournalEntry, PatientSyncState
+from app.entries.models import JournalEntry
 from app.sessions.models import KetamineSession, Route
 from bench.run import parse_wrk
 from bench.server import bench_env, fresh_database, run_cli, serve, sign_in, workdir

@@ -21,10 +21,11 @@ from sqlmodel import Session
 import app.models  # noqa: F401  (every table)
 from app.accounts.models import CareTeamMember, Role, User
 from app.accounts.service import create_user
+from app.changes.models import PatientSyncState
 from app.core.config import get_settings
 from app.core.crypto import KeyRing
 from app.core.db import make_engine
-from app.entries.models import JournalEntry, PatientSyncState
+from app.entries.models import JournalEntry
 from app.sessions.models import KetamineSession, Route
 
 PASSWORD = "bench-password-123"  # noqa: S105  (a throwaway bench database)

@@ -7,12 +7,10 @@ from fastapi import Depends
 
 from app.accounts.deps import CurrentCaller
 from app.accounts.models import Role
+from app.accounts.service import is_on_care_team
 
 # Care-team reads, for other domains to ask without reaching into the service.
-from app.accounts.service import care_team_of as care_team_of
-from app.accounts.service import is_on_care_team as is_on_care_team
-from app.accounts.service import patients_of as patients_of
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import NotFound
 
 
@@ -21,9 +19,7 @@ class PatientNotFound(NotFound):
     title = "No such patient"
 
 
-def can_see_patient(
-    db: SessionDep, caller_id: uuid.UUID, role: Role, patient_id: uuid.UUID
-) -> bool:
+def can_see_patient(db: DbDep, caller_id: uuid.UUID, role: Role, patient_id: uuid.UUID) -> bool:
     if role == Role.patient:
         return caller_id == patient_id
     if role == Role.therapist:
@@ -31,7 +27,7 @@ def can_see_patient(
     return False  # admins run the clinic; they never read patient records
 
 
-def care_team_patient(patient_id: uuid.UUID, caller: CurrentCaller, db: SessionDep) -> uuid.UUID:
+def care_team_patient(patient_id: uuid.UUID, caller: CurrentCaller, db: DbDep) -> uuid.UUID:
     """The path's patient, if the caller is a therapist on their care team; else 404."""
     if caller.role != Role.therapist or not is_on_care_team(
         db, therapist_id=caller.id, patient_id=patient_id
@@ -40,7 +36,7 @@ def care_team_patient(patient_id: uuid.UUID, caller: CurrentCaller, db: SessionD
     return patient_id
 
 
-def patient_or_care_team(patient_id: uuid.UUID, caller: CurrentCaller, db: SessionDep) -> uuid.UUID:
+def patient_or_care_team(patient_id: uuid.UUID, caller: CurrentCaller, db: DbDep) -> uuid.UUID:
     """The path's patient, for the patient themself or their care team; else 404."""
     if not can_see_patient(db, caller.id, caller.role, patient_id):
         raise PatientNotFound()

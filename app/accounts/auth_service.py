@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.accounts.models import AuthSession, RefreshToken, User
+from app.accounts.models import RefreshToken, SignIn, User
 from app.accounts.passwords import PasswordUnchanged, check_new_password
 from app.core.errors import InvalidCredentials, InvalidToken
 from app.core.security import (
@@ -61,7 +61,7 @@ def _issue(
     cfg: TokenConfig,
     *,
     user: User,
-    session_id: uuid.UUID,
+    sign_in_id: uuid.UUID,
     now: datetime,
     ttl: timedelta,
     ends_at: datetime | None = None,
@@ -70,7 +70,7 @@ def _issue(
     expires_at = now + ttl if ends_at is None else min(now + ttl, ends_at)
     db.add(
         RefreshToken(
-            session_id=session_id,
+            sign_in_id=sign_in_id,
             token_hash=hash_token(refresh),
             created_at=now,
             expires_at=expires_at,
@@ -78,7 +78,7 @@ def _issue(
     )
     db.flush()
     access = issue_access_token(
-        cfg, user_id=user.id, session_id=session_id, role=user.role, now=now
+        cfg, user_id=user.id, sign_in_id=sign_in_id, role=user.role, now=now
     )
     return IssuedTokens(access, refresh, int(cfg.access_ttl.total_seconds()))
 
@@ -94,24 +94,24 @@ def start_session(
     user_agent: str | None = None,
 ) -> IssuedTokens:
     """A new sign-in; with `max_age`, no refresh token outlives created_at + max_age."""
-    session = AuthSession(user_id=user.id, created_at=now, last_used_at=now, user_agent=user_agent)
+    session = SignIn(user_id=user.id, created_at=now, last_used_at=now, user_agent=user_agent)
     db.add(session)
     db.flush()
     ends_at = now + max_age if max_age is not None else None
     return _issue(
-        db, cfg, user=user, session_id=session.id, now=now, ttl=refresh_ttl, ends_at=ends_at
+        db, cfg, user=user, sign_in_id=session.id, now=now, ttl=refresh_ttl, ends_at=ends_at
     )
 
 
-def revoke_session(db: Session, session_id: uuid.UUID, *, now: datetime, reason: str) -> None:
+def revoke_sign_in(db: Session, sign_in_id: uuid.UUID, *, now: datetime, reason: str) -> None:
     db.execute(
-        update(AuthSession)
-        .where(col(AuthSession.id) == session_id, col(AuthSession.revoked_at).is_(None))
+        update(SignIn)
+        .where(col(SignIn.id) == sign_in_id, col(SignIn.revoked_at).is_(None))
         .values(revoked_at=now, revoked_reason=reason)
     )
 
 
-def revoke_user_sessions(
+def revoke_user_sign_ins(
     db: Session,
     user_id: uuid.UUID,
     *,
@@ -119,11 +119,9 @@ def revoke_user_sessions(
     reason: str,
     keep: uuid.UUID | None = None,
 ) -> None:
-    stmt = update(AuthSession).where(
-        col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None)
-    )
+    stmt = update(SignIn).where(col(SignIn.user_id) == user_id, col(SignIn.revoked_at).is_(None))
     if keep is not None:
-        stmt = stmt.where(col(AuthSession.id) != keep)
+        stmt = stmt.where(col(SignIn.id) != keep)
     db.execute(stmt.values(revoked_at=now, revoked_reason=reason))
 
 
@@ -142,9 +140,9 @@ def rotate(
     revocation and then answers with the returned error.
     """
     row = db.exec(
-        select(RefreshToken, AuthSession, User)
-        .join(AuthSession, col(AuthSession.id) == RefreshToken.session_id)
-        .join(User, col(User.id) == AuthSession.user_id)
+        select(RefreshToken, SignIn, User)
+        .join(SignIn, col(SignIn.id) == RefreshToken.sign_in_id)
+        .join(User, col(User.id) == SignIn.user_id)
         .where(RefreshToken.token_hash == hash_token(refresh_token))
     ).first()
     if row is None:
@@ -159,7 +157,7 @@ def rotate(
         .values(used_at=now)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        revoke_session(db, session.id, now=now, reason="refresh_reuse")
+        revoke_sign_in(db, session.id, now=now, reason="refresh_reuse")
         reused = RefreshTokenReused()
         reused.user_id = user.id
         return IssuedTokens("", "", 0), reused
@@ -170,7 +168,7 @@ def rotate(
     session.last_used_at = now
     db.add(session)
     tokens = _issue(
-        db, cfg, user=user, session_id=session.id, now=now, ttl=refresh_ttl, ends_at=ends_at
+        db, cfg, user=user, sign_in_id=session.id, now=now, ttl=refresh_ttl, ends_at=ends_at
     )
     return tokens, None
 
@@ -184,14 +182,14 @@ def logout(
     now: datetime,
 ) -> None:
     """End the caller's sign-in, and the one the refresh token belongs to if it is theirs."""
-    revoke_session(db, current_session, now=now, reason="logout")
+    revoke_sign_in(db, current_session, now=now, reason="logout")
     row = db.exec(
-        select(AuthSession)
-        .join(RefreshToken, col(RefreshToken.session_id) == AuthSession.id)
+        select(SignIn)
+        .join(RefreshToken, col(RefreshToken.sign_in_id) == SignIn.id)
         .where(RefreshToken.token_hash == hash_token(refresh_token))
     ).first()
     if row is not None and row.user_id == user_id:
-        revoke_session(db, row.id, now=now, reason="logout")
+        revoke_sign_in(db, row.id, now=now, reason="logout")
 
 
 def change_password(
@@ -211,5 +209,5 @@ def change_password(
     user.password_hash = hash_password(new_password)
     user.updated_at = now
     db.add(user)
-    revoke_user_sessions(db, user.id, now=now, reason="password_change", keep=current_session)
+    revoke_user_sign_ins(db, user.id, now=now, reason="password_change", keep=current_session)
     db.flush()

@@ -11,10 +11,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Table, bindparam, select
 from sqlmodel import Session
 
-from app.accounts.models import AuthSession, Role, User
+from app.accounts.models import Role, SignIn, User
 from app.core.clock import Now
 from app.core.context import AppContext, Ctx
-from app.core.db import SessionDep, check_on_begin
+from app.core.db import DbDep, check_on_begin
 from app.core.errors import Forbidden, InvalidToken, Unauthorized
 from app.core.security import AccessClaims, decode_access_token
 
@@ -25,7 +25,7 @@ _bearer = HTTPBearer(auto_error=False, description="Access token from POST /v1/a
 class Caller:
     id: uuid.UUID
     role: Role
-    session_id: uuid.UUID
+    sign_in_id: uuid.UUID
 
     def user(self, db: Session) -> User:
         """The whole account, for the few routes that show or change it."""
@@ -36,7 +36,7 @@ class Caller:
 
 
 _users = cast(Table, User.__table__)  # type: ignore[attr-defined]
-_sessions = cast(Table, AuthSession.__table__)  # type: ignore[attr-defined]
+_sign_ins = cast(Table, SignIn.__table__)  # type: ignore[attr-defined]
 _ROLES = {r.value for r in Role}
 # Built once: a Core statement skips ORM loading of two objects on every request.
 _CALLER = (
@@ -45,11 +45,11 @@ _CALLER = (
         _users.c.role,
         _users.c.is_active,
         _users.c.totp_confirmed_at,
-        _sessions.c.revoked_at,
+        _sign_ins.c.revoked_at,
         _users.c.locale,
     )
-    .join(_sessions, _sessions.c.user_id == _users.c.id)
-    .where(_sessions.c.id == bindparam("sid"), _users.c.id == bindparam("uid"))
+    .join(_sign_ins, _sign_ins.c.user_id == _users.c.id)
+    .where(_sign_ins.c.id == bindparam("sid"), _users.c.id == bindparam("uid"))
 )
 
 
@@ -67,7 +67,7 @@ def _still_signed_in(
     claims: AccessClaims, info: dict[str, object], *, need_mfa: bool = False
 ) -> Callable[[Connection], None]:
     def check(connection: Connection) -> None:
-        row = connection.execute(_CALLER, {"sid": claims.session_id, "uid": claims.user_id}).first()
+        row = connection.execute(_CALLER, {"sid": claims.sign_in_id, "uid": claims.user_id}).first()
         # A revoked sign-in, a deactivated account or a changed role stops the token at once.
         if (
             row is None
@@ -110,7 +110,7 @@ def _authenticate(
     need_mfa = not mfa_exempt and ctx.settings.staff_mfa_required
     check_on_begin(db, _still_signed_in(claims, db.info, need_mfa=need_mfa))
     request.state.user_id = claims.user_id
-    caller = Caller(id=claims.user_id, role=Role(claims.role), session_id=claims.session_id)
+    caller = Caller(id=claims.user_id, role=Role(claims.role), sign_in_id=claims.sign_in_id)
     request.state.caller = caller
     return caller
 
@@ -121,9 +121,7 @@ Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 def _require(*roles: Role, mfa_exempt: bool = False) -> object:
     # One dependency per request, token and role together: each level of
     # dependencies costs a resolution on every request.
-    async def dependency(
-        request: Request, db: SessionDep, ctx: Ctx, now: Now, creds: Bearer
-    ) -> Caller:
+    async def dependency(request: Request, db: DbDep, ctx: Ctx, now: Now, creds: Bearer) -> Caller:
         caller = _authenticate(request, db, ctx, now, creds, mfa_exempt=mfa_exempt)
         if caller.role not in roles:
             raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role.")
@@ -136,7 +134,6 @@ CurrentCaller = Annotated[Caller, _require(*Role)]
 AdminCaller = Annotated[Caller, _require(Role.admin)]
 TherapistCaller = Annotated[Caller, _require(Role.therapist)]
 PatientCaller = Annotated[Caller, _require(Role.patient)]
-StaffCaller = Annotated[Caller, _require(Role.therapist, Role.patient)]
 # Routes a staff member without a second factor may still use where one is required.
 EnrollingCaller = Annotated[Caller, _require(*Role, mfa_exempt=True)]
 StaffMfaCaller = Annotated[Caller, _require(Role.therapist, Role.admin, mfa_exempt=True)]

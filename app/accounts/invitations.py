@@ -1,6 +1,5 @@
 """One-time invitations: nobody sets another person's password."""
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -86,13 +85,3 @@ def accept(db: Session, *, token: str, password: str, now: datetime) -> User:
     db.add(user)
     db.flush()
     return user
-
-
-def open_invitation_of(db: Session, user_id: uuid.UUID) -> Invitation | None:
-    return db.exec(
-        select(Invitation).where(
-            Invitation.user_id == user_id,
-            col(Invitation.used_at).is_(None),
-            col(Invitation.voided_at).is_(None),
-        )
-    ).first()

@@ -31,9 +31,9 @@ class SignInResult:
 def max_age(settings: Settings, role: Role) -> timedelta:
     """A sign-in's absolute lifetime: short for staff, longer for patients' phones."""
     days = (
-        settings.session_max_days_patient
+        settings.sign_in_max_days_patient
         if role == Role.patient
-        else settings.session_max_days_staff
+        else settings.sign_in_max_days_staff
     )
     return timedelta(days=days)
 

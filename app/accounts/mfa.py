@@ -12,7 +12,7 @@ import jwt
 import pyotp
 import segno
 from sqlalchemy import delete, or_, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.accounts.models import RecoveryCode, User
 from app.core.crypto import KeyRing
@@ -162,15 +162,6 @@ def remove(db: Session, *, user: User, now: datetime) -> None:
     db.add(user)
     db.execute(delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
     db.flush()
-
-
-def recovery_codes_left(db: Session, user_id: uuid.UUID) -> int:
-    rows = db.exec(
-        select(RecoveryCode.id).where(
-            RecoveryCode.user_id == user_id, col(RecoveryCode.used_at).is_(None)
-        )
-    ).all()
-    return len(rows)
 
 
 def issue_mfa_token(cfg: TokenConfig, *, user_id: uuid.UUID, now: datetime) -> str:

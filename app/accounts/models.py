@@ -39,10 +39,10 @@ class User(SQLModel, table=True):
     totp_last_step: int | None = Field(default=None)
 
 
-class AuthSession(SQLModel, table=True):
+class SignIn(SQLModel, table=True):
     """One sign-in: the family of refresh tokens that rotate from it."""
 
-    __tablename__ = "auth_session"
+    __tablename__ = "sign_in"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
@@ -58,7 +58,7 @@ class RefreshToken(SQLModel, table=True):
     __tablename__ = "refresh_token"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    session_id: uuid.UUID = Field(foreign_key="auth_session.id", index=True)
+    sign_in_id: uuid.UUID = Field(foreign_key="sign_in.id", index=True)
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     created_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)

@@ -7,7 +7,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.accounts.auth_service import normalize_email, revoke_user_sessions
+from app.accounts.auth_service import normalize_email, revoke_user_sign_ins
 from app.accounts.models import CareTeamMember, Role, User
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import cut_page, keyset
@@ -101,7 +101,7 @@ def update_user(
         user.timezone = timezone
     if is_active is not None:
         if user.is_active and not is_active:
-            revoke_user_sessions(db, user.id, now=now, reason="deactivated")
+            revoke_user_sign_ins(db, user.id, now=now, reason="deactivated")
         user.is_active = is_active
     user.updated_at = now
     db.add(user)

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.accounts.auth_service import revoke_session
-from app.accounts.models import AuthSession
+from app.accounts.auth_service import revoke_sign_in
+from app.accounts.models import SignIn
 from app.core.errors import NotFound
 
 
@@ -47,20 +47,20 @@ def coarse_user_agent(header: str | None) -> str | None:
     return f"{family} on {platform}" if platform else family
 
 
-def live_sign_ins(db: Session, *, user_id: uuid.UUID) -> list[AuthSession]:
+def live_sign_ins(db: Session, *, user_id: uuid.UUID) -> list[SignIn]:
     return list(
         db.exec(
-            select(AuthSession)
-            .where(AuthSession.user_id == user_id, col(AuthSession.revoked_at).is_(None))
-            .order_by(col(AuthSession.created_at).desc(), col(AuthSession.id).desc())
+            select(SignIn)
+            .where(SignIn.user_id == user_id, col(SignIn.revoked_at).is_(None))
+            .order_by(col(SignIn.created_at).desc(), col(SignIn.id).desc())
             .limit(200)
         ).all()
     )
 
 
-def end_sign_in(db: Session, *, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime) -> None:
+def end_sign_in(db: Session, *, user_id: uuid.UUID, sign_in_id: uuid.UUID, now: datetime) -> None:
     """End one of the caller's own sign-ins; another person's answers 404."""
-    session = db.get(AuthSession, session_id)
+    session = db.get(SignIn, sign_in_id)
     if session is None or session.user_id != user_id or session.revoked_at is not None:
         raise SignInNotFound()
-    revoke_session(db, session_id, now=now, reason="ended_by_user")
+    revoke_sign_in(db, sign_in_id, now=now, reason="ended_by_user")

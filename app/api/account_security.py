@@ -2,7 +2,7 @@
 
 import uuid
 
-from fastapi import Request, status
+from fastapi import Request, Response, status
 
 from app.accounts import login, mfa, service, signins
 from app.accounts.auth_service import IssuedTokens
@@ -22,8 +22,10 @@ from app.accounts.schemas import (
 from app.accounts.security_log import security_event
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
-from app.core.db import ReadOnly, SessionDep
+from app.core.db import DbDep, ReadOnly
+from app.core.deprecation import DEPRECATED_ON, SUNSET_ON, deprecation_headers
 from app.core.errors import Conflict, InvalidCredentials, problem_responses
+from app.core.openapi import response_headers
 from app.core.routing import api_router
 from app.core.security import verify_password
 
@@ -50,7 +52,7 @@ def _agent(request: Request) -> str | None:
 
 @auth_router.post("/invitation", responses=problem_responses(404, 410, 422))
 def accept_invitation(
-    request: Request, body: InvitationAccept, db: SessionDep, ctx: Ctx, now: Now
+    request: Request, body: InvitationAccept, db: DbDep, ctx: Ctx, now: Now
 ) -> TokenPair:
     """Set one's own password with a one-time invitation, and sign in."""
     tokens = login.accept_invitation(
@@ -60,9 +62,7 @@ def accept_invitation(
 
 
 @auth_router.post("/mfa", responses=problem_responses(401, 422, 429))
-def complete_mfa(
-    request: Request, body: MfaSignIn, db: SessionDep, ctx: Ctx, now: Now
-) -> TokenPair:
+def complete_mfa(request: Request, body: MfaSignIn, db: DbDep, ctx: Ctx, now: Now) -> TokenPair:
     """Finish a sign-in with a code from the authenticator app or a recovery code."""
     tokens = login.complete_mfa(
         db,
@@ -82,7 +82,7 @@ def complete_mfa(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def reissue_invitation(
-    user_id: uuid.UUID, _admin: AdminCaller, db: SessionDep, ctx: Ctx, now: Now
+    user_id: uuid.UUID, _admin: AdminCaller, db: DbDep, ctx: Ctx, now: Now
 ) -> InvitationPublic:
     """Replace a lost invitation of an account with no password yet (admin)."""
     user = service.get_user(db, user_id)
@@ -96,7 +96,7 @@ def reissue_invitation(
     "/me/mfa/totp", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409)
 )
 def start_totp_enrolment(
-    caller: StaffMfaCaller, db: SessionDep, ctx: Ctx, now: Now
+    caller: StaffMfaCaller, db: DbDep, ctx: Ctx, now: Now
 ) -> TotpEnrolmentPublic:
     """Start enrolling an authenticator app: its secret, otpauth URI and QR code (staff)."""
     enrolment = mfa.start_enrolment(db, ctx.keyring, user=caller.user(db), now=now)
@@ -107,7 +107,7 @@ def start_totp_enrolment(
 
 @router.post("/me/mfa/totp/confirm", responses=problem_responses(401, 403, 409, 422, 429))
 def confirm_totp_enrolment(
-    request: Request, body: MfaCodeIn, caller: StaffMfaCaller, db: SessionDep, ctx: Ctx, now: Now
+    request: Request, body: MfaCodeIn, caller: StaffMfaCaller, db: DbDep, ctx: Ctx, now: Now
 ) -> RecoveryCodesPublic:
     """Finish enrolment with a code from the app; answers ten recovery codes, once (staff)."""
     ctx.throttle.take("mfa", f"enrol:{caller.id}")
@@ -127,7 +127,7 @@ def confirm_totp_enrolment(
     responses=problem_responses(401, 403, 409, 422, 429),
 )
 def remove_mfa(
-    request: Request, body: MfaRemove, caller: StaffMfaCaller, db: SessionDep, ctx: Ctx, now: Now
+    request: Request, body: MfaRemove, caller: StaffMfaCaller, db: DbDep, ctx: Ctx, now: Now
 ) -> None:
     """Remove the second factor; needs the password and a code (staff)."""
     ctx.throttle.take("mfa", str(caller.id))
@@ -147,8 +147,12 @@ def remove_mfa(
     mfa.remove(db, user=user, now=now)
 
 
-@router.get("/me/sessions", dependencies=[ReadOnly], responses=problem_responses(401))
-def list_my_sessions(caller: EnrollingCaller, db: SessionDep) -> SignInList:
+# /v1/me/sessions is the v1.1 name of /v1/me/sign-ins: served one version longer.
+_DEPRECATED = deprecation_headers(DEPRECATED_ON, SUNSET_ON)
+
+
+@router.get("/me/sign-ins", dependencies=[ReadOnly], responses=problem_responses(401))
+def list_my_sign_ins(caller: EnrollingCaller, db: DbDep) -> SignInList:
     """My sign-ins that have not ended, newest first."""
     rows = signins.live_sign_ins(db, user_id=caller.id)
     return SignInList(
@@ -158,7 +162,7 @@ def list_my_sessions(caller: EnrollingCaller, db: SessionDep) -> SignInList:
                 created_at=s.created_at,
                 last_used_at=s.last_used_at,
                 user_agent=s.user_agent,
-                current=s.id == caller.session_id,
+                current=s.id == caller.sign_in_id,
             )
             for s in rows
         ]
@@ -166,12 +170,36 @@ def list_my_sessions(caller: EnrollingCaller, db: SessionDep) -> SignInList:
 
 
 @router.delete(
-    "/me/sessions/{auth_session_id}",
+    "/me/sign-ins/{sign_in_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 404),
 )
-def end_my_session(
-    auth_session_id: uuid.UUID, caller: EnrollingCaller, db: SessionDep, now: Now
-) -> None:
+def end_my_sign_in(sign_in_id: uuid.UUID, caller: EnrollingCaller, db: DbDep, now: Now) -> None:
     """End one of my sign-ins; its tokens stop working at once."""
-    signins.end_sign_in(db, user_id=caller.id, session_id=auth_session_id, now=now)
+    signins.end_sign_in(db, user_id=caller.id, sign_in_id=sign_in_id, now=now)
+
+
+@router.get(
+    "/me/sessions",
+    dependencies=[ReadOnly],
+    deprecated=True,
+    responses=problem_responses(401) | response_headers(200, "Deprecation", "Sunset"),
+)
+def list_my_sessions(caller: EnrollingCaller, db: DbDep, response: Response) -> SignInList:
+    """Deprecated: GET /v1/me/sign-ins (same answer)."""
+    response.headers.update(_DEPRECATED)
+    return list_my_sign_ins(caller, db)
+
+
+@router.delete(
+    "/me/sessions/{auth_session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    deprecated=True,
+    responses=problem_responses(401, 404) | response_headers(204, "Deprecation", "Sunset"),
+)
+def end_my_session(
+    auth_session_id: uuid.UUID, caller: EnrollingCaller, db: DbDep, now: Now, response: Response
+) -> None:
+    """Deprecated: DELETE /v1/me/sign-ins/{sign_in_id}."""
+    response.headers.update(_DEPRECATED)
+    end_my_sign_in(auth_session_id, caller, db, now)

@@ -27,7 +27,7 @@ from app.accounts.signins import coarse_user_agent
 from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
-from app.core.db import ReadOnly, SessionDep
+from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.responses import problem_response
@@ -53,7 +53,7 @@ def _pair(tokens: auth_service.IssuedTokens) -> TokenPair:
 def create_token(
     request: Request,
     form: Annotated[SignInForm, Form()],
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     now: Now,
 ) -> TokenPair:
@@ -74,7 +74,7 @@ def create_token(
 
 @auth_router.post("/refresh", response_model=TokenPair, responses=problem_responses(401, 422))
 def refresh_token(
-    request: Request, body: RefreshRequest, db: SessionDep, ctx: Ctx, now: Now
+    request: Request, body: RefreshRequest, db: DbDep, ctx: Ctx, now: Now
 ) -> TokenPair | Response:
     """Trade a refresh token for a new pair; the old one stops working."""
     ttl = timedelta(days=ctx.settings.refresh_token_days)
@@ -103,19 +103,19 @@ def refresh_token(
 
 
 @auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=_SIGNED_IN)
-def logout(body: RefreshRequest, caller: EnrollingCaller, db: SessionDep, now: Now) -> None:
+def logout(body: RefreshRequest, caller: EnrollingCaller, db: DbDep, now: Now) -> None:
     """Sign out: the access and refresh tokens of this sign-in stop working."""
     auth_service.logout(
         db,
         user_id=caller.id,
-        current_session=caller.session_id,
+        current_session=caller.sign_in_id,
         refresh_token=body.refresh_token,
         now=now,
     )
 
 
 @router.get("/me", dependencies=[ReadOnly], responses=_SIGNED_IN)
-def read_me(caller: EnrollingCaller, db: SessionDep) -> MePublic:
+def read_me(caller: EnrollingCaller, db: DbDep) -> MePublic:
     """The signed-in account."""
     return MePublic.model_validate(caller.user(db))
 
@@ -136,7 +136,7 @@ def change_password(
     request: Request,
     body: PasswordChange,
     caller: CurrentCaller,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     now: Now,
 ) -> None:
@@ -146,7 +146,7 @@ def change_password(
     auth_service.change_password(
         db,
         user=caller.user(db),
-        current_session=caller.session_id,
+        current_session=caller.sign_in_id,
         current_password=body.current_password,
         new_password=body.new_password,
         now=now,
@@ -157,7 +157,7 @@ def change_password(
     "/users", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
 )
 def create_user(
-    body: UserCreate, _admin: AdminCaller, db: SessionDep, ctx: Ctx, now: Now
+    body: UserCreate, _admin: AdminCaller, db: DbDep, ctx: Ctx, now: Now
 ) -> UserCreatedPublic:
     """Create an account with a one-time invitation to set its password (admin)."""
     user = service.create_user(db, **body.model_dump(), password=None, now=now)
@@ -171,7 +171,7 @@ def create_user(
 @router.get("/users", responses=problem_responses(401, 403, 422))
 def list_users(
     _admin: AdminCaller,
-    db: SessionDep,
+    db: DbDep,
     role: Annotated[Role | None, Query()] = None,
     limit: Limit = 50,
     cursor: Cursor = None,

@@ -10,7 +10,7 @@ from app.api.deps import ActDep
 from app.audit.models import AuditEvent
 from app.audit.schemas import AccessLogItem, AuditEventPublic
 from app.audit.service import page_events
-from app.core.db import ReadOnly, SessionDep
+from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.routing import api_router
@@ -36,7 +36,7 @@ def _item(event: AuditEvent, name: str | None, handle: str | None) -> dict[str, 
     "/me/access-log", dependencies=[ReadOnly], responses=problem_responses(400, 401, 403, 422)
 )
 def read_access_log(
-    caller: PatientCaller, db: SessionDep, limit: Limit = 50, cursor: Cursor = None
+    caller: PatientCaller, db: DbDep, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[AccessLogItem]:
     """Who read or changed my data, and when, newest first."""
     rows, next_cursor = page_events(db, patient_id=caller.id, limit=limit, cursor=cursor)

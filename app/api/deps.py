@@ -8,13 +8,13 @@ from app.accounts.deps import CurrentCaller
 from app.audit.auditor import Auditor
 from app.core.clock import Now
 from app.core.context import ClientRequestId, Ctx, RequestId
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.usecases.act import Act
 
 
 async def get_auditor(
     caller: CurrentCaller,
-    db: SessionDep,
+    db: DbDep,
     request_id: RequestId,
     client_request_id: ClientRequestId,
     now: Now,

@@ -10,7 +10,7 @@ from app.accounts.deps import PatientCaller
 from app.accounts.locale import PatientLocale
 from app.api.deps import ActDep
 from app.core.context import Ctx
-from app.core.db import ReadOnly, SessionDep
+from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
 from app.core.fields import IdempotencyKeyHeader
 from app.core.openapi import response_headers
@@ -73,7 +73,7 @@ def create_entry(
 )
 def list_entries(
     caller: PatientCaller,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     rules: Rules,
     limit: Limit = 50,
@@ -93,7 +93,7 @@ def list_entries(
 )
 def sync_entries(
     caller: PatientCaller,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     rules: Rules,
     since: Annotated[

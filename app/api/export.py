@@ -8,7 +8,7 @@ from app.accounts.deps import PatientCaller
 from app.audit.service import record_access
 from app.core.clock import Now
 from app.core.context import Ctx, RequestId
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
@@ -38,7 +38,7 @@ _BUNDLE: dict[int | str, dict[str, Any]] = {
 )
 def export_me(
     caller: PatientCaller,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     rules: Rules,
     now: Now,

@@ -6,7 +6,7 @@ from fastapi import status
 
 from app.accounts.deps import CurrentCaller
 from app.core.clock import Now
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.routing import api_router
@@ -17,9 +17,7 @@ router = api_router(prefix="/v1/me", tags=["notifications"])
 
 
 @router.post("/devices", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 422))
-def register_device(
-    body: DeviceCreate, caller: CurrentCaller, db: SessionDep, now: Now
-) -> DevicePublic:
+def register_device(body: DeviceCreate, caller: CurrentCaller, db: DbDep, now: Now) -> DevicePublic:
     """Register a push token for this account."""
     device = service.register_device(
         db, user_id=caller.id, platform=body.platform, token=body.token, now=now
@@ -32,14 +30,14 @@ def register_device(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 404, 422),
 )
-def drop_device(device_id: uuid.UUID, caller: CurrentCaller, db: SessionDep) -> None:
+def drop_device(device_id: uuid.UUID, caller: CurrentCaller, db: DbDep) -> None:
     """Forget a push token."""
     service.drop_device(db, user_id=caller.id, device_id=device_id)
 
 
 @router.get("/notifications", responses=problem_responses(400, 401, 422))
 def list_notifications(
-    caller: CurrentCaller, db: SessionDep, now: Now, limit: Limit = 50, cursor: Cursor = None
+    caller: CurrentCaller, db: DbDep, now: Now, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[NotificationPublic]:
     """My notifications, newest first."""
     rows, next_cursor = service.feed(db, user_id=caller.id, now=now, limit=limit, cursor=cursor)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from app.core.context import Ctx
-from app.core.db import ReadOnly, SessionDep
+from app.core.db import DbDep, ReadOnly
 from app.core.errors import ServiceUnavailable, Unauthorized, problem_responses
 from app.core.migrate import current_revisions
 from app.core.routing import api_router
@@ -30,7 +30,7 @@ async def healthz() -> Response:
 
 
 @router.get("/readyz", dependencies=[ReadOnly], responses=problem_responses(503))
-def readyz(request: Request, db: SessionDep) -> Health:
+def readyz(request: Request, db: DbDep) -> Health:
     """The database is reachable and its schema is at the latest migration."""
     try:
         current = current_revisions(db.connection())

@@ -10,7 +10,7 @@ from app.accounts.deps import CurrentCaller, PatientCaller, TherapistCaller
 from app.accounts.locale import Locale, PatientLocale
 from app.api.deps import ActDep
 from app.core.clock import Now
-from app.core.db import ReadOnly, SessionDep
+from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.routing import api_router
@@ -28,7 +28,7 @@ router = api_router(prefix="/v1", tags=["prompts"])
 def list_prompts(
     _caller: CurrentCaller,
     locale: Locale,
-    db: SessionDep,
+    db: DbDep,
     technique: Annotated[Technique | None, Query()] = None,
     phase: Annotated[PromptPhase | None, Query()] = None,
     limit: Limit = 50,
@@ -46,7 +46,7 @@ def list_prompts(
 def next_prompt(
     caller: PatientCaller,
     locale: PatientLocale,
-    db: SessionDep,
+    db: DbDep,
     rules: Rules,
     now: Now,
     technique: Annotated[Technique | None, Query()] = None,

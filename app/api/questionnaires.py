@@ -9,7 +9,7 @@ from app.accounts.deps import CurrentCaller, PatientCaller
 from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.context import Ctx
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.core.fields import IdempotencyKeyHeader
 from app.core.pagination import Cursor, Limit
@@ -74,7 +74,7 @@ def read_questionnaire(
 
 @router.get("/me/questionnaires/due", response_model=DueList, responses=problem_responses(401, 403))
 def list_due_questionnaires(
-    caller: PatientCaller, db: SessionDep, measure: Measure, now: Now
+    caller: PatientCaller, db: DbDep, measure: Measure, now: Now
 ) -> DueList:
     """What I should answer now, why, and until when."""
     occs = due_service.due_now(db, patient_id=caller.id, rules=measure, now=now)
@@ -97,7 +97,7 @@ def list_due_questionnaires(
 def create_questionnaire_response(
     body: QuestionnaireResponseCreate,
     caller: PatientCaller,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     measure: Measure,
     now: Now,
@@ -124,7 +124,7 @@ def create_questionnaire_response(
 )
 def list_my_questionnaire_responses(
     caller: PatientCaller,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     measure: Measure,
     code: CodeFilter = None,

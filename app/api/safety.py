@@ -10,7 +10,7 @@ from app.accounts.locale import Locale
 from app.accounts.models import Role
 from app.api.deps import ActDep
 from app.core.context import Ctx
-from app.core.db import ReadOnly, SessionDep
+from app.core.db import DbDep, ReadOnly
 from app.core.errors import Forbidden, problem_responses
 from app.core.pagination import Cursor, Limit
 from app.core.routing import api_router
@@ -30,7 +30,7 @@ class NotOnCall(Forbidden):
 @router.get(
     "/safety", dependencies=[ReadOnly], response_model=SafetyInfo, responses=problem_responses(401)
 )
-def read_safety(caller: CurrentCaller, locale: Locale, db: SessionDep, ctx: Ctx) -> SafetyInfo:
+def read_safety(caller: CurrentCaller, locale: Locale, db: DbDep, ctx: Ctx) -> SafetyInfo:
     """The "not monitored in real time" notice, the crisis resources and my safety plan."""
     lang = locale.of(db)
     own = plan_of(db, ctx.keyring, caller.id) if caller.role == Role.patient else None

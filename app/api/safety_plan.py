@@ -9,7 +9,7 @@ from app.accounts.deps import PatientCaller
 from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.context import Ctx
-from app.core.db import ReadOnly, SessionDep
+from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit
 from app.core.routing import api_router
@@ -37,7 +37,7 @@ IfMatch = Annotated[
     responses=problem_responses(401, 403, 404),
 )
 def read_my_safety_plan(
-    caller: PatientCaller, db: SessionDep, ctx: Ctx, response: Response
+    caller: PatientCaller, db: DbDep, ctx: Ctx, response: Response
 ) -> SafetyPlanPublic:
     """My safety plan, with its ETag."""
     stored = plan.get_plan(db, caller.id)
@@ -53,7 +53,7 @@ def read_my_safety_plan(
 def replace_my_safety_plan(
     body: SafetyPlanUpdate,
     caller: PatientCaller,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     now: Now,
     response: Response,

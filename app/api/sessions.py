@@ -10,27 +10,25 @@ from app.accounts.deps import CurrentCaller, PatientCaller
 from app.accounts.models import Role
 from app.api.deps import ActDep
 from app.core.clock import Now
-from app.core.db import ReadOnly, SessionDep
+from app.core.db import DbDep, ReadOnly
 from app.core.errors import Forbidden, problem_responses
 from app.core.fields import AwareUTC
 from app.core.routing import api_router
-from app.sessions import service
+from app.sessions import queries
 from app.sessions.deps import Rules
 from app.sessions.models import KetamineSession
-from app.sessions.presenters import open_window, session_public
+from app.sessions.presenters import session_public
 from app.sessions.schemas import OpenWindow, SessionCreate, SessionPublic, SessionUpdate
 from app.usecases import sessions as use
 
 router = api_router(prefix="/v1", tags=["sessions"])
 
 
-def _editable_session(
-    db: SessionDep, session_id: uuid.UUID, caller: CurrentCaller
-) -> KetamineSession:
+def _editable_session(db: DbDep, session_id: uuid.UUID, caller: CurrentCaller) -> KetamineSession:
     """A session the caller may correct: care team only; the patient sees 403, others 404."""
     session = db.get(KetamineSession, session_id)
     if session is None or not can_see_patient(db, caller.id, caller.role, session.patient_id):
-        raise service.SessionNotFound()
+        raise queries.SessionNotFound()
     if caller.role != Role.therapist:
         raise Forbidden("Only the care team corrects or removes sessions.")
     return session
@@ -91,7 +89,7 @@ def delete_session(session_id: uuid.UUID, caller: CurrentCaller, act: ActDep) ->
 
 
 @router.get("/me/window", dependencies=[ReadOnly], responses=problem_responses(401, 403))
-def read_my_window(caller: PatientCaller, db: SessionDep, rules: Rules, now: Now) -> OpenWindow:
+def read_my_window(caller: PatientCaller, db: DbDep, rules: Rules, now: Now) -> OpenWindow:
     """The window open now, or `{open: false}`."""
-    window = service.current_window(db, patient_id=caller.id, now=now, rules=rules)
-    return open_window(db, window, now=now, rules=rules)
+    window = queries.current_window(db, patient_id=caller.id, now=now, rules=rules)
+    return use.open_window(db, window, now=now, rules=rules)

@@ -1,6 +1,6 @@
 """Signing in to the clinic: cookie sessions held in the API's sign-in table.
 
-The cookie carries an access token of a normal sign-in (`AuthSession`), issued
+The cookie carries an access token of a normal sign-in (`SignIn`), issued
 with the clinic's idle timeout as its lifetime and renewed on every page, so
 sign-out, a password change and deactivation end it at once, exactly as they end
 API tokens. The sign-in's `created_at` bounds its absolute lifetime.
@@ -19,10 +19,10 @@ from sqlmodel import Session, col, select
 from app.accounts import auth_service, login, mfa
 from app.accounts.auth_service import IssuedTokens
 from app.accounts.deps import Caller
-from app.accounts.models import AuthSession, Role, User
+from app.accounts.models import Role, SignIn, User
 from app.core.clock import Now
 from app.core.context import AppContext, Ctx
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import AppError, Forbidden, InvalidCredentials
 from app.core.security import TokenConfig, decode_access_token, issue_access_token
 
@@ -77,9 +77,9 @@ def same(sent: str, expected: str) -> bool:
     return hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode())
 
 
-def csrf_for_session(ctx: AppContext, session_id: uuid.UUID) -> str:
+def csrf_for_sign_in(ctx: AppContext, sign_in_id: uuid.UUID) -> str:
     """The CSRF token of a sign-in: derived, so nothing more is stored."""
-    return _mac(ctx, "clinic-csrf", session_id.bytes)
+    return _mac(ctx, "clinic-csrf", sign_in_id.bytes)
 
 
 def csrf_for_login(ctx: AppContext, nonce: str) -> str:
@@ -145,15 +145,15 @@ def after_password(db: Session, ctx: AppContext, tokens: IssuedTokens, now: date
     try:
         user = staff_member(db, claims.user_id)
     except InvalidCredentials:
-        auth_service.revoke_session(db, claims.session_id, now=now, reason="clinic_refused")
+        auth_service.revoke_sign_in(db, claims.sign_in_id, now=now, reason="clinic_refused")
         raise
     if ctx.settings.staff_mfa_required and not mfa.is_enrolled(user):
         # KAPJ_REQUIRE_STAFF_MFA: enrol first (the enrol form continues with this token).
-        auth_service.revoke_session(db, claims.session_id, now=now, reason="mfa_enrolment")
+        auth_service.revoke_sign_in(db, claims.sign_in_id, now=now, reason="mfa_enrolment")
         return SignInStep(
             mfa_token=mfa.issue_mfa_token(ctx.tokens, user_id=user.id, now=now), enrol=True
         )
-    return SignInStep(cookie=_cookie(ctx, user.id, claims.session_id, user.role, now))
+    return SignInStep(cookie=_cookie(ctx, user.id, claims.sign_in_id, user.role, now))
 
 
 def cookie_of(ctx: AppContext, tokens: IssuedTokens, now: datetime) -> str:
@@ -161,7 +161,7 @@ def cookie_of(ctx: AppContext, tokens: IssuedTokens, now: datetime) -> str:
     claims = decode_access_token(ctx.tokens, tokens.access_token, now=now)
     if claims is None:  # pragma: no cover - issued just above
         raise SignInRequired(ended=False)
-    return _cookie(ctx, claims.user_id, claims.session_id, claims.role, now)
+    return _cookie(ctx, claims.user_id, claims.sign_in_id, claims.role, now)
 
 
 def complete_mfa(
@@ -201,11 +201,11 @@ def enrol(
 
 def _cookie(ctx: AppContext, user_id: uuid.UUID, sid: uuid.UUID, role: str, now: datetime) -> str:
     return issue_access_token(
-        cookie_tokens(ctx), user_id=user_id, session_id=sid, role=role, now=now
+        cookie_tokens(ctx), user_id=user_id, sign_in_id=sid, role=role, now=now
     )
 
 
-def clinic_user(request: Request, db: SessionDep, ctx: Ctx, now: Now) -> ClinicUser:
+def clinic_user(request: Request, db: DbDep, ctx: Ctx, now: Now) -> ClinicUser:
     """The signed-in staff member, or SignInRequired; renews the idle timeout."""
     raw = request.cookies.get(COOKIE)
     if not raw:
@@ -214,9 +214,9 @@ def clinic_user(request: Request, db: SessionDep, ctx: Ctx, now: Now) -> ClinicU
     if claims is None or claims.role not in {r.value for r in STAFF}:
         raise SignInRequired(ended=True)
     row = db.exec(
-        select(User, AuthSession)
-        .join(AuthSession, col(AuthSession.user_id) == User.id)
-        .where(AuthSession.id == claims.session_id, User.id == claims.user_id)
+        select(User, SignIn)
+        .join(SignIn, col(SignIn.user_id) == User.id)
+        .where(SignIn.id == claims.sign_in_id, User.id == claims.user_id)
     ).first()
     lifetime = timedelta(hours=ctx.settings.clinic_absolute_hours)
     if (
@@ -230,19 +230,19 @@ def clinic_user(request: Request, db: SessionDep, ctx: Ctx, now: Now) -> ClinicU
         raise SignInRequired(ended=True)
     user = row[0]
     request.state.user_id = user.id
-    request.state.clinic_csrf = csrf_for_session(ctx, claims.session_id)
-    caller = Caller(id=user.id, role=Role(user.role), session_id=claims.session_id)
+    request.state.clinic_csrf = csrf_for_sign_in(ctx, claims.sign_in_id)
+    caller = Caller(id=user.id, role=Role(user.role), sign_in_id=claims.sign_in_id)
     return ClinicUser(
         caller=caller,
         display_name=user.display_name,
         timezone=user.timezone,
         csrf=request.state.clinic_csrf,
-        cookie=_cookie(ctx, user.id, claims.session_id, user.role, now),
+        cookie=_cookie(ctx, user.id, claims.sign_in_id, user.role, now),
     )
 
 
 def end(db: Session, user: ClinicUser, now: datetime) -> None:
-    auth_service.revoke_session(db, user.caller.session_id, now=now, reason="logout")
+    auth_service.revoke_sign_in(db, user.caller.sign_in_id, now=now, reason="logout")
 
 
 async def submitted_csrf(request: Request) -> str:
@@ -275,7 +275,7 @@ async def check_csrf(request: Request, ctx: Ctx, now: Now) -> None:
         if not sent:
             raise CsrfRejected()
         return
-    if not same(sent, csrf_for_session(ctx, claims.session_id)):
+    if not same(sent, csrf_for_sign_in(ctx, claims.sign_in_id)):
         raise CsrfRejected()
 
 

@@ -18,7 +18,7 @@ from app.clinic.deps import ClinicAct
 from app.clinic.web import PREFIX, redirect, render
 from app.core.clock import Now
 from app.core.context import Ctx
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.pagination import Cursor
 from app.core.routing import api_router
 from app.usecases import care_team
@@ -28,14 +28,14 @@ router = api_router(prefix="/admin", dependencies=[Depends(check_csrf)])
 PAGE = 200
 
 
-def _everyone(db: SessionDep, role: Role) -> list[Any]:
+def _everyone(db: DbDep, role: Role) -> list[Any]:
     users, _ = accounts.list_users(db, role=role, limit=PAGE, cursor=None)
     return users
 
 
 @router.get("/users")
 def read_users_page(
-    request: Request, user: AdminUser, db: SessionDep, cursor: Cursor = None
+    request: Request, user: AdminUser, db: DbDep, cursor: Cursor = None
 ) -> Response:
     """Accounts, oldest first, and a form to create one."""
     return _users_page(request, user, db, cursor=cursor)
@@ -44,7 +44,7 @@ def read_users_page(
 def _users_page(
     request: Request,
     user: AdminUser,
-    db: SessionDep,
+    db: DbDep,
     *,
     cursor: str | None = None,
     invited: tuple[User, IssuedInvitation] | None = None,
@@ -65,7 +65,7 @@ def _users_page(
 def create_user_account(
     request: Request,
     user: AdminUser,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     now: Now,
     email: Annotated[str, Form(max_length=320)] = "",
@@ -85,7 +85,7 @@ def create_user_account(
 
 @router.post("/users/{user_id}/invitation")
 def create_user_invitation(
-    request: Request, user_id: uuid.UUID, user: AdminUser, db: SessionDep, ctx: Ctx, now: Now
+    request: Request, user_id: uuid.UUID, user: AdminUser, db: DbDep, ctx: Ctx, now: Now
 ) -> Response:
     """Replace a lost invitation of an account with no password yet (the old one is void)."""
     account = accounts.get_user(db, user_id)
@@ -105,7 +105,7 @@ def update_user_deactivate(
 
 
 @router.get("/care-teams")
-def read_care_teams_page(request: Request, user: AdminUser, db: SessionDep) -> Response:
+def read_care_teams_page(request: Request, user: AdminUser, db: DbDep) -> Response:
     """Each patient's care team, with forms to add and remove therapists."""
     patients = _everyone(db, Role.patient)
     therapists = _everyone(db, Role.therapist)

@@ -16,7 +16,7 @@ from app.clinic import auth
 from app.clinic.web import PREFIX, redirect, render, set_cookie
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import InvalidCredentials, InvalidToken, TooManyRequests
 from app.core.routing import api_router
 from app.core.security import decode_access_token
@@ -93,7 +93,7 @@ def _code_page(
 @router.post("/login")
 def create_login(
     request: Request,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     now: Now,
     email: Annotated[str, Form(max_length=320)] = "",
@@ -140,7 +140,7 @@ def _signed_in(
 @router.post("/login/verify")
 def create_login_verification(
     request: Request,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     now: Now,
     mfa_token: Annotated[str, Form(max_length=2000)] = "",
@@ -168,7 +168,7 @@ def create_login_verification(
 
 
 def _enrol_page(
-    request: Request, db: SessionDep, ctx: Ctx, token: str, csrf: str, now: datetime
+    request: Request, db: DbDep, ctx: Ctx, token: str, csrf: str, now: datetime
 ) -> Response:
     """KAPJ_REQUIRE_STAFF_MFA and no second factor yet: enrol an authenticator app first."""
     user = auth.staff_member(db, mfa.decode_mfa_token(ctx.tokens, token, now=now))
@@ -181,7 +181,7 @@ def _enrol_page(
 @router.post("/login/enrol")
 def create_mfa_enrolment(
     request: Request,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     now: Now,
     mfa_token: Annotated[str, Form(max_length=2000)] = "",
@@ -204,7 +204,7 @@ def create_mfa_enrolment(
 
 
 @router.post("/logout", dependencies=[Depends(auth.check_csrf)])
-def create_logout(request: Request, user: auth.ClinicUserDep, db: SessionDep, now: Now) -> Response:
+def create_logout(request: Request, user: auth.ClinicUserDep, db: DbDep, now: Now) -> Response:
     """Sign out: this sign-in ends at once."""
     auth.end(db, user, now)
     response = redirect(request, f"{PREFIX}/login")

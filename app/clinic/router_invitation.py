@@ -19,7 +19,7 @@ from app.clinic.router_auth import (
 from app.clinic.web import render
 from app.core.clock import Now
 from app.core.context import Ctx
-from app.core.db import SessionDep
+from app.core.db import DbDep
 from app.core.errors import AppError, InvalidCredentials
 from app.core.routing import api_router
 
@@ -36,7 +36,7 @@ async def read_invitation(request: Request, ctx: Ctx) -> Response:
 @router.post("/invitation")
 def create_invitation_acceptance(
     request: Request,
-    db: SessionDep,
+    db: DbDep,
     ctx: Ctx,
     now: Now,
     token: Annotated[str, Form(max_length=300)] = "",

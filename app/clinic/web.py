@@ -18,7 +18,7 @@ from app.clinic.auth import (
     ClinicUser,
     SignInRequired,
     cookie_tokens,
-    csrf_for_session,
+    csrf_for_sign_in,
 )
 from app.core.clock import utcnow
 from app.core.context import AppContext
@@ -134,7 +134,7 @@ def _csrf_from_cookie(request: Request) -> str:
     ctx: AppContext = request.app.state.ctx
     raw = request.cookies.get(COOKIE, "")
     claims = decode_access_token(cookie_tokens(ctx), raw, now=utcnow()) if raw else None
-    return csrf_for_session(ctx, claims.session_id) if claims else ""
+    return csrf_for_sign_in(ctx, claims.sign_in_id) if claims else ""
 
 
 def error_page(request: Request, status: int, title: str, detail: str = "") -> Response:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "test"}
@@ -194,8 +194,25 @@ class Settings(BaseSettings):
     fingerprint_key: SecretStr | None = None
     invitation_hours: int = Field(default=72, ge=1, le=24 * 30)
     # Absolute lifetime of a sign-in: refresh rotation never extends it past this.
-    session_max_days_patient: int = Field(default=90, ge=1, le=3650)
-    session_max_days_staff: int = Field(default=7, ge=1, le=3650)
+    # KAPJ_SESSION_MAX_DAYS_* are the names of v1.1, still read for one version.
+    sign_in_max_days_patient: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        validation_alias=AliasChoices(
+            "sign_in_max_days_patient",
+            "kapj_sign_in_max_days_patient",
+            "kapj_session_max_days_patient",
+        ),
+    )
+    sign_in_max_days_staff: int = Field(
+        default=7,
+        ge=1,
+        le=3650,
+        validation_alias=AliasChoices(
+            "sign_in_max_days_staff", "kapj_sign_in_max_days_staff", "kapj_session_max_days_staff"
+        ),
+    )
     # Unset: on in production, off elsewhere.
     require_staff_mfa: bool | None = None
     public_docs: bool = False

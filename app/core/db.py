@@ -273,4 +273,4 @@ def read_only_engine(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+DbDep = Annotated[Session, Depends(get_db)]

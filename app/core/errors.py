@@ -61,6 +61,13 @@ class Conflict(AppError):
     title = "Conflict"
 
 
+class IdempotencyConflict(Conflict):
+    """A retry that is not a retry: any creating POST's id or key, reused with another body."""
+
+    code = "idempotency_conflict"
+    title = "This id or Idempotency-Key was already used with a different body"
+
+
 class PreconditionFailed(AppError):
     status = 412
     code = "precondition_failed"

@@ -79,6 +79,15 @@ HEADERS: dict[str, dict[str, Any]] = {
         "(same entry id or Idempotency-Key); absent otherwise",
         "schema": {"type": "string", "enum": ["true"]},
     },
+    "Deprecation": {
+        "description": "RFC 9745: this route is deprecated, since the date given "
+        "(`@` and Unix seconds); its replacement is named in the operation's description",
+        "schema": {"type": "string", "pattern": "^@[0-9]+$", "examples": ["@1796601600"]},
+    },
+    "Sunset": {
+        "description": "RFC 8594: the route may stop working after this HTTP date",
+        "schema": {"type": "string", "examples": ["Fri, 31 Dec 2027 00:00:00 GMT"]},
+    },
 }
 
 

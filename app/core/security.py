@@ -49,16 +49,16 @@ class TokenConfig:
 @dataclass(frozen=True)
 class AccessClaims:
     user_id: uuid.UUID
-    session_id: uuid.UUID
+    sign_in_id: uuid.UUID
     role: str
 
 
 def issue_access_token(
-    cfg: TokenConfig, *, user_id: uuid.UUID, session_id: uuid.UUID, role: str, now: datetime
+    cfg: TokenConfig, *, user_id: uuid.UUID, sign_in_id: uuid.UUID, role: str, now: datetime
 ) -> str:
     payload = {
         "sub": str(user_id),
-        "sid": str(session_id),
+        "sid": str(sign_in_id),
         "role": role,
         "iss": cfg.issuer,
         "aud": cfg.audience,
@@ -98,7 +98,7 @@ def _verify(cfg: TokenConfig, token: str) -> tuple[AccessClaims, int] | None:
             return None
         access = AccessClaims(
             user_id=uuid.UUID(str(claims["sub"])),
-            session_id=uuid.UUID(str(claims["sid"])),
+            sign_in_id=uuid.UUID(str(claims["sid"])),
             role=str(claims.get("role", "")),
         )
         return access, claims["exp"]

@@ -8,8 +8,8 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
+from app.changes.sequence import claim_seqs
 from app.entries.models import JournalEntry, live
-from app.entries.sequence import claim_seqs
 from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules, attach
 

@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.accounts.access import is_on_care_team
 from app.accounts.deps import CurrentCaller, PatientCaller
 from app.accounts.models import Role
-from app.core.db import SessionDep
+from app.accounts.service import is_on_care_team
+from app.core.db import DbDep
+from app.entries.errors import EntryNotFound
 from app.entries.models import JournalEntry
-from app.entries.service import EntryNotFound, find_own, get_live_entry
+from app.entries.service import find_own, get_live_entry
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class ReadableEntry:
     by_owner: bool
 
 
-def readable_entry(entry_id: uuid.UUID, caller: CurrentCaller, db: SessionDep) -> ReadableEntry:
+def readable_entry(entry_id: uuid.UUID, caller: CurrentCaller, db: DbDep) -> ReadableEntry:
     """The patient's own entry, or a shared one for their care team; anything else 404."""
     if caller.role == Role.patient:
         return ReadableEntry(own_entry(entry_id, caller, db), by_owner=True)
@@ -34,7 +35,7 @@ def readable_entry(entry_id: uuid.UUID, caller: CurrentCaller, db: SessionDep) -
     raise EntryNotFound()
 
 
-def own_entry(entry_id: uuid.UUID, caller: PatientCaller, db: SessionDep) -> JournalEntry:
+def own_entry(entry_id: uuid.UUID, caller: PatientCaller, db: DbDep) -> JournalEntry:
     """The caller's live entry by the id their phone gave it."""
     entry = find_own(db, caller.id, entry_id)
     if entry is None or entry.deleted_at is not None:

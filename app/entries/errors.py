@@ -1,16 +1,11 @@
 """What can go wrong with an entry, as problems every domain may raise or expect."""
 
-from app.core.errors import AppError, Conflict, NotFound
+from app.core.errors import AppError, NotFound
 
 
 class EntryNotFound(NotFound):
     code = "entry_not_found"
     title = "No such entry"
-
-
-class IdempotencyConflict(Conflict):
-    code = "idempotency_conflict"
-    title = "This id or Idempotency-Key was already used with a different body"
 
 
 class EntryGone(AppError):

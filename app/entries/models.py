@@ -57,15 +57,6 @@ class JournalEntry(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class PatientSyncState(SQLModel, table=True):
-    """One row per patient; its row lock orders that patient's entry changes."""
-
-    __tablename__ = "patient_sync_state"
-
-    patient_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
-    last_seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
-
-
 class IdempotencyKey(SQLModel, table=True):
     __tablename__ = "idempotency_key"
 

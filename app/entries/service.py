@@ -11,18 +11,16 @@ import orjson
 from sqlalchemy import Connection, Table, delete, update
 from sqlmodel import Session, col, select
 
-from app.core.clock import CLOCK_SKEW as CLOCK_SKEW
+from app.changes.sequence import claim_seqs
+from app.core.clock import CLOCK_SKEW
 from app.core.crypto import KeyRing
 from app.core.db import per_dialect
-from app.core.errors import PreconditionFailed, PreconditionRequired
+from app.core.errors import IdempotencyConflict, PreconditionFailed, PreconditionRequired
 from app.core.fields import EARLIEST, utc_saturated
 from app.counts import service as counts
 from app.entries.attachment import session_for
-from app.entries.errors import EntryGone as EntryGone
-from app.entries.errors import EntryNotFound as EntryNotFound
-from app.entries.errors import IdempotencyConflict as IdempotencyConflict
+from app.entries.errors import EntryGone, EntryNotFound
 from app.entries.models import IdempotencyKey, JournalEntry
-from app.entries.sequence import claim_seqs
 from app.prompts.service import ensure_prompt_usable
 from app.sessions.window import WindowRules
 

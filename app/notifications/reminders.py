@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.entries.models import JournalEntry, live
 from app.notifications.models import Notification, NotificationStatus
+from app.notifications.outbox import cancel, enqueue
 from app.notifications.quiet_hours import outside_quiet_hours
-from app.notifications.service import cancel, enqueue
 from app.sessions.models import KetamineSession
 from app.sessions.queries import window_of
 from app.sessions.window import WindowRules

@@ -9,8 +9,6 @@ from sqlmodel import Session, col, select
 from app.core.errors import NotFound
 from app.core.pagination import cut_page, keyset
 from app.notifications.models import Device, Notification, NotificationStatus
-from app.notifications.outbox import cancel as cancel
-from app.notifications.outbox import enqueue as enqueue
 
 
 class DeviceNotFound(NotFound):

@@ -43,7 +43,7 @@ class QuestionnaireResponse(SQLModel, table=True):
     occurrence_key: str | None = Field(default=None, sa_column=Column(String(200)))
     reason: str | None = Field(default=None, max_length=32)
     is_late: bool = Field(default=False)
-    # The patient's sync counter (entries.sequence), so phones get responses too.
+    # The patient's sync counter (changes.sequence), so phones get responses too.
     change_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     request_hash: str = Field(max_length=64)
     created_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,7 +1,7 @@
 """Writing a questionnaire response once, however often the phone retries.
 
 Reuses the entries' offline-safe machinery: the patient's change lock and sync
-numbers (entries.sequence), the Idempotency-Key table, the clock-skew clamp and
+numbers (changes.sequence), the Idempotency-Key table, the clock-skew clamp and
 the conflict problem.
 """
 
@@ -15,12 +15,12 @@ import orjson
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.changes.sequence import claim_seqs
 from app.core.clock import CLOCK_SKEW
 from app.core.crypto import KeyRing
+from app.core.errors import IdempotencyConflict
 from app.core.fields import EARLIEST, utc_saturated
-from app.entries.errors import IdempotencyConflict
 from app.entries.models import IdempotencyKey
-from app.entries.sequence import claim_seqs
 from app.questionnaires import scoring
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import answered_keys, facts_for, plans_for

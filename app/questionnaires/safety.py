@@ -5,8 +5,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.accounts.access import care_team_of
 from app.accounts.models import User
+from app.accounts.service import care_team_of
 from app.notifications.outbox import enqueue
 from app.notifications.quiet_hours import outside_quiet_hours
 from app.questionnaires.models import QuestionnaireResponse

@@ -7,12 +7,12 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from app.changes.sequence import lock_patient
 from app.core.crypto import KeyRing
 from app.counts import service as counts
 from app.counts.service import is_unreviewed
-from app.entries.errors import EntryNotFound
 from app.entries.models import JournalEntry, is_visible_to_care_team
-from app.entries.sequence import lock_patient
+from app.reviews.errors import EntryNotReviewable
 from app.reviews.models import EntryReview
 from app.safety.models import SafetyFlag
 
@@ -45,7 +45,7 @@ def review_entry(
     lock_patient(db, entry.patient_id)
     db.refresh(entry)
     if not is_visible_to_care_team(entry):
-        raise EntryNotFound()  # deleted or made private meanwhile
+        raise EntryNotReviewable()  # deleted or made private meanwhile
     was_unreviewed = counts.entry_is_unreviewed(db, entry)
     review = _own_review(db, entry.id, therapist_id)
     if review is None:

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.accounts.access import patients_of
 from app.accounts.models import CareTeamMember, Role, User
+from app.accounts.service import patients_of
 from app.core.config import Settings
 from app.core.crypto import KeyRing
 from app.core.errors import Conflict, NotFound

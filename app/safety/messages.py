@@ -6,7 +6,6 @@ alerted" only when a notification was written for the care team.
 
 from typing import Literal
 
-Alerted = Literal["care_team", "on_call", "nobody"]
 Sees = Literal["entry", "flag_only", "answers"]
 
 _TEXT: dict[str, dict[str, str]] = {

@@ -45,7 +45,7 @@ class SafetyPlan(SQLModel, table=True):
     version: int = Field(default=1)
     # AES-GCM ciphertext of the plan's JSON, bound to the patient id.
     body_ciphertext: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    # A number from the patient's sync sequence (entries.sequence), so sync sees it.
+    # A number from the patient's sync sequence (changes.sequence), so sync sees it.
     change_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -7,10 +7,10 @@ from typing import Any
 import orjson
 from sqlmodel import Session, col, select
 
+from app.changes.sequence import claim_seqs
 from app.core.crypto import KeyRing
 from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired
 from app.core.pagination import decode_cursor, encode_cursor
-from app.entries.sequence import claim_seqs
 from app.safety.models import SafetyPlan, SafetyPlanVersion
 from app.safety.schemas import (
     SafetyPlanFields,

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.accounts.access import care_team_of
+from app.accounts.service import care_team_of
 from app.core.config import get_settings
 from app.core.crypto import KeyRing
 from app.core.i18n import translate

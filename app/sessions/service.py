@@ -7,17 +7,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from app.changes.sequence import lock_patient
 from app.core.errors import AppError, Conflict
 from app.entries.models import JournalEntry, live, shared
-from app.entries.sequence import lock_patient
 from app.reviews.service import flagged_counts, unreviewed_counts
 from app.sessions.models import KetamineSession, Route
-from app.sessions.queries import SessionNotFound as SessionNotFound
-from app.sessions.queries import current_window as current_window
-from app.sessions.queries import get_session as get_session
-from app.sessions.queries import latest_session_at as latest_session_at
-from app.sessions.queries import next_session_time as next_session_time
-from app.sessions.queries import window_of as window_of
+from app.sessions.queries import next_session_time, window_of
 from app.sessions.schemas import SessionCounts
 from app.sessions.window import Window, WindowRules, window_for
 

@@ -5,8 +5,8 @@ prompt. Each is checked, stored and audited here, for the API and the clinic ali
 import uuid
 from datetime import datetime
 
-from app.accounts.access import is_on_care_team
 from app.accounts.models import Role
+from app.accounts.service import is_on_care_team
 from app.entries.models import JournalEntry
 from app.integration import service as integration
 from app.integration.models import IntegrationSession

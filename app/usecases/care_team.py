@@ -7,8 +7,8 @@ from enum import Enum
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
+from app.notifications.outbox import enqueue
 from app.notifications.reminders import reschedule_patient
-from app.notifications.service import enqueue
 from app.usecases.act import Act
 
 

@@ -5,14 +5,18 @@ again, and the change is audited, in one transaction."""
 import uuid
 from datetime import datetime
 
+from sqlmodel import Session
+
 from app.entries.attachment import reattach
+from app.integration.service import next_for_sessions, within_range
 from app.notifications.reminders import cancel_for_session, reschedule_patient
 from app.questionnaires.reminders import plan_reminders
 from app.sessions import service as sessions
 from app.sessions.errors import SelfReportDisabled
 from app.sessions.models import KetamineSession, Route
-from app.sessions.schemas import SessionCounts
+from app.sessions.schemas import IntegrationSessionBrief, OpenWindow, SessionCounts
 from app.sessions.service import SessionWithWindow
+from app.sessions.window import Window, WindowRules
 from app.usecases.act import Act
 
 
@@ -94,3 +98,31 @@ def list_sessions(
     counts = sessions.session_counts(act.db, [r.session.id for r in rows], shared_only=shared_only)
     act.audit.record("session.list", patient_id=patient_id, resource_type="session")
     return [(r, counts.get(r.session.id)) for r in rows]
+
+
+def open_window(
+    db: Session, window: Window | None, *, now: datetime, rules: WindowRules
+) -> OpenWindow:
+    """The patient's window now, with its integration session (their own read: not audited)."""
+    if window is None:
+        return OpenWindow(open=False)
+    upcoming = next_for_sessions(db, [window.session_id], now=now).get(window.session_id)
+    brief = None
+    if upcoming is not None:
+        brief = IntegrationSessionBrief(
+            id=upcoming.id,
+            scheduled_at=upcoming.scheduled_at,
+            within_recommended_range=within_range(window.opens_at, upcoming.scheduled_at, rules),
+        )
+    return OpenWindow(
+        open=True,
+        session_id=window.session_id,
+        opens_at=window.opens_at,
+        closes_at=window.closes_at,
+        phase=window.phase_at(now),
+        hours_since_session=window.hours_since(now),
+        hours_left=round((window.closes_at - now).total_seconds() / 3600, 4),
+        integration_starts_at=window.integration_starts_at,
+        integration_ends_at=window.integration_ends_at,
+        integration_session=brief,
+    )

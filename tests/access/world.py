@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.accounts.auth_service import start_session
-from app.accounts.models import AuthSession, User
+from app.accounts.models import SignIn, User
 from app.core.security import TokenConfig
 from tests.conftest import Clock
 from tests.entries.conftest import iso
@@ -126,7 +126,7 @@ def build_world(client: TestClient, db: Session, tokens: TokenConfig, clock: Clo
         return {"Authorization": f"Bearer {issued.access_token}"}, issued.refresh_token
 
     def sign_in_id(user: User) -> str:
-        rows = db.exec(select(AuthSession.id).where(AuthSession.user_id == user.id)).all()
+        rows = db.exec(select(SignIn.id).where(SignIn.user_id == user.id)).all()
         return str(rows[0])
 
     (ph, refresh), (xh, _), (txh, _) = sign_in(p), sign_in(x), sign_in(tx)
@@ -142,8 +142,8 @@ def build_world(client: TestClient, db: Session, tokens: TokenConfig, clock: Clo
     world = World(client, clock, Owner(p, t), Owner(x, tx), headers, refresh)
     _fill(client, world.patient, ph, headers["therapist"], clock.now)
     _fill(client, world.other, xh, txh, clock.now)
-    world.patient.ids["auth_session_id"] = sign_in_id(p)
-    world.other.ids["auth_session_id"] = sign_in_id(x)
+    world.patient.ids["sign_in_id"] = sign_in_id(p)
+    world.other.ids["sign_in_id"] = sign_in_id(x)
     return world
 
 

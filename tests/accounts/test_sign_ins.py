@@ -242,6 +242,6 @@ def test_password_changes_are_throttled(client: TestClient, db: Session, login) 
 def test_the_absolute_lifetime_is_a_setting(settings, clock: Clock) -> None:  # type: ignore[no-untyped-def]
     from app.accounts.models import Role
 
-    settings.session_max_days_staff = 1
+    settings.sign_in_max_days_staff = 1
     assert login_service.max_age(settings, Role.admin) == timedelta(days=1)
     assert login_service.max_age(settings, Role.patient) == timedelta(days=90)

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.accounts.models import AuthSession, Role
+from app.accounts.models import Role, SignIn
 from tests.conftest import Clock
 from tests.factories import PASSWORD, make_admin, make_patient
 
@@ -122,7 +122,7 @@ def test_reusing_a_rotated_refresh_token_revokes_the_whole_chain(
     assert client.get("/v1/me", headers=_bearer(new["access_token"])).status_code == 401
     r = client.post("/v1/auth/refresh", json={"refresh_token": new["refresh_token"]})
     assert r.status_code == 401
-    sessions = db.exec(select(AuthSession)).all()
+    sessions = db.exec(select(SignIn)).all()
     assert all(s.revoked_reason == "refresh_reuse" for s in sessions)
 
 

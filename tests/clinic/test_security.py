@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from app.accounts.models import AuthSession, User
+from app.accounts.models import SignIn, User
 from app.clinic.auth import COOKIE
 from tests.clinic.conftest import Browser, csrf_of
 from tests.entries.conftest import Team
@@ -51,9 +51,9 @@ def test_the_session_cookie_is_httponly_and_samesite(team: Team, browser: Browse
 def test_the_sign_in_is_a_row_of_the_api_sign_in_table(
     team: Team, browser: Browser, db: Session
 ) -> None:
-    before = len(db.exec(select(AuthSession).where(AuthSession.user_id == team.therapist.id)).all())
+    before = len(db.exec(select(SignIn).where(SignIn.user_id == team.therapist.id)).all())
     browser.sign_in(team.therapist)
-    after = db.exec(select(AuthSession).where(AuthSession.user_id == team.therapist.id)).all()
+    after = db.exec(select(SignIn).where(SignIn.user_id == team.therapist.id)).all()
     assert len(after) == before + 1
 
 
@@ -208,8 +208,8 @@ def test_a_patient_signing_in_is_left_with_no_live_session(
     def live() -> int:
         db.expire_all()
         rows = db.exec(
-            select(AuthSession).where(
-                AuthSession.user_id == team.patient.id, col(AuthSession.revoked_at).is_(None)
+            select(SignIn).where(
+                SignIn.user_id == team.patient.id, col(SignIn.revoked_at).is_(None)
             )
         ).all()
         return len(rows)

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
-from app.accounts.models import AuthSession, User
+from app.accounts.models import SignIn, User
 from app.audit.models import AuditEvent
 from app.clinic.auth import COOKIE
 from app.questionnaires.models import QuestionnaireAssignment
@@ -251,9 +251,7 @@ def test_a_valid_code_signs_in(team: Team, browser: Browser) -> None:
 def _live(db: Session, user: User) -> int:
     db.expire_all()
     rows = db.exec(
-        select(AuthSession).where(
-            AuthSession.user_id == user.id, col(AuthSession.revoked_at).is_(None)
-        )
+        select(SignIn).where(SignIn.user_id == user.id, col(SignIn.revoked_at).is_(None))
     ).all()
     return len(rows)
 

@@ -53,18 +53,18 @@ def test_reads_skip_begin_and_commit_and_writes_stay_one_transaction(
 def test_a_write_in_a_read_only_route_raises(app: FastAPI, client: TestClient) -> None:
     from sqlalchemy import text
 
-    from app.core.db import ReadOnly, ReadOnlyViolation, SessionDep
+    from app.core.db import DbDep, ReadOnly, ReadOnlyViolation
     from app.core.routing import api_router
 
     router = api_router()
 
     @router.get("/test-only/read-only-write", dependencies=[ReadOnly])
-    def read_only_write(db: SessionDep) -> dict[str, int]:
+    def read_only_write(db: DbDep) -> dict[str, int]:
         db.exec(text("UPDATE patient_sync_state SET last_seq = last_seq WHERE 1 = 0"))  # type: ignore[call-overload]
         return {"wrote": 1}
 
     @router.get("/test-only/read-only-read", dependencies=[ReadOnly])
-    def read_only_read(db: SessionDep) -> dict[str, int]:
+    def read_only_read(db: DbDep) -> dict[str, int]:
         return {"read": len(db.exec(text("SELECT 1")).all())}  # type: ignore[call-overload]
 
     app.include_router(router)

@@ -15,8 +15,8 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam
 from sqlmodel import Session
 
+from app.changes.models import PatientSyncState
 from app.core.db import per_dialect
-from app.entries.models import PatientSyncState
 
 _state = cast(Table, PatientSyncState.__table__)  # type: ignore[attr-defined]
 
