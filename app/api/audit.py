@@ -8,8 +8,8 @@ from fastapi import Query
 from app.accounts.deps import AdminCaller, PatientCaller
 from app.api.deps import ActDep
 from app.audit.models import AuditEvent
+from app.audit.queries import page_events
 from app.audit.schemas import AccessLogItem, AuditEventPublic
-from app.audit.service import page_events
 from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page

@@ -10,7 +10,7 @@ from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.routing import api_router
-from app.notifications import service
+from app.notifications import inbox as service
 from app.notifications.schemas import DeviceCreate, DevicePublic, NotificationPublic
 
 router = api_router(prefix="/v1/me", tags=["notifications"])

@@ -3,12 +3,10 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import case, insert
-from sqlmodel import Session, col, select
+from sqlalchemy import insert
+from sqlmodel import Session
 
-from app.accounts.models import User
 from app.audit.models import AuditEvent
-from app.core.pagination import cut_page, keyset
 
 
 def record_access(
@@ -75,24 +73,3 @@ def record_reads(
             for pid in patient_ids
         ],
     )
-
-
-def page_events(
-    db: Session, *, patient_id: uuid.UUID | None, limit: int, cursor: str | None
-) -> tuple[list[tuple[AuditEvent, str | None, str | None]], str | None]:
-    """Events newest first, with the actor's display name and handle.
-
-    The handle is the staff member's email: stable and unique, so two people
-    with similar names can't be mistaken for each other in a patient's log.
-    """
-    handle = case((col(User.role) != "patient", col(User.email)), else_=None)
-    stmt = select(AuditEvent, User.display_name, handle).outerjoin(
-        User, col(User.id) == AuditEvent.actor_id
-    )
-    if patient_id is not None:
-        stmt = stmt.where(AuditEvent.patient_id == patient_id)
-    stmt = keyset(stmt, col(AuditEvent.occurred_at), col(AuditEvent.id), cursor, descending=True)
-    rows: list[tuple[AuditEvent, str | None, str | None]] = list(
-        db.exec(stmt.limit(limit + 1)).all()
-    )
-    return cut_page(rows, limit, lambda r: (r[0].occurred_at, r[0].id))

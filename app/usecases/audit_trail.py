@@ -4,7 +4,7 @@ so the admin's read is audited too."""
 import uuid
 from typing import Any
 
-from app.audit.service import page_events
+from app.audit.queries import page_events
 from app.usecases.act import Act
 
 

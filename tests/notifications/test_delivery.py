@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 
 from app.notifications.dispatch import LEASE, SEND_MARGIN, claim, deliver, dispatch_once
 from app.notifications.models import Notification, NotificationAttempt
+from app.notifications.outbox import enqueue
 from app.notifications.senders import Message, SendError, WebhookSender
-from app.notifications.service import enqueue
 from tests.conftest import Clock
 from tests.factories import make_patient
 

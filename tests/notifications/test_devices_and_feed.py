@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from app.notifications.models import Device, Notification
-from app.notifications.service import enqueue
+from app.notifications.outbox import enqueue
 from tests.entries.conftest import Team
 from tests.factories import make_patient
 

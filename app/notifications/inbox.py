@@ -1,4 +1,4 @@
-"""Putting notifications in the outbox and taking them back out."""
+"""A person's devices and their notification feed (what the outbox sends lives in outbox.py)."""
 
 import uuid
 from datetime import datetime
