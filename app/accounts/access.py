@@ -14,9 +14,7 @@ from app.core.db import DbDep
 from app.core.errors import NotFound
 
 
-class PatientNotFound(NotFound):
-    code = "patient_not_found"
-    title = "No such patient"
+class PatientNotFound(NotFound, code="patient_not_found", title="No such patient"): ...
 
 
 def can_see_patient(db: DbDep, caller_id: uuid.UUID, role: Role, patient_id: uuid.UUID) -> bool:

@@ -12,15 +12,15 @@ from app.core.errors import AppError, NotFound
 from app.core.security import hash_password, hash_token, new_refresh_token, verify_password
 
 
-class InvitationNotFound(NotFound):
-    code = "invitation_not_found"
-    title = "No such invitation"
+class InvitationNotFound(NotFound, code="invitation_not_found", title="No such invitation"): ...
 
 
-class InvitationGone(AppError):
-    status = 410
-    code = "invitation_gone"
-    title = "This invitation was already used, replaced or has expired"
+class InvitationGone(
+    AppError,
+    status=410,
+    code="invitation_gone",
+    title="This invitation was already used, replaced or has expired",
+): ...
 
 
 @dataclass(frozen=True)

@@ -26,26 +26,24 @@ _STEP = 30
 _MFA_AUDIENCE = "kap-journal-mfa"
 
 
-class MfaAlreadyEnrolled(Conflict):
-    code = "mfa_already_enrolled"
-    title = "A second factor is already enrolled"
+class MfaAlreadyEnrolled(
+    Conflict, code="mfa_already_enrolled", title="A second factor is already enrolled"
+): ...
 
 
-class MfaNotStarted(AppError):
-    status = 409
-    code = "mfa_not_started"
-    title = "Start the enrolment first"
+class MfaNotStarted(
+    AppError, status=409, code="mfa_not_started", title="Start the enrolment first"
+): ...
 
 
-class MfaNotEnrolled(AppError):
-    status = 409
-    code = "mfa_not_enrolled"
-    title = "No second factor is enrolled"
+class MfaNotEnrolled(
+    AppError, status=409, code="mfa_not_enrolled", title="No second factor is enrolled"
+): ...
 
 
-class InvalidMfaCode(Unauthorized):
-    code = "invalid_mfa_code"
-    title = "The code is wrong, expired or already used"
+class InvalidMfaCode(
+    Unauthorized, code="invalid_mfa_code", title="The code is wrong, expired or already used"
+): ...
 
 
 @dataclass(frozen=True)
@@ -193,6 +191,8 @@ def decode_mfa_token(cfg: TokenConfig, token: str, *, now: datetime) -> uuid.UUI
         raise InvalidToken() from exc
 
 
-class MfaRequired(Unauthorized):
-    code = "mfa_required"
-    title = "The password was right; a code from the authenticator app is needed"
+class MfaRequired(
+    Unauthorized,
+    code="mfa_required",
+    title="The password was right; a code from the authenticator app is needed",
+): ...

@@ -9,16 +9,20 @@ from app.core.errors import AppError
 MIN_SCORE = 3
 
 
-class WeakPassword(AppError):
-    status = 422
-    code = "password_too_weak"
-    title = "This password is too common or too easy to guess"
+class WeakPassword(
+    AppError,
+    status=422,
+    code="password_too_weak",
+    title="This password is too common or too easy to guess",
+): ...
 
 
-class PasswordUnchanged(AppError):
-    status = 422
-    code = "password_unchanged"
-    title = "The new password must differ from the current one"
+class PasswordUnchanged(
+    AppError,
+    status=422,
+    code="password_unchanged",
+    title="The new password must differ from the current one",
+): ...
 
 
 def check_new_password(password: str, *, context: list[str]) -> None:

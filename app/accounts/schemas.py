@@ -97,9 +97,8 @@ class MePublic(BaseModel):
 class MeUpdate(_In):
     """What a person may change about their own account (null locale: follow the phone)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"locale": "es"}, {"timezone": "America/Mexico_City"}]},
+    model_config = ex.examples(
+        {"locale": "es"}, {"timezone": "America/Mexico_City"}, extra="forbid"
     )
 
     display_name: DisplayName | None = None
@@ -166,11 +165,7 @@ Code = Annotated[str, Field(min_length=1, max_length=32, description="6-digit TO
 class InvitationPublic(BaseModel):
     """A one-time invitation: give the token to the person; shown only once."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"token": "q1w2e3...", "expires_at": "2026-03-05T15:00:00Z"}]
-        }
-    )
+    model_config = ex.examples({"token": "q1w2e3...", "expires_at": "2026-03-05T15:00:00Z"})
 
     token: str
     expires_at: datetime
@@ -187,9 +182,8 @@ class UserCreatedPublic(UserPublic):
 
 
 class InvitationAccept(_In):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"token": "q1w2e3...", "password": "a long new phrase"}]},
+    model_config = ex.examples(
+        {"token": "q1w2e3...", "password": "a long new phrase"}, extra="forbid"
     )
 
     token: Annotated[str, Field(min_length=1, max_length=256)]
@@ -197,40 +191,31 @@ class InvitationAccept(_In):
 
 
 class MfaCodeIn(_In):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"code": "123456"}]})
+    model_config = ex.examples({"code": "123456"}, extra="forbid")
 
     code: Code
 
 
 class MfaSignIn(_In):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"mfa_token": "eyJ...", "code": "123456"}]}
-    )
+    model_config = ex.examples({"mfa_token": "eyJ...", "code": "123456"}, extra="forbid")
 
     mfa_token: Annotated[str, Field(min_length=1, max_length=2048)]
     code: Code
 
 
 class MfaRemove(_In):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"password": "my password", "code": "123456"}]},
-    )
+    model_config = ex.examples({"password": "my password", "code": "123456"}, extra="forbid")
 
     password: Annotated[str, Field(min_length=1, max_length=1024)]
     code: Code
 
 
 class TotpEnrolmentPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "secret": "JBSWY3DPEHPK3PXP",
-                    "otpauth_uri": "otpauth://totp/kap-journal:a%40b.org?secret=JBSWY3DPEHPK3PXP",
-                    "qr_svg": "<svg ...>",
-                }
-            ]
+    model_config = ex.examples(
+        {
+            "secret": "JBSWY3DPEHPK3PXP",
+            "otpauth_uri": "otpauth://totp/kap-journal:a%40b.org?secret=JBSWY3DPEHPK3PXP",
+            "qr_svg": "<svg ...>",
         }
     )
 
@@ -240,25 +225,19 @@ class TotpEnrolmentPublic(BaseModel):
 
 
 class RecoveryCodesPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"recovery_codes": ["K4F2-A9C0-1B7Q-ZP3M", "..."]}]}
-    )
+    model_config = ex.examples({"recovery_codes": ["K4F2-A9C0-1B7Q-ZP3M", "..."]})
 
     recovery_codes: list[str] = Field(description="Shown once; each works once")
 
 
 class SignInPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "0b0c7f43-6f4b-4a8e-9b8f-2d1c1b1a0f00",
-                    "created_at": "2026-03-02T15:00:00Z",
-                    "last_used_at": "2026-03-02T16:00:00Z",
-                    "user_agent": "Firefox on Linux",
-                    "current": True,
-                }
-            ]
+    model_config = ex.examples(
+        {
+            "id": "0b0c7f43-6f4b-4a8e-9b8f-2d1c1b1a0f00",
+            "created_at": "2026-03-02T15:00:00Z",
+            "last_used_at": "2026-03-02T16:00:00Z",
+            "user_agent": "Firefox on Linux",
+            "current": True,
         }
     )
 

@@ -14,19 +14,15 @@ from app.core.pagination import cut_page, keyset
 from app.core.security import hash_password
 
 
-class EmailTaken(Conflict):
-    code = "email_taken"
-    title = "An account with this email exists"
+class EmailTaken(Conflict, code="email_taken", title="An account with this email exists"): ...
 
 
-class DisplayNameTaken(Conflict):
-    code = "display_name_taken"
-    title = "Another staff account has this display name"
+class DisplayNameTaken(
+    Conflict, code="display_name_taken", title="Another staff account has this display name"
+): ...
 
 
-class UserNotFound(NotFound):
-    code = "user_not_found"
-    title = "No such user"
+class UserNotFound(NotFound, code="user_not_found", title="No such user"): ...
 
 
 def create_user(

@@ -11,9 +11,7 @@ from app.accounts.models import SignIn
 from app.core.errors import NotFound
 
 
-class SignInNotFound(NotFound):
-    code = "session_not_found"
-    title = "No such sign-in"
+class SignInNotFound(NotFound, code="session_not_found", title="No such sign-in"): ...
 
 
 _FAMILIES = (

@@ -4,7 +4,7 @@ import uuid
 
 from fastapi import Request, Response, status
 
-from app.accounts import login, mfa, service, signins
+from app.accounts import login, mfa, signins
 from app.accounts.auth_service import IssuedTokens
 from app.accounts.deps import AdminCaller, EnrollingCaller, StaffMfaCaller
 from app.accounts.schemas import (
@@ -20,22 +20,19 @@ from app.accounts.schemas import (
     TotpEnrolmentPublic,
 )
 from app.accounts.security_log import security_event
+from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
 from app.core.db import DbDep, ReadOnly
 from app.core.deprecation import DEPRECATED_ON, SUNSET_ON, deprecation_headers
-from app.core.errors import Conflict, InvalidCredentials, problem_responses
+from app.core.errors import InvalidCredentials, problem_responses
 from app.core.openapi import response_headers
 from app.core.routing import api_router
 from app.core.security import verify_password
+from app.usecases import accounts as accounts_use
 
 auth_router = api_router(prefix="/v1/auth", tags=["auth"])
 router = api_router(prefix="/v1", tags=["accounts"])
-
-
-class InvitationNotNeeded(Conflict):
-    code = "invitation_not_needed"
-    title = "This account has set its password; it has no use for an invitation"
 
 
 def _pair(tokens: IssuedTokens) -> TokenPair:
@@ -81,14 +78,9 @@ def complete_mfa(request: Request, body: MfaSignIn, db: DbDep, ctx: Ctx, now: No
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
-def reissue_invitation(
-    user_id: uuid.UUID, _admin: AdminCaller, db: DbDep, ctx: Ctx, now: Now
-) -> InvitationPublic:
+def reissue_invitation(user_id: uuid.UUID, _admin: AdminCaller, act: ActDep) -> InvitationPublic:
     """Replace a lost invitation of an account with no password yet (admin)."""
-    user = service.get_user(db, user_id)
-    if user.password_hash:
-        raise InvitationNotNeeded()
-    issued = login.create_invitation(db, ctx, user=user, now=now)
+    _user, issued = accounts_use.reissue_invitation(act, user_id=user_id)
     return InvitationPublic(token=issued.token, expires_at=issued.expires_at)
 
 

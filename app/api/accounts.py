@@ -32,6 +32,7 @@ from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.responses import problem_response
 from app.core.routing import api_router
+from app.usecases import accounts as accounts_use
 from app.usecases import care_team
 
 auth_router = api_router(prefix="/v1/auth", tags=["auth"])
@@ -156,12 +157,9 @@ def change_password(
 @router.post(
     "/users", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
 )
-def create_user(
-    body: UserCreate, _admin: AdminCaller, db: DbDep, ctx: Ctx, now: Now
-) -> UserCreatedPublic:
+def create_user(body: UserCreate, _admin: AdminCaller, act: ActDep) -> UserCreatedPublic:
     """Create an account with a one-time invitation to set its password (admin)."""
-    user = service.create_user(db, **body.model_dump(), password=None, now=now)
-    invitation = login.create_invitation(db, ctx, user=user, now=now)
+    user, invitation = accounts_use.create_account(act, **body.model_dump())
     return UserCreatedPublic.model_validate(
         UserPublic.model_validate(user).model_dump()
         | {"invitation": {"token": invitation.token, "expires_at": invitation.expires_at}}

@@ -22,9 +22,9 @@ from app.usecases import care, therapist
 router = api_router(prefix="/v1", tags=["safety"])
 
 
-class NotOnCall(Forbidden):
-    code = "not_on_call"
-    title = "Only the care team and the on-call staff see safety flags"
+class NotOnCall(
+    Forbidden, code="not_on_call", title="Only the care team and the on-call staff see safety flags"
+): ...
 
 
 @router.get(

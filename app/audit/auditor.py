@@ -24,7 +24,6 @@ class Auditor:
     def record(
         self,
         action: str,
-        *,
         patient_id: uuid.UUID,
         resource_type: str,
         resource_id: uuid.UUID | str | None = None,

@@ -46,10 +46,7 @@ TECHNIQUES = [(t.value, t.value.replace("_", " ").capitalize()) for t in Techniq
 M = TypeVar("M", bound=BaseModel)
 
 
-class FormInvalid(AppError):
-    status = 422
-    code = "form_invalid"
-    title = "The form is not valid"
+class FormInvalid(AppError, status=422, code="form_invalid", title="The form is not valid"): ...
 
 
 def _checked(model: type[M], data: dict[str, Any]) -> M:

@@ -45,17 +45,15 @@ class SignInRequired(AppError):
         self.ended = ended
 
 
-class CsrfRejected(Forbidden):
-    code = "csrf_rejected"
-    title = "The form expired or did not come from this site; reload the page and try again"
+class CsrfRejected(
+    Forbidden,
+    code="csrf_rejected",
+    title="The form expired or did not come from this site; reload the page and try again",
+): ...
 
 
-class ClinicPageNotFound(AppError):
+class ClinicPageNotFound(AppError, status=404, code="not_found", title="Not found"):
     """Any page the caller may not see: the same page as one that does not exist."""
-
-    status = 404
-    code = "not_found"
-    title = "Not found"
 
 
 @dataclass(frozen=True)

@@ -4,23 +4,21 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Query, Request
+from pydantic import BaseModel
 from starlette.responses import Response
 
-from app.accounts import login
 from app.accounts import service as accounts
 from app.accounts.invitations import IssuedInvitation
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
-from app.api.account_security import InvitationNotNeeded
 from app.clinic.actions import _checked
 from app.clinic.auth import AdminUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.web import PREFIX, redirect, render
-from app.core.clock import Now
-from app.core.context import Ctx
 from app.core.db import DbDep
 from app.core.pagination import Cursor
 from app.core.routing import api_router
+from app.usecases import accounts as accounts_use
 from app.usecases import care_team
 from app.usecases.audit_trail import read_audit_trail
 
@@ -65,9 +63,7 @@ def _users_page(
 def create_user_account(
     request: Request,
     user: AdminUser,
-    db: DbDep,
-    ctx: Ctx,
-    now: Now,
+    act: ClinicAct,
     email: Annotated[str, Form(max_length=320)] = "",
     display_name: Annotated[str, Form(max_length=200)] = "",
     role: Annotated[str, Form(max_length=16)] = "",
@@ -78,21 +74,17 @@ def create_user_account(
         UserCreate,
         {"email": email, "display_name": display_name, "role": role, "timezone": timezone or "UTC"},
     )
-    account = accounts.create_user(db, **body.model_dump(), password=None, now=now)
-    issued = login.create_invitation(db, ctx, user=account, now=now)
-    return _users_page(request, user, db, invited=(account, issued), status=201)
+    account, issued = accounts_use.create_account(act, **body.model_dump())
+    return _users_page(request, user, act.db, invited=(account, issued), status=201)
 
 
 @router.post("/users/{user_id}/invitation")
 def create_user_invitation(
-    request: Request, user_id: uuid.UUID, user: AdminUser, db: DbDep, ctx: Ctx, now: Now
+    request: Request, user_id: uuid.UUID, user: AdminUser, act: ClinicAct
 ) -> Response:
     """Replace a lost invitation of an account with no password yet (the old one is void)."""
-    account = accounts.get_user(db, user_id)
-    if account.password_hash:
-        raise InvitationNotNeeded()
-    issued = login.create_invitation(db, ctx, user=account, now=now)
-    return _users_page(request, user, db, invited=(account, issued), status=201)
+    account, issued = accounts_use.reissue_invitation(act, user_id=user_id)
+    return _users_page(request, user, act.db, invited=(account, issued), status=201)
 
 
 @router.post("/users/{user_id}/deactivate")
@@ -118,29 +110,26 @@ def read_care_teams_page(request: Request, user: AdminUser, db: DbDep) -> Respon
     return render(request, "admin_care_teams.html", context, user=user)
 
 
+class CareTeamForm(BaseModel):
+    patient_id: uuid.UUID
+    therapist_id: uuid.UUID
+
+
 @router.post("/care-teams")
 def create_care_team_member(
-    request: Request,
-    user: AdminUser,
-    act: ClinicAct,
-    patient_id: Annotated[uuid.UUID, Form()],
-    therapist_id: Annotated[uuid.UUID, Form()],
+    request: Request, user: AdminUser, act: ClinicAct, form: Annotated[CareTeamForm, Form()]
 ) -> Response:
     """Put a therapist on a patient's care team; the patient is told, as from the API."""
-    care_team.add_care_team_member(act, patient_id=patient_id, therapist_id=therapist_id)
+    care_team.add_care_team_member(act, **form.model_dump())
     return redirect(request, f"{PREFIX}/admin/care-teams", user)
 
 
 @router.post("/care-teams/remove")
 def delete_care_team_member(
-    request: Request,
-    user: AdminUser,
-    act: ClinicAct,
-    patient_id: Annotated[uuid.UUID, Form()],
-    therapist_id: Annotated[uuid.UUID, Form()],
+    request: Request, user: AdminUser, act: ClinicAct, form: Annotated[CareTeamForm, Form()]
 ) -> Response:
     """Take a therapist off a patient's care team; the patient is told, as from the API."""
-    care_team.remove_care_team_member(act, patient_id=patient_id, therapist_id=therapist_id)
+    care_team.remove_care_team_member(act, **form.model_dump())
     return redirect(request, f"{PREFIX}/admin/care-teams", user)
 
 

@@ -2,13 +2,24 @@
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from app.core import examples as ex
 
 
 class AppError(Exception):
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
     title: ClassVar[str] = "Bad request"
+
+    def __init_subclass__(
+        cls, *, code: str = "", title: str = "", status: int = 0, **kw: Any
+    ) -> None:
+        """A problem is declared in one line: `class X(NotFound, code=..., title=...): ...`."""
+        super().__init_subclass__(**kw)
+        cls.code = code or cls.code
+        cls.title = title or cls.title
+        cls.status = status or cls.status
 
     def __init__(
         self,
@@ -33,51 +44,41 @@ class Unauthorized(AppError):
         self.headers.setdefault("WWW-Authenticate", "Bearer")
 
 
-class InvalidCredentials(Unauthorized):
-    code = "invalid_credentials"
-    title = "Email or password is wrong"
+class InvalidCredentials(
+    Unauthorized, code="invalid_credentials", title="Email or password is wrong"
+): ...
 
 
-class InvalidToken(Unauthorized):
-    code = "invalid_token"
-    title = "The token is invalid or has expired"
+class InvalidToken(
+    Unauthorized, code="invalid_token", title="The token is invalid or has expired"
+): ...
 
 
-class Forbidden(AppError):
-    status = 403
-    code = "forbidden"
-    title = "Not allowed for this account"
+class Forbidden(AppError, status=403, code="forbidden", title="Not allowed for this account"): ...
 
 
-class NotFound(AppError):
-    status = 404
-    code = "not_found"
-    title = "Not found"
+class NotFound(AppError, status=404, code="not_found", title="Not found"): ...
 
 
-class Conflict(AppError):
-    status = 409
-    code = "conflict"
-    title = "Conflict"
+class Conflict(AppError, status=409, code="conflict", title="Conflict"): ...
 
 
-class IdempotencyConflict(Conflict):
+class IdempotencyConflict(
+    Conflict,
+    code="idempotency_conflict",
+    title="This id or Idempotency-Key was already used with a different body",
+):
     """A retry that is not a retry: any creating POST's id or key, reused with another body."""
 
-    code = "idempotency_conflict"
-    title = "This id or Idempotency-Key was already used with a different body"
+
+class PreconditionFailed(
+    AppError, status=412, code="precondition_failed", title="The resource has changed"
+): ...
 
 
-class PreconditionFailed(AppError):
-    status = 412
-    code = "precondition_failed"
-    title = "The resource has changed"
-
-
-class PreconditionRequired(AppError):
-    status = 428
-    code = "precondition_required"
-    title = "If-Match is required"
+class PreconditionRequired(
+    AppError, status=428, code="precondition_required", title="If-Match is required"
+): ...
 
 
 class TooManyRequests(AppError):
@@ -108,15 +109,11 @@ class FieldError(BaseModel):
     msg: str = Field(description="What is wrong, in English")
     type: str = Field(description="The machine-readable kind of error, e.g. `missing`")
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "loc": ["body", "mood"],
-                    "msg": "Input should be less than or equal to 10",
-                    "type": "less_than_equal",
-                }
-            ]
+    model_config = ex.examples(
+        {
+            "loc": ["body", "mood"],
+            "msg": "Input should be less than or equal to 10",
+            "type": "less_than_equal",
         }
     )
 
@@ -134,18 +131,14 @@ class Problem(BaseModel):
     )
     errors: list[FieldError] | None = Field(default=None, description="Only on 422")
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "type": "https://kap-journal.example/problems/entry_not_found",
-                    "title": "No such entry",
-                    "status": 404,
-                    "detail": "No such entry",
-                    "instance": "/v1/entries/0b9e6a43-5a44-4a8e-9b4e-2f1d2a7c9d10",
-                    "code": "entry_not_found",
-                }
-            ]
+    model_config = ex.examples(
+        {
+            "type": "https://kap-journal.example/problems/entry_not_found",
+            "title": "No such entry",
+            "status": 404,
+            "detail": "No such entry",
+            "instance": "/v1/entries/0b9e6a43-5a44-4a8e-9b4e-2f1d2a7c9d10",
+            "code": "entry_not_found",
         }
     )
 

@@ -43,10 +43,12 @@ _LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 RANGE_TEXT = "Between 2000-01-01 and 2099-12-31 (UTC); other years answer 422 time_out_of_range"
 
 
-class TimeOutOfRange(AppError):
-    status = 422
-    code = "time_out_of_range"
-    title = "The time must lie between the years 2000 and 2099"
+class TimeOutOfRange(
+    AppError,
+    status=422,
+    code="time_out_of_range",
+    title="The time must lie between the years 2000 and 2099",
+): ...
 
 
 def _in_range(value: datetime) -> datetime:

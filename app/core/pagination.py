@@ -18,10 +18,9 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-class InvalidCursor(AppError):
-    status = 400
-    code = "invalid_cursor"
-    title = "The cursor is not valid"
+class InvalidCursor(
+    AppError, status=400, code="invalid_cursor", title="The cursor is not valid"
+): ...
 
 
 # Cursors and sync tokens are base64url; any such text is taken, and one that

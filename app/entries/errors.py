@@ -3,12 +3,12 @@
 from app.core.errors import AppError, NotFound
 
 
-class EntryNotFound(NotFound):
-    code = "entry_not_found"
-    title = "No such entry"
+class EntryNotFound(NotFound, code="entry_not_found", title="No such entry"): ...
 
 
-class EntryGone(AppError):
-    status = 410
-    code = "entry_deleted"
-    title = "The entry this request created has since been deleted"
+class EntryGone(
+    AppError,
+    status=410,
+    code="entry_deleted",
+    title="The entry this request created has since been deleted",
+): ...

@@ -15,9 +15,9 @@ from app.sessions.window import WindowRules
 PREP_REMINDER = timedelta(hours=2)
 
 
-class IntegrationSessionNotFound(NotFound):
-    code = "integration_session_not_found"
-    title = "No such integration session"
+class IntegrationSessionNotFound(
+    NotFound, code="integration_session_not_found", title="No such integration session"
+): ...
 
 
 def within_range(session_at: datetime, scheduled_at: datetime, rules: WindowRules) -> bool:

@@ -11,9 +11,7 @@ from app.core.pagination import cut_page, keyset
 from app.notifications.models import Device, Notification, NotificationStatus
 
 
-class DeviceNotFound(NotFound):
-    code = "device_not_found"
-    title = "No such device"
+class DeviceNotFound(NotFound, code="device_not_found", title="No such device"): ...
 
 
 def register_device(

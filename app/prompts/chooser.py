@@ -35,9 +35,9 @@ from app.sessions.window import WindowRules
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-class NoPromptAvailable(NotFound):
-    code = "no_prompt_available"
-    title = "No unused prompt of this technique fits right now"
+class NoPromptAvailable(
+    NotFound, code="no_prompt_available", title="No unused prompt of this technique fits right now"
+): ...
 
 
 @dataclass(frozen=True)

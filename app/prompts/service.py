@@ -14,25 +14,27 @@ from app.prompts.models import Prompt, PromptAssignment, PromptPhase, Technique
 from app.prompts.schemas import AssignmentPublic, PromptPublic
 
 
-class PromptNotFound(NotFound):
-    code = "prompt_not_found"
-    title = "No such prompt"
+class PromptNotFound(NotFound, code="prompt_not_found", title="No such prompt"): ...
 
 
-class AssignmentNotFound(NotFound):
-    code = "assignment_not_found"
-    title = "No such prompt assignment"
+class AssignmentNotFound(
+    NotFound, code="assignment_not_found", title="No such prompt assignment"
+): ...
 
 
-class PromptAlreadyAssigned(Conflict):
-    code = "prompt_already_assigned"
-    title = "This prompt is already assigned to this patient"
+class PromptAlreadyAssigned(
+    Conflict,
+    code="prompt_already_assigned",
+    title="This prompt is already assigned to this patient",
+): ...
 
 
-class UnknownPrompt(AppError):
-    status = 422
-    code = "unknown_prompt"
-    title = "The entry names a prompt this patient cannot use"
+class UnknownPrompt(
+    AppError,
+    status=422,
+    code="unknown_prompt",
+    title="The entry names a prompt this patient cannot use",
+): ...
 
 
 def title_and_text(prompt: Prompt) -> tuple[str, str]:

@@ -24,9 +24,7 @@ from app.sessions.models import KetamineSession
 LOOKBACK = timedelta(days=120)
 
 
-class PatientGone(NotFound):
-    code = "patient_not_found"
-    title = "No such patient"
+class PatientGone(NotFound, code="patient_not_found", title="No such patient"): ...
 
 
 @dataclass(frozen=True)

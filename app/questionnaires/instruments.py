@@ -17,15 +17,14 @@ from app.questionnaires import scoring
 LOCALES = ("en", "es")
 
 
-class QuestionnaireNotFound(NotFound):
-    code = "questionnaire_not_found"
-    title = "No such questionnaire"
+class QuestionnaireNotFound(
+    NotFound, code="questionnaire_not_found", title="No such questionnaire"
+): ...
 
 
-class UnknownQuestionnaire(AppError):
-    status = 422
-    code = "unknown_questionnaire"
-    title = "No questionnaire has this code"
+class UnknownQuestionnaire(
+    AppError, status=422, code="unknown_questionnaire", title="No questionnaire has this code"
+): ...
 
 
 def known_code(code: str, loc: tuple[str, ...] = ("body", "code")) -> "Instrument":
@@ -39,10 +38,12 @@ def known_code(code: str, loc: tuple[str, ...] = ("body", "code")) -> "Instrumen
     return found
 
 
-class AnswersInvalid(AppError):
-    status = 422
-    code = "answers_invalid"
-    title = "Some answers are missing, unknown or out of range"
+class AnswersInvalid(
+    AppError,
+    status=422,
+    code="answers_invalid",
+    title="Some answers are missing, unknown or out of range",
+): ...
 
 
 @dataclass(frozen=True)

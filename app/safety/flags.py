@@ -33,14 +33,14 @@ ESCALATION_KIND = "safety_escalation"
 ESCALATION_CONDITION = "flag_unacknowledged"
 
 
-class FlagNotFound(NotFound):
-    code = "safety_flag_not_found"
-    title = "No such safety flag"
+class FlagNotFound(NotFound, code="safety_flag_not_found", title="No such safety flag"): ...
 
 
-class FlagAlreadyAcknowledged(Conflict):
-    code = "safety_flag_already_acknowledged"
-    title = "This safety flag was already acknowledged"
+class FlagAlreadyAcknowledged(
+    Conflict,
+    code="safety_flag_already_acknowledged",
+    title="This safety flag was already acknowledged",
+): ...
 
 
 @dataclass(frozen=True)

@@ -22,19 +22,19 @@ from app.safety.schemas import (
 FIELDS = tuple(SafetyPlanFields.model_fields)
 
 
-class PlanNotFound(NotFound):
-    code = "safety_plan_not_found"
-    title = "No safety plan yet"
+class PlanNotFound(NotFound, code="safety_plan_not_found", title="No safety plan yet"): ...
 
 
-class PlanIfMatchRequired(PreconditionRequired):
-    code = "safety_plan_if_match_required"
-    title = "If-Match is required to change an existing safety plan"
+class PlanIfMatchRequired(
+    PreconditionRequired,
+    code="safety_plan_if_match_required",
+    title="If-Match is required to change an existing safety plan",
+): ...
 
 
-class PlanVersionMismatch(PreconditionFailed):
-    code = "safety_plan_version_mismatch"
-    title = "The safety plan has changed"
+class PlanVersionMismatch(
+    PreconditionFailed, code="safety_plan_version_mismatch", title="The safety plan has changed"
+): ...
 
 
 def _aad(patient_id: uuid.UUID) -> bytes:

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from app.core import examples as ex
 
@@ -53,10 +53,7 @@ class CrisisResource(BaseModel):
 class HelpContact(BaseModel):
     """A person or professional to reach, and how."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"name": "Maya (sister)", "contact": "555-0100"}]},
-    )
+    model_config = ex.examples({"name": "Maya (sister)", "contact": "555-0100"}, extra="forbid")
 
     name: ContactName
     contact: ContactWay
@@ -95,24 +92,20 @@ PLAN_EXAMPLE: dict[str, Any] = {
 class SafetyPlanUpdate(SafetyPlanFields):
     """The whole plan: PUT replaces it; a section left out becomes empty."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [PLAN_EXAMPLE]})
+    model_config = ex.examples(PLAN_EXAMPLE, extra="forbid")
 
 
 class SafetyPlanPublic(SafetyPlanFields):
     """The plan with its version (also its ETag, `"v<version>"`)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                PLAN_EXAMPLE
-                | {
-                    "patient_id": "6f1c2b7e-3a59-4c1e-9f55-0c6a3e2d9b10",
-                    "version": 2,
-                    "created_at": "2026-03-01T10:00:00Z",
-                    "updated_at": "2026-03-02T09:30:00Z",
-                    "updated_by_role": "therapist",
-                }
-            ]
+    model_config = ex.examples(
+        PLAN_EXAMPLE
+        | {
+            "patient_id": "6f1c2b7e-3a59-4c1e-9f55-0c6a3e2d9b10",
+            "version": 2,
+            "created_at": "2026-03-01T10:00:00Z",
+            "updated_at": "2026-03-02T09:30:00Z",
+            "updated_by_role": "therapist",
         }
     )
 
@@ -126,17 +119,13 @@ class SafetyPlanPublic(SafetyPlanFields):
 class SafetyPlanVersionPublic(BaseModel):
     """One change of the plan: who, when and which sections, never the text."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "version": 2,
-                    "author_id": "0b7e9a2c-8d1f-4e36-b1a4-2f9c5d7e8a01",
-                    "author_role": "therapist",
-                    "changed_at": "2026-03-02T09:30:00Z",
-                    "changed_fields": ["coping_strategies"],
-                }
-            ]
+    model_config = ex.examples(
+        {
+            "version": 2,
+            "author_id": "0b7e9a2c-8d1f-4e36-b1a4-2f9c5d7e8a01",
+            "author_role": "therapist",
+            "changed_at": "2026-03-02T09:30:00Z",
+            "changed_fields": ["coping_strategies"],
         }
     )
 
@@ -148,7 +137,7 @@ class SafetyPlanVersionPublic(BaseModel):
 
 
 class SafetyPlanHistory(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [], "next_cursor": None}]})
+    model_config = ex.examples({"items": [], "next_cursor": None})
 
     items: list[SafetyPlanVersionPublic]
     next_cursor: str | None
@@ -217,11 +206,8 @@ class FlagOutcome(StrEnum):
 
 
 class FlagAcknowledge(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"outcome": "contacted_patient", "note": "Called; safe at home."}]
-        },
+    model_config = ex.examples(
+        {"outcome": "contacted_patient", "note": "Called; safe at home."}, extra="forbid"
     )
 
     outcome: FlagOutcome
@@ -231,27 +217,23 @@ class FlagAcknowledge(BaseModel):
 class SafetyFlagPublic(BaseModel):
     """A flag: why and when, never the text that raised it."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "3c2f5b1e-7a40-4d8e-9b16-5e0a1c2d3f45",
-                    "patient_id": "6f1c2b7e-3a59-4c1e-9f55-0c6a3e2d9b10",
-                    "source": "entry",
-                    "category": "ideation",
-                    "rule": "phrase_list",
-                    "is_urgent": False,
-                    "entry_id": None,
-                    "on_private_entry": True,
-                    "response_id": None,
-                    "alerted": "care_team",
-                    "raised_at": "2026-03-02T02:10:00Z",
-                    "acknowledged_at": "2026-03-02T02:25:00Z",
-                    "acknowledged_by": "0b7e9a2c-8d1f-4e36-b1a4-2f9c5d7e8a01",
-                    "outcome": "contacted_patient",
-                    "note": "Called; safe at home.",
-                }
-            ]
+    model_config = ex.examples(
+        {
+            "id": "3c2f5b1e-7a40-4d8e-9b16-5e0a1c2d3f45",
+            "patient_id": "6f1c2b7e-3a59-4c1e-9f55-0c6a3e2d9b10",
+            "source": "entry",
+            "category": "ideation",
+            "rule": "phrase_list",
+            "is_urgent": False,
+            "entry_id": None,
+            "on_private_entry": True,
+            "response_id": None,
+            "alerted": "care_team",
+            "raised_at": "2026-03-02T02:10:00Z",
+            "acknowledged_at": "2026-03-02T02:25:00Z",
+            "acknowledged_by": "0b7e9a2c-8d1f-4e36-b1a4-2f9c5d7e8a01",
+            "outcome": "contacted_patient",
+            "note": "Called; safe at home.",
         }
     )
 
@@ -275,7 +257,7 @@ class SafetyFlagPublic(BaseModel):
 
 
 class SafetyFlagPage(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [], "next_cursor": None}]})
+    model_config = ex.examples({"items": [], "next_cursor": None})
 
     items: list[SafetyFlagPublic]
     next_cursor: str | None

@@ -3,6 +3,8 @@
 from app.core.errors import Forbidden
 
 
-class SelfReportDisabled(Forbidden):
-    code = "self_report_disabled"
-    title = "This clinic does not allow patients to record their own sessions"
+class SelfReportDisabled(
+    Forbidden,
+    code="self_report_disabled",
+    title="This clinic does not allow patients to record their own sessions",
+): ...

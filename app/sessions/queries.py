@@ -10,9 +10,7 @@ from app.sessions.models import KetamineSession
 from app.sessions.window import Window, WindowRules, window_for
 
 
-class SessionNotFound(NotFound):
-    code = "session_not_found"
-    title = "No such session"
+class SessionNotFound(NotFound, code="session_not_found", title="No such session"): ...
 
 
 def next_session_time(db: Session, patient_id: uuid.UUID, after: datetime) -> datetime | None:

@@ -19,15 +19,17 @@ from app.sessions.window import Window, WindowRules, window_for
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
-class SessionTimeTaken(Conflict):
-    code = "session_time_taken"
-    title = "The patient already has a session at this time"
+class SessionTimeTaken(
+    Conflict, code="session_time_taken", title="The patient already has a session at this time"
+): ...
 
 
-class SessionInFuture(AppError):
-    status = 422
-    code = "session_in_future"
-    title = "A session cannot start more than 5 minutes in the future"
+class SessionInFuture(
+    AppError,
+    status=422,
+    code="session_in_future",
+    title="A session cannot start more than 5 minutes in the future",
+): ...
 
 
 @dataclass(frozen=True)

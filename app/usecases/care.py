@@ -36,9 +36,7 @@ def review_entry(
         now=act.now,
         visibility=visibility,
     )
-    act.audit.record(
-        "entry.review", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
-    )
+    act.audit.record("entry.review", entry.patient_id, "entry", entry.id)
     return review
 
 
@@ -68,22 +66,12 @@ def acknowledge_flag(
         keyring=act.keyring,
         now=act.now,
     )
-    act.audit.record(
-        "safety_flag.acknowledge",
-        patient_id=flag.patient_id,
-        resource_type="safety_flag",
-        resource_id=flag.id,
-    )
+    act.audit.record("safety_flag.acknowledge", flag.patient_id, "safety_flag", flag.id)
     return flag
 
 
 def _audit_integration(act: Act, action: str, item: IntegrationSession) -> None:
-    act.audit.record(
-        action,
-        patient_id=item.patient_id,
-        resource_type="integration_session",
-        resource_id=item.id,
-    )
+    act.audit.record(action, item.patient_id, "integration_session", item.id)
 
 
 def schedule_integration(
@@ -124,7 +112,7 @@ def list_integrations(
     act: Act, *, patient_id: uuid.UUID
 ) -> list[tuple[IntegrationSession, datetime]]:
     rows = integration.list_for_patient(act.db, patient_id)
-    act.audit.record("integration.list", patient_id=patient_id, resource_type="integration_session")
+    act.audit.record("integration.list", patient_id, "integration_session")
     return rows
 
 
@@ -155,39 +143,22 @@ def assign_prompt(
         technique=technique,
         now=act.now,
     )
-    act.audit.record(
-        "prompt.assign",
-        patient_id=patient_id,
-        resource_type="prompt_assignment",
-        resource_id=assignment.id,
-    )
+    act.audit.record("prompt.assign", patient_id, "prompt_assignment", assignment.id)
     return assignment, prompt
 
 
 def unassign_prompt(act: Act, *, patient_id: uuid.UUID, assignment_id: uuid.UUID) -> None:
     prompts.unassign(act.db, patient_id=patient_id, assignment_id=assignment_id)
-    act.audit.record(
-        "prompt.unassign",
-        patient_id=patient_id,
-        resource_type="prompt_assignment",
-        resource_id=assignment_id,
-    )
+    act.audit.record("prompt.unassign", patient_id, "prompt_assignment", assignment_id)
 
 
 def list_assignments(act: Act, *, patient_id: uuid.UUID) -> list[tuple[PromptAssignment, Prompt]]:
     rows = prompts.assignments_of(act.db, patient_id)
-    act.audit.record(
-        "prompt.list_assignments", patient_id=patient_id, resource_type="prompt_assignment"
-    )
+    act.audit.record("prompt.list_assignments", patient_id, "prompt_assignment")
     return list(rows)
 
 
 def read_custom_prompt(act: Act, prompt: Prompt) -> None:
     """A custom prompt is part of its patient's record: its read is audited."""
     if prompt.patient_id is not None:
-        act.audit.record(
-            "prompt.read",
-            patient_id=prompt.patient_id,
-            resource_type="prompt",
-            resource_id=prompt.id,
-        )
+        act.audit.record("prompt.read", prompt.patient_id, "prompt", prompt.id)

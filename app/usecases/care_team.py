@@ -46,9 +46,7 @@ def add_care_team_member(act: Act, *, patient_id: uuid.UUID, therapist_id: uuid.
     added = accounts.add_to_care_team(
         act.db, patient_id=patient_id, therapist_id=therapist_id, now=act.now
     )
-    act.audit.record(
-        "care_team.add", patient_id=patient_id, resource_type="care_team", resource_id=therapist_id
-    )
+    act.audit.record("care_team.add", patient_id, "care_team", therapist_id)
     if added:
         _tell_patient(act, patient_id=patient_id, therapist_id=therapist_id, joined=True)
     return added
@@ -60,12 +58,7 @@ def remove_care_team_member(act: Act, *, patient_id: uuid.UUID, therapist_id: uu
     )
     if removed:
         _tell_patient(act, patient_id=patient_id, therapist_id=therapist_id, joined=False)
-    act.audit.record(
-        "care_team.remove",
-        patient_id=patient_id,
-        resource_type="care_team",
-        resource_id=therapist_id,
-    )
+    act.audit.record("care_team.remove", patient_id, "care_team", therapist_id)
     return removed
 
 
@@ -90,7 +83,7 @@ def update_account(
     if not isinstance(locale, Unset):
         accounts.set_locale(act.db, user=user, locale=locale, now=act.now)
     if user.role == Role.patient:
-        act.audit.record("account.update", patient_id=user.id, resource_type="account")
+        act.audit.record("account.update", user.id, "account")
         if timezone is not None or is_active is not None or not isinstance(locale, Unset):
             # Quiet hours follow the new zone; a deactivated account gets no reminders;
             # pending reminders take the new language.

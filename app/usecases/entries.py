@@ -118,9 +118,7 @@ def add_reviews(act: Act, views: list[dict[str, Any]]) -> None:
 def read_entry(act: Act, readable: ReadableEntry) -> dict[str, Any]:
     """One entry; a care-team read is audited and carries the reviews."""
     entry = readable.entry
-    act.audit.record(
-        "entry.read", patient_id=entry.patient_id, resource_type="entry", resource_id=entry.id
-    )
+    act.audit.record("entry.read", entry.patient_id, "entry", entry.id)
     row = queries.entry_with_session_time(act.db, entry)
     view = entry_view(*row, keyring=act.keyring, rules=act.rules, owner=readable.by_owner)
     if not readable.by_owner:
@@ -147,9 +145,7 @@ def list_patient_entries(
         session_id=session_id,
         reviewed=reviewed,
     )
-    act.audit.record(
-        "entry.list", patient_id=patient_id, resource_type="entry", resource_id=session_id
-    )
+    act.audit.record("entry.list", patient_id, "entry", session_id)
     items = [entry_view(e, t, keyring=act.keyring, rules=act.rules) for e, t in rows]
     add_reviews(act, items)
     return items, next_cursor

@@ -41,20 +41,18 @@ def read_patient_record(
     db, audit = act.db, act.audit
     sessions = list_sessions(db, patient_id=patient_id, rules=act.rules, limit=windows, before=None)
     counts = session_counts(db, [s.session.id for s in sessions], shared_only=True)
-    audit.record("session.list", patient_id=patient_id, resource_type="session")
+    audit.record("session.list", patient_id, "session")
     rows, _ = page_entries(db, patient_id=patient_id, limit=entries, cursor=None, shared_only=True)
-    audit.record("entry.list", patient_id=patient_id, resource_type="entry")
+    audit.record("entry.list", patient_id, "entry")
     views = [entry_view(e, t, keyring=act.keyring, rules=act.rules) for e, t in reversed(rows)]
     add_reviews(act, views)
     planned = integration.list_for_patient(db, patient_id)
-    audit.record("integration.list", patient_id=patient_id, resource_type="integration_session")
+    audit.record("integration.list", patient_id, "integration_session")
     flags = open_flags_of(db, [patient_id]).get(patient_id, [])
     plan = plan_of(db, act.keyring, patient_id)
-    audit.record("safety_plan.read", patient_id=patient_id, resource_type="safety_plan")
+    audit.record("safety_plan.read", patient_id, "safety_plan")
     charts = score_charts(db, patient_id=patient_id, rules=act.rules)
-    audit.record("questionnaire_scores.read", patient_id=patient_id, resource_type="scores")
+    audit.record("questionnaire_scores.read", patient_id, "scores")
     assignments = list(prompts.assignments_of(db, patient_id))
-    audit.record(
-        "prompt.list_assignments", patient_id=patient_id, resource_type="prompt_assignment"
-    )
+    audit.record("prompt.list_assignments", patient_id, "prompt_assignment")
     return PatientRecord(sessions, counts, views, planned, flags, plan, charts, assignments)

@@ -129,12 +129,7 @@ def assign_questionnaire(
         rules=act.measure_rules,
         now=act.now,
     )
-    act.audit.record(
-        "questionnaire.assign",
-        patient_id=patient_id,
-        resource_type="questionnaire_assignment",
-        resource_id=row.id,
-    )
+    act.audit.record("questionnaire.assign", patient_id, "questionnaire_assignment", row.id)
     plan_reminders(act.db, patient_id=patient_id, rules=act.measure_rules, now=act.now)
     return row
 
@@ -145,20 +140,18 @@ def update_schedule(
     due_service.set_schedule(
         act.db, patient_id=patient_id, changes=changes, updated_by=act.actor_id, now=act.now
     )
-    act.audit.record(
-        "questionnaire_schedule.update", patient_id=patient_id, resource_type="schedule"
-    )
+    act.audit.record("questionnaire_schedule.update", patient_id, "schedule")
     plan_reminders(act.db, patient_id=patient_id, rules=act.measure_rules, now=act.now)
     return schedule_view(act.db, patient_id=patient_id, measure=act.measure_rules, now=act.now)
 
 
 def read_schedule(act: Act, *, patient_id: uuid.UUID) -> SchedulePublic:
-    act.audit.record("questionnaire_schedule.read", patient_id=patient_id, resource_type="schedule")
+    act.audit.record("questionnaire_schedule.read", patient_id, "schedule")
     return schedule_view(act.db, patient_id=patient_id, measure=act.measure_rules, now=act.now)
 
 
 def read_scores(act: Act, *, patient_id: uuid.UUID, code: str) -> dict[str, Any]:
-    act.audit.record("questionnaire_scores.read", patient_id=patient_id, resource_type="scores")
+    act.audit.record("questionnaire_scores.read", patient_id, "scores")
     return reading.score_series(
         act.db, patient_id=patient_id, code=code, rules=act.measure_rules.window
     )
@@ -170,9 +163,5 @@ def list_patient_responses(
     rows, nxt = reading.page_responses(
         act.db, patient_id=patient_id, code=code, limit=limit, cursor=cursor
     )
-    act.audit.record(
-        "questionnaire_response.list",
-        patient_id=patient_id,
-        resource_type="questionnaire_response",
-    )
+    act.audit.record("questionnaire_response.list", patient_id, "questionnaire_response")
     return reading.views(act.db, rows, keyring=act.keyring, rules=act.measure_rules.window), nxt

@@ -23,18 +23,13 @@ def save_plan(
         keyring=act.keyring,
         now=act.now,
     )
-    act.audit.record(
-        "safety_plan.update",
-        patient_id=patient_id,
-        resource_type="safety_plan",
-        resource_id=str(stored.version),
-    )
+    act.audit.record("safety_plan.update", patient_id, "safety_plan", str(stored.version))
     return stored
 
 
 def read_plan(act: Act, *, patient_id: uuid.UUID) -> SafetyPlan:
     stored = plan.get_plan(act.db, patient_id)
-    act.audit.record("safety_plan.read", patient_id=patient_id, resource_type="safety_plan")
+    act.audit.record("safety_plan.read", patient_id, "safety_plan")
     return stored
 
 
@@ -42,5 +37,5 @@ def read_history(
     act: Act, *, patient_id: uuid.UUID, limit: int, cursor: str | None
 ) -> tuple[list[Any], str | None]:
     items, next_cursor = plan.history(act.db, patient_id=patient_id, limit=limit, cursor=cursor)
-    act.audit.record("safety_plan.history", patient_id=patient_id, resource_type="safety_plan")
+    act.audit.record("safety_plan.history", patient_id, "safety_plan")
     return items, next_cursor

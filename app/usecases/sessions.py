@@ -52,9 +52,7 @@ def record_session(
     hi = administered_at + act.rules.length
     reattach(act.db, patient_id=patient_id, lo=administered_at, hi=hi, rules=act.rules)
     _replan(act, patient_id)
-    act.audit.record(
-        "session.create", patient_id=patient_id, resource_type="session", resource_id=result.id
-    )
+    act.audit.record("session.create", patient_id, "session", result.id)
     return sessions.with_window(act.db, result, act.rules)
 
 
@@ -68,20 +66,13 @@ def correct_session(
         hi = max(old_time, session.administered_at) + act.rules.length
         reattach(act.db, patient_id=session.patient_id, lo=lo, hi=hi, rules=act.rules)
     _replan(act, session.patient_id)
-    act.audit.record(
-        "session.update",
-        patient_id=session.patient_id,
-        resource_type="session",
-        resource_id=session.id,
-    )
+    act.audit.record("session.update", session.patient_id, "session", session.id)
     return sessions.with_window(act.db, result, act.rules)
 
 
 def remove_session(act: Act, *, session: KetamineSession) -> None:
     patient_id, session_id, at = session.patient_id, session.id, session.administered_at
-    act.audit.record(
-        "session.delete", patient_id=patient_id, resource_type="session", resource_id=session_id
-    )
+    act.audit.record("session.delete", patient_id, "session", session_id)
     sessions.delete_session(act.db, session=session)
     reattach(act.db, patient_id=patient_id, lo=at, hi=at + act.rules.length, rules=act.rules)
     cancel_for_session(act.db, session_id=session_id, now=act.now)
@@ -96,7 +87,7 @@ def list_sessions(
         act.db, patient_id=patient_id, rules=act.rules, limit=limit, before=before
     )
     counts = sessions.session_counts(act.db, [r.session.id for r in rows], shared_only=shared_only)
-    act.audit.record("session.list", patient_id=patient_id, resource_type="session")
+    act.audit.record("session.list", patient_id, "session")
     return [(r, counts.get(r.session.id)) for r in rows]
 
 

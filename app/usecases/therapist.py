@@ -24,9 +24,7 @@ def read_queue(act: Act) -> list[dict[str, Any]]:
 
 def read_summary(act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID) -> dict[str, Any]:
     session = get_session(act.db, session_id, patient_id=patient_id)
-    act.audit.record(
-        "session.summary", patient_id=patient_id, resource_type="session", resource_id=session_id
-    )
+    act.audit.record("session.summary", patient_id, "session", session_id)
     return build_summary(
         act.db, session=session, keyring=act.keyring, rules=act.rules, viewer_id=act.actor_id
     )
