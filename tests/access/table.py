@@ -108,8 +108,10 @@ MATRIX: dict[tuple[str, str], Row] = {
         (403, 403, 409, 409, 409, 401),
         body=lambda _i, _w: {"password": PASSWORD, "code": "123456"},
     ),
+    ("GET", "/v1/me/sign-ins"): Row(SIGNED_IN),
+    ("DELETE", "/v1/me/sign-ins/{sign_in_id}"): Row((204, 404, 404, 404, 404, 401)),
     ("GET", "/v1/me/sessions"): Row(SIGNED_IN),
-    ("DELETE", "/v1/me/sessions/{sign_in_id}"): Row((204, 404, 404, 404, 404, 401)),
+    ("DELETE", "/v1/me/sessions/{auth_session_id}"): Row((204, 404, 404, 404, 404, 401)),
     ("PATCH", "/v1/users/{user_id}"): Row(
         ADMIN_ONLY, other=ADMIN_ONLY, body=lambda _i, _w: {"display_name": "Renamed"}
     ),

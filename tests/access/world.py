@@ -144,6 +144,8 @@ def build_world(client: TestClient, db: Session, tokens: TokenConfig, clock: Clo
     _fill(client, world.other, xh, txh, clock.now)
     world.patient.ids["sign_in_id"] = sign_in_id(p)
     world.other.ids["sign_in_id"] = sign_in_id(x)
+    world.patient.ids["auth_session_id"] = sign_in_id(p)
+    world.other.ids["auth_session_id"] = sign_in_id(x)
     return world
 
 

@@ -4,6 +4,7 @@ import contextlib
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -168,7 +169,7 @@ def test_my_sign_ins_are_listed_with_a_coarse_user_agent(
     first = _pair(client, user.email, ua)
     clock.advance(minutes=1)
     second = _pair(client, user.email, "kap-journal/1.4 (iPhone; iOS 18.1)")
-    r = client.get("/v1/me/sessions", headers={"Authorization": f"Bearer {second['access_token']}"})
+    r = client.get("/v1/me/sign-ins", headers={"Authorization": f"Bearer {second['access_token']}"})
     items = r.json()["items"]
     assert [i["user_agent"] for i in items] == ["kap-journal app on iPhone", "Firefox on Linux"]
     assert [i["current"] for i in items] == [True, False]
@@ -179,9 +180,9 @@ def test_ending_a_sign_in_stops_its_tokens(client: TestClient, db: Session) -> N
     user = make_patient(db)
     lost_phone = _pair(client, user.email)
     here = {"Authorization": f"Bearer {_pair(client, user.email)['access_token']}"}
-    items = client.get("/v1/me/sessions", headers=here).json()["items"]
+    items = client.get("/v1/me/sign-ins", headers=here).json()["items"]
     other = next(i["id"] for i in items if not i["current"])
-    assert client.delete(f"/v1/me/sessions/{other}", headers=here).status_code == 204
+    assert client.delete(f"/v1/me/sign-ins/{other}", headers=here).status_code == 204
     gone = {"Authorization": f"Bearer {lost_phone['access_token']}"}
     assert client.get("/v1/me", headers=gone).status_code == 401
     assert _refresh(client, lost_phone["refresh_token"]) == 401
@@ -192,8 +193,8 @@ def test_another_persons_sign_in_is_404(client: TestClient, db: Session) -> None
     mine = {"Authorization": f"Bearer {_pair(client, make_patient(db).email)['access_token']}"}
     theirs = _pair(client, make_patient(db).email)
     their_h = {"Authorization": f"Bearer {theirs['access_token']}"}
-    their_id = client.get("/v1/me/sessions", headers=their_h).json()["items"][0]["id"]
-    r = client.delete(f"/v1/me/sessions/{their_id}", headers=mine)
+    their_id = client.get("/v1/me/sign-ins", headers=their_h).json()["items"][0]["id"]
+    r = client.delete(f"/v1/me/sign-ins/{their_id}", headers=mine)
     assert r.status_code == 404
     assert client.get("/v1/me", headers=their_h).status_code == 200
 
@@ -245,3 +246,23 @@ def test_the_absolute_lifetime_is_a_setting(settings, clock: Clock) -> None:  # 
     settings.sign_in_max_days_staff = 1
     assert login_service.max_age(settings, Role.admin) == timedelta(days=1)
     assert login_service.max_age(settings, Role.patient) == timedelta(days=90)
+
+
+def test_the_v1_1_sessions_routes_still_answer_and_say_they_are_deprecated(
+    client: TestClient, db: Session
+) -> None:
+    user = make_patient(db)
+    lost_phone = _pair(client, user.email)
+    here = {"Authorization": f"Bearer {_pair(client, user.email)['access_token']}"}
+    old = client.get("/v1/me/sessions", headers=here)
+    assert old.json() == client.get("/v1/me/sign-ins", headers=here).json()
+    assert old.headers["Deprecation"].startswith("@")
+    sunset = parsedate_to_datetime(old.headers["Sunset"])
+    assert sunset - datetime.fromtimestamp(int(old.headers["Deprecation"][1:]), UTC) >= timedelta(
+        days=365
+    )
+    assert "Deprecation" not in client.get("/v1/me/sign-ins", headers=here).headers
+    other = next(i["id"] for i in old.json()["items"] if not i["current"])
+    gone = client.delete(f"/v1/me/sessions/{other}", headers=here)
+    assert (gone.status_code, "Sunset" in gone.headers) == (204, True)
+    assert _refresh(client, lost_phone["refresh_token"]) == 401
