@@ -15,6 +15,7 @@ from app.clinic.auth import COOKIE
 from app.questionnaires.models import QuestionnaireAssignment
 from app.safety.models import SafetyFlag
 from app.safety.schemas import PLAN_EXAMPLE
+from app.safety.screening.model import RULE_ID as MODEL_RULE
 from tests.clinic.conftest import Browser, csrf_of
 from tests.conftest import Clock
 from tests.entries.conftest import Team, iso
@@ -99,7 +100,7 @@ def test_a_flag_raised_by_the_model_says_so_in_words(
     team: Team, browser: Browser, db: Session
 ) -> None:
     team.write(team.clock.now, body="everyone will be fine once I'm not around to ruin things")
-    assert db.exec(select(SafetyFlag)).one().rule == "model_v1"
+    assert db.exec(select(SafetyFlag)).one().rule == MODEL_RULE
     browser.sign_in(team.therapist)
     page = browser.get(f"/clinic/patients/{team.patient.id}").text
     assert "the screen&#39;s model, for risk said without a rule&#39;s words" in page
