@@ -16,7 +16,13 @@ from app.core.pagination import Cursor, Limit
 from app.core.routing import api_router
 from app.safety import flags, service
 from app.safety.plan import plan_of
-from app.safety.schemas import FlagAcknowledge, SafetyFlagPage, SafetyFlagPublic, SafetyInfo
+from app.safety.schemas import (
+    FlagAcknowledge,
+    FlagLevel,
+    SafetyFlagPage,
+    SafetyFlagPublic,
+    SafetyInfo,
+)
 from app.usecases import care, therapist
 
 router = api_router(prefix="/v1", tags=["safety"])
@@ -45,6 +51,9 @@ def list_safety_flags(
     caller: TherapistOrAdminCaller,
     act: ActDep,
     status: Annotated[Literal["open", "acknowledged"], Query()] = "open",
+    level: Annotated[
+        FlagLevel | None, Query(description="Only urgent flags, or only flags for review")
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> SafetyFlagPage:
@@ -56,6 +65,7 @@ def list_safety_flags(
         act,
         on_call=on_call,
         acknowledged=status == "acknowledged",
+        level=level,
         limit=limit,
         cursor=cursor,
     )

@@ -63,6 +63,9 @@ class PatientPage:
     library: list[Any]
 
 
+# A flag's level in words.
+LEVEL_WORDS = {"urgent": "Urgent", "review": "For review"}
+
 # A model hit has no rule a clinician could look up: say what it means instead.
 MODEL_LABEL = "the screen's model, for risk said without a rule's words"
 
@@ -76,7 +79,8 @@ def flag_reason(db: Session, flag_id: uuid.UUID) -> dict[str, Any]:
         "source": flag.source,
         "category": (flag.category or "").replace("_", " "),
         "rule": MODEL_LABEL if flag.rule == MODEL_RULE else (flag.rule or "").replace("_", " "),
-        "is_urgent": flag.is_urgent,
+        "is_urgent": flag.level == "urgent",
+        "level": LEVEL_WORDS.get(flag.level, "For review"),
     }
 
 

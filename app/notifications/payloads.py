@@ -3,7 +3,8 @@
 Lock screens are public, so a payload is built from a short list of fields and
 never from the notification's `data` as a whole: titles and bodies are the
 outbox's generic texts, and the only ids are the notification's own and the one
-thing it is about (a session or a safety flag), as bare UUIDs.
+thing it is about (a session or a safety flag), as bare UUIDs, and a safety
+alert's level (urgent or review).
 """
 
 import contextlib
@@ -24,11 +25,16 @@ TARGET_KEY = {
     "window_closing": "session_id",
     "integration_prep": "session_id",
     "safety_flag": "flag_id",
+    "safety_escalation": "flag_id",
 }
+LEVELS = ("urgent", "review")
 
 
 def is_urgent(message: Message) -> bool:
-    """Safety alerts interrupt (iOS time-sensitive, Android high priority)."""
+    """Urgent safety alerts interrupt (iOS time-sensitive, Android high priority); a
+    flag for review does not."""
+    if message.data.get("level") == "review":
+        return False
     return message.kind.startswith("safety") or message.data.get("urgent") is True
 
 
@@ -45,6 +51,9 @@ def link(message: Message) -> dict[str, str]:
     if isinstance(value, str):
         with contextlib.suppress(ValueError):
             out["target_id"] = str(uuid.UUID(value))
+    level = message.data.get("level")
+    if message.kind.startswith("safety") and level in LEVELS:
+        out["level"] = str(level)
     return out
 
 

@@ -123,7 +123,8 @@ def questionnaire_flags(db: Session, response_ids: list[uuid.UUID]) -> list[dict
             "id": f.id,
             "response_id": f.response_id,
             "rule": f.rule,
-            "is_urgent": f.is_urgent,
+            "is_urgent": f.level == "urgent",
+            "level": f.level,
             "raised_at": f.raised_at,
             "acknowledged_at": f.acknowledged_at,
         }

@@ -12,7 +12,7 @@ from app.notifications.quiet_hours import outside_quiet_hours
 from app.questionnaires.models import QuestionnaireResponse
 from app.questionnaires.schemas import ResponseSafety
 from app.safety.models import SafetyFlag
-from app.safety.schemas import CrisisResource
+from app.safety.schemas import CrisisResource, FlagLevel
 from app.safety.screen import screen_text
 from app.safety.service import raise_flag
 
@@ -27,12 +27,14 @@ URGENT_MESSAGE = (
 )
 
 
-def _rules(response: QuestionnaireResponse) -> list[tuple[str, bool]]:
-    """(rule, urgent) for each questionnaire rule the answers meet."""
+def _rules(response: QuestionnaireResponse) -> list[tuple[str, FlagLevel]]:
+    """(rule, level) for each questionnaire rule the answers meet: C-SSRS "high" is
+    urgent, anything else is for review."""
     if response.code == "phq9" and int(response.answers.get("phq9_9", 0)) > 0:
-        return [("phq9_item9", False)]
+        return [("phq9_item9", "review")]
     if response.code == "cssrs_screener" and response.severity in ("moderate", "high"):
-        return [(f"cssrs_{response.severity}", response.severity == "high")]
+        level: FlagLevel = "urgent" if response.severity == "high" else "review"
+        return [(f"cssrs_{response.severity}", level)]
     return []
 
 
@@ -56,7 +58,7 @@ def screen_response(
         )
     else:
         flags = []
-        for rule, urgent in _rules(response):
+        for rule, level in _rules(response):
             flags.append(
                 raise_flag(
                     db,
@@ -66,7 +68,7 @@ def screen_response(
                     now=now,
                     response_id=response.id,
                     source="questionnaire",
-                    is_urgent=urgent,
+                    level=level,
                 )
             )
         hit = screen_text(note) if note else None
@@ -80,13 +82,14 @@ def screen_response(
                     now=now,
                     response_id=response.id,
                     source="questionnaire",
+                    level=hit.level,
                 )
             )
         if response.code == "after_effects" and response.severity == "severe":
             notify_severe_after_effects(db, response=response, now=now)
     if not flags:
         return None
-    urgent = any(f.is_urgent for f in flags)
+    urgent = any(f.level == "urgent" for f in flags)
     return ResponseSafety(
         flag_ids=[f.id for f in flags],
         urgent=urgent,

@@ -26,7 +26,7 @@ from app.notifications.models import Notification, NotificationStatus
 from app.notifications.outbox import enqueue
 from app.safety.metrics import count_acknowledgement
 from app.safety.models import SafetyFlag
-from app.safety.schemas import FlagOutcome, SafetyFlagPublic
+from app.safety.schemas import FlagLevel, FlagOutcome, SafetyFlagPublic
 
 STAFF = (Role.therapist.value, Role.admin.value)
 ESCALATION_KIND = "safety_escalation"
@@ -99,6 +99,7 @@ def plan_escalation(
             body="Open kap-journal: a safety flag has not been acknowledged.",
             data={
                 "urgent": True,
+                "level": flag.level,
                 "flag_id": str(flag.id),
                 "patient_id": str(flag.patient_id),
                 "condition": ESCALATION_CONDITION,
@@ -178,7 +179,8 @@ def flag_public(
         source=flag.source,
         category=flag.category,
         rule=flag.rule,
-        is_urgent=flag.is_urgent,
+        level="urgent" if flag.level == "urgent" else "review",
+        is_urgent=flag.level == "urgent",
         entry_id=flag.entry_id if visible else None,
         on_private_entry=is_shared is False,
         response_id=flag.response_id,
@@ -206,6 +208,7 @@ def list_flags(
     acknowledged: bool,
     limit: int,
     cursor: str | None,
+    level: FlagLevel | None = None,
 ) -> tuple[list[tuple[SafetyFlag, bool | None, datetime | None, bool]], str | None]:
     """Flags of the caller's patients (all patients for the on-call staff).
 
@@ -221,6 +224,8 @@ def list_flags(
         stmt = stmt.where(col(SafetyFlag.patient_id).in_(team))
     state = col(SafetyFlag.acknowledged_at)
     stmt = stmt.where(state.is_not(None) if acknowledged else state.is_(None))
+    if level is not None:
+        stmt = stmt.where(col(SafetyFlag.level) == level)
     stmt = keyset(
         stmt, col(SafetyFlag.raised_at), col(SafetyFlag.id), cursor, descending=acknowledged
     )

@@ -11,6 +11,10 @@ Sees = Literal["entry", "flag_only", "answers"]
 _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "opening": "What you wrote suggests you may be going through something very hard.",
+        "opening.review": (
+            "Thank you for writing this down. It sounds like things feel heavy right now, "
+            "and that matters."
+        ),
         "care_team.entry": "Your care team has been alerted and can read this entry.",
         "care_team.flag_only": (
             "Your care team has been alerted, but they will not see the text of this private entry."
@@ -32,6 +36,9 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "es": {
         "opening": "Lo que escribiste sugiere que puedes estar pasando por algo muy difícil.",
+        "opening.review": (
+            "Gracias por escribir esto. Parece que las cosas pesan mucho ahora, y eso importa."
+        ),
         "care_team.entry": "Se avisó a tu equipo de atención y puede leer esta entrada.",
         "care_team.flag_only": (
             "Se avisó a tu equipo de atención, pero no verá el texto de esta entrada privada."
@@ -55,8 +62,14 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def flag_message(alerted: str, sees: Sees, locale: str = "en") -> str:
-    """The patient's message for a flag; an unknown locale gets English."""
+def flag_message(
+    alerted: str, sees: Sees, locale: str = "en", *, level: Literal["urgent", "review"] = "urgent"
+) -> str:
+    """The patient's message for a flag; an unknown locale gets English.
+
+    An urgent flag opens with the danger; a review flag with a calm word. Both
+    say who was told and point to the contacts and the safety plan below.
+    """
     text = _TEXT.get(locale.split("-")[0].lower(), _TEXT["en"])
     if alerted == "care_team":
         middle, after = text[f"care_team.{sees}"], text["care_team.after"]
@@ -64,4 +77,5 @@ def flag_message(alerted: str, sees: Sees, locale: str = "en") -> str:
         middle, after = text["on_call"], text["alone.after"]
     else:
         middle, after = text["nobody"], text["alone.after"]
-    return f"{text['opening']} {middle} {after}"
+    opening = text["opening.review"] if level == "review" else text["opening"]
+    return f"{opening} {middle} {after}"

@@ -23,6 +23,9 @@ class SafetyFlag(SQLModel, table=True):
     # which rules cry wolf. No phrase or text is stored here.
     category: str | None = Field(default=None, max_length=40)
     rule: str | None = Field(default=None, max_length=80)
+    # urgent: page now, escalate if nobody acknowledges; review: the care team's
+    # queue, without urgency. `is_urgent` is kept equal to `level == "urgent"`.
+    level: str = Field(default="review", max_length=8)
     is_urgent: bool = False
     raised_at: datetime = Field(sa_type=UTCDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

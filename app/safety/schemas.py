@@ -9,6 +9,12 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from app.core import examples as ex
 
+FlagLevel = Literal["urgent", "review"]
+LEVEL_DESCRIPTION = (
+    "urgent: the care team and on-call staff are told at once and it escalates if "
+    "nobody acknowledges it; review: the care team's queue, without urgency"
+)
+
 _RESOURCE = {"label": "988 Suicide & Crisis Lifeline (US)", "contact": "Call or text 988"}
 
 
@@ -171,6 +177,7 @@ class EntrySafety(BaseModel):
         {
             "flagged": True,
             "flag_id": ex.OTHER,
+            "level": "urgent",
             "message": "It sounds like things are hard right now. Your care team has been told.",
             "care_team_sees": "entry",
             "crisis_resources": [_RESOURCE],
@@ -183,6 +190,7 @@ class EntrySafety(BaseModel):
 
     flagged: bool = Field(default=True, description="Always true: present only with a flag")
     flag_id: uuid.UUID
+    level: FlagLevel = Field(description=LEVEL_DESCRIPTION)
     message: str
     care_team_sees: Literal["entry", "flag_only", "answers", "no_care_team"]
     care_team_alerted: bool = Field(
@@ -224,6 +232,7 @@ class SafetyFlagPublic(BaseModel):
             "source": "entry",
             "category": "ideation",
             "rule": "phrase_list",
+            "level": "review",
             "is_urgent": False,
             "entry_id": None,
             "on_private_entry": True,
@@ -242,7 +251,8 @@ class SafetyFlagPublic(BaseModel):
     source: str
     category: str | None
     rule: str | None
-    is_urgent: bool
+    level: FlagLevel = Field(description=LEVEL_DESCRIPTION)
+    is_urgent: bool = Field(description='The same as level == "urgent"')
     entry_id: uuid.UUID | None = Field(
         description="Only for a live shared entry, and only for the care team"
     )
@@ -269,6 +279,7 @@ class OpenFlag(BaseModel):
     model_config = ex.examples(
         {
             "id": ex.OTHER,
+            "level": "urgent",
             "raised_at": ex.WRITTEN_AT,
             "session_id": ex.SESSION,
             "entry_id": None,
@@ -277,6 +288,7 @@ class OpenFlag(BaseModel):
     )
 
     id: uuid.UUID
+    level: FlagLevel = Field(description=LEVEL_DESCRIPTION)
     raised_at: datetime
     session_id: uuid.UUID | None
     entry_id: uuid.UUID | None

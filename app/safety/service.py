@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from app.accounts.models import User
 from app.accounts.service import care_team_of
 from app.core.config import get_settings
 from app.core.crypto import KeyRing
@@ -12,6 +13,7 @@ from app.core.i18n import translate
 from app.counts import service as counts
 from app.entries.models import JournalEntry
 from app.notifications.outbox import enqueue
+from app.notifications.quiet_hours import outside_quiet_hours
 from app.safety.flags import Escalation, FlagNotFound, oncall_staff, plan_escalation
 from app.safety.messages import Sees, flag_message
 from app.safety.metrics import count_flag
@@ -20,6 +22,7 @@ from app.safety.plan import plan_of
 from app.safety.schemas import (
     CrisisResource,
     EntrySafety,
+    FlagLevel,
     OpenFlag,
     SafetyInfo,
     SafetyPlanPublic,
@@ -87,19 +90,22 @@ def raise_flag(
     entry_id: uuid.UUID | None = None,
     response_id: uuid.UUID | None = None,
     source: str = "entry",
-    is_urgent: bool = False,
+    level: FlagLevel = "review",
     escalation: Escalation | None = None,
 ) -> SafetyFlag:
-    """Store a flag and alert at once: the one path every screen uses.
+    """Store a flag and alert: the one path every screen uses.
 
-    The care team is alerted at once; a patient without one has the on-call
-    staff alerted at once instead. Either way the escalation to the on-call
-    staff (and the care team again) is planned for when nobody acknowledged it.
+    The care team is alerted; a patient without one has the on-call staff
+    alerted instead. An urgent flag alerts at once, whatever the hour, and the
+    escalation to the on-call staff (and the care team again) is planned for
+    when nobody acknowledged it. A review flag alerts without urgency: outside
+    the recipient's quiet hours, and it never escalates.
     `flag.alerted` records who was told, so the patient is never told more.
     """
     # The settings of the running app when a caller gives none (they are the same
     # settings in production); routes pass their own.
     escalation = escalation or Escalation.from_settings(get_settings())
+    urgent = level == "urgent"
     flag = SafetyFlag(
         entry_id=entry_id,
         response_id=response_id,
@@ -107,7 +113,8 @@ def raise_flag(
         source=source,
         category=category,
         rule=rule,
-        is_urgent=is_urgent,
+        level=level,
+        is_urgent=urgent,
         raised_at=now,
     )
     db.add(flag)
@@ -118,21 +125,32 @@ def raise_flag(
     on_call = oncall_staff(db, escalation.oncall_emails)
     first = team or on_call
     for user_id in first:
-        # Urgent: due now, and quiet hours never delay it. No health detail on a lock screen.
+        # No health detail on a lock screen. Urgent: due now, and quiet hours never
+        # delay it. Review: it waits for the recipient's quiet hours to end.
         prefix = "safety_flag" if team else "safety_oncall"
+        due = now
+        if not urgent:
+            recipient = db.get(User, user_id)
+            due = outside_quiet_hours(now, recipient.timezone if recipient else "UTC")
         enqueue(
             db,
             user_id=user_id,
             kind="safety_flag",
             dedupe_key=f"{prefix}:{flag.id}:{user_id}",
-            due_at=now,
+            due_at=due,
             title="A patient may need attention",
             body="Open kap-journal to see a safety flag.",
-            data={"urgent": True, "flag_id": str(flag.id), "patient_id": str(patient_id)},
+            data={
+                "urgent": urgent,
+                "level": level,
+                "flag_id": str(flag.id),
+                "patient_id": str(patient_id),
+            },
             now=now,
         )
     flag.alerted = "care_team" if team else "on_call" if on_call else "nobody"
-    plan_escalation(db, flag=flag, recipients=team + on_call, after=escalation.after, now=now)
+    if urgent:
+        plan_escalation(db, flag=flag, recipients=team + on_call, after=escalation.after, now=now)
     db.add(flag)
     db.flush()
     return flag
@@ -153,9 +171,11 @@ def safety_block(
     resources and the patient's own safety plan (when a keyring is given).
     """
     plan = plan_of(db, keyring, flag.patient_id) if keyring is not None else None
+    level: FlagLevel = "urgent" if flag.level == "urgent" else "review"
     return EntrySafety(
         flag_id=flag.id,
-        message=flag_message(flag.alerted, sees, locale),
+        level=level,
+        message=flag_message(flag.alerted, sees, locale, level=level),
         care_team_sees=sees if flag.alerted == "care_team" else "no_care_team",
         care_team_alerted=flag.alerted == "care_team",
         on_call_alerted=flag.alerted == "on_call",
@@ -200,6 +220,7 @@ def screen_entry(
             rule=hit.rule,
             now=now,
             entry_id=entry.id,
+            level=hit.level,
             escalation=escalation,
         )
     sees: Sees = "entry" if entry.is_shared else "flag_only"
@@ -232,6 +253,7 @@ def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
         out.setdefault(flag.patient_id, []).append(
             OpenFlag(
                 id=flag.id,
+                level="urgent" if flag.level == "urgent" else "review",
                 raised_at=flag.raised_at,
                 session_id=session_id,
                 entry_id=flag.entry_id if visible else None,

@@ -90,8 +90,8 @@ def build_queue(
 ) -> list[QueueItem]:
     """Patients with an open or recently closed window, unreviewed entries or open flags.
 
-    Unacknowledged safety flags first, then the nearest integration session, then
-    the most unreviewed entries.
+    Unacknowledged urgent flags first, then other unacknowledged flags, then the
+    nearest integration session, then the most unreviewed entries.
     """
     rows = db.connection().execute(_QUEUE, {"tid": therapist_id, "now": now}).all()
     flagged = [r.id for r in rows if r.open_flags]
@@ -118,6 +118,7 @@ def build_queue(
     far = datetime.max.replace(tzinfo=now.tzinfo)
     items.sort(
         key=lambda i: (
+            not _urgent(i),
             not i.open_flags,
             i.scheduled_at or far,
             -i.unreviewed,
@@ -125,6 +126,10 @@ def build_queue(
         )
     )
     return items
+
+
+def _urgent(item: QueueItem) -> int:
+    return sum(1 for f in item.open_flags if f.level == "urgent")
 
 
 def queue_view(item: QueueItem, rules: WindowRules, now: datetime) -> dict[str, Any]:
@@ -151,6 +156,7 @@ def queue_view(item: QueueItem, rules: WindowRules, now: datetime) -> dict[str, 
         "window": window,
         "unreviewed": item.unreviewed,
         "open_flags": len(item.open_flags),
+        "urgent_flags": _urgent(item),
         "safety_flags": [f.model_dump() for f in item.open_flags],
         "next_integration_session": nxt,
     }

@@ -55,6 +55,7 @@ class QueueItemPublic(BaseModel):
             "window": ex.example_of(QueueWindow),
             "unreviewed": 2,
             "open_flags": 1,
+            "urgent_flags": 1,
             "safety_flags": [ex.example_of(OpenFlag)],
             "next_integration_session": ex.example_of(QueueIntegration),
         }
@@ -64,6 +65,9 @@ class QueueItemPublic(BaseModel):
     window: QueueWindow | None = Field(description="The latest session's window")
     unreviewed: int = Field(description="Shared entries not reviewed yet")
     open_flags: int = Field(description="Unacknowledged safety flags")
+    urgent_flags: int = Field(
+        description="Unacknowledged urgent safety flags: these patients are listed first"
+    )
     safety_flags: list[OpenFlag]
     next_integration_session: QueueIntegration | None
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.questionnaires.clinic import queue_fields
 from app.safety import flags
+from app.safety.schemas import FlagLevel
 from app.sessions.queries import get_session
 from app.therapist.queue import QueueItem, build_queue, queue_view
 from app.therapist.summary import build_summary
@@ -31,7 +32,13 @@ def read_summary(act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID) -> d
 
 
 def list_flags(
-    act: Act, *, on_call: bool, acknowledged: bool, limit: int, cursor: str | None
+    act: Act,
+    *,
+    on_call: bool,
+    acknowledged: bool,
+    limit: int,
+    cursor: str | None,
+    level: FlagLevel | None = None,
 ) -> tuple[list[Any], str | None]:
     """Open (or closed) flags of the caller's patients, or every patient's for on-call."""
     rows, next_cursor = flags.list_flags(
@@ -39,6 +46,7 @@ def list_flags(
         staff_id=act.actor_id,
         on_call=on_call,
         acknowledged=acknowledged,
+        level=level,
         limit=limit,
         cursor=cursor,
     )

@@ -29,7 +29,7 @@ from tests.notifications.push_helpers import (
 __all__ = ["push", "push_keys"]
 
 SECRET_WORDS = "heron-7f3a tangerine-9c1b"
-CRISIS = f"I saw the {SECRET_WORDS} again tonight. I can't go on."
+CRISIS = f"I saw the {SECRET_WORDS} again tonight. I bought a rope yesterday."
 
 
 def _everything_sent(push: Push) -> str:
@@ -162,3 +162,31 @@ def test_no_log_line_holds_a_device_token_or_a_credential(
     secrets = [IOS_TOKEN, ANDROID_TOKEN, "c3" * 32, *push.apns.provider_tokens]
     secrets += list(push.fcm.access_tokens)
     assert not [s for s in secrets if s in lines]
+
+
+def test_safety_pushes_carry_the_flag_id_and_the_level() -> None:
+    from app.notifications.payloads import fcm_message, link
+
+    flag_id = str(uuid.uuid4())
+    for kind, level, urgent in [
+        ("safety_flag", "urgent", True),
+        ("safety_escalation", "urgent", True),
+        ("safety_flag", "review", False),
+    ]:
+        message = Message(
+            id=str(uuid.uuid4()),
+            kind=kind,
+            user_id=str(uuid.uuid4()),
+            title="A patient may need attention",
+            body="Open kap-journal to see a safety flag.",
+            data={"urgent": urgent, "level": level, "flag_id": flag_id, "patient_id": "x"},
+            due_at="2026-03-02T15:00:00Z",
+        )
+        assert link(message) | {"notification_id": ""} == {
+            "notification_id": "",
+            "kind": kind,
+            "target_id": flag_id,
+            "level": level,
+        }
+        android = fcm_message(message, "token")["android"]
+        assert android["priority"] == ("HIGH" if urgent else "NORMAL")

@@ -40,14 +40,14 @@ def test_cssrs_moderate_raises_a_flag_that_is_not_urgent(team: Team, db: Session
     answers = {"cssrs_1": 1, "cssrs_2": 1, "cssrs_3": 1, "cssrs_4": 0, "cssrs_5": 0, "cssrs_6": 0}
     out = answer(team, "cssrs_screener", answers, team.clock.now)
     assert out["severity"] == "moderate" and out["safety"]["urgent"] is False
-    assert [(f.rule, f.is_urgent) for f in _flags(db)] == [("cssrs_moderate", False)]
+    assert [(f.rule, f.level) for f in _flags(db)] == [("cssrs_moderate", "review")]
 
 
 def test_cssrs_high_from_recent_behaviour_raises_an_urgent_flag(team: Team, db: Session) -> None:
     answers = {"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 1, "cssrs_6_recent": 1}
     out = answer(team, "cssrs_screener", answers, team.clock.now)
     assert out["severity"] == "high" and out["safety"]["urgent"] is True
-    assert [(f.rule, f.is_urgent) for f in _flags(db)] == [("cssrs_high", True)]
+    assert [(f.rule, f.level, f.is_urgent) for f in _flags(db)] == [("cssrs_high", "urgent", True)]
 
 
 def test_a_replayed_flagged_answer_raises_no_second_flag(team: Team, db: Session) -> None:
@@ -58,7 +58,7 @@ def test_a_replayed_flagged_answer_raises_no_second_flag(team: Team, db: Session
     assert len(_flags(db)) == 1
 
 
-def test_a_questionnaire_flag_reaches_the_queue_notifies_and_plans_the_escalation(
+def test_a_phq9_item9_flag_reaches_the_queue_and_notifies_for_review(
     team: Team, db: Session
 ) -> None:
     answer(team, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), team.clock.now)
@@ -69,7 +69,8 @@ def test_a_questionnaire_flag_reaches_the_queue_notifies_and_plans_the_escalatio
         n.kind
         for n in db.exec(select(Notification).where(Notification.user_id == team.therapist.id))
     )
-    assert kinds == ["safety_escalation", "safety_flag"]
+    # PHQ-9 item 9 is for review: the care team is told, and nothing escalates.
+    assert kinds == ["safety_flag"]
 
 
 def test_after_effects_free_text_is_screened_like_an_entry(team: Team, db: Session) -> None:

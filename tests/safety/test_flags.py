@@ -18,6 +18,7 @@ from tests.factories import make_admin, make_patient, make_therapist
 ONCALL = "oncall@clinic.example.org"
 ONCALL_ADMIN = "oncall-admin@clinic.example.org"
 RISKY = "Some days I want to die."
+URGENT = "I bought a rope yesterday."
 NOTE = "Called her; she is safe at home with her sister."
 
 
@@ -201,14 +202,14 @@ def test_a_flag_without_an_entry_shows_in_the_queue_and_the_list(team: Team, db:
         now=team.clock.now,
         source="questionnaire",
         response_id=uuid.uuid4(),
-        is_urgent=True,
+        level="urgent",
     )
     queue = team.client.get("/v1/therapist/queue", headers=team.th).json()["items"][0]
     assert [f["id"] for f in queue["safety_flags"]] == [str(flag.id)]
     [listed] = team.client.get("/v1/safety-flags", headers=team.th).json()["items"]
-    assert (listed["source"], listed["is_urgent"], listed["entry_id"]) == (
+    assert (listed["source"], listed["level"], listed["entry_id"]) == (
         "questionnaire",
-        True,
+        "urgent",
         None,
     )
     assert listed["on_private_entry"] is False
@@ -239,7 +240,7 @@ def test_escalation_is_planned_for_the_care_team_and_on_call_at_flag_time(
     team: Team, db: Session
 ) -> None:
     oncall = make_therapist(db, email=ONCALL)
-    flag_id = team.write(team.clock.now, body=RISKY)["safety"]["flag_id"]
+    flag_id = team.write(team.clock.now, body=URGENT)["safety"]["flag_id"]
     planned = db.exec(select(Notification).where(Notification.kind == "safety_escalation")).all()
     assert {n.user_id for n in planned} == {team.therapist.id, oncall.id}
     assert {n.due_at for n in planned} == {team.clock.now + timedelta(minutes=30)}

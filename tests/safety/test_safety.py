@@ -28,8 +28,9 @@ def test_a_risky_shared_entry_is_flagged_and_the_care_team_alerted(team: Team, d
     flags = db.exec(select(SafetyFlag).where(SafetyFlag.patient_id == team.patient.id)).all()
     assert len(flags) == 1
     alerts = db.exec(select(Notification).where(Notification.kind == "safety_flag")).all()
-    assert [(n.user_id, n.due_at, n.data["urgent"]) for n in alerts] == [
-        (team.therapist.id, team.clock.now, True)
+    # A wish to die is for review: the care team is told, without urgency.
+    assert [(n.user_id, n.due_at, n.data["urgent"], n.data["level"]) for n in alerts] == [
+        (team.therapist.id, team.clock.now, False, "review")
     ]
     assert "die" not in alerts[0].title + alerts[0].body
     # A plain read by the patient carries no safety block.

@@ -37,7 +37,7 @@ def test_a_spanish_speaker_gets_the_notice_and_the_spanish_crisis_line(team: Tea
 
 def test_a_flagged_entry_answers_in_the_patients_language(team: Team) -> None:
     _spanish(team, team.ph)
-    e = team.write(team.clock.now, body="Some days I want to die.")
+    e = team.write(team.clock.now, body="I bought a rope yesterday.")
     assert e["safety"]["message"].startswith("Lo que escribiste sugiere")
     assert "puede leer esta entrada" in e["safety"]["message"]
     assert e["safety"]["crisis_resources"][0]["contact"].startswith("Llama al 988")

@@ -139,6 +139,7 @@ def test_the_queue_lists_open_flags_so_each_can_be_acknowledged(team: Team) -> N
     [flag] = item["safety_flags"]
     assert flag == {
         "id": unattached["safety"]["flag_id"],
+        "level": "review",
         "raised_at": iso(team.clock.now),
         "session_id": None,
         "entry_id": None,
