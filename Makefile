@@ -45,8 +45,9 @@ $(TS)/node_modules/.installed: $(TS)/package.json $(TS)/package-lock.json
 
 clients: $(VENV)/.installed-dev $(TS)/node_modules/.installed
 
+# -rs: every skipped check is named with its reason at the end of the run.
 test: lint clients
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -rs $(PYTEST_ARGS)
 
 # Rewrite docs/openapi.json and the operationId snapshot from the app as it is now.
 openapi: $(VENV)/.installed-dev

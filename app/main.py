@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.engine import Engine
 
+from app.api.docs import install_docs
 from app.api.routes import ROUTERS
 from app.clinic.app import create_clinic
 from app.core.config import Settings, get_settings
@@ -45,8 +46,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # In production the API's schema and docs are not published unless asked for.
     docs = settings.env != "production" or settings.public_docs
     app = FastAPI(
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
+        docs_url=None,  # served from shipped files below (install_docs)
+        redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
         lifespan=lifespan,
         title="kap-journal",
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.write_gate = WriteGate(engine)
     app.state.migration_heads = head_revisions(settings.database_url)
     install_handlers(app)
+    if docs:
+        install_docs(app, title="kap-journal")
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/clinic", create_clinic(app))  # HTML pages: outside ROUTERS and the OpenAPI
