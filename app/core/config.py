@@ -82,7 +82,12 @@ DEFAULT_CRISIS_RESOURCES: dict[str, list[dict[str, str]]] = {
 
 
 def window_hours_problem(
-    *, window: float, integration_start: float, integration_end: float, acute: float
+    *,
+    window: float,
+    integration_start: float,
+    integration_end: float,
+    acute: float,
+    acute_by_route: dict[str, float] | None = None,
 ) -> str | None:
     """Why the clinic's hours contradict each other, in one line, or None."""
     if integration_start > window:
@@ -91,6 +96,11 @@ def window_hours_problem(
         return "KAPJ_INTEGRATION_END_HOURS is before KAPJ_INTEGRATION_START_HOURS"
     if acute > 0 and acute >= integration_start:
         return "KAPJ_ACUTE_HOURS must end before KAPJ_INTEGRATION_START_HOURS"
+    for route, hours in sorted((acute_by_route or {}).items()):
+        if hours > 0 and hours >= integration_start:
+            return (
+                f"KAPJ_ACUTE_HOURS_BY_ROUTE[{route!r}] must end before KAPJ_INTEGRATION_START_HOURS"
+            )
     return None
 
 
@@ -125,8 +135,14 @@ class Settings(BaseSettings):
     integration_start_hours: float = Field(default=24, ge=0)
     integration_end_hours: float = Field(default=48, gt=0)
     allow_self_reported_sessions: bool = False
-    # The first hours after a dose: only grounding and gentle prompts (docs/prompts.md).
+    # The first hours after a dose: the window's `acute` phase, when only grounding and
+    # gentle prompts are served (docs/prompts.md); per route where the clinic wants,
+    # e.g. {"oral": 3}. A route not listed gets acute_hours.
     acute_hours: float = Field(default=2, ge=0)
+    acute_hours_by_route: dict[
+        Literal["iv", "im", "sublingual", "intranasal", "oral"],
+        Annotated[float, Field(ge=0, le=24 * 14, allow_inf_nan=False)],
+    ] = Field(default_factory=dict)
 
     # Shown wherever a patient writes, and with every flagged entry: per locale
     # ({"en": [...], "es": [...]}); a plain list is taken as the English one.
@@ -259,6 +275,7 @@ class Settings(BaseSettings):
             integration_start=self.integration_start_hours,
             integration_end=self.integration_end_hours,
             acute=self.acute_hours,
+            acute_by_route={str(k): v for k, v in self.acute_hours_by_route.items()},
         )
         if problem:
             raise ValueError(problem)

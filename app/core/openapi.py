@@ -37,7 +37,13 @@ UTC; ids are UUIDs. Lists answer `{items, next_cursor}`: pass `next_cursor` back
 `code`. Every response carries `X-Request-ID`. Any route may answer 503 with
 `Retry-After` while the database is briefly unavailable.
 
-How to generate a client: docs/api.md in the repository.
+The journaling window (48 h after a ketamine session by default) is a working
+hypothesis from animal studies that clinics use to plan journaling and the
+integration session, not an established human finding. Its `phase` is `acute` for
+the first hours after the dose, then `early`, then `integration`.
+
+Enums may gain values within v1: decode a value you do not know without failing
+the response. How to generate a client: docs/api.md in the repository.
 """
 
 SERVERS: list[dict[str, Any]] = [

@@ -52,7 +52,7 @@ def _scope(
 ) -> tuple[str, datetime, uuid.UUID | None]:
     window = current_window(db, patient_id=patient_id, now=now, rules=rules)
     if window is not None:
-        phase = "acute" if window.is_acute_at(now, rules) else window.phase_at(now).value
+        phase = window.window_phase_at(now).value
         return phase, window.opens_at, window.session_id
     last = latest_session_at(db, patient_id, now)
     since = window_of(db, last, rules).closes_at if last is not None else _EPOCH

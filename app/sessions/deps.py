@@ -15,6 +15,7 @@ def rules_from(settings: Settings) -> WindowRules:
         integration_start_hours=settings.integration_start_hours,
         integration_end_hours=settings.integration_end_hours,
         acute_hours=settings.acute_hours,
+        acute_hours_by_route={str(k): v for k, v in settings.acute_hours_by_route.items()},
     )
 
 

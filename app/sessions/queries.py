@@ -24,7 +24,7 @@ def next_session_time(db: Session, patient_id: uuid.UUID, after: datetime) -> da
 
 def window_of(db: Session, session: KetamineSession, rules: WindowRules) -> Window:
     nxt = next_session_time(db, session.patient_id, session.administered_at)
-    return window_for(session.id, session.administered_at, nxt, rules)
+    return window_for(session.id, session.administered_at, nxt, rules, route=session.route)
 
 
 def get_session(

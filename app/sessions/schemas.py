@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from app.core import examples as ex
 from app.core.fields import AwareUTC, NoNulStr
 from app.sessions.models import Route
-from app.sessions.window import Phase
+from app.sessions.window import WindowPhase
 
 Dose = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
 Note = Annotated[NoNulStr, Field(max_length=2000)]
@@ -21,6 +21,12 @@ _WINDOW = {
     "integration_starts_at": "2026-11-30T09:00:00Z",
     "integration_ends_at": "2026-12-01T09:00:00Z",
 }
+
+_ACUTE_ENDS = (
+    "The end of the acute phase: the first hours after the dose (KAPJ_ACUTE_HOURS, or "
+    "the clinic's hours for this route), when only grounding and gentle prompts are "
+    "served. Equal to opens_at when the clinic has no acute phase."
+)
 
 
 class SessionCreate(BaseModel):
@@ -46,6 +52,12 @@ class SessionUpdate(BaseModel):
 
 
 class WindowPublic(BaseModel):
+    """The journaling window a session opens: from the session for KAPJ_WINDOW_HOURS
+    (48), or until the patient's next session. The 48 h window is a working hypothesis
+    from animal studies (in rodents ketamine grows new synaptic spines within hours,
+    some lasting days) that clinics use to plan journaling and the integration
+    session; it is not an established human finding."""
+
     model_config = ex.examples(_WINDOW)
 
     opens_at: datetime
@@ -105,7 +117,9 @@ class IntegrationSessionBrief(BaseModel):
 
 
 class OpenWindow(BaseModel):
-    """`{open: false}` when no window is open; every other field then is null."""
+    """The patient's window now; `{open: false}` when none is open, and every other
+    field then is null. The 48 h window is a working hypothesis from animal studies
+    that clinics use to plan, not an established human finding."""
 
     model_config = ex.examples(
         {
@@ -118,6 +132,7 @@ class OpenWindow(BaseModel):
             "hours_left": 22.5,
             "integration_starts_at": "2026-11-30T09:00:00Z",
             "integration_ends_at": "2026-12-01T09:00:00Z",
+            "acute_ends_at": "2026-11-29T11:00:00Z",
             "integration_session": {
                 "id": ex.OTHER,
                 "scheduled_at": "2026-11-30T15:00:00Z",
@@ -131,9 +146,16 @@ class OpenWindow(BaseModel):
     session_id: uuid.UUID | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
-    phase: Phase | None = None
+    phase: WindowPhase | None = Field(
+        default=None,
+        description="`acute` for the first hours after the dose (the start of the early "
+        "phase), then `early`, then `integration`. `acute` is new in v1.2: a client that "
+        "does not know it reads it as `early`; an unknown value must never fail decoding "
+        "(docs/api.md).",
+    )
     hours_since_session: float | None = None
     hours_left: float | None = None
     integration_starts_at: datetime | None = None
     integration_ends_at: datetime | None = None
+    acute_ends_at: datetime | None = Field(default=None, description=_ACUTE_ENDS)
     integration_session: IntegrationSessionBrief | None = None

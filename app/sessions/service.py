@@ -127,7 +127,8 @@ def list_sessions(
     following = next_session_time(db, patient_id, rows[0].administered_at)
     out = []
     for s in rows:
-        out.append(SessionWithWindow(s, window_for(s.id, s.administered_at, following, rules)))
+        window = window_for(s.id, s.administered_at, following, rules, route=s.route)
+        out.append(SessionWithWindow(s, window))
         following = s.administered_at
     return out
 

@@ -137,7 +137,7 @@ def test_assignment_needs_one_kind_of_body(team: Team) -> None:
 
 
 def test_a_technique_with_nothing_left_is_404(team: Team) -> None:
-    team.session(team.clock.now - timedelta(hours=1))
+    team.session(team.clock.now - timedelta(hours=3))
     served = set()
     while True:
         team.clock.advance(seconds=1)

@@ -209,6 +209,7 @@ def test_my_window_open_and_closed(client: TestClient, team, login, clock: Clock
             "hours_left",
             "integration_starts_at",
             "integration_ends_at",
+            "acute_ends_at",
             "integration_session",
         )
     )
