@@ -96,7 +96,6 @@ class _Text:
     def is_questioned(self, span: tuple[int, int]) -> bool:
         return any(a <= span[0] and span[1] <= b for a, b in self.questioned)
 
-
     def tags(self) -> list[set[str]]:
         """Each sentence's frames (features.py), each frame's pattern run once."""
         out: list[set[str]] = [set() for _ in self.starts]
@@ -197,7 +196,9 @@ def _rule_matches(text: _Text) -> tuple[list[_Found], bool, bool]:
                     seen_risk_words = True
                 sentence, offset = text.sentence(m.start())
                 local = (m.start() - offset, m.end() - offset)
-                why = "negated" if text.is_questioned(m.span()) else _clearing(rule, sentence, local)
+                why = (
+                    "negated" if text.is_questioned(m.span()) else _clearing(rule, sentence, local)
+                )
                 if why is None:
                     found.append(_Found(rule, text.index(m.start())))
                     done = True

@@ -22,13 +22,47 @@ from app.safety.screening.context import lexicon
 
 # Triggers that open a negation's scope; it runs to the clause's end or WINDOW words.
 _NEG = frozenset(
-    "not no never nobody nothing nor without none neither "
-    "nunca jamas nadie nada ni sin tampoco".split()
+    [
+        "not",
+        "no",
+        "never",
+        "nobody",
+        "nothing",
+        "nor",
+        "without",
+        "none",
+        "neither",
+        "nunca",
+        "jamas",
+        "nadie",
+        "nada",
+        "ni",
+        "sin",
+        "tampoco",
+    ]
 )
 _PSEUDO = re.compile(r"\b(?:not only|no doubt|not just|no matter|not sure|no se si)\b")
 _STOP = frozenset(
-    ". , ; : ? ! but however although though yet except instead pero aunque sino "
-    "and y".split()
+    [
+        ".",
+        ",",
+        ";",
+        ":",
+        "?",
+        "!",
+        "but",
+        "however",
+        "although",
+        "though",
+        "yet",
+        "except",
+        "instead",
+        "pero",
+        "aunque",
+        "sino",
+        "and",
+        "y",
+    ]
 )
 WINDOW = 6
 PREFIX = 5

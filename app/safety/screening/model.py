@@ -25,6 +25,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,9 @@ def units(sentences: list[str]) -> list[tuple[int, int, str]]:
     return [u for u in out if u[2].strip()]
 
 
-def pieces(sentences: list[str], tags: list[set[str]] | None = None) -> list[tuple[int, int, set[str]]]:
+def pieces(
+    sentences: list[str], tags: list[set[str]] | None = None
+) -> list[tuple[int, int, set[str]]]:
     """Each piece's first and last sentence and its features; `tags` are each
     sentence's frames (found over the whole text by the engine)."""
     out = []
@@ -85,7 +88,7 @@ def pieces(sentences: list[str], tags: list[set[str]] | None = None) -> list[tup
 def readings(parts: list[tuple[int, int, set[str]]]) -> list[tuple[int, int, set[str]]]:
     """Each piece, each piece with the next, and a short text whole."""
     out = list(parts)
-    out += [(a, d, f | g) for (a, _b, f), (_c, d, g) in zip(parts, parts[1:], strict=False)]
+    out += [(a, d, f | g) for (a, _b, f), (_c, d, g) in pairwise(parts)]
     if 2 < len(parts) <= SHORT_PIECES:
         out.append((parts[0][0], parts[-1][1], set().union(*(f for _a, _b, f in parts))))
     return out
@@ -172,11 +175,14 @@ class RiskModel:
         if not parts:
             return None
         line = self.threshold if len(parts) <= SHORT_PIECES else self.long_threshold
-        p, first, last, found = max(
-            ((self.probability(f), a, b, f) for a, b, f in readings(parts)), key=lambda r: r[0]
+        # Each piece's known terms once; a reading joins them (smaller sets to join).
+        known = [(a, b, f & self.risk.terms) for a, b, f in parts]
+        p, first, last = max(
+            ((self.probability(k), a, b) for a, b, k in readings(known)), key=lambda r: r[0]
         )
         if p < line:
             return None
+        found = set().union(*(f for a, b, f in parts if first <= a and b <= last))
         urgent = self.urgency(found) >= self.urgent_threshold
         return ModelVerdict(p, self.category(found), urgent, first, last)
 
