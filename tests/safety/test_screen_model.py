@@ -41,7 +41,7 @@ def test_the_shipped_weights_are_what_the_corpus_trains() -> None:
     read = reader(NORMALISER.text)
     data = items(read, read_rows())
     risk, urgent, kind = fit(data)
-    fresh = [pieces(*read(r["text"])) for r in read_corpus([FRESH])]
+    fresh = [pieces(read(r["text"])) for r in read_corpus([FRESH])]
     probe = [f for f, _ in data] + [set().union(*(f for _a, _b, f in p)) for p in fresh if p]
     model = shipped()
     for fitted, read_back in ((risk, model.probability), (urgent, model.urgency)):

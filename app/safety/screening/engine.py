@@ -15,7 +15,6 @@ from typing import Literal
 
 from app.safety.screening import model
 from app.safety.screening.context import Sentence, lexicon
-from app.safety.screening.features import frame_spans
 from app.safety.screening.lexicon import EXTRA_WORDS
 from app.safety.screening.needles import Gates
 from app.safety.screening.normalise import Normaliser
@@ -95,13 +94,6 @@ class _Text:
 
     def is_questioned(self, span: tuple[int, int]) -> bool:
         return any(a <= span[0] and span[1] <= b for a, b in self.questioned)
-
-    def tags(self) -> list[set[str]]:
-        """Each sentence's frames (features.py), each frame's pattern run once."""
-        out: list[set[str]] = [set() for _ in self.starts]
-        for pos, tag in frame_spans(self.norm):
-            out[self.index(pos)].add(tag)
-        return out
 
     def model_texts(self) -> list[str]:
         """Each sentence as the model may read it: idioms removed, denials left out, and
@@ -226,7 +218,7 @@ def screen_normalised(norm: str, risk_model: model.RiskModel | None = None) -> S
     if overflow:
         return ScreenHit(category="ideation", rule=OVERFLOW_RULE, level="review")
     # What no rule names, the model may still see (model.py), sentence by sentence.
-    verdict = (risk_model or model.shipped()).judge_units(text.model_texts(), text.tags())
+    verdict = (risk_model or model.shipped()).judge_units(text.model_texts())
     if verdict is None:
         return None
     cued = _cued(text, verdict.unit, verdict.last)
@@ -237,12 +229,12 @@ def screen_normalised(norm: str, risk_model: model.RiskModel | None = None) -> S
     return ScreenHit(category=verdict.category, rule=model.RULE_ID, level=level)
 
 
-def model_input(norm: str) -> tuple[list[str], list[set[str]]]:
+def model_input(norm: str) -> list[str]:
     """What the model reads of a normalised text: its sentences as the engine lets the
-    model see them (denials and idioms left out) and each sentence's frames."""
+    model see them (denials, questions answered no and idioms left out)."""
     text = _Text(norm)
     _rule_matches(text)
-    return text.model_texts(), text.tags()
+    return text.model_texts()
 
 
 def _level(rule: Rule) -> Level:

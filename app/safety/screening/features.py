@@ -1,24 +1,21 @@
 """What the model reads in one sentence of normalised text: features that carry
-negation, time frame and person, so a bag of words can tell "i want to die" from
-"i do not want to die", "when i was 15 i cut" from "i cut last night", and "my
-brother overdosed" from "i overdosed".
+negation, so a bag of words can tell "i want to die" from "i do not want to die".
 
 - words, each marked `!` inside a negation's scope (from a trigger such as "not",
-  "never", "no", "nunca", "sin" to the clause's end), so "!want" and "want" differ;
+  "never", "no", "nunca", "sin" to the clause's end or WINDOW words), so "!want"
+  and "want" differ;
 - adjacent word pairs, marked the same way;
 - the first five letters of each longer word not negated ("matar~"), so inflection
-  shares weight ("matarme", "matarlo"); letter groups of three to five letters
-  (scikit-learn's char_wb) were measured too and did no better, at three times the
-  features;
-- one feature per frame found by ConText's own tables (context.toml): distant past
-  (`#past`), recent (`#recent`), another person (`#other`) with or without the writer
-  (`#self`), a topic (`#topic`), a psychedelic image (`#psy`), a hypothesis (`#hypo`).
+  shares weight ("matarme", "matarlo").
+
+Measured by leave-one-writer-out and not kept (docs/screen.md): letter groups of
+three to five letters (scikit-learn's char_wb), no better at three times the
+features; frame features from ConText's tables (distant past, recent, another
+person, the writer, topic, psychedelic), no better and a fifth of the screen's cost.
 """
 
 import re
 from itertools import pairwise
-
-from app.safety.screening.context import lexicon
 
 # Triggers that open a negation's scope; it runs to the clause's end or WINDOW words.
 _NEG = frozenset(
@@ -66,32 +63,6 @@ _STOP = frozenset(
 )
 WINDOW = 6
 PREFIX = 5
-_SELF = re.compile(r"\b(?:i|me|my|myself|mine|yo|me|mi|mis|conmigo)\b")
-_FRAMES: tuple[tuple[str, str], ...] = (
-    ("hist", "#past"),
-    ("recent", "#recent"),
-    ("other", "#other"),
-    ("topic", "#topic"),
-    ("psyche", "#psy"),
-    ("hypo", "#hypo"),
-)
-
-
-def frame_spans(text: str) -> list[tuple[int, str]]:
-    """Where each frame's triggers start in a text: one pass per frame."""
-    lex = lexicon()
-    found = [(m.start(), "#self") for m in _SELF.finditer(text)]
-    for name, tag in _FRAMES:
-        pattern = getattr(lex, name)
-        if pattern is not None:
-            found += [(m.start(), tag) for m in pattern.finditer(text)]
-    return found
-
-
-def frames(tags: set[str]) -> list[str]:
-    if "#past" in tags and "#recent" in tags:
-        tags = tags - {"#past"}
-    return sorted(tags)
 
 
 def marked_words(sentence: str) -> list[str]:
@@ -117,14 +88,9 @@ def marked_words(sentence: str) -> list[str]:
     return out
 
 
-def features(sentence: str, tags: set[str] | None = None) -> list[str]:
-    """The sentence's features; `tags` are its frames when the caller found them
-    over the whole text (engine), else they are found here."""
-    if tags is None:
-        tags = {tag for _pos, tag in frame_spans(sentence)}
+def features(sentence: str) -> list[str]:
     words = marked_words(sentence)
     out = [w for w in words if w not in ".,"]
     out += [a + " " + b for a, b in pairwise(words)]
     out += [w[:PREFIX] + "~" for w in words if len(w) >= PREFIX and w[0] != "!"]
-    out += frames(tags)
     return out

@@ -4,8 +4,7 @@ Rules catch risk said in the words they know; risk said obliquely ("the people I
 love deserve a break from me", "looked up the tide schedule for the pier") slips
 past them. This model reads each sentence the engine lets it read (never one whose
 rule words ConText found denied) as the features of `features.py`: words and word
-pairs marked inside a negation's scope, word beginnings, and frames (distant past,
-recent, another person, the writer, a topic, a psychedelic image). Each is present
+pairs marked inside a negation's scope, and word beginnings. Each is present
 or not, weighted by idf and scaled to unit length, and weighed by logistic
 regression trained on the labelled corpus shipped beside it (`corpus/`). Three such
 models: risk or not; urgent or not (what a clinician pages on); and, among risk,
@@ -73,16 +72,9 @@ def units(sentences: list[str]) -> list[tuple[int, int, str]]:
     return [u for u in out if u[2].strip()]
 
 
-def pieces(
-    sentences: list[str], tags: list[set[str]] | None = None
-) -> list[tuple[int, int, set[str]]]:
-    """Each piece's first and last sentence and its features; `tags` are each
-    sentence's frames (found over the whole text by the engine)."""
-    out = []
-    for a, b, text in units(sentences):
-        frames = set().union(*tags[a : b + 1]) if tags is not None else None
-        out.append((a, b, set(features(text, frames))))
-    return out
+def pieces(sentences: list[str]) -> list[tuple[int, int, set[str]]]:
+    """Each piece's first and last sentence and its features."""
+    return [(a, b, set(features(text))) for a, b, text in units(sentences)]
 
 
 def readings(parts: list[tuple[int, int, set[str]]]) -> list[tuple[int, int, set[str]]]:
@@ -167,11 +159,9 @@ class RiskModel:
         scores = self.kind.decisions(self._found(text))
         return self.kind.classes[max(range(len(scores)), key=scores.__getitem__)]
 
-    def judge_units(
-        self, sentences: list[str], tags: list[set[str]] | None = None
-    ) -> ModelVerdict | None:
+    def judge_units(self, sentences: list[str]) -> ModelVerdict | None:
         """The likeliest reading, if it crosses the line for a text of its length."""
-        parts = pieces(sentences, tags)
+        parts = pieces(sentences)
         if not parts:
             return None
         line = self.threshold if len(parts) <= SHORT_PIECES else self.long_threshold

@@ -21,8 +21,8 @@ from app.safety.screening.model import WEIGHTS, pieces, read_rows, training_item
 
 C = 8.0
 URGENT_CATEGORIES = ("plan", "behaviour", "harm_to_others")
-# A raw text to what the model reads of it: sentences and their frames (engine).
-Reader = Callable[[str], tuple[list[str], list[set[str]]]]
+# A raw text to what the model reads of it: its sentences (engine.model_input).
+Reader = Callable[[str], list[str]]
 
 
 def _identity(found: set[str]) -> list[str]:
@@ -50,7 +50,7 @@ def items(read: Reader, rows: list[dict[str, Any]]) -> list[tuple[set[str], dict
     """Each row's training items (model.training_items), with the row."""
     out = []
     for r in rows:
-        parts = pieces(*read(r["text"]))
+        parts = pieces(read(r["text"]))
         out += [(f, r) for f in training_items(parts, risk_label(r))]
     return out
 
