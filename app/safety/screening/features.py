@@ -68,6 +68,8 @@ PREFIX = 5
 def marked_words(sentence: str) -> list[str]:
     """The sentence's words, those inside a negation's scope prefixed with '!'."""
     words = sentence.split()
+    if _NEG.isdisjoint(words):  # most sentences: nothing to mark
+        return words
     pseudo = {m.start() for m in _PSEUDO.finditer(sentence)}
     out: list[str] = []
     scope = 0
@@ -91,6 +93,6 @@ def marked_words(sentence: str) -> list[str]:
 def features(sentence: str) -> list[str]:
     words = marked_words(sentence)
     out = [w for w in words if w not in ".,"]
-    out += [a + " " + b for a, b in pairwise(words)]
+    out += map(" ".join, pairwise(words))
     out += [w[:PREFIX] + "~" for w in words if len(w) >= PREFIX and w[0] != "!"]
     return out
