@@ -43,6 +43,8 @@ class Lexicon:
     topic: re.Pattern[str] | None
     psyche: re.Pattern[str] | None
     term: re.Pattern[str] | None
+    asked: re.Pattern[str] | None = None
+    answer: re.Pattern[str] | None = None
 
 
 @cache
@@ -74,6 +76,8 @@ def lexicon() -> Lexicon:
         topic=part("topic", "both"),
         psyche=part("psychedelic", "both"),
         term=part("termination", "any"),
+        asked=part("question", "frame"),
+        answer=part("question", "answer"),
     )
 
 

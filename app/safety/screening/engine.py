@@ -55,6 +55,9 @@ MAX_WEIGHED = 64
 MAX_SENTENCE_RUNS = 6
 OVERFLOW_RULE = "screen_overflow"
 _CLAUSE_WORDS = 4
+# How a model hit is made urgent: the urgent model ("model"), an urgency cue in the
+# sentence ("cue"), both, or either ("either"); chosen by leave-one-writer-out.
+URGENCY = "model"
 
 
 class _Text:
@@ -68,7 +71,8 @@ class _Text:
         self.cache: dict[int, Sentence] = {}
         self.excluded = [m.span() for m in EXCLUDE.finditer(norm)]
         # What the model must not read: idioms, and sentences that deny a rule's words.
-        self.masked: list[tuple[int, int]] = list(self.excluded)
+        self.questioned = _questioned(self)
+        self.masked: list[tuple[int, int]] = self.excluded + self.questioned
         self.denied: set[int] = set()
 
     def index(self, pos: int) -> int:
@@ -87,6 +91,9 @@ class _Text:
 
     def is_excluded(self, span: tuple[int, int]) -> bool:
         return any(a < span[1] and span[0] < b for a, b in self.excluded)
+
+    def is_questioned(self, span: tuple[int, int]) -> bool:
+        return any(a <= span[0] and span[1] <= b for a, b in self.questioned)
 
     def model_texts(self) -> list[str]:
         """Each sentence as the model may read it: idioms removed, denials left out, and
@@ -108,6 +115,29 @@ class _Text:
             kept = " ".join(p.strip() for p in pieces if p.strip())
             out.append(kept if len(pieces) == 1 or kept.count(" ") >= _CLAUSE_WORDS else "")
         return out
+
+
+# At most this many questions are looked at in one text; each looks for its answer
+# in at most three sentences, so the work stays linear.
+MAX_QUESTIONS = 16
+
+
+def _questioned(text: "_Text") -> list[tuple[int, int]]:
+    """Spans from a question put to the writer to its denial ("asked me if … the
+    answer is no"): their content is asked, not said (context.toml, [question])."""
+    lex = lexicon()
+    if lex.asked is None or lex.answer is None:
+        return []
+    out: list[tuple[int, int]] = []
+    for n, q in enumerate(lex.asked.finditer(text.norm)):
+        if n >= MAX_QUESTIONS:
+            break
+        i = text.index(q.start())
+        end = text.bounds(min(i + 2, len(text.starts) - 1))[1]
+        a = lex.answer.search(text.norm, q.end(), end)
+        if a is not None:
+            out.append((q.start(), a.end()))
+    return out
 
 
 def _clearing(rule: Rule, s: Sentence, span: tuple[int, int]) -> str | None:
@@ -158,7 +188,9 @@ def _rule_matches(text: _Text) -> tuple[list[_Found], bool, bool]:
                     seen_risk_words = True
                 sentence, offset = text.sentence(m.start())
                 local = (m.start() - offset, m.end() - offset)
-                why = _clearing(rule, sentence, local)
+                why = (
+                    "negated" if text.is_questioned(m.span()) else _clearing(rule, sentence, local)
+                )
                 if why is None:
                     found.append(_Found(rule, text.index(m.start())))
                     done = True
@@ -189,8 +221,20 @@ def screen_normalised(norm: str, risk_model: model.RiskModel | None = None) -> S
     verdict = (risk_model or model.shipped()).judge_units(text.model_texts())
     if verdict is None:
         return None
-    level: Level = "urgent" if _cued(text, verdict.unit, verdict.last) else "review"
+    cued = _cued(text, verdict.unit, verdict.last)
+    urgent = {"model": verdict.urgent, "cue": cued, "both": verdict.urgent and cued}.get(
+        URGENCY, verdict.urgent or cued
+    )
+    level: Level = "urgent" if urgent else "review"
     return ScreenHit(category=verdict.category, rule=model.RULE_ID, level=level)
+
+
+def model_input(norm: str) -> list[str]:
+    """What the model reads of a normalised text: its sentences as the engine lets the
+    model see them (denials, questions answered no and idioms left out)."""
+    text = _Text(norm)
+    _rule_matches(text)
+    return text.model_texts()
 
 
 def _level(rule: Rule) -> Level:

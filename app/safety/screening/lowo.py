@@ -4,8 +4,9 @@
 
 For each writer of the corpus (the `writer` field), the model is trained on every
 other line and the screen is measured on that writer's lines. The rules were
-written knowing every writer's families of error, so this holds out the model, not
-the rules: the figures are an upper bound for unseen text (docs/screen.md).
+written knowing the families of error of w1-w4 (not of w7, w8), so for those this
+holds out the model, not the rules: the figures are an upper bound for unseen text
+(docs/screen.md).
 """
 
 import argparse

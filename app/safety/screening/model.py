@@ -2,15 +2,21 @@
 
 Rules catch risk said in the words they know; risk said obliquely ("the people I
 love deserve a break from me", "looked up the tide schedule for the pier") slips
-past them. This model reads the same normalised text as a set of words, word pairs
-and word beginnings (so "matarme", "matar" and "matarlo" share a feature), each
-present or not, weighted by idf and scaled to unit length, and weighs them with logistic regression
-trained on the labelled corpus shipped beside it (`corpus/`). A second model,
-trained on the risk sentences that carry a category, names the category.
+past them. This model reads each sentence the engine lets it read (never one whose
+rule words ConText found denied) as the features of `features.py`: words and word
+pairs marked inside a negation's scope, and word beginnings. Each is present
+or not, weighted by idf and scaled to unit length, and weighed by logistic
+regression trained on the labelled corpus shipped beside it (`corpus/`). Three such
+models: risk or not; urgent or not (what a clinician pages on); and, among risk,
+which category.
+
+A text is read sentence by sentence (tiny sentences joined into pieces of at least
+UNIT_WORDS words), each piece alone and with the next, and a short text also whole;
+the likeliest reading is the verdict.
 
 Training is scikit-learn's (training.py, `kap-journal screen-train`), on the same
 `features` function; the vocabulary and weights are in `model.json`. Reading them
-here is a set intersection and a sum per sentence, all in C: no scikit-learn in a
+here is a set intersection and a sum per reading, all in C: no scikit-learn in a
 web process, and no loop over the words in Python.
 """
 
@@ -19,23 +25,23 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from app.safety.screening.features import features
+
 CORPUS = Path(__file__).parent / "corpus"
 WEIGHTS = Path(__file__).parent / "model.json"
-RULE_ID = "model_v2"
-PREFIX = 5
-_STEM = itemgetter(slice(0, PREFIX))
-_DROP = str.maketrans({".": " ", ",": " "})
-# Chosen by leave-one-writer-out on the corpus (docs/screen.md): the whole text,
-# then each unit of a longer text at a higher line (each is another chance of a
-# false alarm).
-THRESHOLD = 0.6
-UNIT_THRESHOLD = 0.7
+RULE_ID = "model_v3"
+# Chosen by leave-one-writer-out on the corpus (docs/screen.md), recall first: a
+# short text (at most SHORT_PIECES pieces), a long one (each reading is another
+# chance of a false alarm), and the urgent model's line.
+THRESHOLD = 0.55
+LONG_THRESHOLD = 0.75
+URGENT_THRESHOLD = 0.5
+SHORT_PIECES = 3
 # Sentences shorter than this many words are read together with the next, so a
-# text of a thousand tiny sentences is a bounded number of units.
+# text of a thousand tiny sentences is a bounded number of pieces.
 UNIT_WORDS = 6
 
 
@@ -46,16 +52,8 @@ def read_rows(folder: Path = CORPUS) -> list[dict[str, Any]]:
     return rows
 
 
-def features(text: str) -> list[str]:
-    """Words, adjacent word pairs, and the first letters of longer words (marked '~')."""
-    words = text.translate(_DROP).split()
-    pairs = map(" ".join, pairwise(words))
-    stems = [s + "~" for s in map(_STEM, words) if len(s) == PREFIX]
-    return [*words, *pairs, *stems]
-
-
 def units(sentences: list[str]) -> list[tuple[int, int, str]]:
-    """Sentences joined until each unit has UNIT_WORDS words: (first, last, text)."""
+    """Sentences joined until each piece has UNIT_WORDS words: (first, last, text)."""
     out: list[tuple[int, int, str]] = []
     first, count = 0, 0
     parts: list[str] = []
@@ -74,11 +72,38 @@ def units(sentences: list[str]) -> list[tuple[int, int, str]]:
     return [u for u in out if u[2].strip()]
 
 
+def pieces(sentences: list[str]) -> list[tuple[int, int, set[str]]]:
+    """Each piece's first and last sentence and its features."""
+    return [(a, b, set(features(text))) for a, b, text in units(sentences)]
+
+
+def readings(parts: list[tuple[int, int, set[str]]]) -> list[tuple[int, int, set[str]]]:
+    """Each piece, each piece with the next, and a short text whole."""
+    out = list(parts)
+    out += [(a, d, f | g) for (a, _b, f), (_c, d, g) in pairwise(parts)]
+    if 2 < len(parts) <= SHORT_PIECES:
+        out.append((parts[0][0], parts[-1][1], set().union(*(f for _a, _b, f in parts))))
+    return out
+
+
+def training_items(parts: list[tuple[int, int, set[str]]], risky: bool) -> list[set[str]]:
+    """What one labelled text teaches: a short text whole; a long text without risk,
+    each piece (none of them is risk); a long text with risk, whole (which piece
+    holds it is not labelled)."""
+    if not parts:
+        return []
+    whole = set().union(*(f for _a, _b, f in parts))
+    if len(parts) <= SHORT_PIECES or risky:
+        return [whole]
+    return [f for _a, _b, f in parts]
+
+
 @dataclass(frozen=True)
 class ModelVerdict:
     probability: float
     category: str
-    unit: int  # the first and last sentence of the unit that crossed the line
+    urgent: bool
+    unit: int  # the first and last sentence of the reading that crossed the line
     last: int
 
 
@@ -107,38 +132,49 @@ class _Linear:
         ]
 
 
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
+
+
 class RiskModel:
     def __init__(self, weights: dict[str, Any]) -> None:
         self.risk, self.kind = _Linear(weights["risk"]), _Linear(weights["kind"])
+        self.urgent = _Linear(weights["urgent"])
+        self.threshold, self.long_threshold = THRESHOLD, LONG_THRESHOLD
+        self.urgent_threshold = URGENT_THRESHOLD
 
-    def probability(self, normalised: str | set[str]) -> float:
-        found = normalised if isinstance(normalised, set) else set(features(normalised))
-        (z,) = self.risk.decisions(found)
-        return 1 / (1 + math.exp(-z))
+    @staticmethod
+    def _found(text: str | set[str]) -> set[str]:
+        return text if isinstance(text, set) else set(features(text))
 
-    def category(self, normalised: str | set[str]) -> str:
-        found = normalised if isinstance(normalised, set) else set(features(normalised))
-        scores = self.kind.decisions(found)
+    def probability(self, text: str | set[str]) -> float:
+        (z,) = self.risk.decisions(self._found(text))
+        return _sigmoid(z)
+
+    def urgency(self, text: str | set[str]) -> float:
+        (z,) = self.urgent.decisions(self._found(text))
+        return _sigmoid(z)
+
+    def category(self, text: str | set[str]) -> str:
+        scores = self.kind.decisions(self._found(text))
         return self.kind.classes[max(range(len(scores)), key=scores.__getitem__)]
 
     def judge_units(self, sentences: list[str]) -> ModelVerdict | None:
-        """The whole text at THRESHOLD; failing that, of several units the likeliest
-        at UNIT_THRESHOLD."""
-        parts = [(a, b, set(features(t))) for a, b, t in units(sentences) if t]
+        """The likeliest reading, if it crosses the line for a text of its length."""
+        parts = pieces(sentences)
         if not parts:
             return None
-        whole: set[str] = set().union(*(f for _a, _b, f in parts))
-        p = self.probability(whole)
-        if p >= THRESHOLD or len(parts) == 1:
-            if p < THRESHOLD:
-                return None
-            return ModelVerdict(p, self.category(whole), parts[0][0], parts[-1][1])
-        p, first, last, found = max(
-            ((self.probability(f), a, b, f) for a, b, f in parts), key=itemgetter(0)
+        line = self.threshold if len(parts) <= SHORT_PIECES else self.long_threshold
+        # Each piece's known terms once; a reading joins them (smaller sets to join).
+        known = [(a, b, f & self.risk.terms) for a, b, f in parts]
+        p, first, last = max(
+            ((self.probability(k), a, b) for a, b, k in readings(known)), key=lambda r: r[0]
         )
-        if p < UNIT_THRESHOLD:
+        if p < line:
             return None
-        return ModelVerdict(p, self.category(found), first, last)
+        found = set().union(*(f for a, b, f in parts if first <= a and b <= last))
+        urgent = self.urgency(found) >= self.urgent_threshold
+        return ModelVerdict(p, self.category(found), urgent, first, last)
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ says what the corpus says.
 """
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,20 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from app.safety.screening.model import WEIGHTS, features, read_rows
+from app.safety.screening.model import WEIGHTS, pieces, read_rows, training_items
 
-C = 4.0
+C = 8.0
+URGENT_CATEGORIES = ("plan", "behaviour", "harm_to_others")
+# A raw text to what the model reads of it: its sentences (engine.model_input).
+Reader = Callable[[str], list[str]]
+
+
+def _identity(found: set[str]) -> list[str]:
+    return sorted(found)
 
 
 def pipeline() -> Pipeline:
-    vec = TfidfVectorizer(analyzer=features, binary=True, min_df=2)
+    vec = TfidfVectorizer(analyzer=_identity, binary=True, min_df=2)
     lr = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
     return make_pipeline(vec, lr)
 
@@ -32,16 +40,32 @@ def risk_label(row: dict[str, Any]) -> bool:
     return bool(row["label"] in ("urgent", "review", "risk"))
 
 
-def fit(
-    texts: list[str], risky: list[bool], kinds: list[tuple[str, str]]
-) -> tuple[Pipeline, Pipeline]:
-    """Risk against none; then, on the risk texts that name one, which category."""
-    risk = pipeline().fit(texts, risky)
-    kind = pipeline().fit([t for t, _ in kinds], [k for _, k in kinds])
-    return risk, kind
+def urgent_label(row: dict[str, Any]) -> bool:
+    if row["label"] == "risk":
+        return row.get("category") in URGENT_CATEGORIES
+    return bool(row["label"] == "urgent")
 
 
-def export(risk: Pipeline, kind: Pipeline) -> dict[str, Any]:
+def items(read: Reader, rows: list[dict[str, Any]]) -> list[tuple[set[str], dict[str, Any]]]:
+    """Each row's training items (model.training_items), with the row."""
+    out = []
+    for r in rows:
+        parts = pieces(read(r["text"]))
+        out += [(f, r) for f in training_items(parts, risk_label(r))]
+    return out
+
+
+def fit(data: list[tuple[set[str], dict[str, Any]]]) -> tuple[Pipeline, Pipeline, Pipeline]:
+    """Risk against none; urgent against the rest; among risk, which category."""
+    found = [f for f, _ in data]
+    risk = pipeline().fit(found, [risk_label(r) for _, r in data])
+    urgent = pipeline().fit(found, [urgent_label(r) for _, r in data])
+    kinds = [(f, r["category"]) for f, r in data if r.get("category") and risk_label(r)]
+    kind = pipeline().fit([f for f, _ in kinds], [k for _, k in kinds])
+    return risk, urgent, kind
+
+
+def export(risk: Pipeline, urgent: Pipeline, kind: Pipeline) -> dict[str, Any]:
     def weights(p: Pipeline) -> dict[str, Any]:
         vec: TfidfVectorizer = p.steps[0][1]
         lr: LogisticRegression = p.steps[-1][1]
@@ -58,23 +82,23 @@ def export(risk: Pipeline, kind: Pipeline) -> dict[str, Any]:
             "intercept": [round(float(x), 9) for x in lr.intercept_],
         }
 
-    return {"risk": weights(risk), "kind": weights(kind)}
+    return {"risk": weights(risk), "urgent": weights(urgent), "kind": weights(kind)}
 
 
-def train_rows(normalise: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    texts = [normalise(r["text"]) for r in rows]
-    risky = [risk_label(r) for r in rows]
-    kinds = [
-        (t, r["category"])
-        for t, r in zip(texts, rows, strict=True)
-        if r.get("category") and risk_label(r)
-    ]
-    return export(*fit(texts, risky, kinds))
+def reader(normalise: Callable[[str], str]) -> Reader:
+    from app.safety.screening.engine import model_input
+
+    return lambda text: model_input(normalise(text))
 
 
-def train(normalise: Any, folder: Path | None = None) -> dict[str, Any]:
+def train_rows(normalise: Callable[[str], str], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return export(*fit(items(reader(normalise), rows)))
+
+
+def train(normalise: Callable[[str], str], folder: Path | None = None) -> dict[str, Any]:
     return train_rows(normalise, read_rows(folder) if folder else read_rows())
 
 
-def write(normalise: Any, path: Path = WEIGHTS) -> None:
-    path.write_text(json.dumps(train(normalise), separators=(",", ":"), ensure_ascii=False))
+def write(normalise: Callable[[str], str], path: Path = WEIGHTS) -> None:
+    weights = train(normalise)
+    path.write_text(json.dumps(weights, separators=(",", ":"), ensure_ascii=False))
