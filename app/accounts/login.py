@@ -137,8 +137,8 @@ def accept_invitation(
 
 
 def create_invitation(
-    db: Session, ctx: AppContext, *, user: User, now: datetime
+    db: Session, ctx: AppContext, *, user: User, now: datetime, sent_to: str | None = None
 ) -> invitations.IssuedInvitation:
     """A new invitation for `user`, voiding the previous one."""
     valid_for = timedelta(hours=ctx.settings.invitation_hours)
-    return invitations.invite(db, user=user, now=now, valid_for=valid_for)
+    return invitations.invite(db, user=user, now=now, valid_for=valid_for, sent_to=sent_to)

@@ -86,6 +86,8 @@ class Invitation(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The address it was emailed to; a re-issued invitation goes there again.
+    sent_to: str | None = Field(default=None, max_length=320)
 
 
 class RecoveryCode(SQLModel, table=True):

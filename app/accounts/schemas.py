@@ -163,18 +163,35 @@ Code = Annotated[str, Field(min_length=1, max_length=32, description="6-digit TO
 
 
 class InvitationPublic(BaseModel):
-    """A one-time invitation: give the token to the person; shown only once."""
+    """A one-time invitation. `email`: sent to `sent_to`, the token never shown here;
+    `response` (development only): give `token` to the person, shown only once."""
 
-    model_config = ex.examples({"token": "q1w2e3...", "expires_at": "2026-03-05T15:00:00Z"})
+    model_config = ex.examples(
+        {
+            "delivery": "email",
+            "sent_to": "sam@clinic.example.org",
+            "token": None,
+            "expires_at": "2026-03-05T15:00:00Z",
+        }
+    )
 
-    token: str
+    delivery: Literal["email", "response"]
+    sent_to: str | None = None
+    token: str | None = None
     expires_at: datetime
 
 
 class UserCreatedPublic(UserPublic):
     model_config = ex.examples(
         ex.example_of(UserPublic)
-        | {"invitation": {"token": "q1w2e3...", "expires_at": "2026-11-04T09:00:00Z"}},
+        | {
+            "invitation": {
+                "delivery": "email",
+                "sent_to": "sam@clinic.example.org",
+                "token": None,
+                "expires_at": "2026-11-04T09:00:00Z",
+            }
+        },
         from_attributes=True,
     )
 

@@ -1,6 +1,7 @@
 """Invitations, the second factor, and the caller's sign-ins."""
 
 import uuid
+from dataclasses import asdict
 
 from fastapi import Request, Response, status
 
@@ -81,7 +82,7 @@ def complete_mfa(request: Request, body: MfaSignIn, db: DbDep, ctx: Ctx, now: No
 def reissue_invitation(user_id: uuid.UUID, _admin: AdminCaller, act: ActDep) -> InvitationPublic:
     """Replace a lost invitation of an account with no password yet (admin)."""
     _user, issued = accounts_use.reissue_invitation(act, user_id=user_id)
-    return InvitationPublic(token=issued.token, expires_at=issued.expires_at)
+    return InvitationPublic.model_validate(asdict(issued))
 
 
 @router.post(

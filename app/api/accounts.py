@@ -1,6 +1,7 @@
 """Sign-in, the caller's account, user administration and care teams."""
 
 import uuid
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Annotated
 
@@ -158,11 +159,11 @@ def change_password(
     "/users", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
 )
 def create_user(body: UserCreate, _admin: AdminCaller, act: ActDep) -> UserCreatedPublic:
-    """Create an account with a one-time invitation to set its password (admin)."""
+    """Create an account with a one-time invitation to set its password (admin); it is
+    emailed to the person, and the answer says so (the token only in development)."""
     user, invitation = accounts_use.create_account(act, **body.model_dump())
     return UserCreatedPublic.model_validate(
-        UserPublic.model_validate(user).model_dump()
-        | {"invitation": {"token": invitation.token, "expires_at": invitation.expires_at}}
+        UserPublic.model_validate(user).model_dump() | {"invitation": asdict(invitation)}
     )
 
 
