@@ -158,6 +158,26 @@ class PasswordChange(_In):
     new_password: Password
 
 
+class CareTeamMemberPublic(BaseModel):
+    """A member of my care team: enough to tell a real colleague from a look-alike."""
+
+    model_config = ex.examples(
+        {
+            "therapist_id": ex.THERAPIST,
+            "role": "therapist",
+            "display_name": "Dr. Rivera",
+            "email_domain": "clinic.example.org",
+            "joined_at": "2026-03-01T09:00:00Z",
+        }
+    )
+
+    therapist_id: uuid.UUID
+    role: Role
+    display_name: str
+    email_domain: str
+    joined_at: datetime
+
+
 # --- invitations, second factor and sign-ins ---
 Code = Annotated[str, Field(min_length=1, max_length=32, description="6-digit TOTP or recovery")]
 

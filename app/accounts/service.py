@@ -168,6 +168,28 @@ def care_team_of(db: Session, patient_id: uuid.UUID) -> list[uuid.UUID]:
     )
 
 
+def care_team_members(db: Session, patient_id: uuid.UUID) -> list[tuple[User, datetime]]:
+    """Each member of the patient's care team with when they joined, earliest first."""
+    rows = db.exec(
+        select(User, CareTeamMember.created_at)
+        .join(CareTeamMember, col(CareTeamMember.therapist_id) == User.id)
+        .where(CareTeamMember.patient_id == patient_id)
+        .order_by(col(CareTeamMember.created_at), col(User.id))
+    ).all()
+    return [(user, joined) for user, joined in rows]
+
+
+def membership(
+    db: Session, *, patient_id: uuid.UUID, therapist_id: uuid.UUID
+) -> CareTeamMember | None:
+    return db.get(CareTeamMember, (patient_id, therapist_id))
+
+
+def email_domain(email: str) -> str:
+    """Shown to patients beside a staff name: where the account's email lives."""
+    return email.rpartition("@")[2].lower()
+
+
 def patients_of(db: Session, therapist_id: uuid.UUID) -> list[uuid.UUID]:
     return list(
         db.exec(

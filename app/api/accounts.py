@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import Form, Query, Request, Response, status
 
 from app.accounts import auth_service, login, service
-from app.accounts.deps import AdminCaller, CurrentCaller, EnrollingCaller
+from app.accounts.deps import AdminCaller, CurrentCaller, EnrollingCaller, PatientCaller
 from app.accounts.mfa import MfaRequired
 from app.accounts.models import Role
 from app.accounts.schemas import (
+    CareTeamMemberPublic,
     MePublic,
     MeUpdate,
     PasswordChange,
@@ -120,6 +121,23 @@ def logout(body: RefreshRequest, caller: EnrollingCaller, db: DbDep, now: Now) -
 def read_me(caller: EnrollingCaller, db: DbDep) -> MePublic:
     """The signed-in account."""
     return MePublic.model_validate(caller.user(db))
+
+
+@router.get("/me/care-team", dependencies=[ReadOnly], responses=problem_responses(401, 403))
+def read_my_care_team(caller: PatientCaller, db: DbDep) -> Page[CareTeamMemberPublic]:
+    """Who is on my care team: role, display name, email domain and when they joined
+    (one page: a care team is small)."""
+    items = [
+        CareTeamMemberPublic(
+            therapist_id=user.id,
+            role=user.role,
+            display_name=user.display_name,
+            email_domain=service.email_domain(user.email),
+            joined_at=joined,
+        )
+        for user, joined in service.care_team_members(db, caller.id)
+    ]
+    return Page(items=items, next_cursor=None)
 
 
 @router.patch("/me", responses=problem_responses(401, 422))
