@@ -99,3 +99,15 @@ class RecoveryCode(SQLModel, table=True):
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
     code_hash: str = Field(max_length=64)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DisplayNameReservation(SQLModel, table=True):
+    """A staff name an active account gave up: nobody else takes it for a while."""
+
+    __tablename__ = "display_name_reservation"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    # The name's confusable skeleton (app/accounts/names.py).
+    skeleton: str = Field(max_length=480, index=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    released_at: datetime = Field(sa_type=UTCDateTime)

@@ -92,6 +92,29 @@ def remove_care_team_member(act: Act, *, patient_id: uuid.UUID, therapist_id: uu
     return removed
 
 
+def _tell_rename(act: Act, *, user: User, before: str) -> None:
+    for patient_id in accounts.patients_of(act.db, user.id):
+        act.audit.record("account.rename", patient_id, "account", user.id)
+        enqueue(
+            act.db,
+            user_id=patient_id,
+            kind="care_team_changed",
+            dedupe_key=f"care_team:{patient_id}:{user.id}:renamed:{uuid.uuid4().hex}",
+            due_at=act.now,
+            title="Your care team changed",
+            body=f"{before} on your care team is now called {user.display_name}."[:500],
+            data={
+                "therapist_id": str(user.id),
+                "change": "renamed",
+                "role": str(user.role),
+                "display_name": user.display_name,
+                "previous_name": before,
+                "email_domain": accounts.email_domain(user.email),
+            },
+            now=act.now,
+        )
+
+
 def update_account(
     act: Act,
     *,
@@ -101,7 +124,9 @@ def update_account(
     is_active: bool | None = None,
     locale: str | Unset | None = UNSET,
 ) -> User:
-    """Rename, change the time zone, language or activity of an account."""
+    """Rename, change the time zone, language or activity of an account. A staff rename
+    is audited in, and told to, each of that therapist's patients."""
+    before = accounts.get_user(act.db, user_id).display_name
     user = accounts.update_user(
         act.db,
         user_id=user_id,
@@ -112,6 +137,8 @@ def update_account(
     )
     if not isinstance(locale, Unset):
         accounts.set_locale(act.db, user=user, locale=locale, now=act.now)
+    if user.role != Role.patient and user.display_name != before:
+        _tell_rename(act, user=user, before=before)
     if user.role == Role.patient:
         act.audit.record("account.update", user.id, "account")
         if timezone is not None or is_active is not None or not isinstance(locale, Unset):

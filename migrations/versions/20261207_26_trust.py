@@ -1,4 +1,4 @@
-"""trust: invitations remember where they were emailed
+"""trust: invitations remember where they were emailed; given-up staff names are held
 
 Revision ID: 26_trust
 Revises: 24_sign_in_vocabulary
@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.core.types import UTCDateTime
+
 revision: str = "26_trust"
 down_revision: str | Sequence[str] | None = "24_sign_in_vocabulary"
 branch_labels: str | Sequence[str] | None = None
@@ -19,8 +21,25 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("invitation") as batch_op:
         batch_op.add_column(sa.Column("sent_to", sa.String(length=320), nullable=True))
+    op.create_table(
+        "display_name_reservation",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("skeleton", sa.String(length=480), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("released_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_display_name_reservation_user_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_display_name_reservation")),
+    )
+    with op.batch_alter_table("display_name_reservation") as batch_op:
+        batch_op.create_index("ix_display_name_reservation_skeleton", ["skeleton"])
+        batch_op.create_index("ix_display_name_reservation_user_id", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("display_name_reservation")
     with op.batch_alter_table("invitation") as batch_op:
         batch_op.drop_column("sent_to")
