@@ -59,9 +59,10 @@ def accept_invitation(
     return _pair(tokens)
 
 
-@auth_router.post("/mfa", responses=problem_responses(401, 422, 429))
+@auth_router.post("/mfa", responses=problem_responses(401, 403, 422, 429))
 def complete_mfa(request: Request, body: MfaSignIn, db: DbDep, ctx: Ctx, now: Now) -> TokenPair:
-    """Finish a sign-in with a code from the authenticator app or a recovery code."""
+    """Finish a sign-in with a code from the authenticator app or a recovery code; each
+    mfa_token buys one sign-in; past the day's wrong codes, 403 mfa_recovery_required."""
     tokens = login.complete_mfa(
         db,
         ctx,
@@ -106,7 +107,7 @@ def confirm_totp_enrolment(
     ctx.throttle.take("mfa", f"enrol:{caller.id}")
     try:
         codes = mfa.confirm_enrolment(
-            db, ctx.keyring, user=caller.user(db), code=body.code, now=now
+            db, ctx.keyring, user=caller.user(db), code=body.code, now=now, keep=caller.sign_in_id
         )
     except mfa.InvalidMfaCode:
         security_event("mfa_failed", user_id=caller.id, address=client_address(request))
@@ -137,7 +138,7 @@ def remove_mfa(
     except mfa.InvalidMfaCode:
         security_event("mfa_failed", user_id=caller.id, address=client_address(request))
         raise
-    mfa.remove(db, user=user, now=now)
+    mfa.remove(db, user=user, now=now, keep=caller.sign_in_id)
 
 
 # /v1/me/sessions is the v1.1 name of /v1/me/sign-ins: served one version longer.

@@ -1,4 +1,4 @@
-"""trust: invitations remember where they were emailed; given-up staff names are held
+"""trust: invitations remember where they were emailed; given-up staff names are held; sign-ins record their factors (amr); MFA tokens are spent once
 
 Revision ID: 26_trust
 Revises: 24_sign_in_vocabulary
@@ -39,7 +39,25 @@ def upgrade() -> None:
         batch_op.create_index("ix_display_name_reservation_user_id", ["user_id"])
 
 
+    # Sign-ins made before this version passed the password only, as far as anyone knows.
+    with op.batch_alter_table("sign_in") as batch_op:
+        batch_op.add_column(
+            sa.Column("amr", sa.String(length=32), nullable=False, server_default="pwd")
+        )
+    with op.batch_alter_table("sign_in") as batch_op:
+        batch_op.alter_column("amr", server_default=None)
+    op.create_table(
+        "spent_mfa_token",
+        sa.Column("jti", sa.String(length=32), nullable=False),
+        sa.Column("expires_at", UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("jti", name=op.f("pk_spent_mfa_token")),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("spent_mfa_token")
+    with op.batch_alter_table("sign_in") as batch_op:
+        batch_op.drop_column("amr")
     op.drop_table("display_name_reservation")
     with op.batch_alter_table("invitation") as batch_op:
         batch_op.drop_column("sent_to")
