@@ -86,7 +86,13 @@ def csrf_for_login(ctx: AppContext, nonce: str) -> str:
 
 
 def cookie_tokens(ctx: AppContext) -> TokenConfig:
-    return replace(ctx.tokens, access_ttl=timedelta(minutes=ctx.settings.clinic_idle_minutes))
+    """The clinic cookie's tokens: their own audience, so an API access token is no
+    cookie (nor renews as one) and a cookie's token is no API bearer token."""
+    return replace(
+        ctx.tokens,
+        audience=f"{ctx.tokens.audience}:clinic",
+        access_ttl=timedelta(minutes=ctx.settings.clinic_idle_minutes),
+    )
 
 
 @dataclass(frozen=True)
