@@ -65,6 +65,7 @@ def _issue(
     now: datetime,
     ttl: timedelta,
     ends_at: datetime | None = None,
+    amr: str = "pwd",
 ) -> IssuedTokens:
     refresh = new_refresh_token()
     expires_at = now + ttl if ends_at is None else min(now + ttl, ends_at)
@@ -78,7 +79,7 @@ def _issue(
     )
     db.flush()
     access = issue_access_token(
-        cfg, user_id=user.id, sign_in_id=sign_in_id, role=user.role, now=now
+        cfg, user_id=user.id, sign_in_id=sign_in_id, role=user.role, now=now, amr=amr
     )
     return IssuedTokens(access, refresh, int(cfg.access_ttl.total_seconds()))
 
@@ -92,14 +93,24 @@ def start_session(
     refresh_ttl: timedelta,
     max_age: timedelta | None = None,
     user_agent: str | None = None,
+    amr: str = "pwd",
 ) -> IssuedTokens:
     """A new sign-in; with `max_age`, no refresh token outlives created_at + max_age."""
-    session = SignIn(user_id=user.id, created_at=now, last_used_at=now, user_agent=user_agent)
+    session = SignIn(
+        user_id=user.id, created_at=now, last_used_at=now, user_agent=user_agent, amr=amr
+    )
     db.add(session)
     db.flush()
     ends_at = now + max_age if max_age is not None else None
     return _issue(
-        db, cfg, user=user, sign_in_id=session.id, now=now, ttl=refresh_ttl, ends_at=ends_at
+        db,
+        cfg,
+        user=user,
+        sign_in_id=session.id,
+        now=now,
+        ttl=refresh_ttl,
+        ends_at=ends_at,
+        amr=amr,
     )
 
 
@@ -168,7 +179,14 @@ def rotate(
     session.last_used_at = now
     db.add(session)
     tokens = _issue(
-        db, cfg, user=user, sign_in_id=session.id, now=now, ttl=refresh_ttl, ends_at=ends_at
+        db,
+        cfg,
+        user=user,
+        sign_in_id=session.id,
+        now=now,
+        ttl=refresh_ttl,
+        ends_at=ends_at,
+        amr=session.amr,
     )
     return tokens, None
 

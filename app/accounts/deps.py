@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Table, bindparam, select
 from sqlmodel import Session
 
+from app.accounts import mfa
 from app.accounts.models import Role, SignIn, User
 from app.core.clock import Now
 from app.core.context import AppContext, Ctx
@@ -47,6 +48,7 @@ _CALLER = (
         _users.c.totp_confirmed_at,
         _sign_ins.c.revoked_at,
         _users.c.locale,
+        _sign_ins.c.amr,
     )
     .join(_sign_ins, _sign_ins.c.user_id == _users.c.id)
     .where(_sign_ins.c.id == bindparam("sid"), _users.c.id == bindparam("uid"))
@@ -57,6 +59,11 @@ class MfaEnrolmentRequired(Forbidden):
     code = "mfa_enrolment_required"
     title = "This clinic requires staff to enrol a second factor first"
     detail_text = "Enrol with POST /v1/me/mfa/totp, then sign in again."
+
+
+class MfaSignInRequired(Forbidden):
+    code = "mfa_sign_in_required"
+    title = "This sign-in passed no second factor: sign in again with a code"
 
 
 # Where the sign-in check leaves the account's locale for app.accounts.locale.
@@ -76,8 +83,12 @@ def _still_signed_in(
             or row.role != claims.role
         ):
             raise InvalidToken()
-        if need_mfa and row.role != Role.patient.value and row.totp_confirmed_at is None:
-            raise MfaEnrolmentRequired(MfaEnrolmentRequired.detail_text)
+        if need_mfa and row.role != Role.patient.value:
+            if row.totp_confirmed_at is None:
+                raise MfaEnrolmentRequired(MfaEnrolmentRequired.detail_text)
+            if not mfa.has_second_factor(row.amr):
+                # Signed in with the password alone (before enrolling): sign in again.
+                raise MfaSignInRequired()
         info[CALLER_LOCALE] = row.locale
 
     return check

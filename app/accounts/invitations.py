@@ -1,5 +1,6 @@
 """One-time invitations: nobody sets another person's password."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,11 +26,28 @@ class InvitationGone(
 
 @dataclass(frozen=True)
 class IssuedInvitation:
+    id: uuid.UUID
     token: str
     expires_at: datetime
 
 
-def invite(db: Session, *, user: User, now: datetime, valid_for: timedelta) -> IssuedInvitation:
+def last_address(db: Session, *, user_id: uuid.UUID) -> str | None:
+    """Where this account's invitations were emailed, most recently."""
+    return db.exec(
+        select(Invitation.sent_to)
+        .where(Invitation.user_id == user_id, col(Invitation.sent_to).is_not(None))
+        .order_by(col(Invitation.created_at).desc())
+    ).first()
+
+
+def invite(
+    db: Session,
+    *,
+    user: User,
+    now: datetime,
+    valid_for: timedelta,
+    sent_to: str | None = None,
+) -> IssuedInvitation:
     """A new one-time token for `user`; any earlier open invitation stops working."""
     db.execute(
         update(Invitation)
@@ -42,11 +60,15 @@ def invite(db: Session, *, user: User, now: datetime, valid_for: timedelta) -> I
     )
     token = new_refresh_token()
     row = Invitation(
-        user_id=user.id, token_hash=hash_token(token), created_at=now, expires_at=now + valid_for
+        user_id=user.id,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=now + valid_for,
+        sent_to=sent_to,
     )
     db.add(row)
     db.flush()
-    return IssuedInvitation(token=token, expires_at=row.expires_at)
+    return IssuedInvitation(id=row.id, token=token, expires_at=row.expires_at)
 
 
 def accept(db: Session, *, token: str, password: str, now: datetime) -> User:

@@ -39,11 +39,18 @@ def max_age(settings: Settings, role: Role) -> timedelta:
 
 
 def open_session(
-    db: Session, ctx: AppContext, *, user: User, now: datetime, user_agent: str | None
+    db: Session,
+    ctx: AppContext,
+    *,
+    user: User,
+    now: datetime,
+    user_agent: str | None,
+    amr: str = "pwd",
 ) -> IssuedTokens:
     return start_session(
         db,
         ctx.tokens,
+        amr=amr,
         user=user,
         now=now,
         refresh_ttl=timedelta(days=ctx.settings.refresh_token_days),
@@ -105,8 +112,8 @@ def complete_mfa(
     now: datetime,
 ) -> IssuedTokens:
     """The second step of a sign-in: a TOTP code or a recovery code; throttled per account."""
-    user_id = mfa.decode_mfa_token(ctx.tokens, mfa_token, now=now)
-    user = db.get(User, user_id)
+    ticket = mfa.open_mfa_token(db, ctx.tokens, mfa_token, now=now)
+    user = db.get(User, ticket.user_id)
     if user is None or not user.is_active:
         raise InvalidToken()
     try:
@@ -114,12 +121,24 @@ def complete_mfa(
     except TooManyRequests:
         security_event("mfa_throttled", user_id=user.id, address=address)
         raise
+    # Past the day's ceiling of wrong TOTP codes, only a recovery code will do.
+    totp_closed = ctx.throttle.exhausted("mfa_daily", str(user.id))
     try:
-        mfa.verify_code(db, ctx.keyring, user=user, code=code, now=now)
+        factor = mfa.verify_code(
+            db, ctx.keyring, user=user, code=code, now=now, totp_allowed=not totp_closed
+        )
     except mfa.InvalidMfaCode:
         security_event("mfa_failed", user_id=user.id, address=address)
+        if not totp_closed and mfa.looks_like_totp(code):
+            ctx.throttle.hit("mfa_daily", str(user.id))
+            if ctx.throttle.exhausted("mfa_daily", str(user.id)):
+                # The security log is what admins watch (docs/security.md).
+                security_event("mfa_daily_ceiling", user_id=user.id, address=address)
+        if totp_closed:
+            raise mfa.MfaRecoveryRequired() from None
         raise
-    return open_session(db, ctx, user=user, now=now, user_agent=user_agent)
+    mfa.spend_mfa_token(db, ticket, now=now)
+    return open_session(db, ctx, user=user, now=now, user_agent=user_agent, amr=f"pwd {factor}")
 
 
 def accept_invitation(
@@ -137,8 +156,8 @@ def accept_invitation(
 
 
 def create_invitation(
-    db: Session, ctx: AppContext, *, user: User, now: datetime
+    db: Session, ctx: AppContext, *, user: User, now: datetime, sent_to: str | None = None
 ) -> invitations.IssuedInvitation:
     """A new invitation for `user`, voiding the previous one."""
     valid_for = timedelta(hours=ctx.settings.invitation_hours)
-    return invitations.invite(db, user=user, now=now, valid_for=valid_for)
+    return invitations.invite(db, user=user, now=now, valid_for=valid_for, sent_to=sent_to)

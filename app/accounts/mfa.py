@@ -6,15 +6,16 @@ import io
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pyotp
 import segno
 from sqlalchemy import delete, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from app.accounts.models import RecoveryCode, User
+from app.accounts.models import RecoveryCode, SignIn, SpentMfaToken, User
 from app.core.crypto import KeyRing
 from app.core.errors import AppError, Conflict, InvalidToken, Unauthorized
 from app.core.security import ALGORITHM, TokenConfig, hash_token
@@ -117,10 +118,34 @@ def _claim_recovery(db: Session, *, user: User, code: str, now: datetime) -> boo
     return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
+def has_second_factor(amr: str) -> bool:
+    """Whether a sign-in passed a second factor (its amr, app/accounts/models.py)."""
+    return bool({"otp", "recovery"} & set(amr.split()))
+
+
+def _end_other_sign_ins(
+    db: Session, user: User, *, keep: uuid.UUID | None, now: datetime, reason: str
+) -> None:
+    stmt = update(SignIn).where(col(SignIn.user_id) == user.id, col(SignIn.revoked_at).is_(None))
+    if keep is not None:
+        stmt = stmt.where(col(SignIn.id) != keep)
+    db.execute(stmt.values(revoked_at=now, revoked_reason=reason))
+
+
 def confirm_enrolment(
-    db: Session, keyring: KeyRing, *, user: User, code: str, now: datetime
+    db: Session,
+    keyring: KeyRing,
+    *,
+    user: User,
+    code: str,
+    now: datetime,
+    keep: uuid.UUID | None = None,
 ) -> list[str]:
-    """Finish enrolment with a code from the app; answers the recovery codes, once."""
+    """Finish enrolment with a code from the app; answers the recovery codes, once.
+
+    Every other sign-in of the account ends: one made with the password alone must
+    not become privileged by the enrolment. `keep`, the sign-in enrolling, has just
+    shown a code, so it now counts as passed with one."""
     if is_enrolled(user):
         raise MfaAlreadyEnrolled()
     if user.totp_secret is None:
@@ -131,6 +156,9 @@ def confirm_enrolment(
     user.totp_confirmed_at = now
     user.updated_at = now
     db.add(user)
+    _end_other_sign_ins(db, user, keep=keep, now=now, reason="mfa_enrolled")
+    if keep is not None:
+        db.execute(update(SignIn).where(col(SignIn.id) == keep).values(amr="pwd otp"))
     # 80 random bits each: a plain SHA-256 of that many is beyond guessing from a dump.
     codes = [base64.b32encode(secrets.token_bytes(10)).decode() for _ in range(RECOVERY_CODES)]
     db.execute(delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
@@ -140,19 +168,69 @@ def confirm_enrolment(
     return ["-".join(c[i : i + 4] for i in range(0, 16, 4)) for c in codes]
 
 
-def verify_code(db: Session, keyring: KeyRing, *, user: User, code: str, now: datetime) -> None:
-    """A TOTP code or an unused recovery code of an enrolled account, or InvalidMfaCode."""
+def looks_like_totp(code: str) -> bool:
+    return code.strip().isdigit() and len(code.strip()) <= 8
+
+
+def verify_code(
+    db: Session,
+    keyring: KeyRing,
+    *,
+    user: User,
+    code: str,
+    now: datetime,
+    totp_allowed: bool = True,
+) -> str:
+    """The factor a right code proves ("otp" or "recovery"), or InvalidMfaCode."""
     code = code.strip()
     if not is_enrolled(user):
         raise InvalidMfaCode()
-    if _claim_totp(db, keyring, user=user, code=code, now=now):
-        return
+    if totp_allowed and _claim_totp(db, keyring, user=user, code=code, now=now):
+        return "otp"
     if len(code) <= 32 and _claim_recovery(db, user=user, code=code, now=now):
-        return
+        return "recovery"
     raise InvalidMfaCode()
 
 
-def remove(db: Session, *, user: User, now: datetime) -> None:
+class MfaRecoveryRequired(
+    AppError,
+    status=403,
+    code="mfa_recovery_required",
+    title="Too many wrong codes today: sign in with a recovery code",
+): ...
+
+
+@dataclass(frozen=True)
+class MfaTicket:
+    user_id: uuid.UUID
+    jti: str
+    expires_at: datetime
+
+
+def open_mfa_token(db: Session, cfg: TokenConfig, token: str, *, now: datetime) -> MfaTicket:
+    """A live MFA token that has not yet bought a sign-in."""
+    user_id = decode_mfa_token(cfg, token, now=now)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    jti = str(claims.get("jti") or "")
+    if not jti or db.get(SpentMfaToken, jti) is not None:
+        raise InvalidToken()
+    return MfaTicket(user_id, jti, datetime.fromtimestamp(int(claims["exp"]), tz=UTC))
+
+
+def spend_mfa_token(db: Session, ticket: MfaTicket, *, now: datetime) -> None:
+    """One successful code per MFA token; of two racing, the second fails on the key."""
+    db.execute(delete(SpentMfaToken).where(col(SpentMfaToken.expires_at) < now))
+    try:
+        with db.begin_nested():
+            db.add(SpentMfaToken(jti=ticket.jti, expires_at=ticket.expires_at))
+            db.flush()
+    except IntegrityError as exc:
+        raise InvalidToken() from exc
+
+
+def remove(db: Session, *, user: User, now: datetime, keep: uuid.UUID | None = None) -> None:
+    """Reset the second factor; every other sign-in of the account ends."""
+    _end_other_sign_ins(db, user, keep=keep, now=now, reason="mfa_reset")
     user.totp_secret = None
     user.totp_confirmed_at = None
     user.totp_last_step = None
@@ -170,6 +248,7 @@ def issue_mfa_token(cfg: TokenConfig, *, user_id: uuid.UUID, now: datetime) -> s
         "iss": cfg.issuer,
         "iat": int(now.timestamp()),
         "exp": int((now + MFA_TOKEN_TTL).timestamp()),
+        "jti": uuid.uuid4().hex,
     }
     return jwt.encode(payload, cfg.key, algorithm=ALGORITHM)
 

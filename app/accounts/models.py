@@ -52,6 +52,9 @@ class SignIn(SQLModel, table=True):
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Coarse: browser or app family and platform, never the full header.
     user_agent: str | None = Field(default=None, max_length=64)
+    # The factors this sign-in passed (RFC 8176 amr), space-separated: "pwd", "pwd otp",
+    # "pwd recovery". A second factor enrolled later does not upgrade it.
+    amr: str = Field(default="pwd", max_length=32)
 
 
 class RefreshToken(SQLModel, table=True):
@@ -86,6 +89,17 @@ class Invitation(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The address it was emailed to; a re-issued invitation goes there again.
+    sent_to: str | None = Field(default=None, max_length=320)
+
+
+class SpentMfaToken(SQLModel, table=True):
+    """An MFA token that already bought a sign-in: it buys no second one."""
+
+    __tablename__ = "spent_mfa_token"
+
+    jti: str = Field(primary_key=True, max_length=32)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class RecoveryCode(SQLModel, table=True):
@@ -97,3 +111,15 @@ class RecoveryCode(SQLModel, table=True):
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
     code_hash: str = Field(max_length=64)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DisplayNameReservation(SQLModel, table=True):
+    """A staff name an active account gave up: nobody else takes it for a while."""
+
+    __tablename__ = "display_name_reservation"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    # The name's confusable skeleton (app/accounts/names.py).
+    skeleton: str = Field(max_length=480, index=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    released_at: datetime = Field(sa_type=UTCDateTime)

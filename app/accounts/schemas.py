@@ -158,23 +158,60 @@ class PasswordChange(_In):
     new_password: Password
 
 
+class CareTeamMemberPublic(BaseModel):
+    """A member of my care team: enough to tell a real colleague from a look-alike."""
+
+    model_config = ex.examples(
+        {
+            "therapist_id": ex.THERAPIST,
+            "role": "therapist",
+            "display_name": "Dr. Rivera",
+            "email_domain": "clinic.example.org",
+            "joined_at": "2026-03-01T09:00:00Z",
+        }
+    )
+
+    therapist_id: uuid.UUID
+    role: Role
+    display_name: str
+    email_domain: str
+    joined_at: datetime
+
+
 # --- invitations, second factor and sign-ins ---
 Code = Annotated[str, Field(min_length=1, max_length=32, description="6-digit TOTP or recovery")]
 
 
 class InvitationPublic(BaseModel):
-    """A one-time invitation: give the token to the person; shown only once."""
+    """A one-time invitation. `email`: sent to `sent_to`, the token never shown here;
+    `response` (development only): give `token` to the person, shown only once."""
 
-    model_config = ex.examples({"token": "q1w2e3...", "expires_at": "2026-03-05T15:00:00Z"})
+    model_config = ex.examples(
+        {
+            "delivery": "email",
+            "sent_to": "sam@clinic.example.org",
+            "token": None,
+            "expires_at": "2026-03-05T15:00:00Z",
+        }
+    )
 
-    token: str
+    delivery: Literal["email", "response"]
+    sent_to: str | None = None
+    token: str | None = None
     expires_at: datetime
 
 
 class UserCreatedPublic(UserPublic):
     model_config = ex.examples(
         ex.example_of(UserPublic)
-        | {"invitation": {"token": "q1w2e3...", "expires_at": "2026-11-04T09:00:00Z"}},
+        | {
+            "invitation": {
+                "delivery": "email",
+                "sent_to": "sam@clinic.example.org",
+                "token": None,
+                "expires_at": "2026-11-04T09:00:00Z",
+            }
+        },
         from_attributes=True,
     )
 

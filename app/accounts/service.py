@@ -1,14 +1,15 @@
 """Accounts, their settings and care teams."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.accounts import names
 from app.accounts.auth_service import normalize_email, revoke_user_sign_ins
-from app.accounts.models import CareTeamMember, Role, User
+from app.accounts.models import CareTeamMember, DisplayNameReservation, Role, User
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import cut_page, keyset
 from app.core.security import hash_password
@@ -41,7 +42,7 @@ def create_user(
     if db.exec(select(User.id).where(User.email == email)).first() is not None:
         raise EmailTaken()
     if role != Role.patient:
-        _check_staff_name(db, display_name, user_id=None)
+        _check_staff_name(db, display_name, user_id=None, now=now)
     user = User(
         email=email,
         display_name=display_name,
@@ -89,9 +90,12 @@ def update_user(
     is_active: bool | None = None,
 ) -> User:
     user = get_user(db, user_id)
-    if display_name is not None:
+    if display_name is not None and display_name != user.display_name:
         if user.role != Role.patient:
-            _check_staff_name(db, display_name, user_id=user.id)
+            _check_staff_name(db, display_name, user_id=user.id, now=now)
+            if user.is_active:
+                for held in names.skeletons(user.display_name):
+                    db.add(DisplayNameReservation(skeleton=held, user_id=user.id, released_at=now))
         user.display_name = display_name
     if timezone is not None:
         user.timezone = timezone
@@ -105,13 +109,34 @@ def update_user(
     return user
 
 
-def _check_staff_name(db: Session, name: str, *, user_id: uuid.UUID | None) -> None:
-    """Staff names are unique in the clinic (case and spacing aside), so a patient's
-    access log can't be made to show a look-alike of their real therapist."""
-    wanted = " ".join(name.split()).casefold()
+NAME_RESERVED_FOR = timedelta(days=90)
+
+
+class DisplayNameReserved(
+    Conflict,
+    code="display_name_reserved",
+    title="Another account gave up this display name recently; it stays theirs for 90 days",
+): ...
+
+
+def _check_staff_name(db: Session, name: str, *, user_id: uuid.UUID | None, now: datetime) -> None:
+    """Staff names are unique in the clinic by their confusable skeleton, so a patient's
+    access log can't be made to show a look-alike of their real therapist; a name an
+    account gave up is held for it 90 days."""
+    names.check_staff_name(name)
+    wanted = names.skeletons(name)
     staff = db.exec(select(User.id, User.display_name).where(col(User.role) != Role.patient)).all()
-    if any(uid != user_id and " ".join(n.split()).casefold() == wanted for uid, n in staff):
+    if any(uid != user_id and names.skeletons(n) & wanted for uid, n in staff):
         raise DisplayNameTaken()
+    held = db.exec(
+        select(DisplayNameReservation.id).where(
+            col(DisplayNameReservation.skeleton).in_(wanted),
+            DisplayNameReservation.user_id != user_id,
+            col(DisplayNameReservation.released_at) > now - NAME_RESERVED_FOR,
+        )
+    ).first()
+    if held is not None:
+        raise DisplayNameReserved()
 
 
 def set_locale(db: Session, *, user: User, locale: str | None, now: datetime) -> User:
@@ -166,6 +191,28 @@ def care_team_of(db: Session, patient_id: uuid.UUID) -> list[uuid.UUID]:
             select(CareTeamMember.therapist_id).where(CareTeamMember.patient_id == patient_id)
         ).all()
     )
+
+
+def care_team_members(db: Session, patient_id: uuid.UUID) -> list[tuple[User, datetime]]:
+    """Each member of the patient's care team with when they joined, earliest first."""
+    rows = db.exec(
+        select(User, CareTeamMember.created_at)
+        .join(CareTeamMember, col(CareTeamMember.therapist_id) == User.id)
+        .where(CareTeamMember.patient_id == patient_id)
+        .order_by(col(CareTeamMember.created_at), col(User.id))
+    ).all()
+    return [(user, joined) for user, joined in rows]
+
+
+def membership(
+    db: Session, *, patient_id: uuid.UUID, therapist_id: uuid.UUID
+) -> CareTeamMember | None:
+    return db.get(CareTeamMember, (patient_id, therapist_id))
+
+
+def email_domain(email: str) -> str:
+    """Shown to patients beside a staff name: where the account's email lives."""
+    return email.rpartition("@")[2].lower()
 
 
 def patients_of(db: Session, therapist_id: uuid.UUID) -> list[uuid.UUID]:

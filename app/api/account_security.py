@@ -1,6 +1,7 @@
 """Invitations, the second factor, and the caller's sign-ins."""
 
 import uuid
+from dataclasses import asdict
 
 from fastapi import Request, Response, status
 
@@ -58,9 +59,10 @@ def accept_invitation(
     return _pair(tokens)
 
 
-@auth_router.post("/mfa", responses=problem_responses(401, 422, 429))
+@auth_router.post("/mfa", responses=problem_responses(401, 403, 422, 429))
 def complete_mfa(request: Request, body: MfaSignIn, db: DbDep, ctx: Ctx, now: Now) -> TokenPair:
-    """Finish a sign-in with a code from the authenticator app or a recovery code."""
+    """Finish a sign-in with a code from the authenticator app or a recovery code; each
+    mfa_token buys one sign-in; past the day's wrong codes, 403 mfa_recovery_required."""
     tokens = login.complete_mfa(
         db,
         ctx,
@@ -81,7 +83,7 @@ def complete_mfa(request: Request, body: MfaSignIn, db: DbDep, ctx: Ctx, now: No
 def reissue_invitation(user_id: uuid.UUID, _admin: AdminCaller, act: ActDep) -> InvitationPublic:
     """Replace a lost invitation of an account with no password yet (admin)."""
     _user, issued = accounts_use.reissue_invitation(act, user_id=user_id)
-    return InvitationPublic(token=issued.token, expires_at=issued.expires_at)
+    return InvitationPublic.model_validate(asdict(issued))
 
 
 @router.post(
@@ -105,7 +107,7 @@ def confirm_totp_enrolment(
     ctx.throttle.take("mfa", f"enrol:{caller.id}")
     try:
         codes = mfa.confirm_enrolment(
-            db, ctx.keyring, user=caller.user(db), code=body.code, now=now
+            db, ctx.keyring, user=caller.user(db), code=body.code, now=now, keep=caller.sign_in_id
         )
     except mfa.InvalidMfaCode:
         security_event("mfa_failed", user_id=caller.id, address=client_address(request))
@@ -136,7 +138,7 @@ def remove_mfa(
     except mfa.InvalidMfaCode:
         security_event("mfa_failed", user_id=caller.id, address=client_address(request))
         raise
-    mfa.remove(db, user=user, now=now)
+    mfa.remove(db, user=user, now=now, keep=caller.sign_in_id)
 
 
 # /v1/me/sessions is the v1.1 name of /v1/me/sign-ins: served one version longer.

@@ -1,16 +1,18 @@
 """Sign-in, the caller's account, user administration and care teams."""
 
 import uuid
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Form, Query, Request, Response, status
 
 from app.accounts import auth_service, login, service
-from app.accounts.deps import AdminCaller, CurrentCaller, EnrollingCaller
+from app.accounts.deps import AdminCaller, CurrentCaller, EnrollingCaller, PatientCaller
 from app.accounts.mfa import MfaRequired
 from app.accounts.models import Role
 from app.accounts.schemas import (
+    CareTeamMemberPublic,
     MePublic,
     MeUpdate,
     PasswordChange,
@@ -121,6 +123,23 @@ def read_me(caller: EnrollingCaller, db: DbDep) -> MePublic:
     return MePublic.model_validate(caller.user(db))
 
 
+@router.get("/me/care-team", dependencies=[ReadOnly], responses=problem_responses(401, 403))
+def read_my_care_team(caller: PatientCaller, db: DbDep) -> Page[CareTeamMemberPublic]:
+    """Who is on my care team: role, display name, email domain and when they joined
+    (one page: a care team is small)."""
+    items = [
+        CareTeamMemberPublic(
+            therapist_id=user.id,
+            role=user.role,
+            display_name=user.display_name,
+            email_domain=service.email_domain(user.email),
+            joined_at=joined,
+        )
+        for user, joined in service.care_team_members(db, caller.id)
+    ]
+    return Page(items=items, next_cursor=None)
+
+
 @router.patch("/me", responses=problem_responses(401, 422))
 def update_me(body: MeUpdate, caller: CurrentCaller, act: ActDep) -> MePublic:
     """Change one's own display name, time zone or language."""
@@ -158,11 +177,11 @@ def change_password(
     "/users", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
 )
 def create_user(body: UserCreate, _admin: AdminCaller, act: ActDep) -> UserCreatedPublic:
-    """Create an account with a one-time invitation to set its password (admin)."""
+    """Create an account with a one-time invitation to set its password (admin); it is
+    emailed to the person, and the answer says so (the token only in development)."""
     user, invitation = accounts_use.create_account(act, **body.model_dump())
     return UserCreatedPublic.model_validate(
-        UserPublic.model_validate(user).model_dump()
-        | {"invitation": {"token": invitation.token, "expires_at": invitation.expires_at}}
+        UserPublic.model_validate(user).model_dump() | {"invitation": asdict(invitation)}
     )
 
 

@@ -86,7 +86,13 @@ def csrf_for_login(ctx: AppContext, nonce: str) -> str:
 
 
 def cookie_tokens(ctx: AppContext) -> TokenConfig:
-    return replace(ctx.tokens, access_ttl=timedelta(minutes=ctx.settings.clinic_idle_minutes))
+    """The clinic cookie's tokens: their own audience, so an API access token is no
+    cookie (nor renews as one) and a cookie's token is no API bearer token."""
+    return replace(
+        ctx.tokens,
+        audience=f"{ctx.tokens.audience}:clinic",
+        access_ttl=timedelta(minutes=ctx.settings.clinic_idle_minutes),
+    )
 
 
 @dataclass(frozen=True)
@@ -193,7 +199,7 @@ def enrol(
     user = staff_member(db, mfa.decode_mfa_token(ctx.tokens, mfa_token, now=now))
     ctx.throttle.take("mfa", f"enrol:{user.id}")
     codes = mfa.confirm_enrolment(db, ctx.keyring, user=user, code=code, now=now)
-    tokens = login.open_session(db, ctx, user=user, now=now, user_agent=user_agent)
+    tokens = login.open_session(db, ctx, user=user, now=now, user_agent=user_agent, amr="pwd otp")
     return cookie_of(ctx, tokens, now), codes
 
 
@@ -223,7 +229,10 @@ def clinic_user(request: Request, db: DbDep, ctx: Ctx, now: Now) -> ClinicUser:
         or not row[0].is_active
         or row[0].role != claims.role
         or now >= row[1].created_at + lifetime
-        or (ctx.settings.staff_mfa_required and not mfa.is_enrolled(row[0]))
+        or (
+            ctx.settings.staff_mfa_required
+            and not (mfa.is_enrolled(row[0]) and mfa.has_second_factor(row[1].amr))
+        )
     ):
         raise SignInRequired(ended=True)
     user = row[0]

@@ -8,7 +8,6 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.accounts import service as accounts
-from app.accounts.invitations import IssuedInvitation
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
 from app.clinic.actions import _checked
@@ -45,10 +44,11 @@ def _users_page(
     db: DbDep,
     *,
     cursor: str | None = None,
-    invited: tuple[User, IssuedInvitation] | None = None,
+    invited: tuple[User, accounts_use.InvitationReceipt] | None = None,
     status: int = 200,
 ) -> Response:
-    """The accounts page; a new invitation's token is shown on it this once, never again."""
+    """The accounts page; says where a new invitation was emailed (in development, its
+    token is shown this once instead)."""
     users, next_cursor = accounts.list_users(db, role=None, limit=PAGE, cursor=cursor)
     context = {
         "users": users,

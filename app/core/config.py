@@ -239,6 +239,20 @@ class Settings(BaseSettings):
     mfa_attempts: str = "5/5 minutes"
     password_change_attempts: str = "5/15 minutes"  # noqa: S105  (a rate, not a secret)
 
+    # How an invitation reaches its person: `email` through the outbox and SMTP, or
+    # `response`, the token in the admin's answer (development only).
+    invitation_delivery: Literal["email", "response"] = "response"
+    # smtp://[user:pass@]host[:port] (a local relay) or smtps://...; STARTTLS on smtp://.
+    smtp_url: SecretStr | None = None
+    smtp_from: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10, gt=0, le=60)
+    # Where people open the clinic, for the link in an invitation email.
+    public_url: str | None = None
+    # Wrong TOTP codes per account per day before only a recovery code will do.
+    mfa_daily_failures: int = Field(default=20, ge=1, le=1000)
+    invitation_attempts: str = "10/minute"
+
     # --- end of accounts and sign-in security ---
     @field_validator("safety_oncall_emails", mode="before")
     @classmethod
@@ -313,6 +327,18 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _email_needs_smtp(self) -> "Settings":
+        if self.invitation_delivery == "email" and not (self.smtp_url and self.smtp_from):
+            raise ValueError(
+                "KAPJ_INVITATION_DELIVERY=email needs KAPJ_SMTP_URL and KAPJ_SMTP_FROM"
+            )
+        if self.smtp_url and not self.smtp_url.get_secret_value().lower().startswith(
+            ("smtp://", "smtps://")
+        ):
+            raise ValueError("KAPJ_SMTP_URL must be smtp:// or smtps://")
+        return self
+
+    @model_validator(mode="after")
     def _production_needs_keys(self) -> "Settings":
         if self.env != "production":
             return self
@@ -331,6 +357,9 @@ class Settings(BaseSettings):
             raise ValueError("KAPJ_SIGNING_KEY must be at least 32 bytes in production")
         if self.webhook_url and not self.webhook_url.lower().startswith("https://"):
             raise ValueError("KAPJ_WEBHOOK_URL must be https in production")
+        if self.invitation_delivery == "response":
+            # An admin who holds the token could accept it as the invitee.
+            raise ValueError("KAPJ_INVITATION_DELIVERY must be email in production")
         return self
 
     @property

@@ -57,6 +57,7 @@ class AppContext:
                     "signin_pair": settings.signin_failures_per_pair,
                     "signin_slow": settings.signin_slow_rate,
                     "mfa": settings.mfa_attempts,
+                    "mfa_daily": f"{settings.mfa_daily_failures}/day",
                     "password_change": settings.password_change_attempts,
                 },
             ),

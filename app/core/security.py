@@ -54,9 +54,17 @@ class AccessClaims:
 
 
 def issue_access_token(
-    cfg: TokenConfig, *, user_id: uuid.UUID, sign_in_id: uuid.UUID, role: str, now: datetime
+    cfg: TokenConfig,
+    *,
+    user_id: uuid.UUID,
+    sign_in_id: uuid.UUID,
+    role: str,
+    now: datetime,
+    amr: str = "pwd",
 ) -> str:
+    """`amr` repeats the sign-in's factors for clients; the server trusts the sign-in row."""
     payload = {
+        "amr": amr.split(),
         "sub": str(user_id),
         "sid": str(sign_in_id),
         "role": role,

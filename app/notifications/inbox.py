@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import NotFound
 from app.core.pagination import cut_page, keyset
+from app.notifications.email import EMAIL_KINDS
 from app.notifications.models import Device, Notification, NotificationStatus
 
 
@@ -56,6 +57,7 @@ def feed(
         Notification.user_id == user_id,
         col(Notification.status).in_([NotificationStatus.sent, NotificationStatus.pending]),
         col(Notification.due_at) <= now,
+        col(Notification.kind).not_in(EMAIL_KINDS),
     )
     stmt = keyset(stmt, col(Notification.due_at), col(Notification.id), cursor, descending=True)
     rows = list(db.exec(stmt.limit(limit + 1)).all())

@@ -8,7 +8,9 @@ from prometheus_client import CollectorRegistry
 
 from app.core.clock import utcnow
 from app.core.config import Settings
+from app.core.crypto import KeyRing
 from app.notifications.apns import ApnsClient
+from app.notifications.email import INVITATION_EMAIL, KindRouter, SmtpSender
 from app.notifications.fcm import FcmClient
 from app.notifications.push import PushClient, PushRouter
 from app.notifications.push_config import load_apns, load_fcm
@@ -41,6 +43,27 @@ def build_sender(
     *,
     registry: CollectorRegistry | None = None,
     clock: Callable[[], datetime] = utcnow,
+) -> Sender:
+    """Invitation emails over SMTP when it is set up; the rest as _build_push_sender says."""
+    other = _build_push_sender(settings, registry=registry, clock=clock)
+    if settings.smtp_url is None or not settings.smtp_from:
+        return other
+    smtp = SmtpSender(
+        settings.smtp_url.get_secret_value(),
+        settings.smtp_from,
+        KeyRing.parse(settings.resolved_encryption_keys()),
+        starttls=settings.smtp_starttls,
+        timeout=settings.smtp_timeout_seconds,
+        public_url=settings.public_url,
+    )
+    return KindRouter({INVITATION_EMAIL: smtp}, default=other)
+
+
+def _build_push_sender(
+    settings: Settings,
+    *,
+    registry: CollectorRegistry | None,
+    clock: Callable[[], datetime],
 ) -> Sender:
     """Push when APNs or FCM is set up (webhook behind it), else the webhook, else the log."""
     apns, fcm = load_apns(settings), load_fcm(settings)

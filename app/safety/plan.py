@@ -91,8 +91,10 @@ def _check_if_match(plan: SafetyPlan | None, if_match: str | None) -> None:
         return
     if if_match is None:
         raise PlanIfMatchRequired("Send If-Match with the plan's ETag.")
+    # `*` ("any version") would let a stale editor overwrite what the other person
+    # wrote; once a plan exists only its exact ETag will do.
     tags = {t.strip() for t in if_match.split(",")}
-    if "*" not in tags and etag(plan) not in tags:
+    if etag(plan) not in tags:
         raise PlanVersionMismatch(f"The safety plan is now at version {plan.version}.")
 
 

@@ -1,14 +1,53 @@
 """An admin creates an account or replaces its lost invitation, from the API or the
-clinic: the account is stored and its one-time invitation issued in one place."""
+clinic: the account is stored and its one-time invitation issued in one place.
+
+With KAPJ_INVITATION_DELIVERY=email the token goes only to the invitee's address,
+through the outbox; the admin learns that it was sent and when it expires."""
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 
-from app.accounts import login
+from app.accounts import invitations, login
 from app.accounts import service as accounts
 from app.accounts.errors import InvitationNotNeeded
-from app.accounts.invitations import IssuedInvitation
 from app.accounts.models import Role, User
+from app.notifications.email import INVITATION_EMAIL, seal_token
+from app.notifications.outbox import enqueue
 from app.usecases.act import Act
+
+
+@dataclass(frozen=True)
+class InvitationReceipt:
+    """What the admin is told: the token only in development's `response` mode."""
+
+    expires_at: datetime
+    delivery: str
+    sent_to: str | None = None
+    token: str | None = None
+
+
+def _issue(act: Act, user: User, address: str) -> InvitationReceipt:
+    if act.settings.invitation_delivery == "response":
+        issued = login.create_invitation(act.db, act.ctx, user=user, now=act.now)
+        return InvitationReceipt(issued.expires_at, "response", token=issued.token)
+    issued = login.create_invitation(act.db, act.ctx, user=user, now=act.now, sent_to=address)
+    enqueue(
+        act.db,
+        user_id=user.id,
+        kind=INVITATION_EMAIL,
+        dedupe_key=f"invitation:{issued.id}",
+        due_at=act.now,
+        title="Your kap-journal invitation",
+        body="An invitation to set your password.",
+        data={
+            "to": address,
+            "token": seal_token(act.keyring, user_id=user.id, token=issued.token),
+            "expires_at": issued.expires_at.isoformat(),
+        },
+        now=act.now,
+    )
+    return InvitationReceipt(issued.expires_at, "email", sent_to=address)
 
 
 def create_account(
@@ -19,7 +58,7 @@ def create_account(
     display_name: str,
     timezone: str,
     locale: str | None = None,
-) -> tuple[User, IssuedInvitation]:
+) -> tuple[User, InvitationReceipt]:
     """Nobody sets another person's password: the account gets an invitation instead."""
     user = accounts.create_user(
         act.db,
@@ -31,12 +70,14 @@ def create_account(
         password=None,
         now=act.now,
     )
-    return user, login.create_invitation(act.db, act.ctx, user=user, now=act.now)
+    return user, _issue(act, user, user.email)
 
 
-def reissue_invitation(act: Act, *, user_id: uuid.UUID) -> tuple[User, IssuedInvitation]:
-    """Replace a lost invitation of an account with no password yet; the old one is void."""
+def reissue_invitation(act: Act, *, user_id: uuid.UUID) -> tuple[User, InvitationReceipt]:
+    """Replace a lost invitation of an account with no password yet; the old one is void.
+    It goes to the address the first one went to."""
     user = accounts.get_user(act.db, user_id)
     if user.password_hash:
         raise InvitationNotNeeded()
-    return user, login.create_invitation(act.db, act.ctx, user=user, now=act.now)
+    address = invitations.last_address(act.db, user_id=user.id) or user.email
+    return user, _issue(act, user, address)

@@ -3,6 +3,7 @@ the command line): one function per change, which stores it, audits it and tells
 the patient in their feed (and by push where they have a phone)."""
 
 import uuid
+from datetime import datetime
 from enum import Enum
 
 from app.accounts import service as accounts
@@ -22,44 +23,96 @@ UNSET = Unset.token
 
 
 def _tell_patient(
-    act: Act, *, patient_id: uuid.UUID, therapist_id: uuid.UUID, joined: bool
+    act: Act,
+    *,
+    patient_id: uuid.UUID,
+    therapist_id: uuid.UUID,
+    joined_at: datetime | None,
+    joined: bool,
 ) -> None:
-    """One feed item per change; the name is the therapist's unique display name."""
+    """One feed item (and push) per change: who, their role, where their email lives and
+    since when, so a patient can tell a real colleague from an account made to read."""
     therapist = act.db.get(User, therapist_id)
     name = therapist.display_name if therapist is not None else "A therapist"
+    role = str(therapist.role) if therapist is not None else "therapist"
+    domain = accounts.email_domain(therapist.email) if therapist is not None else ""
+    since = joined_at.date().isoformat() if joined_at is not None else ""
     change = "joined" if joined else "left"
+    body = (
+        f"{name} ({role}, {domain}) joined your care team on {since}."
+        if joined
+        else f"{name} ({role}, {domain}), on your care team since {since}, left it."
+    )
     enqueue(
         act.db,
         user_id=patient_id,
         kind="care_team_changed",
-        # Unique per change, so a later change is a new item, not an update of this one.
-        dedupe_key=f"care_team:{patient_id}:{therapist_id}:{change}:{act.now.isoformat()}",
+        # Unique per change (even two in one clock tick): each is a new item.
+        dedupe_key=f"care_team:{patient_id}:{therapist_id}:{change}:{uuid.uuid4().hex}",
         due_at=act.now,
         title="Your care team changed",
-        body=f"{name} {change} your care team."[:500],
-        data={"therapist_id": str(therapist_id), "change": change},
+        body=body[:500],
+        data={
+            "therapist_id": str(therapist_id),
+            "change": change,
+            "role": role,
+            "display_name": name,
+            "email_domain": domain,
+            "joined_at": joined_at.isoformat() if joined_at is not None else None,
+        },
         now=act.now,
     )
 
 
 def add_care_team_member(act: Act, *, patient_id: uuid.UUID, therapist_id: uuid.UUID) -> bool:
+    """The one way onto a care team (API, clinic, command line): audited, in the patient's
+    access log, and told to the patient in their feed and by push."""
     added = accounts.add_to_care_team(
         act.db, patient_id=patient_id, therapist_id=therapist_id, now=act.now
     )
     act.audit.record("care_team.add", patient_id, "care_team", therapist_id)
     if added:
-        _tell_patient(act, patient_id=patient_id, therapist_id=therapist_id, joined=True)
+        _tell_patient(
+            act, patient_id=patient_id, therapist_id=therapist_id, joined_at=act.now, joined=True
+        )
     return added
 
 
 def remove_care_team_member(act: Act, *, patient_id: uuid.UUID, therapist_id: uuid.UUID) -> bool:
+    member = accounts.membership(act.db, patient_id=patient_id, therapist_id=therapist_id)
+    joined_at = member.created_at if member is not None else None
     removed = accounts.remove_from_care_team(
         act.db, patient_id=patient_id, therapist_id=therapist_id
     )
     if removed:
-        _tell_patient(act, patient_id=patient_id, therapist_id=therapist_id, joined=False)
+        _tell_patient(
+            act, patient_id=patient_id, therapist_id=therapist_id, joined_at=joined_at, joined=False
+        )
     act.audit.record("care_team.remove", patient_id, "care_team", therapist_id)
     return removed
+
+
+def _tell_rename(act: Act, *, user: User, before: str) -> None:
+    for patient_id in accounts.patients_of(act.db, user.id):
+        act.audit.record("account.rename", patient_id, "account", user.id)
+        enqueue(
+            act.db,
+            user_id=patient_id,
+            kind="care_team_changed",
+            dedupe_key=f"care_team:{patient_id}:{user.id}:renamed:{uuid.uuid4().hex}",
+            due_at=act.now,
+            title="Your care team changed",
+            body=f"{before} on your care team is now called {user.display_name}."[:500],
+            data={
+                "therapist_id": str(user.id),
+                "change": "renamed",
+                "role": str(user.role),
+                "display_name": user.display_name,
+                "previous_name": before,
+                "email_domain": accounts.email_domain(user.email),
+            },
+            now=act.now,
+        )
 
 
 def update_account(
@@ -71,7 +124,9 @@ def update_account(
     is_active: bool | None = None,
     locale: str | Unset | None = UNSET,
 ) -> User:
-    """Rename, change the time zone, language or activity of an account."""
+    """Rename, change the time zone, language or activity of an account. A staff rename
+    is audited in, and told to, each of that therapist's patients."""
+    before = accounts.get_user(act.db, user_id).display_name
     user = accounts.update_user(
         act.db,
         user_id=user_id,
@@ -82,6 +137,8 @@ def update_account(
     )
     if not isinstance(locale, Unset):
         accounts.set_locale(act.db, user=user, locale=locale, now=act.now)
+    if user.role != Role.patient and user.display_name != before:
+        _tell_rename(act, user=user, before=before)
     if user.role == Role.patient:
         act.audit.record("account.update", user.id, "account")
         if timezone is not None or is_active is not None or not isinstance(locale, Unset):

@@ -215,6 +215,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/me/notifications"): Row(SIGNED_IN),
     # audit
     ("GET", "/v1/me/access-log"): Row(PATIENT_ONLY),
+    ("GET", "/v1/me/care-team"): Row(PATIENT_ONLY),
     ("GET", "/v1/audit"): Row(ADMIN_ONLY),
     # questionnaires (measurement-based care)
     ("GET", "/v1/questionnaires"): Row(SIGNED_IN),

@@ -248,7 +248,12 @@ def test_mfa_is_required_by_default_in_production_only() -> None:
 
     key = "k1:" + "a" * 43 + "="
     prod = Settings(
-        env="production", signing_key=SecretStr("s" * 40), encryption_keys=SecretStr(key)
+        env="production",
+        signing_key=SecretStr("s" * 40),
+        encryption_keys=SecretStr(key),
+        invitation_delivery="email",
+        smtp_url=SecretStr("smtp://localhost:25"),
+        smtp_from="clinic@example.org",
     )
     assert prod.staff_mfa_required
     assert not Settings(env="development").staff_mfa_required

@@ -29,6 +29,9 @@ def test_production_refuses_to_start_without_secrets() -> None:
         env="production",
         signing_key=SecretStr("a-real-signing-key-0123456789abcdef"),
         encryption_keys=SecretStr(KEY),
+        invitation_delivery="email",
+        smtp_url=SecretStr("smtps://relay.example.org"),
+        smtp_from="clinic@example.org",
     )
     assert ok.resolved_encryption_keys() == KEY
 
@@ -85,3 +88,15 @@ def test_throttling_can_be_switched_off() -> None:
     off = Throttle.build(enabled=False, redis_url=None, rules={})
     for _ in range(100):
         off.consume("signin_account", "k")
+
+
+def test_production_refuses_invitations_in_the_answer() -> None:
+    """An admin who receives the token could accept it in the invitee's place."""
+    with pytest.raises(ValidationError, match="KAPJ_INVITATION_DELIVERY"):
+        Settings(
+            env="production",
+            signing_key=SecretStr("a-real-signing-key-0123456789abcdef"),
+            encryption_keys=SecretStr(KEY),
+        )
+    with pytest.raises(ValidationError, match="KAPJ_SMTP_URL"):
+        Settings(invitation_delivery="email")

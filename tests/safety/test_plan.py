@@ -67,7 +67,7 @@ def test_changing_an_existing_plan_without_if_match_is_428(team: Team, db: Sessi
     assert stored is not None and stored.version == 1
 
 
-@pytest.mark.parametrize("stale", ['"v2"', '"v0"', "v1", '"garbage"', '""'])
+@pytest.mark.parametrize("stale", ['"v2"', '"v0"', "v1", '"garbage"', '""', "*", '"v2", *'])
 def test_a_wrong_if_match_is_412_and_changes_nothing(team: Team, db: Session, stale: str) -> None:
     _put(team, PLAN)
     before = _stored(db, team)

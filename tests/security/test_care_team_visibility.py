@@ -17,8 +17,11 @@ def test_adding_a_therapist_tells_the_patient_in_the_feed(
     r = client.put(f"/v1/patients/{patient.id}/therapists/{therapist.id}", headers=admin)
     assert r.status_code == 204
     feed = client.get("/v1/me/notifications", headers=login(patient)).json()["items"]
-    assert [(i["kind"], i["body"]) for i in feed] == [
-        ("care_team_changed", f"{therapist.display_name} joined your care team.")
+    assert [(i["kind"], i["body"].split(" on ")[0]) for i in feed] == [
+        (
+            "care_team_changed",
+            f"{therapist.display_name} (therapist, clinic.example.org) joined your care team",
+        )
     ]
     events = db.exec(select(AuditEvent).where(AuditEvent.patient_id == patient.id)).all()
     assert [e.action for e in events] == ["care_team.add"]
@@ -34,7 +37,8 @@ def test_removing_a_therapist_tells_the_patient_too(
     admin = login(make_admin(db))
     client.delete(f"/v1/patients/{patient.id}/therapists/{therapist.id}", headers=admin)
     feed = client.get("/v1/me/notifications", headers=login(patient)).json()["items"]
-    assert [i["body"] for i in feed] == [f"{therapist.display_name} left your care team."]
+    assert [i["body"].endswith(", left it.") for i in feed] == [True]
+    assert feed[0]["body"].startswith(f"{therapist.display_name} (therapist, clinic.example.org)")
 
 
 def test_putting_the_same_therapist_again_tells_nobody_twice(

@@ -25,6 +25,9 @@ def _production(db_url: str, tmp_path: Path, **kw: object) -> Settings:
         signing_key=SecretStr(SIGNING),
         encryption_keys=SecretStr(KEY),
         inprocess_worker=False,
+        invitation_delivery="email",
+        smtp_url=SecretStr("smtp://127.0.0.1:2525"),
+        smtp_from="clinic@example.org",
         **kw,  # type: ignore[arg-type]
     )
 
@@ -78,7 +81,14 @@ def test_metrics_need_a_token_in_production(
 def test_production_refuses_a_short_signing_key() -> None:
     with pytest.raises(ValidationError, match="at least 32 bytes"):
         Settings(env="production", signing_key=SecretStr("x" * 31), encryption_keys=SecretStr(KEY))
-    Settings(env="production", signing_key=SecretStr("x" * 32), encryption_keys=SecretStr(KEY))
+    Settings(
+        env="production",
+        signing_key=SecretStr("x" * 32),
+        encryption_keys=SecretStr(KEY),
+        invitation_delivery="email",
+        smtp_url=SecretStr("smtp://127.0.0.1:2525"),
+        smtp_from="clinic@example.org",
+    )
 
 
 def test_production_refuses_a_plain_http_webhook() -> None:
