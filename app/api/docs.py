@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
@@ -18,8 +19,8 @@ PREFIX = "/docs-static"
 def install_docs(app: FastAPI, *, title: str) -> None:
     app.mount(PREFIX, StaticFiles(directory=STATIC), name="docs-static")
 
-    @app.get("/docs", include_in_schema=False)
-    async def swagger_ui() -> HTMLResponse:
+    # Plain routes, as FastAPI's own docs pages are: not part of the API or its schema.
+    async def swagger_ui(_request: Request) -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url="/openapi.json",
             title=f"{title} — API",
@@ -28,8 +29,7 @@ def install_docs(app: FastAPI, *, title: str) -> None:
             swagger_favicon_url=f"{PREFIX}/favicon-32x32.png",
         )
 
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc() -> HTMLResponse:
+    async def redoc(_request: Request) -> HTMLResponse:
         return get_redoc_html(
             openapi_url="/openapi.json",
             title=f"{title} — API",
@@ -37,3 +37,6 @@ def install_docs(app: FastAPI, *, title: str) -> None:
             redoc_favicon_url=f"{PREFIX}/favicon-32x32.png",
             with_google_fonts=False,
         )
+
+    app.add_route("/docs", swagger_ui, include_in_schema=False)
+    app.add_route("/redoc", redoc, include_in_schema=False)

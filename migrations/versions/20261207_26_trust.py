@@ -13,7 +13,7 @@ from alembic import op
 from app.core.types import UTCDateTime
 
 revision: str = "26_trust"
-down_revision: str | Sequence[str] | None = "24_sign_in_vocabulary"
+down_revision: str | Sequence[str] | None = "25_flag_levels"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

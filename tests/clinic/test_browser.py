@@ -269,14 +269,14 @@ def test_an_expired_session_returns_to_sign_in(page: Any) -> None:
 
     sign_in(page, RIVERA)
     cookie = next(c for c in page.context.cookies() if c["name"] == "kapj_clinic")
-    cfg = TokenConfig(SIGNING_KEY, "kap-journal", "kap-journal", timedelta(minutes=15))
+    cfg = TokenConfig(SIGNING_KEY, "kap-journal", "kap-journal:clinic", timedelta(minutes=15))
     claims = decode_access_token(cfg, cookie["value"], now=datetime.now(UTC))
     assert claims is not None
     # The same sign-in, last active 16 minutes ago: past the 15-minute idle timeout.
     stale = issue_access_token(
         cfg,
         user_id=claims.user_id,
-        session_id=claims.session_id,
+        sign_in_id=claims.sign_in_id,
         role=claims.role,
         now=datetime.now(UTC) - timedelta(minutes=16),
     )
