@@ -24,10 +24,18 @@ from app.notifications.models import Notification
 from app.notifications.sending import Sender, build_sender
 from app.questionnaires import jobs as questionnaire_jobs
 from app.questionnaires.misses import MissSweep
+from app.retention import jobs as retention_jobs
 from app.safety import jobs as safety_jobs
 
 log = structlog.get_logger("kap_journal.worker")
-_DOMAINS = [notification_jobs, integration_jobs, questionnaire_jobs, safety_jobs, entry_jobs]
+_DOMAINS = [
+    notification_jobs,
+    integration_jobs,
+    questionnaire_jobs,
+    safety_jobs,
+    entry_jobs,
+    retention_jobs,
+]
 CONDITIONS: dict[str, Condition] = {k: v for d in _DOMAINS for k, v in d.CONDITIONS.items()}
 JOBS: list[Job] = [job for d in _DOMAINS for job in d.JOBS]
 
