@@ -4,6 +4,7 @@ from app.api import (
     account_security,
     accounts,
     audit,
+    consent,
     entries,
     export,
     integration,
@@ -36,4 +37,5 @@ ROUTERS = [
     account_security.router,
     safety_plan.router,
     questionnaires.router,
+    consent.router,
 ]

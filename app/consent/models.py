@@ -45,11 +45,13 @@ class ConsentDecision(SQLModel, table=True):
 
     __tablename__ = "consent_decision"
     __table_args__ = (
-        Index("ix_consent_decision_patient_id_decided_at", "patient_id", "decided_at"),
+        Index("ix_consent_decision_patient_id_number", "patient_id", "number", unique=True),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     patient_id: uuid.UUID = Field(foreign_key="user_account.id")
+    # The patient's decisions in order (two can share a timestamp).
+    number: int
     document_id: uuid.UUID = Field(foreign_key="consent_document.id")
     kind: ConsentKind = Field(sa_column=Column(String(32), nullable=False))
     version: int

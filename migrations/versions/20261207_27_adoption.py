@@ -130,6 +130,7 @@ def upgrade() -> None:
         "consent_decision",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("document_id", sa.Uuid(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -148,7 +149,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("consent_decision", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_consent_decision_patient_id_decided_at", ["patient_id", "decided_at"], unique=False
+            "ix_consent_decision_patient_id_number", ["patient_id", "number"], unique=True
         )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_PURGEABLE)
@@ -158,7 +159,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_STRICT)
     with op.batch_alter_table("consent_decision", schema=None) as batch_op:
-        batch_op.drop_index("ix_consent_decision_patient_id_decided_at")
+        batch_op.drop_index("ix_consent_decision_patient_id_number")
 
     op.drop_table("consent_decision")
     with op.batch_alter_table("legal_hold", schema=None) as batch_op:

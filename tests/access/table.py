@@ -238,4 +238,15 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", "/v1/patients/{patient_id}/questionnaire-schedule"): Row(
         TEAM_ONLY, body=lambda _i, _w: {"plans": {"pcl5": {"between_windows_days": 28}}}
     ),
+    # consent
+    ("POST", "/v1/consent-documents"): Row(
+        _with(201, ADMIN_ONLY, A),
+        body=lambda _i, _w: {"kind": "research", "texts": {"en": "May we use your answers?"}},
+    ),
+    ("GET", "/v1/consent-documents"): Row(SIGNED_IN),
+    ("GET", "/v1/me/consents"): Row(PATIENT_ONLY),
+    ("POST", "/v1/me/consents"): Row(
+        (404, 404, 403, 403, 403, 401),  # no such document in this world
+        body=lambda _i, _w: {"document_id": str(uuid.uuid4()), "decision": "accepted"},
+    ),
 }
