@@ -12,6 +12,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.care_episodes import jobs as care_episode_jobs
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.jobs import Condition, Job
@@ -47,6 +48,8 @@ def condition_key(n: Notification) -> str:
 
 def still_wanted(db: Session, n: Notification) -> bool:
     """Conditional reminders are checked when they fall due, not when scheduled."""
+    if care_episode_jobs.silenced(db, n):
+        return False
     condition = CONDITIONS.get(condition_key(n))
     return True if condition is None else condition(db, n)
 

@@ -5,6 +5,7 @@ from app.api import (
     accounts,
     audit,
     consent,
+    discharge,
     entries,
     export,
     integration,
@@ -38,4 +39,5 @@ ROUTERS = [
     safety_plan.router,
     questionnaires.router,
     consent.router,
+    discharge.router,
 ]

@@ -2,6 +2,7 @@
 from before episodes existed behave as before."""
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -35,7 +36,7 @@ def discharge(
     *,
     patient_id: uuid.UUID,
     by: uuid.UUID,
-    reason: bytes,
+    seal: Callable[[uuid.UUID], bytes],
     started_at: datetime,
     now: datetime,
 ) -> CareEpisode | None:
@@ -46,7 +47,8 @@ def discharge(
         return None
     if last is None:
         last = CareEpisode(patient_id=patient_id, started_at=started_at)
-    last.ended_at, last.ended_by, last.reason_ciphertext = now, by, reason
+    # The reason is sealed to the episode's id (encrypted by the caller's keys).
+    last.ended_at, last.ended_by, last.reason_ciphertext = now, by, seal(last.id)
     db.add(last)
     db.flush()
     return last

@@ -16,8 +16,3 @@ class DocumentSuperseded(
     Conflict, code="consent_document_superseded", title="A newer version exists"
 ):
     """Only the current version of a document can be accepted."""
-
-
-class PatientDischarged(
-    Conflict, code="patient_discharged", title="Treatment has ended; nothing new is shared"
-): ...

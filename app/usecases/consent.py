@@ -11,9 +11,10 @@ from sqlmodel import col, select
 
 from app.accounts.models import Role, User
 from app.audit.service import record_access
+from app.care_episodes.errors import PatientDischarged
 from app.care_episodes.service import discharged_at
 from app.consent import service as consent
-from app.consent.errors import ConsentRequired, PatientDischarged
+from app.consent.errors import ConsentRequired
 from app.consent.models import ConsentDocument, ConsentKind, Decision
 from app.consent.schemas import (
     ConsentDecisionPublic,

@@ -249,4 +249,10 @@ MATRIX: dict[tuple[str, str], Row] = {
         (404, 404, 403, 403, 403, 401),  # no such document in this world
         body=lambda _i, _w: {"document_id": str(uuid.uuid4()), "decision": "accepted"},
     ),
+    # care episodes
+    ("POST", "/v1/patients/{patient_id}/discharge"): Row(
+        TEAM_ONLY, body=lambda _i, _w: {"reason": "Course completed"}
+    ),
+    ("POST", "/v1/patients/{patient_id}/readmission"): Row(_with(409, TEAM_ONLY, T)),
+    ("GET", "/v1/patients/{patient_id}/episodes"): Row(PATIENT_AND_TEAM),
 }
