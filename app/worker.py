@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.care_episodes import jobs as care_episode_jobs
+from app.closure import jobs as closure_jobs
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.jobs import Condition, Job
@@ -36,6 +37,7 @@ _DOMAINS = [
     safety_jobs,
     entry_jobs,
     retention_jobs,
+    closure_jobs,
 ]
 CONDITIONS: dict[str, Condition] = {k: v for d in _DOMAINS for k, v in d.CONDITIONS.items()}
 JOBS: list[Job] = [job for d in _DOMAINS for job in d.JOBS]

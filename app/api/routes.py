@@ -4,6 +4,7 @@ from app.api import (
     account_security,
     accounts,
     audit,
+    closure,
     consent,
     discharge,
     entries,
@@ -40,4 +41,5 @@ ROUTERS = [
     questionnaires.router,
     consent.router,
     discharge.router,
+    closure.router,
 ]

@@ -46,7 +46,9 @@ RULES: dict[str, Rule] = {
         RECORD, "proof of what the patient agreed to, and when", PURGE, record=True
     ),
     "account_closure": Rule(
-        RECORD, "proof that erasure was asked for and done", PURGE, record=True
+        "while the clinic uses the service (no personal data)",
+        "proof that erasure was asked for and done",
+        "none",
     ),
     # Accounts and sign-in
     "user_account": Rule(

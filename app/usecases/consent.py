@@ -37,7 +37,7 @@ WITHDRAWN = (
 )
 
 
-def _audit(act: Act, action: str, patient_id: uuid.UUID | None, rtype: str, rid: object) -> None:
+def audit_own(act: Act, action: str, patient_id: uuid.UUID | None, rtype: str, rid: object) -> None:
     # The patient's own decisions are audited too: they are the clinic's evidence.
     record_access(
         act.db,
@@ -77,7 +77,7 @@ def publish_document(
         now=act.now,
         previous_valid_until=previous_valid_until,
     )
-    _audit(act, "consent_document.publish", None, "consent_document", doc.id)
+    audit_own(act, "consent_document.publish", None, "consent_document", doc.id)
     if kind in consent.REQUIRED:
         _announce(act, doc)
     return doc
@@ -147,7 +147,7 @@ def decide(
     result = DecisionResult(**_decision(row).model_dump())
     if not created:
         return result, False
-    _audit(act, f"consent.{decision.value}", patient_id, "consent_decision", row.id)
+    audit_own(act, f"consent.{decision.value}", patient_id, "consent_decision", row.id)
     if row.kind == ConsentKind.care_team_sharing and decision != Decision.accepted and was_allowed:
         made_private, kept = _stop_sharing(act, patient_id)
         result.made_private, result.kept_in_record = made_private, kept

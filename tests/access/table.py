@@ -255,4 +255,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/v1/patients/{patient_id}/readmission"): Row(_with(409, TEAM_ONLY, T)),
     ("GET", "/v1/patients/{patient_id}/episodes"): Row(PATIENT_AND_TEAM),
+    # account closure and legal hold
+    ("POST", "/v1/me/closure"): Row((202, 202, 403, 403, 403, 401)),
+    ("POST", "/v1/patients/{patient_id}/legal-hold"): Row(
+        _with(201, ADMIN_ONLY, A),
+        other=_with(201, ADMIN_ONLY, A),
+        body=lambda _i, _w: {"reason": "Case 114"},
+    ),
+    ("DELETE", "/v1/patients/{patient_id}/legal-hold"): Row(
+        _with(404, ADMIN_ONLY, A), other=_with(404, ADMIN_ONLY, A)
+    ),
 }
