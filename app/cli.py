@@ -182,6 +182,36 @@ def cmd_screen_report(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.backup.service import backup
+    from app.core.db import make_engine
+
+    engine = make_engine(get_settings().database_url, pool_size=1)
+    manifest = backup(engine, Path(args.path))
+    print(f"backed up at revision {manifest['revisions']}, needs key ids {manifest['key_ids']}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.backup.service import RestoreError, restore
+    from app.core.crypto import KeyRing
+    from app.core.db import make_engine
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:
+        restore(engine, Path(args.path), KeyRing.parse(settings.resolved_encryption_keys()))
+    except RestoreError as exc:
+        print(f"kap-journal: restore refused: {exc}", file=sys.stderr)
+        return 2
+    print("restored; run `kap-journal migrate` if this version is newer than the backup")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kap-journal", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -222,6 +252,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "screen-train", help="retrain the screen's model on its corpus (dev extras)"
     ).set_defaults(func=cmd_screen_train)
+
+    for name, func, help_ in (
+        ("backup", cmd_backup, "a consistent copy of the database, with its manifest"),
+        ("restore", cmd_restore, "replace the database with a backup (stop the server first)"),
+    ):
+        command = sub.add_parser(name, help=help_)
+        command.add_argument("path")
+        command.set_defaults(func=func)
 
     report = sub.add_parser("screen-report", help="safety flags per rule and per status")
     report.set_defaults(func=cmd_screen_report)

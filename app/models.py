@@ -2,7 +2,10 @@
 
 from app.accounts.models import CareTeamMember, RefreshToken, SignIn, User
 from app.audit.models import AuditEvent
+from app.care_episodes.models import CareEpisode
 from app.changes.models import PatientSyncState
+from app.closure.models import AccountClosure, LegalHold
+from app.consent.models import ConsentDecision, ConsentDocument
 from app.core import db as _db  # noqa: F401  (naming convention first)
 from app.core.throttle_store import ThrottleCounter
 from app.counts.models import PatientCounts
@@ -25,14 +28,19 @@ from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
 
 __all__ = [
+    "AccountClosure",
     "AuditEvent",
+    "CareEpisode",
     "CareTeamMember",
+    "ConsentDecision",
+    "ConsentDocument",
     "Device",
     "EntryReview",
     "IdempotencyKey",
     "IntegrationSession",
     "JournalEntry",
     "KetamineSession",
+    "LegalHold",
     "Notification",
     "NotificationAttempt",
     "NotificationDelivery",

@@ -12,6 +12,8 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.care_episodes import jobs as care_episode_jobs
+from app.closure import jobs as closure_jobs
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.jobs import Condition, Job
@@ -24,10 +26,19 @@ from app.notifications.models import Notification
 from app.notifications.sending import Sender, build_sender
 from app.questionnaires import jobs as questionnaire_jobs
 from app.questionnaires.misses import MissSweep
+from app.retention import jobs as retention_jobs
 from app.safety import jobs as safety_jobs
 
 log = structlog.get_logger("kap_journal.worker")
-_DOMAINS = [notification_jobs, integration_jobs, questionnaire_jobs, safety_jobs, entry_jobs]
+_DOMAINS = [
+    notification_jobs,
+    integration_jobs,
+    questionnaire_jobs,
+    safety_jobs,
+    entry_jobs,
+    retention_jobs,
+    closure_jobs,
+]
 CONDITIONS: dict[str, Condition] = {k: v for d in _DOMAINS for k, v in d.CONDITIONS.items()}
 JOBS: list[Job] = [job for d in _DOMAINS for job in d.JOBS]
 
@@ -39,6 +50,8 @@ def condition_key(n: Notification) -> str:
 
 def still_wanted(db: Session, n: Notification) -> bool:
     """Conditional reminders are checked when they fall due, not when scheduled."""
+    if care_episode_jobs.silenced(db, n):
+        return False
     condition = CONDITIONS.get(condition_key(n))
     return True if condition is None else condition(db, n)
 

@@ -4,6 +4,9 @@ from app.api import (
     account_security,
     accounts,
     audit,
+    closure,
+    consent,
+    discharge,
     entries,
     export,
     integration,
@@ -36,4 +39,7 @@ ROUTERS = [
     account_security.router,
     safety_plan.router,
     questionnaires.router,
+    consent.router,
+    discharge.router,
+    closure.router,
 ]

@@ -196,6 +196,12 @@ class Settings(BaseSettings):
     questionnaire_open_hours: float = Field(default=7 * 24, gt=0, le=90 * 24)
     # --- end of measurement-based care ---
 
+    # --- Retention (see docs/retention.md and docs/privacy.md) ---
+    # The clinical record is kept this long after the patient's last clinical contact.
+    retention_years: int = Field(default=7, ge=1, le=100)
+    # The audit trail's own retention (HIPAA asks six years of access records).
+    audit_retention_years: int = Field(default=7, ge=6, le=100)
+    # --- end of retention ---
     max_body_bytes: int = 256 * 1024
     cors_origins: list[str] = []
     log_level: str = "INFO"

@@ -112,6 +112,26 @@ class ExportMiss(BaseModel):
     recorded_at: datetime
 
 
+class ExportConsent(BaseModel):
+    model_config = ex.examples(
+        {
+            "document_id": "6f1c8a52-4a47-4c59-9d36-3a4bdb1a9d10",
+            "kind": "care_team_sharing",
+            "version": 1,
+            "decision": "accepted",
+            "locale": "en",
+            "decided_at": "2026-11-01T09:05:00Z",
+        }
+    )
+
+    document_id: uuid.UUID
+    kind: str
+    version: int
+    decision: str
+    locale: str
+    decided_at: datetime
+
+
 class PatientExport(BaseModel):
     """Everything about the patient, as JSON (`?format=fhir` answers a FHIR R4B Bundle)."""
 
@@ -128,6 +148,7 @@ class PatientExport(BaseModel):
             "safety_plan": ex.example_of(ExportSafetyPlan),
             "questionnaire_responses": [ex.example_of(QuestionnaireResponsePublic)],
             "questionnaire_misses": [ex.example_of(ExportMiss)],
+            "consents": [ex.example_of(ExportConsent)],
         }
     )
 
@@ -143,6 +164,9 @@ class PatientExport(BaseModel):
     questionnaire_responses: list[QuestionnaireResponsePublic] = Field(description="Oldest first")
     questionnaire_misses: list[ExportMiss] = Field(
         description="Questionnaires that expired unanswered, as the worker wrote them down"
+    )
+    consents: list[ExportConsent] = Field(
+        default_factory=list, description="Every consent decision, oldest first"
     )
 
 

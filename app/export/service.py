@@ -11,6 +11,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.consent.fhir import consent_resources
+from app.consent.service import export_view as consent_export
 from app.core.crypto import KeyRing
 from app.entries.models import JournalEntry, live
 from app.entries.presenters import entry_view
@@ -129,6 +131,7 @@ def export_patient(
             }
             for m in recorded_misses(db, patient.id)
         ],
+        "consents": consent_export(db, patient.id),
     }
 
 
@@ -268,6 +271,7 @@ def fhir_bundle(export: dict[str, Any]) -> dict[str, Any]:
     if export.get("safety_plan"):
         resources.append(_care_plan(export["safety_plan"], patient_ref))
     resources.extend(fhir_resources(export.get("questionnaire_responses", []), patient_ref))
+    resources.extend(consent_resources(export.get("consents", []), patient_ref))
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",

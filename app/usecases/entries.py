@@ -8,7 +8,7 @@ the answer shows, never decrypted again.
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.entries import queries
@@ -22,6 +22,7 @@ from app.reviews.service import review_view, reviews_by_entry
 from app.safety.schemas import EntrySafety
 from app.safety.service import resources_for, screen_entry
 from app.usecases.act import Act
+from app.usecases.consent import sharing_refusal
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,12 @@ def _view(
 def write_entry(
     act: Act, *, new: entries.NewEntry, idempotency_key: str | None, locale: str
 ) -> Written:
-    """Store the entry once however often the phone retries, then screen its text."""
+    """Store the entry once however often the phone retries, then screen its text.
+
+    Without sharing consent, or after discharge, the entry is kept, private.
+    """
+    if new.shared_with_care_team and sharing_refusal(act, act.actor_id) is not None:
+        new = replace(new, shared_with_care_team=False)
     created = entries.create_entry(
         act.db,
         patient_id=act.actor_id,
@@ -91,6 +97,10 @@ def edit_entry(
     act: Act, *, entry: JournalEntry, changes: dict[str, object], if_match: str | None, locale: str
 ) -> Written:
     """Apply the patient's edit; new text is screened like a new entry."""
+    if changes.get("shared_with_care_team") is True and not entry.is_shared:
+        refusal = sharing_refusal(act, entry.patient_id)
+        if refusal is not None:
+            raise refusal
     entry = entries.update_entry(
         act.db, entry=entry, changes=changes, if_match=if_match, keyring=act.keyring, now=act.now
     )

@@ -239,4 +239,31 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", "/v1/patients/{patient_id}/questionnaire-schedule"): Row(
         TEAM_ONLY, body=lambda _i, _w: {"plans": {"pcl5": {"between_windows_days": 28}}}
     ),
+    # consent
+    ("POST", "/v1/consent-documents"): Row(
+        _with(201, ADMIN_ONLY, A),
+        body=lambda _i, _w: {"kind": "research", "texts": {"en": "May we use your answers?"}},
+    ),
+    ("GET", "/v1/consent-documents"): Row(SIGNED_IN),
+    ("GET", "/v1/me/consents"): Row(PATIENT_ONLY),
+    ("POST", "/v1/me/consents"): Row(
+        (404, 404, 403, 403, 403, 401),  # no such document in this world
+        body=lambda _i, _w: {"document_id": str(uuid.uuid4()), "decision": "accepted"},
+    ),
+    # care episodes
+    ("POST", "/v1/patients/{patient_id}/discharge"): Row(
+        TEAM_ONLY, body=lambda _i, _w: {"reason": "Course completed"}
+    ),
+    ("POST", "/v1/patients/{patient_id}/readmission"): Row(_with(409, TEAM_ONLY, T)),
+    ("GET", "/v1/patients/{patient_id}/episodes"): Row(PATIENT_AND_TEAM),
+    # account closure and legal hold
+    ("POST", "/v1/me/closure"): Row((202, 202, 403, 403, 403, 401)),
+    ("POST", "/v1/patients/{patient_id}/legal-hold"): Row(
+        _with(201, ADMIN_ONLY, A),
+        other=_with(201, ADMIN_ONLY, A),
+        body=lambda _i, _w: {"reason": "Case 114"},
+    ),
+    ("DELETE", "/v1/patients/{patient_id}/legal-hold"): Row(
+        _with(404, ADMIN_ONLY, A), other=_with(404, ADMIN_ONLY, A)
+    ),
 }

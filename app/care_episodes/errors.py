@@ -1,0 +1,11 @@
+from app.core.errors import Conflict
+
+
+class PatientDischarged(
+    Conflict, code="patient_discharged", title="Treatment has ended; nothing new is shared"
+): ...
+
+
+class PatientInTreatment(
+    Conflict, code="patient_in_treatment", title="The patient is already in treatment"
+): ...

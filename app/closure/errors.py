@@ -1,0 +1,7 @@
+from app.core.errors import Conflict, NotFound
+
+
+class NoLegalHold(NotFound, code="legal_hold_not_found", title="No legal hold on this patient"): ...
+
+
+class LegalHoldExists(Conflict, code="legal_hold_exists", title="A legal hold is in place"): ...

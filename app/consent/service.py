@@ -1,0 +1,141 @@
+"""Publishing versions, recording decisions, and the one rule: may entries be shared?"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.changes.sequence import lock_patient
+from app.consent.errors import ConsentDocumentNotFound, DocumentSuperseded
+from app.consent.models import ConsentDecision, ConsentDocument, ConsentKind, Decision
+
+REQUIRED = (ConsentKind.app_terms, ConsentKind.care_team_sharing)
+
+
+def publish(
+    db: Session,
+    *,
+    kind: ConsentKind,
+    texts: dict[str, str],
+    by: uuid.UUID,
+    now: datetime,
+    previous_valid_until: datetime | None,
+) -> ConsentDocument:
+    """A new immutable version; numbering is per kind, under the unique index."""
+    last = db.exec(
+        select(func.max(ConsentDocument.version)).where(ConsentDocument.kind == kind)
+    ).one()
+    doc = ConsentDocument(
+        kind=kind,
+        version=(last or 0) + 1,
+        texts=texts,
+        published_at=now,
+        published_by=by,
+        previous_valid_until=previous_valid_until,
+    )
+    db.add(doc)
+    db.flush()
+    return doc
+
+
+def current_documents(db: Session) -> dict[ConsentKind, ConsentDocument]:
+    docs = db.exec(select(ConsentDocument).order_by(col(ConsentDocument.version))).all()
+    return {ConsentKind(d.kind): d for d in docs}  # the last version of each kind wins
+
+
+def latest_decisions(db: Session, patient_id: uuid.UUID) -> dict[ConsentKind, ConsentDecision]:
+    rows = db.exec(
+        select(ConsentDecision)
+        .where(ConsentDecision.patient_id == patient_id)
+        .order_by(col(ConsentDecision.number))
+    ).all()
+    return {ConsentKind(d.kind): d for d in rows}
+
+
+def all_decisions(db: Session, patient_id: uuid.UUID) -> list[ConsentDecision]:
+    return list(
+        db.exec(
+            select(ConsentDecision)
+            .where(ConsentDecision.patient_id == patient_id)
+            .order_by(col(ConsentDecision.number))
+        ).all()
+    )
+
+
+def in_force(doc: ConsentDocument, decision: ConsentDecision | None, now: datetime) -> bool:
+    """An acceptance of this version, or of an older one while the admin lets it hold."""
+    if decision is None or decision.decision != Decision.accepted:
+        return False
+    if decision.version == doc.version:
+        return True
+    until = doc.previous_valid_until
+    return decision.version < doc.version and (until is None or now < until)
+
+
+def sharing_document_missing(
+    db: Session, patient_id: uuid.UUID, now: datetime
+) -> ConsentDocument | None:
+    """The care_team_sharing document the patient must accept first, or None.
+
+    A clinic that published none requires nothing (installs before consent existed).
+    """
+    doc = current_documents(db).get(ConsentKind.care_team_sharing)
+    if doc is None:
+        return None
+    decision = latest_decisions(db, patient_id).get(ConsentKind.care_team_sharing)
+    return None if in_force(doc, decision, now) else doc
+
+
+def decide(
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    document_id: uuid.UUID,
+    decision: Decision,
+    locale: str,
+    now: datetime,
+) -> tuple[ConsentDecision, bool]:
+    """Record a decision; the same decision again on the same version is a replay."""
+    doc = db.get(ConsentDocument, document_id)
+    if doc is None:
+        raise ConsentDocumentNotFound()
+    lock_patient(db, patient_id)  # concurrent retries queue here, then see each other
+    kind = ConsentKind(doc.kind)
+    latest = latest_decisions(db, patient_id).get(kind)
+    if latest is not None and latest.document_id == doc.id and latest.decision == decision:
+        return latest, False
+    if current_documents(db)[kind].id != doc.id and decision == Decision.accepted:
+        raise DocumentSuperseded(extra={"document_id": str(current_documents(db)[kind].id)})
+    last = db.exec(
+        select(func.max(ConsentDecision.number)).where(ConsentDecision.patient_id == patient_id)
+    ).one()
+    row = ConsentDecision(
+        patient_id=patient_id,
+        number=(last or 0) + 1,
+        document_id=doc.id,
+        kind=kind,
+        version=doc.version,
+        decision=decision,
+        locale=locale,
+        decided_at=now,
+    )
+    db.add(row)
+    db.flush()
+    return row, True
+
+
+def export_view(db: Session, patient_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Every decision, oldest first, for the patient's export."""
+    return [
+        {
+            "document_id": d.document_id,
+            "kind": d.kind,
+            "version": d.version,
+            "decision": d.decision,
+            "locale": d.locale,
+            "decided_at": d.decided_at,
+        }
+        for d in all_decisions(db, patient_id)
+    ]

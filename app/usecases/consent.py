@@ -1,0 +1,180 @@
+"""Consent: an admin publishes a version, the patient decides, and sharing follows.
+
+Consent only ever gates sharing with the care team. The safety net (the screen,
+flags, the check-in, crisis resources) never waits for it.
+"""
+
+import uuid
+from typing import Any
+
+from sqlmodel import col, select
+
+from app.accounts.models import Role, User
+from app.audit.service import record_access
+from app.care_episodes.errors import PatientDischarged
+from app.care_episodes.service import discharged_at
+from app.consent import service as consent
+from app.consent.errors import ConsentRequired
+from app.consent.models import ConsentDocument, ConsentKind, Decision
+from app.consent.schemas import (
+    ConsentDecisionPublic,
+    ConsentDocumentPublic,
+    ConsentStatePublic,
+    DecisionResult,
+    MyConsentsPublic,
+)
+from app.core.errors import AppError
+from app.core.i18n import translate
+from app.entries import service as entries
+from app.entries.models import JournalEntry, shared
+from app.notifications.outbox import enqueue
+from app.reviews.service import reviews_by_entry
+from app.usecases.act import Act
+
+WITHDRAWN = (
+    "Your care team no longer sees your entries from now on. Entries they had already "
+    "reviewed stay in the clinic's record, as the law requires."
+)
+
+
+def audit_own(act: Act, action: str, patient_id: uuid.UUID | None, rtype: str, rid: object) -> None:
+    # The patient's own decisions are audited too: they are the clinic's evidence.
+    record_access(
+        act.db,
+        actor_id=act.actor_id,
+        actor_role=act.audit.actor_role,
+        action=action,
+        patient_id=patient_id,
+        resource_type=rtype,
+        resource_id=str(rid),
+        request_id=act.audit.request_id,
+        now=act.now,
+        client_request_id=act.audit.client_request_id,
+    )
+
+
+def sharing_refusal(act: Act, patient_id: uuid.UUID) -> AppError | None:
+    """Why this patient's entries may not be shared now, or None."""
+    if discharged_at(act.db, patient_id) is not None:
+        return PatientDischarged("Treatment has ended: new entries stay private.")
+    doc = consent.sharing_document_missing(act.db, patient_id, act.now)
+    if doc is not None:
+        return ConsentRequired(
+            "Accept the care team sharing document first.",
+            extra={"document_id": str(doc.id), "kind": doc.kind, "version": doc.version},
+        )
+    return None
+
+
+def publish_document(
+    act: Act, *, kind: ConsentKind, texts: dict[str, str], previous_valid_until: Any
+) -> ConsentDocument:
+    doc = consent.publish(
+        act.db,
+        kind=kind,
+        texts=texts,
+        by=act.actor_id,
+        now=act.now,
+        previous_valid_until=previous_valid_until,
+    )
+    audit_own(act, "consent_document.publish", None, "consent_document", doc.id)
+    if kind in consent.REQUIRED:
+        _announce(act, doc)
+    return doc
+
+
+def _announce(act: Act, doc: ConsentDocument) -> None:
+    """Every active patient hears of a version that needs their decision (feed, push)."""
+    patients = act.db.exec(
+        select(User.id).where(User.role == Role.patient, col(User.is_active).is_(True))
+    ).all()
+    for pid in patients:
+        enqueue(
+            act.db,
+            user_id=pid,
+            kind="consent_update",
+            dedupe_key=f"consent:{doc.id}:{pid}",
+            due_at=act.now,
+            title="Please review an updated agreement",
+            body="Your clinic published a new version. Open the app to read it and decide.",
+            data={"document_id": str(doc.id), "kind": str(doc.kind)},
+            now=act.now,
+        )
+
+
+def my_consents(act: Act, patient_id: uuid.UUID) -> MyConsentsPublic:
+    docs = consent.current_documents(act.db)
+    latest = consent.latest_decisions(act.db, patient_id)
+    items = [
+        ConsentStatePublic(
+            kind=kind,
+            document=ConsentDocumentPublic.model_validate(doc),
+            decision=_decision(latest[kind]) if kind in latest else None,
+            in_force=consent.in_force(doc, latest.get(kind), act.now),
+            required=kind in consent.REQUIRED,
+        )
+        for kind, doc in sorted(docs.items())
+    ]
+    return MyConsentsPublic(items=items, sharing_allowed=sharing_refusal(act, patient_id) is None)
+
+
+def _decision(d: Any) -> ConsentDecisionPublic:
+    return ConsentDecisionPublic(
+        id=d.id,
+        document_id=d.document_id,
+        kind=d.kind,
+        version=d.version,
+        decision=d.decision,
+        locale=d.locale,
+        decided_at=d.decided_at,
+    )
+
+
+def decide(
+    act: Act, *, document_id: uuid.UUID, decision: Decision, locale: str
+) -> tuple[DecisionResult, bool]:
+    """Record the patient's decision once; a withdrawal of sharing acts at once."""
+    patient_id = act.actor_id
+    was_allowed = sharing_refusal(act, patient_id) is None
+    row, created = consent.decide(
+        act.db,
+        patient_id=patient_id,
+        document_id=document_id,
+        decision=decision,
+        locale=locale,
+        now=act.now,
+    )
+    result = DecisionResult(**_decision(row).model_dump())
+    if not created:
+        return result, False
+    audit_own(act, f"consent.{decision.value}", patient_id, "consent_decision", row.id)
+    if row.kind == ConsentKind.care_team_sharing and decision != Decision.accepted and was_allowed:
+        made_private, kept = _stop_sharing(act, patient_id)
+        result.made_private, result.kept_in_record = made_private, kept
+        result.message = translate(locale, WITHDRAWN)
+    return result, True
+
+
+def _stop_sharing(act: Act, patient_id: uuid.UUID) -> tuple[int, int]:
+    """Shared entries become private, except those reviewed: the clinic's record.
+
+    Each becomes a new version, so the patient's phones see the change on sync.
+    """
+    rows = act.db.exec(
+        select(JournalEntry).where(JournalEntry.patient_id == patient_id, shared())
+    ).all()
+    reviewed = reviews_by_entry(act.db, [e.id for e in rows])
+    made_private = 0
+    for entry in rows:
+        if entry.id in reviewed:
+            continue
+        entries.update_entry(
+            act.db,
+            entry=entry,
+            changes={"shared_with_care_team": False},
+            if_match="*",
+            keyring=act.keyring,
+            now=act.now,
+        )
+        made_private += 1
+    return made_private, len(reviewed)

@@ -1,0 +1,1 @@
+from tests.entries.conftest import team  # noqa: F401  (the fixture)
