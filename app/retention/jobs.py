@@ -28,6 +28,10 @@ def _invitations(db: Session, _settings: Settings, now: datetime) -> int:
     return service.prune_invitations(db, now=now)
 
 
+def _leftovers(db: Session, _settings: Settings, now: datetime) -> int:
+    return service.prune_account_leftovers(db, now=now)
+
+
 def _outbox(db: Session, _settings: Settings, now: datetime) -> int:
     return service.prune_outbox(db, now=now)
 
@@ -41,5 +45,6 @@ JOBS = [
     Job("retention.prune_sign_ins", _in_transaction(_sign_ins)),
     Job("retention.prune_invitations", _in_transaction(_invitations)),
     Job("retention.prune_outbox", _in_transaction(_outbox)),
+    Job("retention.prune_account_leftovers", _in_transaction(_leftovers)),
     Job("retention.purge_audit", _in_transaction(_audit)),
 ]

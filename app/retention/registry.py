@@ -66,6 +66,16 @@ RULES: dict[str, Rule] = {
     "invitation": Rule(
         "30 days after it was used, voided or expired", "support", "retention.prune_invitations"
     ),
+    "spent_mfa_token": Rule(
+        "until the token would have expired (minutes)",
+        "an MFA token buys one sign-in",
+        "retention.prune_account_leftovers",
+    ),
+    "display_name_reservation": Rule(
+        "90 days after the name was given up",
+        "nobody takes a staff member's name while patients still know it",
+        "retention.prune_account_leftovers",
+    ),
     "recovery_code": Rule("until used or MFA is turned off; closure", "MFA", CLOSURE),
     "throttle_counter": Rule(
         "until its window ends", "rate limits", "prune_counters (every worker pass)"

@@ -10,7 +10,14 @@ from sqlalchemy import and_, delete, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from app.accounts.models import Invitation, RefreshToken, SignIn
+from app.accounts.models import (
+    DisplayNameReservation,
+    Invitation,
+    RefreshToken,
+    SignIn,
+    SpentMfaToken,
+)
+from app.accounts.service import NAME_RESERVED_FOR
 from app.audit.models import AuditEvent
 from app.notifications.models import (
     Notification,
@@ -51,6 +58,18 @@ def prune_invitations(db: Session, *, now: datetime) -> int:
         col(Invitation.expires_at) < cutoff,
     )
     return int(db.execute(delete(Invitation).where(ended)).rowcount)  # type: ignore[attr-defined]
+
+
+def prune_account_leftovers(db: Session, *, now: datetime) -> int:
+    """Spent MFA tokens once they would have expired anyway; names given up once their
+    reservation has run out."""
+    spent = db.execute(delete(SpentMfaToken).where(col(SpentMfaToken.expires_at) < now))
+    held = db.execute(
+        delete(DisplayNameReservation).where(
+            col(DisplayNameReservation.released_at) < now - NAME_RESERVED_FOR
+        )
+    )
+    return int(spent.rowcount) + int(held.rowcount)  # type: ignore[attr-defined]
 
 
 def delete_notifications(db: Session, where: ColumnElement[bool]) -> int:

@@ -18,7 +18,7 @@ from alembic import op
 import app.core.types
 
 revision: str = "27_adoption"
-down_revision: str | Sequence[str] | None = "24_sign_in_vocabulary"
+down_revision: str | Sequence[str] | None = "26_trust"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

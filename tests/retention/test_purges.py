@@ -5,12 +5,18 @@ from datetime import timedelta
 
 from sqlmodel import Session, func, select
 
-from app.accounts.models import Invitation, RefreshToken, SignIn
+from app.accounts.models import (
+    DisplayNameReservation,
+    Invitation,
+    RefreshToken,
+    SignIn,
+    SpentMfaToken,
+)
 from app.audit.models import AuditEvent
 from app.notifications.models import Notification, NotificationStatus
 from app.retention import service
 from tests.conftest import Clock
-from tests.factories import make_patient
+from tests.factories import make_patient, make_therapist
 
 
 def _count(db: Session, model: type, *where: object) -> int:
@@ -118,3 +124,23 @@ def test_audit_rows_go_only_after_the_audit_retention(db: Session, clock: Clock)
     db.flush()
     assert service.purge_audit(db, now=now, years=7) == 1
     assert _count(db, AuditEvent, AuditEvent.patient_id == p.id) == 1
+
+
+def test_spent_mfa_tokens_and_given_up_names_go_when_they_have_run_out(
+    db: Session, clock: Clock
+) -> None:
+    t = make_therapist(db)
+    now = clock.now
+    db.add(SpentMfaToken(jti="a" * 32, expires_at=now - timedelta(minutes=1)))
+    db.add(SpentMfaToken(jti="b" * 32, expires_at=now + timedelta(minutes=4)))
+    for days in (91, 89):
+        db.add(
+            DisplayNameReservation(
+                skeleton=f"dr-{days}", user_id=t.id, released_at=now - timedelta(days=days)
+            )
+        )
+    db.flush()
+    assert service.prune_account_leftovers(db, now=now) == 2
+    db.expire_all()
+    assert [s.jti for s in db.exec(select(SpentMfaToken)).all()] == ["b" * 32]
+    assert [r.skeleton for r in db.exec(select(DisplayNameReservation)).all()] == ["dr-89"]
