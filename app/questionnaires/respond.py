@@ -115,7 +115,7 @@ def record_response(
     adjusted = not EARLIEST <= client_at <= now + CLOCK_SKEW
     answered_at = now if adjusted else client_at
     occurrence, late = _which_occurrence(db, patient_id, new.code, answered_at, rules)
-    note = clean.pop("ae_note", None)
+    note = clean.pop(instrument.note_item, None) if instrument.note_item else None
     result = scoring.score(new.code, clean)
     response = QuestionnaireResponse(
         id=response_id,
