@@ -123,7 +123,7 @@ def read_me(caller: EnrollingCaller, db: DbDep) -> MePublic:
 
 @router.patch("/me", responses=problem_responses(401, 422))
 def update_me(body: MeUpdate, caller: CurrentCaller, act: ActDep) -> MePublic:
-    """Change one's own display name, time zone or language."""
+    """Change one's own display name, time zone, language or daily check-in time."""
     changes = body.model_dump(exclude_unset=True)
     return MePublic.model_validate(care_team.update_account(act, user_id=caller.id, **changes))
 

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -16,7 +16,15 @@ from app.questionnaires.models import (
     QuestionnaireResponse,
     QuestionnaireSchedule,
 )
-from app.questionnaires.schedule import Assigned, Facts, Occurrence, Plan, occurrences, status_of
+from app.questionnaires.schedule import (
+    CHECK_IN_DEFAULT,
+    Assigned,
+    Facts,
+    Occurrence,
+    Plan,
+    occurrences,
+    status_of,
+)
 from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
 
@@ -85,9 +93,23 @@ def _facts_many(db: Session, patients: list[User], *, since: datetime) -> dict[u
     ).all():
         assigned[a.patient_id].append(Assigned(a.id, a.code, a.due_at, a.expires_at))
     return {
-        p.id: Facts(p.created_at, sessions[p.id], sorted(flags[p.id]), assigned[p.id])
+        p.id: Facts(
+            p.created_at,
+            sessions[p.id],
+            sorted(flags[p.id]),
+            assigned[p.id],
+            timezone=p.timezone,
+            check_in_at=_check_in_at(p.check_in_time),
+        )
         for p in patients
     }
+
+
+def _check_in_at(chosen: str | None) -> time:
+    if not chosen:
+        return CHECK_IN_DEFAULT
+    hours, _, minutes = chosen.partition(":")
+    return time(int(hours), int(minutes))
 
 
 def facts_for(db: Session, patient: User, *, since: datetime) -> Facts:

@@ -29,16 +29,16 @@ URGENT_MESSAGE = (
 
 
 def _rules(response: QuestionnaireResponse) -> list[tuple[str, FlagLevel]]:
-    """(rule, level) for each of the instrument's safety rules (in its data) the answers
-    meet: an item at or above a value, or the result's severity."""
-    met: list[tuple[str, FlagLevel]] = []
+    """(rule, level) of the first of the instrument's safety rules (in its data, the
+    strongest first) the answers meet: an item at or above a value, or the result's
+    severity. One answer raises one flag."""
     for r in get_instrument(response.code).safety_rules:
         value = response.answers.get(r.item) if r.item else None
         if (isinstance(value, int) and value >= r.at_least) or (
             r.severity is not None and response.severity == r.severity
         ):
-            met.append((r.rule, "urgent" if r.level == "urgent" else "review"))
-    return met
+            return [(r.rule, "urgent" if r.level == "urgent" else "review")]
+    return []
 
 
 def screen_response(

@@ -311,6 +311,9 @@ class PlanChange(BaseModel):
     between_windows_days: Annotated[StrictInt, Field(ge=0, le=365)] | None = None
     after_dose_hours: Annotated[float, Field(ge=0, le=72)] | None = None
     after_flag: StrictBool | None = None
+    daily: StrictBool | None = Field(
+        default=None, description="Once a day while a window is open, at the check-in time"
+    )
 
 
 class ScheduleUpdate(BaseModel):
@@ -327,6 +330,7 @@ class PlanPublic(BaseModel):
             "between_windows_days": 14,
             "after_dose_hours": None,
             "after_flag": False,
+            "daily": False,
         }
     )
 
@@ -335,6 +339,7 @@ class PlanPublic(BaseModel):
     between_windows_days: int
     after_dose_hours: float | None
     after_flag: bool
+    daily: bool = False
 
 
 class OccurrencePublic(BaseModel):

@@ -68,10 +68,18 @@ def _worst_rating(instrument: Instrument, answers: Answers) -> Result:
     return Result(sum(ratings), instrument.levels[max(ratings)])
 
 
+def _daily_check_in(instrument: Instrument, answers: Answers) -> Result:
+    """The mood is the score (for the chart); C-SSRS items 1-2 name the level."""
+    mood = sum(int(answers[k]) for k in instrument.scored_items if k in answers)
+    wish, thoughts = answers.get("check_in_1") == 1, answers.get("check_in_2") == 1
+    return Result(mood, instrument.levels[1] if wish or thoughts else instrument.levels[0])
+
+
 RULES: dict[str, Callable[[Instrument, Answers], Result]] = {
     "sum": _sum,
     "cssrs_screener": _cssrs_screener,
     "worst_rating": _worst_rating,
+    "daily_check_in": _daily_check_in,
 }
 
 

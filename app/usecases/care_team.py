@@ -9,6 +9,7 @@ from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.notifications.outbox import enqueue
 from app.notifications.reminders import reschedule_patient
+from app.questionnaires.reminders import plan_reminders
 from app.usecases.act import Act
 
 
@@ -70,6 +71,7 @@ def update_account(
     timezone: str | None = None,
     is_active: bool | None = None,
     locale: str | Unset | None = UNSET,
+    check_in_time: str | Unset | None = UNSET,
 ) -> User:
     """Rename, change the time zone, language or activity of an account."""
     user = accounts.update_user(
@@ -82,10 +84,15 @@ def update_account(
     )
     if not isinstance(locale, Unset):
         accounts.set_locale(act.db, user=user, locale=locale, now=act.now)
+    if not isinstance(check_in_time, Unset):
+        accounts.set_check_in_time(act.db, user=user, at=check_in_time, now=act.now)
     if user.role == Role.patient:
         act.audit.record("account.update", user.id, "account")
         if timezone is not None or is_active is not None or not isinstance(locale, Unset):
             # Quiet hours follow the new zone; a deactivated account gets no reminders;
             # pending reminders take the new language.
             reschedule_patient(act.db, patient_id=user.id, rules=act.rules, now=act.now)
+        if timezone is not None or not isinstance(check_in_time, Unset):
+            # The daily check-in moves with the chosen time and the zone.
+            plan_reminders(act.db, patient_id=user.id, rules=act.measure_rules, now=act.now)
     return user
