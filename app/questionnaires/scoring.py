@@ -8,8 +8,8 @@ each written once. Sources are in docs/measurement.md:
 - PCL-5: Weathers et al. 2013, National Center for PTSD; provisional cut-off 31-33
   (Bovin et al., Psychol Assess 2016;28:1379-91).
 - C-SSRS screener: Columbia Lighthouse Project, "Screen Version - Recent" with triage
-  (yes to 1-2 low; yes to 3 or behaviour over 3 months ago moderate; yes to 4, 5 or
-  behaviour in the past 3 months high).
+  (all no: none; yes to 1-2 low; yes to 3 or behaviour over 3 months ago moderate;
+  yes to 4, 5 or behaviour in the past 3 months high).
 """
 
 from collections.abc import Callable, Mapping
@@ -53,8 +53,10 @@ def _cssrs_screener(instrument: Instrument, answers: Answers) -> Result:
         level = "high"
     elif yes("cssrs_3") or behaviour:
         level = "moderate"
-    else:
+    elif yes("cssrs_1") or yes("cssrs_2"):
         level = "low"
+    else:
+        level = "none"
     # The count of yes answers is a convenience for charts, not a validated score.
     count = sum(
         1 for k in ("cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5", "cssrs_6") if yes(k)

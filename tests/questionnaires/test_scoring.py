@@ -82,8 +82,10 @@ def test_every_cssrs_answer_gets_the_columbia_triage_level(answers: dict[str, in
         assert result.severity == "high"
     elif "cssrs_3" in yes or "cssrs_6" in yes:
         assert result.severity == "moderate"
-    else:
+    elif yes & {"cssrs_1", "cssrs_2"}:
         assert result.severity == "low"
+    else:
+        assert result.severity == "none"
 
 
 # Worked examples. Source: Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of
