@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.core.errors import NotFound
 from app.questionnaires.deps import MeasureRules
-from app.questionnaires.instruments import known_code
+from app.questionnaires.instruments import catalogue, known_code
 from app.questionnaires.models import (
     QuestionnaireAssignment,
     QuestionnaireResponse,
@@ -51,16 +51,37 @@ def _overrides(db: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, d
     return out
 
 
+def untranslated(codes: set[str], locale: str | None) -> list[str]:
+    """The codes with no verified translation in the patient's language: not scheduled
+    for them (an instrument in the wrong language is not the validated instrument)."""
+    found = catalogue()
+    return sorted(c for c in codes if c in found and not found[c].verified_in(locale or "en"))
+
+
 def _plans(
-    defaults: dict[str, dict[str, Any]], overrides: dict[str, dict[str, Any]]
+    defaults: dict[str, dict[str, Any]], overrides: dict[str, dict[str, Any]], locale: str | None
 ) -> dict[str, Plan]:
     codes = set(defaults) | set(overrides)
+    codes -= set(untranslated(codes, locale))
     return {c: Plan.merged(defaults.get(c, {}), overrides.get(c, {})) for c in sorted(codes)}
 
 
+def _locale(db: Session, patient_id: uuid.UUID) -> str | None:
+    patient = db.get(User, patient_id)
+    return patient.locale if patient else None
+
+
 def plans_for(db: Session, patient_id: uuid.UUID, rules: MeasureRules) -> dict[str, Plan]:
-    """The clinic defaults with the care team's overrides for this patient on top."""
-    return _plans(rules.defaults, _overrides(db, [patient_id]).get(patient_id, {}))
+    """The clinic defaults with the care team's overrides for this patient on top,
+    in the patient's language."""
+    overrides = _overrides(db, [patient_id]).get(patient_id, {})
+    return _plans(rules.defaults, overrides, _locale(db, patient_id))
+
+
+def not_scheduled(db: Session, patient_id: uuid.UUID, rules: MeasureRules) -> list[str]:
+    """What the plans would schedule but the patient's language keeps off the schedule."""
+    codes = set(rules.defaults) | set(_overrides(db, [patient_id]).get(patient_id, {}))
+    return untranslated(codes, _locale(db, patient_id))
 
 
 def _facts_many(db: Session, patients: list[User], *, since: datetime) -> dict[uuid.UUID, Facts]:
@@ -158,11 +179,12 @@ def tracked_many(
     facts = _facts_many(db, patients, since=since - rules.window.length)
     overrides = _overrides(db, ids)
     answered = _answered_many(db, ids, since=since - rules.open_for)
+    locales = {p.id: p.locale for p in patients}
     out: dict[uuid.UUID, list[Tracked]] = {}
     for pid in ids:
         occs = occurrences(
             facts[pid],
-            _plans(rules.defaults, overrides.get(pid, {})),
+            _plans(rules.defaults, overrides.get(pid, {}), locales[pid]),
             rules.window,
             until=now + horizon,
             open_for=rules.open_for,

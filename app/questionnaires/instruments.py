@@ -85,7 +85,19 @@ class Instrument:
 
     @property
     def version(self) -> str:
-        return str(self.raw["version"])
+        """The English text's version label."""
+        return self.version_for("en")
+
+    def verified_in(self, locale: str) -> bool:
+        """Whether a verified translation in `locale` ships (English is the original)."""
+        return bool(self.raw["translations"].get(locale, {}).get("verified"))
+
+    def shown_locale(self, locale: str | None) -> str:
+        return locale if locale and self.verified_in(locale) else "en"
+
+    def version_for(self, locale: str | None) -> str:
+        """Each language's text carries its own version label."""
+        return str(self.raw["translations"][self.shown_locale(locale)]["version"])
 
     @property
     def total_loinc(self) -> str | None:
@@ -221,15 +233,14 @@ def _text(texts: Mapping[str, str], locale: str) -> str:
 def localized(instrument: Instrument, locale: str) -> dict[str, Any]:
     """The instrument as the app shows it; English where no translation ships."""
     raw = instrument.raw
-    has = all(locale in i["text"] for i in raw["items"])
-    shown = locale if has else "en"
+    shown = instrument.shown_locale(locale)
     return {
         "code": instrument.code,
         "title": _text(raw["title"], shown),
-        "version": raw["version"],
+        "version": instrument.version_for(shown),
         "copyright": raw["copyright"],
         "locale": shown,
-        "translation_available": has,
+        "translation_available": shown == locale,
         "loinc_panel": raw["loinc"]["panel"],
         "loinc_total": raw["loinc"]["total"],
         "preamble": _text(raw["preamble"], shown),

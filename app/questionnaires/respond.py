@@ -121,7 +121,7 @@ def record_response(
         id=response_id,
         patient_id=patient_id,
         code=new.code,
-        instrument_version=instrument.version,
+        instrument_version=instrument.version_for(_locale_of(db, patient_id)),
         answers=clean,
         note_ciphertext=keyring.encrypt(str(note), aad=_aad(response_id)) if note else None,
         score=result.score,
@@ -149,6 +149,11 @@ def record_response(
         )
     db.flush()
     return Recorded(response, replayed=False, note=str(note) if note else None)
+
+
+def _locale_of(db: Session, patient_id: uuid.UUID) -> str | None:
+    patient = db.get(User, patient_id)
+    return patient.locale if patient else None
 
 
 def _which_occurrence(

@@ -362,6 +362,16 @@ class OccurrencePublic(BaseModel):
     status: str = Field(description="answered, late, due, upcoming or missed")
 
 
+class NotScheduledPublic(BaseModel):
+    model_config = ex.examples(
+        {"code": "pcl5", "locale": "es", "reason": "no_verified_translation"}
+    )
+
+    code: str
+    locale: str
+    reason: str = Field(description="no_verified_translation: none ships in this language")
+
+
 class SchedulePublic(BaseModel):
     model_config = ex.examples(
         {
@@ -374,3 +384,7 @@ class SchedulePublic(BaseModel):
     patient_id: uuid.UUID
     plans: dict[str, PlanPublic]
     occurrences: list[OccurrencePublic]
+    not_scheduled: list[NotScheduledPublic] = Field(
+        default_factory=list,
+        description="Instruments the plans name that are not scheduled for this patient, and why",
+    )

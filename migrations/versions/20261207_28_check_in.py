@@ -8,7 +8,8 @@ Create Date: 2026-12-07 04:00:00
 the daily check-in falls due while a window is open.
 
 C-SSRS screener answers with every question "no" were stored as `low`; they are
-`none` now (a yes to question 1 or 2 stays `low`).
+`none` now (a yes to question 1 or 2 stays `low`). The PCL-5 band at or above the
+cut-off is named `provisional_ptsd` (it was `probable_ptsd`).
 """
 
 from collections.abc import Sequence
@@ -48,9 +49,17 @@ def upgrade() -> None:
             bind.execute(
                 response.update().where(response.c.id == rid).values(severity="none")
             )
+    op.execute(
+        "UPDATE questionnaire_response SET severity = 'provisional_ptsd' "
+        "WHERE code = 'pcl5' AND severity = 'probable_ptsd'"
+    )
 
 
 def downgrade() -> None:
+    op.execute(
+        "UPDATE questionnaire_response SET severity = 'probable_ptsd' "
+        "WHERE code = 'pcl5' AND severity = 'provisional_ptsd'"
+    )
     op.execute(
         "UPDATE questionnaire_response SET severity = 'low' "
         "WHERE code = 'cssrs_screener' AND severity = 'none'"
