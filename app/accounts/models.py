@@ -30,6 +30,8 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     # "en" or "es"; None: the request's Accept-Language decides (app.accounts.locale).
     locale: str | None = Field(default=None, max_length=8)
+    # "HH:MM" local: when the daily check-in falls due; None: the clinic's default.
+    check_in_time: str | None = Field(default=None, max_length=5)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     # TOTP: the secret, encrypted with the clinic's keys; enrolled once confirmed.

@@ -71,6 +71,16 @@ class UserPublic(BaseModel):
     locale: str | None = None
 
 
+CheckInTime = Annotated[
+    str,
+    Field(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="HH:MM, 24-hour, local time",
+        examples=["19:30"],
+    ),
+]
+
+
 class MePublic(BaseModel):
     model_config = ex.examples(
         {
@@ -92,6 +102,11 @@ class MePublic(BaseModel):
         default=None,
         description="en or es; null: the app's Accept-Language decides, else English.",
     )
+    check_in_time: str | None = Field(
+        default=None,
+        description="HH:MM in the account's time zone: when the daily check-in falls due "
+        "while a window is open; null: the clinic's default (19:00).",
+    )
 
 
 class MeUpdate(_In):
@@ -104,6 +119,9 @@ class MeUpdate(_In):
     display_name: DisplayName | None = None
     timezone: TimeZoneName | None = None
     locale: Locale | None = None
+    check_in_time: CheckInTime | None = Field(
+        default=None, description="HH:MM local for the daily check-in; null: the default"
+    )
 
 
 class TokenPair(BaseModel):

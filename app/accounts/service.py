@@ -148,6 +148,15 @@ def set_locale(db: Session, *, user: User, locale: str | None, now: datetime) ->
     return user
 
 
+def set_check_in_time(db: Session, *, user: User, at: str | None, now: datetime) -> User:
+    """ "HH:MM" local; None: the clinic's default time."""
+    user.check_in_time = at
+    user.updated_at = now
+    db.add(user)
+    db.flush()
+    return user
+
+
 def _user_with_role(db: Session, user_id: uuid.UUID, role: Role) -> User:
     user = db.get(User, user_id)
     if user is None or user.role != role:

@@ -142,7 +142,7 @@ def read_my_care_team(caller: PatientCaller, db: DbDep) -> Page[CareTeamMemberPu
 
 @router.patch("/me", responses=problem_responses(401, 422))
 def update_me(body: MeUpdate, caller: CurrentCaller, act: ActDep) -> MePublic:
-    """Change one's own display name, time zone or language."""
+    """Change one's own display name, time zone, language or daily check-in time."""
     changes = body.model_dump(exclude_unset=True)
     return MePublic.model_validate(care_team.update_account(act, user_id=caller.id, **changes))
 

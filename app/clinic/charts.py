@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from app.questionnaires.instruments import catalogue
 from app.sessions.window import Window
 
 WIDTH, HEIGHT = 640, 220
@@ -92,14 +93,13 @@ def mood_chart(entries: list[dict[str, Any]]) -> Chart:
     return series_chart("mood", "Mood (0 to 10)", points, y_min=0, y_max=10, unit="mood")
 
 
-# The instruments' score ranges, for the y axis.
-SCORE_RANGES = {"phq9": ("PHQ-9", 27), "gad7": ("GAD-7", 21), "pcl5": ("PCL-5", 80)}
-
-
 def score_chart(series: dict[str, Any]) -> Chart:
-    """One instrument's series from questionnaires.reading.score_series, on a fixed scale."""
+    """One instrument's series from questionnaires.reading.score_series, on the fixed
+    scale its data file gives."""
     code = str(series["code"])
-    name, scale_top = SCORE_RANGES.get(code, (code.upper(), 0))
+    instrument = catalogue().get(code)
+    name = instrument.chart_name if instrument else code.upper()
+    scale_top = instrument.chart_scale[1] if instrument else 0
     points = [
         (p["answered_at"], float(p["score"]), str(p["severity"] or "").replace("_", " "))
         for p in series["points"]

@@ -186,12 +186,9 @@ class Settings(BaseSettings):
     # --- Measurement-based care (see docs/measurement.md) ---
     # Per instrument: at enrolment, in each window's integration phase, every N days
     # between windows (0 = never), N hours after each dose, after any safety flag.
-    questionnaire_schedule: dict[str, dict[str, bool | int | float | None]] = {
-        "phq9": {"enrolment": True, "integration": True, "between_windows_days": 14},
-        "gad7": {"enrolment": True, "integration": True, "between_windows_days": 14},
-        "after_effects": {"after_dose_hours": 2},
-        "cssrs_screener": {"after_flag": True},
-    }
+    # Unset: each instrument's "schedule" in app/questionnaires/instruments.json. Set,
+    # it replaces that whole table ({} schedules nothing; care teams can still assign).
+    questionnaire_schedule: dict[str, dict[str, bool | int | float | None]] | None = None
     # How long a scheduled or assigned questionnaire stays open before it counts as missed.
     questionnaire_open_hours: float = Field(default=7 * 24, gt=0, le=90 * 24)
     # --- end of measurement-based care ---

@@ -12,12 +12,11 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import tracked_many
+from app.questionnaires.instruments import charted_codes
 from app.questionnaires.models import QuestionnaireResponse
 from app.questionnaires.reading import latest_severity, responses_between
 from app.safety.models import SafetyFlag
 from app.sessions.window import Window
-
-CHARTED = ("phq9", "gad7", "pcl5")
 
 
 def queue_fields(
@@ -45,8 +44,9 @@ def queue_fields(
 
 def _scores(rows: list[QuestionnaireResponse]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
+    charted = charted_codes()
     for r in rows:
-        if r.code in CHARTED:
+        if r.code in charted:
             out.setdefault(r.code, []).append(
                 {"answered_at": r.answered_at, "score": r.score, "severity": r.severity}
             )
@@ -57,16 +57,17 @@ def _baseline(
     db: Session, patient_id: uuid.UUID, first_session_at: datetime
 ) -> dict[str, dict[str, Any] | None]:
     """Each charted instrument's first answer on or before the first session."""
+    charted = charted_codes()
     rows = db.exec(
         select(QuestionnaireResponse)
         .where(
             QuestionnaireResponse.patient_id == patient_id,
-            col(QuestionnaireResponse.code).in_(CHARTED),
+            col(QuestionnaireResponse.code).in_(charted),
             col(QuestionnaireResponse.answered_at) <= first_session_at,
         )
         .order_by(col(QuestionnaireResponse.answered_at))
     ).all()
-    out: dict[str, dict[str, Any] | None] = dict.fromkeys(CHARTED)
+    out: dict[str, dict[str, Any] | None] = dict.fromkeys(charted)
     for r in rows:
         if out[r.code] is None:
             out[r.code] = {"answered_at": r.answered_at, "score": r.score, "severity": r.severity}

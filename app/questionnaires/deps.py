@@ -8,6 +8,7 @@ from fastapi import Depends
 
 from app.core.config import Settings
 from app.core.context import Ctx
+from app.questionnaires.instruments import default_schedules
 from app.sessions.deps import rules_from
 from app.sessions.window import WindowRules
 
@@ -21,7 +22,11 @@ class MeasureRules:
 
 def measure_rules_from(settings: Settings) -> MeasureRules:
     return MeasureRules(
-        defaults=dict(settings.questionnaire_schedule),
+        defaults=(
+            default_schedules()
+            if settings.questionnaire_schedule is None
+            else dict(settings.questionnaire_schedule)
+        ),
         open_for=timedelta(hours=settings.questionnaire_open_hours),
         window=rules_from(settings),
     )

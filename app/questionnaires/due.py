@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -10,13 +10,21 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.core.errors import NotFound
 from app.questionnaires.deps import MeasureRules
-from app.questionnaires.instruments import known_code
+from app.questionnaires.instruments import catalogue, known_code
 from app.questionnaires.models import (
     QuestionnaireAssignment,
     QuestionnaireResponse,
     QuestionnaireSchedule,
 )
-from app.questionnaires.schedule import Assigned, Facts, Occurrence, Plan, occurrences, status_of
+from app.questionnaires.schedule import (
+    CHECK_IN_DEFAULT,
+    Assigned,
+    Facts,
+    Occurrence,
+    Plan,
+    occurrences,
+    status_of,
+)
 from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
 
@@ -43,16 +51,37 @@ def _overrides(db: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, d
     return out
 
 
+def untranslated(codes: set[str], locale: str | None) -> list[str]:
+    """The codes with no verified translation in the patient's language: not scheduled
+    for them (an instrument in the wrong language is not the validated instrument)."""
+    found = catalogue()
+    return sorted(c for c in codes if c in found and not found[c].verified_in(locale or "en"))
+
+
 def _plans(
-    defaults: dict[str, dict[str, Any]], overrides: dict[str, dict[str, Any]]
+    defaults: dict[str, dict[str, Any]], overrides: dict[str, dict[str, Any]], locale: str | None
 ) -> dict[str, Plan]:
     codes = set(defaults) | set(overrides)
+    codes -= set(untranslated(codes, locale))
     return {c: Plan.merged(defaults.get(c, {}), overrides.get(c, {})) for c in sorted(codes)}
 
 
+def _locale(db: Session, patient_id: uuid.UUID) -> str | None:
+    patient = db.get(User, patient_id)
+    return patient.locale if patient else None
+
+
 def plans_for(db: Session, patient_id: uuid.UUID, rules: MeasureRules) -> dict[str, Plan]:
-    """The clinic defaults with the care team's overrides for this patient on top."""
-    return _plans(rules.defaults, _overrides(db, [patient_id]).get(patient_id, {}))
+    """The clinic defaults with the care team's overrides for this patient on top,
+    in the patient's language."""
+    overrides = _overrides(db, [patient_id]).get(patient_id, {})
+    return _plans(rules.defaults, overrides, _locale(db, patient_id))
+
+
+def not_scheduled(db: Session, patient_id: uuid.UUID, rules: MeasureRules) -> list[str]:
+    """What the plans would schedule but the patient's language keeps off the schedule."""
+    codes = set(rules.defaults) | set(_overrides(db, [patient_id]).get(patient_id, {}))
+    return untranslated(codes, _locale(db, patient_id))
 
 
 def _facts_many(db: Session, patients: list[User], *, since: datetime) -> dict[uuid.UUID, Facts]:
@@ -85,9 +114,23 @@ def _facts_many(db: Session, patients: list[User], *, since: datetime) -> dict[u
     ).all():
         assigned[a.patient_id].append(Assigned(a.id, a.code, a.due_at, a.expires_at))
     return {
-        p.id: Facts(p.created_at, sessions[p.id], sorted(flags[p.id]), assigned[p.id])
+        p.id: Facts(
+            p.created_at,
+            sessions[p.id],
+            sorted(flags[p.id]),
+            assigned[p.id],
+            timezone=p.timezone,
+            check_in_at=_check_in_at(p.check_in_time),
+        )
         for p in patients
     }
+
+
+def _check_in_at(chosen: str | None) -> time:
+    if not chosen:
+        return CHECK_IN_DEFAULT
+    hours, _, minutes = chosen.partition(":")
+    return time(int(hours), int(minutes))
 
 
 def facts_for(db: Session, patient: User, *, since: datetime) -> Facts:
@@ -136,11 +179,12 @@ def tracked_many(
     facts = _facts_many(db, patients, since=since - rules.window.length)
     overrides = _overrides(db, ids)
     answered = _answered_many(db, ids, since=since - rules.open_for)
+    locales = {p.id: p.locale for p in patients}
     out: dict[uuid.UUID, list[Tracked]] = {}
     for pid in ids:
         occs = occurrences(
             facts[pid],
-            _plans(rules.defaults, overrides.get(pid, {})),
+            _plans(rules.defaults, overrides.get(pid, {}), locales[pid]),
             rules.window,
             until=now + horizon,
             open_for=rules.open_for,

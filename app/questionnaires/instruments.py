@@ -1,5 +1,8 @@
 """The shipped instruments, read once from instruments.json, and answer checking.
 
+Everything about an instrument lives in its entry in the data file: items, texts,
+scoring rule, range, bands, remission limit, chart scale, default schedule and the
+answers that raise a safety flag. This is the only module that reads the file.
 Item ids are written in the file and never change, so stored answers stay valid
 when a text is corrected.
 """
@@ -12,7 +15,6 @@ from importlib import resources
 from typing import Any
 
 from app.core.errors import AppError, NotFound
-from app.questionnaires import scoring
 
 LOCALES = ("en", "es")
 
@@ -58,6 +60,24 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Band:
+    label: str
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class SafetyRule:
+    """Answers that raise a flag: an item at or above a value, or a result's severity."""
+
+    rule: str
+    level: str  # urgent | review
+    item: str | None = None
+    at_least: int = 1
+    severity: str | None = None
+
+
+@dataclass(frozen=True)
 class Instrument:
     code: str
     raw: Mapping[str, Any]
@@ -65,12 +85,91 @@ class Instrument:
 
     @property
     def version(self) -> str:
-        return str(self.raw["version"])
+        """The English text's version label."""
+        return self.version_for("en")
+
+    def verified_in(self, locale: str) -> bool:
+        """Whether a verified translation in `locale` ships (English is the original)."""
+        return bool(self.raw["translations"].get(locale, {}).get("verified"))
+
+    def shown_locale(self, locale: str | None) -> str:
+        return locale if locale and self.verified_in(locale) else "en"
+
+    def version_for(self, locale: str | None) -> str:
+        """Each language's text carries its own version label."""
+        return str(self.raw["translations"][self.shown_locale(locale)]["version"])
 
     @property
     def total_loinc(self) -> str | None:
         value = self.raw["loinc"]["total"]
         return str(value) if value else None
+
+    @property
+    def rule(self) -> str:
+        """How it is scored: "sum" of the scored items, or a rule named in scoring.py."""
+        return str(self.raw["scoring"]["rule"])
+
+    @property
+    def score_range(self) -> tuple[int, int] | None:
+        found = self.raw["scoring"].get("range")
+        return (int(found[0]), int(found[1])) if found else None
+
+    @property
+    def bands(self) -> tuple[Band, ...]:
+        return _bands(self.raw["scoring"].get("bands", []))
+
+    @property
+    def markers(self) -> tuple[Band, ...]:
+        """Score ranges worth naming beside the band (e.g. the PCL-5 cut-off range)."""
+        return _bands(self.raw["scoring"].get("markers", []))
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The named results of a rule that is not a sum, lowest first."""
+        return tuple(self.raw["scoring"].get("levels", ()))
+
+    @property
+    def remission_below(self) -> int | None:
+        found = self.raw["scoring"].get("remission_below")
+        return int(found) if found is not None else None
+
+    @property
+    def scored_items(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.items if i.raw.get("scored") and i.type == "choice")
+
+    @property
+    def note_item(self) -> str | None:
+        """The free-text item kept apart from the answers (encrypted, screened)."""
+        found = self.raw["scoring"].get("note_item")
+        return str(found) if found else None
+
+    @property
+    def charted(self) -> bool:
+        return self.raw.get("chart") is not None
+
+    @property
+    def chart_name(self) -> str:
+        chart = self.raw.get("chart") or {}
+        return str(chart.get("name") or self.code.upper())
+
+    @property
+    def chart_scale(self) -> tuple[float, float]:
+        chart = self.raw.get("chart") or {}
+        low, high = chart.get("scale") or self.score_range or (0, 0)
+        return float(low), float(high)
+
+    @property
+    def schedule(self) -> dict[str, Any]:
+        """The clinic's default plan for this instrument (see schedule.Plan)."""
+        return dict(self.raw.get("schedule") or {})
+
+    @property
+    def safety_rules(self) -> tuple[SafetyRule, ...]:
+        return tuple(SafetyRule(**r) for r in self.raw.get("safety", []))
+
+
+def _bands(raw: list[Mapping[str, Any]]) -> tuple[Band, ...]:
+    return tuple(Band(str(b["label"]), int(b["low"]), int(b["high"])) for b in raw)
 
 
 def _item(raw: Mapping[str, Any]) -> Item:
@@ -99,6 +198,16 @@ def codes() -> list[str]:
     return list(catalogue())
 
 
+def charted_codes() -> tuple[str, ...]:
+    """The instruments drawn as charts and listed in the integration summary."""
+    return tuple(c for c, i in catalogue().items() if i.charted)
+
+
+def default_schedules() -> dict[str, dict[str, Any]]:
+    """Each instrument's default plan, for instruments that fall due on their own."""
+    return {c: i.schedule for c, i in catalogue().items() if i.schedule}
+
+
 def get_instrument(code: str) -> Instrument:
     found = catalogue().get(code)
     if found is None:
@@ -124,23 +233,19 @@ def _text(texts: Mapping[str, str], locale: str) -> str:
 def localized(instrument: Instrument, locale: str) -> dict[str, Any]:
     """The instrument as the app shows it; English where no translation ships."""
     raw = instrument.raw
-    has = all(locale in i["text"] for i in raw["items"])
-    shown = locale if has else "en"
-    bands = scoring.BANDS.get(instrument.code, ())
+    shown = instrument.shown_locale(locale)
     return {
         "code": instrument.code,
         "title": _text(raw["title"], shown),
-        "version": raw["version"],
+        "version": instrument.version_for(shown),
         "copyright": raw["copyright"],
         "locale": shown,
-        "translation_available": has,
+        "translation_available": shown == locale,
         "loinc_panel": raw["loinc"]["panel"],
         "loinc_total": raw["loinc"]["total"],
         "preamble": _text(raw["preamble"], shown),
-        "score_range": list(scoring.RANGES[instrument.code])
-        if instrument.code in scoring.RANGES
-        else None,
-        "bands": [{"label": b.label, "low": b.low, "high": b.high} for b in bands],
+        "score_range": list(instrument.score_range) if instrument.score_range else None,
+        "bands": [{"label": b.label, "low": b.low, "high": b.high} for b in instrument.bands],
         "items": [
             {
                 "id": i["id"],

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 from app.core.crypto import KeyRing
 from app.core.pagination import cut_page, keyset
 from app.questionnaires import scoring
+from app.questionnaires.instruments import charted_codes
 from app.questionnaires.models import QuestionnaireResponse
 from app.questionnaires.respond import decrypt_note
 from app.questionnaires.safety import flagged_response_ids
@@ -238,7 +239,13 @@ def score_charts(
     *,
     patient_id: uuid.UUID,
     rules: WindowRules,
-    codes: Sequence[str] = ("phq9", "gad7"),
+    always: Sequence[str] = ("phq9", "gad7"),
 ) -> dict[str, dict[str, Any]]:
-    """A chart per instrument for one patient (the web clinic's patient page)."""
-    return {code: score_series(db, patient_id=patient_id, code=code, rules=rules) for code in codes}
+    """A chart per charted instrument for one patient (the web clinic's patient page):
+    `always` even when empty, the others once the patient has answered them."""
+    out = {}
+    for code in charted_codes():
+        series = score_series(db, patient_id=patient_id, code=code, rules=rules)
+        if code in always or series["points"]:
+            out[code] = series
+    return out

@@ -85,6 +85,8 @@ def still_wanted(db: Session, n: Notification) -> bool:
         return False
     kind, _, rest = key.partition(":")
     anchor = rest.split(":")[0]
-    if kind in ("integration", "after_dose") or (kind == "between" and anchor != "enrolment"):
+    if kind in ("integration", "after_dose", "daily") or (
+        kind == "between" and anchor != "enrolment"
+    ):
         return db.get(KetamineSession, uuid.UUID(anchor)) is not None
     return True

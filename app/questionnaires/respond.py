@@ -115,13 +115,13 @@ def record_response(
     adjusted = not EARLIEST <= client_at <= now + CLOCK_SKEW
     answered_at = now if adjusted else client_at
     occurrence, late = _which_occurrence(db, patient_id, new.code, answered_at, rules)
-    note = clean.pop("ae_note", None)
+    note = clean.pop(instrument.note_item, None) if instrument.note_item else None
     result = scoring.score(new.code, clean)
     response = QuestionnaireResponse(
         id=response_id,
         patient_id=patient_id,
         code=new.code,
-        instrument_version=instrument.version,
+        instrument_version=instrument.version_for(_locale_of(db, patient_id)),
         answers=clean,
         note_ciphertext=keyring.encrypt(str(note), aad=_aad(response_id)) if note else None,
         score=result.score,
@@ -149,6 +149,11 @@ def record_response(
         )
     db.flush()
     return Recorded(response, replayed=False, note=str(note) if note else None)
+
+
+def _locale_of(db: Session, patient_id: uuid.UUID) -> str | None:
+    patient = db.get(User, patient_id)
+    return patient.locale if patient else None
 
 
 def _which_occurrence(

@@ -9,6 +9,7 @@ from app.accounts.models import User
 from app.accounts.service import care_team_of
 from app.notifications.outbox import enqueue
 from app.notifications.quiet_hours import outside_quiet_hours
+from app.questionnaires.instruments import get_instrument
 from app.questionnaires.models import QuestionnaireResponse
 from app.questionnaires.schemas import ResponseSafety
 from app.safety.models import SafetyFlag
@@ -28,13 +29,15 @@ URGENT_MESSAGE = (
 
 
 def _rules(response: QuestionnaireResponse) -> list[tuple[str, FlagLevel]]:
-    """(rule, level) for each questionnaire rule the answers meet: C-SSRS "high" is
-    urgent, anything else is for review."""
-    if response.code == "phq9" and int(response.answers.get("phq9_9", 0)) > 0:
-        return [("phq9_item9", "review")]
-    if response.code == "cssrs_screener" and response.severity in ("moderate", "high"):
-        level: FlagLevel = "urgent" if response.severity == "high" else "review"
-        return [(f"cssrs_{response.severity}", level)]
+    """(rule, level) of the first of the instrument's safety rules (in its data, the
+    strongest first) the answers meet: an item at or above a value, or the result's
+    severity. One answer raises one flag."""
+    for r in get_instrument(response.code).safety_rules:
+        value = response.answers.get(r.item) if r.item else None
+        if (isinstance(value, int) and value >= r.at_least) or (
+            r.severity is not None and response.severity == r.severity
+        ):
+            return [(r.rule, "urgent" if r.level == "urgent" else "review")]
     return []
 
 

@@ -10,14 +10,26 @@ answer - `missed`.
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from app.sessions.window import WindowRules, window_for
+from app.notifications.quiet_hours import outside_quiet_hours
+from app.sessions.window import Window, WindowRules, window_for
 
 AFTER_DOSE_OPEN = timedelta(hours=24)
 AFTER_FLAG_OPEN = timedelta(hours=72)
-PLAN_KEYS = ("enrolment", "integration", "between_windows_days", "after_dose_hours", "after_flag")
+DAILY_OPEN = timedelta(hours=24)
+# When the daily check-in falls due if the patient chose no time.
+CHECK_IN_DEFAULT = time(19, 0)
+PLAN_KEYS = (
+    "enrolment",
+    "integration",
+    "between_windows_days",
+    "after_dose_hours",
+    "after_flag",
+    "daily",
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,7 @@ class Plan:
     between_windows_days: int = 0
     after_dose_hours: float | None = None
     after_flag: bool = False
+    daily: bool = False
 
     @classmethod
     def merged(cls, *layers: Mapping[str, Any]) -> "Plan":
@@ -62,13 +75,16 @@ class Facts:
     sessions: Sequence[tuple[datetime, uuid.UUID]]  # oldest first
     flags: Sequence[tuple[datetime, uuid.UUID]] = ()
     assignments: Sequence[Assigned] = ()
+    timezone: str = "UTC"
+    check_in_at: time = CHECK_IN_DEFAULT
 
 
 @dataclass(frozen=True)
 class Occurrence:
     key: str
     code: str
-    reason: str  # enrolment | integration | between_windows | after_dose | after_flag | assigned
+    # enrolment | integration | between_windows | after_dose | after_flag | daily | assigned
+    reason: str
     due_at: datetime
     expires_at: datetime
     session_id: uuid.UUID | None = field(default=None, compare=False)
@@ -88,6 +104,22 @@ def _between(
             expires = due + open_for if end is None else min(due + open_for, end)
             yield Occurrence(f"between:{anchor}:{k}:{code}", code, "between_windows", due, expires)
             k += 1
+
+
+def _daily(code: str, windows: Sequence[Window], facts: Facts) -> Iterable[Occurrence]:
+    """One a day at the patient's check-in time (out of quiet hours) while a window is open."""
+    zone = ZoneInfo(facts.timezone)
+    seen: set[str] = set()
+    for w in windows:
+        day = w.opens_at.astimezone(zone).date()
+        while day <= w.closes_at.astimezone(zone).date():
+            wall = datetime.combine(day, facts.check_in_at, tzinfo=zone).astimezone(UTC)
+            due = outside_quiet_hours(wall, facts.timezone)
+            if w.opens_at <= due < w.closes_at and day.isoformat() not in seen:
+                seen.add(day.isoformat())
+                key = f"daily:{w.session_id}:{day.isoformat()}:{code}"
+                yield Occurrence(key, code, "daily", due, due + DAILY_OPEN, w.session_id)
+            day += timedelta(days=1)
 
 
 def occurrences(
@@ -145,6 +177,8 @@ def occurrences(
                         sid,
                     )
                 )
+        if plan.daily:
+            out.extend(_daily(code, windows, facts))
         if plan.after_flag:
             for t, fid in facts.flags:
                 out.append(

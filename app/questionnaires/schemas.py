@@ -311,6 +311,9 @@ class PlanChange(BaseModel):
     between_windows_days: Annotated[StrictInt, Field(ge=0, le=365)] | None = None
     after_dose_hours: Annotated[float, Field(ge=0, le=72)] | None = None
     after_flag: StrictBool | None = None
+    daily: StrictBool | None = Field(
+        default=None, description="Once a day while a window is open, at the check-in time"
+    )
 
 
 class ScheduleUpdate(BaseModel):
@@ -327,6 +330,7 @@ class PlanPublic(BaseModel):
             "between_windows_days": 14,
             "after_dose_hours": None,
             "after_flag": False,
+            "daily": False,
         }
     )
 
@@ -335,6 +339,7 @@ class PlanPublic(BaseModel):
     between_windows_days: int
     after_dose_hours: float | None
     after_flag: bool
+    daily: bool = False
 
 
 class OccurrencePublic(BaseModel):
@@ -357,6 +362,16 @@ class OccurrencePublic(BaseModel):
     status: str = Field(description="answered, late, due, upcoming or missed")
 
 
+class NotScheduledPublic(BaseModel):
+    model_config = ex.examples(
+        {"code": "pcl5", "locale": "es", "reason": "no_verified_translation"}
+    )
+
+    code: str
+    locale: str
+    reason: str = Field(description="no_verified_translation: none ships in this language")
+
+
 class SchedulePublic(BaseModel):
     model_config = ex.examples(
         {
@@ -369,3 +384,7 @@ class SchedulePublic(BaseModel):
     patient_id: uuid.UUID
     plans: dict[str, PlanPublic]
     occurrences: list[OccurrencePublic]
+    not_scheduled: list[NotScheduledPublic] = Field(
+        default_factory=list,
+        description="Instruments the plans name that are not scheduled for this patient, and why",
+    )

@@ -1,26 +1,23 @@
-"""Scoring and bands, as each instrument's authors publish them: pure functions.
+"""Scoring, as each instrument's authors publish it: pure functions over the data file.
 
-Sources (also in docs/measurement.md):
+An instrument names its rule in instruments.json. "sum" adds the scored items and
+names the band the total falls in (PHQ-9, GAD-7, PCL-5); the other rules are here,
+each written once. Sources are in docs/measurement.md:
 - PHQ-9: Kroenke, Spitzer & Williams, J Gen Intern Med 2001;16:606-13 (bands 5/10/15/20).
 - GAD-7: Spitzer, Kroenke, Williams & Löwe, Arch Intern Med 2006;166:1092-7 (bands 5/10/15).
 - PCL-5: Weathers et al. 2013, National Center for PTSD; provisional cut-off 31-33
   (Bovin et al., Psychol Assess 2016;28:1379-91).
 - C-SSRS screener: Columbia Lighthouse Project, "Screen Version - Recent" with triage
-  (yes to 1-2 low; yes to 3 or behaviour over 3 months ago moderate; yes to 4, 5 or
-  behaviour in the past 3 months high).
+  (all no: none; yes to 1-2 low; yes to 3 or behaviour over 3 months ago moderate;
+  yes to 4, 5 or behaviour in the past 3 months high).
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from app.questionnaires.instruments import Band, Instrument, get_instrument
+
 Answers = Mapping[str, int | str]
-
-
-@dataclass(frozen=True)
-class Band:
-    label: str
-    low: int
-    high: int
 
 
 @dataclass(frozen=True)
@@ -31,30 +28,6 @@ class Result:
     flags: tuple[str, ...] = ()
 
 
-PHQ9_BANDS = (
-    Band("minimal", 0, 4),
-    Band("mild", 5, 9),
-    Band("moderate", 10, 14),
-    Band("moderately_severe", 15, 19),
-    Band("severe", 20, 27),
-)
-GAD7_BANDS = (
-    Band("minimal", 0, 4),
-    Band("mild", 5, 9),
-    Band("moderate", 10, 14),
-    Band("severe", 15, 21),
-)
-# The PCL-5 has no official severity bands: below or at/above the provisional cut-off.
-PCL5_CUTOFF = 33
-PCL5_CUTOFF_RANGE = (31, 33)
-PCL5_BANDS = (Band("below_cutoff", 0, PCL5_CUTOFF - 1), Band("probable_ptsd", PCL5_CUTOFF, 80))
-AFTER_EFFECT_LEVELS = ("none", "mild", "moderate", "severe")
-CSSRS_LEVELS = ("low", "moderate", "high")
-
-RANGES = {"phq9": (0, 27), "gad7": (0, 21), "pcl5": (0, 80), "after_effects": (0, 15)}
-BANDS = {"phq9": PHQ9_BANDS, "gad7": GAD7_BANDS, "pcl5": PCL5_BANDS}
-
-
 def band_of(bands: tuple[Band, ...], score: int) -> str:
     for band in bands:
         if band.low <= score <= band.high:
@@ -62,30 +35,13 @@ def band_of(bands: tuple[Band, ...], score: int) -> str:
     raise ValueError(f"score {score} is outside every band")
 
 
-def _sum(answers: Answers, prefix: str, count: int) -> int:
-    return sum(int(answers[f"{prefix}_{i}"]) for i in range(1, count + 1))
+def _sum(instrument: Instrument, answers: Answers) -> Result:
+    total = sum(int(answers[k]) for k in instrument.scored_items if k in answers)
+    marks = tuple(m.label for m in instrument.markers if m.low <= total <= m.high)
+    return Result(total, band_of(instrument.bands, total), marks)
 
 
-def score_phq9(answers: Answers) -> Result:
-    total = _sum(answers, "phq9", 9)
-    return Result(total, band_of(PHQ9_BANDS, total))
-
-
-def score_gad7(answers: Answers) -> Result:
-    total = _sum(answers, "gad7", 7)
-    return Result(total, band_of(GAD7_BANDS, total))
-
-
-def score_pcl5(answers: Answers) -> Result:
-    total = _sum(answers, "pcl5", 20)
-    lo, hi = PCL5_CUTOFF_RANGE
-    flags: tuple[str, ...] = ("at_or_above_provisional_cutoff",) if total >= lo else ()
-    if lo <= total <= hi:
-        flags += ("within_cutoff_range_31_33",)
-    return Result(total, band_of(PCL5_BANDS, total), flags)
-
-
-def score_cssrs(answers: Answers) -> Result:
+def _cssrs_screener(instrument: Instrument, answers: Answers) -> Result:
     """Risk by the Columbia screener's triage: the highest level any yes reaches."""
 
     def yes(item: str) -> bool:
@@ -97,8 +53,10 @@ def score_cssrs(answers: Answers) -> Result:
         level = "high"
     elif yes("cssrs_3") or behaviour:
         level = "moderate"
-    else:
+    elif yes("cssrs_1") or yes("cssrs_2"):
         level = "low"
+    else:
+        level = "none"
     # The count of yes answers is a convenience for charts, not a validated score.
     count = sum(
         1 for k in ("cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5", "cssrs_6") if yes(k)
@@ -106,26 +64,30 @@ def score_cssrs(answers: Answers) -> Result:
     return Result(count, level)
 
 
-AE_ITEMS = ("ae_nausea", "ae_dizziness", "ae_headache", "ae_dissociation", "ae_other")
-
-
-def score_after_effects(answers: Answers) -> Result:
+def _worst_rating(instrument: Instrument, answers: Answers) -> Result:
     """The worst rating names the result; the total is for charts."""
-    ratings = [int(answers[k]) for k in AE_ITEMS]
-    return Result(sum(ratings), AFTER_EFFECT_LEVELS[max(ratings)])
+    ratings = [int(answers[k]) for k in instrument.scored_items]
+    return Result(sum(ratings), instrument.levels[max(ratings)])
 
 
-SCORERS = {
-    "phq9": score_phq9,
-    "gad7": score_gad7,
-    "pcl5": score_pcl5,
-    "cssrs_screener": score_cssrs,
-    "after_effects": score_after_effects,
+def _daily_check_in(instrument: Instrument, answers: Answers) -> Result:
+    """The mood is the score (for the chart); C-SSRS items 1-2 name the level."""
+    mood = sum(int(answers[k]) for k in instrument.scored_items if k in answers)
+    wish, thoughts = answers.get("check_in_1") == 1, answers.get("check_in_2") == 1
+    return Result(mood, instrument.levels[1] if wish or thoughts else instrument.levels[0])
+
+
+RULES: dict[str, Callable[[Instrument, Answers], Result]] = {
+    "sum": _sum,
+    "cssrs_screener": _cssrs_screener,
+    "worst_rating": _worst_rating,
+    "daily_check_in": _daily_check_in,
 }
 
 
 def score(code: str, answers: Answers) -> Result:
-    return SCORERS[code](answers)
+    instrument = get_instrument(code)
+    return RULES[instrument.rule](instrument, answers)
 
 
 def change_pct(baseline: int | None, latest: int | None) -> float | None:
@@ -142,10 +104,7 @@ def is_response(baseline: int | None, latest: int | None) -> bool:
     return latest <= baseline / 2
 
 
-REMISSION_BELOW = {"phq9": 5, "gad7": 5}
-
-
 def is_remission(code: str, latest: int | None) -> bool:
-    """Remission: PHQ-9 < 5 or GAD-7 < 5; other instruments define none here."""
-    limit = REMISSION_BELOW.get(code)
+    """Remission: below the instrument's limit (PHQ-9 < 5, GAD-7 < 5); else none."""
+    limit = get_instrument(code).remission_below
     return limit is not None and latest is not None and latest < limit

@@ -10,6 +10,7 @@ from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.notifications.outbox import enqueue
 from app.notifications.reminders import reschedule_patient
+from app.questionnaires.reminders import plan_reminders
 from app.usecases.act import Act
 
 
@@ -123,6 +124,7 @@ def update_account(
     timezone: str | None = None,
     is_active: bool | None = None,
     locale: str | Unset | None = UNSET,
+    check_in_time: str | Unset | None = UNSET,
 ) -> User:
     """Rename, change the time zone, language or activity of an account. A staff rename
     is audited in, and told to, each of that therapist's patients."""
@@ -137,6 +139,8 @@ def update_account(
     )
     if not isinstance(locale, Unset):
         accounts.set_locale(act.db, user=user, locale=locale, now=act.now)
+    if not isinstance(check_in_time, Unset):
+        accounts.set_check_in_time(act.db, user=user, at=check_in_time, now=act.now)
     if user.role != Role.patient and user.display_name != before:
         _tell_rename(act, user=user, before=before)
     if user.role == Role.patient:
@@ -145,4 +149,7 @@ def update_account(
             # Quiet hours follow the new zone; a deactivated account gets no reminders;
             # pending reminders take the new language.
             reschedule_patient(act.db, patient_id=user.id, rules=act.rules, now=act.now)
+        if timezone is not None or not isinstance(check_in_time, Unset):
+            # The daily check-in moves with the chosen time and the zone.
+            plan_reminders(act.db, patient_id=user.id, rules=act.measure_rules, now=act.now)
     return user

@@ -19,6 +19,7 @@ from app.questionnaires.reminders import plan_reminders
 from app.questionnaires.respond import NewResponse, record_response
 from app.questionnaires.safety import screen_response
 from app.questionnaires.schemas import (
+    NotScheduledPublic,
     OccurrencePublic,
     PlanPublic,
     QuestionnaireResponseCreate,
@@ -113,6 +114,12 @@ def schedule_view(
         patient_id=patient_id,
         plans={c: PlanPublic.model_validate(p.as_dict()) for c, p in plans.items()},
         occurrences=occurrences,
+        not_scheduled=[
+            NotScheduledPublic(
+                code=c, locale=patient.locale or "en", reason="no_verified_translation"
+            )
+            for c in due_service.not_scheduled(db, patient_id, measure)
+        ],
     )
 
 

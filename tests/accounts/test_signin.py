@@ -37,6 +37,7 @@ def test_sign_in_returns_a_bearer_pair(client: TestClient, db: Session) -> None:
         "display_name": user.display_name,
         "timezone": "UTC",
         "locale": None,
+        "check_in_time": None,
     }
 
 

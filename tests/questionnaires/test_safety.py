@@ -1,5 +1,8 @@
 """Answers that suggest risk raise flags through the one safety path, end to end."""
 
+from datetime import timedelta
+
+import pytest
 from sqlmodel import Session, select
 
 from app.notifications.models import Notification
@@ -90,3 +93,56 @@ def test_severe_after_effects_notify_the_care_team_without_urgency(team: Team, d
     (note,) = db.exec(select(Notification).where(Notification.user_id == team.therapist.id)).all()
     assert note.kind == "after_effects_severe" and note.data["urgent"] is False
     assert "nausea" not in note.body.lower()  # lock screens are public
+
+
+NO = {"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 0}
+
+
+def test_cssrs_all_no_is_none_and_raises_nothing(team: Team, db: Session) -> None:
+    out = answer(team, "cssrs_screener", NO, team.clock.now)
+    assert (out["severity"], out["safety"]) == ("none", None)
+    assert _flags(db) == []
+
+
+def test_cssrs_item_2_yes_with_no_higher_item_is_low_and_for_review(
+    team: Team, db: Session
+) -> None:
+    answers = NO | {"cssrs_1": 1, "cssrs_2": 1, "cssrs_3": 0, "cssrs_4": 0, "cssrs_5": 0}
+    out = answer(team, "cssrs_screener", answers, team.clock.now)
+    assert out["severity"] == "low" and out["safety"]["urgent"] is False
+    assert [(f.rule, f.level) for f in _flags(db)] == [("cssrs_low", "review")]
+
+
+@pytest.mark.parametrize("item", ["cssrs_4", "cssrs_5"])
+def test_cssrs_intent_or_a_plan_is_urgent(team: Team, db: Session, item: str) -> None:
+    answers = NO | {"cssrs_1": 1, "cssrs_2": 1, "cssrs_3": 0, "cssrs_4": 0, "cssrs_5": 0}
+    out = answer(team, "cssrs_screener", answers | {item: 1}, team.clock.now)
+    assert out["severity"] == "high" and out["safety"]["urgent"] is True
+    assert [(f.rule, f.level) for f in _flags(db)] == [("cssrs_high", "urgent")]
+
+
+def test_cssrs_behaviour_over_three_months_ago_is_for_review(team: Team, db: Session) -> None:
+    out = answer(team, "cssrs_screener", NO | {"cssrs_6": 1, "cssrs_6_recent": 0}, team.clock.now)
+    assert out["severity"] == "moderate" and out["safety"]["urgent"] is False
+    assert [(f.rule, f.level) for f in _flags(db)] == [("cssrs_moderate", "review")]
+
+
+def test_phq9_item_9_asks_for_the_cssrs_at_once(team: Team, db: Session) -> None:
+    answer(team, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), team.clock.now)
+    due = team.client.get("/v1/me/questionnaires/due", headers=team.ph).json()["items"]
+    assert ("cssrs_screener", "after_flag") in {(i["code"], i["reason"]) for i in due}
+
+
+def test_cssrs_is_charted_and_in_the_integration_summary(team: Team, db: Session) -> None:
+    sid = team.session(team.clock.now)
+    answers = NO | {"cssrs_1": 1, "cssrs_2": 1, "cssrs_3": 1, "cssrs_4": 0, "cssrs_5": 0}
+    answer(team, "cssrs_screener", answers, team.clock.now + timedelta(hours=25))
+    team.clock.advance(hours=30)
+    team.relogin()
+    s = team.client.get(
+        f"/v1/patients/{team.patient.id}/sessions/{sid}/summary", headers=team.th
+    ).json()
+    (point,) = s["questionnaire_scores"]["window"]["cssrs_screener"]
+    assert (point["score"], point["severity"]) == (3, "moderate")
+    r = team.client.get("/v1/questionnaires/cssrs_screener", headers=team.th)
+    assert r.json()["score_range"] == [0, 6]

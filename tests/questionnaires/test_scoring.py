@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.questionnaires import scoring
-from app.questionnaires.instruments import AnswersInvalid, catalogue, check_answers
+from app.questionnaires.instruments import AnswersInvalid, Band, catalogue, check_answers
 
 
 def _choice_answers(code: str) -> st.SearchStrategy[dict[str, int]]:
@@ -15,51 +15,51 @@ def _choice_answers(code: str) -> st.SearchStrategy[dict[str, int]]:
     return st.fixed_dictionaries({i.id: st.sampled_from(sorted(i.values)) for i in items})
 
 
-def _bands_cover(bands: tuple[scoring.Band, ...], lo: int, hi: int) -> None:
+def _bands_cover(bands: tuple[Band, ...], lo: int, hi: int) -> None:
     assert bands[0].low == lo and bands[-1].high == hi
     for a, b in itertools.pairwise(bands):
         assert b.low == a.high + 1  # no gap, no overlap
 
 
 def test_phq9_bands_cover_0_to_27_without_gaps() -> None:
-    _bands_cover(scoring.PHQ9_BANDS, 0, 27)
+    _bands_cover(catalogue()["phq9"].bands, 0, 27)
 
 
 def test_gad7_bands_cover_0_to_21_without_gaps() -> None:
-    _bands_cover(scoring.GAD7_BANDS, 0, 21)
+    _bands_cover(catalogue()["gad7"].bands, 0, 21)
 
 
 def test_pcl5_bands_cover_0_to_80_without_gaps() -> None:
-    _bands_cover(scoring.PCL5_BANDS, 0, 80)
+    _bands_cover(catalogue()["pcl5"].bands, 0, 80)
 
 
 @given(_choice_answers("phq9"))
 def test_every_phq9_answer_scores_within_range_and_in_a_band(answers: dict[str, int]) -> None:
-    result = scoring.score_phq9(check_answers(catalogue()["phq9"], answers))
+    result = scoring.score("phq9", check_answers(catalogue()["phq9"], answers))
     assert result.score is not None and 0 <= result.score <= 27
-    assert result.severity == scoring.band_of(scoring.PHQ9_BANDS, result.score)
+    assert result.severity == scoring.band_of(catalogue()["phq9"].bands, result.score)
 
 
 @given(_choice_answers("gad7"))
 def test_every_gad7_answer_scores_within_range_and_in_a_band(answers: dict[str, int]) -> None:
-    result = scoring.score_gad7(check_answers(catalogue()["gad7"], answers))
+    result = scoring.score("gad7", check_answers(catalogue()["gad7"], answers))
     assert result.score is not None and 0 <= result.score <= 21
-    assert result.severity in {b.label for b in scoring.GAD7_BANDS}
+    assert result.severity in {b.label for b in catalogue()["gad7"].bands}
 
 
 @given(_choice_answers("pcl5"))
 def test_every_pcl5_answer_scores_within_range_and_flags_the_cutoff(
     answers: dict[str, int],
 ) -> None:
-    result = scoring.score_pcl5(check_answers(catalogue()["pcl5"], answers))
+    result = scoring.score("pcl5", check_answers(catalogue()["pcl5"], answers))
     assert result.score is not None and 0 <= result.score <= 80
     assert ("at_or_above_provisional_cutoff" in result.flags) == (result.score >= 31)
 
 
 @given(_choice_answers("after_effects"))
 def test_every_after_effects_answer_is_named_by_its_worst_rating(answers: dict[str, int]) -> None:
-    result = scoring.score_after_effects(check_answers(catalogue()["after_effects"], answers))
-    assert result.severity == scoring.AFTER_EFFECT_LEVELS[max(answers.values())]
+    result = scoring.score("after_effects", check_answers(catalogue()["after_effects"], answers))
+    assert result.severity == catalogue()["after_effects"].levels[max(answers.values())]
     assert result.score is not None and 0 <= result.score <= 15
 
 
@@ -76,14 +76,16 @@ def _cssrs(draw: st.DrawFn) -> dict[str, int]:
 
 @given(_cssrs())
 def test_every_cssrs_answer_gets_the_columbia_triage_level(answers: dict[str, int]) -> None:
-    result = scoring.score_cssrs(check_answers(catalogue()["cssrs_screener"], answers))
+    result = scoring.score("cssrs_screener", check_answers(catalogue()["cssrs_screener"], answers))
     yes = {k for k, v in answers.items() if v == 1}
     if yes & {"cssrs_4", "cssrs_5"} or {"cssrs_6", "cssrs_6_recent"} <= yes:
         assert result.severity == "high"
     elif "cssrs_3" in yes or "cssrs_6" in yes:
         assert result.severity == "moderate"
-    else:
+    elif yes & {"cssrs_1", "cssrs_2"}:
         assert result.severity == "low"
+    else:
+        assert result.severity == "none"
 
 
 # Worked examples. Source: Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of
@@ -106,7 +108,7 @@ def test_every_cssrs_answer_gets_the_columbia_triage_level(answers: dict[str, in
 def test_phq9_worked_examples_from_kroenke_2001(
     values: tuple[int, ...], total: int, band: str
 ) -> None:
-    result = scoring.score_phq9({f"phq9_{i}": v for i, v in enumerate(values, 1)})
+    result = scoring.score("phq9", {f"phq9_{i}": v for i, v in enumerate(values, 1)})
     assert (result.score, result.severity) == (total, band)
 
 
@@ -125,7 +127,7 @@ def test_phq9_worked_examples_from_kroenke_2001(
 def test_gad7_worked_examples_from_spitzer_2006(
     values: tuple[int, ...], total: int, band: str
 ) -> None:
-    result = scoring.score_gad7({f"gad7_{i}": v for i, v in enumerate(values, 1)})
+    result = scoring.score("gad7", {f"gad7_{i}": v for i, v in enumerate(values, 1)})
     assert (result.score, result.severity) == (total, band)
 
 
@@ -134,7 +136,7 @@ def test_gad7_worked_examples_from_spitzer_2006(
 # probable PTSD (Bovin et al. 2016).
 def test_pcl5_total_of_32_is_inside_the_provisional_cutoff_range() -> None:
     answers = {f"pcl5_{i}": 2 for i in range(1, 17)} | {f"pcl5_{i}": 0 for i in range(17, 21)}
-    result = scoring.score_pcl5(answers)
+    result = scoring.score("pcl5", answers)
     assert result.score == 32
     assert "within_cutoff_range_31_33" in result.flags
 
@@ -142,8 +144,12 @@ def test_pcl5_total_of_32_is_inside_the_provisional_cutoff_range() -> None:
 # Source: Columbia Lighthouse Project, C-SSRS Screen Version - Recent, triage: yes to
 # question 6 with behaviour over 3 months ago is moderate risk, within 3 months high.
 def test_cssrs_behaviour_recency_decides_between_moderate_and_high() -> None:
-    old = scoring.score_cssrs({"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 1, "cssrs_6_recent": 0})
-    recent = scoring.score_cssrs({"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 1, "cssrs_6_recent": 1})
+    old = scoring.score(
+        "cssrs_screener", {"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 1, "cssrs_6_recent": 0}
+    )
+    recent = scoring.score(
+        "cssrs_screener", {"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 1, "cssrs_6_recent": 1}
+    )
     assert (old.severity, recent.severity) == ("moderate", "high")
 
 
