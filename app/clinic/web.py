@@ -69,7 +69,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def local_time(value: datetime | None, tz: str = "UTC", fmt: str = "%a %d %b %Y, %H:%M") -> str:
+def local_time(value: datetime | None, tz: str = "UTC", fmt: str = "%a %d %b %Y, %H:%M %Z") -> str:
     if value is None:
         return ""
     return value.astimezone(ZoneInfo(tz)).strftime(fmt)

@@ -26,9 +26,39 @@ def read_queue(act: Act) -> list[dict[str, Any]]:
 def read_summary(act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID) -> dict[str, Any]:
     session = get_session(act.db, session_id, patient_id=patient_id)
     act.audit.record("session.summary", patient_id, "session", session_id)
-    return build_summary(
+    summary = build_summary(
         act.db, session=session, keyring=act.keyring, rules=act.rules, viewer_id=act.actor_id
     )
+    # Each flag with how it was closed, by whom: the summary is the record of the window.
+    history = {h["id"]: h for h in read_flag_history(act, patient_id=patient_id)}
+    for f in summary["safety_flags"] + summary["questionnaire_flags"]:
+        h = history.get(f["id"], {})
+        f |= {k: h.get(k) for k in ("level", "source", "category", "rule", "outcome", "note")}
+        f["acknowledged_by_name"] = h.get("acknowledged_by_name")
+    return summary
+
+
+def read_flag_history(act: Act, *, patient_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Every flag of the patient, newest first: level, when, why (category and rule,
+    never text), and how it was closed, by whom and when."""
+    rows = flags.history_of(act.db, patient_id)
+    act.audit.record("safety_flag.list", patient_id, "safety_flag")
+    return [
+        {
+            "id": f.id,
+            "level": "urgent" if f.level == "urgent" else "review",
+            "source": f.source,
+            "category": f.category,
+            "rule": f.rule,
+            "entry_id": f.entry_id,
+            "raised_at": f.raised_at,
+            "acknowledged_at": f.acknowledged_at,
+            "acknowledged_by_name": name,
+            "outcome": f.outcome,
+            "note": flags.note_of(f, act.keyring),
+        }
+        for f, name in rows
+    ]
 
 
 def list_flags(
