@@ -13,7 +13,8 @@ from starlette.responses import Response
 from app.accounts.access import care_team_patient
 from app.clinic.auth import TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
-from app.clinic.forms import FormInvalid, _checked, _local, _patient_url
+from app.clinic.forms import FormInvalid, _local, _patient_url
+from app.clinic.forms import _checked as _checked  # router_invitation imports it from here
 from app.clinic.router_therapist import patient_response
 from app.clinic.web import PREFIX, redirect, render
 from app.core.routing import api_router
