@@ -11,21 +11,24 @@ from fastapi import Depends, Form, Request
 from starlette.responses import Response
 
 from app.accounts.access import care_team_patient
-from app.clinic.auth import TherapistUser, check_csrf
+from app.clinic.auth import ClinicUser, TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.forms import FormInvalid, _local, _patient_url
 from app.clinic.forms import _checked as _checked  # router_invitation imports it from here
 from app.clinic.router_therapist import patient_response
 from app.clinic.web import PREFIX, redirect, render
+from app.core.errors import AppError
 from app.core.routing import api_router
 from app.entries.deps import readable_entry
 from app.entries.presenters import entry_view
 from app.entries.queries import entry_with_session_time
 from app.integration.schemas import IntegrationCreate, IntegrationMove
+from app.integration.service import IntegrationBeforeDose, IntegrationInPast
 from app.prompts.schemas import AssignmentCreate
 from app.reviews.schemas import ReviewPut
 from app.safety.schemas import FlagAcknowledge
 from app.usecases import care
+from app.usecases.act import Act
 from app.usecases.entries import add_reviews
 
 router = api_router(dependencies=[Depends(check_csrf)])
@@ -91,16 +94,45 @@ def create_integration_session(
     session_id: Annotated[str, Form(max_length=64)] = "",
     scheduled_at: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """Schedule the integration session of one window (outside the range with a warning)."""
+    """Schedule the integration session of one window (outside the range with a warning;
+    before the dose or in the past refused, beside the field, with the time kept)."""
     care_team_patient(patient_id, user.caller, act.db)
-    body = _checked(
-        IntegrationCreate,
-        {"session_id": session_id, "scheduled_at": _local(scheduled_at, user.timezone)},
+    try:
+        body = _checked(
+            IntegrationCreate,
+            {"session_id": session_id, "scheduled_at": _local(scheduled_at, user.timezone)},
+        )
+        _item, session = care.schedule_integration(
+            act, patient_id=patient_id, session_id=body.session_id, scheduled_at=body.scheduled_at
+        )
+    except (FormInvalid, IntegrationBeforeDose, IntegrationInPast) as exc:
+        key = f"schedule-{session_id}"
+        return _refused(request, user, act, patient_id, key, exc, scheduled_at)
+    url = f"{PREFIX}/patients/{patient_id}?scheduled=1#window-{session.id}"
+    return redirect(request, url, user)
+
+
+def _refused(
+    request: Request,
+    user: ClinicUser,
+    act: Act,
+    patient_id: uuid.UUID,
+    key: str,
+    exc: AppError,
+    typed: str,
+) -> Response:
+    """The patient page again, the message beside the time field and the time kept."""
+    fields = exc.extra.get("fields") or {"scheduled_at": f"{exc.title}. {exc.detail}"}
+    message = " ".join(fields.values())
+    return patient_response(
+        request,
+        user,
+        act,
+        patient_id,
+        status=422,
+        errors={key: {"scheduled_at": message}},
+        values={key: {"scheduled_at": typed}},
     )
-    _item, session = care.schedule_integration(
-        act, patient_id=patient_id, session_id=body.session_id, scheduled_at=body.scheduled_at
-    )
-    return redirect(request, _patient_url(patient_id, f"window-{session.id}"), user)
 
 
 @router.post("/patients/{patient_id}/integration-sessions/{item_id}/move")
@@ -112,13 +144,17 @@ def update_integration_session(
     act: ClinicAct,
     scheduled_at: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """Move an integration session."""
+    """Move an integration session (the same refusals as scheduling)."""
     care_team_patient(patient_id, user.caller, act.db)
-    body = _checked(IntegrationMove, {"scheduled_at": _local(scheduled_at, user.timezone)})
-    item, _session = care.move_integration(
-        act, patient_id=patient_id, item_id=item_id, scheduled_at=body.scheduled_at
-    )
-    return redirect(request, _patient_url(patient_id, f"window-{item.session_id}"), user)
+    try:
+        body = _checked(IntegrationMove, {"scheduled_at": _local(scheduled_at, user.timezone)})
+        item, _session = care.move_integration(
+            act, patient_id=patient_id, item_id=item_id, scheduled_at=body.scheduled_at
+        )
+    except (FormInvalid, IntegrationBeforeDose, IntegrationInPast) as exc:
+        return _refused(request, user, act, patient_id, f"move-{item_id}", exc, scheduled_at)
+    url = f"{PREFIX}/patients/{patient_id}?moved=1#window-{item.session_id}"
+    return redirect(request, url, user)
 
 
 @router.post("/patients/{patient_id}/integration-sessions/{item_id}/cancel")

@@ -33,6 +33,7 @@ class WindowBlock:
     flags: list[OpenFlag] = field(default_factory=list)
     open_now: bool = False
     timeline: Timeline | None = None
+    now: datetime | None = None
 
     @property
     def suggested_at(self) -> datetime:
@@ -42,6 +43,8 @@ class WindowBlock:
         fall just before the range.
         """
         start: datetime = self.window.integration_starts_at
+        if self.now is not None and self.now > start:
+            start = self.now  # a time already gone is refused: suggest one still to come
         quarter = timedelta(minutes=15)
         floor = start.replace(second=0, microsecond=0, minute=start.minute // 15 * 15)
         return floor if floor == start else floor + quarter
@@ -110,7 +113,11 @@ def build(act: Act, *, patient_id: uuid.UUID) -> PatientPage:
 
     blocks = {
         s.session.id: WindowBlock(
-            s.session, s.window, counts.get(s.session.id), open_now=s.window.contains(now)
+            s.session,
+            s.window,
+            counts.get(s.session.id),
+            open_now=s.window.contains(now),
+            now=now,
         )
         for s in sessions
     }

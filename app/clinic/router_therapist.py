@@ -8,8 +8,8 @@ from starlette.responses import Response
 
 from app.accounts.access import care_team_patient
 from app.accounts.service import get_user
+from app.clinic import calendar, patient_page
 from app.clinic import flag_words as words
-from app.clinic import patient_page
 from app.clinic.auth import ClinicUser, TherapistUser
 from app.clinic.choices import OUTCOME_LABELS, OUTCOMES, TECHNIQUES
 from app.clinic.deps import ClinicAct
@@ -17,7 +17,7 @@ from app.clinic.measure import PLAN_SECTIONS, questionnaire_choices, short_name
 from app.clinic.web import render
 from app.core.routing import api_router
 from app.safety.schemas import FlagOutcome
-from app.usecases import therapist
+from app.usecases import care, therapist
 from app.usecases.act import Act
 
 router = api_router()
@@ -49,7 +49,36 @@ def read_patient_page(
     care_team_patient(patient_id, user.caller, act.db)
     done = request.query_params.get("acknowledged", "")
     acknowledged = OUTCOME_LABELS.get(FlagOutcome(done)) if done in set(FlagOutcome) else None
-    return patient_response(request, user, act, patient_id, acknowledged=acknowledged)
+    q = request.query_params
+    return patient_response(
+        request,
+        user,
+        act,
+        patient_id,
+        acknowledged=acknowledged,
+        notice_scheduled="scheduled" in q,
+        notice_moved="moved" in q,
+    )
+
+
+@router.get("/patients/{patient_id}/integration-sessions/{item_id}/calendar.ics")
+def read_integration_calendar(
+    patient_id: uuid.UUID, item_id: uuid.UUID, user: TherapistUser, act: ClinicAct
+) -> Response:
+    """The integration session as a calendar event: the time and a neutral title, no
+    health detail beyond what the therapist's own calendar needs."""
+    care_team_patient(patient_id, user.caller, act.db)
+    item, _session_at = care.read_integration(act, patient_id=patient_id, item_id=item_id)
+    patient = get_user(act.db, patient_id)
+    body = calendar.event(
+        uid=f"integration-{item.id}@kap-journal",
+        start=item.scheduled_at,
+        minutes=60,
+        title=f"Integration session: {patient.display_name}",
+        stamp=act.now,
+    )
+    headers = {"Content-Disposition": 'attachment; filename="integration-session.ics"'}
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
 def patient_response(
@@ -91,7 +120,7 @@ def read_summary_page(
 ) -> Response:
     """The printable integration prep of one window."""
     care_team_patient(patient_id, user.caller, act.db)
-    summary = therapist.read_summary(act, patient_id=patient_id, session_id=session_id)
+    summary = therapist.read_prep(act, patient_id=patient_id, session_id=session_id)
     patient = get_user(act.db, patient_id)
     context = {
         "s": summary,

@@ -26,9 +26,14 @@ def read_queue(act: Act) -> list[dict[str, Any]]:
 def read_summary(act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID) -> dict[str, Any]:
     session = get_session(act.db, session_id, patient_id=patient_id)
     act.audit.record("session.summary", patient_id, "session", session_id)
-    summary = build_summary(
+    return build_summary(
         act.db, session=session, keyring=act.keyring, rules=act.rules, viewer_id=act.actor_id
     )
+
+
+def read_prep(act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID) -> dict[str, Any]:
+    """The clinic's printable prep: the summary, and each flag with its outcome."""
+    summary = read_summary(act, patient_id=patient_id, session_id=session_id)
     # Each flag with how it was closed, by whom: the summary is the record of the window.
     history = {h["id"]: h for h in read_flag_history(act, patient_id=patient_id)}
     for f in summary["safety_flags"] + summary["questionnaire_flags"]:
