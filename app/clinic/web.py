@@ -3,6 +3,7 @@
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -107,7 +108,12 @@ def render(
 ) -> Response:
     """A page (or an htmx fragment); a signed-in page renews the idle timeout."""
     ctx: AppContext = request.app.state.ctx
-    full = {"user": user, "csrf": user.csrf if user else "", "prefix": PREFIX} | context
+    full = {
+        "user": user,
+        "csrf": user.csrf if user else "",
+        "prefix": PREFIX,
+        "idle_seconds": ctx.settings.clinic_idle_minutes * 60,
+    } | context
     response = templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
     if user is not None:
         set_cookie(response, ctx, user.cookie)
@@ -151,8 +157,35 @@ def error_page(request: Request, status: int, title: str, detail: str = "") -> R
     return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
+def safe_next(url: str) -> str:
+    """A page of the clinic to return to after signing in, or "" for anything else
+    (another site, a protocol-relative address, the sign-in pages themselves)."""
+    if not url.startswith(PREFIX + "/") or url.startswith(PREFIX + "/login"):
+        return ""
+    if "//" in url or "\\" in url or any(c in url for c in "\r\n\t"):
+        return ""
+    return url
+
+
+def _asked_for(request: Request) -> str:
+    """The page that asked: the address of a GET, or the page an htmx request came from.
+    A plain form post has no page to go back to (no Referer is sent): its page is
+    carried by the draft the browser kept."""
+    if request.headers.get("HX-Request"):
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        return safe_next(current.path + (f"?{current.query}" if current.query else ""))
+    if request.method == "GET":
+        query = request.url.query
+        return safe_next(request.url.path + (f"?{query}" if query else ""))
+    return ""
+
+
 async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
-    url = f"{PREFIX}/login" + ("?ended=1" if exc.ended else "")
+    params = {"ended": "1"} if exc.ended else {}
+    asked = _asked_for(request)
+    if asked and asked != PREFIX + "/":
+        params["next"] = asked
+    url = f"{PREFIX}/login" + (f"?{urlencode(params)}" if params else "")
     response = redirect(request, url)
     if exc.ended:
         response.delete_cookie(COOKIE, path=PREFIX)
