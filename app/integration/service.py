@@ -39,10 +39,10 @@ class IntegrationInPast(
 def check_time(scheduled_at: datetime, *, session_at: datetime, now: datetime) -> None:
     """A time before the dose it follows, or already gone, is refused: it is a typo,
     never a plan. (Recording one after the fact is not what scheduling is for.)"""
-    if scheduled_at < session_at:
-        raise IntegrationBeforeDose("Choose a time after the ketamine session.")
     if scheduled_at < now:
         raise IntegrationInPast("Choose a time from now on.")
+    if scheduled_at < session_at:
+        raise IntegrationBeforeDose("Choose a time after the ketamine session.")
 
 
 def within_range(session_at: datetime, scheduled_at: datetime, rules: WindowRules) -> bool:
