@@ -1,16 +1,16 @@
 """The therapist's pages: the queue, a patient, and the printable integration prep."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from starlette.responses import Response
 
 from app.accounts.access import care_team_patient
 from app.accounts.service import get_user
 from app.clinic import calendar, patient_page
 from app.clinic import flag_words as words
-from app.clinic.auth import ClinicUser, TherapistUser
+from app.clinic.auth import ClinicUser, ClinicUserDep, TherapistUser
 from app.clinic.choices import OUTCOME_LABELS, OUTCOMES, TECHNIQUES
 from app.clinic.deps import ClinicAct
 from app.clinic.measure import PLAN_SECTIONS, questionnaire_choices, short_name
@@ -36,6 +36,20 @@ def read_queue_page(request: Request, user: TherapistUser, act: ClinicAct) -> Re
             for f in r["safety_flags"]
         ]
     return render(request, "queue.html", {"rows": rows}, user=user)
+
+
+@router.get("/patients")
+def read_patients_page(
+    request: Request,
+    user: ClinicUserDep,
+    act: ClinicAct,
+    q: Annotated[str, Query(max_length=100)] = "",
+    sort: Annotated[str, Query(max_length=16)] = "name",
+) -> Response:
+    """The whole caseload, searchable and sortable (an admin sees names, never text)."""
+    rows = therapist.read_caseload(act, query=q, sort=sort)
+    context = {"rows": rows, "q": q, "sort": sort, "is_admin": user.caller.role.value == "admin"}
+    return render(request, "patients.html", context, user=user)
 
 
 @router.get("/patients/{patient_id}")

@@ -4,10 +4,12 @@ summary, each audited per patient it shows."""
 import uuid
 from typing import Any
 
+from app.accounts.service import patients_of
 from app.questionnaires.clinic import queue_fields
 from app.safety import flags
 from app.safety.schemas import FlagLevel
 from app.sessions.queries import get_session
+from app.therapist.caseload import caseload
 from app.therapist.queue import QueueItem, build_queue, queue_view
 from app.therapist.summary import build_summary
 from app.usecases.act import Act
@@ -95,3 +97,20 @@ def list_flags(
         resource_type="safety_flag",
     )
     return items, next_cursor
+
+
+def read_caseload(act: Act, *, query: str, sort: str) -> list[dict[str, Any]]:
+    """The whole caseload, names and counts only (never text): a therapist's care-team
+    patients, or every patient for an admin. Searched by name or email, sorted."""
+    ids = None if act.audit.actor_role == "admin" else set(patients_of(act.db, act.actor_id))
+    rows = caseload(act.db, ids)
+    q = query.strip().casefold()
+    if q:
+        rows = [r for r in rows if q in r["display_name"].casefold() or q in r["email"].casefold()]
+    keys = {
+        "name": lambda r: r["display_name"].casefold(),
+        "flags": lambda r: (-r["open_flags"], r["display_name"].casefold()),
+        "unreviewed": lambda r: (-r["unreviewed"], r["display_name"].casefold()),
+    }
+    rows.sort(key=keys.get(sort, keys["name"]))
+    return rows

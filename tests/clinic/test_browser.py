@@ -366,14 +366,20 @@ def test_the_idle_warning_offers_to_stay_signed_in(page: Any) -> None:
     expect(page.get_by_role("heading", name="Queue", level=1)).to_be_visible()
 
 
-PAGES_THERAPIST = ["/clinic/", "Alex", "Casey", "summary"]
-PAGES_ADMIN = ["/clinic/admin/users", "/clinic/admin/care-teams", "/clinic/admin/audit"]
+PAGES_ADMIN = [
+    "/clinic/admin/users",
+    "/clinic/admin/care-teams",
+    "/clinic/admin/audit",
+    "/clinic/patients",
+]
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["desk", "phone"])
 def test_every_page_fits_and_passes_axe_at_both_sizes(
     chromium: Any, base_url: str, size: tuple[int, int]
 ) -> None:
+    from playwright.sync_api import expect
+
     width, height = size
     context = chromium.new_context(base_url=base_url, viewport={"width": width, "height": height})
     pg = context.new_page()
@@ -390,6 +396,12 @@ def test_every_page_fits_and_passes_axe_at_both_sizes(
     check("login")
     sign_in(pg, RIVERA)
     check("queue")
+    pg.get_by_role("link", name="Patients").click()
+    pg.get_by_label("Search patients").fill("sam")
+    pg.get_by_role("button", name="Search").click()
+    expect(pg.get_by_role("link", name="Sam")).to_be_visible()  # search finds a patient
+    expect(pg.get_by_role("link", name="Alex")).to_have_count(0)
+    check("patients")
     for name in ("Alex", "Casey"):
         pg.goto("/clinic/")
         pg.get_by_role("link", name=name).click()
@@ -402,7 +414,7 @@ def test_every_page_fits_and_passes_axe_at_both_sizes(
     sign_in(pg, ADMIN)
     for path in PAGES_ADMIN:
         pg.goto(path)
-        check(path.rsplit("/", 1)[-1])
+        check("admin-" + path.rsplit("/", 1)[-1])
     context.close()
 
 
