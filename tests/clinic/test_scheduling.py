@@ -60,3 +60,23 @@ def test_an_integration_session_comes_as_a_calendar_file(
     assert "BEGIN:VEVENT" in ics.text
     assert f"DTSTART:{item.scheduled_at.strftime('%Y%m%dT%H%M%SZ')}" in ics.text
     assert "\r\n" in ics.text
+
+
+def test_another_therapists_calendar_file_is_not_found(
+    team: Team, browser: Browser, db: Session
+) -> None:
+    from tests.factories import make_therapist
+
+    sid = team.session(team.clock.now - timedelta(hours=3))
+    team.client.post(
+        f"/v1/patients/{team.patient.id}/integration-sessions",
+        json={
+            "session_id": sid,
+            "scheduled_at": (team.clock.now + timedelta(hours=22)).isoformat(),
+        },
+        headers=team.th,
+    )
+    item = db.exec(select(IntegrationSession)).one()
+    browser.sign_in(make_therapist(db))
+    url = f"/clinic/patients/{team.patient.id}/integration-sessions/{item.id}/calendar.ics"
+    assert browser.get(url).status_code == 404
