@@ -143,9 +143,21 @@ def _csrf_from_cookie(request: Request) -> str:
     return csrf_for_sign_in(ctx, claims.sign_in_id) if claims else ""
 
 
+def _home_of(request: Request) -> str:
+    """The signed-in person's first page: an admin's is the accounts page (the queue
+    would answer them 404)."""
+    ctx: AppContext = request.app.state.ctx
+    raw = request.cookies.get(COOKIE, "")
+    claims = decode_access_token(cookie_tokens(ctx), raw, now=utcnow()) if raw else None
+    return (
+        f"{PREFIX}/admin/users" if claims is not None and claims.role == "admin" else f"{PREFIX}/"
+    )
+
+
 def error_page(request: Request, status: int, title: str, detail: str = "") -> Response:
     csrf = _csrf_from_cookie(request)
     context = {
+        "home": _home_of(request),
         "request": request,
         "status": status,
         "title": title,

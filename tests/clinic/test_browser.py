@@ -415,6 +415,9 @@ def test_every_page_fits_and_passes_axe_at_both_sizes(
     for path in PAGES_ADMIN:
         pg.goto(path)
         check("admin-" + path.rsplit("/", 1)[-1])
+    pg.goto(f"/clinic/patients/{uuid.uuid4()}")  # an admin's error page leads home
+    home = pg.get_by_role("link", name="Back to the clinic")
+    assert home.get_attribute("href") == "/clinic/admin/users"
     context.close()
 
 
