@@ -5,17 +5,17 @@ service functions and writes the same audit events as the /v1 route it mirrors.
 """
 
 import uuid
-from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
-from zoneinfo import ZoneInfo
+from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
-from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
 
 from app.accounts.access import care_team_patient
-from app.clinic.auth import TherapistUser, check_csrf
+from app.clinic.auth import ClinicUser, TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
+from app.clinic.forms import FormInvalid, _local, _patient_url
+from app.clinic.forms import _checked as _checked  # router_invitation imports it from here
+from app.clinic.router_therapist import patient_response
 from app.clinic.web import PREFIX, redirect, render
 from app.core.errors import AppError
 from app.core.routing import api_router
@@ -23,54 +23,15 @@ from app.entries.deps import readable_entry
 from app.entries.presenters import entry_view
 from app.entries.queries import entry_with_session_time
 from app.integration.schemas import IntegrationCreate, IntegrationMove
-from app.prompts.models import Technique
+from app.integration.service import IntegrationBeforeDose, IntegrationInPast
 from app.prompts.schemas import AssignmentCreate
 from app.reviews.schemas import ReviewPut
-from app.safety.schemas import FlagAcknowledge, FlagOutcome
+from app.safety.schemas import FlagAcknowledge
 from app.usecases import care
+from app.usecases.act import Act
 from app.usecases.entries import add_reviews
 
 router = api_router(dependencies=[Depends(check_csrf)])
-
-# The acknowledge form's choices, (value, label): the API's own outcomes.
-OUTCOME_LABELS = {
-    FlagOutcome.contacted_patient: "Contacted the patient",
-    FlagOutcome.safety_plan_reviewed: "Reviewed the safety plan",
-    FlagOutcome.emergency_services: "Called emergency services",
-    FlagOutcome.no_risk_found: "No risk found",
-    FlagOutcome.other: "Other (say what in the note)",
-}
-OUTCOMES: list[tuple[str, str]] = [(o.value, OUTCOME_LABELS[o]) for o in FlagOutcome]
-TECHNIQUES = [(t.value, t.value.replace("_", " ").capitalize()) for t in Technique]
-
-M = TypeVar("M", bound=BaseModel)
-
-
-class FormInvalid(AppError, status=422, code="form_invalid", title="The form is not valid"): ...
-
-
-def _checked(model: type[M], data: dict[str, Any]) -> M:
-    """The API's own schema decides what is valid: no second copy of its rules."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        fields = sorted({str(e["loc"][-1]) if e["loc"] else "form" for e in exc.errors()})
-        raise FormInvalid("Check these fields: " + ", ".join(fields) + ".") from exc
-
-
-def _local(value: str, tz: str) -> datetime | str:
-    """A datetime-local field, read in the therapist's time zone."""
-    try:
-        naive = datetime.fromisoformat(value)
-    except ValueError:
-        return value  # the schema reports it
-    if naive.tzinfo is not None:
-        return naive
-    return naive.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
-
-
-def _patient_url(patient_id: uuid.UUID, anchor: str = "") -> str:
-    return f"{PREFIX}/patients/{patient_id}" + (f"#{anchor}" if anchor else "")
 
 
 @router.post("/entries/{entry_id}/review")
@@ -110,9 +71,18 @@ def create_acknowledgement(
 ) -> Response:
     """Close a flag with the outcome the therapist chose and an optional note."""
     flag, _mine = care.flag_for_acknowledgement(act, flag_id, user.caller.role)
-    body = _checked(FlagAcknowledge, {"outcome": outcome, "note": note or None})
+    try:
+        body = _checked(FlagAcknowledge, {"outcome": outcome, "note": note or None})
+    except FormInvalid as exc:
+        key = f"ack-{flag.id}"
+        values = {key: {"outcome": outcome, "note": note}}
+        errors = {key: exc.extra["fields"]}
+        return patient_response(
+            request, user, act, flag.patient_id, status=422, errors=errors, values=values
+        )
     flag = care.acknowledge_flag(act, flag=flag, outcome=body.outcome, note=body.note)
-    return redirect(request, _patient_url(flag.patient_id, "flags"), user)
+    url = f"{PREFIX}/patients/{flag.patient_id}?acknowledged={body.outcome.value}#flags"
+    return redirect(request, url, user)
 
 
 @router.post("/patients/{patient_id}/integration-sessions")
@@ -124,16 +94,45 @@ def create_integration_session(
     session_id: Annotated[str, Form(max_length=64)] = "",
     scheduled_at: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """Schedule the integration session of one window (outside the range with a warning)."""
+    """Schedule the integration session of one window (outside the range with a warning;
+    before the dose or in the past refused, beside the field, with the time kept)."""
     care_team_patient(patient_id, user.caller, act.db)
-    body = _checked(
-        IntegrationCreate,
-        {"session_id": session_id, "scheduled_at": _local(scheduled_at, user.timezone)},
+    try:
+        body = _checked(
+            IntegrationCreate,
+            {"session_id": session_id, "scheduled_at": _local(scheduled_at, user.timezone)},
+        )
+        _item, session = care.schedule_integration(
+            act, patient_id=patient_id, session_id=body.session_id, scheduled_at=body.scheduled_at
+        )
+    except (FormInvalid, IntegrationBeforeDose, IntegrationInPast) as exc:
+        key = f"schedule-{session_id}"
+        return _refused(request, user, act, patient_id, key, exc, scheduled_at)
+    url = f"{PREFIX}/patients/{patient_id}?scheduled=1#window-{session.id}"
+    return redirect(request, url, user)
+
+
+def _refused(
+    request: Request,
+    user: ClinicUser,
+    act: Act,
+    patient_id: uuid.UUID,
+    key: str,
+    exc: AppError,
+    typed: str,
+) -> Response:
+    """The patient page again, the message beside the time field and the time kept."""
+    fields = exc.extra.get("fields") or {"scheduled_at": f"{exc.title}. {exc.detail}"}
+    message = " ".join(fields.values())
+    return patient_response(
+        request,
+        user,
+        act,
+        patient_id,
+        status=422,
+        errors={key: {"scheduled_at": message}},
+        values={key: {"scheduled_at": typed}},
     )
-    _item, session = care.schedule_integration(
-        act, patient_id=patient_id, session_id=body.session_id, scheduled_at=body.scheduled_at
-    )
-    return redirect(request, _patient_url(patient_id, f"window-{session.id}"), user)
 
 
 @router.post("/patients/{patient_id}/integration-sessions/{item_id}/move")
@@ -145,13 +144,17 @@ def update_integration_session(
     act: ClinicAct,
     scheduled_at: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """Move an integration session."""
+    """Move an integration session (the same refusals as scheduling)."""
     care_team_patient(patient_id, user.caller, act.db)
-    body = _checked(IntegrationMove, {"scheduled_at": _local(scheduled_at, user.timezone)})
-    item, _session = care.move_integration(
-        act, patient_id=patient_id, item_id=item_id, scheduled_at=body.scheduled_at
-    )
-    return redirect(request, _patient_url(patient_id, f"window-{item.session_id}"), user)
+    try:
+        body = _checked(IntegrationMove, {"scheduled_at": _local(scheduled_at, user.timezone)})
+        item, _session = care.move_integration(
+            act, patient_id=patient_id, item_id=item_id, scheduled_at=body.scheduled_at
+        )
+    except (FormInvalid, IntegrationBeforeDose, IntegrationInPast) as exc:
+        return _refused(request, user, act, patient_id, f"move-{item_id}", exc, scheduled_at)
+    url = f"{PREFIX}/patients/{patient_id}?moved=1#window-{item.session_id}"
+    return redirect(request, url, user)
 
 
 @router.post("/patients/{patient_id}/integration-sessions/{item_id}/cancel")

@@ -9,6 +9,7 @@ from app.clinic import (
     router_admin,
     router_auth,
     router_invitation,
+    router_session,
     router_therapist,
 )
 from app.clinic.web import HANDLERS, HERE, SecurityHeaders
@@ -26,6 +27,7 @@ def create_clinic(parent: FastAPI) -> FastAPI:
         router_auth.router,
         router_invitation.router,
         router_therapist.router,
+        router_session.router,
         actions.router,
         measure.router,
         router_admin.router,

@@ -8,9 +8,9 @@ from fastapi import Depends, Form, Request
 from starlette.responses import Response
 
 from app.accounts.access import care_team_patient
-from app.clinic.actions import _checked, _patient_url
 from app.clinic.auth import TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
+from app.clinic.forms import _checked, _patient_url
 from app.clinic.web import redirect
 from app.core.routing import api_router
 from app.questionnaires import instruments

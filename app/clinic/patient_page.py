@@ -8,12 +8,12 @@ from typing import Any
 from sqlmodel import Session
 
 from app.accounts.service import get_user
+from app.clinic import flag_words as words
 from app.clinic.charts import Chart, Timeline, mood_chart, score_chart, timeline
 from app.integration import service as integration
 from app.prompts import service as prompts
 from app.safety.models import SafetyFlag
 from app.safety.schemas import OpenFlag, SafetyPlanPublic
-from app.safety.screening.model import RULE_ID as MODEL_RULE
 from app.usecases.act import Act
 from app.usecases.patient_record import read_patient_record
 
@@ -33,6 +33,7 @@ class WindowBlock:
     flags: list[OpenFlag] = field(default_factory=list)
     open_now: bool = False
     timeline: Timeline | None = None
+    now: datetime | None = None
 
     @property
     def suggested_at(self) -> datetime:
@@ -42,6 +43,8 @@ class WindowBlock:
         fall just before the range.
         """
         start: datetime = self.window.integration_starts_at
+        if self.now is not None and self.now > start:
+            start = self.now  # a time already gone is refused: suggest one still to come
         quarter = timedelta(minutes=15)
         floor = start.replace(second=0, microsecond=0, minute=start.minute // 15 * 15)
         return floor if floor == start else floor + quarter
@@ -61,26 +64,29 @@ class PatientPage:
     plan: SafetyPlanPublic | None
     assignments: list[dict[str, Any]]
     library: list[Any]
+    history: list[dict[str, Any]] = field(default_factory=list)
+    flagged_entries: set[uuid.UUID] = field(default_factory=set)
 
 
-# A flag's level in words.
-LEVEL_WORDS = {"urgent": "Urgent", "review": "For review"}
-
-# A model hit has no rule a clinician could look up: say what it means instead.
-MODEL_LABEL = "the screen's model, for risk said without a rule's words"
-
-
-def flag_reason(db: Session, flag_id: uuid.UUID) -> dict[str, Any]:
-    """The flag's source, category and rule: why it was raised, never the words."""
+def flag_reason(db: Session, flag_id: uuid.UUID, now: datetime, after: timedelta) -> dict[str, Any]:
+    """The flag's source and reason in words, its age and time to escalation."""
     flag = db.get(SafetyFlag, flag_id)  # loaded by open_flags_of: no statement
     if flag is None:  # pragma: no cover - listed just before
         return {}
     return {
         "source": flag.source,
-        "category": (flag.category or "").replace("_", " "),
-        "rule": MODEL_LABEL if flag.rule == MODEL_RULE else (flag.rule or "").replace("_", " "),
+        "reason": words.reason(flag.source, flag.category, flag.rule),
         "is_urgent": flag.level == "urgent",
-        "level": LEVEL_WORDS.get(flag.level, "For review"),
+        "level": words.LEVEL_WORDS.get(flag.level, "For review"),
+    } | words.timing(flag.level, flag.raised_at, now, after)
+
+
+def history_view(h: dict[str, Any]) -> dict[str, Any]:
+    """A flag of the history, in words."""
+    return h | {
+        "level_words": words.LEVEL_WORDS.get(h["level"], "For review"),
+        "reason": words.reason(h["source"], h["category"], h["rule"]),
+        "outcome_words": words.OUTCOME_WORDS.get(h["outcome"] or "", ""),
     }
 
 
@@ -92,7 +98,9 @@ def build(act: Act, *, patient_id: uuid.UUID) -> PatientPage:
     )
     sessions, counts, views = record.sessions, record.counts, record.entries
     planned, flags, plan, charts = record.planned, record.flags, record.plan, record.charts
-    reasons = {f.id: flag_reason(db, f.id) for f in flags}
+    after = act.escalation.after
+    reasons = {f.id: flag_reason(db, f.id, now, after) for f in flags}
+    history = [history_view(h) for h in record.history]
     assignments = [
         {
             "title": prompts.title_and_text(p)[0],
@@ -105,7 +113,11 @@ def build(act: Act, *, patient_id: uuid.UUID) -> PatientPage:
 
     blocks = {
         s.session.id: WindowBlock(
-            s.session, s.window, counts.get(s.session.id), open_now=s.window.contains(now)
+            s.session,
+            s.window,
+            counts.get(s.session.id),
+            open_now=s.window.contains(now),
+            now=now,
         )
         for s in sessions
     }
@@ -136,4 +148,6 @@ def build(act: Act, *, patient_id: uuid.UUID) -> PatientPage:
         plan=plan,
         assignments=assignments,
         library=library,
+        history=[h for h in history if h["acknowledged_at"] is not None],
+        flagged_entries={h["entry_id"] for h in history if h["entry_id"]},
     )

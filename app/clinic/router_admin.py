@@ -10,9 +10,9 @@ from starlette.responses import Response
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
-from app.clinic.actions import _checked
 from app.clinic.auth import AdminUser, check_csrf
 from app.clinic.deps import ClinicAct
+from app.clinic.forms import _checked
 from app.clinic.web import PREFIX, redirect, render
 from app.core.db import DbDep
 from app.core.pagination import Cursor

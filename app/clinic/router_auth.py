@@ -13,7 +13,7 @@ from app.accounts.mfa import InvalidMfaCode
 from app.accounts.models import Role
 from app.accounts.signins import coarse_user_agent
 from app.clinic import auth
-from app.clinic.web import PREFIX, redirect, render, set_cookie
+from app.clinic.web import PREFIX, redirect, render, safe_next, set_cookie
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
 from app.core.db import DbDep
@@ -99,6 +99,7 @@ def create_login(
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
+    next_url: Annotated[str, Form(alias="next", max_length=500)] = "",
 ) -> Response:
     """Sign in with email and password; staff only."""
     _check_login_csrf(request, ctx, csrf_token)
@@ -119,7 +120,7 @@ def create_login(
     if step.mfa_token is not None:
         context = {"mfa_token": step.mfa_token, "login_csrf": csrf_token}
         return _code_page(request, "mfa.html", context)
-    return _signed_in(request, ctx, step.cookie or "", now)
+    return _signed_in(request, ctx, step.cookie or "", now, next_url=next_url)
 
 
 def _agent(request: Request) -> str | None:
@@ -127,11 +128,16 @@ def _agent(request: Request) -> str | None:
 
 
 def _signed_in(
-    request: Request, ctx: Ctx, cookie: str, now: datetime, response: Response | None = None
+    request: Request,
+    ctx: Ctx,
+    cookie: str,
+    now: datetime,
+    response: Response | None = None,
+    next_url: str = "",
 ) -> Response:
     claims = decode_access_token(auth.cookie_tokens(ctx), cookie, now=now)
     role = Role(claims.role) if claims is not None else Role.therapist
-    response = response or redirect(request, _home(role))
+    response = response or redirect(request, safe_next(next_url) or _home(role))
     set_cookie(response, ctx, cookie)
     response.delete_cookie(auth.LOGIN_COOKIE, path=PREFIX)
     return response

@@ -1,20 +1,24 @@
 """The therapist's pages: the queue, a patient, and the printable integration prep."""
 
 import uuid
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from starlette.responses import Response
 
 from app.accounts.access import care_team_patient
 from app.accounts.service import get_user
-from app.clinic import patient_page
-from app.clinic.actions import OUTCOMES, TECHNIQUES
-from app.clinic.auth import TherapistUser
+from app.clinic import calendar, patient_page
+from app.clinic import flag_words as words
+from app.clinic.auth import ClinicUser, ClinicUserDep, TherapistUser
+from app.clinic.choices import OUTCOME_LABELS, OUTCOMES, TECHNIQUES
 from app.clinic.deps import ClinicAct
 from app.clinic.measure import PLAN_SECTIONS, questionnaire_choices, short_name
 from app.clinic.web import render
 from app.core.routing import api_router
-from app.usecases import therapist
+from app.safety.schemas import FlagOutcome
+from app.usecases import care, therapist
+from app.usecases.act import Act
 
 router = api_router()
 
@@ -23,9 +27,29 @@ router = api_router()
 def read_queue_page(request: Request, user: TherapistUser, act: ClinicAct) -> Response:
     """The queue: the API's order and rows, flagged patients first."""
     rows = therapist.read_queue(act)
+    after = act.escalation.after
     for r in rows:
         r["overdue_names"] = [short_name(c) for c in r["overdue_codes"]]
+        r["flag_rows"] = [
+            {"level": words.LEVEL_WORDS[f["level"]], "urgent": f["level"] == "urgent"}
+            | words.timing(f["level"], f["raised_at"], act.now, after)
+            for f in r["safety_flags"]
+        ]
     return render(request, "queue.html", {"rows": rows}, user=user)
+
+
+@router.get("/patients")
+def read_patients_page(
+    request: Request,
+    user: ClinicUserDep,
+    act: ClinicAct,
+    q: Annotated[str, Query(max_length=100)] = "",
+    sort: Annotated[str, Query(max_length=16)] = "name",
+) -> Response:
+    """The whole caseload, searchable and sortable (an admin sees names, never text)."""
+    rows = therapist.read_caseload(act, query=q, sort=sort)
+    context = {"rows": rows, "q": q, "sort": sort, "is_admin": user.caller.role.value == "admin"}
+    return render(request, "patients.html", context, user=user)
 
 
 @router.get("/patients/{patient_id}")
@@ -37,17 +61,67 @@ def read_patient_page(
 ) -> Response:
     """A patient: windows on a timeline, shared entries, charts, flags and prompts."""
     care_team_patient(patient_id, user.caller, act.db)
+    done = request.query_params.get("acknowledged", "")
+    acknowledged = OUTCOME_LABELS.get(FlagOutcome(done)) if done in set(FlagOutcome) else None
+    q = request.query_params
+    return patient_response(
+        request,
+        user,
+        act,
+        patient_id,
+        acknowledged=acknowledged,
+        notice_scheduled="scheduled" in q,
+        notice_moved="moved" in q,
+    )
+
+
+@router.get("/patients/{patient_id}/integration-sessions/{item_id}/calendar.ics")
+def read_integration_calendar(
+    patient_id: uuid.UUID, item_id: uuid.UUID, user: TherapistUser, act: ClinicAct
+) -> Response:
+    """The integration session as a calendar event: the time and a neutral title, no
+    health detail beyond what the therapist's own calendar needs."""
+    care_team_patient(patient_id, user.caller, act.db)
+    item, _session_at = care.read_integration(act, patient_id=patient_id, item_id=item_id)
+    patient = get_user(act.db, patient_id)
+    body = calendar.event(
+        uid=f"integration-{item.id}@kap-journal",
+        start=item.scheduled_at,
+        minutes=60,
+        title=f"Integration session: {patient.display_name}",
+        stamp=act.now,
+    )
+    headers = {"Content-Disposition": 'attachment; filename="integration-session.ics"'}
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+def patient_response(
+    request: Request,
+    user: ClinicUser,
+    act: Act,
+    patient_id: uuid.UUID,
+    *,
+    status: int = 200,
+    errors: dict[str, dict[str, str]] | None = None,
+    values: dict[str, dict[str, str]] | None = None,
+    **extra: Any,
+) -> Response:
+    """The patient page; after a refused form, with the errors beside their fields and
+    what was typed still in them."""
     page = patient_page.build(act, patient_id=patient_id)
-    now = act.now
     context = {
         "page": page,
+        "flagged_entries": page.flagged_entries,
         "outcomes": OUTCOMES,
         "techniques": TECHNIQUES,
         "questionnaires": questionnaire_choices(),
         "plan_sections": PLAN_SECTIONS,
-        "now": now,
-    }
-    return render(request, "patient.html", context, user=user)
+        "now": act.now,
+        "errors": errors or {},
+        "values": values or {},
+        "live": True,
+    } | extra
+    return render(request, "patient.html", context, user=user, status=status)
 
 
 @router.get("/patients/{patient_id}/sessions/{session_id}/summary")
@@ -60,7 +134,13 @@ def read_summary_page(
 ) -> Response:
     """The printable integration prep of one window."""
     care_team_patient(patient_id, user.caller, act.db)
-    summary = therapist.read_summary(act, patient_id=patient_id, session_id=session_id)
+    summary = therapist.read_prep(act, patient_id=patient_id, session_id=session_id)
     patient = get_user(act.db, patient_id)
-    context = {"s": summary, "patient_name": patient.display_name}
+    context = {
+        "s": summary,
+        "patient_name": patient.display_name,
+        "level_words": words.LEVEL_WORDS,
+        "outcome_words": words.OUTCOME_WORDS,
+        "reason": words.reason,
+    }
     return render(request, "summary.html", context, user=user)

@@ -3,6 +3,7 @@
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -69,7 +70,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def local_time(value: datetime | None, tz: str = "UTC", fmt: str = "%a %d %b %Y, %H:%M") -> str:
+def local_time(value: datetime | None, tz: str = "UTC", fmt: str = "%a %d %b %Y, %H:%M %Z") -> str:
     if value is None:
         return ""
     return value.astimezone(ZoneInfo(tz)).strftime(fmt)
@@ -107,7 +108,12 @@ def render(
 ) -> Response:
     """A page (or an htmx fragment); a signed-in page renews the idle timeout."""
     ctx: AppContext = request.app.state.ctx
-    full = {"user": user, "csrf": user.csrf if user else "", "prefix": PREFIX} | context
+    full = {
+        "user": user,
+        "csrf": user.csrf if user else "",
+        "prefix": PREFIX,
+        "idle_seconds": ctx.settings.clinic_idle_minutes * 60,
+    } | context
     response = templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
     if user is not None:
         set_cookie(response, ctx, user.cookie)
@@ -137,9 +143,21 @@ def _csrf_from_cookie(request: Request) -> str:
     return csrf_for_sign_in(ctx, claims.sign_in_id) if claims else ""
 
 
+def _home_of(request: Request) -> str:
+    """The signed-in person's first page: an admin's is the accounts page (the queue
+    would answer them 404)."""
+    ctx: AppContext = request.app.state.ctx
+    raw = request.cookies.get(COOKIE, "")
+    claims = decode_access_token(cookie_tokens(ctx), raw, now=utcnow()) if raw else None
+    return (
+        f"{PREFIX}/admin/users" if claims is not None and claims.role == "admin" else f"{PREFIX}/"
+    )
+
+
 def error_page(request: Request, status: int, title: str, detail: str = "") -> Response:
     csrf = _csrf_from_cookie(request)
     context = {
+        "home": _home_of(request),
         "request": request,
         "status": status,
         "title": title,
@@ -151,8 +169,35 @@ def error_page(request: Request, status: int, title: str, detail: str = "") -> R
     return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
+def safe_next(url: str) -> str:
+    """A page of the clinic to return to after signing in, or "" for anything else
+    (another site, a protocol-relative address, the sign-in pages themselves)."""
+    if not url.startswith(PREFIX + "/") or url.startswith(PREFIX + "/login"):
+        return ""
+    if "//" in url or "\\" in url or any(c in url for c in "\r\n\t"):
+        return ""
+    return url
+
+
+def _asked_for(request: Request) -> str:
+    """The page that asked: the address of a GET, or the page an htmx request came from.
+    A plain form post has no page to go back to (no Referer is sent): its page is
+    carried by the draft the browser kept."""
+    if request.headers.get("HX-Request"):
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        return safe_next(current.path + (f"?{current.query}" if current.query else ""))
+    if request.method == "GET":
+        query = request.url.query
+        return safe_next(request.url.path + (f"?{query}" if query else ""))
+    return ""
+
+
 async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
-    url = f"{PREFIX}/login" + ("?ended=1" if exc.ended else "")
+    params = {"ended": "1"} if exc.ended else {}
+    asked = _asked_for(request)
+    if asked and asked != PREFIX + "/":
+        params["next"] = asked
+    url = f"{PREFIX}/login" + (f"?{urlencode(params)}" if params else "")
     response = redirect(request, url)
     if exc.ended:
         response.delete_cookie(COOKIE, path=PREFIX)

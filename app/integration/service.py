@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.core.errors import NotFound
+from app.core.errors import AppError, NotFound
 from app.integration.models import IntegrationSession
 from app.notifications.outbox import cancel, enqueue
 from app.sessions.models import KetamineSession
@@ -18,6 +18,31 @@ PREP_REMINDER = timedelta(hours=2)
 class IntegrationSessionNotFound(
     NotFound, code="integration_session_not_found", title="No such integration session"
 ): ...
+
+
+class IntegrationBeforeDose(
+    AppError,
+    status=422,
+    code="integration_session_before_dose",
+    title="An integration session cannot come before the ketamine session",
+): ...
+
+
+class IntegrationInPast(
+    AppError,
+    status=422,
+    code="integration_session_in_past",
+    title="An integration session cannot be scheduled in the past",
+): ...
+
+
+def check_time(scheduled_at: datetime, *, session_at: datetime, now: datetime) -> None:
+    """A time before the dose it follows, or already gone, is refused: it is a typo,
+    never a plan. (Recording one after the fact is not what scheduling is for.)"""
+    if scheduled_at < now:
+        raise IntegrationInPast("Choose a time from now on.")
+    if scheduled_at < session_at:
+        raise IntegrationBeforeDose("Choose a time after the ketamine session.")
 
 
 def within_range(session_at: datetime, scheduled_at: datetime, rules: WindowRules) -> bool:

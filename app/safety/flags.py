@@ -233,3 +233,24 @@ def list_flags(
     page, next_cursor = cut_page(rows, limit, lambda r: (r[0].raised_at, r[0].id))
     mine = set(patients_of(db, staff_id))
     return [(f, shared, deleted, f.patient_id in mine) for f, shared, deleted in page], next_cursor
+
+
+def note_of(flag: SafetyFlag, keyring: KeyRing) -> str | None:
+    """The acknowledger's note, decrypted for staff who may see the flag."""
+    if not flag.note_ciphertext:
+        return None
+    return keyring.decrypt(flag.note_ciphertext, aad=_note_aad(flag.id))
+
+
+def history_of(
+    db: Session, patient_id: uuid.UUID, *, limit: int = 100
+) -> list[tuple[SafetyFlag, str | None]]:
+    """A patient's flags, newest first, each with the name of who acknowledged it."""
+    rows = db.exec(
+        select(SafetyFlag, User.display_name)
+        .outerjoin(User, col(User.id) == SafetyFlag.acknowledged_by)
+        .where(SafetyFlag.patient_id == patient_id)
+        .order_by(col(SafetyFlag.raised_at).desc(), col(SafetyFlag.id))
+        .limit(limit)
+    ).all()
+    return [(f, name) for f, name in rows]

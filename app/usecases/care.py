@@ -78,6 +78,7 @@ def schedule_integration(
     act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID, scheduled_at: datetime
 ) -> tuple[IntegrationSession, KetamineSession]:
     session = get_session(act.db, session_id, patient_id=patient_id)
+    integration.check_time(scheduled_at, session_at=session.administered_at, now=act.now)
     item = integration.schedule(
         act.db,
         patient_id=patient_id,
@@ -94,9 +95,11 @@ def move_integration(
     act: Act, *, patient_id: uuid.UUID, item_id: uuid.UUID, scheduled_at: datetime
 ) -> tuple[IntegrationSession, KetamineSession]:
     item = integration.get(act.db, patient_id=patient_id, item_id=item_id)
+    session = get_session(act.db, item.session_id)
+    integration.check_time(scheduled_at, session_at=session.administered_at, now=act.now)
     item = integration.move(act.db, item=item, scheduled_at=scheduled_at, now=act.now)
     _audit_integration(act, "integration.update", item)
-    return item, get_session(act.db, item.session_id)
+    return item, session
 
 
 def cancel_integration(act: Act, *, patient_id: uuid.UUID, item_id: uuid.UUID) -> uuid.UUID:

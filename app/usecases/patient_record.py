@@ -21,6 +21,7 @@ from app.sessions.schemas import SessionCounts
 from app.sessions.service import SessionWithWindow, list_sessions, session_counts
 from app.usecases.act import Act
 from app.usecases.entries import add_reviews
+from app.usecases.therapist import read_flag_history
 
 
 @dataclass
@@ -33,6 +34,7 @@ class PatientRecord:
     plan: SafetyPlanPublic | None
     charts: dict[str, Any]
     assignments: list[tuple[PromptAssignment, Prompt]]
+    history: list[dict[str, Any]]  # every flag, newest first, with its outcome
 
 
 def read_patient_record(
@@ -55,4 +57,7 @@ def read_patient_record(
     audit.record("questionnaire_scores.read", patient_id, "scores")
     assignments = list(prompts.assignments_of(db, patient_id))
     audit.record("prompt.list_assignments", patient_id, "prompt_assignment")
-    return PatientRecord(sessions, counts, views, planned, flags, plan, charts, assignments)
+    history = read_flag_history(act, patient_id=patient_id)
+    return PatientRecord(
+        sessions, counts, views, planned, flags, plan, charts, assignments, history
+    )

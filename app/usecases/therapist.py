@@ -4,10 +4,12 @@ summary, each audited per patient it shows."""
 import uuid
 from typing import Any
 
+from app.accounts.service import patients_of
 from app.questionnaires.clinic import queue_fields
 from app.safety import flags
 from app.safety.schemas import FlagLevel
 from app.sessions.queries import get_session
+from app.therapist.caseload import caseload
 from app.therapist.queue import QueueItem, build_queue, queue_view
 from app.therapist.summary import build_summary
 from app.usecases.act import Act
@@ -29,6 +31,41 @@ def read_summary(act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID) -> d
     return build_summary(
         act.db, session=session, keyring=act.keyring, rules=act.rules, viewer_id=act.actor_id
     )
+
+
+def read_prep(act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID) -> dict[str, Any]:
+    """The clinic's printable prep: the summary, and each flag with its outcome."""
+    summary = read_summary(act, patient_id=patient_id, session_id=session_id)
+    # Each flag with how it was closed, by whom: the summary is the record of the window.
+    history = {h["id"]: h for h in read_flag_history(act, patient_id=patient_id)}
+    for f in summary["safety_flags"] + summary["questionnaire_flags"]:
+        h = history.get(f["id"], {})
+        f |= {k: h.get(k) for k in ("level", "source", "category", "rule", "outcome", "note")}
+        f["acknowledged_by_name"] = h.get("acknowledged_by_name")
+    return summary
+
+
+def read_flag_history(act: Act, *, patient_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Every flag of the patient, newest first: level, when, why (category and rule,
+    never text), and how it was closed, by whom and when."""
+    rows = flags.history_of(act.db, patient_id)
+    act.audit.record("safety_flag.list", patient_id, "safety_flag")
+    return [
+        {
+            "id": f.id,
+            "level": "urgent" if f.level == "urgent" else "review",
+            "source": f.source,
+            "category": f.category,
+            "rule": f.rule,
+            "entry_id": f.entry_id,
+            "raised_at": f.raised_at,
+            "acknowledged_at": f.acknowledged_at,
+            "acknowledged_by_name": name,
+            "outcome": f.outcome,
+            "note": flags.note_of(f, act.keyring),
+        }
+        for f, name in rows
+    ]
 
 
 def list_flags(
@@ -60,3 +97,20 @@ def list_flags(
         resource_type="safety_flag",
     )
     return items, next_cursor
+
+
+def read_caseload(act: Act, *, query: str, sort: str) -> list[dict[str, Any]]:
+    """The whole caseload, names and counts only (never text): a therapist's care-team
+    patients, or every patient for an admin. Searched by name or email, sorted."""
+    ids = None if act.audit.actor_role == "admin" else set(patients_of(act.db, act.actor_id))
+    rows = caseload(act.db, ids)
+    q = query.strip().casefold()
+    if q:
+        rows = [r for r in rows if q in r["display_name"].casefold() or q in r["email"].casefold()]
+    keys = {
+        "name": lambda r: r["display_name"].casefold(),
+        "flags": lambda r: (-r["open_flags"], r["display_name"].casefold()),
+        "unreviewed": lambda r: (-r["unreviewed"], r["display_name"].casefold()),
+    }
+    rows.sort(key=keys.get(sort, keys["name"]))
+    return rows

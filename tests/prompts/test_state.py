@@ -82,10 +82,12 @@ def test_look_ahead_prompts_stop_once_the_integration_session_has_taken_place(
     sid = team.session(team.clock.now - timedelta(hours=30))
     r = team.client.post(
         f"/v1/patients/{team.patient.id}/integration-sessions",
-        json={"session_id": sid, "scheduled_at": iso(team.clock.now - timedelta(hours=1))},
+        json={"session_id": sid, "scheduled_at": iso(team.clock.now + timedelta(minutes=5))},
         headers=team.th,
     )
     assert r.status_code == 201, r.text
+    team.clock.advance(hours=1)  # a past time is refused: it takes place, then we look
+    team.relogin()
     served = set(_drain(team, "values_action")) | set(_drain(team, "cognitive_restructuring"))
     assert served and not served & LOOK_AHEAD
 

@@ -88,17 +88,44 @@ def test_only_the_care_team_schedules(team: Team, db: Session, login) -> None:  
     assert foreign.status_code == 404
 
 
-def test_no_prep_reminder_for_an_integration_session_in_the_past(team: Team, db: Session) -> None:
+def test_the_prep_reminder_follows_a_move(team: Team, db: Session) -> None:
     at = team.clock.now - timedelta(hours=30)
     sid = team.session(at)
     url = f"/v1/patients/{team.patient.id}/integration-sessions"
-    past = {"scheduled_at": iso(team.clock.now - timedelta(hours=1))}
-    item = team.client.post(url, json=past | {"session_id": sid}, headers=team.th).json()
-    assert db.exec(select(Notification).where(Notification.kind == "integration_prep")).all() == []
+    later = {"scheduled_at": iso(team.clock.now + timedelta(hours=5))}
+    item = team.client.post(url, json=later | {"session_id": sid}, headers=team.th).json()
+    prep = db.exec(select(Notification).where(Notification.kind == "integration_prep")).one()
+    assert prep.due_at == team.clock.now + timedelta(hours=3)
     soon = iso(team.clock.now + timedelta(hours=1))
     team.client.patch(f"{url}/{item['id']}", json={"scheduled_at": soon}, headers=team.th)
+    db.expire_all()
     prep = db.exec(select(Notification).where(Notification.kind == "integration_prep")).one()
     assert (prep.status, prep.due_at) == ("pending", team.clock.now)
-    assert team.client.patch(f"{url}/{item['id']}", json=past, headers=team.th).status_code == 200
-    prep = db.exec(select(Notification).where(Notification.kind == "integration_prep")).one()
-    assert prep.status == "cancelled"
+
+
+def test_a_time_before_the_dose_or_in_the_past_is_refused(team: Team) -> None:
+    at = team.clock.now + timedelta(minutes=4)  # a session may start a little ahead
+    sid = team.session(at)
+    url = f"/v1/patients/{team.patient.id}/integration-sessions"
+    for when, code in (
+        (team.clock.now + timedelta(minutes=2), "integration_session_before_dose"),
+        (team.clock.now - timedelta(minutes=1), "integration_session_in_past"),
+    ):
+        r = team.client.post(
+            url, json={"session_id": sid, "scheduled_at": iso(when)}, headers=team.th
+        )
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["code"] == code
+    later = iso(team.clock.now + timedelta(hours=2))
+    ok = team.client.post(url, json={"session_id": sid, "scheduled_at": later}, headers=team.th)
+    assert ok.status_code == 201
+    item = f"{url}/{ok.json()['id']}"
+    for when, code in (
+        (team.clock.now + timedelta(minutes=3), "integration_session_before_dose"),
+        (team.clock.now - timedelta(hours=2), "integration_session_in_past"),
+    ):
+        r = team.client.patch(item, json={"scheduled_at": iso(when)}, headers=team.th)
+        assert r.status_code == 422, r.text
+        assert r.json()["code"] == code
+    assert team.client.get(item, headers=team.th).json()["scheduled_at"] == later

@@ -1,0 +1,60 @@
+"""Reading the clinic's forms: the API's own schemas decide what is valid, and a refusal
+names each field with a message to show beside it."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ValidationError
+
+from app.clinic.web import PREFIX
+from app.core.errors import AppError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class FormInvalid(AppError, status=422, code="form_invalid", title="The form is not valid"): ...
+
+
+# What to say beside a field the API's schema refused, in words a person reads.
+FIELD_MESSAGES = {
+    "outcome": "Choose an outcome: what you did about this flag.",
+    "scheduled_at": "Enter a date and time.",
+    "note": "The note is too long.",
+}
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Each refused field with a message for beside it."""
+    out: dict[str, str] = {}
+    for e in exc.errors():
+        name = str(e["loc"][-1]) if e["loc"] else "form"
+        out.setdefault(name, FIELD_MESSAGES.get(name, str(e["msg"]).rstrip(".") + "."))
+    return out
+
+
+def _checked(model: type[M], data: dict[str, Any]) -> M:
+    """The API's own schema decides what is valid: no second copy of its rules."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        fields = field_errors(exc)
+        raise FormInvalid(
+            "Check these fields: " + ", ".join(sorted(fields)) + ".", extra={"fields": fields}
+        ) from exc
+
+
+def _local(value: str, tz: str) -> datetime | str:
+    """A datetime-local field, read in the therapist's time zone."""
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        return value  # the schema reports it
+    if naive.tzinfo is not None:
+        return naive
+    return naive.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def _patient_url(patient_id: uuid.UUID, anchor: str = "") -> str:
+    return f"{PREFIX}/patients/{patient_id}" + (f"#{anchor}" if anchor else "")
