@@ -310,7 +310,7 @@ def test_an_expired_session_returns_to_sign_in(page: Any) -> None:
 def _stale_cookie(page: Any) -> None:
     """The same sign-in, last active 16 minutes ago: past the 15-minute idle timeout."""
     cookie = next(c for c in page.context.cookies() if c["name"] == "kapj_clinic")
-    cfg = TokenConfig(SIGNING_KEY, "kap-journal", "kap-journal", timedelta(minutes=15))
+    cfg = TokenConfig(SIGNING_KEY, "kap-journal", "kap-journal:clinic", timedelta(minutes=15))
     claims = decode_access_token(cfg, cookie["value"], now=datetime.now(UTC))
     assert claims is not None
     stale = issue_access_token(
