@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from app.consent.models import ConsentKind, Decision
 from app.core import examples as ex
+from app.core.fields import AwareUTC
 from app.core.i18n import LOCALES
 
 _TEXTS = {
@@ -45,7 +46,7 @@ class ConsentDocumentCreate(BaseModel):
 
     kind: ConsentKind
     texts: dict[str, str] = Field(description="The text per locale; `en` is required")
-    previous_valid_until: datetime | None = Field(
+    previous_valid_until: AwareUTC | None = Field(
         default=None,
         description="Until then an acceptance of the previous version still counts; "
         "without it, until the patient decides on this version",
