@@ -18,6 +18,7 @@ from app.prompts.service import assign
 from app.reviews.models import EntryReview
 from app.reviews.service import review_entry
 from app.safety.models import SafetyFlag
+from app.safety.screen import screen_text
 from app.safety.service import resources_for, screen_entry
 from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules
@@ -61,7 +62,7 @@ def ensure_demo_care(
             screen_entry(
                 db,
                 entry=entry,
-                text=decrypt_body(keyring, entry),
+                hit=screen_text(decrypt_body(keyring, entry)),
                 resources=resources_for(crisis_resources, "en"),
                 now=now,
             )

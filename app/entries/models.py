@@ -1,7 +1,9 @@
 """Journal entries, their change counter and idempotency keys."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import (
     BigInteger,
@@ -55,6 +57,67 @@ class JournalEntry(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class EntryRecord(Protocol):
+    """What presenting or screening an entry reads: a stored row or a new one's values."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def patient_id(self) -> uuid.UUID: ...
+    @property
+    def client_id(self) -> uuid.UUID | None: ...
+    @property
+    def body_ciphertext(self) -> bytes | None: ...
+    @property
+    def written_at(self) -> datetime: ...
+    @property
+    def client_written_at(self) -> datetime: ...
+    @property
+    def written_at_adjusted(self) -> bool: ...
+    @property
+    def mood(self) -> int | None: ...
+    @property
+    def prompt_id(self) -> uuid.UUID | None: ...
+    @property
+    def is_shared(self) -> bool: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def session_id(self) -> uuid.UUID | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def deleted_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """A new entry as just inserted: the row's values, read like an entry (as pages
+    read Core rows), since building an ORM instance only to present it costs more
+    than the insert."""
+
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    client_id: uuid.UUID | None
+    body_ciphertext: bytes | None
+    written_at: datetime
+    client_written_at: datetime
+    utc_offset_minutes: int
+    written_at_adjusted: bool
+    mood: int | None
+    prompt_id: uuid.UUID | None
+    is_shared: bool
+    version: int
+    session_id: uuid.UUID | None
+    change_seq: int
+    request_hash: str
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
 
 
 class IdempotencyKey(SQLModel, table=True):

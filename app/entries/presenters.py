@@ -8,13 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from app.core.crypto import KeyRing
-from app.entries.models import JournalEntry
+from app.entries.models import EntryRecord
 from app.entries.service import decrypt_body, public_id
 from app.sessions.window import WindowRules, phase_of
 
 
 def entry_view(
-    entry: JournalEntry,
+    entry: EntryRecord,
     session_at: datetime | None,
     *,
     keyring: KeyRing,
@@ -56,7 +56,7 @@ def entry_view(
 
 
 def change_view(
-    entry: JournalEntry, session_at: datetime | None, *, keyring: KeyRing, rules: WindowRules
+    entry: EntryRecord, session_at: datetime | None, *, keyring: KeyRing, rules: WindowRules
 ) -> dict[str, Any]:
     """A change in the patient's own sync feed."""
     if entry.deleted_at is not None:

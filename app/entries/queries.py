@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from app.core.pagination import cut_page, decode_cursor, ordered_after
 from app.counts.service import is_unreviewed
-from app.entries.models import JournalEntry, live, shared
+from app.entries.models import EntryRecord, JournalEntry, live, shared
 from app.entries.sqlite_rows import as_json, entry_rows
 from app.sessions.models import KetamineSession
 
@@ -59,7 +59,7 @@ def _change_order(r: Any) -> int:
     return int(r.change_seq)
 
 
-def entry_with_session_time(db: Session, entry: JournalEntry) -> Row:
+def entry_with_session_time(db: Session, entry: EntryRecord) -> tuple[EntryRecord, datetime | None]:
     if entry.session_id is None:
         return entry, None
     session = db.get(KetamineSession, entry.session_id)

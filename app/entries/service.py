@@ -4,7 +4,6 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any, cast
 
 import orjson
@@ -20,7 +19,7 @@ from app.core.fields import EARLIEST, utc_saturated
 from app.counts import service as counts
 from app.entries.attachment import session_for
 from app.entries.errors import EntryGone, EntryNotFound
-from app.entries.models import IdempotencyKey, JournalEntry
+from app.entries.models import EntryRecord, IdempotencyKey, JournalEntry, StoredEntry
 from app.prompts.service import ensure_prompt_usable
 from app.sessions.window import WindowRules
 
@@ -51,7 +50,7 @@ class NewEntry:
 
 @dataclass(frozen=True)
 class Created:
-    entry: JournalEntry
+    entry: EntryRecord
     replayed: bool
     # When the entry's session was administered, if the create already knows it.
     session_at: datetime | None = None
@@ -78,7 +77,7 @@ def _insert(
     return connection.execute(_INSERT_ONCE[connection.dialect.name], values).first() is not None
 
 
-def public_id(entry: JournalEntry) -> uuid.UUID:
+def public_id(entry: EntryRecord) -> uuid.UUID:
     """The id the patient knows the entry by (their phone's), the row's id for anyone else."""
     return entry.client_id or entry.id
 
@@ -100,7 +99,7 @@ def _aad(entry_id: uuid.UUID) -> bytes:
     return b"journal_entry:" + entry_id.bytes
 
 
-def decrypt_body(keyring: KeyRing, entry: JournalEntry) -> str:
+def decrypt_body(keyring: KeyRing, entry: EntryRecord) -> str:
     if entry.body_ciphertext is None:
         return ""
     return keyring.decrypt(entry.body_ciphertext, aad=_aad(entry.id))
@@ -194,10 +193,7 @@ def create_entry(
         )
     if new.shared_with_care_team:
         counts.adjust(db, patient_id, unreviewed=1)
-    # The stored row's values, read like an entry (as pages read Core rows):
-    # building an ORM instance only to present it costs more than the insert.
-    stored = cast(JournalEntry, SimpleNamespace(**values))
-    return Created(stored, replayed=False, session_at=window[1] if window else None)
+    return Created(StoredEntry(**values), replayed=False, session_at=window[1] if window else None)
 
 
 def get_live_entry(db: Session, entry_id: uuid.UUID) -> JournalEntry:
@@ -207,7 +203,7 @@ def get_live_entry(db: Session, entry_id: uuid.UUID) -> JournalEntry:
     return entry
 
 
-def etag(entry: JournalEntry) -> str:
+def etag(entry: EntryRecord) -> str:
     return f'"v{entry.version}"'
 
 

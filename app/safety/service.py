@@ -11,7 +11,7 @@ from app.core.config import get_settings
 from app.core.crypto import KeyRing
 from app.core.i18n import translate
 from app.counts import service as counts
-from app.entries.models import JournalEntry
+from app.entries.models import EntryRecord, JournalEntry
 from app.notifications.outbox import enqueue
 from app.notifications.quiet_hours import outside_quiet_hours
 from app.safety.flags import Escalation, FlagNotFound, oncall_staff, plan_escalation
@@ -27,7 +27,7 @@ from app.safety.schemas import (
     SafetyInfo,
     SafetyPlanPublic,
 )
-from app.safety.screen import screen_text
+from app.safety.screen import ScreenHit
 
 NOT_MONITORED = (
     "Your journal is not monitored in real time. Your care team reads what you share "
@@ -187,8 +187,8 @@ def safety_block(
 def screen_entry(
     db: Session,
     *,
-    entry: JournalEntry,
-    text: str,
+    entry: EntryRecord,
+    hit: ScreenHit | None,
     resources: list[CrisisResource],
     now: datetime,
     replay: bool = False,
@@ -196,11 +196,11 @@ def screen_entry(
     locale: str = "en",
     escalation: Escalation | None = None,
 ) -> EntrySafety | None:
-    """Flag the entry if its text suggests risk, and alert at once.
+    """Flag the entry when the screen's verdict on its text (`hit`, found before the
+    patient's lock was taken) suggests risk, and alert at once.
 
     A replayed create writes nothing: it answers with the flag raised the first time.
     """
-    hit = screen_text(text)
     if hit is None:
         return None
     flag = _open_flag(db, entry.id)

@@ -9,17 +9,19 @@ the answer shows, never decrypted again.
 
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from app.entries import queries
 from app.entries import service as entries
 from app.entries.deps import ReadableEntry
-from app.entries.models import JournalEntry
+from app.entries.models import EntryRecord, JournalEntry
 from app.entries.presenters import entry_view
 from app.notifications.reminders import reschedule_patient
 from app.questionnaires.reminders import plan_reminders
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.schemas import EntrySafety
+from app.safety.screen import ScreenHit, screen_text
 from app.safety.service import resources_for, screen_entry
 from app.usecases.act import Act
 from app.usecases.consent import sharing_refusal
@@ -27,18 +29,18 @@ from app.usecases.consent import sharing_refusal
 
 @dataclass(frozen=True)
 class Written:
-    entry: JournalEntry
+    entry: EntryRecord
     view: dict[str, Any]
     replayed: bool
 
 
 def _screen(
-    act: Act, entry: JournalEntry, text: str, locale: str, replay: bool
+    act: Act, entry: EntryRecord, hit: ScreenHit | None, locale: str, replay: bool
 ) -> EntrySafety | None:
     safety = screen_entry(
         act.db,
         entry=entry,
-        text=text,
+        hit=hit,
         resources=resources_for(act.settings.crisis_resources, locale),
         now=act.now,
         replay=replay,
@@ -54,10 +56,10 @@ def _screen(
 
 def _view(
     act: Act,
-    entry: JournalEntry,
+    entry: EntryRecord,
     safety: EntrySafety | None,
     *,
-    row: queries.Row | None = None,
+    row: tuple[EntryRecord, datetime | None] | None = None,
     body: str | None = None,
 ) -> dict[str, Any]:
     row = row or queries.entry_with_session_time(act.db, entry)
@@ -74,6 +76,8 @@ def write_entry(
 
     Without sharing consent, or after discharge, the entry is kept, private.
     """
+    # Screened before the patient's lock is taken: the lock is held only to store.
+    hit = screen_text(new.body)
     if new.shared_with_care_team and sharing_refusal(act, act.actor_id) is not None:
         new = replace(new, shared_with_care_team=False)
     created = entries.create_entry(
@@ -85,7 +89,7 @@ def write_entry(
         rules=act.rules,
         now=act.now,
     )
-    safety = _screen(act, created.entry, new.body, locale, created.replayed)
+    safety = _screen(act, created.entry, hit, locale, created.replayed)
     if created.replayed:
         return Written(created.entry, _view(act, created.entry, safety), True)
     # A new entry's window and text are known from the create.
@@ -97,6 +101,9 @@ def edit_entry(
     act: Act, *, entry: JournalEntry, changes: dict[str, object], if_match: str | None, locale: str
 ) -> Written:
     """Apply the patient's edit; new text is screened like a new entry."""
+    body = changes.get("body")
+    text = body if isinstance(body, str) else None
+    hit = screen_text(text) if text is not None else None
     if changes.get("shared_with_care_team") is True and not entry.is_shared:
         refusal = sharing_refusal(act, entry.patient_id)
         if refusal is not None:
@@ -104,9 +111,7 @@ def edit_entry(
     entry = entries.update_entry(
         act.db, entry=entry, changes=changes, if_match=if_match, keyring=act.keyring, now=act.now
     )
-    body = changes.get("body")
-    text = body if isinstance(body, str) else None
-    safety = _screen(act, entry, text, locale, False) if text is not None else None
+    safety = _screen(act, entry, hit, locale, False) if text is not None else None
     return Written(entry, _view(act, entry, safety, body=text), False)
 
 

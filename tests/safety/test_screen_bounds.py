@@ -3,8 +3,14 @@
 import random
 import time
 import tracemalloc
+from typing import Any
 
-from app.safety.screening import screen_text
+import pytest
+
+from app.entries import service as entry_service
+from app.safety.screening import ScreenHit, screen_text
+from app.usecases import entries as usecase
+from tests.entries.conftest import Team
 from app.safety.screening.engine import NORMALISER
 from app.safety.screening.normalise import MAX_LOOKUPS, MAX_TOKEN
 
@@ -50,3 +56,25 @@ def test_one_huge_word_takes_no_longer_than_ordinary_text() -> None:
     start = time.process_time()
     screen_text("s" + "uicid" * 4000)
     assert time.process_time() - start < 2.0
+
+
+def test_the_screen_runs_before_the_patients_lock_is_taken(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow screen must never hold the lock every write of this patient waits on."""
+    order: list[str] = []
+    real_screen, real_claim = usecase.screen_text, entry_service.claim_seqs
+
+    def screen(text: str) -> ScreenHit | None:
+        order.append("screen")
+        return real_screen(text)
+
+    def claim(*args: Any, **kwargs: Any) -> Any:
+        order.append("lock")
+        return real_claim(*args, **kwargs)
+
+    monkeypatch.setattr(usecase, "screen_text", screen)
+    monkeypatch.setattr(entry_service, "claim_seqs", claim)
+    safety = team.write(team.clock.now, body="I bought a rope yesterday.")["safety"]
+    assert safety["level"] == "urgent"
+    assert order[:2] == ["screen", "lock"]
