@@ -13,8 +13,7 @@ from starlette.responses import Response
 from app.accounts.access import care_team_patient
 from app.clinic.auth import ClinicUser, TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
-from app.clinic.forms import FormInvalid, _local, _patient_url
-from app.clinic.forms import _checked as _checked  # router_invitation imports it from here
+from app.clinic.forms import FormInvalid, checked, local_time, patient_url
 from app.clinic.router_therapist import patient_response
 from app.clinic.web import PREFIX, redirect, render
 from app.core.errors import AppError
@@ -47,14 +46,14 @@ def create_review(
     to discuss it."""
     db, rules, ctx = act.db, act.rules, act.ctx
     entry = readable_entry(entry_id, user.caller, db).entry
-    body = _checked(
+    body = checked(
         ReviewPut, {"note": note or None, "discuss": discuss is not None, "visibility": "author"}
     )
     care.review_entry(
         act, entry=entry, note=body.note, discuss=body.discuss, visibility=body.visibility
     )
     if not request.headers.get("HX-Request"):
-        return redirect(request, _patient_url(entry.patient_id, f"entry-{entry.id}"), user)
+        return redirect(request, patient_url(entry.patient_id, f"entry-{entry.id}"), user)
     view = entry_view(*entry_with_session_time(db, entry), keyring=ctx.keyring, rules=rules)
     add_reviews(act, [view])
     return render(request, "_entry.html", {"e": view, "just_reviewed": True}, user=user)
@@ -72,7 +71,7 @@ def create_acknowledgement(
     """Close a flag with the outcome the therapist chose and an optional note."""
     flag, _mine = care.flag_for_acknowledgement(act, flag_id, user.caller.role)
     try:
-        body = _checked(FlagAcknowledge, {"outcome": outcome, "note": note or None})
+        body = checked(FlagAcknowledge, {"outcome": outcome, "note": note or None})
     except FormInvalid as exc:
         key = f"ack-{flag.id}"
         values = {key: {"outcome": outcome, "note": note}}
@@ -98,9 +97,9 @@ def create_integration_session(
     before the dose or in the past refused, beside the field, with the time kept)."""
     care_team_patient(patient_id, user.caller, act.db)
     try:
-        body = _checked(
+        body = checked(
             IntegrationCreate,
-            {"session_id": session_id, "scheduled_at": _local(scheduled_at, user.timezone)},
+            {"session_id": session_id, "scheduled_at": local_time(scheduled_at, user.timezone)},
         )
         _item, session = care.schedule_integration(
             act, patient_id=patient_id, session_id=body.session_id, scheduled_at=body.scheduled_at
@@ -147,7 +146,7 @@ def update_integration_session(
     """Move an integration session (the same refusals as scheduling)."""
     care_team_patient(patient_id, user.caller, act.db)
     try:
-        body = _checked(IntegrationMove, {"scheduled_at": _local(scheduled_at, user.timezone)})
+        body = checked(IntegrationMove, {"scheduled_at": local_time(scheduled_at, user.timezone)})
         item, _session = care.move_integration(
             act, patient_id=patient_id, item_id=item_id, scheduled_at=body.scheduled_at
         )
@@ -164,7 +163,7 @@ def delete_integration_session(
     """Cancel an integration session."""
     care_team_patient(patient_id, user.caller, act.db)
     session_id = care.cancel_integration(act, patient_id=patient_id, item_id=item_id)
-    return redirect(request, _patient_url(patient_id, f"window-{session_id}"), user)
+    return redirect(request, patient_url(patient_id, f"window-{session_id}"), user)
 
 
 @router.post("/patients/{patient_id}/prompts")
@@ -186,6 +185,6 @@ def create_prompt_assignment(
         if kind == "library"
         else {"title": title or None, "text": text or None, "technique": technique or None}
     )
-    body = _checked(AssignmentCreate, data)
+    body = checked(AssignmentCreate, data)
     care.assign_prompt(act, patient_id=patient_id, **body.model_dump())
-    return redirect(request, _patient_url(patient_id, "prompts"), user)
+    return redirect(request, patient_url(patient_id, "prompts"), user)

@@ -34,7 +34,7 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     return out
 
 
-def _checked(model: type[M], data: dict[str, Any]) -> M:
+def checked(model: type[M], data: dict[str, Any]) -> M:
     """The API's own schema decides what is valid: no second copy of its rules."""
     try:
         return model.model_validate(data)
@@ -45,7 +45,7 @@ def _checked(model: type[M], data: dict[str, Any]) -> M:
         ) from exc
 
 
-def _local(value: str, tz: str) -> datetime | str:
+def local_time(value: str, tz: str) -> datetime | str:
     """A datetime-local field, read in the therapist's time zone."""
     try:
         naive = datetime.fromisoformat(value)
@@ -56,5 +56,5 @@ def _local(value: str, tz: str) -> datetime | str:
     return naive.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
-def _patient_url(patient_id: uuid.UUID, anchor: str = "") -> str:
+def patient_url(patient_id: uuid.UUID, anchor: str = "") -> str:
     return f"{PREFIX}/patients/{patient_id}" + (f"#{anchor}" if anchor else "")

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from app.accounts.access import care_team_patient
 from app.clinic.auth import TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
-from app.clinic.forms import _checked, _patient_url
+from app.clinic.forms import checked, patient_url
 from app.clinic.web import redirect
 from app.core.routing import api_router
 from app.questionnaires import instruments
@@ -48,6 +48,6 @@ def create_questionnaire_assignment(
 ) -> Response:
     """Ask the patient to answer one instrument once, due now."""
     care_team_patient(patient_id, user.caller, act.db)
-    body = _checked(AssignmentCreate, {"code": code})
+    body = checked(AssignmentCreate, {"code": code})
     assign_questionnaire(act, patient_id=patient_id, code=body.code, due_at=body.due_at)
-    return redirect(request, _patient_url(patient_id, "questionnaires"), user)
+    return redirect(request, patient_url(patient_id, "questionnaires"), user)

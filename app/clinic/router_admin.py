@@ -12,7 +12,7 @@ from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
 from app.clinic.auth import AdminUser, check_csrf
 from app.clinic.deps import ClinicAct
-from app.clinic.forms import _checked
+from app.clinic.forms import checked
 from app.clinic.web import PREFIX, redirect, render
 from app.core.db import DbDep
 from app.core.pagination import Cursor
@@ -70,7 +70,7 @@ def create_user_account(
     timezone: Annotated[str, Form(max_length=64)] = "UTC",
 ) -> Response:
     """Create an account with a one-time invitation, as POST /v1/users does."""
-    body = _checked(
+    body = checked(
         UserCreate,
         {"email": email, "display_name": display_name, "role": role, "timezone": timezone or "UTC"},
     )

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from app.accounts import login
 from app.accounts.schemas import InvitationAccept
 from app.clinic import auth
-from app.clinic.actions import _checked
+from app.clinic.forms import checked
 from app.clinic.router_auth import (
     _agent,
     _check_login_csrf,
@@ -46,7 +46,7 @@ def create_invitation_acceptance(
     """Set the password, as POST /v1/auth/invitation does; staff are then signed in."""
     _check_login_csrf(request, ctx, csrf_token)
     try:
-        body = _checked(InvitationAccept, {"token": token.strip(), "password": password})
+        body = checked(InvitationAccept, {"token": token.strip(), "password": password})
         tokens = login.accept_invitation(
             db, ctx, token=body.token, password=body.password, user_agent=_agent(request), now=now
         )

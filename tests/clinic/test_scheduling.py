@@ -10,7 +10,7 @@ from tests.clinic.conftest import Browser
 from tests.entries.conftest import Team
 
 
-def _local(value: object) -> str:
+def local_time(value: object) -> str:
     return value.strftime("%Y-%m-%dT%H:%M")  # type: ignore[attr-defined]
 
 
@@ -20,7 +20,7 @@ def test_a_past_time_is_refused_beside_the_field(team: Team, browser: Browser, d
     browser.sign_in(team.therapist)
     url = f"/clinic/patients/{team.patient.id}/integration-sessions"
     for typed, says in (
-        (_local(team.clock.now - timedelta(hours=1)), "cannot be scheduled in the past"),
+        (local_time(team.clock.now - timedelta(hours=1)), "cannot be scheduled in the past"),
     ):
         r = browser.post(url, {"session_id": sid, "scheduled_at": typed})
         assert r.status_code == 422
@@ -34,7 +34,7 @@ def test_the_schedule_form_never_suggests_a_past_time(team: Team, browser: Brows
     team.session(team.clock.now - timedelta(hours=30))  # the range began 6 hours ago
     browser.sign_in(team.therapist)
     page = browser.get(f"/clinic/patients/{team.patient.id}").text
-    past = _local(team.clock.now - timedelta(hours=6))
+    past = local_time(team.clock.now - timedelta(hours=6))
     assert f'value="{past}"' not in page
 
 
@@ -46,7 +46,7 @@ def test_an_integration_session_comes_as_a_calendar_file(
     when = team.clock.now + timedelta(hours=22)
     r = browser.post(
         f"/clinic/patients/{team.patient.id}/integration-sessions",
-        {"session_id": sid, "scheduled_at": _local(when)},
+        {"session_id": sid, "scheduled_at": local_time(when)},
     )
     assert r.status_code == 303
     page = browser.get(r.headers["location"]).text

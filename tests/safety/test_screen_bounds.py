@@ -9,10 +9,10 @@ import pytest
 
 from app.entries import service as entry_service
 from app.safety.screening import ScreenHit, screen_text
-from app.usecases import entries as usecase
-from tests.entries.conftest import Team
 from app.safety.screening.engine import NORMALISER
 from app.safety.screening.normalise import MAX_LOOKUPS, MAX_TOKEN
+from app.usecases import entries as usecase
+from tests.entries.conftest import Team
 
 
 def adversarial(size: int, seed: int = 3) -> str:
