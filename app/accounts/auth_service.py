@@ -59,14 +59,15 @@ def authenticate(db: Session, *, email: str, password: str) -> User:
 def _issue(
     db: Session,
     cfg: TokenConfig,
-    *,
     user: User,
-    sign_in_id: uuid.UUID,
+    sign_in: SignIn,
+    *,
     now: datetime,
     ttl: timedelta,
-    ends_at: datetime | None = None,
-    amr: str = "pwd",
+    ends_at: datetime | None,
 ) -> IssuedTokens:
+    """A refresh token of the sign-in, and an access token carrying its factors."""
+    sign_in_id, amr = sign_in.id, sign_in.amr
     refresh = new_refresh_token()
     expires_at = now + ttl if ends_at is None else min(now + ttl, ends_at)
     db.add(
@@ -102,16 +103,7 @@ def start_session(
     db.add(session)
     db.flush()
     ends_at = now + max_age if max_age is not None else None
-    return _issue(
-        db,
-        cfg,
-        user=user,
-        sign_in_id=session.id,
-        now=now,
-        ttl=refresh_ttl,
-        ends_at=ends_at,
-        amr=amr,
-    )
+    return _issue(db, cfg, user, session, now=now, ttl=refresh_ttl, ends_at=ends_at)
 
 
 def revoke_sign_in(db: Session, sign_in_id: uuid.UUID, *, now: datetime, reason: str) -> None:
@@ -178,17 +170,7 @@ def rotate(
         raise InvalidToken()
     session.last_used_at = now
     db.add(session)
-    tokens = _issue(
-        db,
-        cfg,
-        user=user,
-        sign_in_id=session.id,
-        now=now,
-        ttl=refresh_ttl,
-        ends_at=ends_at,
-        amr=session.amr,
-    )
-    return tokens, None
+    return _issue(db, cfg, user, session, now=now, ttl=refresh_ttl, ends_at=ends_at), None
 
 
 def logout(
