@@ -8,9 +8,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.accounts.models import User
+from app.safety.models import SafetyFlag
 from tests.conftest import Clock
 from tests.entries.conftest import Team, team  # noqa: F401  (the fixture)
 from tests.factories import PASSWORD, make_admin, make_patient, make_therapist
@@ -71,3 +72,11 @@ def stranger_patient(db: Session) -> User:
 
 def hours_ago(clock: Clock, hours: float) -> Any:
     return clock.now - timedelta(hours=hours)
+
+
+def flagged(patients: Team, db: Session, **kw: Any) -> SafetyFlag:
+    """One flag on an entry written two hours into a session 26 hours ago."""
+    at = patients.clock.now - timedelta(hours=26)
+    patients.session(at)
+    patients.write(at + timedelta(hours=2), body="I want to die", **kw)
+    return db.exec(select(SafetyFlag)).one()

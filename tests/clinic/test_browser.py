@@ -289,19 +289,7 @@ def test_an_expired_session_returns_to_sign_in(page: Any) -> None:
     from playwright.sync_api import expect
 
     sign_in(page, RIVERA)
-    cookie = next(c for c in page.context.cookies() if c["name"] == "kapj_clinic")
-    cfg = TokenConfig(SIGNING_KEY, "kap-journal", "kap-journal:clinic", timedelta(minutes=15))
-    claims = decode_access_token(cfg, cookie["value"], now=datetime.now(UTC))
-    assert claims is not None
-    # The same sign-in, last active 16 minutes ago: past the 15-minute idle timeout.
-    stale = issue_access_token(
-        cfg,
-        user_id=claims.user_id,
-        sign_in_id=claims.sign_in_id,
-        role=claims.role,
-        now=datetime.now(UTC) - timedelta(minutes=16),
-    )
-    page.context.add_cookies([cookie | {"value": stale}])
+    _stale_cookie(page)
     page.goto("/clinic/")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     expect(page.get_by_text("Your session has ended")).to_be_visible()

@@ -2,26 +2,18 @@
 history with who closed it and how, timed in the queue."""
 
 from datetime import timedelta
-from typing import Any
 
 from sqlmodel import Session, select
 
 from app.safety.models import SafetyFlag
-from tests.clinic.conftest import Browser
+from tests.clinic.conftest import Browser, flagged
 from tests.entries.conftest import Team
-
-
-def _flagged(team: Team, db: Session, **kw: Any) -> SafetyFlag:
-    at = team.clock.now - timedelta(hours=26)
-    team.session(at)
-    team.write(at + timedelta(hours=2), body="I want to die", **kw)
-    return db.exec(select(SafetyFlag)).one()
 
 
 def test_acknowledging_without_an_outcome_is_refused_and_keeps_the_note(
     team: Team, browser: Browser, db: Session
 ) -> None:
-    flag = _flagged(team, db)
+    flag = flagged(team, db)
     browser.sign_in(team.therapist)
     r = browser.post(f"/clinic/flags/{flag.id}/acknowledge", {"note": "Left a voicemail."})
     assert r.status_code == 422
@@ -35,7 +27,7 @@ def test_acknowledging_without_an_outcome_is_refused_and_keeps_the_note(
 def test_the_history_shows_level_reason_outcome_note_and_who(
     team: Team, browser: Browser, db: Session
 ) -> None:
-    flag = _flagged(team, db)
+    flag = flagged(team, db)
     browser.sign_in(team.therapist)
     r = browser.post(
         f"/clinic/flags/{flag.id}/acknowledge",
@@ -57,7 +49,7 @@ def test_the_history_shows_level_reason_outcome_note_and_who(
 def test_the_summary_lists_flags_with_their_outcome(
     team: Team, browser: Browser, db: Session
 ) -> None:
-    flag = _flagged(team, db)
+    flag = flagged(team, db)
     browser.sign_in(team.therapist)
     browser.post(f"/clinic/flags/{flag.id}/acknowledge", {"outcome": "no_risk_found"})
     sessions = team.client.get(f"/v1/patients/{team.patient.id}/sessions", headers=team.th)
@@ -70,7 +62,7 @@ def test_the_summary_lists_flags_with_their_outcome(
 def test_the_queue_shows_level_age_and_time_to_escalation(
     team: Team, browser: Browser, db: Session
 ) -> None:
-    flag = _flagged(team, db)
+    flag = flagged(team, db)
     flag.level, flag.is_urgent = "urgent", True
     flag.raised_at = team.clock.now - timedelta(minutes=10)
     db.add(flag)
@@ -81,7 +73,7 @@ def test_the_queue_shows_level_age_and_time_to_escalation(
 
 
 def test_the_flagged_entry_is_marked(team: Team, browser: Browser, db: Session) -> None:
-    _flagged(team, db)
+    flagged(team, db)
     browser.sign_in(team.therapist)
     page = browser.get(f"/clinic/patients/{team.patient.id}").text
     entry = page[page.index("I want to die") - 1500 : page.index("I want to die")]

@@ -16,17 +16,10 @@ from app.questionnaires.models import QuestionnaireAssignment
 from app.safety.models import SafetyFlag
 from app.safety.schemas import PLAN_EXAMPLE
 from app.safety.screening.model import RULE_ID as MODEL_RULE
-from tests.clinic.conftest import Browser, csrf_of
+from tests.clinic.conftest import Browser, csrf_of, flagged
 from tests.conftest import Clock
 from tests.entries.conftest import Team, iso
 from tests.factories import make_therapist
-
-
-def _flagged(team: Team, db: Session, **kw: Any) -> SafetyFlag:
-    at = team.clock.now - timedelta(hours=26)
-    team.session(at)
-    team.write(at + timedelta(hours=2), body="I want to die", **kw)
-    return db.exec(select(SafetyFlag)).one()
 
 
 def _phq9(team: Team, value: int, at: Any) -> None:
@@ -47,7 +40,7 @@ def _actions(db: Session, actor: User) -> list[str]:
 def test_acknowledging_records_the_outcome_and_the_note(
     team: Team, browser: Browser, db: Session
 ) -> None:
-    flag = _flagged(team, db)
+    flag = flagged(team, db)
     browser.sign_in(team.therapist)
     r = browser.post(
         f"/clinic/flags/{flag.id}/acknowledge",
@@ -63,7 +56,7 @@ def test_acknowledging_records_the_outcome_and_the_note(
 def test_the_acknowledge_form_offers_the_apis_outcomes(
     team: Team, browser: Browser, db: Session
 ) -> None:
-    _flagged(team, db)
+    flagged(team, db)
     browser.sign_in(team.therapist)
     page = browser.get(f"/clinic/patients/{team.patient.id}").text
     for outcome in (
@@ -78,7 +71,7 @@ def test_the_acknowledge_form_offers_the_apis_outcomes(
 
 
 def test_a_flag_acknowledged_twice_is_refused(team: Team, browser: Browser, db: Session) -> None:
-    flag = _flagged(team, db)
+    flag = flagged(team, db)
     browser.sign_in(team.therapist)
     data = {"outcome": "no_risk_found"}
     assert browser.post(f"/clinic/flags/{flag.id}/acknowledge", data).status_code == 303
@@ -88,7 +81,7 @@ def test_a_flag_acknowledged_twice_is_refused(team: Team, browser: Browser, db: 
 def test_a_flag_shows_its_reason_but_never_a_private_text(
     team: Team, browser: Browser, db: Session
 ) -> None:
-    flag = _flagged(team, db, shared_with_care_team=False)
+    flag = flagged(team, db, shared_with_care_team=False)
     browser.sign_in(team.therapist)
     page = browser.get(f"/clinic/patients/{team.patient.id}").text
     assert "Reason: The entry suggested thoughts of suicide" in page
@@ -109,7 +102,7 @@ def test_a_flag_raised_by_the_model_says_so_in_words(
 
 
 def test_another_therapists_flag_answers_404(team: Team, browser: Browser, db: Session) -> None:
-    flag = _flagged(team, db)
+    flag = flagged(team, db)
     browser.sign_in(make_therapist(db))
     r = browser.post(f"/clinic/flags/{flag.id}/acknowledge", {"outcome": "other"})
     assert r.status_code == 404
