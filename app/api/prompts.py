@@ -16,6 +16,7 @@ from app.core.pagination import Cursor, Limit, Page
 from app.core.routing import api_router
 from app.prompts import service
 from app.prompts.chooser import choose_next
+from app.prompts.errors import PromptNotFound
 from app.prompts.models import PromptPhase, Technique
 from app.prompts.schemas import AssignmentCreate, AssignmentPublic, NextPrompt, PromptPublic
 from app.sessions.deps import Rules
@@ -65,7 +66,7 @@ def read_prompt(
     prompt = service.get_prompt(act.db, prompt_id)
     if prompt.patient_id is not None:
         if not can_see_patient(act.db, caller.id, caller.role, prompt.patient_id):
-            raise service.PromptNotFound()
+            raise PromptNotFound()
         care.read_custom_prompt(act, prompt)
     return service.prompt_public(prompt, locale.of(act.db))
 

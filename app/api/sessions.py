@@ -16,6 +16,7 @@ from app.core.fields import AwareUTC
 from app.core.routing import api_router
 from app.sessions import queries
 from app.sessions.deps import Rules
+from app.sessions.errors import SessionNotFound
 from app.sessions.models import KetamineSession
 from app.sessions.presenters import session_public
 from app.sessions.schemas import OpenWindow, SessionCreate, SessionPublic, SessionUpdate
@@ -28,7 +29,7 @@ def _editable_session(db: DbDep, session_id: uuid.UUID, caller: CurrentCaller) -
     """A session the caller may correct: care team only; the patient sees 403, others 404."""
     session = db.get(KetamineSession, session_id)
     if session is None or not can_see_patient(db, caller.id, caller.role, session.patient_id):
-        raise queries.SessionNotFound()
+        raise SessionNotFound()
     if caller.role != Role.therapist:
         raise Forbidden("Only the care team corrects or removes sessions.")
     return session

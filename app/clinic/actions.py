@@ -21,8 +21,8 @@ from app.core.routing import api_router
 from app.entries.deps import readable_entry
 from app.entries.presenters import entry_view
 from app.entries.queries import entry_with_session_time
+from app.integration.errors import IntegrationBeforeDose, IntegrationInPast
 from app.integration.schemas import IntegrationCreate, IntegrationMove
-from app.integration.service import IntegrationBeforeDose, IntegrationInPast
 from app.prompts.schemas import AssignmentCreate
 from app.reviews.schemas import ReviewPut
 from app.safety.schemas import FlagAcknowledge

@@ -6,34 +6,17 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.core.errors import AppError, NotFound
+from app.integration.errors import (
+    IntegrationBeforeDose,
+    IntegrationInPast,
+    IntegrationSessionNotFound,
+)
 from app.integration.models import IntegrationSession
 from app.notifications.outbox import cancel, enqueue
 from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules
 
 PREP_REMINDER = timedelta(hours=2)
-
-
-class IntegrationSessionNotFound(
-    NotFound, code="integration_session_not_found", title="No such integration session"
-): ...
-
-
-class IntegrationBeforeDose(
-    AppError,
-    status=422,
-    code="integration_session_before_dose",
-    title="An integration session cannot come before the ketamine session",
-): ...
-
-
-class IntegrationInPast(
-    AppError,
-    status=422,
-    code="integration_session_in_past",
-    title="An integration session cannot be scheduled in the past",
-): ...
 
 
 def check_time(scheduled_at: datetime, *, session_at: datetime, now: datetime) -> None:

@@ -25,19 +25,14 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, func, select
 
-from app.core.errors import NotFound
 from app.entries.models import JournalEntry, live
 from app.integration.models import IntegrationSession
+from app.prompts.errors import NoPromptAvailable
 from app.prompts.models import Prompt, PromptAssignment, PromptServing, Technique
 from app.sessions.queries import current_window, latest_session_at, window_of
 from app.sessions.window import WindowRules
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-class NoPromptAvailable(
-    NotFound, code="no_prompt_available", title="No unused prompt of this technique fits right now"
-): ...
 
 
 @dataclass(frozen=True)

@@ -7,34 +7,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.core.errors import AppError, Conflict, NotFound
 from app.core.pagination import decode_cursor, encode_cursor
+from app.prompts.errors import (
+    AssignmentNotFound,
+    PromptAlreadyAssigned,
+    PromptNotFound,
+    UnknownPrompt,
+)
 from app.prompts.library import localized
 from app.prompts.models import Prompt, PromptAssignment, PromptPhase, Technique
 from app.prompts.schemas import AssignmentPublic, PromptPublic
-
-
-class PromptNotFound(NotFound, code="prompt_not_found", title="No such prompt"): ...
-
-
-class AssignmentNotFound(
-    NotFound, code="assignment_not_found", title="No such prompt assignment"
-): ...
-
-
-class PromptAlreadyAssigned(
-    Conflict,
-    code="prompt_already_assigned",
-    title="This prompt is already assigned to this patient",
-): ...
-
-
-class UnknownPrompt(
-    AppError,
-    status=422,
-    code="unknown_prompt",
-    title="The entry names a prompt this patient cannot use",
-): ...
 
 
 def title_and_text(prompt: Prompt) -> tuple[str, str]:

@@ -5,12 +5,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from app.core.errors import NotFound
+from app.sessions.errors import SessionNotFound
 from app.sessions.models import KetamineSession
 from app.sessions.window import Window, WindowRules, window_for
-
-
-class SessionNotFound(NotFound, code="session_not_found", title="No such session"): ...
 
 
 def next_session_time(db: Session, patient_id: uuid.UUID, after: datetime) -> datetime | None:

@@ -8,28 +8,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.changes.sequence import lock_patient
-from app.core.errors import AppError, Conflict
 from app.entries.models import JournalEntry, live, shared
 from app.reviews.service import flagged_counts, unreviewed_counts
+from app.sessions.errors import SessionInFuture, SessionTimeTaken
 from app.sessions.models import KetamineSession, Route
 from app.sessions.queries import next_session_time, window_of
 from app.sessions.schemas import SessionCounts
 from app.sessions.window import Window, WindowRules, window_for
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
-
-
-class SessionTimeTaken(
-    Conflict, code="session_time_taken", title="The patient already has a session at this time"
-): ...
-
-
-class SessionInFuture(
-    AppError,
-    status=422,
-    code="session_in_future",
-    title="A session cannot start more than 5 minutes in the future",
-): ...
 
 
 @dataclass(frozen=True)
