@@ -3,7 +3,6 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy import (
     BigInteger,
@@ -59,41 +58,6 @@ class JournalEntry(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class EntryRecord(Protocol):
-    """What presenting or screening an entry reads: a stored row or a new one's values."""
-
-    @property
-    def id(self) -> uuid.UUID: ...
-    @property
-    def patient_id(self) -> uuid.UUID: ...
-    @property
-    def client_id(self) -> uuid.UUID | None: ...
-    @property
-    def body_ciphertext(self) -> bytes | None: ...
-    @property
-    def written_at(self) -> datetime: ...
-    @property
-    def client_written_at(self) -> datetime: ...
-    @property
-    def written_at_adjusted(self) -> bool: ...
-    @property
-    def mood(self) -> int | None: ...
-    @property
-    def prompt_id(self) -> uuid.UUID | None: ...
-    @property
-    def is_shared(self) -> bool: ...
-    @property
-    def version(self) -> int: ...
-    @property
-    def session_id(self) -> uuid.UUID | None: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def updated_at(self) -> datetime: ...
-    @property
-    def deleted_at(self) -> datetime | None: ...
-
-
 @dataclass(frozen=True, slots=True)
 class StoredEntry:
     """A new entry as just inserted: the row's values, read like an entry (as pages
@@ -118,6 +82,10 @@ class StoredEntry:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None
+
+
+# What presenting or screening an entry reads: a stored row or a new one's values.
+EntryRecord = JournalEntry | StoredEntry
 
 
 class IdempotencyKey(SQLModel, table=True):
