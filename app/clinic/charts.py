@@ -1,5 +1,6 @@
 """Charts as SVG drawn by a template: readable without JavaScript, titled for screen readers."""
 
+import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -7,8 +8,14 @@ from typing import Any
 from app.questionnaires.instruments import catalogue
 from app.sessions.window import Window
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 36
+# Narrow enough that 13-unit labels stay about 11 px on a 390 px phone; the page caps
+# the drawing's width on a desk.
+WIDTH, HEIGHT = 420, 220
+LEFT, RIGHT, TOP, BOTTOM = 34, 64, 12, 40
+# At most this many dates are written under the axis; every point keeps its own in its tooltip.
+MAX_DATES = 4
+# Light fills behind the series, mildest band first (each with its name for the legend).
+BAND_FILLS = ("#e8f3ec", "#f4f7e6", "#fdf3e1", "#fbe8dc", "#f8dede")
 
 
 @dataclass(frozen=True)
@@ -18,6 +25,16 @@ class Point:
     at: datetime
     value: float
     label: str = ""
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    """A severity band drawn behind the series: its top and bottom in SVG units."""
+
+    y: float
+    height: float
+    label: str
+    fill: str
 
 
 @dataclass(frozen=True)
@@ -31,12 +48,27 @@ class Chart:
     y_max: float
     points: list[Point] = field(default_factory=list)
     y_ticks: list[tuple[float, str]] = field(default_factory=list)
+    bands: list[ScoreBand] = field(default_factory=list)
+    dates: list[tuple[float, datetime]] = field(default_factory=list)
     width: int = WIDTH
     height: int = HEIGHT
+    plot_left: int = LEFT
+    plot_right: int = WIDTH - RIGHT
 
     @property
     def path(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+def round_step(span: float, most: int = 6) -> float:
+    """The smallest of 1, 2, 2.5 or 5 times a power of ten that needs at most `most` steps."""
+    if span <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(span / most))
+    for factor in (1, 2, 2.5, 5, 10):
+        if span / (factor * power) <= most:
+            return factor * power
+    return 10 * power  # pragma: no cover - the loop ends at 10
 
 
 def series_chart(
@@ -47,8 +79,10 @@ def series_chart(
     y_min: float,
     y_max: float,
     unit: str,
+    bands: tuple[tuple[float, float, str], ...] = (),
 ) -> Chart:
-    """Scale (time, value, label) points into the plot area, oldest on the left."""
+    """Scale (time, value, label) points into the plot area, oldest on the left, over
+    round ticks and the instrument's severity bands (low, high, name)."""
     points = sorted(points, key=lambda p: p[0])
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     if points:
@@ -58,29 +92,52 @@ def series_chart(
     span = (t1 - t0) or 1.0
 
     def y_of(v: float) -> float:
-        return TOP + plot_h * (1 - (v - y_min) / ((y_max - y_min) or 1))
+        return round(TOP + plot_h * (1 - (v - y_min) / ((y_max - y_min) or 1)), 1)
 
-    scaled = [
-        Point(
-            x=LEFT + (plot_w * (at.timestamp() - t0) / span if len(points) > 1 else plot_w / 2),
-            y=y_of(v),
-            at=at,
-            value=v,
-            label=label,
+    def x_of(at: datetime) -> float:
+        return round(LEFT + (plot_w * (at.timestamp() - t0) / span if t1 > t0 else plot_w / 2), 1)
+
+    scaled = [Point(x=x_of(at), y=y_of(v), at=at, value=v, label=label) for at, v, label in points]
+    step = round_step(y_max - y_min)
+    count = int((y_max - y_min) // step)
+    ticks = [(y_of(y_min + i * step), f"{y_min + i * step:g}") for i in range(count + 1)]
+    # A band runs half a point past its ends, so every whole score sits inside its own.
+    edges = [(max(y_min, lo - 0.5), min(y_max, hi + 0.5), name) for lo, hi, name in bands]
+    drawn = [
+        ScoreBand(
+            y=y_of(hi),
+            height=round(y_of(lo) - y_of(hi), 1),
+            label=name.replace("_", " "),
+            fill=BAND_FILLS[min(i, len(BAND_FILLS) - 1)],
         )
-        for at, v, label in points
+        for i, (lo, hi, name) in enumerate(edges)
     ]
-    step = (y_max - y_min) / 5
-    ticks = [(y_of(y_min + i * step), f"{y_min + i * step:g}") for i in range(6)]
+    picked = scaled if len(scaled) <= MAX_DATES else _spread(scaled, MAX_DATES)
+    dates = [(p.x, p.at) for p in picked]
     if points:
         low, high = min(p[1] for p in points), max(p[1] for p in points)
         description = (
-            f"{len(points)} {unit} readings from {points[0][0]:%d %b} to {points[-1][0]:%d %b}; "
-            f"lowest {low:g}, highest {high:g}, latest {points[-1][1]:g}."
+            f"{len(points)} {unit} readings from {points[0][0]:%d %b %Y} to "
+            f"{points[-1][0]:%d %b %Y}; lowest {low:g}, highest {high:g}, "
+            f"latest {points[-1][1]:g}."
         )
     else:
         description = f"No {unit} readings yet."
-    return Chart(slug, title, description, y_min, y_max, scaled, ticks)
+    if drawn:
+        description += (
+            " Bands: "
+            + ", ".join(
+                f"{b.label} {lo:g} to {hi:g}" for b, (lo, hi, _n) in zip(drawn, bands, strict=True)
+            )
+            + "."
+        )
+    return Chart(slug, title, description, y_min, y_max, scaled, ticks, drawn, dates)
+
+
+def _spread(points: list[Point], most: int) -> list[Point]:
+    """`most` points evenly spread from the first to the last."""
+    last = len(points) - 1
+    return [points[round(i * last / (most - 1))] for i in range(most)]
 
 
 def mood_chart(entries: list[dict[str, Any]]) -> Chart:
@@ -95,7 +152,7 @@ def mood_chart(entries: list[dict[str, Any]]) -> Chart:
 
 def score_chart(series: dict[str, Any]) -> Chart:
     """One instrument's series from questionnaires.reading.score_series, on the fixed
-    scale its data file gives."""
+    scale its data file gives, over its severity bands."""
     code = str(series["code"])
     instrument = catalogue().get(code)
     name = instrument.chart_name if instrument else code.upper()
@@ -106,7 +163,10 @@ def score_chart(series: dict[str, Any]) -> Chart:
         if p["score"] is not None
     ]
     top = max([float(scale_top), *(v for _, v, _ in points)]) or 10.0
-    chart = series_chart(code, f"{name} (0 to {top:g})", points, y_min=0, y_max=top, unit=name)
+    bands = tuple((b.low, b.high, b.label) for b in instrument.bands) if instrument else ()
+    chart = series_chart(
+        code, f"{name} (0 to {top:g})", points, y_min=0, y_max=top, unit=name, bands=bands
+    )
     extra = []
     if series.get("change_pct") is not None:
         extra.append(f"Change from baseline {series['change_pct']:+.0f}%.")

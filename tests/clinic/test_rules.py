@@ -1,5 +1,6 @@
 """The pages' own small rules: the timeline, the suggested time, charts, cookies, escaping."""
 
+import math
 import uuid
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -8,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from starlette.responses import Response
 
-from app.clinic.charts import series_chart, timeline
+from app.clinic.charts import round_step, score_chart, series_chart, timeline
 from app.clinic.patient_page import WindowBlock
 from app.clinic.web import set_cookie
 from app.core.config import Settings
@@ -50,6 +51,53 @@ def test_chart_points_stay_inside_the_plot(values: list[int]) -> None:
     chart = series_chart("mood", "Mood", points, y_min=0, y_max=10, unit="mood")
     assert all(0 <= p.x <= chart.width and 0 <= p.y <= chart.height for p in chart.points)
     assert f"latest {values[-1]}" in chart.description
+
+
+@given(top=st.integers(min_value=1, max_value=200))
+def test_ticks_are_round_numbers_from_zero(top: int) -> None:
+    step = round_step(top)
+    chart = series_chart("x", "X", [], y_min=0, y_max=top, unit="x")
+    labels = [float(label) for _y, label in chart.y_ticks]
+    assert labels[0] == 0 and 2 <= len(labels) <= 7
+    assert all(math.isclose(b - a, step) for a, b in zip(labels, labels[1:], strict=False))
+    assert any(math.isclose(step, f * 10.0**k) for f in (1, 2, 2.5, 5) for k in range(-1, 3))
+
+
+def test_a_phq9_chart_draws_its_bands_and_dates_each_point() -> None:
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    series = {
+        "code": "phq9",
+        "points": [
+            {"answered_at": start + timedelta(days=14 * i), "score": s, "severity": "mild"}
+            for i, s in enumerate([16, 11, 7])
+        ],
+    }
+    chart = score_chart(series)
+    assert [label for _y, label in chart.y_ticks] == ["0", "5", "10", "15", "20", "25"]
+    assert [b.label for b in chart.bands] == [
+        "minimal",
+        "mild",
+        "moderate",
+        "moderately severe",
+        "severe",
+    ]
+    # Bands tile the scale from bottom to top without gaps.
+    bottom_up = sorted(chart.bands, key=lambda b: -b.y)
+    assert all(
+        abs(lower.y - (upper.y + upper.height)) < 0.2
+        for lower, upper in zip(bottom_up, bottom_up[1:], strict=False)
+    )
+    assert [at for _x, at in chart.dates] == [p["answered_at"] for p in series["points"]]
+    assert "Bands: minimal 0 to 4" in chart.description
+
+
+def test_a_chart_without_readings_says_so_instead_of_an_empty_axis(
+    team: Team, browser: Browser
+) -> None:
+    browser.sign_in(team.therapist)
+    page = browser.get(f"/clinic/patients/{team.patient.id}").text
+    assert '<p class="chart-empty">No mood readings yet.</p>' in page
+    assert 'id="mood-title"' not in page
 
 
 def test_the_cookie_is_secure_in_production(settings: Settings) -> None:
