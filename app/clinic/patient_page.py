@@ -66,6 +66,8 @@ class PatientPage:
     library: list[Any]
     history: list[dict[str, Any]] = field(default_factory=list)
     flagged_entries: set[uuid.UUID] = field(default_factory=set)
+    # The patient's language: their journal text is marked with it (lang="es").
+    lang: str | None = None
 
 
 def flag_reason(db: Session, flag_id: uuid.UUID, now: datetime, after: timedelta) -> dict[str, Any]:
@@ -139,6 +141,7 @@ def build(act: Act, *, patient_id: uuid.UUID) -> PatientPage:
     return PatientPage(
         patient_id=patient_id,
         display_name=patient.display_name,
+        lang=patient.locale,
         windows=list(blocks.values()),
         unattached=unattached,
         flags=flags,

@@ -139,6 +139,7 @@ def read_summary_page(
     context = {
         "s": summary,
         "patient_name": patient.display_name,
+        "text_lang": patient.locale,
         "level_words": words.LEVEL_WORDS,
         "outcome_words": words.OUTCOME_WORDS,
         "reason": words.reason,

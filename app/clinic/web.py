@@ -81,7 +81,13 @@ def input_time(value: datetime | None, tz: str = "UTC") -> str:
     return local_time(value, tz, "%Y-%m-%dT%H:%M")
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """"1 shared entry", "2 shared entries": a count with the noun that agrees with it."""
+    return f"{n} {one if n == 1 else many}"
+
+
 templates.env.filters["local_time"] = local_time
+templates.env.filters["counted"] = counted
 templates.env.filters["input_time"] = input_time
 
 

@@ -3,6 +3,7 @@
 import math
 import uuid
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from types import SimpleNamespace
 
 from hypothesis import given
@@ -59,7 +60,7 @@ def test_ticks_are_round_numbers_from_zero(top: int) -> None:
     chart = series_chart("x", "X", [], y_min=0, y_max=top, unit="x")
     labels = [float(label) for _y, label in chart.y_ticks]
     assert labels[0] == 0 and 2 <= len(labels) <= 7
-    assert all(math.isclose(b - a, step) for a, b in zip(labels, labels[1:], strict=False))
+    assert all(math.isclose(b - a, step) for a, b in pairwise(labels))
     assert any(math.isclose(step, f * 10.0**k) for f in (1, 2, 2.5, 5) for k in range(-1, 3))
 
 
@@ -84,8 +85,7 @@ def test_a_phq9_chart_draws_its_bands_and_dates_each_point() -> None:
     # Bands tile the scale from bottom to top without gaps.
     bottom_up = sorted(chart.bands, key=lambda b: -b.y)
     assert all(
-        abs(lower.y - (upper.y + upper.height)) < 0.2
-        for lower, upper in zip(bottom_up, bottom_up[1:], strict=False)
+        abs(lower.y - (upper.y + upper.height)) < 0.2 for lower, upper in pairwise(bottom_up)
     )
     assert [at for _x, at in chart.dates] == [p["answered_at"] for p in series["points"]]
     assert "Bands: minimal 0 to 4" in chart.description
@@ -98,6 +98,29 @@ def test_a_chart_without_readings_says_so_instead_of_an_empty_axis(
     page = browser.get(f"/clinic/patients/{team.patient.id}").text
     assert '<p class="chart-empty">No mood readings yet.</p>' in page
     assert 'id="mood-title"' not in page
+
+
+def test_a_spanish_speaking_patients_text_is_marked_spanish_and_counts_agree(
+    team: Team, browser: Browser
+) -> None:
+    r = team.client.patch("/v1/me", json={"locale": "es"}, headers=team.ph)
+    assert r.status_code == 200, r.text
+    at = team.clock.now - timedelta(hours=26)
+    session_id = team.session(at)
+    team.write(at + timedelta(hours=1), body="Hoy caminé junto al río.")
+    browser.sign_in(team.therapist)
+    page = browser.get(f"/clinic/patients/{team.patient.id}").text
+    assert '<p class="body" lang="es">Hoy caminé junto al río.</p>' in page
+    assert "1 shared entry," in page
+    summary = browser.get(f"/clinic/patients/{team.patient.id}/sessions/{session_id}/summary")
+    assert '<p class="body" lang="es">Hoy caminé junto al río.</p>' in summary.text
+
+
+def test_every_page_names_its_icon_and_the_icon_is_served(browser: Browser) -> None:
+    page = browser.get("/clinic/login").text
+    assert 'rel="icon" href="/clinic/static/favicon.svg"' in page
+    icon = browser.get("/clinic/static/favicon.svg")
+    assert icon.status_code == 200 and icon.text.startswith("<svg")
 
 
 def test_the_cookie_is_secure_in_production(settings: Settings) -> None:
