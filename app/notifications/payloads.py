@@ -18,6 +18,7 @@ COLLAPSE = {
     "window_opened": "journal-reminder",
     "window_closing": "journal-reminder",
     "integration_prep": "integration-prep",
+    "questionnaire_due": "questionnaires-due",
 }
 # The one id per kind the app opens; any other data stays on the server.
 TARGET_KEY = {

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.core.i18n import translate
 from app.notifications.models import Notification
 from app.notifications.outbox import cancel, enqueue
 from app.notifications.quiet_hours import outside_quiet_hours
@@ -24,7 +25,10 @@ KIND = "questionnaire_due"
 # Far enough to cover the next between-windows occurrence (every 14 days by default).
 HORIZON = timedelta(days=15)
 TITLE = "kap-journal"
-BODY = "You have a short questionnaire to fill in."
+BODY = "You have questionnaires to fill in when you have a moment."
+# One push announces every questionnaire then due: another falling due this soon after
+# a sent one is not pushed again (the app lists them all; the phone keeps one notice).
+ANNOUNCED_FOR = timedelta(minutes=30)
 
 
 def dedupe_key(patient_id: uuid.UUID, occurrence_key: str) -> str:
@@ -56,7 +60,7 @@ def plan_reminders(
             dedupe_key=key,
             due_at=due,
             title=TITLE,
-            body=BODY,
+            body=translate(patient.locale, BODY),
             data={
                 "code": occ.code,
                 "occurrence_key": occ.key,
@@ -81,7 +85,7 @@ def still_wanted(db: Session, n: Notification) -> bool:
             col(QuestionnaireResponse.occurrence_key) == key,
         )
     ).first()
-    if answered is not None:
+    if answered is not None or _announced(db, n):
         return False
     kind, _, rest = key.partition(":")
     anchor = rest.split(":")[0]
@@ -90,3 +94,20 @@ def still_wanted(db: Session, n: Notification) -> bool:
     ):
         return db.get(KetamineSession, uuid.UUID(anchor)) is not None
     return True
+
+
+def _announced(db: Session, n: Notification) -> bool:
+    """A questionnaire push already went to this patient moments ago."""
+    since = n.due_at - ANNOUNCED_FOR
+    return (
+        db.exec(
+            select(Notification.id).where(
+                Notification.user_id == n.user_id,
+                Notification.kind == KIND,
+                Notification.id != n.id,
+                col(Notification.sent_at).is_not(None),
+                col(Notification.sent_at) >= since,
+            )
+        ).first()
+        is not None
+    )

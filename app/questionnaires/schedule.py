@@ -9,7 +9,7 @@ answer - `missed`.
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -88,6 +88,9 @@ class Occurrence:
     due_at: datetime
     expires_at: datetime
     session_id: uuid.UUID | None = field(default=None, compare=False)
+    # Cut short by a newer occurrence of the same instrument: past its (new) end it is
+    # neither due nor missed, the newer one asks instead.
+    superseded: bool = field(default=False, compare=False)
 
 
 def _between(
@@ -188,16 +191,35 @@ def occurrences(
                 )
     for a in facts.assignments:
         out.append(Occurrence(f"assigned:{a.id}", a.code, "assigned", a.due_at, a.expires_at))
-    return sorted((o for o in out if o.due_at <= until), key=lambda o: (o.due_at, o.key))
+    return one_open_per_instrument(
+        sorted((o for o in out if o.due_at <= until), key=lambda o: (o.due_at, o.key))
+    )
+
+
+def one_open_per_instrument(occs: list[Occurrence]) -> list[Occurrence]:
+    """The same instrument is never due twice at once: an occurrence still open when
+    the next of its instrument falls due ends then, superseded (`occs` oldest first)."""
+    out = list(occs)
+    latest: dict[str, int] = {}
+    for i in range(len(out) - 1, -1, -1):
+        occ = out[i]
+        nxt = latest.get(occ.code)
+        if nxt is not None and out[nxt].due_at < occ.expires_at:
+            out[i] = replace(occ, expires_at=out[nxt].due_at, superseded=True)
+        latest[occ.code] = i
+    return out
 
 
 def status_of(occ: Occurrence, answered: Mapping[str, bool], now: datetime) -> str:
-    """answered | late | upcoming | due | missed; `answered` maps key -> was late."""
+    """answered | late | upcoming | due | missed | superseded; `answered` maps key ->
+    was late."""
     if occ.key in answered:
         return "late" if answered[occ.key] else "answered"
     if now < occ.due_at:
         return "upcoming"
-    return "due" if now < occ.expires_at else "missed"
+    if now < occ.expires_at:
+        return "due"
+    return "superseded" if occ.superseded else "missed"
 
 
 def match(

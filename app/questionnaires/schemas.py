@@ -359,7 +359,10 @@ class OccurrencePublic(BaseModel):
     reason: str
     due_at: datetime
     expires_at: datetime
-    status: str = Field(description="answered, late, due, upcoming or missed")
+    status: str = Field(
+        description="answered, late, due, upcoming, missed, or superseded (a newer "
+        "occurrence of the same questionnaire asked instead: one instrument is never due twice)"
+    )
 
 
 class NotScheduledPublic(BaseModel):

@@ -111,6 +111,21 @@ def test_payloads_carry_only_generic_text_and_ids_whatever_the_data(
     assert set(body) == {"aps", "link"} and set(body["link"]) <= {"notification_id", "kind"}
 
 
+def test_questionnaire_pushes_share_one_slot_on_the_phone() -> None:
+    message = Message(
+        id=str(uuid.uuid4()),
+        kind="questionnaire_due",
+        user_id=str(uuid.uuid4()),
+        title="kap-journal",
+        body="Tienes cuestionarios para completar cuando tengas un momento.",
+        data={"code": "phq9"},
+        due_at="2026-03-02T15:00:00+00:00",
+    )
+    _body, headers = apns_request(message, "org.example.kapjournal")
+    android = fcm_message(message, ANDROID_TOKEN)["android"]
+    assert headers["apns-collapse-id"] == android["collapse_key"] == "questionnaires-due"
+
+
 @pytest.mark.parametrize(
     ("platform", "token"),
     [

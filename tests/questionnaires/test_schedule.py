@@ -4,9 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from app.notifications.models import Notification, NotificationStatus
+from app.questionnaires.schedule import Occurrence, one_open_per_instrument
 from app.worker import still_wanted
 from tests.conftest import Clock
 from tests.entries.conftest import Team
@@ -189,3 +192,75 @@ def test_an_assignment_is_due_from_its_due_at(ny: Team) -> None:
     assert _due(ny) == []
     _at(ny, ny.clock.now + timedelta(days=1))
     assert _due(ny) == [("pcl5", "assigned")]
+
+
+def test_the_same_questionnaire_is_never_due_twice_and_one_push_announces_them(
+    ny: Team, db: Session
+) -> None:
+    """An unanswered enrolment PHQ-9 gives way to the integration one; the patient is
+    asked once, and a worker pass sends one questionnaire push, not one per instrument."""
+    _at(ny, DOSE)
+    sid = ny.session(DOSE)
+    _at(ny, DOSE + timedelta(hours=24))
+    due = _due(ny)
+    assert [code for code, _ in due].count("phq9") == 1
+    assert ("phq9", "integration") in due and ("phq9", "enrolment") not in due
+    r = ny.client.get(f"/v1/patients/{ny.patient.id}/questionnaire-schedule", headers=ny.th)
+    statuses = {(o["code"], o["reason"]): o["status"] for o in r.json()["occurrences"]}
+    assert statuses[("phq9", "enrolment")] == "superseded"
+    reminders = _reminders(db, ny)
+    phq9_now, gad7_now = reminders[f"integration:{sid}:phq9"], reminders[f"integration:{sid}:gad7"]
+    assert phq9_now.due_at == gad7_now.due_at
+    # The first goes out; the second, due in the same pass, is not pushed again.
+    phq9_now.status, phq9_now.sent_at = NotificationStatus.sent, ny.clock.now
+    db.add(phq9_now)
+    db.commit()
+    assert still_wanted(db, gad7_now) is False
+    assert gad7_now.body == "You have questionnaires to fill in when you have a moment."
+
+
+def test_the_questionnaire_push_speaks_the_patients_language(
+    client: TestClient,
+    db: Session,
+    login,
+    clock: Clock,  # type: ignore[no-untyped-def]
+) -> None:
+    clock.set(ENROLLED)
+    patient = make_patient(db, timezone="Europe/Madrid", now=ENROLLED)
+    therapist = make_therapist(db, patients=(patient,))
+    t = Team(client, patient, therapist, login(patient), login(therapist), clock, login)
+    r = client.patch("/v1/me", json={"locale": "es"}, headers=t.ph)
+    assert r.status_code == 200, r.text
+    t.session(ENROLLED)
+    bodies = {n.body for n in _reminders(db, t).values()}
+    assert bodies == {"Tienes cuestionarios para completar cuando tengas un momento."}
+
+
+@given(
+    spans=st.lists(
+        st.tuples(st.sampled_from(["phq9", "gad7"]), st.integers(0, 60), st.integers(1, 30)),
+        max_size=12,
+    ),
+    probe=st.integers(0, 100),
+)
+def test_at_any_moment_at_most_one_occurrence_of_an_instrument_is_open(
+    spans: list[tuple[str, int, int]], probe: int
+) -> None:
+    day = timedelta(days=1)
+    occs = sorted(
+        (
+            Occurrence(
+                f"k{i}", code, "assigned", ENROLLED + start * day, ENROLLED + (start + n) * day
+            )
+            for i, (code, start, n) in enumerate(spans)
+        ),
+        key=lambda o: (o.due_at, o.key),
+    )
+    kept = one_open_per_instrument(occs)
+    at = ENROLLED + probe * day
+    for code in ("phq9", "gad7"):
+        before = [o for o in occs if o.code == code and o.due_at <= at < o.expires_at]
+        after = [o for o in kept if o.code == code and o.due_at <= at < o.expires_at]
+        assert len(after) == min(1, len(before))  # never twice, never none where one was
+        if after:  # the newest one asks
+            assert after[0].due_at == max(o.due_at for o in before)
