@@ -28,10 +28,11 @@ def make_user(
     timezone: str = "UTC",
     is_active: bool = True,
     now: datetime = NOW,
+    display_name: str | None = None,
 ) -> User:
     user = User(
         email=email or f"{role.value}-{uuid.uuid4().hex[:10]}@clinic.example.org",
-        display_name=f"Test {role.value}",
+        display_name=display_name or f"Test {role.value}",
         role=role,
         timezone=timezone,
         password_hash=_password_hash(),

@@ -23,10 +23,45 @@ from app.usecases.act import Act
 router = api_router()
 
 
+# What the queue can be narrowed to, and how it can be ordered (the API's order first).
+QUEUE_FILTERS: dict[str, tuple[str, Any]] = {
+    "all": ("Everyone", lambda r: True),
+    "flagged": ("Open safety flags", lambda r: r["open_flags"] > 0),
+    "unreviewed": ("Unreviewed entries", lambda r: r["unreviewed"] > 0),
+    "questionnaires": ("Missed questionnaires", lambda r: bool(r["questionnaires_overdue"])),
+    "window_open": ("Window open", lambda r: bool(r["window"] and r["window"]["open"])),
+}
+QUEUE_SORTS: dict[str, tuple[str, Any]] = {
+    "attention": ("Most urgent first", None),
+    "name": ("Name", lambda r: r["patient"]["display_name"].casefold()),
+    "unreviewed": ("Most unreviewed", lambda r: -r["unreviewed"]),
+    "integration": (
+        "Next integration session",
+        lambda r: (
+            r["next_integration_session"] is None,
+            r["next_integration_session"]["scheduled_at"] if r["next_integration_session"] else 0,
+        ),
+    ),
+}
+
+
 @router.get("/")
-def read_queue_page(request: Request, user: TherapistUser, act: ClinicAct) -> Response:
-    """The queue: the API's order and rows, flagged patients first."""
-    rows = therapist.read_queue(act)
+def read_queue_page(
+    request: Request,
+    user: TherapistUser,
+    act: ClinicAct,
+    show: Annotated[str, Query(max_length=16)] = "all",
+    sort: Annotated[str, Query(max_length=16)] = "attention",
+) -> Response:
+    """The queue: the API's rows, flagged patients first unless sorted otherwise, and
+    narrowed to one kind of need on request (unknown choices fall back to the default)."""
+    show = show if show in QUEUE_FILTERS else "all"
+    sort = sort if sort in QUEUE_SORTS else "attention"
+    everyone = therapist.read_queue(act)
+    rows = [r for r in everyone if QUEUE_FILTERS[show][1](r)]
+    key = QUEUE_SORTS[sort][1]
+    if key is not None:
+        rows.sort(key=key)
     after = act.escalation.after
     for r in rows:
         r["overdue_names"] = [short_name(c) for c in r["overdue_codes"]]
@@ -35,7 +70,15 @@ def read_queue_page(request: Request, user: TherapistUser, act: ClinicAct) -> Re
             | words.timing(f["level"], f["raised_at"], act.now, after)
             for f in r["safety_flags"]
         ]
-    return render(request, "queue.html", {"rows": rows}, user=user)
+    context = {
+        "rows": rows,
+        "total": len(everyone),
+        "show": show,
+        "sort": sort,
+        "filters": [(k, v[0]) for k, v in QUEUE_FILTERS.items()],
+        "sorts": [(k, v[0]) for k, v in QUEUE_SORTS.items()],
+    }
+    return render(request, "queue.html", context, user=user)
 
 
 @router.get("/patients")
