@@ -1,5 +1,7 @@
 """Marking an entry reviewed (care team)."""
 
+import uuid
+
 from app.accounts.deps import TherapistCaller
 from app.api.deps import ActDep
 from app.core.errors import problem_responses
@@ -7,7 +9,7 @@ from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
 from app.entries.deps import Readable
 from app.reviews import service
-from app.reviews.schemas import ReviewPublic, ReviewPut
+from app.reviews.schemas import ReviewPublic, ReviewPut, ReviewsCreate, ReviewsDone
 from app.usecases import care
 
 router = api_router(prefix="/v1", tags=["reviews"])
@@ -27,3 +29,19 @@ def review_entry(
         act, entry=entry, note=body.note, discuss=body.discuss, visibility=body.visibility
     )
     return ORJSONResponse(service.review_view(review, entry.version, act.keyring, act.actor_id))
+
+
+@router.post(
+    "/patients/{patient_id}/reviews",
+    response_model=ReviewsDone,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def review_entries(
+    patient_id: uuid.UUID, body: ReviewsCreate, _caller: TherapistCaller, act: ActDep
+) -> ORJSONResponse:
+    """Mark several of the patient's shared entries reviewed at once. A note or a
+    discussion mark the caller already gave an entry stays; ids that are not the
+    patient's shared entries are listed as skipped."""
+    done, skipped = care.review_entries(act, patient_id=patient_id, entry_ids=body.entry_ids)
+    reviewed = [service.review_view(r, e.version, act.keyring, act.actor_id) for r, e in done]
+    return ORJSONResponse({"reviewed": reviewed, "skipped": skipped})

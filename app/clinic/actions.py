@@ -59,6 +59,21 @@ def create_review(
     return render(request, "_entry.html", {"e": view, "just_reviewed": True}, user=user)
 
 
+@router.post("/patients/{patient_id}/reviews")
+def create_reviews(
+    request: Request,
+    patient_id: uuid.UUID,
+    user: TherapistUser,
+    act: ClinicAct,
+    entry_id: Annotated[list[uuid.UUID], Form(max_length=care.MAX_BULK_REVIEWS)] = [],  # noqa: B006
+) -> Response:
+    """Mark the selected entries reviewed, as POST /v1/patients/{id}/reviews does: a note
+    or discussion mark already given stays."""
+    done, _skipped = care.review_entries(act, patient_id=patient_id, entry_ids=entry_id)
+    url = f"{PREFIX}/patients/{patient_id}?reviewed={len(done)}#timeline"
+    return redirect(request, url, user)
+
+
 @router.post("/flags/{flag_id}/acknowledge")
 def create_acknowledgement(
     request: Request,

@@ -154,3 +154,27 @@ def build(act: Act, *, patient_id: uuid.UUID) -> PatientPage:
         history=[h for h in history if h["acknowledged_at"] is not None],
         flagged_entries={h["entry_id"] for h in history if h["entry_id"]},
     )
+
+
+# Which shared entries the page lists: all, those nobody has reviewed in their current
+# version, or those a safety flag was raised on.
+ENTRY_FILTERS = {"all": "All", "unreviewed": "Unreviewed", "flagged": "Flagged"}
+
+
+def _unreviewed(entry: dict[str, Any]) -> bool:
+    return not any(not r["stale"] for r in entry["reviews"] or [])
+
+
+def narrow_entries(page: PatientPage, shown: str) -> None:
+    """Keep only the entries `shown` asks for, in every window and between them."""
+    if shown not in ("unreviewed", "flagged"):
+        return
+
+    def keep(entry: dict[str, Any]) -> bool:
+        if shown == "flagged":
+            return entry["id"] in page.flagged_entries
+        return _unreviewed(entry)
+
+    for block in page.windows:
+        block.entries = [e for e in block.entries if keep(e)]
+    page.unattached = [e for e in page.unattached if keep(e)]

@@ -107,6 +107,7 @@ def read_patient_page(
     done = request.query_params.get("acknowledged", "")
     acknowledged = OUTCOME_LABELS.get(FlagOutcome(done)) if done in set(FlagOutcome) else None
     q = request.query_params
+    shown = q.get("entries", "all")
     return patient_response(
         request,
         user,
@@ -115,6 +116,8 @@ def read_patient_page(
         acknowledged=acknowledged,
         notice_scheduled="scheduled" in q,
         notice_moved="moved" in q,
+        entries_shown=shown if shown in patient_page.ENTRY_FILTERS else "all",
+        bulk_reviewed=q["reviewed"] if q.get("reviewed", "").isdigit() else None,
     )
 
 
@@ -152,7 +155,9 @@ def patient_response(
     """The patient page; after a refused form, with the errors beside their fields and
     what was typed still in them."""
     page = patient_page.build(act, patient_id=patient_id)
+    patient_page.narrow_entries(page, extra.get("entries_shown", "all"))
     context = {
+        "entry_filters": patient_page.ENTRY_FILTERS,
         "page": page,
         "flagged_entries": page.flagged_entries,
         "outcomes": OUTCOMES,

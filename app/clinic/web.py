@@ -82,7 +82,7 @@ def input_time(value: datetime | None, tz: str = "UTC") -> str:
 
 
 def counted(n: int, one: str, many: str) -> str:
-    """"1 shared entry", "2 shared entries": a count with the noun that agrees with it."""
+    """ "1 shared entry", "2 shared entries": a count with the noun that agrees with it."""
     return f"{n} {one if n == 1 else many}"
 
 

@@ -49,3 +49,20 @@ class ReviewPublic(BaseModel):
     reviewed_version: int
     stale: bool
     reviewed_at: datetime
+
+
+class ReviewsCreate(BaseModel):
+    """Entries to mark reviewed at once; notes and discussion marks already given stay."""
+
+    model_config = ex.examples({"entry_ids": [ex.ENTRY]}, extra="forbid")
+
+    entry_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
+
+
+class ReviewsDone(BaseModel):
+    model_config = ex.examples({"reviewed": [ex.example_of(ReviewPublic)], "skipped": []})
+
+    reviewed: list[ReviewPublic]
+    skipped: list[uuid.UUID] = Field(
+        description="Ids not marked: not this patient's shared entries (or unknown)"
+    )

@@ -39,8 +39,13 @@ def review_entry(
     keyring: KeyRing,
     now: datetime,
     visibility: str = "care_team",
+    keep: bool = False,
 ) -> EntryReview:
-    """Mark the entry's current version reviewed by this therapist (one review each)."""
+    """Mark the entry's current version reviewed by this therapist (one review each).
+
+    `keep`: a review this therapist already wrote keeps its note, discussion mark and
+    visibility (marking many entries reviewed at once never erases a note).
+    """
     # The patient's lock orders this against their edits, so the kept count moves once.
     lock_patient(db, entry.patient_id)
     db.refresh(entry)
@@ -66,7 +71,10 @@ def review_entry(
         review = _own_review(db, entry.id, therapist_id)
         if review is None:  # pragma: no cover - inserted just above
             raise RuntimeError("the review row vanished")
-    review.note_ciphertext = keyring.encrypt(note, aad=_aad(review.id)) if note else None
+    elif keep:
+        note, discuss, visibility = None, review.discuss, review.visibility
+    if not keep or review.note_ciphertext is None:
+        review.note_ciphertext = keyring.encrypt(note, aad=_aad(review.id)) if note else None
     review.discuss = discuss
     review.visibility = visibility
     review.entry_version = entry.version

@@ -5,9 +5,10 @@ prompt. Each is checked, stored and audited here, for the API and the clinic ali
 import uuid
 from datetime import datetime
 
+from app.accounts.access import PatientNotFound
 from app.accounts.models import Role
 from app.accounts.service import is_on_care_team
-from app.entries.models import JournalEntry
+from app.entries.models import JournalEntry, is_visible_to_care_team
 from app.integration import service as integration
 from app.integration.models import IntegrationSession
 from app.prompts import service as prompts
@@ -38,6 +39,42 @@ def review_entry(
     )
     act.audit.record("entry.review", entry.patient_id, "entry", entry.id)
     return review
+
+
+# The most entries one request marks reviewed: a window's worth and then some.
+MAX_BULK_REVIEWS = 100
+
+
+def review_entries(
+    act: Act, *, patient_id: uuid.UUID, entry_ids: list[uuid.UUID]
+) -> tuple[list[tuple[EntryReview, JournalEntry]], list[uuid.UUID]]:
+    """Mark several of a patient's shared entries reviewed at once, keeping any note or
+    discussion mark this therapist already gave them. Returns the reviews and the ids
+    that could not be marked (not this patient's, private, deleted, unknown): those are
+    answered the same way, so the list tells nothing about other patients."""
+    if not is_on_care_team(act.db, therapist_id=act.actor_id, patient_id=patient_id):
+        raise PatientNotFound()
+    done: list[tuple[EntryReview, JournalEntry]] = []
+    skipped: list[uuid.UUID] = []
+    for entry_id in dict.fromkeys(entry_ids):
+        entry = act.db.get(JournalEntry, entry_id)
+        if entry is None or entry.patient_id != patient_id or not is_visible_to_care_team(entry):
+            skipped.append(entry_id)
+            continue
+        review = reviews.review_entry(
+            act.db,
+            entry=entry,
+            therapist_id=act.actor_id,
+            note=None,
+            discuss=False,
+            keyring=act.keyring,
+            now=act.now,
+            visibility="author",
+            keep=True,
+        )
+        act.audit.record("entry.review", patient_id, "entry", entry.id)
+        done.append((review, entry))
+    return done, skipped
 
 
 def flag_for_acknowledgement(act: Act, flag_id: uuid.UUID, role: Role) -> tuple[SafetyFlag, bool]:

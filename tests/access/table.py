@@ -159,6 +159,10 @@ MATRIX: dict[tuple[str, str], Row] = {
         private=(403, 404, 404, 404, 404, 401),
         body=lambda _i, _w: {"discuss": True, "note": "bring up in session"},
     ),
+    ("POST", "/v1/patients/{patient_id}/reviews"): Row(
+        (403, 403, 200, 404, 403, 401),
+        body=lambda i, _w: {"entry_ids": [i["entry_id"]]},
+    ),
     # integration sessions
     ("POST", "/v1/patients/{patient_id}/integration-sessions"): Row(
         _with(201, TEAM_ONLY, T),
