@@ -1,6 +1,7 @@
 """The care team asks for a questionnaire, through the use case the API calls too."""
 
 import re
+from typing import Any
 import uuid
 from typing import Annotated
 
@@ -26,6 +27,29 @@ def short_name(code: str) -> str:
     title = str(instruments.get_instrument(code).raw["title"]["en"])
     found = re.search(r"\(([^()]+)\)\s*$", title)
     return found.group(1) if found else title
+
+
+def _reading(found: dict[str, Any] | None) -> str:
+    if not found or found.get("score") is None:
+        return "—"
+    band = str(found.get("severity") or "").replace("_", " ")
+    return f"{found['score']:g} ({band})" if band else f"{found['score']:g}"
+
+
+def score_rows(scores: dict[str, Any]) -> list[dict[str, str]]:
+    """The prep's scores table: each charted instrument's baseline, its latest score in
+    the previous window and in this one, each with its band."""
+    window, previous, baseline = scores["window"], scores["previous_window"], scores["baseline"]
+    codes = [c for c in baseline if c in window or c in previous or baseline[c]]
+    return [
+        {
+            "name": short_name(code),
+            "baseline": _reading(baseline.get(code)),
+            "previous": _reading((previous.get(code) or [None])[-1]),
+            "window": _reading((window.get(code) or [None])[-1]),
+        }
+        for code in codes
+    ]
 
 
 def questionnaire_choices() -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from app.clinic import flag_words as words
 from app.clinic.auth import ClinicUser, ClinicUserDep, TherapistUser
 from app.clinic.choices import OUTCOME_LABELS, OUTCOMES, TECHNIQUES
 from app.clinic.deps import ClinicAct
-from app.clinic.measure import PLAN_SECTIONS, questionnaire_choices, short_name
+from app.clinic.measure import PLAN_SECTIONS, questionnaire_choices, score_rows, short_name
 from app.clinic.web import render
 from app.core.routing import api_router
 from app.safety.schemas import FlagOutcome
@@ -188,6 +188,10 @@ def read_summary_page(
         "s": summary,
         "patient_name": patient.display_name,
         "text_lang": patient.locale,
+        "score_rows": score_rows(summary["questionnaire_scores"]),
+        "plan_sections": PLAN_SECTIONS,
+        "clinic_name": act.settings.clinic_name,
+        "printed_at": act.now,
         "level_words": words.LEVEL_WORDS,
         "outcome_words": words.OUTCOME_WORDS,
         "reason": words.reason,

@@ -147,6 +147,12 @@ class Settings(BaseSettings):
     # Shown wherever a patient writes, and with every flagged entry: per locale
     # ({"en": [...], "es": [...]}); a plain list is taken as the English one.
     # A locale without its own list gets the English one.
+    clinic_name: str = Field(
+        default="kap-journal clinic",
+        min_length=1,
+        max_length=120,
+        description="The clinic's name, printed on the integration prep",
+    )
     crisis_resources: dict[str, list[dict[str, str]]] = Field(
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_CRISIS_RESOURCES.items()}
     )

@@ -7,6 +7,7 @@ from typing import Any
 from app.accounts.service import patients_of
 from app.questionnaires.clinic import queue_fields
 from app.safety import flags
+from app.safety.plan import plan_of
 from app.safety.schemas import FlagLevel
 from app.sessions.queries import get_session
 from app.therapist.caseload import caseload
@@ -34,8 +35,11 @@ def read_summary(act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID) -> d
 
 
 def read_prep(act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID) -> dict[str, Any]:
-    """The clinic's printable prep: the summary, and each flag with its outcome."""
+    """The clinic's printable prep: the summary, each flag with its outcome, and the
+    patient's current safety plan."""
     summary = read_summary(act, patient_id=patient_id, session_id=session_id)
+    summary["safety_plan"] = plan_of(act.db, act.keyring, patient_id)
+    act.audit.record("safety_plan.read", patient_id, "safety_plan")
     # Each flag with how it was closed, by whom: the summary is the record of the window.
     history = {h["id"]: h for h in read_flag_history(act, patient_id=patient_id)}
     for f in summary["safety_flags"] + summary["questionnaire_flags"]:

@@ -119,6 +119,25 @@ def test_the_patient_page_shows_the_safety_plan_and_audits_the_read(
     assert "safety_plan.read" in _actions(db, team.therapist)
 
 
+def test_the_printable_prep_has_scores_with_bands_the_plan_and_who_printed_it(
+    team: Team, browser: Browser, db: Session
+) -> None:
+    at = team.clock.now - timedelta(hours=30)
+    _phq9(team, 2, at - timedelta(days=3))  # baseline: 16, moderately severe
+    sid = team.session(at)
+    _phq9(team, 1, at + timedelta(hours=25))  # in the window: 8, mild
+    r = team.client.put("/v1/me/safety-plan", json=PLAN_EXAMPLE, headers=team.ph)
+    assert r.status_code in (200, 201), r.text
+    browser.sign_in(team.therapist)
+    page = browser.get(f"/clinic/patients/{team.patient.id}/sessions/{sid}/summary").text
+    row = page[page.index('<th scope="row">PHQ-9</th>') :].split("</tr>")[0]
+    assert "16 (moderately severe)" in row and "8 (mild)" in row
+    assert "Maya (sister): 555-0100" in page  # the safety plan
+    assert "kap-journal clinic · prepared for " + team.therapist.display_name in page
+    assert '<button type="button" data-print>Print</button>' in page
+    assert "safety_plan.read" in _actions(db, team.therapist)
+
+
 def test_the_patient_page_charts_phq9_scores(team: Team, browser: Browser, db: Session) -> None:
     _phq9(team, 2, team.clock.now - timedelta(days=14))
     _phq9(team, 1, team.clock.now - timedelta(days=1))
