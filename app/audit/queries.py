@@ -1,6 +1,7 @@
 """Reading the audit trail: a page of events with who acted."""
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import case
 from sqlmodel import Session, col, select
@@ -11,7 +12,14 @@ from app.core.pagination import cut_page, keyset
 
 
 def page_events(
-    db: Session, *, patient_id: uuid.UUID | None, limit: int, cursor: str | None
+    db: Session,
+    *,
+    patient_id: uuid.UUID | None,
+    limit: int,
+    cursor: str | None,
+    actor_id: uuid.UUID | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[list[tuple[AuditEvent, str | None, str | None]], str | None]:
     """Events newest first, with the actor's display name and handle.
 
@@ -24,6 +32,12 @@ def page_events(
     )
     if patient_id is not None:
         stmt = stmt.where(AuditEvent.patient_id == patient_id)
+    if actor_id is not None:
+        stmt = stmt.where(AuditEvent.actor_id == actor_id)
+    if since is not None:
+        stmt = stmt.where(col(AuditEvent.occurred_at) >= since)
+    if until is not None:
+        stmt = stmt.where(col(AuditEvent.occurred_at) < until)
     stmt = keyset(stmt, col(AuditEvent.occurred_at), col(AuditEvent.id), cursor, descending=True)
     rows: list[tuple[AuditEvent, str | None, str | None]] = list(
         db.exec(stmt.limit(limit + 1)).all()

@@ -1,9 +1,8 @@
 """The care team asks for a questionnaire, through the use case the API calls too."""
 
 import re
-from typing import Any
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
 from starlette.responses import Response

@@ -1,7 +1,13 @@
 """The admin's pages: accounts, care teams and the audit trail (never journal text)."""
 
+import csv
+import io
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Form, Query, Request
 from pydantic import BaseModel
@@ -133,15 +139,158 @@ def delete_care_team_member(
     return redirect(request, f"{PREFIX}/admin/care-teams", user)
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """The audit page's filters, from its query string; a bad date is ignored and said."""
+
+    patient_id: uuid.UUID | None
+    actor_id: uuid.UUID | None
+    since: date | None
+    until: date | None
+    problem: str | None
+
+    @classmethod
+    def read(
+        cls, patient_id: uuid.UUID | None, actor_id: uuid.UUID | None, since: str, until: str
+    ) -> "AuditFilter":
+        days, problem = [], None
+        for value in (since, until):
+            try:
+                days.append(date.fromisoformat(value) if value else None)
+            except ValueError:
+                days.append(None)
+                problem = "A date was not understood and is left out: use the date picker."
+        return cls(patient_id, actor_id, days[0], days[1], problem)
+
+    def bounds(self, tz: str) -> tuple[datetime | None, datetime | None]:
+        """The days as instants in the admin's zone; the last day is included whole."""
+        zone = ZoneInfo(tz)
+        start = datetime.combine(self.since, time(), zone) if self.since else None
+        end = datetime.combine(self.until + timedelta(days=1), time(), zone) if self.until else None
+        return start, end
+
+    def query(self) -> str:
+        pairs = {
+            "patient_id": self.patient_id or "",
+            "actor_id": self.actor_id or "",
+            "from": self.since or "",
+            "to": self.until or "",
+        }
+        return urlencode({k: str(v) for k, v in pairs.items() if v})
+
+
+def _audit_filter(
+    patient_id: Annotated[uuid.UUID | None, Query()] = None,
+    actor_id: Annotated[uuid.UUID | None, Query()] = None,
+    since: Annotated[str, Query(alias="from", max_length=10)] = "",
+    until: Annotated[str, Query(alias="to", max_length=10)] = "",
+) -> AuditFilter:
+    return AuditFilter.read(patient_id, actor_id, since, until)
+
+
+AuditFilterDep = Annotated[AuditFilter, Depends(_audit_filter)]
+
+
+def _names(db: DbDep) -> tuple[dict[uuid.UUID, str], list[Any]]:
+    patients = _everyone(db, Role.patient)
+    staff = _everyone(db, Role.therapist) + _everyone(db, Role.admin)
+    return {p.id: p.display_name for p in patients}, staff
+
+
 @router.get("/audit")
 def read_audit_page(
     request: Request,
     user: AdminUser,
     act: ClinicAct,
-    patient_id: Annotated[uuid.UUID | None, Query()] = None,
+    narrow: AuditFilterDep,
     cursor: Cursor = None,
 ) -> Response:
-    """Audit metadata, newest first: who, what, which patient, when; never text."""
-    rows, next_cursor = read_audit_trail(act, patient_id=patient_id, limit=100, cursor=cursor)
-    context = {"rows": rows, "next_cursor": next_cursor, "patient_id": patient_id}
+    """Audit metadata, newest first: who, what, which patient (by name), when; never
+    text. Narrowed by patient, by who acted and by dates, and exported as CSV."""
+    since, until = narrow.bounds(user.timezone)
+    rows, next_cursor = read_audit_trail(
+        act,
+        patient_id=narrow.patient_id,
+        actor_id=narrow.actor_id,
+        since=since,
+        until=until,
+        limit=100,
+        cursor=cursor,
+    )
+    patient_names, staff = _names(act.db)
+    context = {
+        "rows": rows,
+        "next_cursor": next_cursor,
+        "f": narrow,
+        "query": narrow.query(),
+        "patient_names": patient_names,
+        "staff": staff,
+    }
     return render(request, "admin_audit.html", context, user=user)
+
+
+# A CSV export holds at most this many events; narrow by date for more.
+CSV_ROWS = 10_000
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+@router.get("/audit.csv")
+def read_audit_csv(user: AdminUser, act: ClinicAct, narrow: AuditFilterDep) -> Response:
+    """The filtered audit trail as CSV, newest first (times in UTC); the export is
+    itself audited, as every read of the trail is."""
+    since, until = narrow.bounds(user.timezone)
+    patient_names, _staff = _names(act.db)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "occurred_at_utc",
+            "actor",
+            "actor_handle",
+            "actor_role",
+            "action",
+            "patient",
+            "patient_id",
+            "resource_type",
+            "resource_id",
+        ]
+    )
+    cursor, written = None, 0
+    while written < CSV_ROWS:
+        rows, cursor = read_audit_trail(
+            act,
+            patient_id=narrow.patient_id,
+            actor_id=narrow.actor_id,
+            since=since,
+            until=until,
+            limit=min(1000, CSV_ROWS - written),
+            cursor=cursor,
+        )
+        for e, name, handle in rows:
+            writer.writerow(
+                [
+                    _cell(x)
+                    for x in (
+                        e.occurred_at.astimezone(UTC).isoformat(),
+                        name,
+                        handle,
+                        e.actor_role,
+                        e.action,
+                        patient_names.get(e.patient_id) if e.patient_id else None,
+                        e.patient_id,
+                        e.resource_type,
+                        e.resource_id,
+                    )
+                ]
+            )
+        written += len(rows)
+        if cursor is None:
+            break
+    headers = {"Content-Disposition": 'attachment; filename="audit-trail.csv"'}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)

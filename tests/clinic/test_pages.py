@@ -278,3 +278,34 @@ def test_the_audit_page_is_itself_audited(
     assert "session.create" in page.text
     reads = db.exec(select(AuditEvent).where(AuditEvent.action == "audit.read")).all()
     assert {e.patient_id for e in reads} == {team.patient.id}
+
+
+def test_the_audit_trail_names_people_filters_by_actor_and_dates_and_exports_csv(
+    team: Team, browser: Browser, admin: object, db: Session
+) -> None:
+    _window(team)
+    team.client.get(f"/v1/patients/{team.patient.id}/entries", headers=team.th)
+    browser.sign_in(admin)  # type: ignore[arg-type]
+    page = browser.get("/clinic/admin/audit").text
+    assert f">{team.patient.display_name}</a>" in page  # a name, not a UUID
+    mine = browser.get(f"/clinic/admin/audit?actor_id={team.therapist.id}").text
+    assert "entry.list" in mine and "audit.read" not in mine
+    today = team.clock.now.date()
+    later = browser.get(f"/clinic/admin/audit?from={today + timedelta(days=1)}").text
+    assert "No events match." in later
+    odd = browser.get("/clinic/admin/audit?from=yesterday")
+    assert odd.status_code == 200 and "A date was not understood" in odd.text
+    csv_page = browser.get(f"/clinic/admin/audit.csv?actor_id={team.therapist.id}")
+    assert csv_page.status_code == 200
+    assert csv_page.headers["content-type"].startswith("text/csv")
+    lines = csv_page.text.strip().splitlines()
+    assert lines[0].startswith("occurred_at_utc,actor,actor_handle")
+    assert any("entry.list" in line and team.patient.display_name in line for line in lines)
+    assert all(team.therapist.display_name in line for line in lines[1:])
+
+
+def test_a_csv_cell_never_starts_a_spreadsheet_formula() -> None:
+    from app.clinic.router_admin import _cell
+
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _cell("-2+3") == "'-2+3" and _cell("Dr. Rivera") == "Dr. Rivera" and _cell(None) == ""
