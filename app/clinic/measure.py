@@ -74,3 +74,49 @@ def create_questionnaire_assignment(
     body = checked(AssignmentCreate, {"code": code})
     assign_questionnaire(act, patient_id=patient_id, code=body.code, due_at=body.due_at)
     return redirect(request, patient_url(patient_id, "questionnaires"), user)
+
+
+STATUS_WORDS = {
+    "due": "Due",
+    "upcoming": "Upcoming",
+    "answered": "Answered",
+    "late": "Answered late",
+    "missed": "Missed",
+}
+REASON_WORDS = {
+    "enrolment": "At enrolment",
+    "integration": "Integration phase",
+    "between_windows": "Between windows",
+    "after_dose": "After the dose",
+    "after_flag": "After a safety flag",
+    "daily": "Daily check-in",
+    "assigned": "Assigned by the care team",
+}
+LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}
+# The patient page lists this many occurrences, newest first.
+OCCURRENCES_SHOWN = 20
+
+
+def occurrence_rows(schedule: Any) -> list[dict[str, Any]]:
+    """The patient's questionnaires, newest first, each named as what it is, with what
+    became of it (one superseded by a newer ask is left out: it was never missed)."""
+    shown = [o for o in schedule.occurrences if o.status in STATUS_WORDS]
+    shown.sort(key=lambda o: o.due_at, reverse=True)
+    return [
+        {
+            "name": short_name(o.code),
+            "why": REASON_WORDS.get(o.reason, o.reason),
+            "due_at": o.due_at,
+            "status": o.status,
+            "status_words": STATUS_WORDS[o.status],
+        }
+        for o in shown[:OCCURRENCES_SHOWN]
+    ]
+
+
+def not_scheduled_lines(schedule: Any) -> list[str]:
+    return [
+        f"{short_name(n.code)} is not scheduled: it has no verified "
+        f"{LANGUAGE_NAMES.get(n.locale, n.locale)} translation."
+        for n in schedule.not_scheduled
+    ]

@@ -13,11 +13,18 @@ from app.clinic import flag_words as words
 from app.clinic.auth import ClinicUser, ClinicUserDep, TherapistUser
 from app.clinic.choices import OUTCOME_LABELS, OUTCOMES, TECHNIQUES
 from app.clinic.deps import ClinicAct
-from app.clinic.measure import PLAN_SECTIONS, questionnaire_choices, score_rows, short_name
+from app.clinic.measure import (
+    PLAN_SECTIONS,
+    not_scheduled_lines,
+    occurrence_rows,
+    questionnaire_choices,
+    score_rows,
+    short_name,
+)
 from app.clinic.web import render
 from app.core.routing import api_router
 from app.safety.schemas import FlagOutcome
-from app.usecases import care, therapist
+from app.usecases import care, questionnaires, therapist
 from app.usecases.act import Act
 
 router = api_router()
@@ -156,7 +163,10 @@ def patient_response(
     what was typed still in them."""
     page = patient_page.build(act, patient_id=patient_id)
     patient_page.narrow_entries(page, extra.get("entries_shown", "all"))
+    schedule = questionnaires.read_schedule(act, patient_id=patient_id)
     context = {
+        "occurrences": occurrence_rows(schedule),
+        "not_scheduled": not_scheduled_lines(schedule),
         "entry_filters": patient_page.ENTRY_FILTERS,
         "page": page,
         "flagged_entries": page.flagged_entries,

@@ -355,3 +355,19 @@ def test_an_unknown_invitation_is_refused_on_the_form(browser: Browser) -> None:
     r = _accept(browser, "not-a-token")
     assert r.status_code == 404
     assert "Set your password" in r.text
+
+
+def test_the_patient_page_lists_due_answered_and_missed_questionnaires_by_name(
+    team: Team, browser: Browser, db: Session
+) -> None:
+    at = team.clock.now - timedelta(hours=30)
+    team.session(at)
+    _phq9(team, 1, at + timedelta(hours=25))
+    browser.sign_in(team.therapist)
+    page = browser.get(f"/clinic/patients/{team.patient.id}").text
+    table = page[page.index("Due, answered and missed questionnaires") :].split("</table>")[0]
+    rows = table.split("<tr>")[2:]
+    phq9_rows = [r for r in rows if ">PHQ-9</th>" in r]
+    assert any("Integration phase" in r and "Answered" in r for r in phq9_rows)
+    assert any(">After-effects check</th>" in r and "Missed" in r for r in rows)
+    assert "questionnaire_schedule.read" in _actions(db, team.therapist)
