@@ -6,6 +6,7 @@ from starlette.staticfiles import StaticFiles
 from app.clinic import (
     actions,
     measure,
+    plan_form,
     router_admin,
     router_auth,
     router_invitation,
@@ -30,6 +31,7 @@ def create_clinic(parent: FastAPI) -> FastAPI:
         router_session.router,
         actions.router,
         measure.router,
+        plan_form.router,
         router_admin.router,
     ):
         clinic.include_router(router)

@@ -125,6 +125,7 @@ def read_patient_page(
         notice_moved="moved" in q,
         entries_shown=shown if shown in patient_page.ENTRY_FILTERS else "all",
         bulk_reviewed=q["reviewed"] if q.get("reviewed", "").isdigit() else None,
+        plan_saved="plan_saved" in q,
     )
 
 
