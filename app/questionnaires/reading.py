@@ -48,18 +48,29 @@ def out_of_care_clause(db: Session, patient_ids: Sequence[uuid.UUID]) -> ColumnE
     return or_(*parts) if parts else None
 
 
+def care_team_conditions(
+    db: Session,
+    patient_ids: Sequence[uuid.UUID],
+    hidden: ColumnElement[bool] | bool | None = True,
+) -> list[ColumnElement[bool]]:
+    """What the care team may see: answers shared with it (consent), and none given
+    out of treatment. `hidden` is the out-of-treatment clause when the caller has it
+    already (True: read it here; False: the patient's own read, all of it)."""
+    if hidden is False:
+        return []
+    if hidden is True:
+        hidden = out_of_care_clause(db, patient_ids)
+    shared = col(QuestionnaireResponse.shared_with_care_team).is_(True)
+    return [shared] if hidden is None else [shared, not_(hidden)]
+
+
 def for_care_team(
     db: Session,
     stmt: Rows,
     patient_ids: Sequence[uuid.UUID],
     hidden: ColumnElement[bool] | bool | None = True,
 ) -> Rows:
-    """Only what the care team may see: nothing answered out of treatment.
-    `hidden` is the clause when the caller has it already (True: read it here;
-    False: the patient's own read, nothing hidden)."""
-    if hidden is True:
-        hidden = out_of_care_clause(db, patient_ids)
-    return stmt if hidden is None or hidden is False else stmt.where(not_(hidden))
+    return stmt.where(*care_team_conditions(db, patient_ids, hidden))
 
 
 def sessions_of(db: Session, patient_id: uuid.UUID) -> Sessions:
@@ -269,17 +280,19 @@ def latest_severity(
     statements."""
     if not patient_ids:
         return {}
-    newest_q = select(
-        QuestionnaireResponse.patient_id,
-        func.max(QuestionnaireResponse.answered_at).label("at"),
-    ).where(
-        col(QuestionnaireResponse.patient_id).in_(patient_ids),
-        QuestionnaireResponse.code == code,
+    newest = (
+        select(
+            QuestionnaireResponse.patient_id,
+            func.max(QuestionnaireResponse.answered_at).label("at"),
+        )
+        .where(
+            col(QuestionnaireResponse.patient_id).in_(patient_ids),
+            QuestionnaireResponse.code == code,
+            *care_team_conditions(db, patient_ids),
+        )
+        .group_by(col(QuestionnaireResponse.patient_id))
+        .subquery()
     )
-    hidden = out_of_care_clause(db, patient_ids)
-    if hidden is not None:
-        newest_q = newest_q.where(not_(hidden))
-    newest = newest_q.group_by(col(QuestionnaireResponse.patient_id)).subquery()
     rows = db.exec(
         select(QuestionnaireResponse)
         .join(

@@ -92,8 +92,10 @@ def record_response(
     keyring: KeyRing,
     rules: MeasureRules,
     now: datetime,
+    shared: bool = True,
 ) -> Recorded:
-    """Check, score and store a response; a partial or invalid one stores nothing."""
+    """Check, score and store a response; a partial or invalid one stores nothing.
+    `shared`: whether the care team may see it (decided by the caller: consent, care)."""
     instrument = known_code(new.code)
     clean = check_answers(instrument, new.answers)
     # The patient's lock first: concurrent retries queue here, then see each other.
@@ -133,6 +135,7 @@ def record_response(
         occurrence_key=occurrence.key if occurrence else None,
         reason=occurrence.reason if occurrence else None,
         is_late=late,
+        shared_with_care_team=shared,
         change_seq=seq,
         request_hash=fingerprint,
         created_at=now,

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from app.accounts.models import User
 from app.care_episodes.errors import PatientDischarged
 from app.care_episodes.service import discharged_at
+from app.consent.service import sharing_document_missing
 from app.core.context import AppContext
 from app.questionnaires import due as due_service
 from app.questionnaires import misses, reading
@@ -30,6 +31,9 @@ from app.questionnaires.schemas import (
 from app.safety.service import resources_for
 from app.usecases.act import Act
 
+# The safety net never waits for consent: these answers always reach the care team.
+SAFETY_NET = ("daily_check_in", "cssrs_screener")
+
 
 def _locale_of(db: Session, patient_id: uuid.UUID) -> str:
     patient = db.get(User, patient_id)
@@ -47,8 +51,14 @@ def answer_questionnaire(
     now: datetime,
 ) -> tuple[dict[str, Any], bool]:
     """Store and score the answer, raise the flags it calls for, move the reminders."""
+    # Like an entry: the care team sees it only with sharing consented, in treatment.
+    shared = body.code in SAFETY_NET or (
+        sharing_document_missing(db, patient_id, now) is None
+        and discharged_at(db, patient_id) is None
+    )
     recorded = record_response(
         db,
+        shared=shared,
         patient_id=patient_id,
         new=NewResponse(body.id, body.code, dict(body.answers), body.answered_at),
         idempotency_key=idempotency_key,
