@@ -181,3 +181,16 @@ def test_no_fixed_widths_on_the_new_tables() -> None:
     # The phone-width rule stacks every `cards` table; both new tables are cards.
     assert "table.cards" in css
     assert section.count('class="consents cards"') == section.count('class="episodes cards"') == 1
+
+
+def test_assigning_a_questionnaire_after_discharge_is_refused_with_a_page(
+    team: Team, browser: Browser
+) -> None:
+    r = team.client.post(
+        f"/v1/patients/{team.patient.id}/discharge", json={"reason": "Done"}, headers=team.th
+    )
+    assert r.status_code == 200, r.text
+    browser.sign_in(team.therapist)
+    r = browser.post(f"/clinic/patients/{team.patient.id}/questionnaires", {"code": "phq9"})
+    assert r.status_code == 409
+    assert "Treatment has ended" in r.text
