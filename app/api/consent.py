@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import Response, status
 
+from app.accounts.access import CareTeamPatientId
 from app.accounts.deps import AdminCaller, CurrentCaller, PatientCaller
 from app.accounts.locale import PatientLocale
 from app.api.deps import ActDep
@@ -60,6 +61,16 @@ def list_consent_documents(_caller: CurrentCaller, db: DbDep) -> list[ConsentDoc
 def list_my_consents(caller: PatientCaller, act: ActDep) -> MyConsentsPublic:
     """The current documents, my decisions, and whether my entries can be shared."""
     return use.my_consents(act, caller.id)
+
+
+@router.get(
+    "/patients/{patient_id}/consents",
+    responses=problem_responses(401, 404),
+)
+def list_patient_consents(patient_id: CareTeamPatientId, act: ActDep) -> MyConsentsPublic:
+    """The patient's consent state for their care team: each current document, the
+    patient's latest decision on it, and whether entries can be shared; audited."""
+    return use.patient_consents(act, patient_id)
 
 
 @router.post(

@@ -177,7 +177,7 @@ def read_patient_scores(
     "/patients/{patient_id}/questionnaire-assignments",
     status_code=status.HTTP_201_CREATED,
     response_model=QuestionnaireAssignmentPublic,
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(401, 404, 409, 422),
 )
 def create_questionnaire_assignment(
     patient_id: CareTeamPatientId, body: QuestionnaireAssignmentCreate, act: ActDep

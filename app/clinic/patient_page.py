@@ -68,6 +68,38 @@ class PatientPage:
     flagged_entries: set[uuid.UUID] = field(default_factory=set)
     # The patient's language: their journal text is marked with it (lang="es").
     lang: str | None = None
+    consents: list[dict[str, Any]] = field(default_factory=list)
+    sharing_allowed: bool = True
+    episodes: list[Any] = field(default_factory=list)
+    enrolled_at: datetime | None = None
+
+
+KIND_WORDS = {
+    "app_terms": "Terms of the app",
+    "care_team_sharing": "Sharing with the care team",
+    "research": "Research",
+}
+DECISION_WORDS = {"accepted": "Accepted", "declined": "Declined", "withdrawn": "Withdrawn"}
+
+
+def consent_rows(state: Any) -> list[dict[str, Any]]:
+    """Each current document and where the patient stands on it, in words."""
+    rows = []
+    for item in state.items:
+        d = item.decision
+        rows.append(
+            {
+                "kind": KIND_WORDS.get(str(item.kind), str(item.kind)),
+                "version": item.document.version,
+                "required": item.required,
+                "decision": DECISION_WORDS[str(d.decision)] if d else "No decision yet",
+                # A decision on an earlier version says so: the current one awaits a decision.
+                "decided_version": d.version if d else None,
+                "decided_at": d.decided_at if d else None,
+                "in_force": item.in_force,
+            }
+        )
+    return rows
 
 
 def flag_reason(db: Session, flag_id: uuid.UUID, now: datetime, after: timedelta) -> dict[str, Any]:
@@ -153,6 +185,10 @@ def build(act: Act, *, patient_id: uuid.UUID) -> PatientPage:
         library=library,
         history=[h for h in history if h["acknowledged_at"] is not None],
         flagged_entries={h["entry_id"] for h in history if h["entry_id"]},
+        consents=consent_rows(record.consents),
+        sharing_allowed=record.consents.sharing_allowed,
+        episodes=record.episodes,
+        enrolled_at=patient.created_at,
     )
 
 

@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -14,7 +15,12 @@ from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import tracked_many
 from app.questionnaires.instruments import charted_codes
 from app.questionnaires.models import QuestionnaireResponse
-from app.questionnaires.reading import latest_severity, responses_between
+from app.questionnaires.reading import (
+    for_care_team,
+    latest_severity,
+    out_of_care_clause,
+    responses_between,
+)
 from app.safety.models import SafetyFlag
 from app.sessions.window import Window
 
@@ -54,19 +60,20 @@ def _scores(rows: list[QuestionnaireResponse]) -> dict[str, list[dict[str, Any]]
 
 
 def _baseline(
-    db: Session, patient_id: uuid.UUID, first_session_at: datetime
+    db: Session,
+    patient_id: uuid.UUID,
+    first_session_at: datetime,
+    hidden: ColumnElement[bool] | None,
 ) -> dict[str, dict[str, Any] | None]:
     """Each charted instrument's first answer on or before the first session."""
     charted = charted_codes()
-    rows = db.exec(
-        select(QuestionnaireResponse)
-        .where(
-            QuestionnaireResponse.patient_id == patient_id,
-            col(QuestionnaireResponse.code).in_(charted),
-            col(QuestionnaireResponse.answered_at) <= first_session_at,
-        )
-        .order_by(col(QuestionnaireResponse.answered_at))
-    ).all()
+    stmt = select(QuestionnaireResponse).where(
+        QuestionnaireResponse.patient_id == patient_id,
+        col(QuestionnaireResponse.code).in_(charted),
+        col(QuestionnaireResponse.answered_at) <= first_session_at,
+    )
+    stmt = for_care_team(db, stmt, [patient_id], hidden)
+    rows = db.exec(stmt.order_by(col(QuestionnaireResponse.answered_at))).all()
     out: dict[str, dict[str, Any] | None] = dict.fromkeys(charted)
     for r in rows:
         if out[r.code] is None:
@@ -84,8 +91,14 @@ def summary_fields(
 ) -> dict[str, Any]:
     """The window's scores beside the previous window's and the baseline; after-effects."""
     # One read for both windows: the summary costs the same statements either way.
+    # Answers out of treatment stay the patient's; the clause is read once for both.
+    hidden = out_of_care_clause(db, [patient_id])
     span = responses_between(
-        db, patient_id, previous.opens_at if previous else window.opens_at, window.closes_at
+        db,
+        patient_id,
+        previous.opens_at if previous else window.opens_at,
+        window.closes_at,
+        hidden,
     )
     rows = [r for r in span if window.contains(r.answered_at)]
     before = [r for r in span if previous is not None and previous.contains(r.answered_at)]
@@ -93,7 +106,7 @@ def summary_fields(
         "questionnaire_scores": {
             "window": _scores(rows),
             "previous_window": _scores(before),
-            "baseline": _baseline(db, patient_id, first_session_at),
+            "baseline": _baseline(db, patient_id, first_session_at, hidden),
         },
         "after_effects": [
             {

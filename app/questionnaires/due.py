@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.care_episodes.queries import spans_of
 from app.core.errors import NotFound
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.instruments import catalogue, known_code
@@ -85,7 +86,7 @@ def not_scheduled(db: Session, patient_id: uuid.UUID, rules: MeasureRules) -> li
 
 
 def _facts_many(db: Session, patients: list[User], *, since: datetime) -> dict[uuid.UUID, Facts]:
-    """Each patient's schedule facts, in three statements whatever the number of patients."""
+    """Each patient's schedule facts, in four statements whatever the number of patients."""
     ids = [p.id for p in patients]
     sessions: dict[uuid.UUID, list[tuple[datetime, uuid.UUID]]] = {i: [] for i in ids}
     # Every session (a patient has tens): the gaps between windows need them all.
@@ -113,6 +114,7 @@ def _facts_many(db: Session, patients: list[User], *, since: datetime) -> dict[u
         )
     ).all():
         assigned[a.patient_id].append(Assigned(a.id, a.code, a.due_at, a.expires_at))
+    episodes = spans_of(db, ids)
     return {
         p.id: Facts(
             p.created_at,
@@ -121,6 +123,7 @@ def _facts_many(db: Session, patients: list[User], *, since: datetime) -> dict[u
             assigned[p.id],
             timezone=p.timezone,
             check_in_at=_check_in_at(p.check_in_time),
+            episodes=episodes[p.id],
         )
         for p in patients
     }
@@ -171,7 +174,7 @@ def tracked_many(
     horizon: timedelta = timedelta(0),
 ) -> dict[uuid.UUID, list[Tracked]]:
     """Every occurrence since the lookback with its status (up to now + horizon), per
-    patient, in five statements whatever the number of patients (the queue's case)."""
+    patient, in six statements whatever the number of patients (the queue's case)."""
     if not patients:
         return {}
     since = now - LOOKBACK

@@ -4,7 +4,18 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, LargeBinary, String, Uuid
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Uuid,
+    true,
+)
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime
@@ -43,6 +54,11 @@ class QuestionnaireResponse(SQLModel, table=True):
     occurrence_key: str | None = Field(default=None, sa_column=Column(String(200)))
     reason: str | None = Field(default=None, max_length=32)
     is_late: bool = Field(default=False)
+    # Whether the care team may see it: sharing was consented to and the patient in
+    # treatment when it came in (the safety net's instruments always are).
+    shared_with_care_team: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
     # The patient's sync counter (changes.sequence), so phones get responses too.
     change_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     request_hash: str = Field(max_length=64)

@@ -9,8 +9,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, not_, or_
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
+from app.care_episodes.queries import out_of_care
 from app.core.crypto import KeyRing
 from app.core.pagination import cut_page, keyset
 from app.questionnaires import scoring
@@ -22,6 +25,52 @@ from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules, attach, phase_of
 
 Sessions = list[tuple[datetime, uuid.UUID]]
+Rows = SelectOfScalar[QuestionnaireResponse]
+
+
+def out_of_care_clause(db: Session, patient_ids: Sequence[uuid.UUID]) -> ColumnElement[bool] | None:
+    """Answers given (or received) while the patient was out of treatment: the
+    patient's own, like an entry written after discharge."""
+    parts = []
+    for pid, gaps in out_of_care(db, patient_ids).items():
+        for lo, hi in gaps:
+            for at in (
+                col(QuestionnaireResponse.answered_at),
+                col(QuestionnaireResponse.created_at),
+            ):
+                parts.append(
+                    and_(
+                        col(QuestionnaireResponse.patient_id) == pid,
+                        at >= lo,
+                        *([at < hi] if hi is not None else []),
+                    )
+                )
+    return or_(*parts) if parts else None
+
+
+def care_team_conditions(
+    db: Session,
+    patient_ids: Sequence[uuid.UUID],
+    hidden: ColumnElement[bool] | bool | None = True,
+) -> list[ColumnElement[bool]]:
+    """What the care team may see: answers shared with it (consent), and none given
+    out of treatment. `hidden` is the out-of-treatment clause when the caller has it
+    already (True: read it here; False: the patient's own read, all of it)."""
+    if hidden is False:
+        return []
+    if hidden is True:
+        hidden = out_of_care_clause(db, patient_ids)
+    shared = col(QuestionnaireResponse.shared_with_care_team).is_(True)
+    return [shared] if hidden is None else [shared, not_(hidden)]
+
+
+def for_care_team(
+    db: Session,
+    stmt: Rows,
+    patient_ids: Sequence[uuid.UUID],
+    hidden: ColumnElement[bool] | bool | None = True,
+) -> Rows:
+    return stmt.where(*care_team_conditions(db, patient_ids, hidden))
 
 
 def sessions_of(db: Session, patient_id: uuid.UUID) -> Sessions:
@@ -88,10 +137,18 @@ def views(
 
 
 def page_responses(
-    db: Session, *, patient_id: uuid.UUID, code: str | None, limit: int, cursor: str | None
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    code: str | None,
+    limit: int,
+    cursor: str | None,
+    care_team: bool = False,
 ) -> tuple[list[QuestionnaireResponse], str | None]:
     """The patient's responses, newest first, keyset-paged; `code` filters."""
     stmt = select(QuestionnaireResponse).where(QuestionnaireResponse.patient_id == patient_id)
+    if care_team:
+        stmt = for_care_team(db, stmt, [patient_id])
     if code is not None:
         stmt = stmt.where(QuestionnaireResponse.code == code)
     stmt = keyset(
@@ -106,17 +163,22 @@ def page_responses(
 
 
 def responses_between(
-    db: Session, patient_id: uuid.UUID, lo: datetime, hi: datetime
+    db: Session,
+    patient_id: uuid.UUID,
+    lo: datetime,
+    hi: datetime,
+    hidden: ColumnElement[bool] | bool | None = True,
 ) -> list[QuestionnaireResponse]:
+    """The answers the care team may see, answered in [lo, hi)."""
+    stmt = select(QuestionnaireResponse).where(
+        QuestionnaireResponse.patient_id == patient_id,
+        col(QuestionnaireResponse.answered_at) >= lo,
+        col(QuestionnaireResponse.answered_at) < hi,
+    )
+    stmt = for_care_team(db, stmt, [patient_id], hidden)
     return list(
         db.exec(
-            select(QuestionnaireResponse)
-            .where(
-                QuestionnaireResponse.patient_id == patient_id,
-                col(QuestionnaireResponse.answered_at) >= lo,
-                col(QuestionnaireResponse.answered_at) < hi,
-            )
-            .order_by(col(QuestionnaireResponse.answered_at), col(QuestionnaireResponse.id))
+            stmt.order_by(col(QuestionnaireResponse.answered_at), col(QuestionnaireResponse.id))
         ).all()
     )
 
@@ -164,17 +226,24 @@ def questionnaire_changes(
 
 
 def score_series(
-    db: Session, *, patient_id: uuid.UUID, code: str, rules: WindowRules
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    code: str,
+    rules: WindowRules,
+    hidden: ColumnElement[bool] | bool | None = True,
 ) -> dict[str, Any]:
     """One instrument's chart for a patient: points, baseline, latest, change, response, remission.
 
     Baseline is the first answer on or before the first session (or the first answer
     if there is no session yet); None when the first answer came after it.
     """
+    stmt = select(QuestionnaireResponse).where(
+        QuestionnaireResponse.patient_id == patient_id, QuestionnaireResponse.code == code
+    )
+    stmt = for_care_team(db, stmt, [patient_id], hidden)
     rows = db.exec(
-        select(QuestionnaireResponse)
-        .where(QuestionnaireResponse.patient_id == patient_id, QuestionnaireResponse.code == code)
-        .order_by(col(QuestionnaireResponse.answered_at), col(QuestionnaireResponse.id))
+        stmt.order_by(col(QuestionnaireResponse.answered_at), col(QuestionnaireResponse.id))
     ).all()
     sessions = sessions_of(db, patient_id)
     points: list[dict[str, Any]] = [
@@ -207,7 +276,8 @@ def score_series(
 def latest_severity(
     db: Session, patient_ids: list[uuid.UUID], code: str
 ) -> dict[uuid.UUID, QuestionnaireResponse]:
-    """Each patient's most recent response to `code`, in one statement."""
+    """Each patient's most recent response to `code` the care team may see, in two
+    statements."""
     if not patient_ids:
         return {}
     newest = (
@@ -218,6 +288,7 @@ def latest_severity(
         .where(
             col(QuestionnaireResponse.patient_id).in_(patient_ids),
             QuestionnaireResponse.code == code,
+            *care_team_conditions(db, patient_ids),
         )
         .group_by(col(QuestionnaireResponse.patient_id))
         .subquery()
@@ -244,8 +315,9 @@ def score_charts(
     """A chart per charted instrument for one patient (the web clinic's patient page):
     `always` even when empty, the others once the patient has answered them."""
     out = {}
+    hidden = out_of_care_clause(db, [patient_id])
     for code in charted_codes():
-        series = score_series(db, patient_id=patient_id, code=code, rules=rules)
+        series = score_series(db, patient_id=patient_id, code=code, rules=rules, hidden=hidden)
         if code in always or series["points"]:
             out[code] = series
     return out

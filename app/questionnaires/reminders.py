@@ -19,6 +19,7 @@ from app.notifications.quiet_hours import outside_quiet_hours
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import tracked
 from app.questionnaires.models import QuestionnaireResponse
+from app.questionnaires.schedule import EPISODE
 from app.sessions.models import KetamineSession
 
 KIND = "questionnaire_due"
@@ -90,7 +91,7 @@ def still_wanted(db: Session, n: Notification) -> bool:
     kind, _, rest = key.partition(":")
     anchor = rest.split(":")[0]
     if kind in ("integration", "after_dose", "daily") or (
-        kind == "between" and anchor != "enrolment"
+        kind == "between" and anchor != "enrolment" and not anchor.startswith(EPISODE)
     ):
         return db.get(KetamineSession, uuid.UUID(anchor)) is not None
     return True

@@ -15,6 +15,7 @@ import orjson
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.care_episodes.queries import within
 from app.changes.sequence import claim_seqs
 from app.core.clock import CLOCK_SKEW
 from app.core.crypto import KeyRing
@@ -91,8 +92,10 @@ def record_response(
     keyring: KeyRing,
     rules: MeasureRules,
     now: datetime,
+    shared: bool = True,
 ) -> Recorded:
-    """Check, score and store a response; a partial or invalid one stores nothing."""
+    """Check, score and store a response; a partial or invalid one stores nothing.
+    `shared`: whether the care team may see it (decided by the caller: consent, care)."""
     instrument = known_code(new.code)
     clean = check_answers(instrument, new.answers)
     # The patient's lock first: concurrent retries queue here, then see each other.
@@ -114,7 +117,7 @@ def record_response(
     client_at = utc_saturated(new.answered_at)
     adjusted = not EARLIEST <= client_at <= now + CLOCK_SKEW
     answered_at = now if adjusted else client_at
-    occurrence, late = _which_occurrence(db, patient_id, new.code, answered_at, rules)
+    occurrence, late = _which_occurrence(db, patient_id, new.code, answered_at, rules, now)
     note = clean.pop(instrument.note_item, None) if instrument.note_item else None
     result = scoring.score(new.code, clean)
     response = QuestionnaireResponse(
@@ -132,6 +135,7 @@ def record_response(
         occurrence_key=occurrence.key if occurrence else None,
         reason=occurrence.reason if occurrence else None,
         is_late=late,
+        shared_with_care_team=shared,
         change_seq=seq,
         request_hash=fingerprint,
         created_at=now,
@@ -157,13 +161,21 @@ def _locale_of(db: Session, patient_id: uuid.UUID) -> str | None:
 
 
 def _which_occurrence(
-    db: Session, patient_id: uuid.UUID, code: str, at: datetime, rules: MeasureRules
+    db: Session,
+    patient_id: uuid.UUID,
+    code: str,
+    at: datetime,
+    rules: MeasureRules,
+    now: datetime,
 ) -> tuple[Any, bool]:
     patient = db.get(User, patient_id)
     if patient is None:
         return None, False
     since = at - timedelta(days=120)
     facts = facts_for(db, patient, since=since)
+    # Out of treatment nothing is asked, so nothing answered is an answer to a request.
+    if any(within(facts.off_care(), t) for t in (at, now)):
+        return None, False
     occs = occurrences(
         facts, plans_for(db, patient_id, rules), rules.window, until=at, open_for=rules.open_for
     )

@@ -20,6 +20,8 @@ from app.sessions.window import Window, WindowRules, window_for
 AFTER_DOSE_OPEN = timedelta(hours=24)
 AFTER_FLAG_OPEN = timedelta(hours=72)
 DAILY_OPEN = timedelta(hours=24)
+# Occurrence keys anchored on a new episode of care (a re-admission) carry this prefix.
+EPISODE = "episode."
 # When the daily check-in falls due if the patient chose no time.
 CHECK_IN_DEFAULT = time(19, 0)
 PLAN_KEYS = (
@@ -77,6 +79,22 @@ class Facts:
     assignments: Sequence[Assigned] = ()
     timezone: str = "UTC"
     check_in_at: time = CHECK_IN_DEFAULT
+    # Episodes of care (started, ended, id), oldest first; none: in treatment throughout.
+    episodes: Sequence[tuple[datetime, datetime | None, uuid.UUID]] = ()
+
+    def off_care(self) -> list[tuple[datetime, datetime | None]]:
+        """From each discharge to the next admission: nothing falls due then."""
+        eps = self.episodes
+        return [
+            (end, eps[i + 1][0] if i + 1 < len(eps) else None)
+            for i, (_, end, _) in enumerate(eps)
+            if end is not None
+        ]
+
+    def readmissions(self) -> list[tuple[datetime, uuid.UUID]]:
+        """Each episode opened after a discharge: it starts a fresh course of the plan."""
+        eps = self.episodes
+        return [(start, eid) for i, (start, _, eid) in enumerate(eps) if i > 0 and eps[i - 1][1]]
 
 
 @dataclass(frozen=True)
@@ -147,11 +165,17 @@ def occurrences(
         nxt = times[i + 1] if i + 1 < len(times) else None
         if nxt is None or nxt > w.closes_at:
             gaps.append((w.closes_at, nxt, str(w.session_id)))
+    off = facts.off_care()
+    gaps = _in_care(gaps, off, facts.readmissions())
     out: list[Occurrence] = []
     for code, plan in plans.items():
         if plan.enrolment:
             at = facts.enrolled_at
             out.append(Occurrence(f"enrolment:{code}", code, "enrolment", at, at + open_for))
+            # A new episode asks for a new baseline.
+            for at, eid in facts.readmissions():
+                key = f"enrolment:{EPISODE}{eid}:{code}"
+                out.append(Occurrence(key, code, "enrolment", at, at + open_for))
         if plan.integration:
             for w in windows:
                 if w.integration_starts_at < w.closes_at:
@@ -191,9 +215,46 @@ def occurrences(
                 )
     for a in facts.assignments:
         out.append(Occurrence(f"assigned:{a.id}", a.code, "assigned", a.due_at, a.expires_at))
+    kept = (_cut(o, off) for o in out if o.due_at <= until)
     return one_open_per_instrument(
-        sorted((o for o in out if o.due_at <= until), key=lambda o: (o.due_at, o.key))
+        sorted((o for o in kept if o is not None), key=lambda o: (o.due_at, o.key))
     )
+
+
+def _in_care(
+    gaps: list[tuple[datetime, datetime | None, str]],
+    off: list[tuple[datetime, datetime | None]],
+    readmitted: list[tuple[datetime, uuid.UUID]],
+) -> list[tuple[datetime, datetime | None, str]]:
+    """The between-windows gaps cut at each discharge and resumed at the next
+    admission, counted afresh from it (anchored on the new episode)."""
+    out = []
+    for start, end, anchor in gaps:
+        pieces = [(start, end, anchor)]
+        for lo, hi in off:
+            nxt = []
+            for s, e, a in pieces:
+                if (e is not None and e <= lo) or (hi is not None and s >= hi):
+                    nxt.append((s, e, a))
+                    continue
+                if s < lo:
+                    nxt.append((s, lo, a))
+                if hi is not None and (e is None or hi < e):
+                    eid = next(i for t, i in readmitted if t == hi)
+                    nxt.append((hi, e, f"{EPISODE}{eid}"))
+            pieces = nxt
+        out += pieces
+    return out
+
+
+def _cut(occ: Occurrence, off: list[tuple[datetime, datetime | None]]) -> Occurrence | None:
+    """None when it falls due out of treatment; one open at a discharge closes there."""
+    for lo, hi in off:
+        if lo <= occ.due_at and (hi is None or occ.due_at < hi):
+            return None
+        if occ.due_at < lo < occ.expires_at:
+            occ = replace(occ, expires_at=lo)
+    return occ
 
 
 def one_open_per_instrument(occs: list[Occurrence]) -> list[Occurrence]:

@@ -118,6 +118,12 @@ def my_consents(act: Act, patient_id: uuid.UUID) -> MyConsentsPublic:
     return MyConsentsPublic(items=items, sharing_allowed=sharing_refusal(act, patient_id) is None)
 
 
+def patient_consents(act: Act, patient_id: uuid.UUID) -> MyConsentsPublic:
+    """The same state, read by the care team (audited)."""
+    act.audit.record("consent.read", patient_id, "consent_decision")
+    return my_consents(act, patient_id)
+
+
 def _decision(d: Any) -> ConsentDecisionPublic:
     return ConsentDecisionPublic(
         id=d.id,

@@ -20,6 +20,7 @@ from app.care_episodes.models import CareEpisode
 from app.care_episodes.schemas import EpisodePublic
 from app.notifications.models import Notification, NotificationStatus
 from app.notifications.outbox import enqueue
+from app.questionnaires.reminders import plan_reminders
 from app.usecases.act import Act
 
 DISCHARGED_TITLE = "Your treatment has ended"
@@ -90,6 +91,8 @@ def readmit_patient(act: Act, *, patient_id: uuid.UUID) -> EpisodePublic:
     if episode is None:
         raise PatientInTreatment()
     act.audit.record("care_episode.readmit", patient_id, "care_episode", episode.id)
+    # The schedule starts afresh from the new episode (a new baseline first).
+    plan_reminders(act.db, patient_id=patient_id, rules=act.measure_rules, now=act.now)
     _tell(act, patient_id, READMITTED_TITLE, READMITTED_BODY, "readmitted")
     return view(act, episode, reason=False)
 

@@ -1,5 +1,6 @@
 """A therapist opens a patient's record in the clinic: sessions, shared entries with
-their reviews, integration sessions, open flags, the safety plan, scores and prompts.
+their reviews, integration sessions, open flags, the safety plan, scores, prompts,
+consent and episodes of care.
 Each part is read as its /v1 route reads it and audited with the same event."""
 
 import uuid
@@ -7,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.care_episodes.schemas import EpisodePublic
+from app.consent.schemas import MyConsentsPublic
 from app.entries.presenters import entry_view
 from app.entries.queries import page_entries
 from app.integration import service as integration
@@ -20,6 +23,8 @@ from app.safety.service import open_flags_of
 from app.sessions.schemas import SessionCounts
 from app.sessions.service import SessionWithWindow, list_sessions, session_counts
 from app.usecases.act import Act
+from app.usecases.consent import patient_consents
+from app.usecases.discharge import list_episodes
 from app.usecases.entries import add_reviews
 from app.usecases.therapist import read_flag_history
 
@@ -35,6 +40,8 @@ class PatientRecord:
     charts: dict[str, Any]
     assignments: list[tuple[PromptAssignment, Prompt]]
     history: list[dict[str, Any]]  # every flag, newest first, with its outcome
+    consents: MyConsentsPublic
+    episodes: list[EpisodePublic]  # oldest first, with the discharge reasons
 
 
 def read_patient_record(
@@ -58,6 +65,18 @@ def read_patient_record(
     assignments = list(prompts.assignments_of(db, patient_id))
     audit.record("prompt.list_assignments", patient_id, "prompt_assignment")
     history = read_flag_history(act, patient_id=patient_id)
+    consents = patient_consents(act, patient_id)
+    episodes = list_episodes(act, patient_id=patient_id)
     return PatientRecord(
-        sessions, counts, views, planned, flags, plan, charts, assignments, history
+        sessions,
+        counts,
+        views,
+        planned,
+        flags,
+        plan,
+        charts,
+        assignments,
+        history,
+        consents,
+        episodes,
     )

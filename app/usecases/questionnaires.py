@@ -8,6 +8,9 @@ from typing import Any
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.care_episodes.errors import PatientDischarged
+from app.care_episodes.service import discharged_at
+from app.consent.service import sharing_document_missing
 from app.core.context import AppContext
 from app.questionnaires import due as due_service
 from app.questionnaires import misses, reading
@@ -28,6 +31,9 @@ from app.questionnaires.schemas import (
 from app.safety.service import resources_for
 from app.usecases.act import Act
 
+# The safety net never waits for consent: these answers always reach the care team.
+SAFETY_NET = ("daily_check_in", "cssrs_screener")
+
 
 def _locale_of(db: Session, patient_id: uuid.UUID) -> str:
     patient = db.get(User, patient_id)
@@ -45,8 +51,14 @@ def answer_questionnaire(
     now: datetime,
 ) -> tuple[dict[str, Any], bool]:
     """Store and score the answer, raise the flags it calls for, move the reminders."""
+    # Like an entry: the care team sees it only with sharing consented, in treatment.
+    shared = body.code in SAFETY_NET or (
+        sharing_document_missing(db, patient_id, now) is None
+        and discharged_at(db, patient_id) is None
+    )
     recorded = record_response(
         db,
+        shared=shared,
         patient_id=patient_id,
         new=NewResponse(body.id, body.code, dict(body.answers), body.answered_at),
         idempotency_key=idempotency_key,
@@ -127,6 +139,8 @@ def assign_questionnaire(
     act: Act, *, patient_id: uuid.UUID, code: str, due_at: datetime | None
 ) -> QuestionnaireAssignment:
     """Ask the patient to answer one instrument once; the reminder is planned with it."""
+    if discharged_at(act.db, patient_id) is not None:
+        raise PatientDischarged("Treatment has ended: nothing is asked of the patient.")
     row = due_service.assign(
         act.db,
         patient_id=patient_id,
@@ -160,7 +174,12 @@ def read_schedule(act: Act, *, patient_id: uuid.UUID) -> SchedulePublic:
 def read_scores(act: Act, *, patient_id: uuid.UUID, code: str) -> dict[str, Any]:
     act.audit.record("questionnaire_scores.read", patient_id, "scores")
     return reading.score_series(
-        act.db, patient_id=patient_id, code=code, rules=act.measure_rules.window
+        act.db,
+        patient_id=patient_id,
+        code=code,
+        rules=act.measure_rules.window,
+        # The patient sees all their own answers; the care team none given out of treatment.
+        hidden=act.actor_id != patient_id,
     )
 
 
@@ -168,7 +187,7 @@ def list_patient_responses(
     act: Act, *, patient_id: uuid.UUID, code: str | None, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     rows, nxt = reading.page_responses(
-        act.db, patient_id=patient_id, code=code, limit=limit, cursor=cursor
+        act.db, patient_id=patient_id, code=code, limit=limit, cursor=cursor, care_team=True
     )
     act.audit.record("questionnaire_response.list", patient_id, "questionnaire_response")
     return reading.views(act.db, rows, keyring=act.keyring, rules=act.measure_rules.window), nxt

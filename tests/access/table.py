@@ -250,6 +250,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/v1/consent-documents"): Row(SIGNED_IN),
     ("GET", "/v1/me/consents"): Row(PATIENT_ONLY),
+    ("GET", "/v1/patients/{patient_id}/consents"): Row(TEAM_ONLY),
     ("POST", "/v1/me/consents"): Row(
         (404, 404, 403, 403, 403, 401),  # no such document in this world
         body=lambda _i, _w: {"document_id": str(uuid.uuid4()), "decision": "accepted"},

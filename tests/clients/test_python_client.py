@@ -140,3 +140,68 @@ def test_a_patient_and_a_therapist_use_the_generated_client(
     )
     assert invalid.code == "validation_failed"
     assert invalid.errors[0].loc == ["body", "mood"]
+
+
+def test_consent_discharge_and_closure_through_the_generated_client(
+    kapj: ModuleType, base_url: str, live_db: Session
+) -> None:
+    from tests.factories import make_admin
+
+    patient_user = make_patient(live_db)
+    therapist_user = make_therapist(live_db, patients=(patient_user,))
+    admin_user = make_admin(live_db)
+    live_db.commit()
+    patient = _signed_in(kapj, base_url, patient_user.email)
+    therapist = _signed_in(kapj, base_url, therapist_user.email)
+    admin = _signed_in(kapj, base_url, admin_user.email)
+
+    # Consent: the admin publishes, the patient decides, the care team sees it.
+    doc = kapj.ConsentApi(admin).publish_consent_document(
+        kapj.ConsentDocumentCreate(kind="care_team_sharing", texts={"en": "We may read it."})
+    )
+    mine = kapj.ConsentApi(patient).list_my_consents()
+    assert mine.sharing_allowed is False
+    # Without acceptance an entry is still written, but private.
+    kept = kapj.EntriesApi(patient).create_entry(
+        kapj.EntryCreate(body="x", written_at=datetime_now(), shared_with_care_team=True)
+    )
+    assert kept.shared_with_care_team is False
+    decided = kapj.ConsentApi(patient).decide_consent(
+        kapj.ConsentDecisionCreate(document_id=doc.id, decision="accepted")
+    )
+    assert decided.version == doc.version
+    theirs = kapj.ConsentApi(therapist).list_patient_consents(patient_id=patient_user.id)
+    assert theirs.sharing_allowed is True
+    assert theirs.items[0].decision.decision == "accepted"
+
+    # Discharge, the episodes, a second discharge refused, re-admission.
+    episodes = kapj.CareEpisodesApi(therapist)
+    ended = episodes.discharge_patient(
+        patient_id=patient_user.id, discharge_create=kapj.DischargeCreate(reason="Course done")
+    )
+    assert ended.ended_at is not None and ended.reason == "Course done"
+    again = _problem(
+        kapj,
+        lambda: episodes.discharge_patient(
+            patient_id=patient_user.id, discharge_create=kapj.DischargeCreate(reason="again")
+        ),
+        409,
+    )
+    assert again.code == "patient_discharged"
+    episodes.readmit_patient(patient_id=patient_user.id)
+    assert len(episodes.list_episodes(patient_id=patient_user.id)) == 2
+
+    # Legal hold by the admin, then the patient closes the account.
+    hold = kapj.ClosureApi(admin).place_legal_hold(
+        patient_id=patient_user.id, legal_hold_create=kapj.LegalHoldCreate(reason="Case 114")
+    )
+    assert hold.reason == "Case 114"
+    closed = kapj.ClosureApi(patient).close_my_account_with_http_info()
+    assert closed.status_code == 202
+    assert closed.data.erased and closed.data.retained
+
+
+def datetime_now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

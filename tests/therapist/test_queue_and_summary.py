@@ -204,7 +204,8 @@ def test_the_summary_costs_the_same_statements_for_2_or_20_entries(
             r = team.client.get(url, headers=team.th)
         assert r.status_code == 200 and len(r.json()["entries"]) == n + 1
         costs.append(len(seen))
-    assert costs[0] == costs[1] <= 15
+    # 16: one of them reads the episodes (answers out of treatment are not shown).
+    assert costs[0] == costs[1] <= 16
 
 
 def test_queue_counts_unreviewed_entries_of_any_age(team: Team) -> None:
