@@ -259,15 +259,15 @@ def _cut(occ: Occurrence, off: list[tuple[datetime, datetime | None]]) -> Occurr
 
 def one_open_per_instrument(occs: list[Occurrence]) -> list[Occurrence]:
     """The same instrument is never due twice at once: an occurrence still open when
-    the next of its instrument falls due ends then, superseded (`occs` oldest first)."""
+    the next of its instrument falls due ends then, superseded; the newer one asks for
+    its own time (`occs` oldest first)."""
     out = list(occs)
-    latest: dict[str, int] = {}
-    for i in range(len(out) - 1, -1, -1):
-        occ = out[i]
-        nxt = latest.get(occ.code)
-        if nxt is not None and out[nxt].due_at < occ.expires_at:
-            out[i] = replace(occ, expires_at=out[nxt].due_at, superseded=True)
-        latest[occ.code] = i
+    open_at: dict[str, int] = {}
+    for i, occ in enumerate(out):
+        j = open_at.get(occ.code)
+        if j is not None and occ.due_at < out[j].expires_at:
+            out[j] = replace(out[j], expires_at=occ.due_at, superseded=True)
+        open_at[occ.code] = i
     return out
 
 
