@@ -24,7 +24,6 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -77,15 +76,6 @@ def pieces(sentences: list[str]) -> list[tuple[int, int, set[str]]]:
     return [(a, b, set(features(text))) for a, b, text in units(sentences)]
 
 
-def readings(parts: list[tuple[int, int, set[str]]]) -> list[tuple[int, int, set[str]]]:
-    """Each piece, each piece with the next, and a short text whole."""
-    out = list(parts)
-    out += [(a, d, f | g) for (a, _b, f), (_c, d, g) in pairwise(parts)]
-    if 2 < len(parts) <= SHORT_PIECES:
-        out.append((parts[0][0], parts[-1][1], set().union(*(f for _a, _b, f in parts))))
-    return out
-
-
 def training_items(parts: list[tuple[int, int, set[str]]], risky: bool) -> list[set[str]]:
     """What one labelled text teaches: a short text whole; a long text without risk,
     each piece (none of them is risk); a long text with risk, whole (which piece
@@ -121,15 +111,24 @@ class _Linear:
             dict(zip(terms, (w * x for w, x in zip(row, idf, strict=True)), strict=True))
             for row in spec["coef"]
         ]
-        self.terms = self.square.keys()
+        self.terms = frozenset(terms)
 
-    def decisions(self, found: set[str]) -> list[float]:
+    def decisions(self, found: set[str] | frozenset[str]) -> list[float]:
         known = found & self.terms
         norm = math.sqrt(sum(map(self.square.__getitem__, known))) or 1.0
         return [
             b + sum(map(w.__getitem__, known)) / norm
             for b, w in zip(self.intercept, self.weights, strict=True)
         ]
+
+    def sums(self, known: set[str] | frozenset[str]) -> tuple[float, float]:
+        """For a binary model, over known terms: the squared length and the weight."""
+        return sum(map(self.square.__getitem__, known)), sum(
+            map(self.weights[0].__getitem__, known)
+        )
+
+    def decision(self, square: float, weight: float) -> float:
+        return self.intercept[0] + weight / (math.sqrt(square) or 1.0)
 
 
 def _sigmoid(z: float) -> float:
@@ -165,11 +164,25 @@ class RiskModel:
         if not parts:
             return None
         line = self.threshold if len(parts) <= SHORT_PIECES else self.long_threshold
-        # Each piece's known terms once; a reading joins them (smaller sets to join).
-        known = [(a, b, f & self.risk.terms) for a, b, f in parts]
-        p, first, last = max(
-            ((self.probability(k), a, b) for a, b, k in readings(known)), key=lambda r: r[0]
-        )
+        # Each piece's known terms and sums once; a piece with the next sums as both
+        # less what they share (a few terms), rather than summing their union again.
+        risk = self.risk
+        known = [f & risk.terms for _a, _b, f in parts]
+        sums = [risk.sums(k) for k in known]
+        scored = [
+            (_sigmoid(risk.decision(sq, w)), a, b)
+            for (a, b, _f), (sq, w) in zip(parts, sums, strict=True)
+        ]
+        for i in range(len(parts) - 1):
+            (sq1, w1), (sq2, w2) = sums[i], sums[i + 1]
+            both = known[i] & known[i + 1]
+            sq3, w3 = risk.sums(both) if both else (0.0, 0.0)
+            z = risk.decision(sq1 + sq2 - sq3, w1 + w2 - w3)
+            scored.append((_sigmoid(z), parts[i][0], parts[i + 1][1]))
+        if 2 < len(parts) <= SHORT_PIECES:
+            whole = set().union(*known)
+            scored.append((_sigmoid(risk.decision(*risk.sums(whole))), parts[0][0], parts[-1][1]))
+        p, first, last = max(scored, key=lambda r: r[0])
         if p < line:
             return None
         found = set().union(*(f for a, b, f in parts if first <= a and b <= last))

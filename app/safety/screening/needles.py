@@ -10,6 +10,7 @@ All rules' needles sit in one Aho-Corasick automaton: one pass over the text, in
 C, says which rules may match and where.
 """
 
+import re
 from collections.abc import Sequence
 from importlib import import_module
 from typing import Any
@@ -26,6 +27,38 @@ Needles = frozenset[str]
 def needles(pattern: str) -> Needles | None:
     """Strings one of which every match contains, or None when none is certain."""
     return _sequence(P.parse(pattern))
+
+
+def needle_groups(pattern: str, most: int = 2) -> list[Needles]:
+    """Up to `most` sets of strings such that every match holds one string of each
+    set, the most selective first; empty when none is certain."""
+    groups = sorted(set(_groups(P.parse(pattern))), key=_score, reverse=True)
+    return groups[:most]
+
+
+def _groups(items: Any) -> list[Needles]:
+    # Like _sequence, but keeps every part a match cannot do without.
+    out: list[Needles] = []
+    run = ""
+    for op, av in items:
+        if op is C.LITERAL:
+            run += chr(av)
+            continue
+        if len(run.strip()) >= 2:
+            out.append(frozenset([run]))
+        run = ""
+        if op is C.SUBPATTERN:
+            out += _groups(av[3])
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            if av[0] >= 1:
+                out += _groups(av[2])
+        else:
+            sub = _node(op, av)
+            if sub:
+                out.append(sub)
+    if len(run.strip()) >= 2:
+        out.append(frozenset([run]))
+    return out
 
 
 def _score(s: Needles) -> tuple[int, float]:
@@ -73,27 +106,91 @@ def present(found: Needles | None, text: str) -> bool:
 
 
 class Gates:
-    """Which rules may match a text, and where their needles are, in one pass."""
+    """Which rules may match a text, and where their needles are, in one pass; the
+    same pass says which branches of each gated alternation may match."""
 
-    def __init__(self, all_needles: Sequence[Needles | None]) -> None:
+    def __init__(
+        self, all_needles: Sequence[Needles | None], alternations: Sequence["Alternation"] = ()
+    ) -> None:
         self.always = frozenset(i for i, n in enumerate(all_needles) if n is None)
-        owners: dict[str, list[int]] = {}
+        owners: dict[str, tuple[list[int], list[int]]] = {}
         for i, found in enumerate(all_needles):
             for n in found or ():
-                owners.setdefault(n, []).append(i)
+                owners.setdefault(n, ([], []))[0].append(i)
+        # Each alternation's needle groups, numbered after the previous one's.
+        self.alternations = tuple(alternations)
+        self.groups: list[list[frozenset[int]]] = []
+        offset = 0
+        for alt in self.alternations:
+            self.groups.append([frozenset(offset + g for g in gs) for gs in alt.groups])
+            for n, ids in alt.owners.items():
+                owners.setdefault(n, ([], []))[1].extend(offset + g for g in ids)
+            offset += alt.count
         self.automaton = ahocorasick.Automaton()
-        for n, rules in owners.items():
-            self.automaton.add_word(n, (len(n), tuple(rules)))
+        for n, (rules, groups) in owners.items():
+            self.automaton.add_word(n, (len(n), tuple(rules), tuple(groups)))
         self.automaton.make_automaton()
 
-    def hits(self, text: str) -> dict[int, list[int]]:
-        """For each rule one of whose needles is in `text`, where those needles start."""
+    def scan(self, text: str) -> tuple[dict[int, list[int]], set[int]]:
+        """For each rule one of whose needles is in `text`, where those needles start;
+        and the alternations' needle groups found."""
         out: dict[int, list[int]] = {}
-        for end, (length, rules) in self.automaton.iter(text):
+        groups: set[int] = set()
+        for end, (length, rules, found) in self.automaton.iter(text):
             for i in rules:
                 out.setdefault(i, []).append(end - length + 1)
-        return out
+            if found:
+                groups.update(found)
+        return out, groups
+
+    def hits(self, text: str) -> dict[int, list[int]]:
+        return self.scan(text)[0]
 
     def open(self, text: str) -> set[int]:
         """Indexes of the rules that may match `text`."""
         return set(self.always) | set(self.hits(text))
+
+    def pattern(self, k: int, groups: set[int]) -> re.Pattern[str] | None:
+        """What of alternation `k` to run over a text whose scan found `groups`."""
+        return self.alternations[k].pick(
+            tuple(i for i, g in enumerate(self.groups[k]) if g <= groups)
+        )
+
+
+class Alternation:
+    """Patterns tried as one alternation, `(?:p0)|(?:p1)|…`, that runs only the
+    branches whose needles are in the text: a branch that lacks one of its needle
+    groups cannot match anywhere in it, so leaving it out changes no match, and an
+    ordinary text, which opens none, is not scanned at all. The scan is Gates'."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = tuple(patterns)
+        self.groups: list[frozenset[int]] = []
+        self.owners: dict[str, list[int]] = {}
+        self.count = 0
+        for p in self.patterns:
+            ids = []
+            for group in needle_groups(p):
+                for n in group:
+                    self.owners.setdefault(n, []).append(self.count)
+                ids.append(self.count)
+                self.count += 1
+            # A pattern without a certain needle is always run.
+            self.groups.append(frozenset(ids))
+        self.whole = self._compile(tuple(range(len(self.patterns))))
+        # One branch or two are compiled on their own (at most n² small patterns);
+        # with more open the whole alternation runs, with the same matches.
+        self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    def _compile(self, branches: tuple[int, ...]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{self.patterns[i]})" for i in branches))
+
+    def pick(self, branches: tuple[int, ...]) -> re.Pattern[str] | None:
+        if not branches:
+            return None
+        if len(branches) > 2:
+            return self.whole
+        compiled = self._subsets.get(branches)
+        if compiled is None:
+            compiled = self._subsets[branches] = self._compile(branches)
+        return compiled
