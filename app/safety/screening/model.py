@@ -22,12 +22,14 @@ web process, and no loop over the words in Python.
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from app.safety.screening.features import features
+from app.safety.screening.features import feature_set, features
 
 CORPUS = Path(__file__).parent / "corpus"
 WEIGHTS = Path(__file__).parent / "model.json"
@@ -73,7 +75,7 @@ def units(sentences: list[str]) -> list[tuple[int, int, str]]:
 
 def pieces(sentences: list[str]) -> list[tuple[int, int, set[str]]]:
     """Each piece's first and last sentence and its features."""
-    return [(a, b, set(features(text))) for a, b, text in units(sentences)]
+    return [(a, b, feature_set(text)) for a, b, text in units(sentences)]
 
 
 def training_items(parts: list[tuple[int, int, set[str]]], risky: bool) -> list[set[str]]:
@@ -112,6 +114,10 @@ class _Linear:
             for row in spec["coef"]
         ]
         self.terms = frozenset(terms)
+        # A binary model's two per-term figures as one number, idf squared + weight j:
+        # a reading is then one look-up per feature and one sum.
+        self.both = {t: complex(self.square[t], w) for t, w in self.weights[0].items()}
+        self._both: Callable[[str, complex], complex] = self.both.get
 
     def decisions(self, found: set[str] | frozenset[str]) -> list[float]:
         known = found & self.terms
@@ -121,14 +127,13 @@ class _Linear:
             for b, w in zip(self.intercept, self.weights, strict=True)
         ]
 
-    def sums(self, known: set[str] | frozenset[str]) -> tuple[float, float]:
-        """For a binary model, over known terms: the squared length and the weight."""
-        return sum(map(self.square.__getitem__, known)), sum(
-            map(self.weights[0].__getitem__, known)
-        )
+    def sums(self, found: set[str]) -> complex:
+        """For a binary model: the squared length (real) and the weight (imaginary)
+        of the features it knows (the rest add 0)."""
+        return sum(map(self._both, found, repeat(0j)), 0j)
 
-    def decision(self, square: float, weight: float) -> float:
-        return self.intercept[0] + weight / (math.sqrt(square) or 1.0)
+    def decision(self, sums: complex) -> float:
+        return self.intercept[0] + sums.imag / (math.sqrt(sums.real) or 1.0)
 
 
 def _sigmoid(z: float) -> float:
@@ -164,24 +169,20 @@ class RiskModel:
         if not parts:
             return None
         line = self.threshold if len(parts) <= SHORT_PIECES else self.long_threshold
-        # Each piece's known terms and sums once; a piece with the next sums as both
-        # less what they share (a few terms), rather than summing their union again.
+        # Each piece's sums once; a piece with the next sums as both less what they
+        # share (a few features), rather than summing their union again.
         risk = self.risk
-        known = [f & risk.terms for _a, _b, f in parts]
-        sums = [risk.sums(k) for k in known]
+        sums = [risk.sums(f) for _a, _b, f in parts]
         scored = [
-            (_sigmoid(risk.decision(sq, w)), a, b)
-            for (a, b, _f), (sq, w) in zip(parts, sums, strict=True)
+            (_sigmoid(risk.decision(c)), a, b) for (a, b, _f), c in zip(parts, sums, strict=True)
         ]
         for i in range(len(parts) - 1):
-            (sq1, w1), (sq2, w2) = sums[i], sums[i + 1]
-            both = known[i] & known[i + 1]
-            sq3, w3 = risk.sums(both) if both else (0.0, 0.0)
-            z = risk.decision(sq1 + sq2 - sq3, w1 + w2 - w3)
-            scored.append((_sigmoid(z), parts[i][0], parts[i + 1][1]))
+            shared = parts[i][2] & parts[i + 1][2]
+            c = sums[i] + sums[i + 1] - (risk.sums(shared) if shared else 0j)
+            scored.append((_sigmoid(risk.decision(c)), parts[i][0], parts[i + 1][1]))
         if 2 < len(parts) <= SHORT_PIECES:
-            whole = set().union(*known)
-            scored.append((_sigmoid(risk.decision(*risk.sums(whole))), parts[0][0], parts[-1][1]))
+            whole = set().union(*(f for _a, _b, f in parts))
+            scored.append((_sigmoid(risk.decision(risk.sums(whole))), parts[0][0], parts[-1][1]))
         p, first, last = max(scored, key=lambda r: r[0])
         if p < line:
             return None
