@@ -173,19 +173,22 @@ class RiskModel:
         # share (a few features), rather than summing their union again.
         risk = self.risk
         sums = [risk.sums(f) for _a, _b, f in parts]
-        scored = [
-            (_sigmoid(risk.decision(c)), a, b) for (a, b, _f), c in zip(parts, sums, strict=True)
-        ]
+        spans = [(a, b) for a, b, _f in parts]
         for i in range(len(parts) - 1):
             shared = parts[i][2] & parts[i + 1][2]
-            c = sums[i] + sums[i + 1] - (risk.sums(shared) if shared else 0j)
-            scored.append((_sigmoid(risk.decision(c)), parts[i][0], parts[i + 1][1]))
+            sums.append(sums[i] + sums[i + 1] - (risk.sums(shared) if shared else 0j))
+            spans.append((parts[i][0], parts[i + 1][1]))
         if 2 < len(parts) <= SHORT_PIECES:
-            whole = set().union(*(f for _a, _b, f in parts))
-            scored.append((_sigmoid(risk.decision(risk.sums(whole))), parts[0][0], parts[-1][1]))
-        p, first, last = max(scored, key=lambda r: r[0])
-        if p < line:
+            sums.append(risk.sums(set().union(*(f for _a, _b, f in parts))))
+            spans.append((parts[0][0], parts[-1][1]))
+        z = list(map(risk.decision, sums))
+        # The sigmoid rises with z, so the likeliest reading's probability is that
+        # of the largest z: most texts stop here, below the line.
+        if _sigmoid(max(z)) < line:
             return None
+        p, first, last = max(
+            ((_sigmoid(d), a, b) for d, (a, b) in zip(z, spans, strict=True)), key=lambda r: r[0]
+        )
         found = set().union(*(f for a, b, f in parts if first <= a and b <= last))
         urgent = self.urgency(found) >= self.urgent_threshold
         return ModelVerdict(p, self.category(found), urgent, first, last)
