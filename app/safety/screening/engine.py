@@ -16,7 +16,7 @@ from typing import Literal
 from app.safety.screening import model
 from app.safety.screening.context import Sentence, lexicon
 from app.safety.screening.lexicon import EXTRA_WORDS
-from app.safety.screening.needles import Alternation, Gates
+from app.safety.screening.needles import Alternation, Gates, may_read, starts_at_word
 from app.safety.screening.normalise import Normaliser
 from app.safety.screening.rules import CATEGORIES, Rule, load_rules, read_data, vocabulary
 
@@ -52,6 +52,8 @@ def _patterns(name: str, section: str | None = None) -> list[str]:
 EXCLUDE = Alternation(_patterns("exclusions.toml"))
 ASKED = Alternation(_patterns("context.toml", "question"))
 CUES = re.compile("|".join(f"(?:{p})" for p in _patterns("cues.toml")))
+if any(may_read(p, ".") or not starts_at_word(p) for p in EXCLUDE.patterns):
+    raise ValueError("exclusions.toml: each pattern starts with \\b and reads no full stop")
 # One pass over a text finds the needles of every rule, exclusion and question frame.
 GATES = Gates([r.needles for r in RULES], [EXCLUDE, ASKED])
 _EXCLUDE, _ASKED = 0, 1
@@ -79,13 +81,28 @@ class _Text:
             self.starts.pop()
         self.cache: dict[int, Sentence] = {}
         self.hits, groups = GATES.scan(norm)
-        exclude = GATES.pattern(_EXCLUDE, groups)
-        self.excluded = [] if exclude is None else [m.span() for m in exclude.finditer(norm)]
-        self.asked = GATES.pattern(_ASKED, groups)
+        self.excluded = self._exclusions(groups)
+        self.asked = GATES.pattern(_ASKED, {g for _start, found in groups for g in found})
         # What the model must not read: idioms, and sentences that deny a rule's words.
         self.questioned = _questioned(self)
         self.masked: list[tuple[int, int]] = self.excluded + self.questioned
         self.denied: set[int] = set()
+
+    def _exclusions(self, groups: list[tuple[int, tuple[int, ...]]]) -> list[tuple[int, int]]:
+        """The exclusions' matches, sentence by sentence: a sentence is searched only
+        for the exclusions whose needles it holds. No exclusion reads a full stop
+        or starts at the space after one (each starts with \\b), so none crosses
+        a sentence's end: the matches are those of one search over the whole text."""
+        found: dict[int, set[int]] = {}
+        for start, ids in groups:
+            found.setdefault(self.index(start), set()).update(ids)
+        spans: list[tuple[int, int]] = []
+        for i in sorted(found):
+            pattern = GATES.pattern(_EXCLUDE, found[i])
+            if pattern is not None:
+                a, b = self.bounds(i)
+                spans += [m.span() for m in pattern.finditer(self.norm, a, b)]
+        return spans
 
     def index(self, pos: int) -> int:
         return bisect_right(self.starts, pos) - 1

@@ -33,7 +33,9 @@ def needle_groups(pattern: str, most: int = 2) -> list[Needles]:
     """Up to `most` sets of strings such that every match holds one string of each
     set, the most selective first; empty when none is certain."""
     groups = sorted(set(_groups(P.parse(pattern))), key=_score, reverse=True)
-    return groups[:most]
+    # A further group of short, common strings ("the", "la") would cost the scan
+    # more than it saves.
+    return groups[:1] + [g for g in groups[1:most] if _score(g)[0] >= 4]
 
 
 def _groups(items: Any) -> list[Needles]:
@@ -101,6 +103,53 @@ def _node(op: Any, av: Any) -> Needles | None:
     return None
 
 
+def may_read(pattern: str, char: str) -> bool:
+    """Whether a match of `pattern`, or one of its lookarounds, may read `char`;
+    True whenever the parse tree holds something not worked out here."""
+    return _reads(P.parse(pattern), ord(char))
+
+
+def _reads(items: Any, c: int) -> bool:
+    for op, av in items:
+        if op is C.LITERAL:
+            if av == c:
+                return True
+        elif op is C.IN:
+            for kind, value in av:
+                if kind is C.LITERAL and value != c:
+                    continue
+                if kind is C.RANGE and not value[0] <= c <= value[1]:
+                    continue
+                return True  # the character, or a class not worked out here
+        elif op is C.SUBPATTERN:
+            if _reads(av[3], c):
+                return True
+        elif op is C.BRANCH:
+            if any(_reads(alt, c) for alt in av[1]):
+                return True
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            if _reads(av[2], c):
+                return True
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            if _reads(av[1], c):
+                return True
+        elif op is not C.AT:
+            return True
+    return False
+
+
+def starts_at_word(pattern: str) -> bool:
+    """Whether every match of `pattern` starts at a word boundary (`\\b`)."""
+    items = list(P.parse(pattern))
+    if len(items) == 1 and items[0][0] is C.BRANCH:
+        return all(_bounded(list(alt)) for alt in items[0][1][1])
+    return _bounded(items)
+
+
+def _bounded(items: list[Any]) -> bool:
+    return bool(items) and items[0] == (C.AT, C.AT_BOUNDARY)
+
+
 def present(found: Needles | None, text: str) -> bool:
     return found is None or any(n in text for n in found)
 
@@ -131,16 +180,17 @@ class Gates:
             self.automaton.add_word(n, (len(n), tuple(rules), tuple(groups)))
         self.automaton.make_automaton()
 
-    def scan(self, text: str) -> tuple[dict[int, list[int]], set[int]]:
+    def scan(self, text: str) -> tuple[dict[int, list[int]], list[tuple[int, tuple[int, ...]]]]:
         """For each rule one of whose needles is in `text`, where those needles start;
-        and the alternations' needle groups found."""
+        and where the alternations' needles start, with the groups they belong to."""
         out: dict[int, list[int]] = {}
-        groups: set[int] = set()
+        groups: list[tuple[int, tuple[int, ...]]] = []
         for end, (length, rules, found) in self.automaton.iter(text):
+            start = end - length + 1
             for i in rules:
-                out.setdefault(i, []).append(end - length + 1)
+                out.setdefault(i, []).append(start)
             if found:
-                groups.update(found)
+                groups.append((start, found))
         return out, groups
 
     def hits(self, text: str) -> dict[int, list[int]]:
@@ -151,7 +201,7 @@ class Gates:
         return set(self.always) | set(self.hits(text))
 
     def pattern(self, k: int, groups: set[int]) -> re.Pattern[str] | None:
-        """What of alternation `k` to run over a text whose scan found `groups`."""
+        """What of alternation `k` to run over text in which `groups` were found."""
         return self.alternations[k].pick(
             tuple(i for i, g in enumerate(self.groups[k]) if g <= groups)
         )
