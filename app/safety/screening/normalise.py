@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import filterfalse
 
 from app.safety.screening.lexicon import (
     CONTRACTIONS,
@@ -228,8 +229,11 @@ class Normaliser:
         they are, and finding them takes set operations, not a loop over the text."""
         distinct = set(text.split(" "))
         odd = distinct & self._shorthand
-        if any(c in text for c in _ODD_CHARS) or _TRIPLE.search(text):
+        if _TRIPLE.search(text):
             odd.update(w for w in distinct if _ODD_HINT.search(w))
+        elif any(c in text for c in _ODD_CHARS):
+            # No letter three times: only words with a digit or symbol, none all letters.
+            odd.update(w for w in filterfalse(str.isalpha, distinct) if _ODD_HINT.search(w))
         unknown = " ".join(distinct - self.vocabulary)
         candidates = sorted(self.speller.candidates.findall(unknown))
         budget = [MAX_LOOKUPS]
