@@ -169,9 +169,15 @@ class Gates:
         # Each alternation's needle groups, numbered after the previous one's.
         self.alternations = tuple(alternations)
         self.groups: list[list[frozenset[int]]] = []
+        # Which alternation and branch each group belongs to; branches with none.
+        self.owner: list[tuple[int, int]] = []
+        self.ungated: list[tuple[int, ...]] = []
         offset = 0
-        for alt in self.alternations:
+        for k, alt in enumerate(self.alternations):
             self.groups.append([frozenset(offset + g for g in gs) for gs in alt.groups])
+            for b, gs in enumerate(alt.groups):
+                self.owner += [(k, b)] * len(gs)
+            self.ungated.append(tuple(b for b, gs in enumerate(alt.groups) if not gs))
             for n, ids in alt.owners.items():
                 owners.setdefault(n, ([], []))[1].extend(offset + g for g in ids)
             offset += alt.count
@@ -202,9 +208,14 @@ class Gates:
 
     def pattern(self, k: int, groups: set[int]) -> re.Pattern[str] | None:
         """What of alternation `k` to run over text in which `groups` were found."""
-        return self.alternations[k].pick(
-            tuple(i for i, g in enumerate(self.groups[k]) if g <= groups)
-        )
+        # Only branches one of whose groups was found can have them all.
+        branches = set(self.ungated[k])
+        for g in groups:
+            owner, b = self.owner[g]
+            if owner == k:
+                branches.add(b)
+        mine = self.groups[k]
+        return self.alternations[k].pick(tuple(b for b in sorted(branches) if mine[b] <= groups))
 
 
 class Alternation:
