@@ -16,8 +16,9 @@ the likeliest reading is the verdict.
 
 Training is scikit-learn's (training.py, `kap-journal screen-train`), on the same
 `features` function; the vocabulary and weights are in `model.json`. Reading them
-here is a set intersection and a sum per reading, all in C: no scikit-learn in a
-web process, and no loop over the words in Python.
+here is one sum per piece, in C (a look-up per feature: idf squared and weight as
+one complex number), and a pair of pieces is both sums less what they share: no
+scikit-learn in a web process, and no loop over the words in Python.
 """
 
 import json
