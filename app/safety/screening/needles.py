@@ -239,9 +239,12 @@ class Alternation:
             # A pattern without a certain needle is always run.
             self.groups.append(frozenset(ids))
         self.whole = self._compile(tuple(range(len(self.patterns))))
-        # One branch or two are compiled on their own (at most n² small patterns);
-        # with more open the whole alternation runs, with the same matches.
-        self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
+        # One branch or two are compiled on their own (at most n² small patterns;
+        # each one now, pairs when first met); with more open the whole
+        # alternation runs, with the same matches.
+        self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {
+            (i,): self._compile((i,)) for i in range(len(self.patterns))
+        }
 
     def _compile(self, branches: tuple[int, ...]) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{self.patterns[i]})" for i in branches))
