@@ -2,15 +2,21 @@
 
     python -m bench.screen [--calls 2000] [--rounds 5]
 
-The curve: CPU per call and per 1,000 characters from 300 to 20,000 characters,
-for ordinary journal text and for adversarial text (long made-up words that start
-like risk words, thousands of tiny sentences, nested quotes).
+Ordinary text is real journal prose: the labelled corpus's long entries without
+risk (`app/safety/screening/corpus`, English and Spanish, written by people who
+never saw the rules), joined in a seeded random order and cut at a word to the
+length measured. Its cost per 1,000 characters from 300 to 2,000 characters is
+the cost goal's figure (issue 21: at most 0.3 ms).
 
-Three kinds of entry, each about 2,000 characters: an ordinary day (no rule
-matches), an ordinary day that ends in a risk sentence, and a hard one full of
-negated, historical and idiomatic risk words (every match must be weighed in
-context). Each figure is the median over rounds of process CPU time per call; the
-first call of a fresh text is reported too (the speller's cache is cold for it).
+The curve: CPU per call and per 1,000 characters from 300 to 20,000 characters,
+for ordinary text and for adversarial text (long made-up words that start like
+risk words, thousands of tiny sentences, nested quotes).
+
+Three kinds of entry, each about 2,000 characters: an ordinary day (corpus prose,
+no risk), the same ending in a risk sentence, and a hard one full of negated,
+historical and idiomatic risk words (every match must be weighed in context).
+Each figure is the median over rounds of process CPU time per call; the first
+call of a fresh text is reported too (the speller's cache is cold for it).
 """
 
 import argparse
@@ -19,19 +25,8 @@ import statistics
 import time
 
 from app.safety.screening import screen_text
+from app.safety.screening.model import read_rows
 
-ORDINARY = (
-    "Woke up early and made tea before anyone else was up.",
-    "The integration session yesterday left me thinking about my father.",
-    "I walked along the river and noticed the light on the water.",
-    "Work was long; my manager asked for the report again.",
-    "I felt a little anxious in the afternoon, then it passed.",
-    "Dinner with my sister, we laughed about the old house.",
-    "I want to remember the feeling of the music during the session.",
-    "My back is sore from the gym and I slept badly.",
-    "Tomorrow I will call the clinic about my next appointment.",
-    "I noticed I was kinder to myself today, which is new.",
-)
 HARD = (
     "I'm not suicidal, just really tired of this job.",
     "Two years ago I wanted to die, now I feel alive.",
@@ -45,6 +40,24 @@ HARD = (
     "Ya no me muero de ganas de verte, pero estoy bien.",
 )
 RISK = "I have the pills saved up and tonight is the night."
+ORDINARY_SIZES = (300, 500, 1000, 1500, 2000)
+
+
+def journal_prose() -> list[str]:
+    """The corpus's long entries without risk, in file order."""
+    return [r["text"] for r in read_rows() if r["label"] == "none" and r.get("length") == "long"]
+
+
+def ordinary(prose: list[str], rng: random.Random, size: int, tail: str = "") -> str:
+    """Corpus entries in random order, joined as paragraphs and cut at a word."""
+    parts: list[str] = []
+    while sum(len(p) + 2 for p in parts) < size:
+        parts.append(rng.choice(prose))
+    text = "\n\n".join(parts)
+    room = size - (len(tail) + 1 if tail else 0)
+    cut = text.rfind(" ", 0, room + 1)
+    text = text[: cut if cut > 0 else room]
+    return f"{text} {tail}" if tail else text
 
 
 def entry(pool: tuple[str, ...], rng: random.Random, tail: str = "", size: int = 2000) -> str:
@@ -79,7 +92,7 @@ def adversarial(size: int, rng: random.Random) -> str:
     return " ".join(parts)[:size]
 
 
-def curve(rounds: int) -> None:
+def curve(rounds: int, prose: list[str]) -> None:
     print(
         "| characters | ordinary: ms per call | ordinary: ms per 1,000 chars "
         "| adversarial: ms per call | adversarial: ms per 1,000 chars |"
@@ -87,12 +100,25 @@ def curve(rounds: int) -> None:
     print("| ---: | ---: | ---: | ---: | ---: |")
     for size in (300, 1000, 2000, 5000, 10000, 20000):
         rng = random.Random(size)
-        ordinary = [entry(ORDINARY + HARD, rng, size=size) for _ in range(10)]
+        plain = [ordinary(prose, rng, size) for _ in range(20)]
         hostile = [adversarial(size, rng) for _ in range(10)]
-        calls = max(10, 4000 // (size // 100))
-        o = per_call_ms((ordinary * calls)[:calls], rounds)
+        calls = max(20, 4000 // (size // 100))
+        o = per_call_ms((plain * calls)[:calls], rounds)
         a = per_call_ms((hostile * calls)[:calls], rounds)
         print(f"| {size:,} | {o:.2f} | {o / size * 1000:.3f} | {a:.2f} | {a / size * 1000:.3f} |")
+
+
+def goal(rounds: int, prose: list[str], calls: int) -> None:
+    """CPU per 1,000 characters over ordinary entries of 300 to 2,000 characters."""
+    rng = random.Random(21)
+    texts = [ordinary(prose, rng, rng.choice(ORDINARY_SIZES)) for _ in range(200)]
+    batch = (texts * (calls // len(texts) + 1))[:calls]
+    chars = sum(map(len, batch))
+    ms = per_call_ms(batch, rounds) * len(batch)
+    print(
+        f"Ordinary entries of 300 to 2,000 characters ({len(texts)} texts, {calls} calls): "
+        f"{ms / chars * 1000:.3f} ms of CPU per 1,000 characters (goal: at most 0.3)."
+    )
 
 
 def main() -> None:
@@ -101,12 +127,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     rng = random.Random(11)
+    prose = journal_prose()
     kinds = {
-        "ordinary day, no risk": [entry(ORDINARY, rng) for _ in range(50)],
-        "ordinary day ending in risk": [entry(ORDINARY, rng, RISK) for _ in range(50)],
+        "ordinary day, no risk": [ordinary(prose, rng, 2000) for _ in range(50)],
+        "ordinary day ending in risk": [ordinary(prose, rng, 2000, RISK) for _ in range(50)],
         "hard negatives throughout": [entry(HARD, rng) for _ in range(50)],
     }
-    cold_text = entry(ORDINARY + HARD, random.Random(99), RISK)
+    cold_text = ordinary(prose, random.Random(99), 2000, RISK)
     start = time.process_time()
     screen_text(cold_text)
     cold = (time.process_time() - start) * 1000
@@ -117,7 +144,9 @@ def main() -> None:
         print(f"| {name} | {per_call_ms(batch, args.rounds):.2f} ms |")
     print(f"| first call after import (cold caches) | {cold:.2f} ms |")
     print()
-    curve(args.rounds)
+    goal(args.rounds, prose, args.calls)
+    print()
+    curve(args.rounds, prose)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from typing import Literal
 from app.safety.screening import model
 from app.safety.screening.context import Sentence, lexicon
 from app.safety.screening.lexicon import EXTRA_WORDS
-from app.safety.screening.needles import Gates
+from app.safety.screening.needles import Alternation, Gates, may_read, starts_at_word
 from app.safety.screening.normalise import Normaliser
 from app.safety.screening.rules import CATEGORIES, Rule, load_rules, read_data, vocabulary
 
@@ -33,19 +33,30 @@ class ScreenHit:
 
 
 RULES = load_rules()
-GATES = Gates([r.needles for r in RULES])
 _PRIORITY = {c: i for i, c in enumerate(CATEGORIES)}
 
 
-def _alternation(name: str) -> re.Pattern[str]:
-    patterns = read_data(name)["patterns"]
+def _patterns(name: str, section: str | None = None) -> list[str]:
+    data = read_data(name)
+    table = data if section is None else data[section]
+    patterns = (
+        table["patterns" if section is None else "frame"] if isinstance(table, dict) else None
+    )
     if not isinstance(patterns, list):
         raise TypeError(f"{name}: patterns is a list")
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    return [str(p) for p in patterns]
 
 
-EXCLUDE = _alternation("exclusions.toml")
-CUES = _alternation("cues.toml")
+# Exclusions and question frames are gated by their needles (needles.py): an ordinary
+# text holds none of them, and is not scanned for them.
+EXCLUDE = Alternation(_patterns("exclusions.toml"))
+ASKED = Alternation(_patterns("context.toml", "question"))
+CUES = re.compile("|".join(f"(?:{p})" for p in _patterns("cues.toml")))
+if any(may_read(p, ".") or not starts_at_word(p) for p in EXCLUDE.patterns):
+    raise ValueError("exclusions.toml: each pattern starts with \\b and reads no full stop")
+# One pass over a text finds the needles of every rule, exclusion and question frame.
+GATES = Gates([r.needles for r in RULES], [EXCLUDE, ASKED])
+_EXCLUDE, _ASKED = 0, 1
 NORMALISER = Normaliser(vocabulary() | set(EXTRA_WORDS))
 _SENTENCE_END = re.compile(r" \.(?= |$)")
 # More matches than this in one text are not weighed one by one: the text is
@@ -69,11 +80,29 @@ class _Text:
         if self.starts[-1] >= len(norm) and len(self.starts) > 1:
             self.starts.pop()
         self.cache: dict[int, Sentence] = {}
-        self.excluded = [m.span() for m in EXCLUDE.finditer(norm)]
+        self.hits, groups = GATES.scan(norm)
+        self.excluded = self._exclusions(groups)
+        self.asked = GATES.pattern(_ASKED, {g for _start, found in groups for g in found})
         # What the model must not read: idioms, and sentences that deny a rule's words.
         self.questioned = _questioned(self)
         self.masked: list[tuple[int, int]] = self.excluded + self.questioned
         self.denied: set[int] = set()
+
+    def _exclusions(self, groups: list[tuple[int, tuple[int, ...]]]) -> list[tuple[int, int]]:
+        """The exclusions' matches, sentence by sentence: a sentence is searched only
+        for the exclusions whose needles it holds. No exclusion reads a full stop
+        or starts at the space after one (each starts with \\b), so none crosses
+        a sentence's end: the matches are those of one search over the whole text."""
+        found: dict[int, set[int]] = {}
+        for start, ids in groups:
+            found.setdefault(self.index(start), set()).update(ids)
+        spans: list[tuple[int, int]] = []
+        for i in sorted(found):
+            pattern = GATES.pattern(_EXCLUDE, found[i])
+            if pattern is not None:
+                a, b = self.bounds(i)
+                spans += [m.span() for m in pattern.finditer(self.norm, a, b)]
+        return spans
 
     def index(self, pos: int) -> int:
         return bisect_right(self.starts, pos) - 1
@@ -126,10 +155,10 @@ def _questioned(text: "_Text") -> list[tuple[int, int]]:
     """Spans from a question put to the writer to its denial ("asked me if … the
     answer is no"): their content is asked, not said (context.toml, [question])."""
     lex = lexicon()
-    if lex.asked is None or lex.answer is None:
+    if lex.asked is None or lex.answer is None or text.asked is None:
         return []
     out: list[tuple[int, int]] = []
-    for n, q in enumerate(lex.asked.finditer(text.norm)):
+    for n, q in enumerate(text.asked.finditer(text.norm)):
         if n >= MAX_QUESTIONS:
             break
         i = text.index(q.start())
@@ -172,7 +201,7 @@ def _rule_matches(text: _Text) -> tuple[list[_Found], bool, bool]:
     found: list[_Found] = []
     seen_risk_words = False
     weighed = 0
-    hits = GATES.hits(text.norm)
+    hits = text.hits
     for i in sorted(GATES.always | set(hits)):
         rule = RULES[i]
         spans = [(0, len(text.norm))] if i not in hits else _spans_to_run(text, hits[i])

@@ -96,3 +96,16 @@ def features(sentence: str) -> list[str]:
     out += map(" ".join, pairwise(words))
     out += [w[:PREFIX] + "~" for w in words if len(w) >= PREFIX and w[0] != "!"]
     return out
+
+
+_PUNCT = frozenset(".,")
+
+
+def feature_set(sentence: str) -> set[str]:
+    """`set(features(sentence))`, built without the intermediate list."""
+    words = marked_words(sentence)
+    out = set(words)
+    out -= _PUNCT
+    out.update(map(" ".join, pairwise(words)))
+    out.update([w[:PREFIX] + "~" for w in words if len(w) >= PREFIX and w[0] != "!"])
+    return out

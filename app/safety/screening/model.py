@@ -16,19 +16,21 @@ the likeliest reading is the verdict.
 
 Training is scikit-learn's (training.py, `kap-journal screen-train`), on the same
 `features` function; the vocabulary and weights are in `model.json`. Reading them
-here is a set intersection and a sum per reading, all in C: no scikit-learn in a
-web process, and no loop over the words in Python.
+here is one sum per piece, in C (a look-up per feature: idf squared and weight as
+one complex number), and a pair of pieces is both sums less what they share: no
+scikit-learn in a web process, and no loop over the words in Python.
 """
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from app.safety.screening.features import features
+from app.safety.screening.features import feature_set, features
 
 CORPUS = Path(__file__).parent / "corpus"
 WEIGHTS = Path(__file__).parent / "model.json"
@@ -74,16 +76,7 @@ def units(sentences: list[str]) -> list[tuple[int, int, str]]:
 
 def pieces(sentences: list[str]) -> list[tuple[int, int, set[str]]]:
     """Each piece's first and last sentence and its features."""
-    return [(a, b, set(features(text))) for a, b, text in units(sentences)]
-
-
-def readings(parts: list[tuple[int, int, set[str]]]) -> list[tuple[int, int, set[str]]]:
-    """Each piece, each piece with the next, and a short text whole."""
-    out = list(parts)
-    out += [(a, d, f | g) for (a, _b, f), (_c, d, g) in pairwise(parts)]
-    if 2 < len(parts) <= SHORT_PIECES:
-        out.append((parts[0][0], parts[-1][1], set().union(*(f for _a, _b, f in parts))))
-    return out
+    return [(a, b, feature_set(text)) for a, b, text in units(sentences)]
 
 
 def training_items(parts: list[tuple[int, int, set[str]]], risky: bool) -> list[set[str]]:
@@ -121,15 +114,27 @@ class _Linear:
             dict(zip(terms, (w * x for w, x in zip(row, idf, strict=True)), strict=True))
             for row in spec["coef"]
         ]
-        self.terms = self.square.keys()
+        self.terms = frozenset(terms)
+        # A binary model's two per-term figures as one number, idf squared + weight j:
+        # a reading is then one look-up per feature and one sum.
+        self.both = {t: complex(self.square[t], w) for t, w in self.weights[0].items()}
+        self._both: Callable[[str, complex], complex] = self.both.get
 
-    def decisions(self, found: set[str]) -> list[float]:
+    def decisions(self, found: set[str] | frozenset[str]) -> list[float]:
         known = found & self.terms
         norm = math.sqrt(sum(map(self.square.__getitem__, known))) or 1.0
         return [
             b + sum(map(w.__getitem__, known)) / norm
             for b, w in zip(self.intercept, self.weights, strict=True)
         ]
+
+    def sums(self, found: set[str]) -> complex:
+        """For a binary model: the squared length (real) and the weight (imaginary)
+        of the features it knows (the rest add 0)."""
+        return sum(map(self._both, found, repeat(0j)), 0j)
+
+    def decision(self, sums: complex) -> float:
+        return self.intercept[0] + sums.imag / (math.sqrt(sums.real) or 1.0)
 
 
 def _sigmoid(z: float) -> float:
@@ -165,13 +170,26 @@ class RiskModel:
         if not parts:
             return None
         line = self.threshold if len(parts) <= SHORT_PIECES else self.long_threshold
-        # Each piece's known terms once; a reading joins them (smaller sets to join).
-        known = [(a, b, f & self.risk.terms) for a, b, f in parts]
-        p, first, last = max(
-            ((self.probability(k), a, b) for a, b, k in readings(known)), key=lambda r: r[0]
-        )
-        if p < line:
+        # Each piece's sums once; a piece with the next sums as both less what they
+        # share (a few features), rather than summing their union again.
+        risk = self.risk
+        sums = [risk.sums(f) for _a, _b, f in parts]
+        spans = [(a, b) for a, b, _f in parts]
+        for i in range(len(parts) - 1):
+            shared = parts[i][2] & parts[i + 1][2]
+            sums.append(sums[i] + sums[i + 1] - (risk.sums(shared) if shared else 0j))
+            spans.append((parts[i][0], parts[i + 1][1]))
+        if 2 < len(parts) <= SHORT_PIECES:
+            sums.append(risk.sums(set().union(*(f for _a, _b, f in parts))))
+            spans.append((parts[0][0], parts[-1][1]))
+        z = list(map(risk.decision, sums))
+        # The sigmoid rises with z, so the likeliest reading's probability is that
+        # of the largest z: most texts stop here, below the line.
+        if _sigmoid(max(z)) < line:
             return None
+        p, first, last = max(
+            ((_sigmoid(d), a, b) for d, (a, b) in zip(z, spans, strict=True)), key=lambda r: r[0]
+        )
         found = set().union(*(f for a, b, f in parts if first <= a and b <= last))
         urgent = self.urgency(found) >= self.urgent_threshold
         return ModelVerdict(p, self.category(found), urgent, first, last)

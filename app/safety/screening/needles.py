@@ -10,6 +10,7 @@ All rules' needles sit in one Aho-Corasick automaton: one pass over the text, in
 C, says which rules may match and where.
 """
 
+import re
 from collections.abc import Sequence
 from importlib import import_module
 from typing import Any
@@ -26,6 +27,40 @@ Needles = frozenset[str]
 def needles(pattern: str) -> Needles | None:
     """Strings one of which every match contains, or None when none is certain."""
     return _sequence(P.parse(pattern))
+
+
+def needle_groups(pattern: str, most: int = 2) -> list[Needles]:
+    """Up to `most` sets of strings such that every match holds one string of each
+    set, the most selective first; empty when none is certain."""
+    groups = sorted(set(_groups(P.parse(pattern))), key=_score, reverse=True)
+    # A further group of short, common strings ("the", "la") would cost the scan
+    # more than it saves.
+    return groups[:1] + [g for g in groups[1:most] if _score(g)[0] >= 4]
+
+
+def _groups(items: Any) -> list[Needles]:
+    # Like _sequence, but keeps every part a match cannot do without.
+    out: list[Needles] = []
+    run = ""
+    for op, av in items:
+        if op is C.LITERAL:
+            run += chr(av)
+            continue
+        if len(run.strip()) >= 2:
+            out.append(frozenset([run]))
+        run = ""
+        if op is C.SUBPATTERN:
+            out += _groups(av[3])
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            if av[0] >= 1:
+                out += _groups(av[2])
+        else:
+            sub = _node(op, av)
+            if sub:
+                out.append(sub)
+    if len(run.strip()) >= 2:
+        out.append(frozenset([run]))
+    return out
 
 
 def _score(s: Needles) -> tuple[int, float]:
@@ -68,32 +103,158 @@ def _node(op: Any, av: Any) -> Needles | None:
     return None
 
 
+def may_read(pattern: str, char: str) -> bool:
+    """Whether a match of `pattern`, or one of its lookarounds, may read `char`;
+    True whenever the parse tree holds something not worked out here."""
+    return _reads(P.parse(pattern), ord(char))
+
+
+def _reads(items: Any, c: int) -> bool:
+    for op, av in items:
+        if op is C.LITERAL:
+            if av == c:
+                return True
+        elif op is C.IN:
+            for kind, value in av:
+                if kind is C.LITERAL and value != c:
+                    continue
+                if kind is C.RANGE and not value[0] <= c <= value[1]:
+                    continue
+                return True  # the character, or a class not worked out here
+        elif op is C.SUBPATTERN:
+            if _reads(av[3], c):
+                return True
+        elif op is C.BRANCH:
+            if any(_reads(alt, c) for alt in av[1]):
+                return True
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            if _reads(av[2], c):
+                return True
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            if _reads(av[1], c):
+                return True
+        elif op is not C.AT:
+            return True
+    return False
+
+
+def starts_at_word(pattern: str) -> bool:
+    """Whether every match of `pattern` starts at a word boundary (`\\b`)."""
+    items = list(P.parse(pattern))
+    if len(items) == 1 and items[0][0] is C.BRANCH:
+        return all(_bounded(list(alt)) for alt in items[0][1][1])
+    return _bounded(items)
+
+
+def _bounded(items: list[Any]) -> bool:
+    return bool(items) and items[0] == (C.AT, C.AT_BOUNDARY)
+
+
 def present(found: Needles | None, text: str) -> bool:
     return found is None or any(n in text for n in found)
 
 
 class Gates:
-    """Which rules may match a text, and where their needles are, in one pass."""
+    """Which rules may match a text, and where their needles are, in one pass; the
+    same pass says which branches of each gated alternation may match."""
 
-    def __init__(self, all_needles: Sequence[Needles | None]) -> None:
+    def __init__(
+        self, all_needles: Sequence[Needles | None], alternations: Sequence["Alternation"] = ()
+    ) -> None:
         self.always = frozenset(i for i, n in enumerate(all_needles) if n is None)
-        owners: dict[str, list[int]] = {}
+        owners: dict[str, tuple[list[int], list[int]]] = {}
         for i, found in enumerate(all_needles):
             for n in found or ():
-                owners.setdefault(n, []).append(i)
+                owners.setdefault(n, ([], []))[0].append(i)
+        # Each alternation's needle groups, numbered after the previous one's.
+        self.alternations = tuple(alternations)
+        self.groups: list[list[frozenset[int]]] = []
+        # Which alternation and branch each group belongs to; branches with none.
+        self.owner: list[tuple[int, int]] = []
+        self.ungated: list[tuple[int, ...]] = []
+        offset = 0
+        for k, alt in enumerate(self.alternations):
+            self.groups.append([frozenset(offset + g for g in gs) for gs in alt.groups])
+            for b, gs in enumerate(alt.groups):
+                self.owner += [(k, b)] * len(gs)
+            self.ungated.append(tuple(b for b, gs in enumerate(alt.groups) if not gs))
+            for n, ids in alt.owners.items():
+                owners.setdefault(n, ([], []))[1].extend(offset + g for g in ids)
+            offset += alt.count
         self.automaton = ahocorasick.Automaton()
-        for n, rules in owners.items():
-            self.automaton.add_word(n, (len(n), tuple(rules)))
+        for n, (rules, groups) in owners.items():
+            self.automaton.add_word(n, (len(n), tuple(rules), tuple(groups)))
         self.automaton.make_automaton()
 
-    def hits(self, text: str) -> dict[int, list[int]]:
-        """For each rule one of whose needles is in `text`, where those needles start."""
+    def scan(self, text: str) -> tuple[dict[int, list[int]], list[tuple[int, tuple[int, ...]]]]:
+        """For each rule one of whose needles is in `text`, where those needles start;
+        and where the alternations' needles start, with the groups they belong to."""
         out: dict[int, list[int]] = {}
-        for end, (length, rules) in self.automaton.iter(text):
+        groups: list[tuple[int, tuple[int, ...]]] = []
+        for end, (length, rules, found) in self.automaton.iter(text):
+            start = end - length + 1
             for i in rules:
-                out.setdefault(i, []).append(end - length + 1)
-        return out
+                out.setdefault(i, []).append(start)
+            if found:
+                groups.append((start, found))
+        return out, groups
+
+    def hits(self, text: str) -> dict[int, list[int]]:
+        return self.scan(text)[0]
 
     def open(self, text: str) -> set[int]:
         """Indexes of the rules that may match `text`."""
         return set(self.always) | set(self.hits(text))
+
+    def pattern(self, k: int, groups: set[int]) -> re.Pattern[str] | None:
+        """What of alternation `k` to run over text in which `groups` were found."""
+        # Only branches one of whose groups was found can have them all.
+        branches = set(self.ungated[k])
+        for g in groups:
+            owner, b = self.owner[g]
+            if owner == k:
+                branches.add(b)
+        mine = self.groups[k]
+        return self.alternations[k].pick(tuple(b for b in sorted(branches) if mine[b] <= groups))
+
+
+class Alternation:
+    """Patterns tried as one alternation, `(?:p0)|(?:p1)|…`, that runs only the
+    branches whose needles are in the text: a branch that lacks one of its needle
+    groups cannot match anywhere in it, so leaving it out changes no match, and an
+    ordinary text, which opens none, is not scanned at all. The scan is Gates'."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = tuple(patterns)
+        self.groups: list[frozenset[int]] = []
+        self.owners: dict[str, list[int]] = {}
+        self.count = 0
+        for p in self.patterns:
+            ids = []
+            for group in needle_groups(p):
+                for n in group:
+                    self.owners.setdefault(n, []).append(self.count)
+                ids.append(self.count)
+                self.count += 1
+            # A pattern without a certain needle is always run.
+            self.groups.append(frozenset(ids))
+        self.whole = self._compile(tuple(range(len(self.patterns))))
+        # One branch or two are compiled on their own (at most n² small patterns;
+        # each one now, pairs when first met); with more open the whole
+        # alternation runs, with the same matches.
+        self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {
+            (i,): self._compile((i,)) for i in range(len(self.patterns))
+        }
+
+    def _compile(self, branches: tuple[int, ...]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{self.patterns[i]})" for i in branches))
+
+    def pick(self, branches: tuple[int, ...]) -> re.Pattern[str] | None:
+        if not branches:
+            return None
+        if len(branches) > 2:
+            return self.whole
+        compiled = self._subsets.get(branches)
+        if compiled is None:
+            compiled = self._subsets[branches] = self._compile(branches)
+        return compiled

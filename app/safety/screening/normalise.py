@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import filterfalse
 
 from app.safety.screening.lexicon import (
     CONTRACTIONS,
@@ -39,10 +40,32 @@ def _fold_table() -> dict[int, str | None]:
 
 _FOLD = _fold_table()
 # Format characters (zero-width, soft hyphen, joiners, direction marks) vanish.
-_INVISIBLE = re.compile(
-    r"[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
-    r"\u2060-\u2064\u206a-\u206f\ufeff\ufe00-\ufe0f]"
+_INVISIBLE = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x206A, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFE00, 0xFE0F),
 )
+# Both in one pass (no look-alike maps to or from an invisible character): a
+# regular expression finds the few characters to change, and only those reach Python.
+_FOLD_VISIBLE: dict[int, str] = {
+    **{k: v or "" for k, v in _FOLD.items()},
+    **{c: "" for a, b in _INVISIBLE for c in range(a, b + 1)},
+}
+_TO_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD_VISIBLE)) + "]")
+
+
+def _fold_one(m: re.Match[str]) -> str:
+    return _FOLD_VISIBLE[ord(m.group())]
+
+
 _CONTRACTION = re.compile("|".join(re.escape(a) for a, _ in CONTRACTIONS))
 _CONTRACTED = dict(CONTRACTIONS)
 # A letter, a dot/dash/star, a letter: "k.i.l.l", "s-u-i-c-i-d-e".
@@ -77,7 +100,16 @@ def _strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     if decomposed.isascii():
         return decomposed
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    # The text's distinct characters are looked at, not each one in turn, and the
+    # marks found are removed by one regular expression (str.translate looks up
+    # every character of a non-ASCII text in Python).
+    marks = "".join(sorted(c for c in set(decomposed) if unicodedata.combining(c)))
+    return _marks(marks).sub("", decomposed) if marks else decomposed
+
+
+@lru_cache(maxsize=256)
+def _marks(marks: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(marks)}]")
 
 
 def fold(text: str) -> str:
@@ -87,8 +119,7 @@ def fold(text: str) -> str:
         if "'" in text:
             text = _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text).replace("'", "")
         return text
-    text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text).translate(_FOLD).lower()
+    text = _TO_FOLD.sub(_fold_one, unicodedata.normalize("NFKC", text)).lower()
     text = _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text)
     return _strip_accents(text).replace("'", "")
 
@@ -107,6 +138,12 @@ class Speller:
         for word in targets:
             for variant in self._deletions(word, 2 if len(word) >= 7 else 1):
                 self.deletes.setdefault(variant, set()).add(word)
+        # candidate() over space-separated words not known, in one scan.
+        self.candidates = re.compile(
+            "(?<![^ ])(?:"
+            + "|".join(sorted(map(re.escape, self.prefixes)))
+            + f")[^ ]{{3,{self.longest - 2}}}(?![^ ])"
+        )
 
     @staticmethod
     def _deletions(word: str, depth: int) -> set[str]:
@@ -192,9 +229,13 @@ class Normaliser:
         they are, and finding them takes set operations, not a loop over the text."""
         distinct = set(text.split(" "))
         odd = distinct & self._shorthand
-        if any(c in text for c in _ODD_CHARS) or _TRIPLE.search(" ".join(distinct)):
+        if _TRIPLE.search(text):
             odd.update(w for w in distinct if _ODD_HINT.search(w))
-        candidates = sorted(w for w in distinct - self.vocabulary if self.speller.candidate(w))
+        elif any(c in text for c in _ODD_CHARS):
+            # No letter three times: only words with a digit or symbol, none all letters.
+            odd.update(w for w in filterfalse(str.isalpha, distinct) if _ODD_HINT.search(w))
+        unknown = " ".join(distinct - self.vocabulary)
+        candidates = sorted(self.speller.candidates.findall(unknown))
         budget = [MAX_LOOKUPS]
         out = {w: self._token(w, budget) for w in sorted(odd)}
         for w in candidates[:MAX_LOOKUPS]:

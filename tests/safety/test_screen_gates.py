@@ -1,0 +1,66 @@
+"""The screen's shortcuts change no verdict: exclusions searched sentence by sentence
+only where their needles are, question frames only where theirs are, and the
+model's readings summed piece by piece, against the plain way of each."""
+
+import math
+from itertools import pairwise
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.safety.screening import engine, model
+from app.safety.screening.features import feature_set, features
+
+# Pieces of exclusions, question frames, risk words and sentence ends, so that
+# random texts hold many near misses.
+_WORDS = st.sampled_from(
+    [
+        "i", "my", "myself", "kill", "killing", "laughing", "die", "dye", "hair", "of",
+        "laughter", "end", "it", "with", "him", "this", "chapter", "for", "good",
+        "quit", "smoking", "rope", "climbing", "suicide", "squad", "mission", "cut",
+        "slack", "me", "muero", "de", "risa", "corte", "el", "pelo", "rather", "than",
+        "live", "asked", "me", "if", "whether", "the", "answer", "is", "no", "nope",
+        "pills", "took", "as", "prescribed", "3", "km", "kms", "want", "to", "not",
+        "never", "did", "hurt", "arm", "at", "gym", ".", ",", "?", "!", "\n", "'",
+        "mataria", "por", "un", "done", "people", "pleasing", "would", "sooner",
+    ]
+)  # fmt: skip
+_TEXTS = st.lists(_WORDS, max_size=80).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_exclusions_and_questions_are_those_of_one_search(raw: str) -> None:
+    norm = engine.NORMALISER.text(raw)
+    text = engine._Text(norm)
+    assert text.excluded == [m.span() for m in engine.EXCLUDE.whole.finditer(norm)]
+    asked = [] if text.asked is None else [m.span() for m in text.asked.finditer(norm)]
+    assert asked == [m.span() for m in engine.ASKED.whole.finditer(norm)]
+
+
+def _plain_best(sentences: list[str]) -> float:
+    """The likeliest reading's probability, each reading's features summed whole."""
+    parts = model.pieces(sentences)
+    sets = [f for _a, _b, f in parts]
+    readings = sets + [f | g for f, g in pairwise(sets)]
+    if 2 < len(sets) <= model.SHORT_PIECES:
+        readings.append(set().union(*sets))
+    return max(model.shipped().probability(f) for f in readings)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXTS, min_size=1, max_size=8))
+def test_model_readings_summed_by_piece_match_the_plain_sum(sentences: list[str]) -> None:
+    normalised = [engine.NORMALISER.text(s) for s in sentences]
+    for s in normalised:
+        assert feature_set(s) == set(features(s))
+    if not model.pieces(normalised):
+        return
+    risk = model.shipped()
+    best = _plain_best(normalised)
+    verdict = risk.judge_units(normalised)
+    if verdict is not None:
+        assert math.isclose(verdict.probability, best, rel_tol=1e-9)
+    parts = model.pieces(normalised)
+    line = risk.threshold if len(parts) <= model.SHORT_PIECES else risk.long_threshold
+    assert (verdict is not None) == (best >= line) or math.isclose(best, line, rel_tol=1e-9)
