@@ -24,6 +24,10 @@ _TEXT: dict[str, dict[str, str]] = {
             "They do not read entries in real time: if you are in danger, use the "
             "contacts below now."
         ),
+        "also_on_call": (
+            "The clinic's on-call staff were also told at once that a flag was raised, "
+            "without the text."
+        ),
         "on_call": (
             "You have no care team in kap-journal, so no one on a care team was alerted. "
             "The clinic's on-call staff were told that a flag was raised, without the text."
@@ -47,6 +51,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "care_team.after": (
             "No leen las entradas en tiempo real: si estás en peligro, usa ahora los "
             "contactos de abajo."
+        ),
+        "also_on_call": (
+            "También se informó de inmediato al personal de guardia de la clínica de que "
+            "se generó una alerta, sin el texto."
         ),
         "on_call": (
             "No tienes un equipo de atención en kap-journal, así que no se avisó a nadie de "
@@ -73,6 +81,9 @@ def flag_message(
     text = _TEXT.get(locale.split("-")[0].lower(), _TEXT["en"])
     if alerted == "care_team":
         middle, after = text[f"care_team.{sees}"], text["care_team.after"]
+    elif alerted == "team_and_on_call":
+        middle = f"{text[f'care_team.{sees}']} {text['also_on_call']}"
+        after = text["care_team.after"]
     elif alerted == "on_call":
         middle, after = text["on_call"], text["alone.after"]
     else:

@@ -258,7 +258,10 @@ class SafetyFlagPublic(BaseModel):
     )
     on_private_entry: bool
     response_id: uuid.UUID | None
-    alerted: str = Field(description="Who was told when it was raised: care_team, on_call, nobody")
+    alerted: str = Field(
+        description="Who was told when it was raised: care_team, on_call, "
+        "team_and_on_call (an urgent flag: both at once), nobody"
+    )
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: uuid.UUID | None
