@@ -33,6 +33,7 @@ def read_queue_page(request: Request, user: TherapistUser, act: ClinicAct) -> Re
         r["flag_rows"] = [
             {"level": words.LEVEL_WORDS[f["level"]], "urgent": f["level"] == "urgent"}
             | words.timing(f["level"], f["raised_at"], act.now, after)
+            | words.deadline_words(f["acknowledge_by"], f["overdue"])
             for f in r["safety_flags"]
         ]
     return render(request, "queue.html", {"rows": rows}, user=user)

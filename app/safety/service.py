@@ -14,7 +14,14 @@ from app.counts import service as counts
 from app.entries.models import JournalEntry
 from app.notifications.outbox import enqueue
 from app.notifications.quiet_hours import outside_quiet_hours
-from app.safety.flags import Escalation, FlagNotFound, oncall_staff, plan_escalation
+from app.safety.flags import (
+    Escalation,
+    FlagNotFound,
+    deadline,
+    integration_times,
+    oncall_staff,
+    plan_escalation,
+)
 from app.safety.messages import Sees, flag_message
 from app.safety.metrics import count_flag
 from app.safety.models import SafetyFlag
@@ -244,8 +251,11 @@ def screen_entry(
     )
 
 
-def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[OpenFlag]]:
-    """Unacknowledged flags per patient, oldest first, each with its entry's window.
+def open_flags_of(
+    db: Session, patient_ids: list[uuid.UUID], *, now: datetime
+) -> dict[uuid.UUID, list[OpenFlag]]:
+    """Unacknowledged flags per patient, oldest first, each with its entry's window
+    and its deadline (`acknowledge_by`, see `deadline`).
 
     The entry id is given only for a live shared entry: of a private or deleted
     one the care team learns that a flag was raised, never which text raised it.
@@ -261,10 +271,12 @@ def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
         )
         .order_by(col(SafetyFlag.raised_at), col(SafetyFlag.id))
     ).all()
+    planned = integration_times(db, list({f.patient_id for f, *_ in rows}))
     out: dict[uuid.UUID, list[OpenFlag]] = {}
     for flag, session_id, shared, deleted_at in rows:
         # A flag without an entry (a questionnaire's) has no entry row: shared is None.
         visible = shared is True and deleted_at is None
+        by = deadline(flag.raised_at, planned.get(flag.patient_id, []))
         out.setdefault(flag.patient_id, []).append(
             OpenFlag(
                 id=flag.id,
@@ -273,6 +285,9 @@ def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
                 session_id=session_id,
                 entry_id=flag.entry_id if visible else None,
                 on_private_entry=shared is False,
+                acknowledge_by=by,
+                acknowledge_before="integration_session" if by is not None else "next_dose",
+                overdue=by is not None and by <= now,
             )
         )
     return out
