@@ -11,6 +11,13 @@ Sees = Literal["entry", "flag_only", "answers"]
 _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "opening": "What you wrote suggests you may be going through something very hard.",
+        "opening.answers": (
+            "Your answers suggest you may be going through something very hard right now."
+        ),
+        "opening.answers.review": (
+            "Thank you for answering honestly. It sounds like things feel heavy right now, "
+            "and that matters."
+        ),
         "opening.review": (
             "Thank you for writing this down. It sounds like things feel heavy right now, "
             "and that matters."
@@ -40,6 +47,13 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "es": {
         "opening": "Lo que escribiste sugiere que puedes estar pasando por algo muy difícil.",
+        "opening.answers": (
+            "Tus respuestas sugieren que puedes estar pasando por algo muy difícil ahora."
+        ),
+        "opening.answers.review": (
+            "Gracias por responder con sinceridad. Parece que las cosas pesan mucho ahora, "
+            "y eso importa."
+        ),
         "opening.review": (
             "Gracias por escribir esto. Parece que las cosas pesan mucho ahora, y eso importa."
         ),
@@ -88,5 +102,6 @@ def flag_message(
         middle, after = text["on_call"], text["alone.after"]
     else:
         middle, after = text["nobody"], text["alone.after"]
-    opening = text["opening.review"] if level == "review" else text["opening"]
+    base = "opening.answers" if sees == "answers" else "opening"
+    opening = text[f"{base}.review"] if level == "review" else text[base]
     return f"{opening} {middle} {after}"
