@@ -35,6 +35,7 @@ _TEXT: dict[str, dict[str, str]] = {
             "The clinic's on-call staff were also told at once that a flag was raised, "
             "without the text."
         ),
+        "no_on_call": ("The clinic has no on-call staff in kap-journal, so no one else was told."),
         "on_call": (
             "You have no care team in kap-journal, so no one on a care team was alerted. "
             "The clinic's on-call staff were told that a flag was raised, without the text."
@@ -70,6 +71,10 @@ _TEXT: dict[str, dict[str, str]] = {
             "También se informó de inmediato al personal de guardia de la clínica de que "
             "se generó una alerta, sin el texto."
         ),
+        "no_on_call": (
+            "La clínica no tiene personal de guardia en kap-journal, así que no se avisó a "
+            "nadie más."
+        ),
         "on_call": (
             "No tienes un equipo de atención en kap-journal, así que no se avisó a nadie de "
             "un equipo de atención. Se informó al personal de guardia de la clínica de que "
@@ -95,6 +100,9 @@ def flag_message(
     text = _TEXT.get(locale.split("-")[0].lower(), _TEXT["en"])
     if alerted == "care_team":
         middle, after = text[f"care_team.{sees}"], text["care_team.after"]
+        if level == "urgent":
+            # An urgent flag pages on-call too; when nobody is on call, say so plainly.
+            middle = f"{middle} {text['no_on_call']}"
     elif alerted == "team_and_on_call":
         middle = f"{text[f'care_team.{sees}']} {text['also_on_call']}"
         after = text["care_team.after"]

@@ -134,3 +134,27 @@ def test_an_urgent_answer_without_a_care_team_never_claims_a_care_team(
     assert (safety["care_team_alerted"], safety["on_call_alerted"]) == (False, True)
     assert "care team has been alerted" not in safety["message"]
     assert "no care team" in safety["message"]
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_without_on_call_staff_an_urgent_message_says_only_the_care_team_was_told(
+    team: Team, db: Session, settings: Settings, locale: str
+) -> None:
+    # No account matches the on-call email: nobody is on call (as with
+    # KAPJ_SAFETY_NO_ONCALL=true), and the patient is told so.
+    therapist_id = team.therapist.id
+    patient = db.get(User, team.patient.id)
+    assert patient is not None
+    patient.locale = locale
+    db.add(patient)
+    db.commit()
+    safety = team.write(team.clock.now, body=PLAN)["safety"]
+    assert (safety["care_team_alerted"], safety["on_call_alerted"]) == (True, False)
+    no_one_else = {
+        "en": "The clinic has no on-call staff in kap-journal, so no one else was told.",
+        "es": "La clínica no tiene personal de guardia en kap-journal",
+    }[locale]
+    assert no_one_else in safety["message"]
+    assert set(_sent(db, safety["flag_id"], "safety_flag")) == {therapist_id}
+    review = team.write(team.clock.now, body=PASSIVE)["safety"]
+    assert "on-call" not in review["message"] and "guardia" not in review["message"]
