@@ -43,7 +43,12 @@ def _editable_session(db: DbDep, session_id: uuid.UUID, caller: CurrentCaller) -
 def create_session(
     patient_id: VisiblePatientId, body: SessionCreate, caller: CurrentCaller, act: ActDep
 ) -> SessionPublic:
-    """Record a ketamine session; its window opens and entries re-attach."""
+    """Record a ketamine session; its window opens and entries re-attach.
+
+    The care team is refused (409 `unacknowledged_safety_flags`, with `flag_ids`)
+    while a safety flag raised before the session is open: every flag is
+    acknowledged before the next dose. A patient's own report is never refused.
+    """
     result = use.record_session(
         act, patient_id=patient_id, self_report=caller.role == Role.patient, **body.model_dump()
     )

@@ -58,3 +58,10 @@ def timing(level: str, raised_at: datetime, now: datetime, after: timedelta) -> 
         out["escalated"] = left <= timedelta(0)
         out["escalates_in"] = duration(left)
     return out
+
+
+def deadline_words(acknowledge_by: datetime | None, overdue: bool) -> dict[str, Any]:
+    """Until when the flag may wait: the integration session, or the next dose."""
+    if acknowledge_by is None:
+        return {"deadline": None, "overdue": False, "before_dose": True}
+    return {"deadline": acknowledge_by, "overdue": overdue, "before_dose": False}

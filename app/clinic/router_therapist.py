@@ -75,6 +75,7 @@ def read_queue_page(
         r["flag_rows"] = [
             {"level": words.LEVEL_WORDS[f["level"]], "urgent": f["level"] == "urgent"}
             | words.timing(f["level"], f["raised_at"], act.now, after)
+            | words.deadline_words(f["acknowledge_by"], f["overdue"])
             for f in r["safety_flags"]
         ]
     context = {

@@ -188,6 +188,9 @@ class Settings(BaseSettings):
     # Accounts (role therapist or admin) who get escalated and care-team-less flags;
     # comma-separated or a JSON list.
     safety_oncall_emails: Annotated[list[str], NoDecode] = []
+    # On-call is explicit: production refuses to start unless the emails above are
+    # set or this says the clinic has no on-call staff (docs/safety.md).
+    safety_no_oncall: bool = False
     # --- end of safety escalation ---
     # --- Measurement-based care (see docs/measurement.md) ---
     # Per instrument: at enrolment, in each window's integration phase, every N days
@@ -369,6 +372,21 @@ class Settings(BaseSettings):
         if self.invitation_delivery == "response":
             # An admin who holds the token could accept it as the invitee.
             raise ValueError("KAPJ_INVITATION_DELIVERY must be email in production")
+        return self
+
+    @model_validator(mode="after")
+    def _production_names_on_call(self) -> "Settings":
+        # Urgent flags page the on-call staff: a clinic that forgot to name them
+        # would page nobody at night without knowing it.
+        if self.safety_oncall_emails and self.safety_no_oncall:
+            raise ValueError(
+                "KAPJ_SAFETY_NO_ONCALL=true contradicts KAPJ_SAFETY_ONCALL_EMAILS: set one"
+            )
+        if self.env == "production" and not (self.safety_oncall_emails or self.safety_no_oncall):
+            raise ValueError(
+                "KAPJ_SAFETY_ONCALL_EMAILS must name the on-call staff in production "
+                "(or set KAPJ_SAFETY_NO_ONCALL=true if the clinic has none)"
+            )
         return self
 
     @property

@@ -130,6 +130,11 @@ class Problem(BaseModel):
         description="Stable machine-readable code; the OpenAPI document lists every one"
     )
     errors: list[FieldError] | None = Field(default=None, description="Only on 422")
+    flag_ids: list[str] | None = Field(
+        default=None,
+        description="Only with `unacknowledged_safety_flags`: the open flags to "
+        "acknowledge first, oldest first",
+    )
 
     model_config = ex.examples(
         {

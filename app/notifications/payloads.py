@@ -44,17 +44,26 @@ def collapse_id(message: Message) -> str | None:
     return COLLAPSE.get(message.kind)
 
 
+def target_of(kind: str, data: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The one id the app opens (a session or a safety flag) and a safety alert's level."""
+    key = TARGET_KEY.get(kind)
+    value = data.get(key) if key else None
+    target = None
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            target = str(uuid.UUID(value))
+    level = data.get("level")
+    return target, str(level) if kind.startswith("safety") and level in LEVELS else None
+
+
 def link(message: Message) -> dict[str, str]:
     """The deep link: which kind of screen, and the id the app opens it with."""
     out = {"notification_id": message.id, "kind": message.kind}
-    key = TARGET_KEY.get(message.kind)
-    value = message.data.get(key) if key else None
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            out["target_id"] = str(uuid.UUID(value))
-    level = message.data.get("level")
-    if message.kind.startswith("safety") and level in LEVELS:
-        out["level"] = str(level)
+    target, level = target_of(message.kind, message.data)
+    if target is not None:
+        out["target_id"] = target
+    if level is not None:
+        out["level"] = level
     return out
 
 

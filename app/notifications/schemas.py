@@ -64,3 +64,10 @@ class NotificationPublic(BaseModel):
     status: str
     due_at: datetime
     sent_at: datetime | None
+    target_id: uuid.UUID | None = Field(
+        default=None,
+        description="What it is about, as in the push: a session, or a safety flag",
+    )
+    level: Literal["urgent", "review"] | None = Field(
+        default=None, description="A safety notice's level; null for other kinds"
+    )

@@ -141,6 +141,7 @@ def questionnaire_flags(db: Session, response_ids: list[uuid.UUID]) -> list[dict
             "level": f.level,
             "raised_at": f.raised_at,
             "acknowledged_at": f.acknowledged_at,
+            "outcome": f.outcome,
         }
         for f in flags
     ]

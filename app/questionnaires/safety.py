@@ -12,20 +12,11 @@ from app.notifications.quiet_hours import outside_quiet_hours
 from app.questionnaires.instruments import get_instrument
 from app.questionnaires.models import QuestionnaireResponse
 from app.questionnaires.schemas import ResponseSafety
+from app.safety.messages import flag_message
 from app.safety.models import SafetyFlag
 from app.safety.schemas import CrisisResource, FlagLevel
 from app.safety.screen import screen_text
-from app.safety.service import raise_flag
-
-MESSAGE = (
-    "Some of your answers suggest you may be going through something very hard. Your care "
-    "team has been alerted. They do not read answers in real time: if you are in danger, "
-    "use the contacts below now."
-)
-URGENT_MESSAGE = (
-    "Your answers suggest you may be at risk right now. Your care team has been alerted. "
-    "Please do not wait for them: use the contacts below now."
-)
+from app.safety.service import TEAM_AND_ON_CALL, Escalation, raise_flag, team_told
 
 
 def _rules(response: QuestionnaireResponse) -> list[tuple[str, FlagLevel]]:
@@ -49,6 +40,8 @@ def screen_response(
     resources: list[CrisisResource],
     now: datetime,
     replay: bool,
+    locale: str = "en",
+    escalation: Escalation | None = None,
 ) -> ResponseSafety | None:
     """Raise the flags the answers call for (a replay answers with the first ones)."""
     if replay:
@@ -72,6 +65,7 @@ def screen_response(
                     response_id=response.id,
                     source="questionnaire",
                     level=level,
+                    escalation=escalation,
                 )
             )
         hit = screen_text(note) if note else None
@@ -86,17 +80,24 @@ def screen_response(
                     response_id=response.id,
                     source="questionnaire",
                     level=hit.level,
+                    escalation=escalation,
                 )
             )
         if response.code == "after_effects" and response.severity == "severe":
             notify_severe_after_effects(db, response=response, now=now)
     if not flags:
         return None
-    urgent = any(f.level == "urgent" for f in flags)
+    # The strongest flag speaks: its level and who it told (an urgent one also
+    # told the on-call staff).
+    lead = max(flags, key=lambda f: f.level == "urgent")
+    top: FlagLevel = "urgent" if lead.level == "urgent" else "review"
     return ResponseSafety(
         flag_ids=[f.id for f in flags],
-        urgent=urgent,
-        message=URGENT_MESSAGE if urgent else MESSAGE,
+        level=top,
+        urgent=top == "urgent",
+        message=flag_message(lead.alerted, "answers", locale, level=top),
+        care_team_alerted=team_told(lead.alerted),
+        on_call_alerted=lead.alerted in ("on_call", TEAM_AND_ON_CALL),
         crisis_resources=resources,
     )
 

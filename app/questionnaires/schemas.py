@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from app.core import examples as ex
 from app.core.fields import AwareUTC, NoNulStr, WrittenAt
-from app.safety.schemas import CrisisResource
+from app.safety.schemas import LEVEL_DESCRIPTION, CrisisResource, FlagLevel, SafetyPlanPublic
 from app.sessions.window import Phase
 
 Code = Annotated[NoNulStr, Field(min_length=1, max_length=40)]
@@ -135,16 +135,33 @@ class ResponseSafety(BaseModel):
         {
             "flagged": True,
             "flag_ids": [FLAG],
+            "level": "review",
             "urgent": False,
-            "message": "Your care team has been told and will reach out.",
+            "message": "Thank you for writing this down. It sounds like things feel heavy "
+            "right now, and that matters. Your care team has been alerted and can see your "
+            "answers.",
+            "care_team_alerted": True,
+            "on_call_alerted": False,
             "crisis_resources": [ex.example_of(CrisisResource)],
-        }
+            "safety_plan": None,
+        },
+        json_schema_serialization_defaults_required=True,
     )
     flagged: bool = Field(default=True, description="Always true when present")
     flag_ids: list[uuid.UUID]
-    urgent: bool
-    message: str
+    level: FlagLevel = Field(description=LEVEL_DESCRIPTION + "; the strongest of the flags")
+    urgent: bool = Field(description='The same as level == "urgent" (kept for v1.1 clients)')
+    message: str = Field(description="Says who was told, exactly as recorded on the flag")
+    care_team_alerted: bool = Field(
+        default=False, description="A notification was written for the care team"
+    )
+    on_call_alerted: bool = Field(
+        default=False, description="A notification was written for the on-call staff at once"
+    )
     crisis_resources: list[CrisisResource]
+    safety_plan: SafetyPlanPublic | None = Field(
+        default=None, description="The patient's own safety plan, when there is one"
+    )
 
 
 class QuestionnaireResponsePublic(BaseModel):

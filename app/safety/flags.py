@@ -22,6 +22,7 @@ from app.core.errors import Conflict, NotFound
 from app.core.pagination import cut_page, keyset
 from app.counts import service as counts
 from app.entries.models import JournalEntry
+from app.integration.models import IntegrationSession
 from app.notifications.models import Notification, NotificationStatus
 from app.notifications.outbox import enqueue
 from app.safety.metrics import count_acknowledgement
@@ -34,6 +35,13 @@ ESCALATION_CONDITION = "flag_unacknowledged"
 
 
 class FlagNotFound(NotFound, code="safety_flag_not_found", title="No such safety flag"): ...
+
+
+class UnacknowledgedFlags(
+    Conflict,
+    code="unacknowledged_safety_flags",
+    title="The patient has safety flags nobody has acknowledged yet",
+): ...
 
 
 class FlagAlreadyAcknowledged(
@@ -112,6 +120,57 @@ def still_open(db: Session, n: Notification) -> bool:
     """An escalation is sent only while its flag is still unacknowledged."""
     flag = db.get(SafetyFlag, uuid.UUID(str(n.data["flag_id"])))
     return flag is not None and flag.acknowledged_at is None
+
+
+def open_before(db: Session, patient_id: uuid.UUID, at: datetime) -> list[uuid.UUID]:
+    """The patient's unacknowledged flags raised at or before `at`, oldest first."""
+    return list(
+        db.exec(
+            select(SafetyFlag.id)
+            .where(
+                SafetyFlag.patient_id == patient_id,
+                col(SafetyFlag.acknowledged_at).is_(None),
+                col(SafetyFlag.raised_at) <= at,
+            )
+            .order_by(col(SafetyFlag.raised_at), col(SafetyFlag.id))
+        ).all()
+    )
+
+
+def require_acknowledged_before_dose(
+    db: Session, patient_id: uuid.UUID, administered_at: datetime
+) -> None:
+    """A flag must be acknowledged before the next dose: recording a dose while one
+    raised before it is open is refused, naming the flags (409)."""
+    ids = open_before(db, patient_id, administered_at)
+    if ids:
+        raise UnacknowledgedFlags(
+            f"Acknowledge the patient's {len(ids)} open safety flag(s), with an outcome, "
+            "before recording the next ketamine session.",
+            extra={"flag_ids": [str(i) for i in ids]},
+        )
+
+
+def integration_times(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[datetime]]:
+    """Each patient's integration session times, earliest first."""
+    if not patient_ids:
+        return {}
+    rows = db.exec(
+        select(IntegrationSession.patient_id, IntegrationSession.scheduled_at)
+        .where(col(IntegrationSession.patient_id).in_(patient_ids))
+        .order_by(col(IntegrationSession.scheduled_at))
+    ).all()
+    out: dict[uuid.UUID, list[datetime]] = {}
+    for patient_id, at in rows:
+        out.setdefault(patient_id, []).append(at)
+    return out
+
+
+def deadline(raised_at: datetime, integration_at: list[datetime]) -> datetime | None:
+    """When a flag must be acknowledged by: the first integration session at or after
+    it was raised. None when none is planned: then before the next dose, which is
+    refused while the flag is open (`require_acknowledged_before_dose`)."""
+    return next((t for t in integration_at if t >= raised_at), None)
 
 
 def get_flag(db: Session, flag_id: uuid.UUID) -> SafetyFlag:

@@ -258,7 +258,10 @@ class SafetyFlagPublic(BaseModel):
     )
     on_private_entry: bool
     response_id: uuid.UUID | None
-    alerted: str = Field(description="Who was told when it was raised: care_team, on_call, nobody")
+    alerted: str = Field(
+        description="Who was told when it was raised: care_team, on_call, "
+        "team_and_on_call (an urgent flag: both at once), nobody"
+    )
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: uuid.UUID | None
@@ -284,6 +287,9 @@ class OpenFlag(BaseModel):
             "session_id": ex.SESSION,
             "entry_id": None,
             "on_private_entry": True,
+            "acknowledge_by": "2026-03-03T15:00:00Z",
+            "acknowledge_before": "integration_session",
+            "overdue": False,
         }
     )
 
@@ -293,3 +299,13 @@ class OpenFlag(BaseModel):
     session_id: uuid.UUID | None
     entry_id: uuid.UUID | None
     on_private_entry: bool
+    acknowledge_by: datetime | None = Field(
+        description="The deadline: the patient's first integration session at or after "
+        "the flag was raised; null when none is scheduled (then before the next dose)"
+    )
+    acknowledge_before: Literal["integration_session", "next_dose"] = Field(
+        description="Whichever comes first: the integration session when one is "
+        "scheduled, otherwise the next ketamine session. Recording the next ketamine "
+        "session is refused (409 unacknowledged_safety_flags) while the flag is open"
+    )
+    overdue: bool = Field(description="acknowledge_by has passed and the flag is still open")

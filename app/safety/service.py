@@ -14,7 +14,14 @@ from app.counts import service as counts
 from app.entries.models import EntryRecord, JournalEntry
 from app.notifications.outbox import enqueue
 from app.notifications.quiet_hours import outside_quiet_hours
-from app.safety.flags import Escalation, FlagNotFound, oncall_staff, plan_escalation
+from app.safety.flags import (
+    Escalation,
+    FlagNotFound,
+    deadline,
+    integration_times,
+    oncall_staff,
+    plan_escalation,
+)
 from app.safety.messages import Sees, flag_message
 from app.safety.metrics import count_flag
 from app.safety.models import SafetyFlag
@@ -28,6 +35,9 @@ from app.safety.schemas import (
     SafetyPlanPublic,
 )
 from app.safety.screen import ScreenHit
+
+# Both the care team and the on-call staff were told (an urgent flag with a care team).
+TEAM_AND_ON_CALL = "team_and_on_call"
 
 NOT_MONITORED = (
     "Your journal is not monitored in real time. Your care team reads what you share "
@@ -95,12 +105,13 @@ def raise_flag(
 ) -> SafetyFlag:
     """Store a flag and alert: the one path every screen uses.
 
-    The care team is alerted; a patient without one has the on-call staff
-    alerted instead. An urgent flag alerts at once, whatever the hour, and the
-    escalation to the on-call staff (and the care team again) is planned for
-    when nobody acknowledged it. A review flag alerts without urgency: outside
-    the recipient's quiet hours, and it never escalates.
-    `flag.alerted` records who was told, so the patient is never told more.
+    An urgent flag pages the care team and the on-call staff at once, whatever
+    the hour, and plans its escalation for when nobody acknowledged it. A review
+    flag goes to the care team's queue with a notice outside their quiet hours,
+    and never escalates or pages on-call; only a patient without a care team has
+    the on-call staff told of a review flag, the same calm way, so it is not
+    left with nobody. `flag.alerted` records who was told, so the patient is
+    never told more.
     """
     # The settings of the running app when a caller gives none (they are the same
     # settings in production); routes pass their own.
@@ -122,12 +133,12 @@ def raise_flag(
     counts.adjust(db, patient_id, open_flags=1)
     count_flag(source=source, category=category, rule=rule)
     team = care_team_of(db, patient_id)
-    on_call = oncall_staff(db, escalation.oncall_emails)
-    first = team or on_call
-    for user_id in first:
+    on_call = oncall_staff(db, escalation.oncall_emails) if urgent or not team else []
+    told = dict.fromkeys(team, "safety_flag")
+    told |= {u: "safety_oncall" for u in on_call if u not in told}
+    for user_id, prefix in told.items():
         # No health detail on a lock screen. Urgent: due now, and quiet hours never
         # delay it. Review: it waits for the recipient's quiet hours to end.
-        prefix = "safety_flag" if team else "safety_oncall"
         due = now
         if not urgent:
             recipient = db.get(User, user_id)
@@ -148,12 +159,23 @@ def raise_flag(
             },
             now=now,
         )
-    flag.alerted = "care_team" if team else "on_call" if on_call else "nobody"
+    flag.alerted = alerted_value(bool(team), bool(on_call))
     if urgent:
         plan_escalation(db, flag=flag, recipients=team + on_call, after=escalation.after, now=now)
     db.add(flag)
     db.flush()
     return flag
+
+
+def alerted_value(team: bool, on_call: bool) -> str:
+    """Who was told, as stored on the flag (at most 16 characters)."""
+    if team and on_call:
+        return TEAM_AND_ON_CALL
+    return "care_team" if team else "on_call" if on_call else "nobody"
+
+
+def team_told(alerted: str) -> bool:
+    return alerted in ("care_team", TEAM_AND_ON_CALL)
 
 
 def safety_block(
@@ -176,9 +198,9 @@ def safety_block(
         flag_id=flag.id,
         level=level,
         message=flag_message(flag.alerted, sees, locale, level=level),
-        care_team_sees=sees if flag.alerted == "care_team" else "no_care_team",
-        care_team_alerted=flag.alerted == "care_team",
-        on_call_alerted=flag.alerted == "on_call",
+        care_team_sees=sees if team_told(flag.alerted) else "no_care_team",
+        care_team_alerted=team_told(flag.alerted),
+        on_call_alerted=flag.alerted in ("on_call", TEAM_AND_ON_CALL),
         crisis_resources=resources,
         safety_plan=plan,
     )
@@ -229,8 +251,11 @@ def screen_entry(
     )
 
 
-def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[OpenFlag]]:
-    """Unacknowledged flags per patient, oldest first, each with its entry's window.
+def open_flags_of(
+    db: Session, patient_ids: list[uuid.UUID], *, now: datetime
+) -> dict[uuid.UUID, list[OpenFlag]]:
+    """Unacknowledged flags per patient, oldest first, each with its entry's window
+    and its deadline (`acknowledge_by`, see `deadline`).
 
     The entry id is given only for a live shared entry: of a private or deleted
     one the care team learns that a flag was raised, never which text raised it.
@@ -246,10 +271,12 @@ def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
         )
         .order_by(col(SafetyFlag.raised_at), col(SafetyFlag.id))
     ).all()
+    planned = integration_times(db, list({f.patient_id for f, *_ in rows}))
     out: dict[uuid.UUID, list[OpenFlag]] = {}
     for flag, session_id, shared, deleted_at in rows:
         # A flag without an entry (a questionnaire's) has no entry row: shared is None.
         visible = shared is True and deleted_at is None
+        by = deadline(flag.raised_at, planned.get(flag.patient_id, []))
         out.setdefault(flag.patient_id, []).append(
             OpenFlag(
                 id=flag.id,
@@ -258,6 +285,9 @@ def open_flags_of(db: Session, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
                 session_id=session_id,
                 entry_id=flag.entry_id if visible else None,
                 on_private_entry=shared is False,
+                acknowledge_by=by,
+                acknowledge_before="integration_session" if by is not None else "next_dose",
+                overdue=by is not None and by <= now,
             )
         )
     return out

@@ -95,7 +95,7 @@ def build_queue(
     """
     rows = db.connection().execute(_QUEUE, {"tid": therapist_id, "now": now}).all()
     flagged = [r.id for r in rows if r.open_flags]
-    flags = open_flags_of(db, flagged) if flagged else {}
+    flags = open_flags_of(db, flagged, now=now) if flagged else {}
     recent_after = now - rules.length - RECENTLY_CLOSED
     items = []
     for r in rows:

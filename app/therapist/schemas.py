@@ -9,7 +9,7 @@ from app.core import examples as ex
 from app.entries.schemas import EntryPublic
 from app.integration.schemas import IntegrationPublic
 from app.prompts.models import Technique
-from app.safety.schemas import OpenFlag
+from app.safety.schemas import LEVEL_DESCRIPTION, FlagLevel, FlagOutcome, OpenFlag
 from app.sessions.models import Route
 from app.sessions.schemas import WindowPublic
 from app.sessions.window import Phase
@@ -102,18 +102,48 @@ class SummaryFlag(BaseModel):
     model_config = ex.examples(
         {
             "id": ex.OTHER,
+            "level": "review",
             "entry_id": None,
             "on_private_entry": True,
             "raised_at": ex.WRITTEN_AT,
             "acknowledged_at": None,
+            "outcome": None,
         }
     )
 
     id: uuid.UUID
+    level: FlagLevel = Field(description=LEVEL_DESCRIPTION)
     entry_id: uuid.UUID | None
     on_private_entry: bool
     raised_at: datetime
     acknowledged_at: datetime | None
+    outcome: FlagOutcome | None = Field(description="How it was closed; null while open")
+
+
+class SummaryQuestionnaireFlag(BaseModel):
+    """A flag raised in the window by a questionnaire answer."""
+
+    model_config = ex.examples(
+        {
+            "id": ex.OTHER,
+            "response_id": ex.OTHER,
+            "rule": "cssrs_high",
+            "level": "urgent",
+            "is_urgent": True,
+            "raised_at": ex.WRITTEN_AT,
+            "acknowledged_at": None,
+            "outcome": None,
+        }
+    )
+
+    id: uuid.UUID
+    response_id: uuid.UUID | None
+    rule: str | None
+    level: FlagLevel = Field(description=LEVEL_DESCRIPTION)
+    is_urgent: bool = Field(description='The same as level == "urgent"')
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    outcome: FlagOutcome | None = Field(description="How it was closed; null while open")
 
 
 class SessionSummary(BaseModel):
@@ -142,5 +172,8 @@ class SessionSummary(BaseModel):
     entries: list[EntryPublic] = Field(description="Shared entries, oldest first")
     mood_series: list[MoodPoint]
     prompts_answered: list[AnsweredPrompt]
-    safety_flags: list[SummaryFlag]
+    safety_flags: list[SummaryFlag] = Field(description="Flags raised by the window's entries")
+    questionnaire_flags: list[SummaryQuestionnaireFlag] = Field(
+        default_factory=list, description="Flags raised by the window's questionnaire answers"
+    )
     integration_sessions: list[IntegrationPublic]

@@ -103,8 +103,10 @@ def build_summary(
 def _flag(flag: SafetyFlag, shared: bool | None, deleted_at: datetime | None) -> dict[str, Any]:
     return {
         "id": flag.id,
+        "level": "urgent" if flag.level == "urgent" else "review",
         "entry_id": flag.entry_id if shared is True and deleted_at is None else None,
         "on_private_entry": shared is False,
         "raised_at": flag.raised_at,
         "acknowledged_at": flag.acknowledged_at,
+        "outcome": flag.outcome,
     }

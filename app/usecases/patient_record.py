@@ -57,7 +57,7 @@ def read_patient_record(
     add_reviews(act, views)
     planned = integration.list_for_patient(db, patient_id)
     audit.record("integration.list", patient_id, "integration_session")
-    flags = open_flags_of(db, [patient_id]).get(patient_id, [])
+    flags = open_flags_of(db, [patient_id], now=act.now).get(patient_id, [])
     plan = plan_of(db, act.keyring, patient_id)
     audit.record("safety_plan.read", patient_id, "safety_plan")
     charts = score_charts(db, patient_id=patient_id, rules=act.rules)

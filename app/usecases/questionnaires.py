@@ -28,7 +28,8 @@ from app.questionnaires.schemas import (
     QuestionnaireResponseCreate,
     SchedulePublic,
 )
-from app.safety.service import resources_for
+from app.safety.plan import plan_of
+from app.safety.service import Escalation, resources_for
 from app.usecases.act import Act
 
 # The safety net never waits for consent: these answers always reach the care team.
@@ -66,14 +67,20 @@ def answer_questionnaire(
         rules=measure,
         now=now,
     )
+    locale = _locale_of(db, patient_id)
     safety = screen_response(
         db,
         response=recorded.response,
         note=recorded.note,
-        resources=resources_for(ctx.settings.crisis_resources, _locale_of(db, patient_id)),
+        resources=resources_for(ctx.settings.crisis_resources, locale),
         now=now,
         replay=recorded.replayed,
+        locale=locale,
+        escalation=Escalation.from_settings(ctx.settings),
     )
+    if safety is not None:
+        # The patient's own plan, shown with the flag as an entry's flag shows it.
+        safety.safety_plan = plan_of(db, ctx.keyring, patient_id)
     if not recorded.replayed:
         # Answered occurrences lose their reminder; a new flag may call for a C-SSRS.
         plan_reminders(db, patient_id=patient_id, rules=measure, now=now)

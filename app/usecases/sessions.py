@@ -11,6 +11,7 @@ from app.entries.attachment import reattach
 from app.integration.service import next_for_sessions, within_range
 from app.notifications.reminders import cancel_for_session, reschedule_patient
 from app.questionnaires.reminders import plan_reminders
+from app.safety.flags import require_acknowledged_before_dose
 from app.sessions import service as sessions
 from app.sessions.errors import SelfReportDisabled
 from app.sessions.models import KetamineSession, Route
@@ -38,6 +39,11 @@ def record_session(
 ) -> SessionWithWindow:
     if self_report and not act.settings.allow_self_reported_sessions:
         raise SelfReportDisabled()
+    if not self_report:
+        # Every flag is acknowledged before the next dose. A patient's own report of
+        # a dose taken at home is never refused: the record is what keeps the acute
+        # hours gentle, and the open flag stays at the top of the queue.
+        require_acknowledged_before_dose(act.db, patient_id, administered_at)
     result = sessions.record_session(
         act.db,
         patient_id=patient_id,

@@ -254,6 +254,7 @@ def test_mfa_is_required_by_default_in_production_only() -> None:
         invitation_delivery="email",
         smtp_url=SecretStr("smtp://localhost:25"),
         smtp_from="clinic@example.org",
+        safety_oncall_emails=["oncall@clinic.example.org"],
     )
     assert prod.staff_mfa_required
     assert not Settings(env="development").staff_mfa_required

@@ -32,6 +32,7 @@ def test_production_refuses_to_start_without_secrets() -> None:
         invitation_delivery="email",
         smtp_url=SecretStr("smtps://relay.example.org"),
         smtp_from="clinic@example.org",
+        safety_oncall_emails=["oncall@clinic.example.org"],
     )
     assert ok.resolved_encryption_keys() == KEY
 

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from app.accounts.models import User
 from app.core.config import Settings
 from app.notifications.dispatch import claim, deliver, dispatch_once
+from app.notifications.payloads import apns_request, fcm_message, link
 from app.notifications.senders import Message
 from app.safety.models import SafetyFlag
 from app.worker import still_wanted
@@ -82,8 +83,11 @@ def test_a_flag_left_open_escalates_exactly_once(
     live_client: TestClient, engine: Engine, clock: Clock, clinic: Clinic
 ) -> None:
     sender = Recorder()
-    _flag(live_client, clinic, clock)
-    assert _run(engine, sender, clock) == [("safety_flag", str(clinic.therapist.id))]
+    flag_id = _flag(live_client, clinic, clock)
+    # Urgent: the care team and the on-call staff at once, whatever the hour in Tokyo.
+    assert _run(engine, sender, clock) == sorted(
+        [("safety_flag", str(clinic.therapist.id)), ("safety_flag", str(clinic.oncall.id))]
+    )
     clock.advance(minutes=29)
     assert _run(engine, sender, clock) == []
     clock.advance(minutes=2)
@@ -98,6 +102,14 @@ def test_a_flag_left_open_escalates_exactly_once(
         assert _run(engine, sender, clock) == []
     escalations = [m for m in sender.sent if m.kind == "safety_escalation"]
     assert all(m.data["urgent"] is True for m in escalations)
+    # The push opens the flag: its id as `target_id`, as the first notice has it.
+    pushes = [m for m in sender.sent if m.kind.startswith("safety")]
+    assert len(pushes) == 4
+    for m in pushes:
+        assert (link(m)["target_id"], link(m)["level"]) == (flag_id, "urgent")
+        body, _ = apns_request(m, "org.example.kap")
+        assert body["link"]["target_id"] == flag_id
+        assert fcm_message(m, "tok")["data"]["target_id"] == flag_id
     assert all("die" not in m.title + m.body for m in sender.sent)
 
 
@@ -118,7 +130,10 @@ def test_a_flag_acknowledged_in_time_does_not_escalate(
     assert _run(engine, sender, clock) == []
     clock.advance(hours=5)
     assert _run(engine, sender, clock) == []
-    assert [m.kind for m in sender.sent if m.kind.startswith("safety")] == ["safety_flag"]
+    assert sorted(m.kind for m in sender.sent if m.kind.startswith("safety")) == [
+        "safety_flag",
+        "safety_flag",
+    ]
 
 
 def test_an_escalation_checks_the_flag_when_it_falls_due(
@@ -136,4 +151,7 @@ def test_an_escalation_checks_the_flag_when_it_falls_due(
         flag.acknowledged_at = clock.now
         db.add(flag)
     deliver(engine, taken, sender=sender, now=clock.now, max_attempts=3, still_wanted=still_wanted)
-    assert [m.kind for m in sender.sent if m.kind.startswith("safety")] == ["safety_flag"]
+    assert [m.kind for m in sender.sent if m.kind.startswith("safety")] == [
+        "safety_flag",
+        "safety_flag",
+    ]

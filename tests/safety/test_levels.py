@@ -50,9 +50,13 @@ def test_a_plan_or_preparation_is_urgent_and_escalates(team: Team, db: Session, 
     assert safety["crisis_resources"]
     flag = _stored(db, safety["flag_id"])
     assert (flag.level, flag.is_urgent) == ("urgent", True)
-    [first] = _notices(db, safety["flag_id"], "safety_flag")
-    assert (first.user_id, first.due_at) == (team.therapist.id, team.clock.now)
-    assert (first.data["urgent"], first.data["level"]) == (True, "urgent")
+    # The care team and the on-call staff, both at once (tests/safety/test_paging.py).
+    first = _notices(db, safety["flag_id"], "safety_flag")
+    assert {(n.user_id, n.due_at) for n in first} == {
+        (team.therapist.id, team.clock.now),
+        (oncall.id, team.clock.now),
+    }
+    assert {(n.data["urgent"], n.data["level"]) for n in first} == {(True, "urgent")}
     planned = _notices(db, safety["flag_id"], "safety_escalation")
     assert {n.user_id for n in planned} == {team.therapist.id, oncall.id}
     assert {n.due_at for n in planned} == {team.clock.now + timedelta(minutes=30)}

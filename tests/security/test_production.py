@@ -18,6 +18,7 @@ SIGNING = "a-production-signing-key-of-40-bytes-xx"
 
 
 def _production(db_url: str, tmp_path: Path, **kw: object) -> Settings:
+    kw.setdefault("safety_oncall_emails", ["oncall@clinic.example.org"])
     return Settings(
         env="production",
         database_url=db_url,
@@ -88,6 +89,7 @@ def test_production_refuses_a_short_signing_key() -> None:
         invitation_delivery="email",
         smtp_url=SecretStr("smtp://127.0.0.1:2525"),
         smtp_from="clinic@example.org",
+        safety_oncall_emails=["oncall@clinic.example.org"],
     )
 
 
@@ -110,10 +112,70 @@ def test_seed_demo_refuses_to_run_in_production(
     monkeypatch.setenv("KAPJ_DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
     monkeypatch.setenv("KAPJ_SIGNING_KEY", SIGNING)
     monkeypatch.setenv("KAPJ_ENCRYPTION_KEYS", KEY)
+    monkeypatch.setenv("KAPJ_SAFETY_NO_ONCALL", "true")
     get_settings.cache_clear()
     try:
         assert main(["seed-demo"]) == 2
         assert "production" in capsys.readouterr().err
         assert not (tmp_path / "prod.db").exists()
+    finally:
+        get_settings.cache_clear()
+
+
+def test_production_names_its_on_call_staff_or_says_it_has_none(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Urgent flags page the on-call staff: forgetting them must stop the start."""
+    with pytest.raises(ValidationError, match="KAPJ_SAFETY_ONCALL_EMAILS"):
+        _production(db_url, tmp_path, safety_oncall_emails=[])
+    with pytest.raises(ValidationError, match="KAPJ_SAFETY_NO_ONCALL=true contradicts"):
+        _production(db_url, tmp_path, safety_no_oncall=True)
+    none = _production(db_url, tmp_path, safety_oncall_emails=[], safety_no_oncall=True)
+    assert (none.safety_oncall_emails, none.safety_no_oncall) == ([], True)
+    named = _production(db_url, tmp_path)
+    assert named.safety_oncall_emails == ["oncall@clinic.example.org"]
+    # Outside production nothing is asked: a developer's machine has no on-call staff.
+    assert Settings(env="development").safety_oncall_emails == []
+
+
+@pytest.mark.parametrize("command", [["serve"], ["worker", "--once"]])
+def test_serve_and_worker_refuse_to_start_without_on_call(
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import uvicorn
+
+    from app import cli
+
+    def started(*_a: object, **_k: object) -> int:
+        raise AssertionError("the command ran")
+
+    monkeypatch.setattr(uvicorn, "run", started)
+    monkeypatch.setattr(cli, "cmd_migrate", started)
+    monkeypatch.setattr(cli, "cmd_worker", started)
+    env = {
+        "KAPJ_ENV": "production",
+        "KAPJ_DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+        "KAPJ_SIGNING_KEY": SIGNING,
+        "KAPJ_ENCRYPTION_KEYS": KEY,
+        "KAPJ_INVITATION_DELIVERY": "email",
+        "KAPJ_SMTP_URL": "smtp://127.0.0.1:2525",
+        "KAPJ_SMTP_FROM": "clinic@example.org",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("KAPJ_SAFETY_ONCALL_EMAILS", raising=False)
+    monkeypatch.delenv("KAPJ_SAFETY_NO_ONCALL", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert main(command) == 2
+        assert "KAPJ_SAFETY_ONCALL_EMAILS" in capsys.readouterr().err
+        # Said explicitly, the same settings pass (and reach the command, stubbed here).
+        monkeypatch.setenv("KAPJ_SAFETY_NO_ONCALL", "true")
+        get_settings.cache_clear()
+        with pytest.raises(AssertionError, match="the command ran"):
+            main(command)
     finally:
         get_settings.cache_clear()

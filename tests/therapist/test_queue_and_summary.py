@@ -144,6 +144,10 @@ def test_the_queue_lists_open_flags_so_each_can_be_acknowledged(team: Team) -> N
         "session_id": None,
         "entry_id": None,
         "on_private_entry": True,
+        # No integration session: it waits at most until the next dose.
+        "acknowledge_by": None,
+        "acknowledge_before": "next_dose",
+        "overdue": False,
     }
     assert "want to die" not in r.text
     ack = team.client.post(
