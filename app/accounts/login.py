@@ -18,6 +18,7 @@ from app.accounts.security_log import security_event
 from app.core.config import Settings
 from app.core.context import AppContext
 from app.core.errors import InvalidCredentials, InvalidToken, TooManyRequests
+from app.core.security import hash_token
 
 
 @dataclass(frozen=True)
@@ -147,10 +148,22 @@ def accept_invitation(
     *,
     token: str,
     password: str,
+    address: str,
     user_agent: str | None,
     now: datetime,
 ) -> IssuedTokens:
-    """Set one's own password with an invitation, and sign in."""
+    """Set one's own password with an invitation, and sign in.
+
+    Every attempt counts, before anything else, against the client's address and
+    against the token (`KAPJ_INVITATION_ATTEMPTS` each), so an anonymous caller can
+    neither make the server hash passwords at will nor retry one token endlessly.
+    """
+    try:
+        ctx.throttle.take("invitation_address", address)
+        ctx.throttle.take("invitation_token", hash_token(token[:300]))
+    except TooManyRequests:
+        security_event("invitation_throttled", user_id=None, address=address)
+        raise
     user = invitations.accept(db, token=token, password=password, now=now)
     return open_session(db, ctx, user=user, now=now, user_agent=user_agent)
 

@@ -254,6 +254,7 @@ class Settings(BaseSettings):
     public_url: str | None = None
     # Wrong TOTP codes per account per day before only a recovery code will do.
     mfa_daily_failures: int = Field(default=20, ge=1, le=1000)
+    # Invitation acceptances, counted per client address and per token alike.
     invitation_attempts: str = "10/minute"
 
     # --- end of accounts and sign-in security ---

@@ -59,6 +59,8 @@ class AppContext:
                     "mfa": settings.mfa_attempts,
                     "mfa_daily": f"{settings.mfa_daily_failures}/day",
                     "password_change": settings.password_change_attempts,
+                    "invitation_address": settings.invitation_attempts,
+                    "invitation_token": settings.invitation_attempts,
                 },
             ),
             metrics=Metrics(),
