@@ -41,6 +41,7 @@ def _pair(tokens: IssuedTokens) -> TokenPair:
         access_token=tokens.access_token,
         expires_in=tokens.expires_in,
         refresh_token=tokens.refresh_token,
+        device_token=tokens.device_token,
     )
 
 

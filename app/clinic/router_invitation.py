@@ -68,4 +68,4 @@ def create_invitation_acceptance(
         return render(request, "invitation_done.html", {}, user=None)
     if step.enrol:
         return _enrol_page(request, db, ctx, step.mfa_token or "", csrf_token, now)
-    return _signed_in(request, ctx, step.cookie or "", now)
+    return _signed_in(request, db, ctx, step.cookie or "", now)

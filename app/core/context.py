@@ -59,6 +59,7 @@ class AppContext:
                     "mfa": settings.mfa_attempts,
                     "mfa_daily": f"{settings.mfa_daily_failures}/day",
                     "password_change": settings.password_change_attempts,
+                    "signin_device": settings.signin_failures_per_device,
                     "invitation_address": settings.invitation_attempts,
                     "invitation_token": settings.invitation_attempts,
                 },
