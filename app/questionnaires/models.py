@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, LargeBinary, String, Uuid
 from sqlmodel import Field, SQLModel
 
+from app.core.sealed import SealedJSON
 from app.core.types import UTCDateTime
 
 
@@ -30,8 +31,16 @@ class QuestionnaireResponse(SQLModel, table=True):
     patient_id: uuid.UUID = Field(foreign_key="user_account.id")
     code: str = Field(max_length=32)
     instrument_version: str = Field(max_length=120)
-    # Item id -> chosen value; free text is never here (see note_ciphertext).
-    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Item id -> chosen value, encrypted at rest (the column is answers_ciphertext);
+    # free text is never here (see note_ciphertext). Score and band stay clear.
+    answers: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(
+            "answers_ciphertext",
+            SealedJSON("questionnaire_response.answers"),
+            nullable=False,
+        ),
+    )
     # after_effects' optional free text, AES-GCM bound to the response id.
     note_ciphertext: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     score: int | None = Field(default=None)
