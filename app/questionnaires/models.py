@@ -24,10 +24,19 @@ class QuestionnaireResponse(SQLModel, table=True):
         Index(
             "ix_questionnaire_response_patient_id_occurrence_key", "patient_id", "occurrence_key"
         ),
+        Index(
+            "ix_questionnaire_response_patient_id_client_id",
+            "patient_id",
+            "client_id",
+            unique=True,
+        ),
     )
 
     # The phone may choose it, for offline writing.
     id: uuid.UUID = Field(primary_key=True)
+    # The phone's id when it was already another patient's: each patient has their
+    # own id namespace, as for entries (the row then gets a fresh id).
+    client_id: uuid.UUID | None = Field(default=None)
     patient_id: uuid.UUID = Field(foreign_key="user_account.id")
     code: str = Field(max_length=32)
     instrument_version: str = Field(max_length=120)
