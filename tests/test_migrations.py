@@ -205,7 +205,7 @@ def test_existing_answers_and_doses_are_encrypted_and_come_back_down(
     monkeypatch.setenv("KAPJ_ENCRYPTION_KEYS", TEST_ENCRYPTION_KEYS)
     get_settings.cache_clear()
     cfg = alembic_config(db_url)
-    command.downgrade(cfg, "29_push_token_moves")
+    command.downgrade(cfg, "30_push_token_moves")
     now = datetime(2026, 3, 1, tzinfo=UTC)
     uid = uuid.uuid4()
     answers = {"phq9_1": 2, "phq9_9": 1}
@@ -300,7 +300,7 @@ def test_existing_answers_and_doses_are_encrypted_and_come_back_down(
         opened = ring.decrypt(bytes(sealed_answers[0]), aad=b"questionnaire_response.answers")
         assert opened == '{"phq9_1":2,"phq9_9":1}'
         assert ring.decrypt(bytes(sealed_dose), aad=b"ketamine_session.dose_mg") == "52.5"
-        command.downgrade(cfg, "29_push_token_moves")
+        command.downgrade(cfg, "30_push_token_moves")
         with engine.connect() as conn:
             back = conn.execute(sa.select(responses.c.answers)).scalar_one()
             dose = conn.execute(sa.select(sessions.c.dose_mg)).scalar_one()

@@ -1,7 +1,7 @@
 """sealed answers and dose: questionnaire answers and dose_mg encrypted at rest
 
-Revision ID: 30_sealed_answers_and_dose
-Revises: 29_push_token_moves
+Revision ID: 31_sealed_answers_and_dose
+Revises: 30_push_token_moves
 Create Date: 2026-12-07 04:30:00
 
 `questionnaire_response.answers` moves to `answers_ciphertext` and
@@ -18,8 +18,8 @@ import orjson
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "30_sealed_answers_and_dose"
-down_revision: str | Sequence[str] | None = "29_push_token_moves"
+revision: str = "31_sealed_answers_and_dose"
+down_revision: str | Sequence[str] | None = "30_push_token_moves"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "29_push_token_moves"
-down_revision: str | Sequence[str] | None = "28_check_in"
+revision: str = "30_push_token_moves"
+down_revision: str | Sequence[str] | None = "29_private_answers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

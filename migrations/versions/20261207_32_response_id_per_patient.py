@@ -1,7 +1,7 @@
 """questionnaire responses: each patient's own id namespace
 
-Revision ID: 31_response_id_per_patient
-Revises: 30_sealed_answers_and_dose
+Revision ID: 32_response_id_per_patient
+Revises: 31_sealed_answers_and_dose
 Create Date: 2026-12-07 04:40:00
 
 As entries have had since 21_entry_id_per_patient: a phone's id that is already
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "31_response_id_per_patient"
-down_revision: str | Sequence[str] | None = "30_sealed_answers_and_dose"
+revision: str = "32_response_id_per_patient"
+down_revision: str | Sequence[str] | None = "31_sealed_answers_and_dose"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
