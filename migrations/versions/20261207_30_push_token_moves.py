@@ -1,7 +1,7 @@
 """push tokens: one account at a time
 
-Revision ID: 29_push_token_moves
-Revises: 28_check_in
+Revision ID: 30_push_token_moves
+Revises: 29_private_answers
 Create Date: 2026-12-07 04:20:00
 
 A push token is bound to one account at a time: registering it from another account
