@@ -189,3 +189,123 @@ def test_existing_fingerprints_are_rekeyed_and_notes_encrypted(
         command.upgrade(cfg, "head")
         get_settings.cache_clear()
         _wipe(engine)
+
+
+def test_existing_answers_and_doses_are_encrypted_and_come_back_down(
+    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uuid
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from app.core.config import get_settings
+    from app.core.types import UTCDateTime
+
+    monkeypatch.setenv("KAPJ_ENCRYPTION_KEYS", TEST_ENCRYPTION_KEYS)
+    get_settings.cache_clear()
+    cfg = alembic_config(db_url)
+    command.downgrade(cfg, "30_push_token_moves")
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    uid = uuid.uuid4()
+    answers = {"phq9_1": 2, "phq9_9": 1}
+    users = sa.table(
+        "user_account",
+        *(sa.column(c) for c in ("email", "display_name", "role", "timezone", "password_hash")),
+        sa.column("id", sa.Uuid()),
+        sa.column("is_active", sa.Boolean()),
+        sa.column("created_at", UTCDateTime()),
+        sa.column("updated_at", UTCDateTime()),
+    )
+    sessions = sa.table(
+        "ketamine_session",
+        *(sa.column(c) for c in ("route",)),
+        *(sa.column(c, sa.Uuid()) for c in ("id", "patient_id", "recorded_by")),
+        *(sa.column(c, UTCDateTime()) for c in ("administered_at", "created_at", "updated_at")),
+        sa.column("dose_mg", sa.Float()),
+        sa.column("is_self_reported", sa.Boolean()),
+    )
+    responses = sa.table(
+        "questionnaire_response",
+        *(sa.column(c) for c in ("code", "instrument_version", "severity", "request_hash")),
+        *(sa.column(c, sa.Uuid()) for c in ("id", "patient_id")),
+        *(sa.column(c, UTCDateTime()) for c in ("answered_at", "client_answered_at", "created_at")),
+        sa.column("answers", sa.JSON()),
+        sa.column("score", sa.Integer()),
+        sa.column("answered_at_adjusted", sa.Boolean()),
+        sa.column("is_late", sa.Boolean()),
+        sa.column("change_seq", sa.BigInteger()),
+    )
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                users.insert(),
+                {
+                    "id": uid,
+                    "email": "seal@clinic.example.org",
+                    "display_name": "S",
+                    "role": "patient",
+                    "timezone": "UTC",
+                    "password_hash": "",
+                    "is_active": True,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+            conn.execute(
+                sessions.insert(),
+                {
+                    "id": uid,
+                    "patient_id": uid,
+                    "recorded_by": uid,
+                    "route": "im",
+                    "administered_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                    "dose_mg": 52.5,
+                    "is_self_reported": False,
+                },
+            )
+            conn.execute(
+                responses.insert(),
+                {
+                    "id": uid,
+                    "patient_id": uid,
+                    "code": "phq9",
+                    "instrument_version": "v",
+                    "severity": "minimal",
+                    "request_hash": "",
+                    "answered_at": now,
+                    "client_answered_at": now,
+                    "created_at": now,
+                    "answers": answers,
+                    "score": 3,
+                    "answered_at_adjusted": False,
+                    "is_late": False,
+                    "change_seq": 1,
+                },
+            )
+        command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            sealed_answers = conn.execute(
+                sa.text("SELECT answers_ciphertext, score FROM questionnaire_response")
+            ).one()
+            sealed_dose = conn.execute(
+                sa.text("SELECT dose_mg_ciphertext FROM ketamine_session")
+            ).scalar_one()
+            columns = {c["name"] for c in inspect(conn).get_columns("questionnaire_response")}
+        assert "answers" not in columns
+        assert b"phq9_1" not in bytes(sealed_answers[0]) and sealed_answers[1] == 3
+        ring = KeyRing.parse(TEST_ENCRYPTION_KEYS)
+        opened = ring.decrypt(bytes(sealed_answers[0]), aad=b"questionnaire_response.answers")
+        assert opened == '{"phq9_1":2,"phq9_9":1}'
+        assert ring.decrypt(bytes(sealed_dose), aad=b"ketamine_session.dose_mg") == "52.5"
+        command.downgrade(cfg, "30_push_token_moves")
+        with engine.connect() as conn:
+            back = conn.execute(sa.select(responses.c.answers)).scalar_one()
+            dose = conn.execute(sa.select(sessions.c.dose_mg)).scalar_one()
+        assert back == answers and dose == 52.5
+    finally:
+        command.upgrade(cfg, "head")
+        get_settings.cache_clear()
+        _wipe(engine)

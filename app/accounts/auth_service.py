@@ -26,6 +26,7 @@ class IssuedTokens:
     access_token: str
     refresh_token: str
     expires_in: int
+    device_token: str | None = None  # a new sign-in's, see app/accounts/known_devices.py
 
 
 class RefreshTokenReused(InvalidToken):

@@ -6,18 +6,19 @@
 - accept_invitation(): an invitation token and a new password -> a token pair.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from app.accounts import invitations, mfa
+from app.accounts import invitations, known_devices, mfa
 from app.accounts.auth_service import IssuedTokens, authenticate, normalize_email, start_session
 from app.accounts.models import Role, User
 from app.accounts.security_log import security_event
 from app.core.config import Settings
 from app.core.context import AppContext
 from app.core.errors import InvalidCredentials, InvalidToken, TooManyRequests
+from app.core.security import hash_token
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def open_session(
     user_agent: str | None,
     amr: str = "pwd",
 ) -> IssuedTokens:
-    return start_session(
+    tokens = start_session(
         db,
         ctx.tokens,
         amr=amr,
@@ -57,6 +58,9 @@ def open_session(
         max_age=max_age(ctx.settings, user.role),
         user_agent=user_agent,
     )
+    # Every completed sign-in makes its device a known one for this account.
+    device = known_devices.issue(ctx.settings, account=normalize_email(user.email), now=now)
+    return replace(tokens, device_token=device)
 
 
 def sign_in(
@@ -68,6 +72,7 @@ def sign_in(
     address: str,
     user_agent: str | None,
     now: datetime,
+    device_token: str | None = None,
 ) -> SignInResult:
     """Check the password under the throttles; a pair, or an MFA token to continue with.
 
@@ -75,27 +80,55 @@ def sign_in(
     check, so concurrent guesses cannot pass the limit and a stranger's guesses
     from elsewhere never lock the real person out. Past the per-account limit,
     the account is slowed to one attempt per few seconds instead of locked.
+
+    A known device (a live device token of this account) has its own budget
+    instead, and neither the address's nor the account's counts apply to it, nor
+    do its failures add to them.
     """
     throttle = ctx.throttle
     account = normalize_email(email)[:320]
     pair = f"{account}|{address}"
+    device = (
+        known_devices.recognise(ctx.settings, device_token, account=account, now=now)
+        if device_token
+        else None
+    )
     try:
-        throttle.check("signin_address", address)
-        throttle.take("signin_pair", pair)
-        if throttle.exhausted("signin_account", account):
-            throttle.take("signin_slow", account)
+        if device is not None:
+            throttle.take("signin_device", device)
+        else:
+            throttle.check("signin_address", address)
+            throttle.take("signin_pair", pair)
+            if throttle.exhausted("signin_account", account):
+                throttle.take("signin_slow", account)
     except TooManyRequests:
-        security_event("signin_throttled", user_id=None, address=address, account=account)
+        security_event(
+            "signin_throttled",
+            user_id=None,
+            address=address,
+            account=account,
+            device="known" if device else None,
+        )
         raise
     try:
         user = authenticate(db, email=email, password=password)
     except InvalidCredentials:
-        throttle.hit("signin_account", account)
-        throttle.hit("signin_address", address)
-        security_event("signin_failed", user_id=None, address=address, account=account)
+        if device is None:
+            throttle.hit("signin_account", account)
+            throttle.hit("signin_address", address)
+        security_event(
+            "signin_failed",
+            user_id=None,
+            address=address,
+            account=account,
+            device="known" if device else None,
+        )
         raise
-    # The right password: this pair's earlier failures no longer count.
-    throttle.clear("signin_pair", pair)
+    # The right password: this pair's (or device's) earlier failures no longer count.
+    if device is not None:
+        throttle.clear("signin_device", device)
+    else:
+        throttle.clear("signin_pair", pair)
     if mfa.is_enrolled(user):
         return SignInResult(mfa_token=mfa.issue_mfa_token(ctx.tokens, user_id=user.id, now=now))
     return SignInResult(tokens=open_session(db, ctx, user=user, now=now, user_agent=user_agent))
@@ -147,10 +180,22 @@ def accept_invitation(
     *,
     token: str,
     password: str,
+    address: str,
     user_agent: str | None,
     now: datetime,
 ) -> IssuedTokens:
-    """Set one's own password with an invitation, and sign in."""
+    """Set one's own password with an invitation, and sign in.
+
+    Every attempt counts, before anything else, against the client's address and
+    against the token (`KAPJ_INVITATION_ATTEMPTS` each), so an anonymous caller can
+    neither make the server hash passwords at will nor retry one token endlessly.
+    """
+    try:
+        ctx.throttle.take("invitation_address", address)
+        ctx.throttle.take("invitation_token", hash_token(token[:300]))
+    except TooManyRequests:
+        security_event("invitation_throttled", user_id=None, address=address)
+        raise
     user = invitations.accept(db, token=token, password=password, now=now)
     return open_session(db, ctx, user=user, now=now, user_agent=user_agent)
 

@@ -131,6 +131,7 @@ class TokenPair(BaseModel):
             "token_type": "bearer",
             "expires_in": 900,
             "refresh_token": "r1.Yk9fQ2x1c3Rlci1vZi1yYW5kb20tYnl0ZXM",
+            "device_token": "d1.bm9uY2Utb2YtdGhpcy1kZXY.1772463600.c2lnbmF0dXJl",
         },
         json_schema_serialization_defaults_required=True,
     )
@@ -139,6 +140,11 @@ class TokenPair(BaseModel):
     token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int
     refresh_token: str
+    device_token: str | None = Field(
+        default=None,
+        description="A new sign-in's device token: keep it on the device and send it with "
+        "the next sign-in (POST /v1/auth/token); null on refresh",
+    )
 
 
 class SignInForm(_In):
@@ -159,6 +165,14 @@ class SignInForm(_In):
     # Sent by some OAuth2 libraries; public mobile clients have no secret to check.
     client_id: Annotated[str, Field(max_length=200, description="Ignored")] = ""
     client_secret: Annotated[str, Field(max_length=200, description="Ignored")] = ""
+    device_token: Annotated[
+        str,
+        Field(
+            max_length=200,
+            description="The device_token of an earlier sign-in on this device: its own "
+            "attempt budget, untouched by failures from elsewhere",
+        ),
+    ] = ""
 
 
 class RefreshRequest(_In):

@@ -41,6 +41,7 @@ def _pair(tokens: IssuedTokens) -> TokenPair:
         access_token=tokens.access_token,
         expires_in=tokens.expires_in,
         refresh_token=tokens.refresh_token,
+        device_token=tokens.device_token,
     )
 
 
@@ -48,13 +49,20 @@ def _agent(request: Request) -> str | None:
     return signins.coarse_user_agent(request.headers.get("user-agent"))
 
 
-@auth_router.post("/invitation", responses=problem_responses(404, 410, 422))
+@auth_router.post("/invitation", responses=problem_responses(404, 410, 422, 429))
 def accept_invitation(
     request: Request, body: InvitationAccept, db: DbDep, ctx: Ctx, now: Now
 ) -> TokenPair:
-    """Set one's own password with a one-time invitation, and sign in."""
+    """Set one's own password with a one-time invitation, and sign in; attempts are
+    throttled per client and per token (429 with Retry-After)."""
     tokens = login.accept_invitation(
-        db, ctx, token=body.token, password=body.password, user_agent=_agent(request), now=now
+        db,
+        ctx,
+        token=body.token,
+        password=body.password,
+        address=client_address(request),
+        user_agent=_agent(request),
+        now=now,
     )
     return _pair(tokens)
 

@@ -49,6 +49,7 @@ def _pair(tokens: auth_service.IssuedTokens) -> TokenPair:
         access_token=tokens.access_token,
         expires_in=tokens.expires_in,
         refresh_token=tokens.refresh_token,
+        device_token=tokens.device_token,
     )
 
 
@@ -60,7 +61,9 @@ def create_token(
     ctx: Ctx,
     now: Now,
 ) -> TokenPair:
-    """Sign in with email and password (OAuth2 password grant); 401 mfa_required asks for a code."""
+    """Sign in with email and password (OAuth2 password grant); 401 mfa_required asks for a
+    code. Send the device_token of an earlier sign-in on this device: failures from
+    elsewhere never use up its attempts."""
     result = login.sign_in(
         db,
         ctx,
@@ -69,6 +72,7 @@ def create_token(
         address=client_address(request),
         user_agent=coarse_user_agent(request.headers.get("user-agent")),
         now=now,
+        device_token=form.device_token or None,
     )
     if result.tokens is None:
         raise MfaRequired(extra={"mfa_token": result.mfa_token})

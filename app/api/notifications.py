@@ -17,9 +17,12 @@ from app.notifications.schemas import DeviceCreate, DevicePublic, NotificationPu
 router = api_router(prefix="/v1/me", tags=["notifications"])
 
 
-@router.post("/devices", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 422))
+@router.post(
+    "/devices", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 409, 422)
+)
 def register_device(body: DeviceCreate, caller: CurrentCaller, db: DbDep, now: Now) -> DevicePublic:
-    """Register a push token for this account."""
+    """Register a push token for this account; a token belongs to one account at a time,
+    so registering one another account holds moves it here."""
     device = service.register_device(
         db, user_id=caller.id, platform=body.platform, token=body.token, now=now
     )

@@ -50,13 +50,18 @@ _TEXT: dict[int | str, dict[str, Any]] = {
 def metrics(
     ctx: Ctx, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
 ) -> Response:
-    """Prometheus metrics (a bearer token when KAPJ_METRICS_TOKEN is set)."""
+    """Prometheus metrics (a bearer token when KAPJ_METRICS_TOKEN is set, required in
+    production): counts by method, route template and status, push outcomes by
+    platform, safety flags by source, category and rule; never an id, an address or
+    a person's words."""
     token = ctx.settings.metrics_token
     if token is None and ctx.settings.env == "production":
         raise Unauthorized("Metrics need KAPJ_METRICS_TOKEN in production.")
     if token is not None:
-        expected = f"Bearer {token.get_secret_value()}"
-        if authorization is None or not hmac.compare_digest(authorization, expected):
+        expected = f"Bearer {token.get_secret_value()}".encode()
+        # Bytes: a header is any latin-1 text, which str comparison refuses (a 500).
+        sent = (authorization or "").encode("utf-8", "replace")
+        if not hmac.compare_digest(sent, expected):
             raise Unauthorized()
     body = generate_latest(ctx.metrics.registry) + generate_latest(SAFETY_REGISTRY)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

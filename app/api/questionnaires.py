@@ -135,7 +135,7 @@ def list_my_questionnaire_responses(
     rows, nxt = reading.page_responses(
         db, patient_id=caller.id, code=code, limit=limit, cursor=cursor
     )
-    items = reading.views(db, rows, keyring=ctx.keyring, rules=measure.window)
+    items = reading.views(db, rows, keyring=ctx.keyring, rules=measure.window, owner=True)
     return ORJSONResponse({"items": items, "next_cursor": nxt})
 
 

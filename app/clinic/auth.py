@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session, col, select
 
-from app.accounts import auth_service, login, mfa
+from app.accounts import auth_service, known_devices, login, mfa
 from app.accounts.auth_service import IssuedTokens
 from app.accounts.deps import Caller
 from app.accounts.models import Role, SignIn, User
@@ -28,6 +28,7 @@ from app.core.security import TokenConfig, decode_access_token, issue_access_tok
 
 COOKIE = "kapj_clinic"
 LOGIN_COOKIE = "kapj_clinic_login"
+DEVICE_COOKIE = "kapj_clinic_device"  # a device token (app/accounts/known_devices.py)
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 STAFF = (Role.therapist, Role.admin)
@@ -125,10 +126,18 @@ def sign_in(
     address: str,
     user_agent: str | None,
     now: datetime,
+    device_token: str | None = None,
 ) -> SignInStep:
     """The API's sign-in (its throttles and checks, app.accounts.login), staff only."""
     result = login.sign_in(
-        db, ctx, email=email, password=password, address=address, user_agent=user_agent, now=now
+        db,
+        ctx,
+        email=email,
+        password=password,
+        address=address,
+        user_agent=user_agent,
+        now=now,
+        device_token=device_token,
     )
     if result.mfa_token is not None:
         staff_member(db, mfa.decode_mfa_token(ctx.tokens, result.mfa_token, now=now))
@@ -201,6 +210,16 @@ def enrol(
     codes = mfa.confirm_enrolment(db, ctx.keyring, user=user, code=code, now=now)
     tokens = login.open_session(db, ctx, user=user, now=now, user_agent=user_agent, amr="pwd otp")
     return cookie_of(ctx, tokens, now), codes
+
+
+def device_token_of(db: Session, ctx: AppContext, cookie: str, now: datetime) -> str | None:
+    """A device token for the staff member the new clinic cookie signs in."""
+    claims = decode_access_token(cookie_tokens(ctx), cookie, now=now)
+    user = db.get(User, claims.user_id) if claims is not None else None
+    if user is None:  # pragma: no cover - signed in just before
+        return None
+    account = auth_service.normalize_email(user.email)
+    return known_devices.issue(ctx.settings, account=account, now=now)
 
 
 def _cookie(ctx: AppContext, user_id: uuid.UUID, sid: uuid.UUID, role: str, now: datetime) -> str:

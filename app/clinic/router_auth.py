@@ -112,6 +112,7 @@ def create_login(
             address=client_address(request),
             user_agent=_agent(request),
             now=now,
+            device_token=request.cookies.get(auth.DEVICE_COOKIE),
         )
     except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
         return _refused(request, ctx, exc, email)
@@ -120,7 +121,7 @@ def create_login(
     if step.mfa_token is not None:
         context = {"mfa_token": step.mfa_token, "login_csrf": csrf_token}
         return _code_page(request, "mfa.html", context)
-    return _signed_in(request, ctx, step.cookie or "", now, next_url=next_url)
+    return _signed_in(request, db, ctx, step.cookie or "", now, next_url=next_url)
 
 
 def _agent(request: Request) -> str | None:
@@ -129,6 +130,7 @@ def _agent(request: Request) -> str | None:
 
 def _signed_in(
     request: Request,
+    db: DbDep,
     ctx: Ctx,
     cookie: str,
     now: datetime,
@@ -140,6 +142,17 @@ def _signed_in(
     response = response or redirect(request, safe_next(next_url) or _home(role))
     set_cookie(response, ctx, cookie)
     response.delete_cookie(auth.LOGIN_COOKIE, path=PREFIX)
+    device = auth.device_token_of(db, ctx, cookie, now)
+    if device is not None:
+        response.set_cookie(
+            auth.DEVICE_COOKIE,
+            device,
+            max_age=ctx.settings.device_token_days * 86400,
+            path=f"{PREFIX}/login",
+            httponly=True,
+            samesite="strict",
+            secure=ctx.settings.env == "production",
+        )
     return response
 
 
@@ -170,7 +183,7 @@ def create_login_verification(
         return _code_page(request, "mfa.html", context, status=401)
     except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
         return _refused(request, ctx, exc)
-    return _signed_in(request, ctx, cookie, now)
+    return _signed_in(request, db, ctx, cookie, now)
 
 
 def _enrol_page(
@@ -206,7 +219,7 @@ def create_mfa_enrolment(
     except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
         return _refused(request, ctx, exc)
     page = render(request, "mfa_codes.html", {"codes": codes}, user=None)
-    return _signed_in(request, ctx, cookie, now, page)
+    return _signed_in(request, db, ctx, cookie, now, page)
 
 
 @router.post("/logout", dependencies=[Depends(auth.check_csrf)])

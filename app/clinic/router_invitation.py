@@ -18,7 +18,7 @@ from app.clinic.router_auth import (
 )
 from app.clinic.web import render
 from app.core.clock import Now
-from app.core.context import Ctx
+from app.core.context import Ctx, client_address
 from app.core.db import DbDep
 from app.core.errors import AppError, InvalidCredentials
 from app.core.routing import api_router
@@ -48,11 +48,19 @@ def create_invitation_acceptance(
     try:
         body = checked(InvitationAccept, {"token": token.strip(), "password": password})
         tokens = login.accept_invitation(
-            db, ctx, token=body.token, password=body.password, user_agent=_agent(request), now=now
+            db,
+            ctx,
+            token=body.token,
+            password=body.password,
+            address=client_address(request),
+            user_agent=_agent(request),
+            now=now,
         )
-    except AppError as exc:  # a bad form, a wrong or spent token, a weak password
+    except AppError as exc:  # a bad form, a wrong or spent token, a weak password, throttled
         message = exc.detail or exc.title
-        return _login_page(request, ctx, message=message, status=exc.status, template=PAGE)
+        page = _login_page(request, ctx, message=message, status=exc.status, template=PAGE)
+        page.headers.update(exc.headers)  # Retry-After when throttled
+        return page
     try:
         step = auth.after_password(db, ctx, tokens, now)
     except InvalidCredentials:
@@ -60,4 +68,4 @@ def create_invitation_acceptance(
         return render(request, "invitation_done.html", {}, user=None)
     if step.enrol:
         return _enrol_page(request, db, ctx, step.mfa_token or "", csrf_token, now)
-    return _signed_in(request, ctx, step.cookie or "", now)
+    return _signed_in(request, db, ctx, step.cookie or "", now)

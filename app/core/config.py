@@ -263,6 +263,11 @@ class Settings(BaseSettings):
     public_url: str | None = None
     # Wrong TOTP codes per account per day before only a recovery code will do.
     mfa_daily_failures: int = Field(default=20, ge=1, le=1000)
+    # Wrong passwords from one known device (a device token) before it is refused;
+    # its own budget, untouched by failures from elsewhere.
+    signin_failures_per_device: str = "5/15 minutes"
+    device_token_days: int = Field(default=180, ge=1, le=3650)
+    # Invitation acceptances, counted per client address and per token alike.
     invitation_attempts: str = "10/minute"
 
     # --- end of accounts and sign-in security ---

@@ -129,7 +129,12 @@ class Problem(BaseModel):
     code: str = Field(
         description="Stable machine-readable code; the OpenAPI document lists every one"
     )
-    errors: list[FieldError] | None = Field(default=None, description="Only on 422")
+    errors: list[FieldError] | None = Field(
+        default=None, description="Only on 422: the first 20 errors, their parts cut short"
+    )
+    error_count: int | None = Field(
+        default=None, description="Only with `errors`: how many errors the request had in all"
+    )
     flag_ids: list[str] | None = Field(
         default=None,
         description="Only with `unacknowledged_safety_flags`: the open flags to "

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import compile_path
 
 from app.core.errors import AppError, FieldError, status_code_and_title
-from app.core.responses import problem_response
+from app.core.responses import MAX_ERRORS, MAX_LOC_CHARS, problem_response
 
 log = structlog.get_logger("kap_journal.errors")
 
@@ -80,17 +80,14 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
     )
 
 
-def _field_errors(exc: RequestValidationError) -> list[FieldError]:
-    out = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ())]
-        out.append(FieldError(loc=loc, msg=str(err.get("msg", "")), type=str(err.get("type", ""))))
-    return out
+def _field_error(err: Any) -> FieldError:
+    loc = [str(p)[:MAX_LOC_CHARS] for p in err.get("loc", ())]
+    return FieldError(loc=loc, msg=str(err.get("msg", "")), type=str(err.get("type", "")))
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-    errors = _field_errors(exc)
-    if any(e.type in _MALFORMED_TYPES for e in errors):
+    raw = exc.errors()
+    if any(err.get("type") in _MALFORMED_TYPES for err in raw):
         return problem_response(
             request,
             status=400,
@@ -98,13 +95,16 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
             title="Malformed JSON",
             detail="The request body is not valid JSON.",
         )
+    # Only the first few are shaped (problem_response keeps MAX_ERRORS and the count);
+    # the inputs Pydantic keeps with each error are never sent back.
+    shown = [_field_error(err) for err in raw[:MAX_ERRORS]]
     return problem_response(
         request,
         status=422,
         code="validation_failed",
         title="The request is not valid",
-        detail="; ".join(f"{'.'.join(e.loc)}: {e.msg}" for e in errors)[:1000],
-        extra={"errors": [e.model_dump() for e in errors]},
+        detail="; ".join(f"{'.'.join(e.loc)}: {e.msg}" for e in shown)[:1000],
+        extra={"errors": [e.model_dump() for e in shown], "error_count": len(raw)},
     )
 
 

@@ -25,6 +25,9 @@ class _BodyTooLarge(HTTPException):
         super().__init__(status_code=413, detail="The request body exceeds the size limit.")
 
 
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 class Metrics:
     """Request count and latency by route template, in a registry per app."""
 
@@ -158,7 +161,10 @@ class RequestContextMiddleware:
     def _record(self, scope: Scope, status: int, elapsed: float) -> None:
         route: Any = scope.get("route")
         template = getattr(route, "path", None) or "unmatched"
+        # A client chooses the method: an unknown one must not make a new series.
         method = scope.get("method", "")
+        if method not in _METHODS:
+            method = "OTHER"
         key = (method, template, status)
         children = self._children.get(key)
         if children is None:

@@ -1,4 +1,4 @@
-"""A text column encrypted at rest, for free text kept beside a row's other fields.
+"""Columns encrypted at rest, for health data kept beside a row's other fields.
 
 Journal entries bind their ciphertext to the row id and decrypt in the service;
 shorter texts that many code paths read (a session's note) use this column type
@@ -9,6 +9,7 @@ else built from the settings (the command line, the worker).
 
 from typing import Any
 
+import orjson
 from sqlalchemy import LargeBinary
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -50,3 +51,48 @@ class SealedText(TypeDecorator[str]):
         if value is None:
             return None
         return _keyring().decrypt(bytes(value), aad=self._aad)
+
+
+class SealedJSON(TypeDecorator[Any]):
+    """A JSON value encrypted as a whole (questionnaire answers); NULL stays NULL."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+        self._aad = label.encode()
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+        return _keyring().encrypt(text, aad=self._aad)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return orjson.loads(_keyring().decrypt(bytes(value), aad=self._aad))
+
+
+class SealedFloat(TypeDecorator[float]):
+    """A number encrypted at rest (a dose); it cannot be compared or summed in SQL."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+        self._aad = label.encode()
+
+    def process_bind_param(self, value: float | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return _keyring().encrypt(repr(float(value)), aad=self._aad)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> float | None:
+        if value is None:
+            return None
+        return float(_keyring().decrypt(bytes(value), aad=self._aad))

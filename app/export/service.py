@@ -119,7 +119,7 @@ def export_patient(
             for n in notifications
         ],
         "questionnaire_responses": questionnaire_views(
-            db, all_responses(db, patient.id), keyring=keyring, rules=rules
+            db, all_responses(db, patient.id), keyring=keyring, rules=rules, owner=True
         ),
         "questionnaire_misses": [
             {

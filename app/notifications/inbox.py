@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.core.errors import NotFound
+from app.core.errors import Conflict, NotFound
 from app.core.pagination import cut_page, keyset
 from app.notifications.email import EMAIL_KINDS
 from app.notifications.models import Device, Notification, NotificationStatus
@@ -15,30 +15,41 @@ from app.notifications.models import Device, Notification, NotificationStatus
 class DeviceNotFound(NotFound, code="device_not_found", title="No such device"): ...
 
 
+class TokenRegistrationBusy(
+    Conflict, code="device_registration_busy", title="This token is being registered; retry"
+): ...
+
+
 def register_device(
     db: Session, *, user_id: uuid.UUID, platform: str, token: str, now: datetime
 ) -> Device:
-    """The caller's binding of this token, made once; registering again returns it.
+    """The caller's binding of this token; registering again returns it.
 
-    A token already bound to another account stays bound to it as well: taking it
-    away on a stranger's word would let anyone who learns a token cut a patient
-    off from their reminders, and answering with that binding's id would leak it.
-    The app drops its own binding when its account signs out.
+    A token belongs to one account at a time: the phone it names shows whatever is
+    pushed to it, so once another account registers it (someone else signed in on
+    that phone) the earlier account's notifications must stop going there. The
+    binding moves as a new row; the earlier one is deleted, never answered.
     """
-    device = db.exec(select(Device).where(Device.user_id == user_id, Device.token == token)).first()
-    if device is not None:
-        device.platform = platform
-        db.add(device)
-        db.flush()
-        return device
-    device = Device(user_id=user_id, platform=platform, token=token, created_at=now)
-    try:
-        with db.begin_nested():
+    for _ in range(3):  # a concurrent registration of the same token: look again
+        device = db.exec(select(Device).where(Device.token == token)).first()
+        if device is not None and device.user_id == user_id:
+            device.platform = platform
             db.add(device)
-    except IntegrityError:  # the same app registering twice at once: one row
-        db.expunge(device)
-        return db.exec(select(Device).where(Device.user_id == user_id, Device.token == token)).one()
-    return device
+            db.flush()
+            return device
+        mine = Device(user_id=user_id, platform=platform, token=token, created_at=now)
+        try:
+            with db.begin_nested():
+                if device is not None:
+                    db.delete(device)
+                    db.flush()
+                db.add(mine)
+        except IntegrityError:
+            if mine in db:
+                db.expunge(mine)
+            continue
+        return mine
+    raise TokenRegistrationBusy()
 
 
 def drop_device(db: Session, *, user_id: uuid.UUID, device_id: uuid.UUID) -> None:

@@ -65,12 +65,9 @@ class Device(SQLModel, table=True):
     """A phone's push token; push senders deliver to these."""
 
     __tablename__ = "device"
-    # One row per account and token: a token registered by a second account is
-    # bound to both, never taken from the first (whose device id stays private).
-    __table_args__ = (
-        UniqueConstraint("user_id", "token", name="uq_device_user_id_token"),
-        Index("ix_device_token", "token"),
-    )
+    # One account at a time: a token registered by a second account moves there,
+    # as a new row (the first binding's id stays private).
+    __table_args__ = (UniqueConstraint("token", name="uq_device_token"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)

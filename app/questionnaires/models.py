@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+from app.core.sealed import SealedJSON
 from app.core.types import UTCDateTime
 
 
@@ -34,15 +35,32 @@ class QuestionnaireResponse(SQLModel, table=True):
         Index(
             "ix_questionnaire_response_patient_id_occurrence_key", "patient_id", "occurrence_key"
         ),
+        Index(
+            "ix_questionnaire_response_patient_id_client_id",
+            "patient_id",
+            "client_id",
+            unique=True,
+        ),
     )
 
     # The phone may choose it, for offline writing.
     id: uuid.UUID = Field(primary_key=True)
+    # The phone's id when it was already another patient's: each patient has their
+    # own id namespace, as for entries (the row then gets a fresh id).
+    client_id: uuid.UUID | None = Field(default=None)
     patient_id: uuid.UUID = Field(foreign_key="user_account.id")
     code: str = Field(max_length=32)
     instrument_version: str = Field(max_length=120)
-    # Item id -> chosen value; free text is never here (see note_ciphertext).
-    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Item id -> chosen value, encrypted at rest (the column is answers_ciphertext);
+    # free text is never here (see note_ciphertext). Score and band stay clear.
+    answers: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(
+            "answers_ciphertext",
+            SealedJSON("questionnaire_response.answers"),
+            nullable=False,
+        ),
+    )
     # after_effects' optional free text, AES-GCM bound to the response id.
     note_ciphertext: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     score: int | None = Field(default=None)

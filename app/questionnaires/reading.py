@@ -19,7 +19,7 @@ from app.core.pagination import cut_page, keyset
 from app.questionnaires import scoring
 from app.questionnaires.instruments import charted_codes
 from app.questionnaires.models import QuestionnaireResponse
-from app.questionnaires.respond import decrypt_note
+from app.questionnaires.respond import decrypt_note, public_id
 from app.questionnaires.safety import flagged_response_ids
 from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules, attach, phase_of
@@ -98,11 +98,13 @@ def response_view(
     *,
     keyring: KeyRing,
     rules: WindowRules,
+    owner: bool,
     flagged: bool = False,
 ) -> dict[str, Any]:
+    """`owner`: the patient sees the id their phone chose, anyone else the row's."""
     session_id, phase = window_of(sessions, r.answered_at, rules)
     return {
-        "id": r.id,
+        "id": public_id(r) if owner else r.id,
         "patient_id": r.patient_id,
         "code": r.code,
         "instrument_version": r.instrument_version,
@@ -124,14 +126,21 @@ def response_view(
 
 
 def views(
-    db: Session, rows: Sequence[QuestionnaireResponse], *, keyring: KeyRing, rules: WindowRules
+    db: Session,
+    rows: Sequence[QuestionnaireResponse],
+    *,
+    keyring: KeyRing,
+    rules: WindowRules,
+    owner: bool,
 ) -> list[dict[str, Any]]:
     if not rows:
         return []
     sessions = sessions_of(db, rows[0].patient_id)
     flagged = flagged_response_ids(db, [r.id for r in rows])
     return [
-        response_view(r, sessions, keyring=keyring, rules=rules, flagged=r.id in flagged)
+        response_view(
+            r, sessions, keyring=keyring, rules=rules, owner=owner, flagged=r.id in flagged
+        )
         for r in rows
     ]
 
@@ -222,7 +231,7 @@ def questionnaire_changes(
         last = rows[-1].change_seq
     elif rows and not full:
         last = max(last, rows[-1].change_seq)
-    return views(db, rows, keyring=keyring, rules=rules), last, more
+    return views(db, rows, keyring=keyring, rules=rules, owner=True), last, more
 
 
 def score_series(

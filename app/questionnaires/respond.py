@@ -7,12 +7,14 @@ the conflict problem.
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlmodel import Session
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.care_episodes.queries import within
@@ -109,10 +111,10 @@ def record_response(
             return _replay(
                 db.get(QuestionnaireResponse, known.entry_id), patient_id, fingerprint, keyring
             )
-    response_id = new.id or uuid.uuid4()
-    existing = db.get(QuestionnaireResponse, response_id)
-    if existing is not None:
-        return _replay(existing, patient_id, fingerprint, keyring)
+    if new.id is not None:
+        existing = find_own(db, patient_id, new.id)
+        if existing is not None:
+            return _replay(existing, patient_id, fingerprint, keyring)
     # As for entries: a time far ahead of the server, or before 2000, is clamped.
     client_at = utc_saturated(new.answered_at)
     adjusted = not EARLIEST <= client_at <= now + CLOCK_SKEW
@@ -120,39 +122,92 @@ def record_response(
     occurrence, late = _which_occurrence(db, patient_id, new.code, answered_at, rules, now)
     note = clean.pop(instrument.note_item, None) if instrument.note_item else None
     result = scoring.score(new.code, clean)
-    response = QuestionnaireResponse(
-        id=response_id,
-        patient_id=patient_id,
-        code=new.code,
-        instrument_version=instrument.version_for(_locale_of(db, patient_id)),
-        answers=clean,
-        note_ciphertext=keyring.encrypt(str(note), aad=_aad(response_id)) if note else None,
-        score=result.score,
-        severity=result.severity,
-        answered_at=answered_at,
-        client_answered_at=client_at,
-        answered_at_adjusted=adjusted,
-        occurrence_key=occurrence.key if occurrence else None,
-        reason=occurrence.reason if occurrence else None,
-        is_late=late,
-        shared_with_care_team=shared,
-        change_seq=seq,
-        request_hash=fingerprint,
-        created_at=now,
-    )
-    db.add(response)
+
+    def row(response_id: uuid.UUID, client_id: uuid.UUID | None) -> QuestionnaireResponse:
+        return QuestionnaireResponse(
+            id=response_id,
+            client_id=client_id,
+            patient_id=patient_id,
+            code=new.code,
+            instrument_version=instrument.version_for(_locale_of(db, patient_id)),
+            answers=clean,
+            note_ciphertext=keyring.encrypt(str(note), aad=_aad(response_id)) if note else None,
+            score=result.score,
+            severity=result.severity,
+            answered_at=answered_at,
+            client_answered_at=client_at,
+            answered_at_adjusted=adjusted,
+            occurrence_key=occurrence.key if occurrence else None,
+            reason=occurrence.reason if occurrence else None,
+            is_late=late,
+            shared_with_care_team=shared,
+            change_seq=seq,
+            request_hash=fingerprint,
+            created_at=now,
+        )
+
+    response = _insert_once(db, row, new.id)
     if idempotency_key is not None:
         db.add(
             IdempotencyKey(
                 user_id=patient_id,
                 key=idempotency_key,
                 request_hash=fingerprint,
-                entry_id=response_id,
+                entry_id=response.id,
                 created_at=now,
             )
         )
     db.flush()
     return Recorded(response, replayed=False, note=str(note) if note else None)
+
+
+def public_id(response: QuestionnaireResponse) -> uuid.UUID:
+    """The id the patient knows the response by (their phone's); the row's for anyone else."""
+    return response.client_id or response.id
+
+
+def find_own(
+    db: Session, patient_id: uuid.UUID, response_id: uuid.UUID
+) -> QuestionnaireResponse | None:
+    """The patient's response by the id they know it by."""
+    response = db.get(QuestionnaireResponse, response_id)
+    if response is not None and response.patient_id == patient_id and response.client_id is None:
+        return response
+    return db.exec(
+        select(QuestionnaireResponse).where(
+            col(QuestionnaireResponse.patient_id) == patient_id,
+            col(QuestionnaireResponse.client_id) == response_id,
+        )
+    ).first()
+
+
+def _insert_once(
+    db: Session,
+    row: Callable[[uuid.UUID, uuid.UUID | None], QuestionnaireResponse],
+    phone_id: uuid.UUID | None,
+) -> QuestionnaireResponse:
+    """Store under the phone's id, or a fresh one when that id is another patient's.
+
+    Called under the patient's lock, after their own ids were looked up: a row that
+    holds the id now (or takes it concurrently) is someone else's. The answer is the
+    same either way, so it tells nothing about other patients' ids.
+    """
+    if phone_id is None:
+        response = row(uuid.uuid4(), None)
+        db.add(response)
+        return response
+    if db.get(QuestionnaireResponse, phone_id) is None:
+        response = row(phone_id, None)
+        try:
+            with db.begin_nested():
+                db.add(response)
+            return response
+        except IntegrityError:  # another patient took it just now
+            if response in db:
+                db.expunge(response)
+    response = row(uuid.uuid4(), phone_id)
+    db.add(response)
+    return response
 
 
 def _locale_of(db: Session, patient_id: uuid.UUID) -> str | None:

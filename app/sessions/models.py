@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.core.sealed import SealedText
+from app.core.sealed import SealedFloat, SealedText
 from app.core.types import UTCDateTime
 
 
@@ -28,7 +28,13 @@ class KetamineSession(SQLModel, table=True):
     patient_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
     administered_at: datetime = Field(sa_type=UTCDateTime)
     route: Route = Field(sa_column=Column(String(16), nullable=False))
-    dose_mg: float | None = Field(default=None)
+    # Encrypted at rest (the column is dose_mg_ciphertext).
+    dose_mg: float | None = Field(
+        default=None,
+        sa_column=Column(
+            "dose_mg_ciphertext", SealedFloat("ketamine_session.dose_mg"), nullable=True
+        ),
+    )
     # Clinical free text: encrypted at rest (the column is note_ciphertext).
     note: str | None = Field(
         default=None,

@@ -89,6 +89,7 @@ def answer_questionnaire(
         sessions_of(db, patient_id),
         keyring=ctx.keyring,
         rules=measure.window,
+        owner=True,
         flagged=safety is not None,
     )
     if safety is not None:
@@ -197,4 +198,5 @@ def list_patient_responses(
         act.db, patient_id=patient_id, code=code, limit=limit, cursor=cursor, care_team=True
     )
     act.audit.record("questionnaire_response.list", patient_id, "questionnaire_response")
-    return reading.views(act.db, rows, keyring=act.keyring, rules=act.measure_rules.window), nxt
+    rules = act.measure_rules.window
+    return reading.views(act.db, rows, keyring=act.keyring, rules=rules, owner=False), nxt

@@ -1,8 +1,11 @@
 """Invitations: nobody sets another person's password."""
 
+import secrets
 import uuid
 from datetime import timedelta
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -85,19 +88,127 @@ def test_an_expired_invitation_is_410(
     assert r.status_code == 410
 
 
-def test_a_wrong_token_is_404_and_costs_a_password_hash(
+def _count_hashing(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """Record every Argon2 hash or verification and every password-strength check."""
+    import app.accounts.invitations as invitations
+    import app.core.security as security
+
+    calls: list[str] = []
+    for module, name in (
+        (invitations, "hash_password"),
+        (invitations, "check_new_password"),
+        (security, "verify_password"),
+    ):
+        real = getattr(module, name)
+
+        def spy(*a, _real=real, _name=name, **kw):  # type: ignore[no-untyped-def]
+            calls.append(_name)
+            return _real(*a, **kw)
+
+        monkeypatch.setattr(module, name, spy)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["nope", "x" * 256, "A" * 42 + "!", "A" * 43, "\u00e9" * 43, "A" * 43 + " "],
+)
+def test_a_wrong_token_is_404_before_any_password_work(
     client: TestClient,
+    token: str,
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    import app.accounts.invitations as invitations
-
-    calls: list[object] = []
-    real = invitations.verify_password
-    monkeypatch.setattr(invitations, "verify_password", lambda p, h: calls.append(h) or real(p, h))
-    r = client.post("/v1/auth/invitation", json={"token": "nope", "password": GOOD})
+    calls = _count_hashing(monkeypatch)
+    r = client.post("/v1/auth/invitation", json={"token": token, "password": GOOD})
     assert r.status_code == 404
+    assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["code"] == "invitation_not_found"
-    assert calls == [None]  # the dummy Argon2 verification ran
+    assert calls == []  # neither Argon2 nor zxcvbn ran for a token that is not live
+
+
+def test_a_spent_token_is_410_before_any_password_work(
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    token = _create(client, login(make_admin(db)))["invitation"]["token"]
+    assert (
+        client.post("/v1/auth/invitation", json={"token": token, "password": GOOD}).status_code
+        == 200
+    )
+    calls = _count_hashing(monkeypatch)
+    r = client.post("/v1/auth/invitation", json={"token": token, "password": GOOD})
+    assert r.status_code == 410 and calls == []
+
+
+def test_a_live_token_costs_the_hash(
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    token = _create(client, login(make_admin(db)))["invitation"]["token"]
+    calls = _count_hashing(monkeypatch)
+    assert (
+        client.post("/v1/auth/invitation", json={"token": token, "password": GOOD}).status_code
+        == 200
+    )
+    assert "hash_password" in calls  # the spies see real work, so the tests above can fail
+
+
+def _from(app: FastAPI, address: str) -> TestClient:
+    return TestClient(app, client=(address, 50000))
+
+
+def test_invitation_attempts_are_throttled_per_client_with_retry_after(app: FastAPI) -> None:
+    limit = 10  # KAPJ_INVITATION_ATTEMPTS, 10 a minute
+    caller = _from(app, "203.0.113.5")
+    statuses = [
+        caller.post(
+            "/v1/auth/invitation", json={"token": secrets.token_urlsafe(32), "password": GOOD}
+        )
+        for _ in range(limit + 1)
+    ]
+    assert [r.status_code for r in statuses] == [404] * limit + [429]
+    refused = statuses[-1]
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "too_many_requests"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    # another client is not held up by this one
+    other = _from(app, "198.51.100.7")
+    body = {"token": secrets.token_urlsafe(32), "password": GOOD}
+    assert other.post("/v1/auth/invitation", json=body).status_code == 404
+
+
+def test_one_token_is_throttled_across_clients(
+    app: FastAPI,
+    db: Session,
+    client: TestClient,
+    login,  # type: ignore[no-untyped-def]
+) -> None:
+    token = _create(client, login(make_admin(db)))["invitation"]["token"]
+    weak = {"token": token, "password": "password1234"}
+    statuses = [
+        _from(app, f"203.0.113.{i}").post("/v1/auth/invitation", json=weak).status_code
+        for i in range(11)
+    ]
+    assert statuses == [422] * 10 + [429]
+    # the token's budget is spent for now, from any client, even with a good password
+    r = _from(app, "198.51.100.8").post(
+        "/v1/auth/invitation", json={"token": token, "password": GOOD}
+    )
+    assert r.status_code == 429 and "Retry-After" in r.headers
+
+
+def test_the_clinic_invitation_form_is_throttled_with_retry_after(app: FastAPI) -> None:
+    caller = _from(app, "203.0.113.6")
+    page = caller.get("/clinic/invitation")
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    data = {"token": "not-a-token", "password": GOOD, "csrf_token": csrf}
+    statuses = [caller.post("/clinic/invitation", data=data) for _ in range(11)]
+    assert [r.status_code for r in statuses] == [404] * 10 + [429]
+    assert int(statuses[-1].headers["Retry-After"]) >= 1
 
 
 def test_a_common_password_is_refused_when_accepting(

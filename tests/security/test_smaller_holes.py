@@ -4,13 +4,19 @@ import hashlib
 import uuid
 
 import orjson
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.entries.models import IdempotencyKey, JournalEntry
+from app.notifications.dispatch import dispatch_once
 from app.notifications.models import Device
+from app.notifications.outbox import enqueue
+from app.notifications.senders import Message
+from tests.conftest import Clock
 from tests.entries.conftest import Team, iso
-from tests.factories import make_patient, make_therapist
+from tests.factories import auth_headers, make_patient, make_therapist
 
 TOKEN = "ab" * 32  # an APNs device token: 32 bytes, hex
 
@@ -32,16 +38,56 @@ def test_registering_anothers_token_never_returns_their_device(
     assert mine["id"] != theirs["id"]
 
 
-def test_registering_anothers_token_does_not_take_it_from_them(
+def test_registering_anothers_token_moves_it_to_the_latest_account(
     client: TestClient,
     db: Session,
     login,  # type: ignore[no-untyped-def]
 ) -> None:
-    victim, attacker = make_patient(db), make_patient(db)
-    theirs = _register(client, login(victim))
-    _register(client, login(attacker))
-    row = db.get(Device, uuid.UUID(theirs["id"]))
-    assert row is not None and row.user_id == victim.id
+    first, second = make_patient(db), make_patient(db)
+    theirs = _register(client, login(first))
+    mine = _register(client, login(second))
+    rows = db.exec(select(Device).where(Device.token == TOKEN)).all()
+    assert [(r.id, r.user_id) for r in rows] == [(uuid.UUID(mine["id"]), second.id)]
+    # the first account's binding is gone: it can no longer drop or reach it
+    gone = client.delete(f"/v1/me/devices/{theirs['id']}", headers=login(first))
+    assert gone.status_code == 404
+    # and registering it back moves it back
+    again = _register(client, login(first))
+    rows = db.exec(select(Device).where(Device.token == TOKEN)).all()
+    assert [(r.id, r.user_id) for r in rows] == [(uuid.UUID(again["id"]), first.id)]
+
+
+def test_the_previous_account_no_longer_pushes_to_a_moved_token(
+    live_client: TestClient, live_db: Session, live_app: FastAPI, engine: Engine, clock: Clock
+) -> None:
+    with live_db.begin():
+        first, second = make_patient(live_db), make_patient(live_db)
+        tokens = live_app.state.ctx.tokens
+        h1 = auth_headers(live_db, tokens, first, now=clock.now)
+        h2 = auth_headers(live_db, tokens, second, now=clock.now)
+    _register(live_client, h1)
+    _register(live_client, h2)
+    with live_db.begin():
+        for who in (first, second):
+            enqueue(
+                live_db,
+                user_id=who.id,
+                kind="reminder",
+                dedupe_key=f"reminder:{who.id}",
+                due_at=clock.now,
+                title="kap-journal",
+                body="You have a journaling reminder.",
+                now=clock.now,
+            )
+    sent: list[Message] = []
+
+    class Recorder:
+        def send(self, message: Message) -> None:
+            sent.append(message)
+
+    dispatch_once(engine, sender=Recorder(), now=clock.now, max_attempts=5)
+    to = {m.user_id: [d["token"] for d in m.device_tokens] for m in sent}
+    assert to == {str(first.id): [], str(second.id): [TOKEN]}
 
 
 def test_registering_the_same_token_again_is_one_device(
