@@ -23,7 +23,8 @@ def _raw(db: Session, table: str) -> list[bytes]:
 
 
 def test_answers_notes_and_doses_are_not_in_the_rows(team: Team, db: Session) -> None:
-    scored = answer(team, "phq9", phq9(3, 3, 2, 2, 1, 1, 0, 0, 1), team.clock.now)
+    # Item 9 at 0: a flag for review would hold the session recorded below.
+    scored = answer(team, "phq9", phq9(3, 3, 2, 2, 1, 1, 0, 1, 0), team.clock.now)
     assert (scored["score"], scored["severity"]) == (13, "moderate")  # scored on write
     ae = dict.fromkeys(("ae_nausea", "ae_dizziness", "ae_headache", "ae_dissociation"), 2)
     noted = answer(team, "after_effects", ae | {"ae_other": 1, "ae_note": NOTE}, team.clock.now)
@@ -42,7 +43,7 @@ def test_answers_notes_and_doses_are_not_in_the_rows(team: Team, db: Session) ->
     # Everyone who may read them still gets them back.
     mine = team.client.get("/v1/me/questionnaire-responses", headers=team.ph).json()["items"]
     by_id = {i["id"]: i for i in mine}
-    assert by_id[scored["id"]]["answers"] == phq9(3, 3, 2, 2, 1, 1, 0, 0, 1)
+    assert by_id[scored["id"]]["answers"] == phq9(3, 3, 2, 2, 1, 1, 0, 1, 0)
     assert by_id[noted["id"]]["note"] == NOTE
     sessions = team.client.get(f"/v1/patients/{team.patient.id}/sessions", headers=team.th)
     assert [s["dose_mg"] for s in sessions.json()] == [DOSE]
