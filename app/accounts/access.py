@@ -6,15 +6,12 @@ from typing import Annotated
 from fastapi import Depends
 
 from app.accounts.deps import CurrentCaller
+from app.accounts.errors import PatientNotFound
 from app.accounts.models import Role
 from app.accounts.service import is_on_care_team
 
 # Care-team reads, for other domains to ask without reaching into the service.
 from app.core.db import DbDep
-from app.core.errors import NotFound
-
-
-class PatientNotFound(NotFound, code="patient_not_found", title="No such patient"): ...
 
 
 def can_see_patient(db: DbDep, caller_id: uuid.UUID, role: Role, patient_id: uuid.UUID) -> bool:

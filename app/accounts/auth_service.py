@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app.accounts.errors import PasswordUnchanged
 from app.accounts.models import RefreshToken, SignIn, User
-from app.accounts.passwords import PasswordUnchanged, check_new_password
+from app.accounts.passwords import check_new_password
 from app.core.errors import InvalidCredentials, InvalidToken
 from app.core.security import (
     TokenConfig,

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Table, bindparam, select
 from sqlmodel import Session
 
 from app.accounts import mfa
+from app.accounts.errors import MfaEnrolmentRequired, MfaSignInRequired
 from app.accounts.models import Role, SignIn, User
 from app.core.clock import Now
 from app.core.context import AppContext, Ctx
@@ -53,17 +54,6 @@ _CALLER = (
     .join(_sign_ins, _sign_ins.c.user_id == _users.c.id)
     .where(_sign_ins.c.id == bindparam("sid"), _users.c.id == bindparam("uid"))
 )
-
-
-class MfaEnrolmentRequired(Forbidden):
-    code = "mfa_enrolment_required"
-    title = "This clinic requires staff to enrol a second factor first"
-    detail_text = "Enrol with POST /v1/me/mfa/totp, then sign in again."
-
-
-class MfaSignInRequired(Forbidden):
-    code = "mfa_sign_in_required"
-    title = "This sign-in passed no second factor: sign in again with a code"
 
 
 # Where the sign-in check leaves the account's locale for app.accounts.locale.

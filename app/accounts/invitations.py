@@ -8,24 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app.accounts.errors import InvitationGone, InvitationNotFound
 from app.accounts.models import Invitation, User
 from app.accounts.passwords import check_new_password
-from app.core.errors import AppError, NotFound
 from app.core.security import hash_password, hash_token, new_refresh_token
 
 # What new_refresh_token() makes: 32 random bytes, base64url without padding.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
-
-
-class InvitationNotFound(NotFound, code="invitation_not_found", title="No such invitation"): ...
-
-
-class InvitationGone(
-    AppError,
-    status=410,
-    code="invitation_gone",
-    title="This invitation was already used, replaced or has expired",
-): ...
 
 
 @dataclass(frozen=True)

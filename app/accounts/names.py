@@ -9,7 +9,7 @@ from importlib.resources import files
 
 from confusable_homoglyphs import categories
 
-from app.core.errors import AppError
+from app.accounts.errors import DisplayNameMixedScript, DisplayNameUnsafe
 
 # Combinations UTS #39's "highly restrictive" profile allows beside a single script.
 _ALLOWED_MIXES = (
@@ -19,22 +19,6 @@ _ALLOWED_MIXES = (
 )
 _NEUTRAL = frozenset({"COMMON", "INHERITED"})
 _MARKS = ("\u200e", "\u200f")
-
-
-class DisplayNameUnsafe(
-    AppError,
-    status=422,
-    code="display_name_unsafe",
-    title="Display names may not hold invisible, direction or control characters",
-): ...
-
-
-class DisplayNameMixedScript(
-    AppError,
-    status=422,
-    code="display_name_mixed_script",
-    title="Display names may not mix alphabets (such as Latin and Cyrillic)",
-): ...
 
 
 @cache

@@ -2,27 +2,11 @@
 
 from zxcvbn import zxcvbn
 
-from app.core.errors import AppError
+from app.accounts.errors import WeakPassword
 
 # zxcvbn scores 0-4; below 3 means fewer than 10^8 guesses, which an offline
 # attack on a leaked hash or a patient attacker online would reach.
 MIN_SCORE = 3
-
-
-class WeakPassword(
-    AppError,
-    status=422,
-    code="password_too_weak",
-    title="This password is too common or too easy to guess",
-): ...
-
-
-class PasswordUnchanged(
-    AppError,
-    status=422,
-    code="password_unchanged",
-    title="The new password must differ from the current one",
-): ...
 
 
 def check_new_password(password: str, *, context: list[str]) -> None:

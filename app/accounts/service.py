@@ -9,21 +9,10 @@ from sqlmodel import Session, col, select
 
 from app.accounts import names
 from app.accounts.auth_service import normalize_email, revoke_user_sign_ins
+from app.accounts.errors import DisplayNameReserved, DisplayNameTaken, EmailTaken, UserNotFound
 from app.accounts.models import CareTeamMember, DisplayNameReservation, Role, User
-from app.core.errors import Conflict, NotFound
 from app.core.pagination import cut_page, keyset
 from app.core.security import hash_password
-
-
-class EmailTaken(Conflict, code="email_taken", title="An account with this email exists"): ...
-
-
-class DisplayNameTaken(
-    Conflict, code="display_name_taken", title="Another staff account has this display name"
-): ...
-
-
-class UserNotFound(NotFound, code="user_not_found", title="No such user"): ...
 
 
 def create_user(
@@ -110,13 +99,6 @@ def update_user(
 
 
 NAME_RESERVED_FOR = timedelta(days=90)
-
-
-class DisplayNameReserved(
-    Conflict,
-    code="display_name_reserved",
-    title="Another account gave up this display name recently; it stays theirs for 90 days",
-): ...
 
 
 def _check_staff_name(db: Session, name: str, *, user_id: uuid.UUID | None, now: datetime) -> None:

@@ -7,12 +7,8 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.accounts.auth_service import revoke_sign_in
+from app.accounts.errors import SignInNotFound
 from app.accounts.models import SignIn
-from app.core.errors import NotFound
-
-
-class SignInNotFound(NotFound, code="session_not_found", title="No such sign-in"): ...
-
 
 _FAMILIES = (
     ("kap-journal", "kap-journal app"),

@@ -11,10 +11,11 @@ from app.accounts.models import Role
 from app.api.deps import ActDep
 from app.core.context import Ctx
 from app.core.db import DbDep, ReadOnly
-from app.core.errors import Forbidden, problem_responses
+from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit
 from app.core.routing import api_router
 from app.safety import flags, service
+from app.safety.errors import NotOnCall
 from app.safety.plan import plan_of
 from app.safety.schemas import (
     FlagAcknowledge,
@@ -26,11 +27,6 @@ from app.safety.schemas import (
 from app.usecases import care, therapist
 
 router = api_router(prefix="/v1", tags=["safety"])
-
-
-class NotOnCall(
-    Forbidden, code="not_on_call", title="Only the care team and the on-call staff see safety flags"
-): ...
 
 
 @router.get(

@@ -1,3 +1,5 @@
+"""What can go wrong with a care episode (admission, discharge), each with its stable code."""
+
 from app.core.errors import Conflict
 
 

@@ -13,7 +13,8 @@ from starlette.responses import Response
 from app.accounts.access import care_team_patient
 from app.clinic.auth import ClinicUser, TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
-from app.clinic.forms import FormInvalid, checked, local_time, patient_url
+from app.clinic.errors import FormInvalid
+from app.clinic.forms import checked, local_time, patient_url
 from app.clinic.router_therapist import patient_response
 from app.clinic.web import PREFIX, redirect, render
 from app.core.errors import AppError

@@ -20,10 +20,11 @@ from app.accounts import auth_service, known_devices, login, mfa
 from app.accounts.auth_service import IssuedTokens
 from app.accounts.deps import Caller
 from app.accounts.models import Role, SignIn, User
+from app.clinic.errors import ClinicPageNotFound, CsrfRejected, SignInRequired
 from app.core.clock import Now
 from app.core.context import AppContext, Ctx
 from app.core.db import DbDep
-from app.core.errors import AppError, Forbidden, InvalidCredentials
+from app.core.errors import InvalidCredentials
 from app.core.security import TokenConfig, decode_access_token, issue_access_token
 
 COOKIE = "kapj_clinic"
@@ -32,29 +33,6 @@ DEVICE_COOKIE = "kapj_clinic_device"  # a device token (app/accounts/known_devic
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 STAFF = (Role.therapist, Role.admin)
-
-
-class SignInRequired(AppError):
-    """No live clinic session: the pages answer with the sign-in page."""
-
-    status = 401
-    code = "clinic_sign_in_required"
-    title = "Sign in to continue"
-
-    def __init__(self, *, ended: bool) -> None:
-        super().__init__()
-        self.ended = ended
-
-
-class CsrfRejected(
-    Forbidden,
-    code="csrf_rejected",
-    title="The form expired or did not come from this site; reload the page and try again",
-): ...
-
-
-class ClinicPageNotFound(AppError, status=404, code="not_found", title="Not found"):
-    """Any page the caller may not see: the same page as one that does not exist."""
 
 
 @dataclass(frozen=True)

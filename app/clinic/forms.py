@@ -8,13 +8,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
+from app.clinic.errors import FormInvalid
 from app.clinic.web import PREFIX
-from app.core.errors import AppError
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class FormInvalid(AppError, status=422, code="form_invalid", title="The form is not valid"): ...
 
 
 # What to say beside a field the API's schema refused, in words a person reads.

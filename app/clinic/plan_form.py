@@ -11,11 +11,12 @@ from starlette.responses import Response
 from app.accounts.access import care_team_patient
 from app.clinic.auth import TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
-from app.clinic.forms import FormInvalid, checked
+from app.clinic.errors import FormInvalid
+from app.clinic.forms import checked
 from app.clinic.router_therapist import patient_response
 from app.clinic.web import PREFIX, redirect
 from app.core.routing import api_router
-from app.safety.plan import PlanIfMatchRequired, PlanVersionMismatch
+from app.safety.errors import PlanIfMatchRequired, PlanVersionMismatch
 from app.safety.schemas import SafetyPlanFields, SafetyPlanUpdate
 from app.usecases import safety_plan
 

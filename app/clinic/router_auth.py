@@ -13,6 +13,7 @@ from app.accounts.mfa import InvalidMfaCode
 from app.accounts.models import Role
 from app.accounts.signins import coarse_user_agent
 from app.clinic import auth
+from app.clinic.errors import CsrfRejected
 from app.clinic.web import PREFIX, redirect, render, safe_next, set_cookie
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
@@ -60,7 +61,7 @@ def _login_page(
 def _check_login_csrf(request: Request, ctx: Ctx, token: str) -> None:
     nonce = request.cookies.get(auth.LOGIN_COOKIE, "")
     if not nonce or not auth.same(token, auth.csrf_for_login(ctx, nonce)):
-        raise auth.CsrfRejected()
+        raise CsrfRejected()
 
 
 def _home(role: Role) -> str:

@@ -14,13 +14,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.clinic.auth import (
-    COOKIE,
-    ClinicUser,
-    SignInRequired,
-    cookie_tokens,
-    csrf_for_sign_in,
-)
+from app.clinic.auth import COOKIE, ClinicUser, cookie_tokens, csrf_for_sign_in
+from app.clinic.errors import SignInRequired
 from app.core.clock import utcnow
 from app.core.context import AppContext
 from app.core.errors import AppError, status_code_and_title

@@ -1,3 +1,5 @@
+"""What can go wrong closing an account or holding it, each with its stable code."""
+
 from app.core.errors import Conflict, NotFound
 
 

@@ -1,3 +1,5 @@
+"""What can go wrong with a consent document or decision, each with its stable code."""
+
 from app.core.errors import Conflict, NotFound
 
 

@@ -1,4 +1,4 @@
-"""Problems of integration, each with its stable code."""
+"""What can go wrong with an integration session, each with its stable code."""
 
 from app.core.errors import AppError, NotFound
 

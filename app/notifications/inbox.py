@@ -6,18 +6,10 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.core.errors import Conflict, NotFound
 from app.core.pagination import cut_page, keyset
 from app.notifications.email import EMAIL_KINDS
+from app.notifications.errors import DeviceNotFound, TokenRegistrationBusy
 from app.notifications.models import Device, Notification, NotificationStatus
-
-
-class DeviceNotFound(NotFound, code="device_not_found", title="No such device"): ...
-
-
-class TokenRegistrationBusy(
-    Conflict, code="device_registration_busy", title="This token is being registered; retry"
-): ...
 
 
 def register_device(

@@ -1,4 +1,4 @@
-"""Problems of prompts, each with its stable code."""
+"""What can go wrong with a prompt or its assignment, each with its stable code."""
 
 from app.core.errors import AppError, Conflict, NotFound
 

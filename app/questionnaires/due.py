@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.care_episodes.queries import spans_of
-from app.core.errors import NotFound
 from app.questionnaires.deps import MeasureRules
+from app.questionnaires.errors import PatientGone
 from app.questionnaires.instruments import catalogue, known_code
 from app.questionnaires.models import (
     QuestionnaireAssignment,
@@ -31,9 +31,6 @@ from app.sessions.models import KetamineSession
 
 # Occurrences older than this are history: the due list and the queue look no further.
 LOOKBACK = timedelta(days=120)
-
-
-class PatientGone(NotFound, code="patient_not_found", title="No such patient"): ...
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ from app.accounts.models import CareTeamMember, Role, User
 from app.accounts.service import patients_of
 from app.core.config import Settings
 from app.core.crypto import KeyRing
-from app.core.errors import Conflict, NotFound
 from app.core.pagination import cut_page, keyset
 from app.counts import service as counts
 from app.entries.models import JournalEntry
 from app.integration.models import IntegrationSession
 from app.notifications.models import Notification, NotificationStatus
 from app.notifications.outbox import enqueue
+from app.safety.errors import FlagAlreadyAcknowledged, FlagNotFound, UnacknowledgedFlags
 from app.safety.metrics import count_acknowledgement
 from app.safety.models import SafetyFlag
 from app.safety.schemas import FlagLevel, FlagOutcome, SafetyFlagPublic
@@ -32,23 +32,6 @@ from app.safety.schemas import FlagLevel, FlagOutcome, SafetyFlagPublic
 STAFF = (Role.therapist.value, Role.admin.value)
 ESCALATION_KIND = "safety_escalation"
 ESCALATION_CONDITION = "flag_unacknowledged"
-
-
-class FlagNotFound(NotFound, code="safety_flag_not_found", title="No such safety flag"): ...
-
-
-class UnacknowledgedFlags(
-    Conflict,
-    code="unacknowledged_safety_flags",
-    title="The patient has safety flags nobody has acknowledged yet",
-): ...
-
-
-class FlagAlreadyAcknowledged(
-    Conflict,
-    code="safety_flag_already_acknowledged",
-    title="This safety flag was already acknowledged",
-): ...
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 
 from app.changes.sequence import claim_seqs
 from app.core.crypto import KeyRing
-from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired
 from app.core.pagination import decode_cursor, encode_cursor
+from app.safety.errors import PlanIfMatchRequired, PlanNotFound, PlanVersionMismatch
 from app.safety.models import SafetyPlan, SafetyPlanVersion
 from app.safety.schemas import (
     SafetyPlanFields,
@@ -20,21 +20,6 @@ from app.safety.schemas import (
 )
 
 FIELDS = tuple(SafetyPlanFields.model_fields)
-
-
-class PlanNotFound(NotFound, code="safety_plan_not_found", title="No safety plan yet"): ...
-
-
-class PlanIfMatchRequired(
-    PreconditionRequired,
-    code="safety_plan_if_match_required",
-    title="If-Match is required to change an existing safety plan",
-): ...
-
-
-class PlanVersionMismatch(
-    PreconditionFailed, code="safety_plan_version_mismatch", title="The safety plan has changed"
-): ...
 
 
 def _aad(patient_id: uuid.UUID) -> bytes:

@@ -14,14 +14,7 @@ from app.counts import service as counts
 from app.entries.models import EntryRecord, JournalEntry
 from app.notifications.outbox import enqueue
 from app.notifications.quiet_hours import outside_quiet_hours
-from app.safety.flags import (
-    Escalation,
-    FlagNotFound,
-    deadline,
-    integration_times,
-    oncall_staff,
-    plan_escalation,
-)
+from app.safety.flags import Escalation, deadline, integration_times, oncall_staff, plan_escalation
 from app.safety.messages import Sees, flag_message
 from app.safety.metrics import count_flag
 from app.safety.models import SafetyFlag
@@ -293,4 +286,4 @@ def open_flags_of(
     return out
 
 
-__all__ = ["Escalation", "FlagNotFound", "raise_flag", "safety_block", "screen_entry"]
+__all__ = ["Escalation", "raise_flag", "safety_block", "screen_entry"]

@@ -5,7 +5,7 @@ prompt. Each is checked, stored and audited here, for the API and the clinic ali
 import uuid
 from datetime import datetime
 
-from app.accounts.access import PatientNotFound
+from app.accounts.errors import PatientNotFound
 from app.accounts.models import Role
 from app.accounts.service import is_on_care_team
 from app.entries.models import JournalEntry, is_visible_to_care_team
@@ -16,6 +16,7 @@ from app.prompts.models import Prompt, PromptAssignment, Technique
 from app.reviews import service as reviews
 from app.reviews.models import EntryReview
 from app.safety import flags
+from app.safety.errors import FlagNotFound
 from app.safety.models import SafetyFlag
 from app.safety.schemas import FlagOutcome
 from app.sessions.models import KetamineSession
@@ -86,7 +87,7 @@ def flag_for_acknowledgement(act: Act, flag_id: uuid.UUID, role: Role) -> tuple[
     )
     oncall = tuple(act.settings.safety_oncall_emails)
     if not mine and not flags.is_on_call(act.db, act.actor_id, oncall):
-        raise flags.FlagNotFound()
+        raise FlagNotFound()
     return flag, mine
 
 

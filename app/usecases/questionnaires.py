@@ -15,7 +15,8 @@ from app.core.context import AppContext
 from app.questionnaires import due as due_service
 from app.questionnaires import misses, reading
 from app.questionnaires.deps import MeasureRules
-from app.questionnaires.due import PatientGone, plans_for, tracked
+from app.questionnaires.due import plans_for, tracked
+from app.questionnaires.errors import PatientGone
 from app.questionnaires.models import QuestionnaireAssignment
 from app.questionnaires.reading import response_view, sessions_of
 from app.questionnaires.reminders import plan_reminders
