@@ -1,6 +1,7 @@
 """Reading the audit trail: a page of events with who acted."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case
@@ -11,15 +12,23 @@ from app.audit.models import AuditEvent
 from app.core.pagination import cut_page, keyset
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    """Which events: one patient's, one actor's, from `since` up to (not including) `until`."""
+
+    patient_id: uuid.UUID | None = None
+    actor_id: uuid.UUID | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
 def page_events(
     db: Session,
     *,
     patient_id: uuid.UUID | None,
     limit: int,
     cursor: str | None,
-    actor_id: uuid.UUID | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    narrow: AuditQuery = AuditQuery(),
 ) -> tuple[list[tuple[AuditEvent, str | None, str | None]], str | None]:
     """Events newest first, with the actor's display name and handle.
 
@@ -30,14 +39,15 @@ def page_events(
     stmt = select(AuditEvent, User.display_name, handle).outerjoin(
         User, col(User.id) == AuditEvent.actor_id
     )
+    patient_id = patient_id or narrow.patient_id
     if patient_id is not None:
         stmt = stmt.where(AuditEvent.patient_id == patient_id)
-    if actor_id is not None:
-        stmt = stmt.where(AuditEvent.actor_id == actor_id)
-    if since is not None:
-        stmt = stmt.where(col(AuditEvent.occurred_at) >= since)
-    if until is not None:
-        stmt = stmt.where(col(AuditEvent.occurred_at) < until)
+    if narrow.actor_id is not None:
+        stmt = stmt.where(AuditEvent.actor_id == narrow.actor_id)
+    if narrow.since is not None:
+        stmt = stmt.where(col(AuditEvent.occurred_at) >= narrow.since)
+    if narrow.until is not None:
+        stmt = stmt.where(col(AuditEvent.occurred_at) < narrow.until)
     stmt = keyset(stmt, col(AuditEvent.occurred_at), col(AuditEvent.id), cursor, descending=True)
     rows: list[tuple[AuditEvent, str | None, str | None]] = list(
         db.exec(stmt.limit(limit + 1)).all()

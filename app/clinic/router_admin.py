@@ -16,6 +16,7 @@ from starlette.responses import Response
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
+from app.audit.queries import AuditQuery
 from app.clinic.auth import AdminUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.forms import checked
@@ -162,12 +163,12 @@ class AuditFilter:
                 problem = "A date was not understood and is left out: use the date picker."
         return cls(patient_id, actor_id, days[0], days[1], problem)
 
-    def bounds(self, tz: str) -> tuple[datetime | None, datetime | None]:
+    def query_for(self, tz: str) -> AuditQuery:
         """The days as instants in the admin's zone; the last day is included whole."""
         zone = ZoneInfo(tz)
         start = datetime.combine(self.since, time(), zone) if self.since else None
         end = datetime.combine(self.until + timedelta(days=1), time(), zone) if self.until else None
-        return start, end
+        return AuditQuery(self.patient_id, self.actor_id, start, end)
 
     def query(self) -> str:
         pairs = {
@@ -207,15 +208,8 @@ def read_audit_page(
 ) -> Response:
     """Audit metadata, newest first: who, what, which patient (by name), when; never
     text. Narrowed by patient, by who acted and by dates, and exported as CSV."""
-    since, until = narrow.bounds(user.timezone)
     rows, next_cursor = read_audit_trail(
-        act,
-        patient_id=narrow.patient_id,
-        actor_id=narrow.actor_id,
-        since=since,
-        until=until,
-        limit=100,
-        cursor=cursor,
+        act, patient_id=None, narrow=narrow.query_for(user.timezone), limit=100, cursor=cursor
     )
     patient_names, staff = _names(act.db)
     context = {
@@ -244,7 +238,7 @@ def _cell(value: object) -> str:
 def read_audit_csv(user: AdminUser, act: ClinicAct, narrow: AuditFilterDep) -> Response:
     """The filtered audit trail as CSV, newest first (times in UTC); the export is
     itself audited, as every read of the trail is."""
-    since, until = narrow.bounds(user.timezone)
+    query = narrow.query_for(user.timezone)
     patient_names, _staff = _names(act.db)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -264,13 +258,7 @@ def read_audit_csv(user: AdminUser, act: ClinicAct, narrow: AuditFilterDep) -> R
     cursor, written = None, 0
     while written < CSV_ROWS:
         rows, cursor = read_audit_trail(
-            act,
-            patient_id=narrow.patient_id,
-            actor_id=narrow.actor_id,
-            since=since,
-            until=until,
-            limit=min(1000, CSV_ROWS - written),
-            cursor=cursor,
+            act, patient_id=None, narrow=query, limit=min(1000, CSV_ROWS - written), cursor=cursor
         )
         for e, name, handle in rows:
             writer.writerow(

@@ -25,9 +25,16 @@ from app.usecases.act import Act
 
 
 def review_entry(
-    act: Act, *, entry: JournalEntry, note: str | None, discuss: bool, visibility: str
+    act: Act,
+    *,
+    entry: JournalEntry,
+    note: str | None,
+    discuss: bool,
+    visibility: str,
+    keep: bool = False,
 ) -> EntryReview:
-    """Mark the entry reviewed; the note is read by its author alone or the care team."""
+    """Mark the entry reviewed; the note is read by its author alone or the care team.
+    `keep`: a review the caller already wrote keeps its note and discussion mark."""
     review = reviews.review_entry(
         act.db,
         entry=entry,
@@ -37,6 +44,7 @@ def review_entry(
         keyring=act.keyring,
         now=act.now,
         visibility=visibility,
+        keep=keep,
     )
     act.audit.record("entry.review", entry.patient_id, "entry", entry.id)
     return review
@@ -62,18 +70,9 @@ def review_entries(
         if entry is None or entry.patient_id != patient_id or not is_visible_to_care_team(entry):
             skipped.append(entry_id)
             continue
-        review = reviews.review_entry(
-            act.db,
-            entry=entry,
-            therapist_id=act.actor_id,
-            note=None,
-            discuss=False,
-            keyring=act.keyring,
-            now=act.now,
-            visibility="author",
-            keep=True,
+        review = review_entry(
+            act, entry=entry, note=None, discuss=False, visibility="author", keep=True
         )
-        act.audit.record("entry.review", patient_id, "entry", entry.id)
         done.append((review, entry))
     return done, skipped
 
