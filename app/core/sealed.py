@@ -31,8 +31,10 @@ def _keyring() -> KeyRing:
     return _ring[0]
 
 
-class SealedText(TypeDecorator[str]):
-    """AES-GCM on the way in, back to text on the way out; NULL stays NULL."""
+class _Sealed(TypeDecorator[Any]):
+    """AES-GCM on the way in, the value back on the way out; NULL stays NULL. Each
+    subclass says how its value becomes text and back; the label binds a ciphertext to
+    its column."""
 
     impl = LargeBinary
     cache_ok = True
@@ -42,57 +44,42 @@ class SealedText(TypeDecorator[str]):
         self.label = label
         self._aad = label.encode()
 
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        return _keyring().encrypt(value, aad=self._aad)
+    def to_text(self, value: Any) -> str:
+        return str(value)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        return _keyring().decrypt(bytes(value), aad=self._aad)
-
-
-class SealedJSON(TypeDecorator[Any]):
-    """A JSON value encrypted as a whole (questionnaire answers); NULL stays NULL."""
-
-    impl = LargeBinary
-    cache_ok = True
-
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self.label = label
-        self._aad = label.encode()
+    def from_text(self, text: str) -> Any:
+        return text
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
-        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-        return _keyring().encrypt(text, aad=self._aad)
+        return _keyring().encrypt(self.to_text(value), aad=self._aad)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
-        return orjson.loads(_keyring().decrypt(bytes(value), aad=self._aad))
+        return self.from_text(_keyring().decrypt(bytes(value), aad=self._aad))
 
 
-class SealedFloat(TypeDecorator[float]):
+class SealedText(_Sealed):
+    """Text encrypted at rest (a note)."""
+
+
+class SealedJSON(_Sealed):
+    """A JSON value encrypted as a whole (questionnaire answers)."""
+
+    def to_text(self, value: Any) -> str:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+    def from_text(self, text: str) -> Any:
+        return orjson.loads(text)
+
+
+class SealedFloat(_Sealed):
     """A number encrypted at rest (a dose); it cannot be compared or summed in SQL."""
 
-    impl = LargeBinary
-    cache_ok = True
+    def to_text(self, value: Any) -> str:
+        return repr(float(value))
 
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self.label = label
-        self._aad = label.encode()
-
-    def process_bind_param(self, value: float | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        return _keyring().encrypt(repr(float(value)), aad=self._aad)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> float | None:
-        if value is None:
-            return None
-        return float(_keyring().decrypt(bytes(value), aad=self._aad))
+    def from_text(self, text: str) -> float:
+        return float(text)
