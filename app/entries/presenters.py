@@ -51,6 +51,7 @@ def entry_view(
         "window": window,
         "deleted": False,
         "reviews": None,
+        "flag_level": None,
         "safety": None,
     }
 

@@ -94,6 +94,7 @@ class EntryPublic(BaseModel):
             },
             "deleted": False,
             "reviews": None,
+            "flag_level": None,
             "safety": None,
         }
     )
@@ -121,6 +122,11 @@ class EntryPublic(BaseModel):
     deleted: bool = Field(description="Always false on an entry; kept for older apps, use `kind`")
     reviews: list[ReviewPublic] | None = Field(
         default=None, description="Care-team views only; never shown to the patient"
+    )
+    flag_level: Literal["urgent", "review"] | None = Field(
+        default=None,
+        description="Care-team views only: the most urgent safety flag raised on this entry "
+        "(urgent or review, open or acknowledged), or null when none was",
     )
     safety: EntrySafety | None = Field(
         default=None, description="Only in the patient's answer to a write that raised a flag"

@@ -296,3 +296,16 @@ def history_of(
         .limit(limit)
     ).all()
     return [(f, name) for f, name in rows]
+
+
+def levels_by_entry(db: Session, entry_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The most urgent level of the flags raised on each entry, open or closed."""
+    if not entry_ids:
+        return {}
+    out: dict[uuid.UUID, str] = {}
+    for entry_id, level in db.exec(
+        select(SafetyFlag.entry_id, SafetyFlag.level).where(col(SafetyFlag.entry_id).in_(entry_ids))
+    ).all():
+        if entry_id is not None and out.get(entry_id) != "urgent":
+            out[entry_id] = "urgent" if level == "urgent" else "review"
+    return out

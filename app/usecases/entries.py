@@ -20,6 +20,7 @@ from app.entries.presenters import entry_view
 from app.notifications.reminders import reschedule_patient
 from app.questionnaires.reminders import plan_reminders
 from app.reviews.service import review_view, reviews_by_entry
+from app.safety.flags import levels_by_entry
 from app.safety.schemas import EntrySafety
 from app.safety.screen import ScreenHit, screen_text
 from app.safety.service import resources_for, screen_entry
@@ -122,12 +123,15 @@ def delete_entry(act: Act, *, entry: JournalEntry, if_match: str | None) -> None
 
 
 def add_reviews(act: Act, views: list[dict[str, Any]]) -> None:
-    """Care-team views carry the reviews; the patient never sees a therapist's note."""
-    found = reviews_by_entry(act.db, [v["id"] for v in views])
+    """Care-team views carry the reviews and the level of any flag the entry raised;
+    the patient never sees a therapist's note."""
+    ids = [v["id"] for v in views]
+    found, levels = reviews_by_entry(act.db, ids), levels_by_entry(act.db, ids)
     for v in views:
         v["reviews"] = [
             review_view(r, v["version"], act.keyring, act.actor_id) for r in found.get(v["id"], [])
         ]
+        v["flag_level"] = levels.get(v["id"])
 
 
 def read_entry(act: Act, readable: ReadableEntry) -> dict[str, Any]:

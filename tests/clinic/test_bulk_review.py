@@ -64,3 +64,11 @@ def test_the_api_marks_many_and_skips_what_is_not_the_patients(team: Team) -> No
         ).status_code
         == 422
     )
+
+
+def test_the_care_teams_entry_list_marks_the_flagged_entry_with_its_level(team: Team) -> None:
+    first, flagged, _third = _three(team)
+    levels = {e["id"]: e["flag_level"] for e in _entries(team)}
+    assert levels[flagged] == "review" and levels[first] is None
+    mine = team.client.get("/v1/entries", headers=team.ph).json()["items"]
+    assert all(e["flag_level"] is None for e in mine)  # care-team views only
