@@ -92,6 +92,46 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_care_team(args: argparse.Namespace) -> int:
+    """Add or remove a therapist on a patient's care team, as an admin, through the use
+    case the API and the clinic call: audited, and the patient is told."""
+    from sqlmodel import Session, select
+
+    from app.accounts.models import Role, User
+    from app.core.clock import utcnow
+    from app.core.context import AppContext
+    from app.core.db import make_engine
+    from app.usecases.act import Act
+    from app.usecases.care_team import add_care_team_member, remove_care_team_member
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    with Session(engine) as db, db.begin():
+        people = {}
+        for key, email, role in (
+            ("admin", args.admin, Role.admin),
+            ("patient", args.patient, Role.patient),
+            ("therapist", args.therapist, Role.therapist),
+        ):
+            found = db.exec(select(User).where(User.email == email.strip().lower())).first()
+            if found is None or found.role != role or not found.is_active:
+                print(f"kap-journal: no active {role.value} {email}", file=sys.stderr)
+                return 2
+            people[key] = found
+        act = Act.offline(
+            db,
+            AppContext.build(settings, engine),
+            actor_id=people["admin"].id,
+            role="admin",
+            now=utcnow(),
+            request_id="cli",
+        )
+        change = add_care_team_member if args.action == "add" else remove_care_team_member
+        done = change(act, patient_id=people["patient"].id, therapist_id=people["therapist"].id)
+    print(f"care team {args.action}: {'done' if done else 'nothing to change'}")
+    return 0
+
+
 def cmd_seed_demo(_args: argparse.Namespace) -> int:
     from app.seed import seed_demo
 
@@ -232,6 +272,13 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--display-name")
     create.add_argument("--timezone", default="UTC")
     create.set_defaults(func=cmd_create_user)
+
+    team = sub.add_parser("care-team", help="add or remove a therapist on a care team")
+    team.add_argument("action", choices=["add", "remove"])
+    team.add_argument("--patient", required=True, help="the patient's email")
+    team.add_argument("--therapist", required=True, help="the therapist's email")
+    team.add_argument("--admin", required=True, help="the admin making the change (audited)")
+    team.set_defaults(func=cmd_care_team)
 
     seed = sub.add_parser("seed-demo", help="load the demo clinic (safe to run again)")
     seed.set_defaults(func=cmd_seed_demo)

@@ -122,3 +122,30 @@ def test_invalid_settings_fail_with_one_line(
     finally:
         get_settings.cache_clear()
     assert "KAPJ_SIGNING_KEY" in capsys.readouterr().err
+
+
+def test_care_team_changes_from_the_command_line_are_audited_and_told_to_the_patient(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for email, role in (
+        ("admin@clinic.example.org", "admin"),
+        ("pat@clinic.example.org", "patient"),
+        ("dr@clinic.example.org", "therapist"),
+    ):
+        create = ["create-user", "--email", email, "--password", "long-enough-pw", "--role", role]
+        assert main(create) == 0
+    team = ["--patient", "pat@clinic.example.org", "--therapist", "dr@clinic.example.org"]
+    admin = ["--admin", "admin@clinic.example.org"]
+    assert main(["care-team", "add", *team, *admin]) == 0
+    assert _count(cli_env, "SELECT count(*) FROM care_team_member") == 1
+    assert main(["care-team", "remove", *team, *admin]) == 0
+    assert _count(cli_env, "SELECT count(*) FROM care_team_member") == 0
+    actions = (
+        "SELECT count(*) FROM audit_event WHERE action IN ('care_team.add', 'care_team.remove')"
+    )
+    assert _count(cli_env, actions) == 2
+    told = "SELECT count(*) FROM notification WHERE kind LIKE 'care_team%'"
+    assert _count(cli_env, told) == 2
+    # A therapist named where the admin should be is refused, with one line.
+    assert main(["care-team", "add", *team, "--admin", "dr@clinic.example.org"]) == 2
+    assert "no active admin" in capsys.readouterr().err
