@@ -160,13 +160,14 @@ def complete_mfa(
         factor = mfa.verify_code(
             db, ctx.keyring, user=user, code=code, now=now, totp_allowed=not totp_closed
         )
-    except mfa.InvalidMfaCode:
+    except mfa.InvalidMfaCode as exc:
         security_event("mfa_failed", user_id=user.id, address=address)
         if not totp_closed and mfa.looks_like_totp(code):
             ctx.throttle.hit("mfa_daily", str(user.id))
             if ctx.throttle.exhausted("mfa_daily", str(user.id)):
-                # The security log is what admins watch (docs/security.md).
                 security_event("mfa_daily_ceiling", user_id=user.id, address=address)
+                # The caller tells the admins (usecases.accounts.complete_mfa).
+                exc.ceiling_reached_by = user.id
         if totp_closed:
             raise mfa.MfaRecoveryRequired() from None
         raise

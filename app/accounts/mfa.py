@@ -44,7 +44,9 @@ class MfaNotEnrolled(
 
 class InvalidMfaCode(
     Unauthorized, code="invalid_mfa_code", title="The code is wrong, expired or already used"
-): ...
+):
+    # Set when this wrong code reached the day's ceiling: the admins are to be told.
+    ceiling_reached_by: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from fastapi import Request, Response, status
 from app.accounts import login, mfa, signins
 from app.accounts.auth_service import IssuedTokens
 from app.accounts.deps import AdminCaller, EnrollingCaller, StaffMfaCaller
+from app.accounts.mfa import InvalidMfaCode
 from app.accounts.schemas import (
     InvitationAccept,
     InvitationPublic,
@@ -27,6 +28,7 @@ from app.core.context import Ctx, client_address
 from app.core.db import DbDep, ReadOnly
 from app.core.deprecation import DEPRECATED_ON, SUNSET_ON, deprecation_headers
 from app.core.errors import InvalidCredentials, problem_responses
+from app.core.handlers import error_response
 from app.core.openapi import response_headers
 from app.core.routing import api_router
 from app.core.security import verify_password
@@ -67,19 +69,26 @@ def accept_invitation(
     return _pair(tokens)
 
 
-@auth_router.post("/mfa", responses=problem_responses(401, 403, 422, 429))
-def complete_mfa(request: Request, body: MfaSignIn, db: DbDep, ctx: Ctx, now: Now) -> TokenPair:
+@auth_router.post("/mfa", response_model=TokenPair, responses=problem_responses(401, 403, 422, 429))
+def complete_mfa(
+    request: Request, body: MfaSignIn, db: DbDep, ctx: Ctx, now: Now
+) -> TokenPair | Response:
     """Finish a sign-in with a code from the authenticator app or a recovery code; each
     mfa_token buys one sign-in; past the day's wrong codes, 403 mfa_recovery_required."""
-    tokens = login.complete_mfa(
-        db,
-        ctx,
-        mfa_token=body.mfa_token,
-        code=body.code,
-        address=client_address(request),
-        user_agent=_agent(request),
-        now=now,
-    )
+    try:
+        tokens = accounts_use.complete_mfa(
+            db,
+            ctx,
+            mfa_token=body.mfa_token,
+            code=body.code,
+            address=client_address(request),
+            user_agent=_agent(request),
+            now=now,
+        )
+    except InvalidMfaCode as exc:
+        if exc.ceiling_reached_by is None:
+            raise
+        return error_response(request, exc)  # answered, not raised: the admins' notices commit
     return _pair(tokens)
 
 

@@ -31,8 +31,8 @@ from app.core.clock import Now
 from app.core.context import Ctx, client_address
 from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
+from app.core.handlers import error_response
 from app.core.pagination import Cursor, Limit, Page
-from app.core.responses import problem_response
 from app.core.routing import api_router
 from app.usecases import accounts as accounts_use
 from app.usecases import care_team
@@ -98,14 +98,7 @@ def refresh_token(
             "refresh_token_reused", user_id=reused.user_id, address=client_address(request)
         )
         # Returned, not raised, so the revocation of the whole sign-in commits.
-        return problem_response(
-            request,
-            status=reused.status,
-            code=reused.code,
-            title=reused.title,
-            detail=reused.detail,
-            headers=reused.headers,
-        )
+        return error_response(request, reused)
     return _pair(tokens)
 
 

@@ -26,6 +26,7 @@ from app.core.context import AppContext, Ctx
 from app.core.db import DbDep
 from app.core.errors import InvalidCredentials
 from app.core.security import TokenConfig, decode_access_token, issue_access_token
+from app.usecases import accounts as accounts_use
 
 COOKIE = "kapj_clinic"
 LOGIN_COOKIE = "kapj_clinic_login"
@@ -167,7 +168,7 @@ def complete_mfa(
 ) -> str:
     """The second step, as POST /v1/auth/mfa does it; the cookie of the new sign-in."""
     staff_member(db, mfa.decode_mfa_token(ctx.tokens, mfa_token, now=now))
-    tokens = login.complete_mfa(
+    tokens = accounts_use.complete_mfa(
         db, ctx, mfa_token=mfa_token, code=code, address=address, user_agent=user_agent, now=now
     )
     return cookie_of(ctx, tokens, now)

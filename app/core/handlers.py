@@ -37,6 +37,12 @@ async def _app_error(request: Request, exc: AppError) -> Response:
             user_id=str(user_id) if user_id else None,
             address=client,
         )
+    return error_response(request, exc)
+
+
+def error_response(request: Request, exc: AppError) -> Response:
+    """The problem answer of an error; a route returns it instead of raising when what
+    the request wrote must commit (a revoked sign-in, the admins told of a ceiling)."""
     return problem_response(
         request,
         status=exc.status,

@@ -8,10 +8,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlmodel import Session, col, select
+
 from app.accounts import invitations, login
 from app.accounts import service as accounts
+from app.accounts.auth_service import IssuedTokens
 from app.accounts.errors import InvitationNotNeeded
+from app.accounts.mfa import InvalidMfaCode
 from app.accounts.models import Role, User
+from app.core.context import AppContext
 from app.notifications.email import INVITATION_EMAIL, seal_token
 from app.notifications.outbox import enqueue
 from app.usecases.act import Act
@@ -81,3 +86,57 @@ def reissue_invitation(act: Act, *, user_id: uuid.UUID) -> tuple[User, Invitatio
         raise InvitationNotNeeded()
     address = invitations.last_address(act.db, user_id=user.id) or user.email
     return user, _issue(act, user, address)
+
+
+MFA_CEILING_TITLE = "An account needs a recovery code"
+MFA_CEILING_BODY = (
+    "Too many wrong authenticator codes today: the account can now sign in only with a "
+    "recovery code. Check the security log if this was not its owner."
+)
+
+
+def complete_mfa(
+    db: Session,
+    ctx: AppContext,
+    *,
+    mfa_token: str,
+    code: str,
+    address: str,
+    user_agent: str | None,
+    now: datetime,
+) -> IssuedTokens:
+    """The second step of a sign-in, for both doors. When wrong codes reach the day's
+    ceiling, every active admin is told; the door answers that refusal without rolling
+    back (InvalidMfaCode.ceiling_reached_by is set), so the notices are kept."""
+    try:
+        return login.complete_mfa(
+            db,
+            ctx,
+            mfa_token=mfa_token,
+            code=code,
+            address=address,
+            user_agent=user_agent,
+            now=now,
+        )
+    except InvalidMfaCode as exc:
+        if exc.ceiling_reached_by is not None:
+            _tell_admins_of_ceiling(db, exc.ceiling_reached_by, now)
+        raise
+
+
+def _tell_admins_of_ceiling(db: Session, user_id: uuid.UUID, now: datetime) -> None:
+    admins = db.exec(
+        select(User.id).where(User.role == Role.admin, col(User.is_active).is_(True))
+    ).all()
+    for admin_id in admins:
+        enqueue(
+            db,
+            user_id=admin_id,
+            kind="security_mfa_ceiling",
+            dedupe_key=f"mfa_ceiling:{user_id}:{admin_id}:{now:%Y-%m-%d}",
+            due_at=now,
+            title=MFA_CEILING_TITLE,
+            body=MFA_CEILING_BODY,
+            data={"user_id": str(user_id)},
+            now=now,
+        )

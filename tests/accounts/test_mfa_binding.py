@@ -5,14 +5,15 @@ import jwt
 import pyotp
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 from structlog.testing import capture_logs
 
 from app.accounts.models import User
+from app.notifications.models import Notification
 from tests.accounts.test_mfa import _enrol, _password_step
 from tests.clinic.conftest import Browser, browser  # noqa: F401  (the fixture)
 from tests.conftest import Clock
-from tests.factories import make_therapist
+from tests.factories import make_admin, make_therapist
 
 
 def _mfa_token(client: TestClient, user: User) -> str:
@@ -92,6 +93,7 @@ def test_past_the_daily_ceiling_only_a_recovery_code_signs_in(
 
     app.state.ctx.throttle.rules["mfa"] = parse("1000/minute")  # the daily ceiling alone
     user = make_therapist(db)
+    admin = make_admin(db)
     secret, codes = _enrol(client, login(user), clock)
     clock.advance(seconds=30)
     token = _mfa_token(client, user)
@@ -102,6 +104,10 @@ def test_past_the_daily_ceiling_only_a_recovery_code_signs_in(
             r = client.post("/v1/auth/mfa", json={"mfa_token": token, "code": wrong})
             assert r.status_code == 401
     assert any(e["event"] == "mfa_daily_ceiling" for e in logs)
+    assert str(user.id) not in r.text  # the refusal names no one
+    db.expire_all()
+    told = db.exec(select(Notification).where(Notification.kind == "security_mfa_ceiling")).all()
+    assert [(n.user_id, n.data["user_id"]) for n in told] == [(admin.id, str(user.id))]
     r = client.post("/v1/auth/mfa", json={"mfa_token": token, "code": right})
     assert r.status_code == 403 and r.json()["code"] == "mfa_recovery_required"
     r = client.post("/v1/auth/mfa", json={"mfa_token": token, "code": codes[0]})
