@@ -79,6 +79,7 @@ def read_queue_page(
             for f in r["safety_flags"]
         ]
     context = {
+        "live_mark": therapist.open_flags_mark(act),
         "rows": rows,
         "total": len(everyone),
         "show": show,
@@ -87,6 +88,22 @@ def read_queue_page(
         "sorts": [(k, v[0]) for k, v in QUEUE_SORTS.items()],
     }
     return render(request, "queue.html", context, user=user)
+
+
+@router.get("/live/flags")
+def read_live_flags(
+    request: Request,
+    user: TherapistUser,
+    act: ClinicAct,
+    mark: Annotated[str, Query(max_length=40)] = "",
+    patient_id: Annotated[uuid.UUID | None, Query()] = None,
+) -> Response:
+    """Polled every 30 s by the queue and the patient page: says when the open safety
+    flags changed. It never renews the idle sign-out (no cookie is set) and reads no
+    record, so a page left open still signs out and writes no audit rows."""
+    now_mark = therapist.open_flags_mark(act, patient_id=patient_id)
+    context = {"mark": mark, "patient_id": patient_id, "changed": now_mark != mark}
+    return render(request, "_live_flags.html", context, user=None)
 
 
 @router.get("/patients")
@@ -167,6 +184,7 @@ def patient_response(
     patient_page.narrow_entries(page, extra.get("entries_shown", "all"))
     schedule = questionnaires.read_schedule(act, patient_id=patient_id)
     context = {
+        "live_mark": therapist.open_flags_mark(act, patient_id=patient_id),
         "occurrences": occurrence_rows(schedule),
         "not_scheduled": not_scheduled_lines(schedule),
         "entry_filters": patient_page.ENTRY_FILTERS,

@@ -9,6 +9,7 @@ from app.questionnaires.clinic import queue_fields
 from app.safety import flags
 from app.safety.plan import plan_of
 from app.safety.schemas import FlagLevel
+from app.safety.service import open_flags_of
 from app.sessions.queries import get_session
 from app.therapist.caseload import caseload
 from app.therapist.queue import QueueItem, build_queue, queue_view
@@ -118,3 +119,15 @@ def read_caseload(act: Act, *, query: str, sort: str) -> list[dict[str, Any]]:
     }
     rows.sort(key=keys.get(sort, keys["name"]))
     return rows
+
+
+def open_flags_mark(act: Act, *, patient_id: uuid.UUID | None = None) -> str:
+    """What a page polls to learn that its safety flags changed: how many are open and
+    when the newest was raised, for one patient of the caller's or all of them. No
+    record is read (no text, no patient detail), so nothing is audited."""
+    ids = patients_of(act.db, act.actor_id)
+    if patient_id is not None:
+        ids = [patient_id] if patient_id in ids else []
+    found = [f for rows in open_flags_of(act.db, ids, now=act.now).values() for f in rows]
+    newest = max((f.raised_at for f in found), default=None)
+    return f"{len(found)}-{int(newest.timestamp()) if newest else 0}"
