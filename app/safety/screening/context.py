@@ -166,9 +166,6 @@ class Sentence:
                 return True
         return False
 
-    def clause(self, span: Span) -> Span:
-        return self._clause(span)
-
     def _clause(self, span: Span) -> Span:
         start, end = span
         before = [p for p in self.terms if p <= start]
