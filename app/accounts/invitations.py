@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from app.accounts.errors import InvitationGone, InvitationNotFound
 from app.accounts.models import Invitation, User
 from app.accounts.passwords import check_new_password
+from app.core.crypto import KeyRing
 from app.core.security import hash_password, hash_token, new_refresh_token
 
 # What new_refresh_token() makes: 32 random bytes, base64url without padding.
@@ -33,8 +34,15 @@ def last_address(db: Session, *, user_id: uuid.UUID) -> str | None:
     ).first()
 
 
+def lookup_hash(keyring: KeyRing, token: str) -> str:
+    """What is stored of a token: keyed (HMAC), so a database dump alone can't be
+    matched against a leaked token list or used to mint a lookup."""
+    return keyring.fingerprint(hash_token(token))
+
+
 def invite(
     db: Session,
+    keyring: KeyRing,
     *,
     user: User,
     now: datetime,
@@ -54,7 +62,7 @@ def invite(
     token = new_refresh_token()
     row = Invitation(
         user_id=user.id,
-        token_hash=hash_token(token),
+        token_hash=lookup_hash(keyring, token),
         created_at=now,
         expires_at=now + valid_for,
         sent_to=sent_to,
@@ -69,10 +77,11 @@ def well_formed(token: str) -> bool:
     return TOKEN_SHAPE.fullmatch(token) is not None
 
 
-def accept(db: Session, *, token: str, password: str, now: datetime) -> User:
+def accept(db: Session, keyring: KeyRing, *, token: str, password: str, now: datetime) -> User:
     """Set the invited account's password; answers the account to sign in.
 
-    The token is checked first (its shape, then its hash in one indexed lookup);
+    The token is checked first (its shape, then its keyed hash in one indexed lookup;
+    an invitation issued before the hash was keyed is still found by its plain one);
     only a live invitation costs a password check and an Argon2 hash, so unknown
     tokens make the server do no expensive work. That answering fast tells which
     tokens exist matters not: they are 256 random bits.
@@ -82,7 +91,7 @@ def accept(db: Session, *, token: str, password: str, now: datetime) -> User:
     row = db.exec(
         select(Invitation, User)
         .join(User, col(User.id) == Invitation.user_id)
-        .where(Invitation.token_hash == hash_token(token))
+        .where(col(Invitation.token_hash).in_([lookup_hash(keyring, token), hash_token(token)]))
     ).first()
     if row is None:
         raise InvitationNotFound()

@@ -197,7 +197,7 @@ def accept_invitation(
     except TooManyRequests:
         security_event("invitation_throttled", user_id=None, address=address)
         raise
-    user = invitations.accept(db, token=token, password=password, now=now)
+    user = invitations.accept(db, ctx.keyring, token=token, password=password, now=now)
     return open_session(db, ctx, user=user, now=now, user_agent=user_agent)
 
 
@@ -206,4 +206,6 @@ def create_invitation(
 ) -> invitations.IssuedInvitation:
     """A new invitation for `user`, voiding the previous one."""
     valid_for = timedelta(hours=ctx.settings.invitation_hours)
-    return invitations.invite(db, user=user, now=now, valid_for=valid_for, sent_to=sent_to)
+    return invitations.invite(
+        db, ctx.keyring, user=user, now=now, valid_for=valid_for, sent_to=sent_to
+    )

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.accounts.invitations import lookup_hash
 from app.accounts.models import Invitation, User
 from app.core.security import hash_token
 from tests.conftest import Clock
@@ -36,7 +37,9 @@ def test_creating_a_user_takes_no_password_and_answers_an_invitation(
         "+00:00", "Z"
     )
     stored = db.exec(select(Invitation)).one()
-    assert stored.token_hash == hash_token(invitation["token"])  # only the hash is kept
+    # Only a keyed hash is kept: neither the token nor its plain hash is in the row.
+    assert stored.token_hash == lookup_hash(client.app.state.ctx.keyring, invitation["token"])
+    assert stored.token_hash != hash_token(invitation["token"])
     assert invitation["token"] not in stored.token_hash
 
 
@@ -63,6 +66,20 @@ def test_accepting_an_invitation_sets_the_password_and_signs_in(
     assert me.json()["email"] == NEW["email"]
     r = client.post("/v1/auth/token", data={"username": NEW["email"], "password": GOOD})
     assert r.status_code == 200
+
+
+def test_an_invitation_issued_before_the_hash_was_keyed_still_works(
+    client: TestClient,
+    db: Session,
+    login,  # type: ignore[no-untyped-def]
+) -> None:
+    token = _create(client, login(make_admin(db)))["invitation"]["token"]
+    stored = db.exec(select(Invitation)).one()
+    stored.token_hash = hash_token(token)  # as invitations were stored before
+    db.add(stored)
+    db.flush()
+    r = client.post("/v1/auth/invitation", json={"token": token, "password": GOOD})
+    assert r.status_code == 200, r.text
 
 
 def test_a_used_invitation_is_410(client: TestClient, db: Session, login) -> None:  # type: ignore[no-untyped-def]
