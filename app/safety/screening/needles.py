@@ -11,7 +11,7 @@ C, says which rules may match and where.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import import_module
 from typing import Any
 
@@ -38,29 +38,35 @@ def needle_groups(pattern: str, most: int = 2) -> list[Needles]:
     return groups[:1] + [g for g in groups[1:most] if _score(g)[0] >= 4]
 
 
-def _groups(items: Any) -> list[Needles]:
-    # Like _sequence, but keeps every part a match cannot do without.
-    out: list[Needles] = []
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
+
+
+def _parts(items: Any, nested: bool) -> Iterator[Needles]:
+    """The needles of a sequence's parts: each literal run of two or more characters,
+    and what each other part needs; `nested` opens groups and required repeats into
+    their own parts instead of one alternative for the whole."""
     run = ""
     for op, av in items:
         if op is C.LITERAL:
             run += chr(av)
             continue
         if len(run.strip()) >= 2:
-            out.append(frozenset([run]))
+            yield frozenset([run])
         run = ""
-        if op is C.SUBPATTERN:
-            out += _groups(av[3])
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        if nested and op is C.SUBPATTERN:
+            yield from _parts(av[3], nested)
+        elif nested and op in _REPEATS:
             if av[0] >= 1:
-                out += _groups(av[2])
-        else:
-            sub = _node(op, av)
-            if sub:
-                out.append(sub)
+                yield from _parts(av[2], nested)
+        elif sub := _node(op, av):
+            yield sub
     if len(run.strip()) >= 2:
-        out.append(frozenset([run]))
-    return out
+        yield frozenset([run])
+
+
+def _groups(items: Any) -> list[Needles]:
+    # Like _sequence, but keeps every part a match cannot do without.
+    return list(_parts(items, nested=True))
 
 
 def _score(s: Needles) -> tuple[int, float]:
@@ -69,20 +75,7 @@ def _score(s: Needles) -> tuple[int, float]:
 
 
 def _sequence(items: Any) -> Needles | None:
-    candidates: list[Needles] = []
-    run = ""
-    for op, av in items:
-        if op is C.LITERAL:
-            run += chr(av)
-            continue
-        if len(run.strip()) >= 2:
-            candidates.append(frozenset([run]))
-        run = ""
-        sub = _node(op, av)
-        if sub:
-            candidates.append(sub)
-    if len(run.strip()) >= 2:
-        candidates.append(frozenset([run]))
+    candidates = list(_parts(items, nested=False))
     return max(candidates, key=_score) if candidates else None
 
 
@@ -97,7 +90,7 @@ def _node(op: Any, av: Any) -> Needles | None:
                 return None
             out |= got
         return frozenset(out)
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+    if op in _REPEATS:
         low, _high, sub = av
         return _sequence(sub) if low >= 1 else None
     return None
