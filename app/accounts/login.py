@@ -93,6 +93,11 @@ def sign_in(
         if device_token
         else None
     )
+
+    def refused(event: str) -> None:
+        known = "known" if device else None
+        security_event(event, user_id=None, address=address, account=account, device=known)
+
     try:
         if device is not None:
             throttle.take("signin_device", device)
@@ -102,13 +107,7 @@ def sign_in(
             if throttle.exhausted("signin_account", account):
                 throttle.take("signin_slow", account)
     except TooManyRequests:
-        security_event(
-            "signin_throttled",
-            user_id=None,
-            address=address,
-            account=account,
-            device="known" if device else None,
-        )
+        refused("signin_throttled")
         raise
     try:
         user = authenticate(db, email=email, password=password)
@@ -116,13 +115,7 @@ def sign_in(
         if device is None:
             throttle.hit("signin_account", account)
             throttle.hit("signin_address", address)
-        security_event(
-            "signin_failed",
-            user_id=None,
-            address=address,
-            account=account,
-            device="known" if device else None,
-        )
+        refused("signin_failed")
         raise
     # The right password: this pair's (or device's) earlier failures no longer count.
     if device is not None:
