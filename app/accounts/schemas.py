@@ -5,9 +5,11 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from app.accounts.models import Role
 from app.core import examples as ex
+from app.core.errors import Problem
 from app.core.fields import NoNulStr, TimeZoneName
 from app.core.i18n import Locale
 
@@ -307,3 +309,25 @@ class SignInList(BaseModel):
     model_config = ex.examples({"items": [ex.example_of(SignInPublic)]})
 
     items: list[SignInPublic]
+
+
+class MfaRequiredProblem(Problem):
+    """The 401 of a sign-in: `mfa_required` carries the token of the password step."""
+
+    model_config = ex.examples(
+        {
+            "type": "https://kap-journal.example/problems/mfa_required",
+            "title": "The password was right; a code from the authenticator app is needed",
+            "status": 401,
+            "detail": "Enter the code from your authenticator app.",
+            "instance": "/v1/auth/token",
+            "code": "mfa_required",
+            "mfa_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtZmEifQ.c2lnbmF0dXJl",
+        }
+    )
+
+    mfa_token: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="With `mfa_required` only (absent for wrong credentials): send it with "
+        "a code to `POST /v1/auth/mfa`; it is good for one sign-in, for minutes",
+    )

@@ -15,6 +15,7 @@ from app.accounts.schemas import (
     CareTeamMemberPublic,
     MePublic,
     MeUpdate,
+    MfaRequiredProblem,
     PasswordChange,
     RefreshRequest,
     SignInForm,
@@ -52,7 +53,9 @@ def _pair(tokens: auth_service.IssuedTokens) -> TokenPair:
     )
 
 
-@auth_router.post("/token", responses=problem_responses(401, 422, 429))
+@auth_router.post(
+    "/token", responses=problem_responses(401, 422, 429, models={401: MfaRequiredProblem})
+)
 def create_token(
     request: Request,
     form: Annotated[SignInForm, Form()],

@@ -188,7 +188,15 @@ def _complete_operation(op: dict[str, Any]) -> None:
         status: int = int(code) if code.isdigit() else 500
         if code.isdigit():
             resp["description"] = STATUS_DESCRIPTIONS.get(status, status_code_and_title(status)[1])
-        resp["content"] = {"application/problem+json": {"schema": PROBLEM_REF}}
+        # A Problem with more members (problem_responses(models=...)) keeps its schema.
+        declared = [
+            media.get("schema")
+            for media in resp.get("content", {}).values()
+            if media.get("schema", PROBLEM_REF) != PROBLEM_REF
+        ]
+        resp["content"] = {
+            "application/problem+json": {"schema": declared[0] if declared else PROBLEM_REF}
+        }
         if status == 401:
             headers.update(header_refs("WWW-Authenticate"))
         if status in (429, 503):
