@@ -4,6 +4,7 @@ Everything here walks whatever routes exist, so a new route gets its problem
 responses, headers, operationId and tag description without touching this file.
 """
 
+import copy
 import sys
 from typing import Any
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 from app.core.errors import STATUS_DESCRIPTIONS, all_problem_codes, status_code_and_title
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+FASTAPI_422_REF = {"$ref": "#/components/schemas/HTTPValidationError"}
 SECURITY_SCHEME = "OAuth2PasswordBearer"
 
 # Only where verb_noun -> verbNoun does not give a good name.
@@ -158,6 +160,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             _hoist_defs(op, schemas)
     _for_generators(schema)
     _restore_examples(schemas)
+    _open_response_enums(schema)
     app.openapi_schema = schema
     return schema
 
@@ -192,7 +195,7 @@ def _complete_operation(op: dict[str, Any]) -> None:
         declared = [
             media.get("schema")
             for media in resp.get("content", {}).values()
-            if media.get("schema", PROBLEM_REF) != PROBLEM_REF
+            if media.get("schema", PROBLEM_REF) not in (PROBLEM_REF, FASTAPI_422_REF)
         ]
         resp["content"] = {
             "application/problem+json": {"schema": declared[0] if declared else PROBLEM_REF}
@@ -251,6 +254,9 @@ def _for_generators(node: Any) -> None:
     """`const` (from Literal) as a one-value enum, which every generator understands;
     numbers as doubles (JSON Schema has no float type, and Swift/Kotlin need to know)."""
     if isinstance(node, dict):
+        if "$ref" in node:
+            # A sibling title makes openapi-generator's Python type the field as Any.
+            node.pop("title", None)
         if "const" in node and "enum" not in node:
             node["enum"] = [node.pop("const")]
         if node.get("type") == "number" and "format" not in node:
@@ -263,3 +269,81 @@ def _for_generators(node: Any) -> None:
     elif isinstance(node, list):
         for value in node:
             _for_generators(value)
+
+
+# Enums the server answers and may grow (docs/api.md, "Enums grow"): declared as open
+# strings so that a client built today decodes a value added tomorrow. Request-side
+# uses keep a closed copy (`<Name>Input`), so the document still says what is taken.
+OPEN_ENUMS = ("Phase", "WindowPhase", "Technique", "PromptPhase", "NotificationStatus")
+_EXTENSIBLE = "x-extensible-enum"
+
+
+def _open(node: dict[str, Any]) -> None:
+    known = node.pop("enum")
+    node[_EXTENSIBLE] = known
+    listed = ", ".join(f"`{v}`" for v in known)
+    text = node.get("description", "").rstrip()
+    node["description"] = (
+        f"{text}\n\nKnown values: {listed}. More may be added: keep a value you do not know."
+    ).lstrip()
+    node.setdefault("examples", known[:1])
+
+
+def _refs(node: Any, found: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[1])
+        for value in node.values():
+            _refs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, found)
+    return found
+
+
+def _closure(names: set[str], schemas: dict[str, Any]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(_refs(schemas.get(name, {}), set()))
+    return seen
+
+
+def _retarget(node: Any, old: str, new: str) -> None:
+    if isinstance(node, dict):
+        if node.get("$ref") == f"#/components/schemas/{old}":
+            node["$ref"] = f"#/components/schemas/{new}"
+        for value in node.values():
+            _retarget(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _retarget(value, old, new)
+
+
+def _open_response_enums(schema: dict[str, Any]) -> None:
+    schemas: dict[str, Any] = schema["components"]["schemas"]
+    ops = [op for item in schema.get("paths", {}).values() for op in item.values()]
+    request_side = [p for op in ops for p in (op.get("parameters"), op.get("requestBody")) if p]
+    asked = _closure(_refs(request_side, set()), schemas)
+    answered = _closure(_refs([op.get("responses") for op in ops], set()), schemas)
+    for name in OPEN_ENUMS:
+        if name not in schemas or "enum" not in schemas[name]:
+            continue
+        if name in asked:
+            closed = copy.deepcopy(schemas[name])
+            closed["title"] = f"{name}Input"
+            schemas[f"{name}Input"] = closed
+            _retarget(request_side, name, f"{name}Input")
+            for other in asked - answered:
+                _retarget(schemas[other], name, f"{name}Input")
+        _open(schemas[name])
+    # Problem codes, and the enums written inline in answer-only models.
+    for name in answered - asked:
+        for prop in schemas[name].get("properties", {}).values():
+            for branch in [prop, *prop.get("anyOf", [])]:
+                if len(branch.get("enum", ())) > 1:
+                    _open(branch)

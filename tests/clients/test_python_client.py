@@ -5,6 +5,7 @@ generate.py) and used unmodified against a server on 127.0.0.1.
 """
 
 import importlib
+import json
 import sys
 import uuid
 from datetime import timedelta
@@ -140,3 +141,27 @@ def test_a_patient_and_a_therapist_use_the_generated_client(
     )
     assert invalid.code == "validation_failed"
     assert invalid.errors[0].loc == ["body", "mood"]
+
+
+def _example(clients: Path, name: str) -> dict[str, Any]:
+    document = json.loads((clients / "openapi.json").read_text(encoding="utf-8"))
+    return dict(document["components"]["schemas"][name]["examples"][0])
+
+
+def _decode(kapj: ModuleType, body: dict[str, Any], model: str) -> Any:
+    client = kapj.ApiClient(kapj.Configuration(host="http://127.0.0.1:9"))
+    return client.deserialize(json.dumps(body), model, "application/json")
+
+
+def test_unknown_codes_phases_and_techniques_decode(kapj: ModuleType, clients: Path) -> None:
+    """Values a later server may add do not fail the response (docs/api.md, Enums grow)."""
+    problem = _decode(kapj, _example(clients, "Problem") | {"code": "a_code_of_v1_9"}, "Problem")
+    assert problem.code == "a_code_of_v1_9"
+    entry = _example(clients, "EntryPublic") | {"phase": "afterglow"}
+    entry["window"] = entry["window"] | {"phase": "afterglow"}
+    assert _decode(kapj, entry, "EntryPublic").phase == "afterglow"
+    prompt = _example(clients, "PromptPublic") | {"technique": "breathwork", "phases": ["x"]}
+    decoded = _decode(kapj, prompt, "PromptPublic")
+    assert (decoded.technique, decoded.phases) == ("breathwork", ["x"])
+    window = _example(clients, "OpenWindow") | {"phase": "afterglow"}
+    assert _decode(kapj, window, "OpenWindow").phase == "afterglow"
