@@ -12,6 +12,7 @@ from app.core import examples as ex
 from app.core.errors import Problem
 from app.core.fields import NoNulStr, TimeZoneName
 from app.core.i18n import Locale
+from app.core.patch import MergePatch
 
 Password = Annotated[NoNulStr, Field(min_length=10, max_length=128)]
 DisplayName = Annotated[NoNulStr, Field(min_length=1, max_length=120)]
@@ -40,7 +41,7 @@ class UserCreate(_In):
     locale: Locale | None = None
 
 
-class UserUpdate(_In):
+class UserUpdate(_In, MergePatch):
     model_config = ex.examples({"display_name": "Sam R.", "is_active": True})
 
     display_name: DisplayName | None = None
@@ -111,7 +112,7 @@ class MePublic(BaseModel):
     )
 
 
-class MeUpdate(_In):
+class MeUpdate(_In, MergePatch):
     """What a person may change about their own account (null locale: follow the phone)."""
 
     model_config = ex.examples(

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from app.core.errors import STATUS_DESCRIPTIONS, all_problem_codes, status_code_and_title
+from app.core.patch import MERGE_PATCH
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 FASTAPI_422_REF = {"$ref": "#/components/schemas/HTTPValidationError"}
@@ -155,7 +156,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         }
     }
     for path in schema.get("paths", {}).values():
-        for op in path.values():
+        for method, op in path.items():
+            content = op.get("requestBody", {}).get("content", {})
+            if method == "patch" and "application/json" in content:
+                # Partial updates are JSON Merge Patch (RFC 7396), under either name.
+                content[MERGE_PATCH] = copy.deepcopy(content["application/json"])
             _complete_operation(op)
             _hoist_defs(op, schemas)
     _for_generators(schema)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from app.core import examples as ex
 from app.core.fields import NoNulStr, WrittenAt
+from app.core.patch import MergePatch
 from app.questionnaires.schemas import QuestionnaireResponsePublic
 from app.reviews.schemas import ReviewPublic
 from app.safety.schemas import EntrySafety, SafetyPlanPublic
@@ -48,8 +49,9 @@ class EntryCreate(BaseModel):
     shared_with_care_team: StrictBool = True
 
 
-class EntryUpdate(BaseModel):
-    """Only the fields sent change; `mood: null` clears the mood."""
+class EntryUpdate(MergePatch):
+    """JSON Merge Patch: only the members sent change; `mood: null` clears the mood;
+    `body: null` and `shared_with_care_team: null` leave them as they are."""
 
     model_config = ex.examples({"mood": 7, "shared_with_care_team": False}, extra="forbid")
 
