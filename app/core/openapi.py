@@ -23,6 +23,7 @@ SECURITY_SCHEME = "OAuth2PasswordBearer"
 # Only where verb_noun -> verbNoun does not give a good name.
 OPERATION_ID_OVERRIDES: dict[str, str] = {
     "export_me": "exportMyData",
+    "export_me_fhir": "exportMyDataFhir",
     "next_prompt": "readNextPrompt",
     "drop_device": "deleteDevice",
     "healthz": "readHealth",

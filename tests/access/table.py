@@ -207,6 +207,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/patients/{patient_id}/sessions/{session_id}/summary"): Row(TEAM_ONLY),
     # export, devices and notifications
     ("GET", "/v1/me/export"): Row(PATIENT_ONLY),
+    ("GET", "/v1/me/export/fhir"): Row(PATIENT_ONLY),
     ("POST", "/v1/me/devices"): Row(
         (201, 201, 201, 201, 201, 401),
         body=lambda _i, _w: {"platform": "android", "token": "fcm:" + uuid.uuid4().hex * 4},
