@@ -41,6 +41,8 @@ class Row:
     body: Body | None = None
     form: Body | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # Query parameters naming the object, e.g. {"patient_id": "{patient_id}"}.
+    query: dict[str, str] = field(default_factory=dict)
 
 
 def _soon(hours: float) -> Body:
@@ -131,6 +133,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         },
     ),
     ("GET", "/v1/patients/{patient_id}/sessions"): Row(PATIENT_AND_TEAM),
+    ("GET", "/v1/sessions"): Row(PATIENT_AND_TEAM, query={"patient_id": "{patient_id}"}),
     ("PATCH", "/v1/sessions/{session_id}"): Row(
         (403, 404, 200, 404, 404, 401), body=lambda _i, _w: {"route": "iv"}
     ),
