@@ -2,16 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import Header, Query, status
+from fastapi import Query, status
 
 from app.accounts.access import CareTeamPatientId, VisiblePatientId
 from app.accounts.deps import CurrentCaller, PatientCaller
+from app.accounts.locale import AcceptLanguage
 from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.context import Ctx
 from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.core.fields import IdempotencyKeyHeader
+from app.core.openapi import response_headers
 from app.core.pagination import Cursor, Limit
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
@@ -38,7 +40,6 @@ from app.usecases.questionnaires import answer_questionnaire
 router = api_router(prefix="/v1", tags=["questionnaires"])
 
 Locale = Annotated[str | None, Query(max_length=35, description="en or es; else Accept-Language")]
-AcceptLanguage = Annotated[str | None, Header(alias="Accept-Language", max_length=200)]
 CodeFilter = Annotated[str | None, Query(max_length=40)]
 
 
@@ -92,7 +93,7 @@ def list_due_questionnaires(
     "/questionnaire-responses",
     status_code=status.HTTP_201_CREATED,
     response_model=QuestionnaireResponsePublic,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=response_headers(201, "Idempotent-Replayed") | problem_responses(401, 403, 409, 422),
 )
 def create_questionnaire_response(
     body: QuestionnaireResponseCreate,

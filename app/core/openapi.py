@@ -74,7 +74,8 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "examples": ["Bearer"]},
     },
     "ETag": {
-        "description": "The entry's version; send it as `If-Match` to change or delete it",
+        "description": "The version of the entry or safety plan; send it as `If-Match` to "
+        "change or delete it, or as `If-None-Match` to read it only if it changed",
         "schema": {"type": "string", "pattern": '^"v[0-9]+"$', "examples": ['"v3"']},
     },
     "Location": {
