@@ -264,6 +264,10 @@ def _for_generators(node: Any) -> None:
         if "$ref" in node:
             # A sibling title makes openapi-generator's Python type the field as Any.
             node.pop("title", None)
+        if "oneOf" in node:
+            # swift5 makes a model with an `id` Identifiable; its union enum has no `id`
+            # property and would not compile (the generator honours a preset false).
+            node["x-swift-identifiable"] = False
         if "const" in node and "enum" not in node:
             node["enum"] = [node.pop("const")]
         if node.get("type") == "number" and "format" not in node:
