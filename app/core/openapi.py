@@ -16,6 +16,9 @@ from pydantic import BaseModel
 from app.core.errors import STATUS_DESCRIPTIONS, all_problem_codes, status_code_and_title
 from app.core.patch import MERGE_PATCH
 
+# info.version: the newest version in docs/CHANGELOG.md (a test holds them together).
+API_VERSION = "1.2"
+
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 FASTAPI_422_REF = {"$ref": "#/components/schemas/HTTPValidationError"}
 SECURITY_SCHEME = "OAuth2PasswordBearer"

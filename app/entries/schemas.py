@@ -120,7 +120,9 @@ class EntryPublic(BaseModel):
     phase: Phase | None
     hours_since_session: float | None
     window: EntryWindow | None
-    deleted: bool = Field(description="Always false on an entry; kept for older apps, use `kind`")
+    deleted: bool = Field(
+        description="Always false on an entry; kept for older apps, use `kind`", deprecated=True
+    )
     reviews: list[ReviewPublic] | None = Field(
         default=None, description="Care-team views only; never shown to the patient"
     )
@@ -143,7 +145,9 @@ class Tombstone(BaseModel):
 
     kind: Literal["tombstone"] = Field(description="Tells a tombstone from an entry")
     id: uuid.UUID
-    deleted: bool = Field(description="Always true on a tombstone; kept for older apps, use `kind`")
+    deleted: bool = Field(
+        description="Always true on a tombstone; kept for older apps, use `kind`", deprecated=True
+    )
     deleted_at: datetime
 
 

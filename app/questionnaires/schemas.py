@@ -266,7 +266,7 @@ class ScoresPublic(BaseModel):
                 {
                     "answered_at": "2026-11-20T14:00:00Z",
                     "score": 16,
-                    "severity": "moderately severe",
+                    "severity": "moderately_severe",
                     "session_id": None,
                 },
                 ex.example_of(ScorePoint),
@@ -274,7 +274,7 @@ class ScoresPublic(BaseModel):
             "baseline": {
                 "answered_at": "2026-11-20T14:00:00Z",
                 "score": 16,
-                "severity": "moderately severe",
+                "severity": "moderately_severe",
                 "session_id": None,
             },
             "latest": ex.example_of(ScorePoint),
