@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import Query, status
+from fastapi import Query, Response, status
 
 from app.accounts.access import CareTeamPatientId, VisiblePatientId
 from app.accounts.deps import CurrentCaller, PatientCaller
 from app.accounts.locale import AcceptLanguage
 from app.api.deps import ActDep
 from app.core.clock import Now
+from app.core.conditional import NOT_MODIFIED, IfNoneMatch, conditional
 from app.core.context import Ctx
 from app.core.db import DbDep
 from app.core.errors import problem_responses
@@ -73,13 +74,21 @@ def read_questionnaire(
     return QuestionnairePublic.model_validate(instruments.localized(instrument, chosen))
 
 
-@router.get("/me/questionnaires/due", response_model=DueList, responses=problem_responses(401, 403))
+@router.get(
+    "/me/questionnaires/due",
+    response_model=DueList,
+    responses=response_headers(200, "ETag") | NOT_MODIFIED | problem_responses(401, 403),
+)
 def list_due_questionnaires(
-    caller: PatientCaller, db: DbDep, measure: Measure, now: Now
-) -> DueList:
+    caller: PatientCaller,
+    db: DbDep,
+    measure: Measure,
+    now: Now,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """What I should answer now, why, and until when."""
     occs = due_service.due_now(db, patient_id=caller.id, rules=measure, now=now)
-    return DueList(
+    due = DueList(
         items=[
             DueItem(
                 code=o.code, reason=o.reason, due_at=o.due_at, expires_at=o.expires_at, key=o.key
@@ -87,6 +96,7 @@ def list_due_questionnaires(
             for o in occs
         ]
     )
+    return conditional(due.model_dump(mode="json"), if_none_match)
 
 
 @router.post(

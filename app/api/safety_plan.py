@@ -8,6 +8,7 @@ from app.accounts.access import VisiblePatientId
 from app.accounts.deps import PatientCaller
 from app.api.deps import ActDep
 from app.core.clock import Now
+from app.core.conditional import NOT_MODIFIED, IfNoneMatch, conditional
 from app.core.context import Ctx
 from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
@@ -36,15 +37,15 @@ IfMatch = Annotated[
     "/me/safety-plan",
     dependencies=[ReadOnly],
     response_model=SafetyPlanPublic,
-    responses=_ETAG | problem_responses(401, 403, 404),
+    responses=_ETAG | NOT_MODIFIED | problem_responses(401, 403, 404),
 )
 def read_my_safety_plan(
-    caller: PatientCaller, db: DbDep, ctx: Ctx, response: Response
-) -> SafetyPlanPublic:
-    """My safety plan, with its ETag."""
+    caller: PatientCaller, db: DbDep, ctx: Ctx, if_none_match: IfNoneMatch = None
+) -> Response:
+    """My safety plan, with its ETag; `If-None-Match` with it answers 304."""
     stored = plan.get_plan(db, caller.id)
-    response.headers["ETag"] = plan.etag(stored)
-    return plan.public(ctx.keyring, stored)
+    view = plan.public(ctx.keyring, stored).model_dump(mode="json")
+    return conditional(view, if_none_match, etag=plan.etag(stored))
 
 
 @router.put(

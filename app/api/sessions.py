@@ -10,6 +10,7 @@ from app.accounts.deps import CurrentCaller, PatientCaller
 from app.accounts.models import Role
 from app.api.deps import ActDep
 from app.core.clock import Now
+from app.core.conditional import NOT_MODIFIED, IfNoneMatch, conditional
 from app.core.db import DbDep, ReadOnly
 from app.core.deprecation import DEPRECATED_ON, SUNSET_ON, deprecation_headers
 from app.core.errors import Forbidden, problem_responses
@@ -119,8 +120,16 @@ def delete_session(session_id: uuid.UUID, caller: CurrentCaller, act: ActDep) ->
     use.remove_session(act, session=_editable_session(act.db, session_id, caller))
 
 
-@router.get("/me/window", dependencies=[ReadOnly], responses=problem_responses(401, 403))
-def read_my_window(caller: PatientCaller, db: DbDep, rules: Rules, now: Now) -> OpenWindow:
+@router.get(
+    "/me/window",
+    dependencies=[ReadOnly],
+    response_model=OpenWindow,
+    responses=response_headers(200, "ETag") | NOT_MODIFIED | problem_responses(401, 403),
+)
+def read_my_window(
+    caller: PatientCaller, db: DbDep, rules: Rules, now: Now, if_none_match: IfNoneMatch = None
+) -> Response:
     """The window open now, or `{open: false}`."""
     window = queries.current_window(db, patient_id=caller.id, now=now, rules=rules)
-    return use.open_window(db, window, now=now, rules=rules)
+    view = use.open_window(db, window, now=now, rules=rules)
+    return conditional(view.model_dump(mode="json"), if_none_match)
