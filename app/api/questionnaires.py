@@ -77,7 +77,7 @@ def read_questionnaire(
 @router.get(
     "/me/questionnaires/due",
     response_model=DueList,
-    responses=response_headers(200, "ETag") | NOT_MODIFIED | problem_responses(401, 403),
+    responses=response_headers(200, "ETag") | NOT_MODIFIED | problem_responses(401, 403, 422),
 )
 def list_due_questionnaires(
     caller: PatientCaller,

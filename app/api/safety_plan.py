@@ -37,7 +37,7 @@ IfMatch = Annotated[
     "/me/safety-plan",
     dependencies=[ReadOnly],
     response_model=SafetyPlanPublic,
-    responses=_ETAG | NOT_MODIFIED | problem_responses(401, 403, 404),
+    responses=_ETAG | NOT_MODIFIED | problem_responses(401, 403, 404, 422),
 )
 def read_my_safety_plan(
     caller: PatientCaller, db: DbDep, ctx: Ctx, if_none_match: IfNoneMatch = None

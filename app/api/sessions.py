@@ -124,7 +124,7 @@ def delete_session(session_id: uuid.UUID, caller: CurrentCaller, act: ActDep) ->
     "/me/window",
     dependencies=[ReadOnly],
     response_model=OpenWindow,
-    responses=response_headers(200, "ETag") | NOT_MODIFIED | problem_responses(401, 403),
+    responses=response_headers(200, "ETag") | NOT_MODIFIED | problem_responses(401, 403, 422),
 )
 def read_my_window(
     caller: PatientCaller, db: DbDep, rules: Rules, now: Now, if_none_match: IfNoneMatch = None

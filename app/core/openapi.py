@@ -79,7 +79,11 @@ HEADERS: dict[str, dict[str, Any]] = {
     "ETag": {
         "description": "The version of the entry or safety plan; send it as `If-Match` to "
         "change or delete it, or as `If-None-Match` to read it only if it changed",
-        "schema": {"type": "string", "pattern": '^"v[0-9]+"$', "examples": ['"v3"']},
+        "schema": {
+            "type": "string",
+            "pattern": '^"(v[0-9]+|h[0-9a-f]{32})"$',
+            "examples": ['"v3"'],
+        },
     },
     "Location": {
         "description": "The path of the created resource",

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from app.core import examples as ex
 from app.core.fields import AwareUTC, NoNulStr, WrittenAt
-from app.questionnaires.instruments import note_items
+from app.questionnaires.instruments import catalogue, note_items
 from app.safety.schemas import CrisisResource
 from app.sessions.window import Phase
 
@@ -111,6 +111,10 @@ class QuestionnaireList(BaseModel):
     items: list[QuestionnairePublic]
 
 
+def _known_codes(schema: dict[str, Any]) -> None:
+    schema["enum"] = sorted(catalogue())
+
+
 class QuestionnaireResponseCreate(BaseModel):
     model_config = ex.examples(
         {
@@ -125,7 +129,10 @@ class QuestionnaireResponseCreate(BaseModel):
     id: uuid.UUID | None = Field(
         default=None, description="Chosen by the phone for offline writing"
     )
-    code: Code
+    code: Code = Field(
+        description="One of the instruments' codes (`GET /v1/questionnaires`)",
+        json_schema_extra=_known_codes,
+    )
     answers: dict[ItemId, AnswerValue] = Field(
         max_length=60, description="Each choice item's id and the `value` of the option chosen"
     )

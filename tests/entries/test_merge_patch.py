@@ -47,3 +47,20 @@ def test_the_document_offers_merge_patch_on_every_patch(team: Team) -> None:
     for path, item in document["paths"].items():
         if "patch" in item and "requestBody" in item["patch"]:
             assert "application/merge-patch+json" in item["patch"]["requestBody"]["content"], path
+
+
+def test_a_mood_of_4_point_0_is_the_integer_4(team: Team) -> None:
+    # JSON Schema says 4.0 is an integer; Swift's Double encodes it so.
+    r = team.client.post(
+        "/v1/entries",
+        content=f'{{"body": "x", "mood": 4.0, "written_at": "{team.clock.now.isoformat()}"}}',
+        headers=team.ph | {"Content-Type": "application/json"},
+    )
+    assert (r.status_code, r.json().get("mood")) == (201, 4), r.text
+    # 4.5 stays refused.
+    r = team.client.post(
+        "/v1/entries",
+        content=f'{{"body": "x", "mood": 4.5, "written_at": "{team.clock.now.isoformat()}"}}',
+        headers=team.ph | {"Content-Type": "application/json"},
+    )
+    assert r.status_code == 422
