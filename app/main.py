@@ -17,7 +17,7 @@ from app.core.db import WriteGate, make_engine, open_session, read_only_engine
 from app.core.handlers import install_handlers
 from app.core.middleware import RequestContextMiddleware
 from app.core.migrate import head_revisions
-from app.core.openapi import build_openapi, operation_id
+from app.core.openapi import API_VERSION, build_openapi, operation_id
 from app.core.responses import ORJSONResponse
 from app.worker import InProcessWorker
 
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         openapi_url="/openapi.json" if docs else None,
         lifespan=lifespan,
         title="kap-journal",
-        version="1",
+        version=API_VERSION,
         summary="Journaling in the window clinics plan after ketamine sessions",
         default_response_class=ORJSONResponse,
         generate_unique_id_function=operation_id,

@@ -73,6 +73,8 @@ def _call(
     ids: dict[str, str],
 ) -> httpx.Response:
     kwargs: dict[str, Any] = {"headers": world.headers[caller] | row.headers}
+    if row.query:
+        kwargs["params"] = {k: v.format(**ids) for k, v in row.query.items()}
     if row.body is not None:
         kwargs["json"] = row.body(ids, world)
     if row.form is not None:
@@ -123,7 +125,7 @@ def test_access(
             failures.append(f"{caller}: the sign-in was checked {sign_in_checks[0]} times")
         return got
 
-    for kind in _kinds(path):
+    for kind in _kinds(path + "".join(row.query.values())):
         ids = world.params("own" if kind == "none" else kind)
         keep = ("patient_id",) if kind == "mixed" else ()
         expected = _expected(row, kind)

@@ -16,8 +16,15 @@ from app.accounts.deps import CALLER_LOCALE, CurrentCaller, PatientCaller
 from app.accounts.models import User
 from app.core.i18n import LOCALES, negotiate
 
+# One declaration, so the document spells the header one way (`Accept-Language`).
 AcceptLanguage = Annotated[
-    str | None, Header(description="Used when the account has no locale of its own.")
+    str | None,
+    Header(
+        alias="Accept-Language",
+        max_length=1000,
+        description="The preferred languages (RFC 9110); used when the account has no "
+        "locale of its own and no `locale` parameter is given",
+    ),
 ]
 
 

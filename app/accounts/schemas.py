@@ -5,11 +5,14 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from app.accounts.models import Role
 from app.core import examples as ex
+from app.core.errors import Problem
 from app.core.fields import NoNulStr, TimeZoneName
 from app.core.i18n import Locale
+from app.core.patch import MergePatch
 
 Password = Annotated[NoNulStr, Field(min_length=10, max_length=128)]
 DisplayName = Annotated[NoNulStr, Field(min_length=1, max_length=120)]
@@ -38,7 +41,7 @@ class UserCreate(_In):
     locale: Locale | None = None
 
 
-class UserUpdate(_In):
+class UserUpdate(_In, MergePatch):
     model_config = ex.examples({"display_name": "Sam R.", "is_active": True})
 
     display_name: DisplayName | None = None
@@ -109,7 +112,7 @@ class MePublic(BaseModel):
     )
 
 
-class MeUpdate(_In):
+class MeUpdate(_In, MergePatch):
     """What a person may change about their own account (null locale: follow the phone)."""
 
     model_config = ex.examples(
@@ -321,3 +324,25 @@ class SignInList(BaseModel):
     model_config = ex.examples({"items": [ex.example_of(SignInPublic)]})
 
     items: list[SignInPublic]
+
+
+class MfaRequiredProblem(Problem):
+    """The 401 of a sign-in: `mfa_required` carries the token of the password step."""
+
+    model_config = ex.examples(
+        {
+            "type": "https://kap-journal.example/problems/mfa_required",
+            "title": "The password was right; a code from the authenticator app is needed",
+            "status": 401,
+            "detail": "Enter the code from your authenticator app.",
+            "instance": "/v1/auth/token",
+            "code": "mfa_required",
+            "mfa_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtZmEifQ.c2lnbmF0dXJl",
+        }
+    )
+
+    mfa_token: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="With `mfa_required` only (absent for wrong credentials): send it with "
+        "a code to `POST /v1/auth/mfa`; it is good for one sign-in, for minutes",
+    )

@@ -15,6 +15,7 @@ from app.accounts.schemas import (
     CareTeamMemberPublic,
     MePublic,
     MeUpdate,
+    MfaRequiredProblem,
     PasswordChange,
     RefreshRequest,
     SignInForm,
@@ -32,7 +33,7 @@ from app.core.context import Ctx, client_address
 from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
 from app.core.handlers import error_response
-from app.core.pagination import Cursor, Limit, Page
+from app.core.pagination import Cursor, Limit, Page, slice_page
 from app.core.routing import api_router
 from app.usecases import accounts as accounts_use
 from app.usecases import care_team
@@ -53,7 +54,9 @@ def _pair(tokens: auth_service.IssuedTokens) -> TokenPair:
     )
 
 
-@auth_router.post("/token", responses=problem_responses(401, 422, 429))
+@auth_router.post(
+    "/token", responses=problem_responses(401, 422, 429, models={401: MfaRequiredProblem})
+)
 def create_token(
     request: Request,
     form: Annotated[SignInForm, Form()],
@@ -121,9 +124,10 @@ def read_me(caller: EnrollingCaller, db: DbDep) -> MePublic:
 
 
 @router.get("/me/care-team", dependencies=[ReadOnly], responses=problem_responses(401, 403))
-def read_my_care_team(caller: PatientCaller, db: DbDep) -> Page[CareTeamMemberPublic]:
-    """Who is on my care team: role, display name, email domain and when they joined
-    (one page: a care team is small)."""
+def read_my_care_team(
+    caller: PatientCaller, db: DbDep, limit: Limit = 50, cursor: Cursor = None
+) -> Page[CareTeamMemberPublic]:
+    """Who is on my care team: role, display name, email domain and when they joined."""
     items = [
         CareTeamMemberPublic(
             therapist_id=user.id,
@@ -134,7 +138,8 @@ def read_my_care_team(caller: PatientCaller, db: DbDep) -> Page[CareTeamMemberPu
         )
         for user, joined in service.care_team_members(db, caller.id)
     ]
-    return Page(items=items, next_cursor=None)
+    page, nxt = slice_page(items, limit, cursor)
+    return Page(items=page, next_cursor=nxt)
 
 
 @router.patch("/me", responses=problem_responses(401, 422))

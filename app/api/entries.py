@@ -3,12 +3,13 @@
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import Header, Query, status
+from fastapi import Header, Query, Response, status
 
 from app.accounts.access import CareTeamPatientId
 from app.accounts.deps import PatientCaller
 from app.accounts.locale import PatientLocale
 from app.api.deps import ActDep
+from app.core.conditional import NOT_MODIFIED, IfNoneMatch, conditional
 from app.core.context import Ctx
 from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
@@ -69,7 +70,7 @@ def create_entry(
     "/entries",
     dependencies=[ReadOnly],
     response_model=Page[EntryPublic],
-    responses=problem_responses(400, 401, 403, 422),
+    responses=_ETAG | NOT_MODIFIED | problem_responses(400, 401, 403, 422),
 )
 def list_entries(
     caller: PatientCaller,
@@ -78,11 +79,12 @@ def list_entries(
     rules: Rules,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> ORJSONResponse:
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """The patient's own entries, newest first."""
     rows, next_cursor = queries.page_entries(db, patient_id=caller.id, limit=limit, cursor=cursor)
     items = [entry_view(e, t, keyring=ctx.keyring, rules=rules, owner=True) for e, t in rows]
-    return ORJSONResponse({"items": items, "next_cursor": next_cursor})
+    return conditional({"items": items, "next_cursor": next_cursor}, if_none_match)
 
 
 @router.get(
@@ -156,12 +158,14 @@ def _as_envelopes(changes: list[dict[str, Any]]) -> dict[str, Any]:
 @router.get(
     "/entries/{entry_id:uuid}",
     response_model=EntryPublic,
-    responses=_ETAG | problem_responses(401, 404, 422),
+    responses=_ETAG | NOT_MODIFIED | problem_responses(401, 404, 422),
 )
-def read_entry(readable: Readable, act: ActDep) -> ORJSONResponse:
-    """One entry, with its ETag."""
+def read_entry(readable: Readable, act: ActDep, if_none_match: IfNoneMatch = None) -> Response:
+    """One entry, with its ETag; the patient's `If-None-Match` with it answers 304."""
     view = use.read_entry(act, readable)
-    return ORJSONResponse(view, headers={"ETag": service.etag(readable.entry)})
+    if not readable.by_owner:  # the care team's view also carries reviews: always sent
+        return ORJSONResponse(view, headers={"ETag": service.etag(readable.entry)})
+    return conditional(view, if_none_match, etag=service.etag(readable.entry))
 
 
 @router.patch(

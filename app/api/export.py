@@ -1,6 +1,6 @@
 """The patient's own export: JSON, or a FHIR R4B bundle."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Query
 
@@ -16,29 +16,36 @@ from app.usecases.export import export_my_data
 router = api_router(prefix="/v1", tags=["export"])
 
 
-_BUNDLE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The export; a FHIR R4B Bundle with `?format=fhir`",
-        "content": {
-            "application/fhir+json": {
-                "schema": FhirBundle.model_json_schema(ref_template="#/components/schemas/{model}")
-            }
-        },
-    }
-}
+class FhirJSONResponse(ORJSONResponse):
+    media_type = "application/fhir+json"
 
 
-@router.get(
-    "/me/export",
-    response_model=PatientExport,
-    responses=_BUNDLE | problem_responses(401, 403, 422, 429),
-)
+_LIMITS = problem_responses(401, 403, 429)
+
+
+@router.get("/me/export", response_model=PatientExport, responses=_LIMITS)
 def export_me(
     caller: PatientCaller,
     act: ActDep,
-    format: Annotated[Literal["json", "fhir"], Query()] = "json",
+    # v1.1 apps asked for the bundle here; one schema per operation now (exportMyDataFhir).
+    format: Annotated[Literal["json", "fhir"], Query(include_in_schema=False)] = "json",
 ) -> ORJSONResponse:
-    """Everything about me, as JSON, or `?format=fhir` for a FHIR R4B bundle."""
+    """Everything about me, as JSON; the FHIR bundle is `GET /v1/me/export/fhir`."""
+    return _export(caller, act, format)
+
+
+@router.get(
+    "/me/export/fhir",
+    response_model=FhirBundle,
+    response_class=FhirJSONResponse,
+    responses=_LIMITS,
+)
+def export_me_fhir(caller: PatientCaller, act: ActDep) -> ORJSONResponse:
+    """Everything about me as a FHIR R4B Bundle (`application/fhir+json`)."""
+    return _export(caller, act, "fhir")
+
+
+def _export(caller: PatientCaller, act: ActDep, format: Literal["json", "fhir"]) -> ORJSONResponse:
     act.ctx.throttle.consume("export", str(caller.id))
     data = export_my_data(act, patient=caller.user(act.db), format=format)
     if format == "fhir":

@@ -8,7 +8,7 @@ from app.accounts.access import CareTeamPatientId, VisiblePatientId
 from app.accounts.deps import TherapistCaller
 from app.api.deps import ActDep
 from app.core.errors import problem_responses
-from app.core.pagination import Page
+from app.core.pagination import Cursor, Limit, Page, slice_page
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
 from app.integration import service
@@ -39,11 +39,13 @@ def create_integration_session(
 
 
 @router.get("", response_model=Page[IntegrationPublic], responses=problem_responses(401, 404, 422))
-def list_integration_sessions(patient_id: VisiblePatientId, act: ActDep) -> ORJSONResponse:
+def list_integration_sessions(
+    patient_id: VisiblePatientId, act: ActDep, limit: Limit = 50, cursor: Cursor = None
+) -> ORJSONResponse:
     """The patient's integration sessions, soonest first (patient and care team)."""
-    rows = care.list_integrations(act, patient_id=patient_id)
+    rows, nxt = slice_page(care.list_integrations(act, patient_id=patient_id), limit, cursor)
     items = [service.view(item, at, act.rules) for item, at in rows]
-    return ORJSONResponse({"items": items, "next_cursor": None})
+    return ORJSONResponse({"items": items, "next_cursor": nxt})
 
 
 @router.get(

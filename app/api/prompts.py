@@ -12,7 +12,7 @@ from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
-from app.core.pagination import Cursor, Limit, Page
+from app.core.pagination import Cursor, Limit, Page, slice_page
 from app.core.routing import api_router
 from app.prompts import service
 from app.prompts.chooser import choose_next
@@ -85,10 +85,12 @@ def assign_prompt(
 
 
 @router.get("/patients/{patient_id}/prompts", responses=problem_responses(401, 404, 422))
-def list_assignments(patient_id: CareTeamPatientId, act: ActDep) -> Page[AssignmentPublic]:
+def list_assignments(
+    patient_id: CareTeamPatientId, act: ActDep, limit: Limit = 50, cursor: Cursor = None
+) -> Page[AssignmentPublic]:
     """The prompts assigned to this patient (care team)."""
-    rows = care.list_assignments(act, patient_id=patient_id)
-    return Page(items=[service.assignment_public(a, p) for a, p in rows], next_cursor=None)
+    rows, nxt = slice_page(care.list_assignments(act, patient_id=patient_id), limit, cursor)
+    return Page(items=[service.assignment_public(a, p) for a, p in rows], next_cursor=nxt)
 
 
 @router.delete(

@@ -2,16 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import Header, Query, status
+from fastapi import Query, Response, status
 
 from app.accounts.access import CareTeamPatientId, VisiblePatientId
 from app.accounts.deps import CurrentCaller, PatientCaller
+from app.accounts.locale import AcceptLanguage
 from app.api.deps import ActDep
 from app.core.clock import Now
+from app.core.conditional import NOT_MODIFIED, IfNoneMatch, conditional
 from app.core.context import Ctx
 from app.core.db import DbDep
 from app.core.errors import problem_responses
 from app.core.fields import IdempotencyKeyHeader
+from app.core.openapi import response_headers
 from app.core.pagination import Cursor, Limit
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
@@ -38,7 +41,6 @@ from app.usecases.questionnaires import answer_questionnaire
 router = api_router(prefix="/v1", tags=["questionnaires"])
 
 Locale = Annotated[str | None, Query(max_length=35, description="en or es; else Accept-Language")]
-AcceptLanguage = Annotated[str | None, Header(alias="Accept-Language", max_length=200)]
 CodeFilter = Annotated[str | None, Query(max_length=40)]
 
 
@@ -72,13 +74,21 @@ def read_questionnaire(
     return QuestionnairePublic.model_validate(instruments.localized(instrument, chosen))
 
 
-@router.get("/me/questionnaires/due", response_model=DueList, responses=problem_responses(401, 403))
+@router.get(
+    "/me/questionnaires/due",
+    response_model=DueList,
+    responses=response_headers(200, "ETag") | NOT_MODIFIED | problem_responses(401, 403, 422),
+)
 def list_due_questionnaires(
-    caller: PatientCaller, db: DbDep, measure: Measure, now: Now
-) -> DueList:
+    caller: PatientCaller,
+    db: DbDep,
+    measure: Measure,
+    now: Now,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """What I should answer now, why, and until when."""
     occs = due_service.due_now(db, patient_id=caller.id, rules=measure, now=now)
-    return DueList(
+    due = DueList(
         items=[
             DueItem(
                 code=o.code, reason=o.reason, due_at=o.due_at, expires_at=o.expires_at, key=o.key
@@ -86,13 +96,14 @@ def list_due_questionnaires(
             for o in occs
         ]
     )
+    return conditional(due.model_dump(mode="json"), if_none_match)
 
 
 @router.post(
     "/questionnaire-responses",
     status_code=status.HTTP_201_CREATED,
     response_model=QuestionnaireResponsePublic,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=response_headers(201, "Idempotent-Replayed") | problem_responses(401, 403, 409, 422),
 )
 def create_questionnaire_response(
     body: QuestionnaireResponseCreate,

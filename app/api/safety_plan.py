@@ -8,9 +8,11 @@ from app.accounts.access import VisiblePatientId
 from app.accounts.deps import PatientCaller
 from app.api.deps import ActDep
 from app.core.clock import Now
+from app.core.conditional import NOT_MODIFIED, IfNoneMatch, conditional
 from app.core.context import Ctx
 from app.core.db import DbDep, ReadOnly
 from app.core.errors import problem_responses
+from app.core.openapi import response_headers
 from app.core.pagination import Cursor, Limit
 from app.core.routing import api_router
 from app.safety import plan
@@ -18,6 +20,7 @@ from app.safety.schemas import SafetyPlanHistory, SafetyPlanPublic, SafetyPlanUp
 from app.usecases import safety_plan as use
 
 router = api_router(prefix="/v1", tags=["safety"])
+_ETAG = response_headers(200, "ETag")
 # Not required by the schema: the first write creates the plan without it (428 after).
 IfMatch = Annotated[
     str | None,
@@ -34,21 +37,21 @@ IfMatch = Annotated[
     "/me/safety-plan",
     dependencies=[ReadOnly],
     response_model=SafetyPlanPublic,
-    responses=problem_responses(401, 403, 404),
+    responses=_ETAG | NOT_MODIFIED | problem_responses(401, 403, 404, 422),
 )
 def read_my_safety_plan(
-    caller: PatientCaller, db: DbDep, ctx: Ctx, response: Response
-) -> SafetyPlanPublic:
-    """My safety plan, with its ETag."""
+    caller: PatientCaller, db: DbDep, ctx: Ctx, if_none_match: IfNoneMatch = None
+) -> Response:
+    """My safety plan, with its ETag; `If-None-Match` with it answers 304."""
     stored = plan.get_plan(db, caller.id)
-    response.headers["ETag"] = plan.etag(stored)
-    return plan.public(ctx.keyring, stored)
+    view = plan.public(ctx.keyring, stored).model_dump(mode="json")
+    return conditional(view, if_none_match, etag=plan.etag(stored))
 
 
 @router.put(
     "/me/safety-plan",
     response_model=SafetyPlanPublic,
-    responses=problem_responses(401, 403, 412, 422, 428),
+    responses=_ETAG | problem_responses(401, 403, 412, 422, 428),
 )
 def replace_my_safety_plan(
     body: SafetyPlanUpdate,
@@ -77,7 +80,7 @@ def replace_my_safety_plan(
 @router.get(
     "/patients/{patient_id}/safety-plan",
     response_model=SafetyPlanPublic,
-    responses=problem_responses(401, 404, 422),
+    responses=_ETAG | problem_responses(401, 404, 422),
 )
 def read_patient_safety_plan(
     patient_id: VisiblePatientId, act: ActDep, response: Response
@@ -91,7 +94,7 @@ def read_patient_safety_plan(
 @router.put(
     "/patients/{patient_id}/safety-plan",
     response_model=SafetyPlanPublic,
-    responses=problem_responses(401, 404, 412, 422, 428),
+    responses=_ETAG | problem_responses(401, 404, 412, 422, 428),
 )
 def replace_patient_safety_plan(
     patient_id: VisiblePatientId,

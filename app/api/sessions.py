@@ -3,16 +3,21 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Query, status
+from fastapi import Query, Response, status
 
 from app.accounts.access import VisiblePatientId, can_see_patient
 from app.accounts.deps import CurrentCaller, PatientCaller
 from app.accounts.models import Role
 from app.api.deps import ActDep
 from app.core.clock import Now
+from app.core.conditional import NOT_MODIFIED, IfNoneMatch, conditional
 from app.core.db import DbDep, ReadOnly
+from app.core.deprecation import DEPRECATED_ON, SUNSET_ON, deprecation_headers
 from app.core.errors import Forbidden, problem_responses
 from app.core.fields import AwareUTC
+from app.core.openapi import response_headers
+from app.core.pagination import Cursor, Limit, Page
+from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
 from app.sessions import queries
 from app.sessions.deps import Rules
@@ -55,16 +60,43 @@ def create_session(
     return session_public(result)
 
 
-@router.get("/patients/{patient_id}/sessions", responses=problem_responses(401, 404, 422))
+@router.get("/sessions", response_model=Page[SessionPublic], responses=problem_responses(401, 404))
 def list_sessions(
     patient_id: VisiblePatientId,
     caller: CurrentCaller,
     act: ActDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> ORJSONResponse:
+    """A patient's sessions (`patient_id`), newest first, each with its window and counts."""
+    rows, nxt = use.list_sessions(
+        act,
+        patient_id=patient_id,
+        limit=limit,
+        cursor=cursor,
+        shared_only=caller.role != Role.patient,
+    )
+    items = [session_public(r, counts).model_dump(mode="json") for r, counts in rows]
+    return ORJSONResponse({"items": items, "next_cursor": nxt})
+
+
+@router.get(
+    "/patients/{patient_id}/sessions",
+    deprecated=True,
+    responses=problem_responses(401, 404, 422) | response_headers(200, "Deprecation", "Sunset"),
+)
+def list_sessions_v1(
+    patient_id: VisiblePatientId,
+    caller: CurrentCaller,
+    act: ActDep,
+    response: Response,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     before: Annotated[AwareUTC | None, Query()] = None,
 ) -> list[SessionPublic]:
-    """The patient's sessions, newest first, each with its window and counts."""
-    rows = use.list_sessions(
+    """Deprecated: `GET /v1/sessions?patient_id=…` (a Page with a cursor). The v1.1 list:
+    a bare array paged by `before`."""
+    response.headers.update(deprecation_headers(DEPRECATED_ON, SUNSET_ON))
+    rows, _ = use.list_sessions(
         act,
         patient_id=patient_id,
         limit=limit,
@@ -94,8 +126,16 @@ def delete_session(session_id: uuid.UUID, caller: CurrentCaller, act: ActDep) ->
     use.remove_session(act, session=_editable_session(act.db, session_id, caller))
 
 
-@router.get("/me/window", dependencies=[ReadOnly], responses=problem_responses(401, 403))
-def read_my_window(caller: PatientCaller, db: DbDep, rules: Rules, now: Now) -> OpenWindow:
+@router.get(
+    "/me/window",
+    dependencies=[ReadOnly],
+    response_model=OpenWindow,
+    responses=response_headers(200, "ETag") | NOT_MODIFIED | problem_responses(401, 403, 422),
+)
+def read_my_window(
+    caller: PatientCaller, db: DbDep, rules: Rules, now: Now, if_none_match: IfNoneMatch = None
+) -> Response:
     """The window open now, or `{open: false}`."""
     window = queries.current_window(db, patient_id=caller.id, now=now, rules=rules)
-    return use.open_window(db, window, now=now, rules=rules)
+    view = use.open_window(db, window, now=now, rules=rules)
+    return conditional(view.model_dump(mode="json"), if_none_match)

@@ -6,7 +6,7 @@ from app.accounts.access import CareTeamPatientId
 from app.accounts.deps import TherapistCaller
 from app.api.deps import ActDep
 from app.core.errors import problem_responses
-from app.core.pagination import Page
+from app.core.pagination import Cursor, Limit, Page, slice_page
 from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
 from app.therapist.schemas import QueueItemPublic, SessionSummary
@@ -20,9 +20,12 @@ router = api_router(prefix="/v1", tags=["therapist"])
     response_model=Page[QueueItemPublic],
     responses=problem_responses(401, 403),
 )
-def read_queue(_caller: TherapistCaller, act: ActDep) -> ORJSONResponse:
+def read_queue(
+    _caller: TherapistCaller, act: ActDep, limit: Limit = 50, cursor: Cursor = None
+) -> ORJSONResponse:
     """My patients who need attention: flagged first, then the nearest integration session."""
-    return ORJSONResponse({"items": use.read_queue(act), "next_cursor": None})
+    items, nxt = slice_page(use.read_queue(act), limit, cursor)
+    return ORJSONResponse({"items": items, "next_cursor": nxt})
 
 
 @router.get(

@@ -220,13 +220,16 @@ def all_problem_codes() -> list[str]:
     return sorted(codes)
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries documenting problems as application/problem+json."""
+def problem_responses(
+    *statuses: int, models: dict[int, type[Problem]] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting problems as application/problem+json;
+    `models` names a Problem subclass for a status whose problem carries more members."""
     out: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
         out[status] = {
             "description": STATUS_DESCRIPTIONS.get(status, status_code_and_title(status)[1]),
-            "model": Problem,
+            "model": (models or {}).get(status, Problem),
             "content": {"application/problem+json": {}},
         }
     return out

@@ -7,6 +7,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -86,8 +87,84 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
     )
 
 
+# Pydantic adds the branch of a union it tried to `loc` (`int`, `constrained-str`,
+# `function-after[...]`, `[key]`); a client knows fields, so those are left out.
+_UNION_TAGS = frozenset(
+    {
+        "int",
+        "str",
+        "float",
+        "bool",
+        "bytes",
+        "none",
+        "list",
+        "dict",
+        "set",
+        "frozenset",
+        "tuple",
+        "uuid",
+        "datetime",
+        "date",
+        "time",
+        "timedelta",
+        "decimal",
+        "enum",
+        "literal",
+        "union",
+        "tagged-union",
+        "nullable",
+        "chain",
+        "default",
+        "model",
+        "dataclass",
+        "is-instance",
+        "is-subclass",
+        "lax-or-strict",
+        "json-or-python",
+        "constrained-str",
+        "constrained-int",
+        "constrained-float",
+        "constrained-bytes",
+        "function-after",
+        "function-before",
+        "function-wrap",
+        "function-plain",
+        "[key]",
+    }
+)
+_TAG_WITH_ARGS = re.compile(r"^[a-z][a-z-]*\[.*\]$", re.DOTALL)
+
+
+def _model_names() -> set[str]:
+    names: set[str] = set()
+    todo: list[type[BaseModel]] = [BaseModel]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+def _is_tag(text: str) -> bool:
+    if text in _UNION_TAGS or _TAG_WITH_ARGS.match(text) or "<function" in text:
+        return True
+    # A model tried as one branch of a union is named by its class.
+    return text[:1].isupper() and text.isidentifier() and text in _model_names()
+
+
+def _field_loc(raw: tuple[object, ...] | list[object]) -> list[str]:
+    loc: list[str] = []
+    for i, part in enumerate(raw):
+        text = str(part)
+        # The first part (body, query, header, path) and list indexes are kept as sent.
+        if i > 0 and not isinstance(part, int) and _is_tag(text):
+            continue
+        loc.append(text)
+    return loc
+
+
 def _field_error(err: Any) -> FieldError:
-    loc = [str(p)[:MAX_LOC_CHARS] for p in err.get("loc", ())]
+    loc = [part[:MAX_LOC_CHARS] for part in _field_loc(err.get("loc", ()))]
     return FieldError(loc=loc, msg=str(err.get("msg", "")), type=str(err.get("type", "")))
 
 

@@ -4,6 +4,7 @@ Everything here walks whatever routes exist, so a new route gets its problem
 responses, headers, operationId and tag description without touching this file.
 """
 
+import copy
 import sys
 from typing import Any
 
@@ -13,13 +14,19 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from app.core.errors import STATUS_DESCRIPTIONS, all_problem_codes, status_code_and_title
+from app.core.patch import MERGE_PATCH
+
+# info.version: the newest version in docs/CHANGELOG.md (a test holds them together).
+API_VERSION = "1.2"
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+FASTAPI_422_REF = {"$ref": "#/components/schemas/HTTPValidationError"}
 SECURITY_SCHEME = "OAuth2PasswordBearer"
 
 # Only where verb_noun -> verbNoun does not give a good name.
 OPERATION_ID_OVERRIDES: dict[str, str] = {
     "export_me": "exportMyData",
+    "export_me_fhir": "exportMyDataFhir",
     "next_prompt": "readNextPrompt",
     "drop_device": "deleteDevice",
     "healthz": "readHealth",
@@ -70,8 +77,13 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "examples": ["Bearer"]},
     },
     "ETag": {
-        "description": "The entry's version; send it as `If-Match` to change or delete it",
-        "schema": {"type": "string", "pattern": '^"v[0-9]+"$', "examples": ['"v3"']},
+        "description": "The version of the entry or safety plan; send it as `If-Match` to "
+        "change or delete it, or as `If-None-Match` to read it only if it changed",
+        "schema": {
+            "type": "string",
+            "pattern": '^"(v[0-9]+|h[0-9a-f]{32})"$',
+            "examples": ['"v3"'],
+        },
     },
     "Location": {
         "description": "The path of the created resource",
@@ -153,11 +165,16 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         }
     }
     for path in schema.get("paths", {}).values():
-        for op in path.values():
+        for method, op in path.items():
+            content = op.get("requestBody", {}).get("content", {})
+            if method == "patch" and "application/json" in content:
+                # Partial updates are JSON Merge Patch (RFC 7396), under either name.
+                content[MERGE_PATCH] = copy.deepcopy(content["application/json"])
             _complete_operation(op)
             _hoist_defs(op, schemas)
     _for_generators(schema)
     _restore_examples(schemas)
+    _open_response_enums(schema)
     app.openapi_schema = schema
     return schema
 
@@ -188,7 +205,15 @@ def _complete_operation(op: dict[str, Any]) -> None:
         status: int = int(code) if code.isdigit() else 500
         if code.isdigit():
             resp["description"] = STATUS_DESCRIPTIONS.get(status, status_code_and_title(status)[1])
-        resp["content"] = {"application/problem+json": {"schema": PROBLEM_REF}}
+        # A Problem with more members (problem_responses(models=...)) keeps its schema.
+        declared = [
+            media.get("schema")
+            for media in resp.get("content", {}).values()
+            if media.get("schema", PROBLEM_REF) not in (PROBLEM_REF, FASTAPI_422_REF)
+        ]
+        resp["content"] = {
+            "application/problem+json": {"schema": declared[0] if declared else PROBLEM_REF}
+        }
         if status == 401:
             headers.update(header_refs("WWW-Authenticate"))
         if status in (429, 503):
@@ -243,6 +268,13 @@ def _for_generators(node: Any) -> None:
     """`const` (from Literal) as a one-value enum, which every generator understands;
     numbers as doubles (JSON Schema has no float type, and Swift/Kotlin need to know)."""
     if isinstance(node, dict):
+        if "$ref" in node:
+            # A sibling title makes openapi-generator's Python type the field as Any.
+            node.pop("title", None)
+        if "oneOf" in node:
+            # swift5 makes a model with an `id` Identifiable; its union enum has no `id`
+            # property and would not compile (the generator honours a preset false).
+            node["x-swift-identifiable"] = False
         if "const" in node and "enum" not in node:
             node["enum"] = [node.pop("const")]
         if node.get("type") == "number" and "format" not in node:
@@ -255,3 +287,81 @@ def _for_generators(node: Any) -> None:
     elif isinstance(node, list):
         for value in node:
             _for_generators(value)
+
+
+# Enums the server answers and may grow (docs/api.md, "Enums grow"): declared as open
+# strings so that a client built today decodes a value added tomorrow. Request-side
+# uses keep a closed copy (`<Name>Input`), so the document still says what is taken.
+OPEN_ENUMS = ("Phase", "WindowPhase", "Technique", "PromptPhase", "NotificationStatus")
+_EXTENSIBLE = "x-extensible-enum"
+
+
+def _open(node: dict[str, Any]) -> None:
+    known = node.pop("enum")
+    node[_EXTENSIBLE] = known
+    listed = ", ".join(f"`{v}`" for v in known)
+    text = node.get("description", "").rstrip()
+    node["description"] = (
+        f"{text}\n\nKnown values: {listed}. More may be added: keep a value you do not know."
+    ).lstrip()
+    node.setdefault("examples", known[:1])
+
+
+def _refs(node: Any, found: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[1])
+        for value in node.values():
+            _refs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, found)
+    return found
+
+
+def _closure(names: set[str], schemas: dict[str, Any]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(_refs(schemas.get(name, {}), set()))
+    return seen
+
+
+def _retarget(node: Any, old: str, new: str) -> None:
+    if isinstance(node, dict):
+        if node.get("$ref") == f"#/components/schemas/{old}":
+            node["$ref"] = f"#/components/schemas/{new}"
+        for value in node.values():
+            _retarget(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _retarget(value, old, new)
+
+
+def _open_response_enums(schema: dict[str, Any]) -> None:
+    schemas: dict[str, Any] = schema["components"]["schemas"]
+    ops = [op for item in schema.get("paths", {}).values() for op in item.values()]
+    request_side = [p for op in ops for p in (op.get("parameters"), op.get("requestBody")) if p]
+    asked = _closure(_refs(request_side, set()), schemas)
+    answered = _closure(_refs([op.get("responses") for op in ops], set()), schemas)
+    for name in OPEN_ENUMS:
+        if name not in schemas or "enum" not in schemas[name]:
+            continue
+        if name in asked:
+            closed = copy.deepcopy(schemas[name])
+            closed["title"] = f"{name}Input"
+            schemas[f"{name}Input"] = closed
+            _retarget(request_side, name, f"{name}Input")
+            for other in asked - answered:
+                _retarget(schemas[other], name, f"{name}Input")
+        _open(schemas[name])
+    # Problem codes, and the enums written inline in answer-only models.
+    for name in answered - asked:
+        for prop in schemas[name].get("properties", {}).values():
+            for branch in [prop, *prop.get("anyOf", [])]:
+                if len(branch.get("enum", ())) > 1:
+                    _open(branch)

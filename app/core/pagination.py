@@ -142,3 +142,11 @@ def cut_page(
         return rows, None
     rows = rows[:limit]
     return rows, encode_cursor(*key(rows[-1]))
+
+
+def slice_page(items: Sequence[T], limit: int, cursor: str | None) -> tuple[list[T], str | None]:
+    """A page of a short list the server builds whole (the queue, a care team), with an
+    opaque cursor holding the position, so that every list pages the same way."""
+    start = decode_cursor(cursor, int)[0] if cursor else 0
+    end = start + limit
+    return list(items[start:end]), encode_cursor(end) if end < len(items) else None

@@ -4,17 +4,27 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictBool, StrictInt
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StrictInt
 
 from app.core import examples as ex
 from app.core.fields import NoNulStr, WrittenAt
+from app.core.patch import MergePatch
 from app.questionnaires.schemas import QuestionnaireResponsePublic
 from app.reviews.schemas import ReviewPublic
 from app.safety.schemas import EntrySafety, SafetyPlanPublic
 from app.sessions.window import Phase
 
 Body = Annotated[NoNulStr, Field(min_length=1, max_length=20_000)]
-Mood = Annotated[StrictInt, Field(ge=0, le=10)]
+
+
+def _integral(value: object) -> object:
+    # JSON Schema counts 4.0 as an integer, and so do some serializers (Swift's Double).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Mood = Annotated[StrictInt, Field(ge=0, le=10), BeforeValidator(_integral)]
 # The sync token's alphabet (base64url); see app/core/pagination.py.
 SyncToken = Annotated[
     str,
@@ -48,8 +58,9 @@ class EntryCreate(BaseModel):
     shared_with_care_team: StrictBool = True
 
 
-class EntryUpdate(BaseModel):
-    """Only the fields sent change; `mood: null` clears the mood."""
+class EntryUpdate(MergePatch):
+    """JSON Merge Patch: only the members sent change; `mood: null` clears the mood;
+    `body: null` and `shared_with_care_team: null` leave them as they are."""
 
     model_config = ex.examples({"mood": 7, "shared_with_care_team": False}, extra="forbid")
 
@@ -119,7 +130,9 @@ class EntryPublic(BaseModel):
     phase: Phase | None
     hours_since_session: float | None
     window: EntryWindow | None
-    deleted: bool = Field(description="Always false on an entry; kept for older apps, use `kind`")
+    deleted: bool = Field(
+        description="Always false on an entry; kept for older apps, use `kind`", deprecated=True
+    )
     reviews: list[ReviewPublic] | None = Field(
         default=None, description="Care-team views only; never shown to the patient"
     )
@@ -147,7 +160,9 @@ class Tombstone(BaseModel):
 
     kind: Literal["tombstone"] = Field(description="Tells a tombstone from an entry")
     id: uuid.UUID
-    deleted: bool = Field(description="Always true on a tombstone; kept for older apps, use `kind`")
+    deleted: bool = Field(
+        description="Always true on a tombstone; kept for older apps, use `kind`", deprecated=True
+    )
     deleted_at: datetime
 
 

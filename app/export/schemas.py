@@ -133,7 +133,7 @@ class ExportConsent(BaseModel):
 
 
 class PatientExport(BaseModel):
-    """Everything about the patient, as JSON (`?format=fhir` answers a FHIR R4B Bundle)."""
+    """Everything about the patient, as JSON (the FHIR R4B Bundle: `exportMyDataFhir`)."""
 
     model_config = ex.examples(
         {

@@ -271,6 +271,12 @@ def _enabled(item: Item, answers: Mapping[str, object]) -> bool:
     return answers.get(other) == value
 
 
+@cache
+def note_items() -> frozenset[str]:
+    """The ids of the free-text items (v1.1 clients sent their text inside `answers`)."""
+    return frozenset(i.note_item for i in catalogue().values() if i.note_item)
+
+
 def _storable(text: str, max_length: int) -> bool:
     # NUL cannot be stored on PostgreSQL and a lone surrogate cannot be encrypted.
     try:

@@ -8,7 +8,7 @@ the conflict problem.
 import hashlib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,7 @@ from app.entries.models import IdempotencyKey
 from app.questionnaires import scoring
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import answered_keys, facts_for, plans_for
-from app.questionnaires.instruments import check_answers, known_code
+from app.questionnaires.instruments import AnswersInvalid, check_answers, known_code
 from app.questionnaires.models import QuestionnaireResponse
 from app.questionnaires.schedule import match, occurrences
 
@@ -38,6 +38,7 @@ class NewResponse:
     code: str
     answers: dict[str, Any]
     answered_at: datetime
+    note: str | None = None
 
     def fingerprint(self) -> str:
         """A hash of what the phone sent, to tell a replay from a different request."""
@@ -99,6 +100,16 @@ def record_response(
     """Check, score and store a response; a partial or invalid one stores nothing.
     `shared`: whether the care team may see it (decided by the caller: consent, care)."""
     instrument = known_code(new.code)
+    if new.note is not None:
+        if instrument.note_item is None:
+            raise AnswersInvalid(
+                "note: this questionnaire has no free-text item",
+                extra={
+                    "errors": [{"loc": ["body", "note"], "msg": "not asked", "type": "not_asked"}]
+                },
+            )
+        # Checked and fingerprinted as the item it answers, as v1.1 clients sent it.
+        new = replace(new, answers=new.answers | {instrument.note_item: new.note}, note=None)
     clean = check_answers(instrument, new.answers)
     # The patient's lock first: concurrent retries queue here, then see each other.
     (seq,) = claim_seqs(db, patient_id, 1)

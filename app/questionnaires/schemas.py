@@ -4,16 +4,18 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StrictBool, StrictInt
+from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from app.core import examples as ex
 from app.core.fields import AwareUTC, NoNulStr, WrittenAt
+from app.questionnaires.instruments import catalogue, note_items
 from app.safety.schemas import LEVEL_DESCRIPTION, CrisisResource, FlagLevel, SafetyPlanPublic
 from app.sessions.window import Phase
 
 Code = Annotated[NoNulStr, Field(min_length=1, max_length=40)]
 ItemId = Annotated[NoNulStr, Field(min_length=1, max_length=64)]
-AnswerValue = StrictInt | Annotated[NoNulStr, Field(max_length=2000)]
+AnswerValue = Annotated[StrictInt, Field(description="The `value` of one of the item's options")]
+NoteText = Annotated[NoNulStr, Field(max_length=2000)]
 
 RESPONSE = "6d5c4b3a-2918-4f7e-8d6c-5b4a39281706"
 ASSIGNMENT = "8f7e6d5c-4b3a-4291-8e7f-6d5c4b3a2919"
@@ -109,6 +111,10 @@ class QuestionnaireList(BaseModel):
     items: list[QuestionnairePublic]
 
 
+def _known_codes(schema: dict[str, Any]) -> None:
+    schema["enum"] = sorted(catalogue())
+
+
 class QuestionnaireResponseCreate(BaseModel):
     model_config = ex.examples(
         {
@@ -123,9 +129,33 @@ class QuestionnaireResponseCreate(BaseModel):
     id: uuid.UUID | None = Field(
         default=None, description="Chosen by the phone for offline writing"
     )
-    code: Code
-    answers: dict[ItemId, AnswerValue] = Field(max_length=60)
+    code: Code = Field(
+        description="One of the instruments' codes (`GET /v1/questionnaires`)",
+        json_schema_extra=_known_codes,
+    )
+    answers: dict[ItemId, AnswerValue] = Field(
+        max_length=60, description="Each choice item's id and the `value` of the option chosen"
+    )
+    note: NoteText | None = Field(
+        default=None,
+        description="The free-text item of an instrument that has one (after_effects' "
+        "`ae_note`); refused for an instrument without one",
+    )
     answered_at: WrittenAt
+
+    @model_validator(mode="before")
+    @classmethod
+    def _note_from_answers(cls, data: Any) -> Any:
+        """v1.1 clients sent the free text as a string in `answers` under its item id."""
+        if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+            return data
+        texts = {
+            k: v for k, v in data["answers"].items() if k in note_items() and isinstance(v, str)
+        }
+        if not texts or data.get("note") is not None:
+            return data
+        answers = {k: v for k, v in data["answers"].items() if k not in texts}
+        return {**data, "answers": answers, "note": next(iter(texts.values()))}
 
 
 class ResponseSafety(BaseModel):
@@ -260,7 +290,7 @@ class ScoresPublic(BaseModel):
                 {
                     "answered_at": "2026-11-20T14:00:00Z",
                     "score": 16,
-                    "severity": "moderately severe",
+                    "severity": "moderately_severe",
                     "session_id": None,
                 },
                 ex.example_of(ScorePoint),
@@ -268,7 +298,7 @@ class ScoresPublic(BaseModel):
             "baseline": {
                 "answered_at": "2026-11-20T14:00:00Z",
                 "score": 16,
-                "severity": "moderately severe",
+                "severity": "moderately_severe",
                 "session_id": None,
             },
             "latest": ex.example_of(ScorePoint),

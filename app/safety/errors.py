@@ -31,13 +31,13 @@ class PlanNotFound(NotFound, code="safety_plan_not_found", title="No safety plan
 
 class PlanIfMatchRequired(
     PreconditionRequired,
-    code="safety_plan_if_match_required",
+    code="precondition_required",
     title="If-Match is required to change an existing safety plan",
 ): ...
 
 
 class PlanVersionMismatch(
-    PreconditionFailed, code="safety_plan_version_mismatch", title="The safety plan has changed"
+    PreconditionFailed, code="precondition_failed", title="The safety plan has changed"
 ): ...
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from app.core import examples as ex
 from app.core.fields import AwareUTC, NoNulStr
+from app.core.patch import MergePatch
 from app.sessions.models import Route
 from app.sessions.window import WindowPhase
 
@@ -40,7 +41,7 @@ class SessionCreate(BaseModel):
     note: Note | None = None
 
 
-class SessionUpdate(BaseModel):
+class SessionUpdate(MergePatch):
     """Only the fields sent change; `dose_mg` and `note` may be cleared with null."""
 
     model_config = ex.examples({"dose_mg": 60.0, "note": None}, extra="forbid")

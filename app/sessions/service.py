@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.changes.sequence import lock_patient
+from app.core.pagination import cut_page, keyset
 from app.entries.models import JournalEntry, live, shared
 from app.reviews.service import flagged_counts, unreviewed_counts
 from app.sessions.errors import SessionInFuture, SessionTimeTaken
@@ -103,11 +104,34 @@ def delete_session(db: Session, *, session: KetamineSession) -> None:
 def list_sessions(
     db: Session, *, patient_id: uuid.UUID, rules: WindowRules, limit: int, before: datetime | None
 ) -> list[SessionWithWindow]:
-    """Newest first; `before` pages by administered_at."""
+    """Newest first; `before` pages by administered_at (the v1.1 list)."""
     stmt = select(KetamineSession).where(KetamineSession.patient_id == patient_id)
     if before is not None:
         stmt = stmt.where(col(KetamineSession.administered_at) < before)
     rows = list(db.exec(stmt.order_by(col(KetamineSession.administered_at).desc()).limit(limit)))
+    return _with_windows(db, patient_id, rows, rules)
+
+
+def session_page(
+    db: Session, *, patient_id: uuid.UUID, rules: WindowRules, limit: int, cursor: str | None
+) -> tuple[list[SessionWithWindow], str | None]:
+    """Newest first, one page after the cursor's (administered_at, id)."""
+    stmt = keyset(
+        select(KetamineSession).where(KetamineSession.patient_id == patient_id),
+        col(KetamineSession.administered_at),
+        col(KetamineSession.id),
+        cursor,
+        descending=True,
+    )
+    rows, nxt = cut_page(
+        list(db.exec(stmt.limit(limit + 1))), limit, lambda s: (s.administered_at, s.id)
+    )
+    return _with_windows(db, patient_id, rows, rules), nxt
+
+
+def _with_windows(
+    db: Session, patient_id: uuid.UUID, rows: list[KetamineSession], rules: WindowRules
+) -> list[SessionWithWindow]:
     if not rows:
         return []
     # The newest row's window may be closed early by the session just after the page.

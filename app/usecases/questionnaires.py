@@ -62,7 +62,7 @@ def answer_questionnaire(
         db,
         shared=shared,
         patient_id=patient_id,
-        new=NewResponse(body.id, body.code, dict(body.answers), body.answered_at),
+        new=NewResponse(body.id, body.code, dict(body.answers), body.answered_at, body.note),
         idempotency_key=idempotency_key,
         keyring=ctx.keyring,
         rules=measure,

@@ -86,15 +86,28 @@ def remove_session(act: Act, *, session: KetamineSession) -> None:
 
 
 def list_sessions(
-    act: Act, *, patient_id: uuid.UUID, limit: int, before: datetime | None, shared_only: bool
-) -> list[tuple[SessionWithWindow, SessionCounts | None]]:
-    """The patient's sessions with their counts; a read by the care team is audited."""
-    rows = sessions.list_sessions(
-        act.db, patient_id=patient_id, rules=act.rules, limit=limit, before=before
-    )
+    act: Act,
+    *,
+    patient_id: uuid.UUID,
+    limit: int,
+    before: datetime | None = None,
+    cursor: str | None = None,
+    shared_only: bool,
+) -> tuple[list[tuple[SessionWithWindow, SessionCounts | None]], str | None]:
+    """One page of the patient's sessions with their counts, and the next cursor (none
+    when paged by `before`); a read by the care team is audited."""
+    nxt = None
+    if before is not None:
+        rows = sessions.list_sessions(
+            act.db, patient_id=patient_id, rules=act.rules, limit=limit, before=before
+        )
+    else:
+        rows, nxt = sessions.session_page(
+            act.db, patient_id=patient_id, rules=act.rules, limit=limit, cursor=cursor
+        )
     counts = sessions.session_counts(act.db, [r.session.id for r in rows], shared_only=shared_only)
     act.audit.record("session.list", patient_id, "session")
-    return [(r, counts.get(r.session.id)) for r in rows]
+    return [(r, counts.get(r.session.id)) for r in rows], nxt
 
 
 def open_window(

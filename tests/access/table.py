@@ -41,6 +41,8 @@ class Row:
     body: Body | None = None
     form: Body | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # Query parameters naming the object, e.g. {"patient_id": "{patient_id}"}.
+    query: dict[str, str] = field(default_factory=dict)
 
 
 def _soon(hours: float) -> Body:
@@ -131,6 +133,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         },
     ),
     ("GET", "/v1/patients/{patient_id}/sessions"): Row(PATIENT_AND_TEAM),
+    ("GET", "/v1/sessions"): Row(PATIENT_AND_TEAM, query={"patient_id": "{patient_id}"}),
     ("PATCH", "/v1/sessions/{session_id}"): Row(
         (403, 404, 200, 404, 404, 401), body=lambda _i, _w: {"route": "iv"}
     ),
@@ -211,6 +214,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/patients/{patient_id}/sessions/{session_id}/summary"): Row(TEAM_ONLY),
     # export, devices and notifications
     ("GET", "/v1/me/export"): Row(PATIENT_ONLY),
+    ("GET", "/v1/me/export/fhir"): Row(PATIENT_ONLY),
     ("POST", "/v1/me/devices"): Row(
         (201, 201, 201, 201, 201, 401),
         body=lambda _i, _w: {"platform": "android", "token": "fcm:" + uuid.uuid4().hex * 4},

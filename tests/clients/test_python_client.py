@@ -5,6 +5,7 @@ generate.py) and used unmodified against a server on 127.0.0.1.
 """
 
 import importlib
+import json
 import sys
 import uuid
 from datetime import timedelta
@@ -12,6 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pyotp
 import pytest
 from sqlmodel import Session
 
@@ -205,3 +207,140 @@ def datetime_now() -> Any:
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+def _example(clients: Path, name: str) -> dict[str, Any]:
+    document = json.loads((clients / "openapi.json").read_text(encoding="utf-8"))
+    return dict(document["components"]["schemas"][name]["examples"][0])
+
+
+def _decode(kapj: ModuleType, body: dict[str, Any], model: str) -> Any:
+    client = kapj.ApiClient(kapj.Configuration(host="http://127.0.0.1:9"))
+    return client.deserialize(json.dumps(body), model, "application/json")
+
+
+def test_unknown_codes_phases_and_techniques_decode(kapj: ModuleType, clients: Path) -> None:
+    """Values a later server may add do not fail the response (docs/api.md, Enums grow)."""
+    problem = _decode(kapj, _example(clients, "Problem") | {"code": "a_code_of_v1_9"}, "Problem")
+    assert problem.code == "a_code_of_v1_9"
+    entry = _example(clients, "EntryPublic") | {"phase": "afterglow"}
+    entry["window"] = entry["window"] | {"phase": "afterglow"}
+    assert _decode(kapj, entry, "EntryPublic").phase == "afterglow"
+    prompt = _example(clients, "PromptPublic") | {"technique": "breathwork", "phases": ["x"]}
+    decoded = _decode(kapj, prompt, "PromptPublic")
+    assert (decoded.technique, decoded.phases) == ("breathwork", ["x"])
+    window = _example(clients, "OpenWindow") | {"phase": "afterglow"}
+    assert _decode(kapj, window, "OpenWindow").phase == "afterglow"
+
+
+def _pages(call: Any, **kw: Any) -> list[Any]:
+    """Every item of a list, one item per page, through `cursor`."""
+    items, cursor = [], None
+    while True:
+        page = call(limit=1, cursor=cursor, **kw)
+        items += page.items
+        if page.next_cursor is None:
+            return items
+        cursor = page.next_cursor
+
+
+def _mfa_sign_in(kapj: ModuleType, base_url: str, email: str, clock: Clock) -> Any:
+    """The password step's 401 read through the declared MfaRequiredProblem, then a code."""
+    staff = _signed_in(kapj, base_url, email)
+    secret = kapj.AccountsApi(staff).start_totp_enrolment().secret
+    codes = kapj.AccountsApi(staff).confirm_totp_enrolment(
+        kapj.MfaCodeIn(code=pyotp.TOTP(secret).at(clock.now))
+    )
+    anonymous = kapj.AuthApi(kapj.ApiClient(kapj.Configuration(host=base_url)))
+    with pytest.raises(kapj.ApiException) as raised:
+        anonymous.create_token(username=email, password=PASSWORD, grant_type="password")
+    assert raised.value.status == 401
+    problem = kapj.MfaRequiredProblem.from_json(raised.value.body)
+    assert problem.code == "mfa_required" and problem.mfa_token
+    tokens = anonymous.complete_mfa(
+        kapj.MfaSignIn(mfa_token=problem.mfa_token, code=codes.recovery_codes[0])
+    )
+    return kapj.ApiClient(kapj.Configuration(host=base_url, access_token=tokens.access_token))
+
+
+def _first_options(kapj: ModuleType, client: Any, code: str) -> dict[str, int]:
+    instrument = kapj.QuestionnairesApi(client).read_questionnaire(code)
+    return {
+        i.id: i.options[0].value
+        for i in instrument.items
+        if i.type == "choice" and i.enable_when is None
+    }
+
+
+def test_the_second_pass_of_the_mobile_contract_through_the_generated_client(
+    kapj: ModuleType, base_url: str, live_db: Session, clock: Clock
+) -> None:
+    patient_user = make_patient(live_db)
+    therapist_user = make_therapist(live_db, patients=(patient_user,))
+    live_db.commit()
+    patient = _signed_in(kapj, base_url, patient_user.email)
+    therapist = _mfa_sign_in(kapj, base_url, therapist_user.email, clock)
+    now = clock.now
+    sessions = kapj.SessionsApi(therapist)
+    made = [
+        sessions.create_session(
+            patient_id=patient_user.id,
+            session_create=kapj.SessionCreate(administered_at=now - timedelta(days=d), route="im"),
+        ).id
+        for d in (9, 2)
+    ]
+
+    # A PHQ-9 and the daily check-in, answered with integers; after-effects with a note.
+    answers = kapj.QuestionnairesApi(patient)
+    phq9 = answers.create_questionnaire_response(
+        kapj.QuestionnaireResponseCreate(
+            code="phq9", answers=_first_options(kapj, patient, "phq9"), answered_at=now
+        )
+    )
+    assert (phq9.score, phq9.severity) == (0, "minimal")
+    check_in = answers.create_questionnaire_response_with_http_info(
+        kapj.QuestionnaireResponseCreate(
+            code="daily_check_in",
+            answers=_first_options(kapj, patient, "daily_check_in"),
+            answered_at=now,
+        ),
+        idempotency_key="check-in-1",
+    )
+    assert check_in.status_code == 201
+    after = answers.create_questionnaire_response(
+        kapj.QuestionnaireResponseCreate(
+            code="after_effects",
+            answers=_first_options(kapj, patient, "after_effects"),
+            note="A dull ache",
+            answered_at=now,
+        )
+    )
+    assert after.note == "A dull ache"
+
+    # A merge patch that clears the mood and keeps the text.
+    entries = kapj.EntriesApi(patient)
+    entry = entries.create_entry(kapj.EntryCreate(body="warm room", written_at=now, mood=6))
+    etag = _header(entries.read_entry_with_http_info(entry.id), "ETag")
+    cleared = entries.update_entry(entry.id, etag, kapj.EntryUpdate(mood=None))
+    assert (cleared.mood, cleared.body) == (None, "warm room")
+
+    # A 304 for a current copy.
+    etag = _header(entries.read_entry_with_http_info(entry.id), "ETag")
+    with pytest.raises(kapj.ApiException) as not_modified:
+        entries.read_entry(entry.id, if_none_match=etag)
+    assert not_modified.value.status == 304
+
+    # Both exports, each with its own type.
+    export = kapj.ExportApi(patient)
+    assert export.export_my_data().entries
+    bundle = export.export_my_data_fhir()
+    assert bundle.resource_type == "Bundle" and bundle.entry
+
+    # Every list pages with a cursor.
+    for client in (patient, therapist):
+        listed = _pages(kapj.SessionsApi(client).list_sessions, patient_id=patient_user.id)
+        assert [s.id for s in listed] == made[::-1]
+    assert len(_pages(kapj.AccountsApi(patient).read_my_care_team)) == 1
+    _pages(kapj.TherapistApi(therapist).read_queue)
+    _pages(kapj.IntegrationApi(patient).list_integration_sessions, patient_id=patient_user.id)
+    _pages(kapj.PromptsApi(therapist).list_assignments, patient_id=patient_user.id)

@@ -9,6 +9,7 @@ import pytest
 from app.core.errors import AppError, all_problem_codes
 from tests.contract.spec import (
     COMMITTED,
+    ROOT,
     SNAPSHOT,
     operation_id_lines,
     operations,
@@ -161,7 +162,7 @@ def test_no_query_or_header_parameter_is_nullable() -> None:
 
 
 def test_problem_code_lists_every_error_class() -> None:
-    enum = spec()["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+    enum = spec()["components"]["schemas"]["Problem"]["properties"]["code"]["x-extensible-enum"]
     todo, codes = [AppError], set()
     while todo:
         cls = todo.pop()
@@ -276,3 +277,16 @@ def test_every_example_matches_its_schema() -> None:
         for example in schema.get("examples", []):
             bad += [f"{name}: {e.message}" for e in validator.iter_errors(example)]
     assert bad == []
+
+
+def test_info_version_is_the_newest_version_in_the_changelog() -> None:
+    changelog = (ROOT / "docs" / "CHANGELOG.md").read_text(encoding="utf-8")
+    newest = re.search(r"^## v(\d+\.\d+)", changelog, re.MULTILINE)
+    assert newest is not None
+    assert spec()["info"]["version"] == newest.group(1)
+
+
+def test_deleted_is_deprecated_in_the_schema() -> None:
+    schemas = spec()["components"]["schemas"]
+    for name in ("EntryPublic", "Tombstone"):
+        assert schemas[name]["properties"]["deleted"].get("deprecated") is True, name

@@ -187,3 +187,33 @@ def test_a_lone_surrogate_in_a_note_or_an_item_id_is_refused_with_422(team: Team
             headers=team.ph | {"Content-Type": "application/json"},
         )
         assert r.status_code == 422, r.text
+
+
+AE_ZEROS = dict.fromkeys(
+    ("ae_nausea", "ae_dizziness", "ae_headache", "ae_dissociation", "ae_other"), 0
+)
+
+
+def test_the_free_text_goes_in_note_and_replays_as_the_old_shape(team: Team) -> None:
+    rid = str(uuid.uuid4())
+    out = answer(team, "after_effects", AE_ZEROS, team.clock.now, id=rid, note="Tired")
+    assert out["note"] == "Tired"
+    # A v1.1 client sending the text inside `answers` retries the same request.
+    old = answer(team, "after_effects", AE_ZEROS | {"ae_note": "Tired"}, team.clock.now, id=rid)
+    assert old == out
+
+
+def test_a_note_for_an_instrument_without_free_text_is_refused_at_note(team: Team) -> None:
+    out = answer(team, "gad7", gad7(0, 0, 0, 0, 0, 0, 0), team.clock.now, 422, note="hi")
+    assert out["code"] == "answers_invalid"
+    assert out["errors"][0]["loc"] == ["body", "note"]
+
+
+def test_an_answer_that_is_not_an_integer_names_the_item_only(team: Team) -> None:
+    # What a generated client with an empty answer class sends.
+    for value in ({}, "1", 1.5, None):
+        out = answer(
+            team, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 0) | {"phq9_1": value}, team.clock.now, 422
+        )
+        assert [e["loc"] for e in out["errors"]] == [["body", "answers", "phq9_1"]], out
+        assert "function" not in json.dumps(out) and "partial" not in json.dumps(out)

@@ -62,7 +62,7 @@ def test_changing_an_existing_plan_without_if_match_is_428(team: Team, db: Sessi
     _put(team, PLAN)
     r = _put(team, PLAN | {"reasons_for_living": ["The sea"]})
     assert r.status_code == 428
-    assert r.json()["code"] == "safety_plan_if_match_required"
+    assert r.json()["code"] == "precondition_required"
     stored = _stored(db, team)
     assert stored is not None and stored.version == 1
 
@@ -75,7 +75,7 @@ def test_a_wrong_if_match_is_412_and_changes_nothing(team: Team, db: Session, st
     cipher = before.body_ciphertext
     r = _put(team, PLAN | {"reasons_for_living": ["The sea"]}, stale)
     assert r.status_code == 412
-    assert r.json()["code"] == "safety_plan_version_mismatch"
+    assert r.json()["code"] == "precondition_failed"
     after = _stored(db, team)
     assert after is not None and (after.version, after.body_ciphertext) == (1, cipher)
 

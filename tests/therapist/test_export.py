@@ -37,9 +37,13 @@ def test_json_export_has_everything_but_therapist_notes(team: Team, db: Session)
 def test_fhir_export_validates(team: Team) -> None:
     team.write(team.clock.now, body="with a mood", mood=7)
     team.write(team.clock.now, body="no mood")
-    r = team.client.get("/v1/me/export", params={"format": "fhir"}, headers=team.ph)
+    r = team.client.get("/v1/me/export/fhir", headers=team.ph)
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/fhir+json")
+    # v1.1 apps still get the same bundle from ?format=fhir.
+    old = team.client.get("/v1/me/export", params={"format": "fhir"}, headers=team.ph)
+    assert old.headers["content-type"].startswith("application/fhir+json")
+    assert len(old.json()["entry"]) == len(r.json()["entry"])
     bundle = Bundle.model_validate(r.json())
     assert bundle.type == "collection"
     kinds = sorted(type(e.resource).__name__ for e in bundle.entry)
@@ -55,7 +59,7 @@ def test_an_answered_prompt_is_exported_as_the_questionnaire_its_answer_points_t
     assert [(p["id"], p["title"]) for p in data["prompts_answered"]] == [
         (pid, library()[0]["title"])
     ]
-    r = team.client.get("/v1/me/export", params={"format": "fhir"}, headers=team.ph)
+    r = team.client.get("/v1/me/export/fhir", headers=team.ph)
     bundle = Bundle.model_validate(r.json())
     by_type = {type(e.resource).__name__: e.resource for e in bundle.entry}
     questionnaire, response = by_type["Questionnaire"], by_type["QuestionnaireResponse"]
