@@ -98,7 +98,7 @@ def test_a_therapists_day(page: Any) -> None:
     accessible(page)
     sign_in(page, RIVERA)
     expect(page.get_by_role("heading", name="Queue", level=1)).to_be_visible()
-    expect(page.get_by_text("Safety flag").first).to_be_visible()
+    expect(page.locator("table.queue .flag").first).to_have_text("Safety flag")
     accessible(page)
     shot(page, "queue.png")
 
