@@ -421,6 +421,7 @@ def _stale_cookie(page: Any) -> None:
     page.context.add_cookies([cookie | {"value": stale}])
 
 
+@SIZES
 def test_a_note_written_as_the_session_expires_comes_back_after_signing_in(page: Any) -> None:
     from playwright.sync_api import expect
 
@@ -448,6 +449,7 @@ def test_a_note_written_as_the_session_expires_comes_back_after_signing_in(page:
     expect(page.get_by_text("What you had typed is back in the form")).to_be_visible()
 
 
+@SIZES
 def test_the_idle_warning_offers_to_stay_signed_in(page: Any) -> None:
     from playwright.sync_api import expect
 
@@ -457,7 +459,9 @@ def test_the_idle_warning_offers_to_stay_signed_in(page: Any) -> None:
     page.clock.fast_forward("13:01")
     dialog = page.get_by_role("alertdialog")
     expect(dialog).to_be_visible()
-    accessible(page)
+    checked(page)
+    box = dialog.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
     dialog.get_by_role("button", name="Stay signed in").click()
     expect(dialog).to_be_hidden()
     page.reload()
@@ -467,33 +471,29 @@ def test_the_idle_warning_offers_to_stay_signed_in(page: Any) -> None:
 PAGES_ADMIN = [
     "/clinic/admin/users",
     "/clinic/admin/care-teams",
-    "/clinic/admin/audit",
     "/clinic/patients",
 ]
 
 
-@pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["desk", "phone"])
-def test_every_page_fits_and_passes_axe_at_both_sizes(
-    chromium: Any, base_url: str, size: tuple[int, int]
-) -> None:
+@SIZES
+def test_every_page_fits_and_passes_axe_at_both_sizes(page: Any) -> None:
     from playwright.sync_api import expect
 
-    width, height = size
-    context = chromium.new_context(base_url=base_url, viewport={"width": width, "height": height})
-    pg = context.new_page()
-    tag = "desk" if width > 500 else "phone"
+    pg = page
+    tag = "desk" if pg.viewport_size["width"] > 500 else "phone"
 
-    def check(name: str) -> None:
-        pg.wait_for_load_state("load")
-        wide = pg.evaluate("document.documentElement.scrollWidth")
-        assert wide <= width, (name, pg.url, wide)  # never scrolls sideways
-        accessible(pg)
-        shot(pg, f"{name}-{tag}.png")
+    def check(name: str | None) -> None:
+        checked(pg)
+        if name:
+            shot(pg, f"{name}-{tag}.png")
 
     pg.goto("/clinic/login")
     check("login")
     sign_in(pg, RIVERA)
     check("queue")
+    pg.goto("/clinic/?show=flagged&sort=name")
+    expect(pg.get_by_label("Show")).to_have_value("flagged")
+    check(None)
     pg.get_by_role("link", name="Patients").click()
     pg.get_by_label("Search patients").fill("sam")
     pg.get_by_role("button", name="Search").click()
@@ -503,20 +503,51 @@ def test_every_page_fits_and_passes_axe_at_both_sizes(
     for name in ("Alex", "Casey"):
         pg.goto("/clinic/")
         pg.get_by_role("link", name=name).click()
+        # Every part of the page measured: the safety-plan form open too.
+        pg.locator("#safety-plan summary").click()
+        expect(pg.get_by_role("button", name="Save the safety plan")).to_be_visible()
+        for part in ("#charts", "#questionnaires table", "#consent", "#flag-history"):
+            expect(pg.locator(part).first).to_be_attached()
         check(f"patient-{name.lower()}")
+    pg.goto(pg.url.split("?")[0] + "?entries=unreviewed")
+    expect(pg.get_by_label("Show entries")).to_have_value("unreviewed")
+    check(None)
+    pg.goto("/clinic/")
+    pg.get_by_role("link", name="Alex").click()
     pg.get_by_role("link", name="Integration prep (printable)").first.click()
+    expect(pg.get_by_role("button", name="Print")).to_be_visible()
     check("summary")
     pg.goto(f"/clinic/patients/{uuid.uuid4()}")
     check("not-found")
     pg.get_by_role("button", name="Sign out").click()
     sign_in(pg, ADMIN)
+    expect(pg.get_by_label("Role")).to_have_value("")  # the role must be chosen
     for path in PAGES_ADMIN:
         pg.goto(path)
         check("admin-" + path.rsplit("/", 1)[-1])
+    pg.goto("/clinic/admin/audit")
+    check(None)  # every event, the longest page
+    # The audit trail narrowed to one patient, one actor and today, then exported.
+    pg.get_by_label("Patient").select_option(label="Casey")
+    pg.get_by_label("Who acted").select_option(label=f"Dr. Ana Rivera ({RIVERA})")
+    today = datetime.now(UTC).date().isoformat()
+    pg.get_by_label("From").fill(today)
+    pg.get_by_label("To").fill(today)
+    pg.get_by_role("button", name="Filter").click()
+    rows = pg.locator("table tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() == pg.locator("tbody td[data-label=Patient]", has_text="Casey").count()
+    check("admin-audit")
+    csv = pg.get_by_role("link", name="Download these events as CSV")
+    href = str(csv.get_attribute("href"))
+    assert "patient_id=" in href and "actor_id=" in href and f"from={today}" in href
+    export = pg.request.get(href)
+    assert export.status == 200 and export.headers["content-type"].startswith("text/csv")
+    lines = export.text().strip().splitlines()
+    assert len(lines) == rows.count() + 1  # a header, then the same events
     pg.goto(f"/clinic/patients/{uuid.uuid4()}")  # an admin's error page leads home
     home = pg.get_by_role("link", name="Back to the clinic")
     assert home.get_attribute("href") == "/clinic/admin/users"
-    context.close()
 
 
 @pytest.fixture(scope="module", autouse=True)
