@@ -114,9 +114,95 @@ def sign_in(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def shot(page: Any, name: str) -> None:
+def shot(page: Any, name: str, full_page: bool = True) -> None:
     if SHOTS:
-        page.screenshot(path=str(Path(SHOTS) / name), full_page=True, caret="initial")
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=full_page, caret="initial")
+
+
+PAGES_ADMIN = [
+    "/clinic/admin/users",
+    "/clinic/admin/care-teams",
+    "/clinic/patients",
+]
+
+
+# First in the file, so its screenshots show the demo clinic as seeded, before the
+# walks below add entries and acknowledge flags.
+@SIZES
+def test_every_page_fits_and_passes_axe_at_both_sizes(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    pg = page
+    tag = "desk" if pg.viewport_size["width"] > 500 else "phone"
+
+    def check(name: str | None, full_page: bool = True) -> None:
+        checked(pg)
+        if name:
+            shot(pg, f"{name}-{tag}.png", full_page)
+
+    pg.goto("/clinic/login")
+    check("login")
+    sign_in(pg, RIVERA)
+    check("queue")
+    pg.goto("/clinic/?show=flagged&sort=name")
+    expect(pg.get_by_label("Show")).to_have_value("flagged")
+    check(None)
+    pg.get_by_role("link", name="Patients").click()
+    pg.get_by_label("Search patients").fill("sam")
+    pg.get_by_role("button", name="Search").click()
+    expect(pg.get_by_role("link", name="Sam")).to_be_visible()  # search finds a patient
+    expect(pg.get_by_role("link", name="Alex")).to_have_count(0)
+    check("patients")
+    for name in ("Alex", "Casey"):
+        pg.goto("/clinic/")
+        pg.get_by_role("link", name=name).click()
+        # Every part of the page measured: the safety-plan form open too.
+        pg.locator("#safety-plan summary").click()
+        expect(pg.get_by_role("button", name="Save the safety plan")).to_be_visible()
+        for part in ("#charts", "#questionnaires table", "#consent", "#flag-history"):
+            expect(pg.locator(part).first).to_be_attached()
+        check(f"patient-{name.lower()}")
+    pg.goto(pg.url.split("?")[0] + "?entries=unreviewed")
+    expect(pg.get_by_label("Show entries")).to_have_value("unreviewed")
+    check(None)
+    pg.goto("/clinic/")
+    pg.get_by_role("link", name="Alex").click()
+    pg.get_by_role("link", name="Integration prep (printable)").first.click()
+    expect(pg.get_by_role("button", name="Print")).to_be_visible()
+    check("summary")
+    pg.goto(f"/clinic/patients/{uuid.uuid4()}")
+    check("not-found")
+    pg.get_by_role("button", name="Sign out").click()
+    sign_in(pg, ADMIN)
+    expect(pg.get_by_label("Role")).to_have_value("")  # the role must be chosen
+    for path in PAGES_ADMIN:
+        pg.goto(path)
+        check("admin-" + path.rsplit("/", 1)[-1])
+    pg.goto("/clinic/admin/audit")
+    check(None)  # every event, the longest page
+    # The audit trail narrowed to one patient, one actor and today, then exported.
+    pg.get_by_label("Patient").select_option(label="Casey")
+    pg.get_by_label("Who acted").select_option(label=f"Dr. Ana Rivera ({RIVERA})")
+    today = datetime.now(UTC).date().isoformat()
+    pg.get_by_label("From").fill(today)
+    pg.get_by_label("To").fill(today)
+    pg.get_by_role("button", name="Filter").click()
+    rows = pg.locator("table tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() == pg.locator("tbody td[data-label=Patient]", has_text="Casey").count()
+    check("admin-audit", full_page=False)  # the filters and the first events
+    link = pg.get_by_role("link", name="Download these events as CSV")
+    href = str(link.get_attribute("href"))
+    assert "patient_id=" in href and "actor_id=" in href and f"from={today}" in href
+    export = pg.request.get(href)
+    assert export.status == 200 and export.headers["content-type"].startswith("text/csv")
+    events = list(csv.DictReader(export.text().splitlines()))
+    assert {(e["patient"], e["actor_handle"]) for e in events} == {("Casey", RIVERA)}
+    more = pg.get_by_role("link", name="Older events").count()  # the page shows 100 at most
+    assert len(events) == rows.count() if not more else len(events) > rows.count()
+    pg.goto(f"/clinic/patients/{uuid.uuid4()}")  # an admin's error page leads home
+    home = pg.get_by_role("link", name="Back to the clinic")
+    assert home.get_attribute("href") == "/clinic/admin/users"
 
 
 def _casey_writes(base_url: str, body: str) -> None:
@@ -468,90 +554,6 @@ def test_the_idle_warning_offers_to_stay_signed_in(page: Any) -> None:
     expect(dialog).to_be_hidden()
     page.reload()
     expect(page.get_by_role("heading", name="Queue", level=1)).to_be_visible()
-
-
-PAGES_ADMIN = [
-    "/clinic/admin/users",
-    "/clinic/admin/care-teams",
-    "/clinic/patients",
-]
-
-
-@SIZES
-def test_every_page_fits_and_passes_axe_at_both_sizes(page: Any) -> None:
-    from playwright.sync_api import expect
-
-    pg = page
-    tag = "desk" if pg.viewport_size["width"] > 500 else "phone"
-
-    def check(name: str | None) -> None:
-        checked(pg)
-        if name:
-            shot(pg, f"{name}-{tag}.png")
-
-    pg.goto("/clinic/login")
-    check("login")
-    sign_in(pg, RIVERA)
-    check("queue")
-    pg.goto("/clinic/?show=flagged&sort=name")
-    expect(pg.get_by_label("Show")).to_have_value("flagged")
-    check(None)
-    pg.get_by_role("link", name="Patients").click()
-    pg.get_by_label("Search patients").fill("sam")
-    pg.get_by_role("button", name="Search").click()
-    expect(pg.get_by_role("link", name="Sam")).to_be_visible()  # search finds a patient
-    expect(pg.get_by_role("link", name="Alex")).to_have_count(0)
-    check("patients")
-    for name in ("Alex", "Casey"):
-        pg.goto("/clinic/")
-        pg.get_by_role("link", name=name).click()
-        # Every part of the page measured: the safety-plan form open too.
-        pg.locator("#safety-plan summary").click()
-        expect(pg.get_by_role("button", name="Save the safety plan")).to_be_visible()
-        for part in ("#charts", "#questionnaires table", "#consent", "#flag-history"):
-            expect(pg.locator(part).first).to_be_attached()
-        check(f"patient-{name.lower()}")
-    pg.goto(pg.url.split("?")[0] + "?entries=unreviewed")
-    expect(pg.get_by_label("Show entries")).to_have_value("unreviewed")
-    check(None)
-    pg.goto("/clinic/")
-    pg.get_by_role("link", name="Alex").click()
-    pg.get_by_role("link", name="Integration prep (printable)").first.click()
-    expect(pg.get_by_role("button", name="Print")).to_be_visible()
-    check("summary")
-    pg.goto(f"/clinic/patients/{uuid.uuid4()}")
-    check("not-found")
-    pg.get_by_role("button", name="Sign out").click()
-    sign_in(pg, ADMIN)
-    expect(pg.get_by_label("Role")).to_have_value("")  # the role must be chosen
-    for path in PAGES_ADMIN:
-        pg.goto(path)
-        check("admin-" + path.rsplit("/", 1)[-1])
-    pg.goto("/clinic/admin/audit")
-    check(None)  # every event, the longest page
-    # The audit trail narrowed to one patient, one actor and today, then exported.
-    pg.get_by_label("Patient").select_option(label="Casey")
-    pg.get_by_label("Who acted").select_option(label=f"Dr. Ana Rivera ({RIVERA})")
-    today = datetime.now(UTC).date().isoformat()
-    pg.get_by_label("From").fill(today)
-    pg.get_by_label("To").fill(today)
-    pg.get_by_role("button", name="Filter").click()
-    rows = pg.locator("table tbody tr")
-    expect(rows.first).to_be_visible()
-    assert rows.count() == pg.locator("tbody td[data-label=Patient]", has_text="Casey").count()
-    check("admin-audit")
-    link = pg.get_by_role("link", name="Download these events as CSV")
-    href = str(link.get_attribute("href"))
-    assert "patient_id=" in href and "actor_id=" in href and f"from={today}" in href
-    export = pg.request.get(href)
-    assert export.status == 200 and export.headers["content-type"].startswith("text/csv")
-    events = list(csv.DictReader(export.text().splitlines()))
-    assert {(e["patient"], e["actor_handle"]) for e in events} == {("Casey", RIVERA)}
-    more = pg.get_by_role("link", name="Older events").count()  # the page shows 100 at most
-    assert len(events) == rows.count() if not more else len(events) > rows.count()
-    pg.goto(f"/clinic/patients/{uuid.uuid4()}")  # an admin's error page leads home
-    home = pg.get_by_role("link", name="Back to the clinic")
-    assert home.get_attribute("href") == "/clinic/admin/users"
 
 
 @pytest.fixture(scope="module", autouse=True)
