@@ -180,12 +180,14 @@ def test_every_page_fits_and_passes_axe_at_both_sizes(page: Any) -> None:
         check("admin-" + path.rsplit("/", 1)[-1])
     pg.goto("/clinic/admin/audit")
     check(None)  # every event, the longest page
-    # The audit trail narrowed to one patient, one actor and today, then exported.
+    # The audit trail narrowed to one patient, one actor and the days around now (the
+    # admin's dates are New York's, not UTC's), then exported.
     pg.get_by_label("Patient").select_option(label="Casey")
     pg.get_by_label("Who acted").select_option(label=f"Dr. Ana Rivera ({RIVERA})")
-    today = datetime.now(UTC).date().isoformat()
-    pg.get_by_label("From").fill(today)
-    pg.get_by_label("To").fill(today)
+    now = datetime.now(UTC)
+    since, until = ((now + timedelta(days=d)).date().isoformat() for d in (-1, 1))
+    pg.get_by_label("From").fill(since)
+    pg.get_by_label("To").fill(until)
     pg.get_by_role("button", name="Filter").click()
     rows = pg.locator("table tbody tr")
     expect(rows.first).to_be_visible()
@@ -193,7 +195,7 @@ def test_every_page_fits_and_passes_axe_at_both_sizes(page: Any) -> None:
     check("admin-audit", full_page=False)  # the filters and the first events
     link = pg.get_by_role("link", name="Download these events as CSV")
     href = str(link.get_attribute("href"))
-    assert "patient_id=" in href and "actor_id=" in href and f"from={today}" in href
+    assert "patient_id=" in href and "actor_id=" in href and f"from={since}" in href
     export = pg.request.get(href)
     assert export.status == 200 and export.headers["content-type"].startswith("text/csv")
     events = list(csv.DictReader(export.text().splitlines()))
