@@ -9,9 +9,9 @@ from app.questionnaires.instruments import catalogue
 from app.sessions.window import Window
 
 # Narrow enough that 13-unit labels stay about 11 px on a 390 px phone; the page caps
-# the drawing's width on a desk.
+# the drawing's width on a desk. The right margin holds a band name's longest word.
 WIDTH, HEIGHT = 420, 220
-LEFT, RIGHT, TOP, BOTTOM = 34, 64, 12, 40
+LEFT, RIGHT, TOP, BOTTOM = 34, 72, 12, 40
 # At most this many dates are written under the axis; every point keeps its own in its tooltip.
 MAX_DATES = 4
 # Light fills behind the series, mildest band first (each with its name for the legend).
