@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam
+from sqlalchemy import Integer, Table, bindparam
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
@@ -42,11 +42,16 @@ _COLUMNS = (
 
 def _upsert(insert: Any) -> Any:
     stmt = insert(_status).values(
-        patient_id=bindparam("patient_id"), **{c: bindparam(c) for c in _COLUMNS}
+        patient_id=bindparam("patient_id"),
+        generation=bindparam("generation"),
+        **{c: bindparam(c) for c in _COLUMNS},
     )
+    # Stored only over the generation the read saw: a write that committed since
+    # (or holds the row now) made what this read derived stale.
     return stmt.on_conflict_do_update(
         index_elements=[_status.c.patient_id],
         set_={c: getattr(stmt.excluded, c) for c in _COLUMNS},
+        where=_status.c.generation == bindparam("seen", type_=Integer),
     )
 
 
@@ -130,6 +135,16 @@ def derive(
     return rows
 
 
+def store(db: Session, rows: list[dict[str, Any]], seen: dict[uuid.UUID, int]) -> None:
+    """Keep derived rows, each only if its stored generation is still the one the read
+    saw (`seen`; a patient missing from it had no row)."""
+    if rows:
+        connection = db.connection()
+        # A new row starts at generation 0; `seen` None matches no stored row.
+        stored = [r | {"generation": 0, "seen": seen.get(r["patient_id"])} for r in rows]
+        connection.execute(_UPSERT[connection.dialect.name], stored)
+
+
 def queue_status(
     db: Session, patient_ids: list[uuid.UUID], rules: MeasureRules, now: datetime
 ) -> dict[uuid.UUID, dict[str, Any]]:
@@ -141,18 +156,17 @@ def queue_status(
     kept = db.exec(
         select(QuestionnaireStatus).where(col(QuestionnaireStatus.patient_id).in_(patient_ids))
     ).all()
-    out = {
-        r.patient_id: _fields(r)
-        for r in kept
-        if r.rules_key == key and r.computed_at <= now < r.valid_until
-    }
+    out: dict[uuid.UUID, dict[str, Any]] = {}
+    seen: dict[uuid.UUID, int] = {}
+    for r in kept:
+        if r.rules_key == key and r.computed_at <= now < r.valid_until:
+            out[r.patient_id] = _fields(r)
+        seen[r.patient_id] = r.generation
     stale = [pid for pid in patient_ids if pid not in out]
     if stale:
         users = list(db.exec(select(User).where(col(User.id).in_(stale))).all())
         rows = derive(db, users, rules, now)
-        if rows:
-            connection = db.connection()
-            connection.execute(_UPSERT[connection.dialect.name], rows)
+        store(db, rows, seen)
         out |= {r["patient_id"]: _fields(r) for r in rows}
     # An id with no account left shows nothing, as when derived from scratch.
     none: dict[str, Any] = {

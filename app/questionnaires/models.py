@@ -137,8 +137,8 @@ class QuestionnaireStatus(SQLModel, table=True):
     """What the therapist's queue shows of a patient's questionnaires, kept per patient.
 
     Derived from the schedule (sessions, flags, assignments, overrides, episodes,
-    answers); dropped whenever one of those rows changes and derived again on the
-    next read, or once `valid_until` passes (time alone moves an occurrence from due
+    answers); marked stale whenever one of those rows changes and derived again on
+    the next read, or once `valid_until` passes (time alone moves an occurrence from due
     to missed). `tests/questionnaires/test_status_properties.py` checks it always
     equals the status derived from scratch.
     """
@@ -156,3 +156,6 @@ class QuestionnaireStatus(SQLModel, table=True):
     computed_at: datetime = Field(sa_type=UTCDateTime)
     valid_until: datetime = Field(sa_type=UTCDateTime)
     rules_key: str = Field(max_length=64)
+    # Moved by every write that drops the row: a read derived before that write
+    # commits must not store what it saw (its upsert asks for the generation it read).
+    generation: int = Field(default=0)

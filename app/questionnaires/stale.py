@@ -1,18 +1,26 @@
-"""Dropping a patient's kept questionnaire status when a row it derives from changes.
+"""Marking a patient's kept questionnaire status stale when a row it derives from changes.
 
 One listener on every ORM flush, rather than a call in each service that writes a
 session, flag, assignment, schedule, episode, answer or profile: a writer added later
 cannot forget it. Bulk Core deletes (closure's purge) remove the status row too.
+
+The row is not deleted but expired and its generation moved: a queue read that
+derived the status from data older than this write stores its result only if the
+generation is still the one it read (app/questionnaires/kept.py), and on PostgreSQL
+its upsert waits for this row's lock, so it cannot store a status this write made
+stale.
 """
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, event, inspect
+from sqlalchemy import Table, bindparam, event, inspect
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.care_episodes.models import CareEpisode
+from app.core.db import per_dialect
 from app.questionnaires.models import (
     QuestionnaireAssignment,
     QuestionnaireResponse,
@@ -23,6 +31,25 @@ from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
 
 _status = cast(Table, QuestionnaireStatus.__table__)  # type: ignore[attr-defined]
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _expire(insert: Any) -> Any:
+    stmt = insert(_status).values(
+        patient_id=bindparam("pid"),
+        overdue_codes=[],
+        computed_at=_NEVER,
+        valid_until=_NEVER,
+        rules_key="",
+        generation=1,
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[_status.c.patient_id],
+        set_={"valid_until": _NEVER, "generation": _status.c.generation + 1},
+    )
+
+
+_EXPIRE = per_dialect(_expire)
 _SOURCES = (
     KetamineSession,
     QuestionnaireAssignment,
@@ -55,15 +82,16 @@ def _patients(session: Session) -> set[uuid.UUID]:
     return out
 
 
-@event.listens_for(Session, "after_flush")
-def _drop_stale(session: Session, _context: Any) -> None:
-    patients = _patients(session)
-    if patients:
-        session.connection().execute(
-            delete(_status).where(_status.c.patient_id.in_(sorted(patients)))
+def expire(session: Session, patient_ids: set[uuid.UUID]) -> None:
+    """Mark these patients' kept status stale, in the caller's transaction (also for
+    writers that bypass the ORM)."""
+    if patient_ids:
+        connection = session.connection()
+        connection.execute(
+            _EXPIRE[connection.dialect.name], [{"pid": p} for p in sorted(patient_ids)]
         )
 
 
-def drop(session: Session, patient_id: uuid.UUID) -> None:
-    """For writers that bypass the ORM."""
-    session.connection().execute(delete(_status).where(_status.c.patient_id == patient_id))
+@event.listens_for(Session, "after_flush")
+def _expire_changed(session: Session, _context: Any) -> None:
+    expire(session, _patients(session))

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("computed_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("valid_until", UTCDateTime(timezone=True), nullable=False),
         sa.Column("rules_key", sa.String(length=64), nullable=False),
+        sa.Column("generation", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["patient_id"],
             ["user_account.id"],
