@@ -116,7 +116,7 @@ def main() -> None:
     per_call = (time.process_time() - start) * 1000 / args.calls
     print(f"{args.what}: {per_call:.2f} ms CPU per call (under cProfile)")
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
     print(out.getvalue())
 
 

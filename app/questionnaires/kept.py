@@ -63,8 +63,8 @@ def rules_key(rules: MeasureRules) -> str:
     return hashlib.sha256(repr(rules).encode()).hexdigest()
 
 
-def _fields(row: QuestionnaireStatus | dict[str, Any]) -> dict[str, Any]:
-    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
+def _fields(row: dict[str, Any]) -> dict[str, Any]:
+    get = row.get
     phq9 = (
         None
         if get("phq9_answered_at") is None
@@ -153,15 +153,19 @@ def queue_status(
     if not patient_ids:
         return {}
     key = rules_key(rules)
-    kept = db.exec(
-        select(QuestionnaireStatus).where(col(QuestionnaireStatus.patient_id).in_(patient_ids))
-    ).all()
+    # Plain rows, not ORM instances: the queue reads a hundred at a time.
+    kept = (
+        db.connection()
+        .execute(_status.select().where(_status.c.patient_id.in_(patient_ids)))
+        .mappings()
+    )
     out: dict[uuid.UUID, dict[str, Any]] = {}
     seen: dict[uuid.UUID, int] = {}
     for r in kept:
-        if r.rules_key == key and r.computed_at <= now < r.valid_until:
-            out[r.patient_id] = _fields(r)
-        seen[r.patient_id] = r.generation
+        pid = r["patient_id"]
+        if r["rules_key"] == key and r["computed_at"] <= now < r["valid_until"]:
+            out[pid] = _fields(dict(r))
+        seen[pid] = r["generation"]
     stale = [pid for pid in patient_ids if pid not in out]
     if stale:
         users = list(db.exec(select(User).where(col(User.id).in_(stale))).all())
