@@ -19,6 +19,7 @@ the difference by N.
 import argparse
 import asyncio
 import contextlib
+import itertools
 import os
 import statistics
 import time
@@ -29,8 +30,12 @@ from urllib.parse import urlencode
 
 import orjson
 
+from bench.bodies import load
 from bench.seed import PASSWORD
 from bench.server import bench_env, fresh_database, run_cli, seed, workdir
+
+# The same realistic bodies for ours and the bare insert, in turn (bench/bodies.py).
+BODIES = itertools.cycle(load())
 
 PATIENT = "patient0@bench.example.org"
 
@@ -99,7 +104,7 @@ async def _measure(app: Any, requests: int, rounds: int, only: list[str]) -> dic
     async def post_entry() -> int:
         entry = {
             "id": str(uuid.uuid4()),
-            "body": "bench entry: the colours were louder",
+            "body": next(BODIES),
             "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "mood": 5,
         }
@@ -140,7 +145,7 @@ async def _measure_bare(app: Any, requests: int, rounds: int, only: list[str]) -
     async def bare_insert() -> int:
         entry = {
             "id": str(uuid.uuid4()),
-            "body": "bench entry: the colours were louder",
+            "body": next(BODIES),
             "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "mood": 5,
         }

@@ -1,4 +1,5 @@
--- POST /v1/entries with a fresh client id and body on every request.
+-- POST /v1/entries with a fresh client id on every request and a body drawn in turn
+-- from bench/bodies.txt (300-2,000 characters; one JSON string per line, see bench/bodies.py).
 -- The token comes from the command line: wrk -H "Authorization: Bearer ...".
 local threads = {}
 
@@ -11,6 +12,11 @@ function init(args)
   math.randomseed(os.time() * 1000 + tid)
   prefix = string.format("%08x", math.random(0, 0x7fffffff))
   counter = 0
+  bodies = {}
+  for line in io.lines(os.getenv("BENCH_BODIES") or "bench/bodies.txt") do
+    table.insert(bodies, line)
+  end
+  offset = math.random(0, #bodies - 1)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
 end
@@ -18,8 +24,8 @@ end
 function request()
   counter = counter + 1
   local id = string.format("%s-%04x-4000-8000-%012x", prefix, tid, counter)
-  local body = string.format(
-    '{"id":"%s","body":"bench entry %d from thread %d: the colours were louder","written_at":"%s","mood":%d}',
-    id, counter, tid, os.date("!%Y-%m-%dT%H:%M:%SZ"), counter % 11)
-  return wrk.format(nil, nil, nil, body)
+  local body = bodies[(offset + counter) % #bodies + 1]
+  return wrk.format(nil, nil, nil, string.format(
+    '{"id":"%s","body":%s,"written_at":"%s","mood":%d}',
+    id, body, os.date("!%Y-%m-%dT%H:%M:%SZ"), counter % 11))
 end

@@ -10,6 +10,7 @@ the profile, so the cost of each statement and step can be read off.
 import argparse
 import cProfile
 import io
+import itertools
 import os
 import pstats
 import time
@@ -17,6 +18,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from bench.bodies import load
 from bench.server import bench_env, fresh_database, run_cli, seed, workdir
 
 
@@ -45,10 +47,11 @@ def _write() -> Callable[[], None]:
     engine, keyring = make_engine(s.database_url), KeyRing.parse(s.resolved_encryption_keys())
     with Session(engine) as db:
         pid = db.exec(select(User.id).where(User.email == "patient0@bench.example.org")).one()
+    bodies = itertools.cycle(load())  # realistic entries (bench/bodies.py)
 
     def one() -> None:
         now = datetime.now(UTC)
-        new = NewEntry(uuid.uuid4(), "bench entry: the colours were louder", now, 5, None, True)
+        new = NewEntry(uuid.uuid4(), next(bodies), now, 5, None, True)
         with Session(engine) as db:
             write_entry(
                 db,
@@ -74,8 +77,8 @@ def _queue() -> Callable[[], None]:
     from app.accounts.models import User
     from app.core.config import get_settings
     from app.core.db import make_engine
-    from app.questionnaires.clinic import queue_fields
     from app.questionnaires.deps import measure_rules_from
+    from app.questionnaires.kept import queue_status
     from app.sessions.deps import rules_from
     from app.therapist.queue import build_queue
 
@@ -88,7 +91,8 @@ def _queue() -> Callable[[], None]:
         now = datetime.now(UTC)
         with Session(engine) as db:
             items = build_queue(db, therapist_id=tid, rules=rules_from(s), now=now)
-            queue_fields(db, [i.patient_id for i in items], measure_rules_from(s), now)
+            queue_status(db, [i.patient_id for i in items], measure_rules_from(s), now)
+            db.commit()
 
     return one
 
@@ -112,7 +116,7 @@ def main() -> None:
     per_call = (time.process_time() - start) * 1000 / args.calls
     print(f"{args.what}: {per_call:.2f} ms CPU per call (under cProfile)")
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
     print(out.getvalue())
 
 

@@ -95,7 +95,9 @@ def wrk(url: str, token: str | None, script: Path | None, duration: int, conns: 
         cmd += ["-H", f"Authorization: Bearer {token}"]
     if script:
         cmd += ["-s", str(script)]
-    return subprocess.run([*cmd, url], check=True, capture_output=True, text=True).stdout
+    # The POST script reads its bodies from here (bench/bodies.py).
+    env = os.environ | {"BENCH_BODIES": str(HERE / "bodies.txt")}
+    return subprocess.run([*cmd, url], check=True, capture_output=True, text=True, env=env).stdout
 
 
 def one_run(backend: str, size: int, cfg: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,9 @@ from app.sessions.window import Window
 def queue_fields(
     db: Session, patient_ids: list[uuid.UUID], rules: MeasureRules, now: datetime
 ) -> dict[uuid.UUID, dict[str, Any]]:
-    """Per patient: the latest PHQ-9 band, and whether any questionnaire is overdue (missed)."""
+    """Per patient: the latest PHQ-9 band, and whether any questionnaire is overdue
+    (missed), derived from scratch. The queue reads the kept rows instead
+    (app/questionnaires/kept.py); this is what they must always equal."""
     latest = latest_severity(db, patient_ids, "phq9")
     users = list(db.exec(select(User).where(col(User.id).in_(patient_ids))).all())
     statuses = tracked_many(db, users, rules, now)

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.care_episodes.queries import spans_of
+from app.questionnaires import stale  # noqa: F401  (keeps the queue's status rows honest)
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.errors import PatientGone
 from app.questionnaires.instruments import catalogue, known_code
@@ -162,18 +163,19 @@ def answered_keys(db: Session, patient_id: uuid.UUID, *, since: datetime) -> dic
     return _answered_many(db, [patient_id], since=since)[patient_id]
 
 
-def tracked_many(
+def tracked_with_facts(
     db: Session,
     patients: list[User],
     rules: MeasureRules,
     now: datetime,
     *,
     horizon: timedelta = timedelta(0),
-) -> dict[uuid.UUID, list[Tracked]]:
+) -> tuple[dict[uuid.UUID, list[Tracked]], dict[uuid.UUID, Facts]]:
     """Every occurrence since the lookback with its status (up to now + horizon), per
-    patient, in six statements whatever the number of patients (the queue's case)."""
+    patient, in six statements whatever the number of patients (the queue's case);
+    with the facts they were derived from."""
     if not patients:
-        return {}
+        return {}, {}
     since = now - LOOKBACK
     ids = [p.id for p in patients]
     facts = _facts_many(db, patients, since=since - rules.window.length)
@@ -192,7 +194,19 @@ def tracked_many(
         out[pid] = [
             Tracked(o, status_of(o, answered[pid], now)) for o in occs if o.expires_at > since
         ]
-    return out
+    return out, facts
+
+
+def tracked_many(
+    db: Session,
+    patients: list[User],
+    rules: MeasureRules,
+    now: datetime,
+    *,
+    horizon: timedelta = timedelta(0),
+) -> dict[uuid.UUID, list[Tracked]]:
+    """Every occurrence since the lookback with its status (up to now + horizon)."""
+    return tracked_with_facts(db, patients, rules, now, horizon=horizon)[0]
 
 
 def tracked(

@@ -131,3 +131,31 @@ class QuestionnaireMiss(SQLModel, table=True):
     due_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     recorded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class QuestionnaireStatus(SQLModel, table=True):
+    """What the therapist's queue shows of a patient's questionnaires, kept per patient.
+
+    Derived from the schedule (sessions, flags, assignments, overrides, episodes,
+    answers); marked stale whenever one of those rows changes and derived again on
+    the next read, or once `valid_until` passes (time alone moves an occurrence from due
+    to missed). `tests/questionnaires/test_status_properties.py` checks it always
+    equals the status derived from scratch.
+    """
+
+    __tablename__ = "questionnaire_status"
+
+    patient_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
+    # Codes of the missed (overdue) occurrences in the lookback, sorted.
+    overdue_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    phq9_score: int | None = Field(default=None)
+    phq9_severity: str | None = Field(default=None, max_length=32)
+    phq9_answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The status holds from computed_at until valid_until (the next instant it changes
+    # with time alone), for the clinic settings named by rules_key.
+    computed_at: datetime = Field(sa_type=UTCDateTime)
+    valid_until: datetime = Field(sa_type=UTCDateTime)
+    rules_key: str = Field(max_length=64)
+    # Moved by every write that drops the row: a read derived before that write
+    # commits must not store what it saw (its upsert asks for the generation it read).
+    generation: int = Field(default=0)

@@ -93,6 +93,7 @@ RULES: dict[str, Rule] = {
     # Derived or reference data
     "patient_counts": Rule("with the account", "derived (the queue)", PURGE),
     "patient_sync_state": Rule("with the account", "derived (sync)", PURGE),
+    "questionnaire_status": Rule("with the account", "derived (the queue)", PURGE),
     "prompt": Rule("library: while shipped; a custom prompt: with its patient", "content", PURGE),
     "prompt_assignment": Rule("with the account", "care plan", PURGE),
     "prompt_serving": Rule("with the account", "prompt rotation", PURGE),

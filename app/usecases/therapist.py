@@ -5,7 +5,7 @@ import uuid
 from typing import Any
 
 from app.accounts.service import patients_of
-from app.questionnaires.clinic import queue_fields
+from app.questionnaires.kept import queue_status
 from app.safety import flags
 from app.safety.plan import plan_of
 from app.safety.schemas import FlagLevel
@@ -23,7 +23,7 @@ def read_queue(act: Act) -> list[dict[str, Any]]:
     )
     ids = [i.patient_id for i in items]
     act.audit.record_many("queue.read", patient_ids=ids, resource_type="queue")
-    scores = queue_fields(act.db, ids, act.measure_rules, act.now)
+    scores = queue_status(act.db, ids, act.measure_rules, act.now)
     return [queue_view(i, act.rules, act.now) | scores[i.patient_id] for i in items]
 
 

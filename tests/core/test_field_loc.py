@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
-from app.core.handlers import _field_errors
+from app.core.handlers import _field_error
 
 
 def _short(limit: int, value: str) -> str:
@@ -29,9 +29,8 @@ def test_union_branches_and_validators_are_left_out_of_loc() -> None:
         Body.model_validate({"answers": {"a": {}}, "items": [{"kind": "x"}], "mood": "m", 1: 2})
     except ValidationError as raised:
         errors = raised.errors()
-    shown = _field_errors(
-        RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors])
-    )
+    request_error = RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors])
+    shown = [_field_error(e) for e in request_error.errors()]
     locs = {tuple(e.loc) for e in shown}
     assert locs == {
         ("body", "answers", "a"),
