@@ -1,6 +1,8 @@
 """The accounts domain's problems."""
 
-from app.core.errors import AppError, Conflict, Forbidden, NotFound
+import uuid
+
+from app.core.errors import AppError, Conflict, Forbidden, NotFound, Unauthorized
 
 
 class InvitationNotNeeded(
@@ -86,3 +88,40 @@ class DisplayNameReserved(
 
 
 class SignInNotFound(NotFound, code="session_not_found", title="No such sign-in"): ...
+
+
+class MfaAlreadyEnrolled(
+    Conflict, code="mfa_already_enrolled", title="A second factor is already enrolled"
+): ...
+
+
+class MfaNotStarted(
+    AppError, status=409, code="mfa_not_started", title="Start the enrolment first"
+): ...
+
+
+class MfaNotEnrolled(
+    AppError, status=409, code="mfa_not_enrolled", title="No second factor is enrolled"
+): ...
+
+
+class InvalidMfaCode(
+    Unauthorized, code="invalid_mfa_code", title="The code is wrong, expired or already used"
+):
+    # Set when this wrong code reached the day's ceiling: the admins are to be told.
+    ceiling_reached_by: uuid.UUID | None = None
+
+
+class MfaRecoveryRequired(
+    AppError,
+    status=403,
+    code="mfa_recovery_required",
+    title="Too many wrong codes today: sign in with a recovery code",
+): ...
+
+
+class MfaRequired(
+    Unauthorized,
+    code="mfa_required",
+    title="The password was right; a code from the authenticator app is needed",
+): ...

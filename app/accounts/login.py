@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from app.accounts import invitations, known_devices, mfa
 from app.accounts.auth_service import IssuedTokens, authenticate, normalize_email, start_session
+from app.accounts.errors import InvalidMfaCode, MfaRecoveryRequired
 from app.accounts.models import Role, User
 from app.accounts.security_log import security_event
 from app.core.config import Settings
@@ -153,7 +154,7 @@ def complete_mfa(
         factor = mfa.verify_code(
             db, ctx.keyring, user=user, code=code, now=now, totp_allowed=not totp_closed
         )
-    except mfa.InvalidMfaCode as exc:
+    except InvalidMfaCode as exc:
         security_event("mfa_failed", user_id=user.id, address=address)
         if not totp_closed and mfa.looks_like_totp(code):
             ctx.throttle.hit("mfa_daily", str(user.id))
@@ -162,7 +163,7 @@ def complete_mfa(
                 # The caller tells the admins (usecases.accounts.complete_mfa).
                 exc.ceiling_reached_by = user.id
         if totp_closed:
-            raise mfa.MfaRecoveryRequired() from None
+            raise MfaRecoveryRequired() from None
         raise
     mfa.spend_mfa_token(db, ticket, now=now)
     return open_session(db, ctx, user=user, now=now, user_agent=user_agent, amr=f"pwd {factor}")

@@ -15,9 +15,10 @@ from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from app.accounts.errors import InvalidMfaCode, MfaAlreadyEnrolled, MfaNotStarted
 from app.accounts.models import RecoveryCode, SignIn, SpentMfaToken, User
 from app.core.crypto import KeyRing
-from app.core.errors import AppError, Conflict, InvalidToken, Unauthorized
+from app.core.errors import InvalidToken
 from app.core.security import ALGORITHM, TokenConfig, hash_token
 
 ISSUER = "kap-journal"
@@ -25,28 +26,6 @@ RECOVERY_CODES = 10
 MFA_TOKEN_TTL = timedelta(minutes=5)
 _STEP = 30
 _MFA_AUDIENCE = "kap-journal-mfa"
-
-
-class MfaAlreadyEnrolled(
-    Conflict, code="mfa_already_enrolled", title="A second factor is already enrolled"
-): ...
-
-
-class MfaNotStarted(
-    AppError, status=409, code="mfa_not_started", title="Start the enrolment first"
-): ...
-
-
-class MfaNotEnrolled(
-    AppError, status=409, code="mfa_not_enrolled", title="No second factor is enrolled"
-): ...
-
-
-class InvalidMfaCode(
-    Unauthorized, code="invalid_mfa_code", title="The code is wrong, expired or already used"
-):
-    # Set when this wrong code reached the day's ceiling: the admins are to be told.
-    ceiling_reached_by: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -194,14 +173,6 @@ def verify_code(
     raise InvalidMfaCode()
 
 
-class MfaRecoveryRequired(
-    AppError,
-    status=403,
-    code="mfa_recovery_required",
-    title="Too many wrong codes today: sign in with a recovery code",
-): ...
-
-
 @dataclass(frozen=True)
 class MfaTicket:
     user_id: uuid.UUID
@@ -270,10 +241,3 @@ def decode_mfa_token(cfg: TokenConfig, token: str, *, now: datetime) -> uuid.UUI
         return uuid.UUID(str(claims["sub"]))
     except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
         raise InvalidToken() from exc
-
-
-class MfaRequired(
-    Unauthorized,
-    code="mfa_required",
-    title="The password was right; a code from the authenticator app is needed",
-): ...

@@ -8,7 +8,7 @@ from fastapi import Request, Response, status
 from app.accounts import login, mfa, signins
 from app.accounts.auth_service import IssuedTokens
 from app.accounts.deps import AdminCaller, EnrollingCaller, StaffMfaCaller
-from app.accounts.mfa import InvalidMfaCode
+from app.accounts.errors import InvalidMfaCode, MfaNotEnrolled
 from app.accounts.schemas import (
     InvitationAccept,
     InvitationPublic,
@@ -126,7 +126,7 @@ def confirm_totp_enrolment(
         codes = mfa.confirm_enrolment(
             db, ctx.keyring, user=caller.user(db), code=body.code, now=now, keep=caller.sign_in_id
         )
-    except mfa.InvalidMfaCode:
+    except InvalidMfaCode:
         security_event("mfa_failed", user_id=caller.id, address=client_address(request))
         raise
     return RecoveryCodesPublic(recovery_codes=codes)
@@ -144,7 +144,7 @@ def remove_mfa(
     ctx.throttle.take("mfa", str(caller.id))
     user = caller.user(db)
     if not mfa.is_enrolled(user):
-        raise mfa.MfaNotEnrolled()
+        raise MfaNotEnrolled()
     if not verify_password(body.password[:1024], user.password_hash or None):
         security_event(
             "mfa_remove_bad_password", user_id=caller.id, address=client_address(request)
@@ -152,7 +152,7 @@ def remove_mfa(
         raise InvalidCredentials("The password is wrong.")
     try:
         mfa.verify_code(db, ctx.keyring, user=user, code=body.code, now=now)
-    except mfa.InvalidMfaCode:
+    except InvalidMfaCode:
         security_event("mfa_failed", user_id=caller.id, address=client_address(request))
         raise
     mfa.remove(db, user=user, now=now, keep=caller.sign_in_id)

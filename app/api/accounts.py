@@ -9,7 +9,7 @@ from fastapi import Form, Query, Request, Response, status
 
 from app.accounts import auth_service, login, service
 from app.accounts.deps import AdminCaller, CurrentCaller, EnrollingCaller, PatientCaller
-from app.accounts.mfa import MfaRequired
+from app.accounts.errors import MfaRequired
 from app.accounts.models import Role
 from app.accounts.schemas import (
     CareTeamMemberPublic,

@@ -9,7 +9,7 @@ from fastapi import Depends, Form, Request
 from starlette.responses import Response
 
 from app.accounts import mfa
-from app.accounts.mfa import InvalidMfaCode
+from app.accounts.errors import InvalidMfaCode
 from app.accounts.models import Role
 from app.accounts.signins import coarse_user_agent
 from app.clinic import auth

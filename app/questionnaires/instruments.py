@@ -14,19 +14,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from app.core.errors import AppError, NotFound
+from app.questionnaires.errors import AnswersInvalid, QuestionnaireNotFound, UnknownQuestionnaire
 
 LOCALES = ("en", "es")
-
-
-class QuestionnaireNotFound(
-    NotFound, code="questionnaire_not_found", title="No such questionnaire"
-): ...
-
-
-class UnknownQuestionnaire(
-    AppError, status=422, code="unknown_questionnaire", title="No questionnaire has this code"
-): ...
 
 
 def known_code(code: str, loc: tuple[str, ...] = ("body", "code")) -> "Instrument":
@@ -38,14 +28,6 @@ def known_code(code: str, loc: tuple[str, ...] = ("body", "code")) -> "Instrumen
             extra={"errors": [{"loc": list(loc), "msg": "unknown code", "type": "unknown_code"}]},
         )
     return found
-
-
-class AnswersInvalid(
-    AppError,
-    status=422,
-    code="answers_invalid",
-    title="Some answers are missing, unknown or out of range",
-): ...
 
 
 @dataclass(frozen=True)

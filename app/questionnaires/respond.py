@@ -27,7 +27,8 @@ from app.entries.models import IdempotencyKey
 from app.questionnaires import scoring
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import answered_keys, facts_for, plans_for
-from app.questionnaires.instruments import AnswersInvalid, check_answers, known_code
+from app.questionnaires.errors import AnswersInvalid
+from app.questionnaires.instruments import check_answers, known_code
 from app.questionnaires.models import QuestionnaireResponse
 from app.questionnaires.schedule import match, occurrences
 

@@ -13,8 +13,7 @@ from sqlmodel import Session, col, select
 from app.accounts import invitations, login
 from app.accounts import service as accounts
 from app.accounts.auth_service import IssuedTokens
-from app.accounts.errors import InvitationNotNeeded
-from app.accounts.mfa import InvalidMfaCode
+from app.accounts.errors import InvalidMfaCode, InvitationNotNeeded
 from app.accounts.models import Role, User
 from app.core.context import AppContext
 from app.notifications.email import INVITATION_EMAIL, seal_token

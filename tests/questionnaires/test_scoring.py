@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.questionnaires import scoring
-from app.questionnaires.instruments import AnswersInvalid, Band, catalogue, check_answers
+from app.questionnaires.errors import AnswersInvalid
+from app.questionnaires.instruments import Band, catalogue, check_answers
 
 
 def _choice_answers(code: str) -> st.SearchStrategy[dict[str, int]]:
