@@ -35,16 +35,15 @@ def _write() -> Callable[[], None]:
 
     from app.accounts.models import User
     from app.core.config import get_settings
-    from app.core.crypto import KeyRing
+    from app.core.context import AppContext
     from app.core.db import make_engine
     from app.entries.service import NewEntry
-    from app.questionnaires.deps import measure_rules_from
-    from app.safety.service import Escalation, resources_for
-    from app.sessions.deps import rules_from
+    from app.usecases.act import Act
     from app.usecases.entries import write_entry
 
     s = get_settings()
-    engine, keyring = make_engine(s.database_url), KeyRing.parse(s.resolved_encryption_keys())
+    engine = make_engine(s.database_url)
+    ctx = AppContext.build(s, engine)
     with Session(engine) as db:
         pid = db.exec(select(User.id).where(User.email == "patient0@bench.example.org")).one()
     bodies = itertools.cycle(load())  # realistic entries (bench/bodies.py)
@@ -53,19 +52,8 @@ def _write() -> Callable[[], None]:
         now = datetime.now(UTC)
         new = NewEntry(uuid.uuid4(), next(bodies), now, 5, None, True)
         with Session(engine) as db:
-            write_entry(
-                db,
-                patient_id=pid,
-                new=new,
-                idempotency_key=None,
-                keyring=keyring,
-                rules=rules_from(s),
-                resources=resources_for(s.crisis_resources, "en"),
-                escalation=Escalation.from_settings(s),
-                measure_rules=measure_rules_from(s),
-                locale="en",
-                now=now,
-            )
+            act = Act.offline(db, ctx, actor_id=pid, role="patient", now=now, request_id="bench")
+            write_entry(act, new=new, idempotency_key=None, locale="en")
             db.commit()
 
     return one
