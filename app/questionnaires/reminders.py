@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.core.i18n import translate
 from app.notifications.models import Notification
 from app.notifications.outbox import cancel, enqueue
 from app.notifications.quiet_hours import outside_quiet_hours
@@ -61,7 +60,7 @@ def plan_reminders(
             dedupe_key=key,
             due_at=due,
             title=TITLE,
-            body=translate(patient.locale, BODY),
+            body=BODY,  # the outbox stores it in the patient's language
             data={
                 "code": occ.code,
                 "occurrence_key": occ.key,

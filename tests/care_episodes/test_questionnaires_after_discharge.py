@@ -12,7 +12,7 @@ from app.worker import still_wanted
 from tests.conftest import Clock
 from tests.entries.conftest import Team
 from tests.factories import make_patient, make_therapist
-from tests.questionnaires.conftest import answer, gad7, phq9
+from tests.questionnaires.conftest import answer, due_now, gad7, move_clock, phq9
 
 ZONE = "America/New_York"
 ENROLLED = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -25,17 +25,6 @@ def ny(client: TestClient, db: Session, login, clock: Clock) -> Team:  # type: i
     patient = make_patient(db, timezone=ZONE, now=ENROLLED)
     therapist = make_therapist(db, patients=(patient,))
     return Team(client, patient, therapist, login(patient), login(therapist), clock, login)
-
-
-def _at(t: Team, when: datetime) -> None:
-    t.clock.set(when)
-    t.relogin()
-
-
-def _due(t: Team) -> list[tuple[str, str]]:
-    r = t.client.get("/v1/me/questionnaires/due", headers=t.ph)
-    assert r.status_code == 200, r.text
-    return sorted((i["code"], i["reason"]) for i in r.json()["items"])
 
 
 def _discharge(t: Team) -> None:
@@ -66,20 +55,20 @@ def _enrolment_answered(t: Team) -> None:
 
 
 def test_nothing_is_due_after_discharge_not_even_the_check_in(ny: Team, db: Session) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _enrolment_answered(ny)
-    _at(ny, DOSE - timedelta(minutes=5))
+    move_clock(ny, DOSE - timedelta(minutes=5))
     ny.session(DOSE)
-    _at(ny, DOSE + timedelta(hours=9, minutes=1))  # 19:01 EST: the check-in is due
-    assert ("daily_check_in", "daily") in _due(ny)
+    move_clock(ny, DOSE + timedelta(hours=9, minutes=1))  # 19:01 EST: the check-in is due
+    assert ("daily_check_in", "daily") in due_now(ny)
     assert _live_reminders(db, ny)
     _discharge(ny)
-    assert _due(ny) == []
+    assert due_now(ny) == []
     assert _live_reminders(db, ny) == []
     # Nor later: the next evening's check-in, the integration phase, two weeks on.
     for later in (timedelta(days=1, hours=9, minutes=1), timedelta(hours=30), timedelta(days=20)):
-        _at(ny, DOSE + later)
-        assert _due(ny) == []
+        move_clock(ny, DOSE + later)
+        assert due_now(ny) == []
     r = ny.client.get(f"/v1/patients/{ny.patient.id}/questionnaire-schedule", headers=ny.th)
     after = [o for o in r.json()["occurrences"] if o["due_at"] > iso_z(DOSE + timedelta(hours=10))]
     assert after == []
@@ -100,35 +89,35 @@ def test_nothing_can_be_assigned_after_discharge(ny: Team) -> None:
 
 
 def test_readmission_makes_them_due_again_from_a_new_baseline(ny: Team, db: Session) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _enrolment_answered(ny)
     _discharge(ny)
-    _at(ny, ENROLLED + timedelta(days=30))
-    assert _due(ny) == []
+    move_clock(ny, ENROLLED + timedelta(days=30))
+    assert due_now(ny) == []
     _readmit(ny)
-    assert _due(ny) == [("gad7", "enrolment"), ("phq9", "enrolment")]
+    assert due_now(ny) == [("gad7", "enrolment"), ("phq9", "enrolment")]
     assert {str(n.data["code"]) for n in _live_reminders(db, ny)} >= {"phq9", "gad7"}
     _enrolment_answered(ny)
-    assert _due(ny) == []
+    assert due_now(ny) == []
     # The between-windows cadence counts afresh from the re-admission.
-    _at(ny, ENROLLED + timedelta(days=44))
-    assert ("phq9", "between_windows") in _due(ny)
+    move_clock(ny, ENROLLED + timedelta(days=44))
+    assert ("phq9", "between_windows") in due_now(ny)
     # And a new dose brings the check-in back.
-    _at(ny, DOSE + timedelta(days=40))
+    move_clock(ny, DOSE + timedelta(days=40))
     ny.session(ny.clock.now - timedelta(minutes=1))
-    _at(ny, ny.clock.now + timedelta(hours=12))
-    assert ("daily_check_in", "daily") in _due(ny)
+    move_clock(ny, ny.clock.now + timedelta(hours=12))
+    assert ("daily_check_in", "daily") in due_now(ny)
 
 
 def _hidden_setup(t: Team) -> tuple[str, str, str]:
     """A PHQ-9 in treatment, one after discharge, and the session of the window."""
-    _at(t, DOSE - timedelta(minutes=5))
+    move_clock(t, DOSE - timedelta(minutes=5))
     sid = t.session(DOSE)
-    _at(t, DOSE + timedelta(hours=25))
+    move_clock(t, DOSE + timedelta(hours=25))
     during = answer(t, "phq9", phq9(3, 3, 2, 2, 2, 2, 1, 1, 0), t.clock.now)["id"]
-    _at(t, t.clock.now + timedelta(minutes=1))
+    move_clock(t, t.clock.now + timedelta(minutes=1))
     _discharge(t)
-    _at(t, t.clock.now + timedelta(hours=1))
+    move_clock(t, t.clock.now + timedelta(hours=1))
     after = answer(t, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 0), t.clock.now)
     assert after["reason"] is None  # answers nothing asked
     return sid, during, after["id"]
@@ -154,9 +143,9 @@ def test_answers_after_discharge_are_hidden_from_the_care_team(ny: Team) -> None
 
 def test_answers_out_of_treatment_stay_hidden_after_readmission(ny: Team) -> None:
     _sid, during, _after = _hidden_setup(ny)
-    _at(ny, ny.clock.now + timedelta(days=2))
+    move_clock(ny, ny.clock.now + timedelta(days=2))
     _readmit(ny)
-    _at(ny, ny.clock.now + timedelta(minutes=1))
+    move_clock(ny, ny.clock.now + timedelta(minutes=1))
     again = answer(ny, "phq9", phq9(1, 1, 1, 1, 1, 1, 1, 1, 0), ny.clock.now)["id"]
     base = f"/v1/patients/{ny.patient.id}"
     seen = ny.client.get(f"{base}/questionnaire-responses", headers=ny.th).json()["items"]

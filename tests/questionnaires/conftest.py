@@ -30,3 +30,16 @@ def answer(
     )
     assert r.status_code == status, r.text
     return r.json()  # type: ignore[no-any-return]
+
+
+def move_clock(t: Team, when: datetime) -> None:
+    """The test clock to `when`, and fresh tokens as of then."""
+    t.clock.set(when)
+    t.relogin()
+
+
+def due_now(t: Team) -> list[tuple[str, str]]:
+    """What the patient's app lists as due: (code, reason), sorted."""
+    r = t.client.get("/v1/me/questionnaires/due", headers=t.ph)
+    assert r.status_code == 200, r.text
+    return sorted((i["code"], i["reason"]) for i in r.json()["items"])

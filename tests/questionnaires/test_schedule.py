@@ -14,7 +14,7 @@ from app.worker import still_wanted
 from tests.conftest import Clock
 from tests.entries.conftest import Team
 from tests.factories import make_patient, make_therapist
-from tests.questionnaires.conftest import answer, gad7, phq9
+from tests.questionnaires.conftest import answer, due_now, gad7, move_clock, phq9
 
 ZONE = "America/New_York"
 ENROLLED = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -27,17 +27,6 @@ def ny(client: TestClient, db: Session, login, clock: Clock) -> Team:  # type: i
     patient = make_patient(db, timezone=ZONE, now=ENROLLED)
     therapist = make_therapist(db, patients=(patient,))
     return Team(client, patient, therapist, login(patient), login(therapist), clock, login)
-
-
-def _at(t: Team, when: datetime) -> None:
-    t.clock.set(when)
-    t.relogin()
-
-
-def _due(t: Team) -> list[tuple[str, str]]:
-    r = t.client.get("/v1/me/questionnaires/due", headers=t.ph)
-    assert r.status_code == 200, r.text
-    return sorted((i["code"], i["reason"]) for i in r.json()["items"])
 
 
 def _reminders(db: Session, t: Team) -> dict[str, Notification]:
@@ -56,46 +45,46 @@ def _answer_enrolment(t: Team) -> None:
 
 
 def test_phq9_and_gad7_are_due_at_enrolment(ny: Team) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
-    assert _due(ny) == [("gad7", "enrolment"), ("phq9", "enrolment")]
+    move_clock(ny, ENROLLED + timedelta(hours=1))
+    assert due_now(ny) == [("gad7", "enrolment"), ("phq9", "enrolment")]
 
 
 def test_answering_takes_an_item_off_the_due_list(ny: Team) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
-    assert _due(ny) == []
+    assert due_now(ny) == []
 
 
 def test_after_effects_fall_due_two_hours_after_a_dose(ny: Team) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
-    _at(ny, DOSE)
+    move_clock(ny, DOSE)
     ny.session(DOSE)
-    _at(ny, DOSE + timedelta(hours=1))
-    assert _due(ny) == []
-    _at(ny, DOSE + timedelta(hours=2))
-    assert _due(ny) == [("after_effects", "after_dose")]
+    move_clock(ny, DOSE + timedelta(hours=1))
+    assert due_now(ny) == []
+    move_clock(ny, DOSE + timedelta(hours=2))
+    assert due_now(ny) == [("after_effects", "after_dose")]
 
 
 def test_phq9_and_gad7_fall_due_in_the_integration_phase_of_each_window(ny: Team) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
-    _at(ny, DOSE)
+    move_clock(ny, DOSE)
     sid = ny.session(DOSE)
-    _at(ny, DOSE + timedelta(hours=23, minutes=59))
-    assert ("phq9", "integration") not in _due(ny)
-    _at(ny, DOSE + timedelta(hours=24))
-    assert {("gad7", "integration"), ("phq9", "integration")} <= set(_due(ny))
+    move_clock(ny, DOSE + timedelta(hours=23, minutes=59))
+    assert ("phq9", "integration") not in due_now(ny)
+    move_clock(ny, DOSE + timedelta(hours=24))
+    assert {("gad7", "integration"), ("phq9", "integration")} <= set(due_now(ny))
     out = answer(ny, "phq9", phq9(1, 1, 1, 1, 1, 0, 0, 0, 0), ny.clock.now)
     assert (out["reason"], out["session_id"], out["phase"]) == ("integration", sid, "integration")
 
 
 def test_an_unanswered_integration_questionnaire_is_recorded_as_missed(ny: Team) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
-    _at(ny, DOSE)
+    move_clock(ny, DOSE)
     ny.session(DOSE)
-    _at(ny, DOSE + timedelta(hours=49))  # the window closed at 48 h
+    move_clock(ny, DOSE + timedelta(hours=49))  # the window closed at 48 h
     r = ny.client.get(f"/v1/patients/{ny.patient.id}/questionnaire-schedule", headers=ny.th)
     statuses = {(o["code"], o["reason"]): o["status"] for o in r.json()["occurrences"]}
     assert statuses[("phq9", "integration")] == "missed"
@@ -106,19 +95,19 @@ def test_an_unanswered_integration_questionnaire_is_recorded_as_missed(ny: Team)
 
 
 def test_phq9_falls_due_every_14_days_between_windows(ny: Team) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
-    _at(ny, DOSE)
+    move_clock(ny, DOSE)
     ny.session(DOSE)
     closes = DOSE + timedelta(hours=48)
-    _at(ny, closes + timedelta(days=13, hours=23))
-    assert ("phq9", "between_windows") not in _due(ny)
-    _at(ny, closes + timedelta(days=14))
-    assert {("gad7", "between_windows"), ("phq9", "between_windows")} <= set(_due(ny))
+    move_clock(ny, closes + timedelta(days=13, hours=23))
+    assert ("phq9", "between_windows") not in due_now(ny)
+    move_clock(ny, closes + timedelta(days=14))
+    assert {("gad7", "between_windows"), ("phq9", "between_windows")} <= set(due_now(ny))
 
 
 def test_the_care_team_can_turn_off_between_windows_checks_for_one_patient(ny: Team) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
     r = ny.client.put(
         f"/v1/patients/{ny.patient.id}/questionnaire-schedule",
@@ -127,16 +116,16 @@ def test_the_care_team_can_turn_off_between_windows_checks_for_one_patient(ny: T
     )
     assert r.status_code == 200, r.text
     assert r.json()["plans"]["phq9"]["between_windows_days"] == 0
-    _at(ny, ENROLLED + timedelta(days=15))
-    assert _due(ny) == [("gad7", "between_windows")]
+    move_clock(ny, ENROLLED + timedelta(days=15))
+    assert due_now(ny) == [("gad7", "between_windows")]
 
 
 def test_the_after_effects_reminder_waits_for_the_end_of_quiet_hours_local_time(
     ny: Team, db: Session
 ) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
-    _at(ny, DOSE)
+    move_clock(ny, DOSE)
     sid = ny.session(DOSE)
     reminder = _reminders(db, ny)[f"after_dose:{sid}:after_effects"]
     # 23:00 EST is quiet: 08:00 EST the next morning is 13:00 UTC.
@@ -148,13 +137,13 @@ def test_the_after_effects_reminder_waits_for_the_end_of_quiet_hours_local_time(
 def test_answering_cancels_the_reminder_and_a_due_one_is_checked_again(
     ny: Team, db: Session
 ) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
-    _at(ny, DOSE)
+    move_clock(ny, DOSE)
     sid = ny.session(DOSE)
     reminder = _reminders(db, ny)[f"after_dose:{sid}:after_effects"]
     assert still_wanted(db, reminder) is True
-    _at(ny, DOSE + timedelta(hours=3))
+    move_clock(ny, DOSE + timedelta(hours=3))
     answers = dict.fromkeys(
         ("ae_nausea", "ae_dizziness", "ae_headache", "ae_dissociation", "ae_other"), 0
     )
@@ -165,23 +154,23 @@ def test_answering_cancels_the_reminder_and_a_due_one_is_checked_again(
 
 
 def test_a_safety_flag_puts_the_cssrs_screener_due_at_once(ny: Team, db: Session) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
     ny.write(ny.clock.now, body="Some nights I want to die.")
-    assert _due(ny) == [("cssrs_screener", "after_flag")]
+    assert due_now(ny) == [("cssrs_screener", "after_flag")]
     assert any(k.startswith("after_flag:") for k in _reminders(db, ny))
 
 
 def test_a_cssrs_flag_does_not_ask_for_another_cssrs(ny: Team) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
     answers = {"cssrs_1": 1, "cssrs_2": 1, "cssrs_3": 1, "cssrs_4": 0, "cssrs_5": 0, "cssrs_6": 0}
     answer(ny, "cssrs_screener", answers, ny.clock.now)
-    assert _due(ny) == []
+    assert due_now(ny) == []
 
 
 def test_an_assignment_is_due_from_its_due_at(ny: Team) -> None:
-    _at(ny, ENROLLED + timedelta(hours=1))
+    move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
     r = ny.client.post(
         f"/v1/patients/{ny.patient.id}/questionnaire-assignments",
@@ -189,9 +178,9 @@ def test_an_assignment_is_due_from_its_due_at(ny: Team) -> None:
         headers=ny.th,
     )
     assert r.status_code == 201, r.text
-    assert _due(ny) == []
-    _at(ny, ny.clock.now + timedelta(days=1))
-    assert _due(ny) == [("pcl5", "assigned")]
+    assert due_now(ny) == []
+    move_clock(ny, ny.clock.now + timedelta(days=1))
+    assert due_now(ny) == [("pcl5", "assigned")]
 
 
 def test_the_same_questionnaire_is_never_due_twice_and_one_push_announces_them(
@@ -199,10 +188,10 @@ def test_the_same_questionnaire_is_never_due_twice_and_one_push_announces_them(
 ) -> None:
     """An unanswered enrolment PHQ-9 gives way to the integration one; the patient is
     asked once, and a worker pass sends one questionnaire push, not one per instrument."""
-    _at(ny, DOSE)
+    move_clock(ny, DOSE)
     sid = ny.session(DOSE)
-    _at(ny, DOSE + timedelta(hours=24))
-    due = _due(ny)
+    move_clock(ny, DOSE + timedelta(hours=24))
+    due = due_now(ny)
     assert [code for code, _ in due].count("phq9") == 1
     assert ("phq9", "integration") in due and ("phq9", "enrolment") not in due
     r = ny.client.get(f"/v1/patients/{ny.patient.id}/questionnaire-schedule", headers=ny.th)
