@@ -9,14 +9,14 @@ from fastapi import Depends, Form, Request
 from starlette.responses import Response
 
 from app.accounts import mfa
+from app.accounts.deps import attempt_of
 from app.accounts.errors import InvalidMfaCode
 from app.accounts.models import Role
-from app.accounts.signins import coarse_user_agent
 from app.clinic import auth
 from app.clinic.errors import CsrfRejected
 from app.clinic.web import PREFIX, redirect, render, safe_next, set_cookie
 from app.core.clock import Now
-from app.core.context import Ctx, client_address
+from app.core.context import Ctx
 from app.core.db import DbDep
 from app.core.errors import InvalidCredentials, InvalidToken, TooManyRequests
 from app.core.routing import api_router
@@ -105,15 +105,10 @@ def create_login(
     """Sign in with email and password; staff only."""
     _check_login_csrf(request, ctx, csrf_token)
     try:
+        device_token = request.cookies.get(auth.DEVICE_COOKIE)
+        attempt = attempt_of(request, now)
         step = auth.sign_in(
-            db,
-            ctx,
-            email=email,
-            password=password,
-            address=client_address(request),
-            user_agent=_agent(request),
-            now=now,
-            device_token=request.cookies.get(auth.DEVICE_COOKIE),
+            db, ctx, attempt, email=email, password=password, device_token=device_token
         )
     except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
         return _refused(request, ctx, exc, email)
@@ -123,10 +118,6 @@ def create_login(
         context = {"mfa_token": step.mfa_token, "login_csrf": csrf_token}
         return _code_page(request, "mfa.html", context)
     return _signed_in(request, db, ctx, step.cookie or "", now, next_url=next_url)
-
-
-def _agent(request: Request) -> str | None:
-    return coarse_user_agent(request.headers.get("user-agent"))
 
 
 def _signed_in(
@@ -170,15 +161,8 @@ def create_login_verification(
     """The second step of signing in, for accounts with a second factor."""
     _check_login_csrf(request, ctx, csrf_token)
     try:
-        cookie = auth.complete_mfa(
-            db,
-            ctx,
-            mfa_token=mfa_token,
-            code=code,
-            address=client_address(request),
-            user_agent=_agent(request),
-            now=now,
-        )
+        attempt = attempt_of(request, now)
+        cookie = auth.complete_mfa(db, ctx, attempt, mfa_token=mfa_token, code=code)
     except InvalidMfaCode:
         context = {"mfa_token": mfa_token, "login_csrf": csrf_token, "message": WRONG_CODE}
         return _code_page(request, "mfa.html", context, status=401)
@@ -211,9 +195,8 @@ def create_mfa_enrolment(
     """Confirm the new authenticator app with a code; signed in, recovery codes shown once."""
     _check_login_csrf(request, ctx, csrf_token)
     try:
-        cookie, codes = auth.enrol(
-            db, ctx, mfa_token=mfa_token, code=code, user_agent=_agent(request), now=now
-        )
+        attempt = attempt_of(request, now)
+        cookie, codes = auth.enrol(db, ctx, attempt, mfa_token=mfa_token, code=code)
     except InvalidMfaCode:
         context = {"mfa_token": mfa_token, "login_csrf": csrf_token, "message": WRONG_CODE}
         return _code_page(request, "mfa_enrol.html", context, status=401)

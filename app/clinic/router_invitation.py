@@ -6,11 +6,11 @@ from fastapi import Form, Request
 from starlette.responses import Response
 
 from app.accounts import login
+from app.accounts.deps import attempt_of
 from app.accounts.schemas import InvitationAccept
 from app.clinic import auth
 from app.clinic.forms import checked
 from app.clinic.router_auth import (
-    _agent,
     _check_login_csrf,
     _enrol_page,
     _login_page,
@@ -18,7 +18,7 @@ from app.clinic.router_auth import (
 )
 from app.clinic.web import render
 from app.core.clock import Now
-from app.core.context import Ctx, client_address
+from app.core.context import Ctx
 from app.core.db import DbDep
 from app.core.errors import AppError, InvalidCredentials
 from app.core.routing import api_router
@@ -47,15 +47,7 @@ def create_invitation_acceptance(
     _check_login_csrf(request, ctx, csrf_token)
     try:
         body = checked(InvitationAccept, {"token": token.strip(), "password": password})
-        tokens = login.accept_invitation(
-            db,
-            ctx,
-            token=body.token,
-            password=body.password,
-            address=client_address(request),
-            user_agent=_agent(request),
-            now=now,
-        )
+        tokens = login.accept_invitation(db, ctx, attempt_of(request, now), body)
     except AppError as exc:  # a bad form, a wrong or spent token, a weak password, throttled
         message = exc.detail or exc.title
         page = _login_page(request, ctx, message=message, status=exc.status, template=PAGE)

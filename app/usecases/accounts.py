@@ -95,31 +95,16 @@ MFA_CEILING_BODY = (
 
 
 def complete_mfa(
-    db: Session,
-    ctx: AppContext,
-    *,
-    mfa_token: str,
-    code: str,
-    address: str,
-    user_agent: str | None,
-    now: datetime,
+    db: Session, ctx: AppContext, attempt: login.Attempt, *, mfa_token: str, code: str
 ) -> IssuedTokens:
     """The second step of a sign-in, for both doors. When wrong codes reach the day's
     ceiling, every active admin is told; the door answers that refusal without rolling
     back (InvalidMfaCode.ceiling_reached_by is set), so the notices are kept."""
     try:
-        return login.complete_mfa(
-            db,
-            ctx,
-            mfa_token=mfa_token,
-            code=code,
-            address=address,
-            user_agent=user_agent,
-            now=now,
-        )
+        return login.complete_mfa(db, ctx, attempt, mfa_token=mfa_token, code=code)
     except InvalidMfaCode as exc:
         if exc.ceiling_reached_by is not None:
-            _tell_admins_of_ceiling(db, exc.ceiling_reached_by, now)
+            _tell_admins_of_ceiling(db, exc.ceiling_reached_by, attempt.now)
         raise
 
 
