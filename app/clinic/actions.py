@@ -50,9 +50,7 @@ def create_review(
     body = checked(
         ReviewPut, {"note": note or None, "discuss": discuss is not None, "visibility": "author"}
     )
-    care.review_entry(
-        act, entry=entry, note=body.note, discuss=body.discuss, visibility=body.visibility
-    )
+    care.review_entry(act, entry=entry, given=body)
     if not request.headers.get("HX-Request"):
         return redirect(request, patient_url(entry.patient_id, f"entry-{entry.id}"), user)
     view = entry_view(*entry_with_session_time(db, entry), keyring=ctx.keyring, rules=rules)
@@ -95,7 +93,7 @@ def create_acknowledgement(
         return patient_response(
             request, user, act, flag.patient_id, status=422, errors=errors, values=values
         )
-    flag = care.acknowledge_flag(act, flag=flag, outcome=body.outcome, note=body.note)
+    flag = care.acknowledge_flag(act, flag=flag, given=body)
     url = f"{PREFIX}/patients/{flag.patient_id}?acknowledged={body.outcome.value}#flags"
     return redirect(request, url, user)
 
@@ -117,9 +115,7 @@ def create_integration_session(
             IntegrationCreate,
             {"session_id": session_id, "scheduled_at": local_time(scheduled_at, user.timezone)},
         )
-        _item, session = care.schedule_integration(
-            act, patient_id=patient_id, session_id=body.session_id, scheduled_at=body.scheduled_at
-        )
+        _item, session = care.schedule_integration(act, patient_id=patient_id, new=body)
     except (FormInvalid, IntegrationBeforeDose, IntegrationInPast) as exc:
         key = f"schedule-{session_id}"
         return _refused(request, user, act, patient_id, key, exc, scheduled_at)
@@ -202,5 +198,5 @@ def create_prompt_assignment(
         else {"title": title or None, "text": text or None, "technique": technique or None}
     )
     body = checked(AssignmentCreate, data)
-    care.assign_prompt(act, patient_id=patient_id, **body.model_dump())
+    care.assign_prompt(act, patient_id=patient_id, given=body)
     return redirect(request, patient_url(patient_id, "prompts"), user)
