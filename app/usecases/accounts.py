@@ -17,7 +17,7 @@ from app.accounts.errors import InvalidMfaCode, InvitationNotNeeded
 from app.accounts.models import Role, User
 from app.core.context import AppContext
 from app.notifications.email import INVITATION_EMAIL, seal_token
-from app.notifications.outbox import enqueue
+from app.notifications.outbox import Notice, tell
 from app.usecases.act import Act
 
 
@@ -31,26 +31,22 @@ class InvitationReceipt:
     token: str | None = None
 
 
+INVITATION = Notice(
+    INVITATION_EMAIL, "Your kap-journal invitation", "An invitation to set your password."
+)
+
+
 def _issue(act: Act, user: User, address: str) -> InvitationReceipt:
     if act.settings.invitation_delivery == "response":
         issued = login.create_invitation(act.db, act.ctx, user=user, now=act.now)
         return InvitationReceipt(issued.expires_at, "response", token=issued.token)
     issued = login.create_invitation(act.db, act.ctx, user=user, now=act.now, sent_to=address)
-    enqueue(
-        act.db,
-        user_id=user.id,
-        kind=INVITATION_EMAIL,
-        dedupe_key=f"invitation:{issued.id}",
-        due_at=act.now,
-        title="Your kap-journal invitation",
-        body="An invitation to set your password.",
-        data={
-            "to": address,
-            "token": seal_token(act.keyring, user_id=user.id, token=issued.token),
-            "expires_at": issued.expires_at.isoformat(),
-        },
-        now=act.now,
-    )
+    data = {
+        "to": address,
+        "token": seal_token(act.keyring, user_id=user.id, token=issued.token),
+        "expires_at": issued.expires_at.isoformat(),
+    }
+    act.notify(user.id, f"invitation:{issued.id}", INVITATION, data)
     return InvitationReceipt(issued.expires_at, "email", sent_to=address)
 
 
@@ -87,10 +83,11 @@ def reissue_invitation(act: Act, *, user_id: uuid.UUID) -> tuple[User, Invitatio
     return user, _issue(act, user, address)
 
 
-MFA_CEILING_TITLE = "An account needs a recovery code"
-MFA_CEILING_BODY = (
+MFA_CEILING = Notice(
+    "security_mfa_ceiling",
+    "An account needs a recovery code",
     "Too many wrong authenticator codes today: the account can now sign in only with a "
-    "recovery code. Check the security log if this was not its owner."
+    "recovery code. Check the security log if this was not its owner.",
 )
 
 
@@ -113,14 +110,5 @@ def _tell_admins_of_ceiling(db: Session, user_id: uuid.UUID, now: datetime) -> N
         select(User.id).where(User.role == Role.admin, col(User.is_active).is_(True))
     ).all()
     for admin_id in admins:
-        enqueue(
-            db,
-            user_id=admin_id,
-            kind="security_mfa_ceiling",
-            dedupe_key=f"mfa_ceiling:{user_id}:{admin_id}:{now:%Y-%m-%d}",
-            due_at=now,
-            title=MFA_CEILING_TITLE,
-            body=MFA_CEILING_BODY,
-            data={"user_id": str(user_id)},
-            now=now,
-        )
+        key = f"mfa_ceiling:{user_id}:{admin_id}:{now:%Y-%m-%d}"
+        tell(db, MFA_CEILING, user_id=admin_id, key=key, now=now, data={"user_id": str(user_id)})

@@ -8,7 +8,7 @@ from enum import Enum
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
-from app.notifications.outbox import enqueue
+from app.notifications.outbox import Notice
 from app.notifications.reminders import reschedule_patient
 from app.questionnaires.reminders import plan_reminders
 from app.usecases.act import Act
@@ -21,6 +21,15 @@ class Unset(Enum):
 
 
 UNSET = Unset.token
+
+
+def _changed(body: str) -> Notice:
+    return Notice("care_team_changed", "Your care team changed", body[:500])
+
+
+def _change_key(patient_id: uuid.UUID, therapist_id: uuid.UUID, change: str) -> str:
+    # Unique per change (even two in one clock tick): each is a new item.
+    return f"care_team:{patient_id}:{therapist_id}:{change}:{uuid.uuid4().hex}"
 
 
 def _tell_patient(
@@ -44,25 +53,15 @@ def _tell_patient(
         if joined
         else f"{name} ({role}, {domain}), on your care team since {since}, left it."
     )
-    enqueue(
-        act.db,
-        user_id=patient_id,
-        kind="care_team_changed",
-        # Unique per change (even two in one clock tick): each is a new item.
-        dedupe_key=f"care_team:{patient_id}:{therapist_id}:{change}:{uuid.uuid4().hex}",
-        due_at=act.now,
-        title="Your care team changed",
-        body=body[:500],
-        data={
-            "therapist_id": str(therapist_id),
-            "change": change,
-            "role": role,
-            "display_name": name,
-            "email_domain": domain,
-            "joined_at": joined_at.isoformat() if joined_at is not None else None,
-        },
-        now=act.now,
-    )
+    data = {
+        "therapist_id": str(therapist_id),
+        "change": change,
+        "role": role,
+        "display_name": name,
+        "email_domain": domain,
+        "joined_at": joined_at.isoformat() if joined_at is not None else None,
+    }
+    act.notify(patient_id, _change_key(patient_id, therapist_id, change), _changed(body), data)
 
 
 def add_care_team_member(act: Act, *, patient_id: uuid.UUID, therapist_id: uuid.UUID) -> bool:
@@ -96,24 +95,16 @@ def remove_care_team_member(act: Act, *, patient_id: uuid.UUID, therapist_id: uu
 def _tell_rename(act: Act, *, user: User, before: str) -> None:
     for patient_id in accounts.patients_of(act.db, user.id):
         act.audit.record("account.rename", patient_id, "account", user.id)
-        enqueue(
-            act.db,
-            user_id=patient_id,
-            kind="care_team_changed",
-            dedupe_key=f"care_team:{patient_id}:{user.id}:renamed:{uuid.uuid4().hex}",
-            due_at=act.now,
-            title="Your care team changed",
-            body=f"{before} on your care team is now called {user.display_name}."[:500],
-            data={
-                "therapist_id": str(user.id),
-                "change": "renamed",
-                "role": str(user.role),
-                "display_name": user.display_name,
-                "previous_name": before,
-                "email_domain": accounts.email_domain(user.email),
-            },
-            now=act.now,
-        )
+        data = {
+            "therapist_id": str(user.id),
+            "change": "renamed",
+            "role": str(user.role),
+            "display_name": user.display_name,
+            "previous_name": before,
+            "email_domain": accounts.email_domain(user.email),
+        }
+        body = f"{before} on your care team is now called {user.display_name}."
+        act.notify(patient_id, _change_key(patient_id, user.id, "renamed"), _changed(body), data)
 
 
 def update_account(
