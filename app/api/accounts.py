@@ -169,7 +169,7 @@ def change_password(
 def create_user(body: UserCreate, _admin: AdminCaller, act: ActDep) -> UserCreatedPublic:
     """Create an account with a one-time invitation to set its password (admin); it is
     emailed to the person, and the answer says so (the token only in development)."""
-    user, invitation = accounts_use.create_account(act, **body.model_dump())
+    user, invitation = accounts_use.create_account(act, body)
     return UserCreatedPublic.model_validate(
         UserPublic.model_validate(user).model_dump() | {"invitation": asdict(invitation)}
     )

@@ -81,7 +81,7 @@ def create_user_account(
         UserCreate,
         {"email": email, "display_name": display_name, "role": role, "timezone": timezone or "UTC"},
     )
-    account, issued = accounts_use.create_account(act, **body.model_dump())
+    account, issued = accounts_use.create_account(act, body)
     return _users_page(request, user, act.db, invited=(account, issued), status=201)
 
 

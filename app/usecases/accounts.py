@@ -15,6 +15,7 @@ from app.accounts import service as accounts
 from app.accounts.auth_service import IssuedTokens
 from app.accounts.errors import InvalidMfaCode, InvitationNotNeeded
 from app.accounts.models import Role, User
+from app.accounts.schemas import UserCreate
 from app.core.context import AppContext
 from app.notifications.email import INVITATION_EMAIL, seal_token
 from app.notifications.outbox import Notice, tell
@@ -50,26 +51,9 @@ def _issue(act: Act, user: User, address: str) -> InvitationReceipt:
     return InvitationReceipt(issued.expires_at, "email", sent_to=address)
 
 
-def create_account(
-    act: Act,
-    *,
-    email: str,
-    role: Role,
-    display_name: str,
-    timezone: str,
-    locale: str | None = None,
-) -> tuple[User, InvitationReceipt]:
+def create_account(act: Act, new: UserCreate) -> tuple[User, InvitationReceipt]:
     """Nobody sets another person's password: the account gets an invitation instead."""
-    user = accounts.create_user(
-        act.db,
-        email=email,
-        role=role,
-        display_name=display_name,
-        timezone=timezone,
-        locale=locale,
-        password=None,
-        now=act.now,
-    )
+    user = accounts.create_user(act.db, **new.model_dump(), password=None, now=act.now)
     return user, _issue(act, user, user.email)
 
 
