@@ -26,6 +26,7 @@ from app.accounts.schemas import (
     UserUpdate,
 )
 from app.accounts.security_log import security_event
+from app.accounts.service import AccountChanges
 from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
@@ -133,8 +134,10 @@ def read_my_care_team(
 @router.patch("/me", responses=problem_responses(401, 422))
 def update_me(body: MeUpdate, caller: CurrentCaller, act: ActDep) -> MePublic:
     """Change one's own display name, time zone, language or daily check-in time."""
-    changes = body.model_dump(exclude_unset=True)
-    return MePublic.model_validate(care_team.update_account(act, user_id=caller.id, **changes))
+    changes = AccountChanges(**body.model_dump(exclude_unset=True))
+    return MePublic.model_validate(
+        care_team.update_account(act, user_id=caller.id, changes=changes)
+    )
 
 
 @router.post(
@@ -193,7 +196,8 @@ def update_user(
     user_id: uuid.UUID, body: UserUpdate, _admin: AdminCaller, act: ActDep
 ) -> UserPublic:
     """Rename, change the time zone or (de)activate an account (admin)."""
-    user = care_team.update_account(act, user_id=user_id, **body.model_dump(exclude_unset=True))
+    changes = AccountChanges(**body.model_dump(exclude_unset=True))
+    user = care_team.update_account(act, user_id=user_id, changes=changes)
     return UserPublic.model_validate(user)
 
 

@@ -99,7 +99,7 @@ def update_user_deactivate(
     request: Request, user_id: uuid.UUID, user: AdminUser, act: ClinicAct
 ) -> Response:
     """Deactivate an account: its sign-ins, API and clinic, end at once."""
-    care_team.update_account(act, user_id=user_id, is_active=False)
+    care_team.update_account(act, user_id=user_id, changes=accounts.AccountChanges(is_active=False))
     return redirect(request, f"{PREFIX}/admin/users", user)
 
 

@@ -4,23 +4,14 @@ the patient in their feed (and by push where they have a phone)."""
 
 import uuid
 from datetime import datetime
-from enum import Enum
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
+from app.accounts.service import AccountChanges, Unset
 from app.notifications.outbox import Notice
 from app.notifications.reminders import reschedule_patient
 from app.questionnaires.reminders import plan_reminders
 from app.usecases.act import Act
-
-
-class Unset(Enum):
-    """A field the request did not name (unlike null, which clears it)."""
-
-    token = 0
-
-
-UNSET = Unset.token
 
 
 def _changed(body: str) -> Notice:
@@ -107,31 +98,13 @@ def _tell_rename(act: Act, *, user: User, before: str) -> None:
         act.notify(patient_id, _change_key(patient_id, user.id, "renamed"), _changed(body), data)
 
 
-def update_account(
-    act: Act,
-    *,
-    user_id: uuid.UUID,
-    display_name: str | None = None,
-    timezone: str | None = None,
-    is_active: bool | None = None,
-    locale: str | Unset | None = UNSET,
-    check_in_time: str | Unset | None = UNSET,
-) -> User:
+def update_account(act: Act, *, user_id: uuid.UUID, changes: AccountChanges) -> User:
     """Rename, change the time zone, language or activity of an account. A staff rename
     is audited in, and told to, each of that therapist's patients."""
     before = accounts.get_user(act.db, user_id).display_name
-    user = accounts.update_user(
-        act.db,
-        user_id=user_id,
-        display_name=display_name,
-        timezone=timezone,
-        is_active=is_active,
-        now=act.now,
-    )
-    if not isinstance(locale, Unset):
-        accounts.set_locale(act.db, user=user, locale=locale, now=act.now)
-    if not isinstance(check_in_time, Unset):
-        accounts.set_check_in_time(act.db, user=user, at=check_in_time, now=act.now)
+    user = accounts.update_user(act.db, user_id=user_id, changes=changes, now=act.now)
+    timezone, is_active = changes.timezone, changes.is_active
+    locale, check_in_time = changes.locale, changes.check_in_time
     if user.role != Role.patient and user.display_name != before:
         _tell_rename(act, user=user, before=before)
     if user.role == Role.patient:
