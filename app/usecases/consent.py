@@ -105,7 +105,7 @@ def my_consents(act: Act, patient_id: uuid.UUID) -> MyConsentsPublic:
         ConsentStatePublic(
             kind=kind,
             document=ConsentDocumentPublic.model_validate(doc),
-            decision=_decision(latest[kind]) if kind in latest else None,
+            decision=ConsentDecisionPublic.model_validate(latest[kind]) if kind in latest else None,
             in_force=consent.in_force(doc, latest.get(kind), act.now),
             required=kind in consent.REQUIRED,
         )
@@ -118,18 +118,6 @@ def patient_consents(act: Act, patient_id: uuid.UUID) -> MyConsentsPublic:
     """The same state, read by the care team (audited)."""
     act.audit.record("consent.read", patient_id, "consent_decision")
     return my_consents(act, patient_id)
-
-
-def _decision(d: Any) -> ConsentDecisionPublic:
-    return ConsentDecisionPublic(
-        id=d.id,
-        document_id=d.document_id,
-        kind=d.kind,
-        version=d.version,
-        decision=d.decision,
-        locale=d.locale,
-        decided_at=d.decided_at,
-    )
 
 
 def decide(
@@ -146,7 +134,7 @@ def decide(
         locale=locale,
         now=act.now,
     )
-    result = DecisionResult(**_decision(row).model_dump())
+    result = DecisionResult.model_validate(row)
     if not created:
         return result, False
     audit_own(act, f"consent.{decision.value}", patient_id, "consent_decision", row.id)
