@@ -22,6 +22,7 @@ from app.seed_care import ensure_demo_care
 from app.seed_measures import ensure_demo_measures
 from app.sessions.deps import rules_from
 from app.sessions.models import KetamineSession, Route
+from app.sessions.schemas import SessionCreate
 from app.sessions.window import WindowRules
 from app.usecases.act import Act
 from app.usecases.sessions import record_session
@@ -166,8 +167,7 @@ def ensure_demo_sessions(db: Session, users: dict[str, User], ctx: AppContext) -
             act,
             patient_id=users[patient].id,
             self_report=False,
-            administered_at=now - timedelta(hours=hours),
-            route=route,
+            new=SessionCreate(administered_at=now - timedelta(hours=hours), route=route),
         )
 
 

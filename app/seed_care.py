@@ -14,14 +14,25 @@ from app.integration.service import schedule
 from app.notifications.reminders import reschedule_patient
 from app.prompts.library import prompt_id
 from app.prompts.models import PromptAssignment, Technique
+from app.prompts.schemas import AssignmentCreate
 from app.prompts.service import assign
 from app.reviews.models import EntryReview
+from app.reviews.schemas import ReviewPut
 from app.reviews.service import review_entry
 from app.safety.models import SafetyFlag
 from app.safety.screen import screen_text
 from app.safety.service import resources_for, screen_entry
 from app.sessions.models import KetamineSession
 from app.sessions.window import WindowRules
+
+MUSIC = AssignmentCreate(
+    title="The music in the room",
+    text=(
+        "You said the music helped you feel safe. Which moment of it do you remember "
+        "best, and what did it bring with it? A few lines are plenty."
+    ),
+    technique=Technique.capture,
+)
 
 
 def _entries(db: Session, patient: User) -> list[JournalEntry]:
@@ -46,15 +57,9 @@ def ensure_demo_care(
 
     first = _entries(db, alex)[0]
     if db.exec(select(EntryReview).where(EntryReview.entry_id == first.id)).first() is None:
-        review_entry(
-            db,
-            entry=first,
-            therapist_id=rivera.id,
-            note="Ask about the lake image; it came up last time too.",
-            discuss=True,
-            keyring=keyring,
-            now=now,
-        )
+        note = "Ask about the lake image; it came up last time too."
+        given = ReviewPut(note=note, discuss=True)
+        review_entry(db, entry=first, by=rivera.id, given=given, keyring=keyring, now=now)
 
     for entry in _entries(db, casey):
         flagged = db.exec(select(SafetyFlag).where(SafetyFlag.entry_id == entry.id)).first()
@@ -78,48 +83,16 @@ def ensure_demo_care(
         ).first()
         is None
     ):
-        schedule(
-            db,
-            patient_id=alex.id,
-            session=session,
-            scheduled_at=session.administered_at + timedelta(hours=40),
-            therapist_id=rivera.id,
-            now=now,
-        )
+        at = session.administered_at + timedelta(hours=40)
+        schedule(db, session=session, at=at, by=rivera.id, now=now)
 
-    if (
-        db.exec(select(PromptAssignment).where(PromptAssignment.patient_id == alex.id)).first()
-        is None
+    for patient, prompt in (
+        (alex, AssignmentCreate(prompt_id=prompt_id("action-bring-to-session"))),
+        (users["sam"], MUSIC),
     ):
-        assign(
-            db,
-            patient_id=alex.id,
-            therapist_id=rivera.id,
-            prompt_id=prompt_id("action-bring-to-session"),
-            title=None,
-            text=None,
-            technique=None,
-            now=now,
-        )
-
-    sam = users["sam"]
-    if (
-        db.exec(select(PromptAssignment).where(PromptAssignment.patient_id == sam.id)).first()
-        is None
-    ):
-        assign(
-            db,
-            patient_id=sam.id,
-            therapist_id=rivera.id,
-            prompt_id=None,
-            title="The music in the room",
-            text=(
-                "You said the music helped you feel safe. Which moment of it do you remember "
-                "best, and what did it bring with it? A few lines are plenty."
-            ),
-            technique=Technique.capture,
-            now=now,
-        )
+        assigned = select(PromptAssignment).where(PromptAssignment.patient_id == patient.id)
+        if db.exec(assigned).first() is None:
+            assign(db, patient_id=patient.id, by=rivera.id, given=prompt, now=now)
 
     for key in ("alex", "sam", "jordan", "casey"):
         reschedule_patient(db, patient_id=users[key].id, rules=rules, now=now)

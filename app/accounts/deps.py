@@ -13,12 +13,21 @@ from sqlmodel import Session
 
 from app.accounts import mfa
 from app.accounts.errors import MfaEnrolmentRequired, MfaSignInRequired
+from app.accounts.login import Attempt
 from app.accounts.models import Role, SignIn, User
+from app.accounts.signins import coarse_user_agent
 from app.core.clock import Now
-from app.core.context import AppContext, Ctx
+from app.core.context import AppContext, Ctx, client_address
 from app.core.db import DbDep, check_on_begin
 from app.core.errors import Forbidden, InvalidToken, Unauthorized
 from app.core.security import AccessClaims, decode_access_token
+
+
+def attempt_of(request: Request, now: datetime) -> Attempt:
+    """A sign-in step from this request, as both doors hand it to app.accounts.login."""
+    agent = coarse_user_agent(request.headers.get("user-agent"))
+    return Attempt(client_address(request), agent, now)
+
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /v1/auth/token")
 

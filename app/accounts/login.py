@@ -15,11 +15,22 @@ from app.accounts import invitations, known_devices, mfa
 from app.accounts.auth_service import IssuedTokens, authenticate, normalize_email, start_session
 from app.accounts.errors import InvalidMfaCode, MfaRecoveryRequired
 from app.accounts.models import Role, User
+from app.accounts.schemas import InvitationAccept
 from app.accounts.security_log import security_event
 from app.core.config import Settings
 from app.core.context import AppContext
 from app.core.errors import InvalidCredentials, InvalidToken, TooManyRequests
 from app.core.security import hash_token
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One step of signing in as a door saw it: the client's address and coarse user
+    agent, and when. The throttles and the security log key on these."""
+
+    address: str
+    user_agent: str | None
+    now: datetime
 
 
 @dataclass(frozen=True)
@@ -67,12 +78,10 @@ def open_session(
 def sign_in(
     db: Session,
     ctx: AppContext,
+    attempt: Attempt,
     *,
     email: str,
     password: str,
-    address: str,
-    user_agent: str | None,
-    now: datetime,
     device_token: str | None = None,
 ) -> SignInResult:
     """Check the password under the throttles; a pair, or an MFA token to continue with.
@@ -86,7 +95,7 @@ def sign_in(
     instead, and neither the address's nor the account's counts apply to it, nor
     do its failures add to them.
     """
-    throttle = ctx.throttle
+    throttle, address, now = ctx.throttle, attempt.address, attempt.now
     account = normalize_email(email)[:320]
     pair = f"{account}|{address}"
     device = (
@@ -125,20 +134,20 @@ def sign_in(
         throttle.clear("signin_pair", pair)
     if mfa.is_enrolled(user):
         return SignInResult(mfa_token=mfa.issue_mfa_token(ctx.tokens, user_id=user.id, now=now))
-    return SignInResult(tokens=open_session(db, ctx, user=user, now=now, user_agent=user_agent))
+    return SignInResult(tokens=_open(db, ctx, user, attempt))
+
+
+def _open(
+    db: Session, ctx: AppContext, user: User, attempt: Attempt, amr: str = "pwd"
+) -> IssuedTokens:
+    return open_session(db, ctx, user=user, now=attempt.now, user_agent=attempt.user_agent, amr=amr)
 
 
 def complete_mfa(
-    db: Session,
-    ctx: AppContext,
-    *,
-    mfa_token: str,
-    code: str,
-    address: str,
-    user_agent: str | None,
-    now: datetime,
+    db: Session, ctx: AppContext, attempt: Attempt, *, mfa_token: str, code: str
 ) -> IssuedTokens:
     """The second step of a sign-in: a TOTP code or a recovery code; throttled per account."""
+    address, now = attempt.address, attempt.now
     ticket = mfa.open_mfa_token(db, ctx.tokens, mfa_token, now=now)
     user = db.get(User, ticket.user_id)
     if user is None or not user.is_active:
@@ -166,18 +175,11 @@ def complete_mfa(
             raise MfaRecoveryRequired() from None
         raise
     mfa.spend_mfa_token(db, ticket, now=now)
-    return open_session(db, ctx, user=user, now=now, user_agent=user_agent, amr=f"pwd {factor}")
+    return _open(db, ctx, user, attempt, amr=f"pwd {factor}")
 
 
 def accept_invitation(
-    db: Session,
-    ctx: AppContext,
-    *,
-    token: str,
-    password: str,
-    address: str,
-    user_agent: str | None,
-    now: datetime,
+    db: Session, ctx: AppContext, attempt: Attempt, body: InvitationAccept
 ) -> IssuedTokens:
     """Set one's own password with an invitation, and sign in.
 
@@ -186,13 +188,15 @@ def accept_invitation(
     neither make the server hash passwords at will nor retry one token endlessly.
     """
     try:
-        ctx.throttle.take("invitation_address", address)
-        ctx.throttle.take("invitation_token", hash_token(token[:300]))
+        ctx.throttle.take("invitation_address", attempt.address)
+        ctx.throttle.take("invitation_token", hash_token(body.token[:300]))
     except TooManyRequests:
-        security_event("invitation_throttled", user_id=None, address=address)
+        security_event("invitation_throttled", user_id=None, address=attempt.address)
         raise
-    user = invitations.accept(db, ctx.keyring, token=token, password=password, now=now)
-    return open_session(db, ctx, user=user, now=now, user_agent=user_agent)
+    user = invitations.accept(
+        db, ctx.keyring, token=body.token, password=body.password, now=attempt.now
+    )
+    return _open(db, ctx, user, attempt)
 
 
 def create_invitation(

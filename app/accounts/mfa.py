@@ -15,6 +15,7 @@ from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from app.accounts.auth_service import revoke_user_sign_ins
 from app.accounts.errors import InvalidMfaCode, MfaAlreadyEnrolled, MfaNotStarted
 from app.accounts.models import RecoveryCode, SignIn, SpentMfaToken, User
 from app.core.crypto import KeyRing
@@ -104,15 +105,6 @@ def has_second_factor(amr: str) -> bool:
     return bool({"otp", "recovery"} & set(amr.split()))
 
 
-def _end_other_sign_ins(
-    db: Session, user: User, *, keep: uuid.UUID | None, now: datetime, reason: str
-) -> None:
-    stmt = update(SignIn).where(col(SignIn.user_id) == user.id, col(SignIn.revoked_at).is_(None))
-    if keep is not None:
-        stmt = stmt.where(col(SignIn.id) != keep)
-    db.execute(stmt.values(revoked_at=now, revoked_reason=reason))
-
-
 def confirm_enrolment(
     db: Session,
     keyring: KeyRing,
@@ -137,7 +129,7 @@ def confirm_enrolment(
     user.totp_confirmed_at = now
     user.updated_at = now
     db.add(user)
-    _end_other_sign_ins(db, user, keep=keep, now=now, reason="mfa_enrolled")
+    revoke_user_sign_ins(db, user.id, now=now, reason="mfa_enrolled", keep=keep)
     if keep is not None:
         db.execute(update(SignIn).where(col(SignIn.id) == keep).values(amr="pwd otp"))
     # 80 random bits each: a plain SHA-256 of that many is beyond guessing from a dump.
@@ -203,7 +195,7 @@ def spend_mfa_token(db: Session, ticket: MfaTicket, *, now: datetime) -> None:
 
 def remove(db: Session, *, user: User, now: datetime, keep: uuid.UUID | None = None) -> None:
     """Reset the second factor; every other sign-in of the account ends."""
-    _end_other_sign_ins(db, user, keep=keep, now=now, reason="mfa_reset")
+    revoke_user_sign_ins(db, user.id, now=now, reason="mfa_reset", keep=keep)
     user.totp_secret = None
     user.totp_confirmed_at = None
     user.totp_last_step = None

@@ -137,6 +137,7 @@ class TokenPair(BaseModel):
             "device_token": "d1.bm9uY2Utb2YtdGhpcy1kZXY.1772463600.c2lnbmF0dXJl",
         },
         json_schema_serialization_defaults_required=True,
+        from_attributes=True,  # from the IssuedTokens of app.accounts.auth_service
     )
 
     access_token: str

@@ -1,7 +1,9 @@
 """Accounts, their settings and care teams."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -69,16 +71,32 @@ def get_user(db: Session, user_id: uuid.UUID) -> User:
     return user
 
 
-def update_user(
-    db: Session,
-    *,
-    user_id: uuid.UUID,
-    now: datetime,
-    display_name: str | None = None,
-    timezone: str | None = None,
-    is_active: bool | None = None,
-) -> User:
+class Unset(Enum):
+    """A field the request did not name (unlike null, which clears it)."""
+
+    token = 0
+
+
+UNSET = Unset.token
+
+
+@dataclass(frozen=True)
+class AccountChanges:
+    """What an account update names; None leaves a field as it is, except the locale and
+    the check-in time, which null clears and UNSET leaves."""
+
+    display_name: str | None = None
+    timezone: str | None = None
+    is_active: bool | None = None
+    # None: the app's Accept-Language decides again.
+    locale: str | Unset | None = UNSET
+    # "HH:MM" local; None: the clinic's default time.
+    check_in_time: str | Unset | None = UNSET
+
+
+def update_user(db: Session, *, user_id: uuid.UUID, changes: AccountChanges, now: datetime) -> User:
     user = get_user(db, user_id)
+    display_name, timezone, is_active = changes.display_name, changes.timezone, changes.is_active
     if display_name is not None and display_name != user.display_name:
         if user.role != Role.patient:
             _check_staff_name(db, display_name, user_id=user.id, now=now)
@@ -92,6 +110,10 @@ def update_user(
         if user.is_active and not is_active:
             revoke_user_sign_ins(db, user.id, now=now, reason="deactivated")
         user.is_active = is_active
+    if not isinstance(changes.locale, Unset):
+        user.locale = changes.locale
+    if not isinstance(changes.check_in_time, Unset):
+        user.check_in_time = changes.check_in_time
     user.updated_at = now
     db.add(user)
     db.flush()
@@ -119,24 +141,6 @@ def _check_staff_name(db: Session, name: str, *, user_id: uuid.UUID | None, now:
     ).first()
     if held is not None:
         raise DisplayNameReserved()
-
-
-def set_locale(db: Session, *, user: User, locale: str | None, now: datetime) -> User:
-    """None clears it: the app's Accept-Language decides again."""
-    user.locale = locale
-    user.updated_at = now
-    db.add(user)
-    db.flush()
-    return user
-
-
-def set_check_in_time(db: Session, *, user: User, at: str | None, now: datetime) -> User:
-    """ "HH:MM" local; None: the clinic's default time."""
-    user.check_in_time = at
-    user.updated_at = now
-    db.add(user)
-    db.flush()
-    return user
 
 
 def _user_with_role(db: Session, user_id: uuid.UUID, role: Role) -> User:

@@ -6,8 +6,7 @@ from dataclasses import asdict
 from fastapi import Request, Response, status
 
 from app.accounts import login, mfa, signins
-from app.accounts.auth_service import IssuedTokens
-from app.accounts.deps import AdminCaller, EnrollingCaller, StaffMfaCaller
+from app.accounts.deps import AdminCaller, EnrollingCaller, StaffMfaCaller, attempt_of
 from app.accounts.errors import InvalidMfaCode, MfaNotEnrolled
 from app.accounts.schemas import (
     InvitationAccept,
@@ -38,35 +37,15 @@ auth_router = api_router(prefix="/v1/auth", tags=["auth"])
 router = api_router(prefix="/v1", tags=["accounts"])
 
 
-def _pair(tokens: IssuedTokens) -> TokenPair:
-    return TokenPair(
-        access_token=tokens.access_token,
-        expires_in=tokens.expires_in,
-        refresh_token=tokens.refresh_token,
-        device_token=tokens.device_token,
-    )
-
-
-def _agent(request: Request) -> str | None:
-    return signins.coarse_user_agent(request.headers.get("user-agent"))
-
-
 @auth_router.post("/invitation", responses=problem_responses(404, 410, 422, 429))
 def accept_invitation(
     request: Request, body: InvitationAccept, db: DbDep, ctx: Ctx, now: Now
 ) -> TokenPair:
     """Set one's own password with a one-time invitation, and sign in; attempts are
     throttled per client and per token (429 with Retry-After)."""
-    tokens = login.accept_invitation(
-        db,
-        ctx,
-        token=body.token,
-        password=body.password,
-        address=client_address(request),
-        user_agent=_agent(request),
-        now=now,
+    return TokenPair.model_validate(
+        login.accept_invitation(db, ctx, attempt_of(request, now), body)
     )
-    return _pair(tokens)
 
 
 @auth_router.post("/mfa", response_model=TokenPair, responses=problem_responses(401, 403, 422, 429))
@@ -75,21 +54,16 @@ def complete_mfa(
 ) -> TokenPair | Response:
     """Finish a sign-in with a code from the authenticator app or a recovery code; each
     mfa_token buys one sign-in; past the day's wrong codes, 403 mfa_recovery_required."""
+    attempt = attempt_of(request, now)
     try:
         tokens = accounts_use.complete_mfa(
-            db,
-            ctx,
-            mfa_token=body.mfa_token,
-            code=body.code,
-            address=client_address(request),
-            user_agent=_agent(request),
-            now=now,
+            db, ctx, attempt, mfa_token=body.mfa_token, code=body.code
         )
     except InvalidMfaCode as exc:
         if exc.ceiling_reached_by is None:
             raise
         return error_response(request, exc)  # answered, not raised: the admins' notices commit
-    return _pair(tokens)
+    return TokenPair.model_validate(tokens)
 
 
 @router.post(

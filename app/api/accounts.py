@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Form, Query, Request, Response, status
 
 from app.accounts import auth_service, login, service
-from app.accounts.deps import AdminCaller, CurrentCaller, EnrollingCaller, PatientCaller
+from app.accounts.deps import AdminCaller, CurrentCaller, EnrollingCaller, PatientCaller, attempt_of
 from app.accounts.errors import MfaRequired
 from app.accounts.models import Role
 from app.accounts.schemas import (
@@ -26,7 +26,7 @@ from app.accounts.schemas import (
     UserUpdate,
 )
 from app.accounts.security_log import security_event
-from app.accounts.signins import coarse_user_agent
+from app.accounts.service import AccountChanges
 from app.api.deps import ActDep
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
@@ -45,15 +45,6 @@ _SIGNED_IN = problem_responses(401)
 _ADMIN = problem_responses(401, 403)
 
 
-def _pair(tokens: auth_service.IssuedTokens) -> TokenPair:
-    return TokenPair(
-        access_token=tokens.access_token,
-        expires_in=tokens.expires_in,
-        refresh_token=tokens.refresh_token,
-        device_token=tokens.device_token,
-    )
-
-
 @auth_router.post(
     "/token", responses=problem_responses(401, 422, 429, models={401: MfaRequiredProblem})
 )
@@ -70,16 +61,14 @@ def create_token(
     result = login.sign_in(
         db,
         ctx,
+        attempt_of(request, now),
         email=form.username,
         password=form.password,
-        address=client_address(request),
-        user_agent=coarse_user_agent(request.headers.get("user-agent")),
-        now=now,
         device_token=form.device_token or None,
     )
     if result.tokens is None:
         raise MfaRequired(extra={"mfa_token": result.mfa_token})
-    return _pair(result.tokens)
+    return TokenPair.model_validate(result.tokens)
 
 
 @auth_router.post("/refresh", response_model=TokenPair, responses=problem_responses(401, 422))
@@ -102,7 +91,7 @@ def refresh_token(
         )
         # Returned, not raised, so the revocation of the whole sign-in commits.
         return error_response(request, reused)
-    return _pair(tokens)
+    return TokenPair.model_validate(tokens)
 
 
 @auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=_SIGNED_IN)
@@ -145,8 +134,10 @@ def read_my_care_team(
 @router.patch("/me", responses=problem_responses(401, 422))
 def update_me(body: MeUpdate, caller: CurrentCaller, act: ActDep) -> MePublic:
     """Change one's own display name, time zone, language or daily check-in time."""
-    changes = body.model_dump(exclude_unset=True)
-    return MePublic.model_validate(care_team.update_account(act, user_id=caller.id, **changes))
+    changes = AccountChanges(**body.model_dump(exclude_unset=True))
+    return MePublic.model_validate(
+        care_team.update_account(act, user_id=caller.id, changes=changes)
+    )
 
 
 @router.post(
@@ -181,7 +172,7 @@ def change_password(
 def create_user(body: UserCreate, _admin: AdminCaller, act: ActDep) -> UserCreatedPublic:
     """Create an account with a one-time invitation to set its password (admin); it is
     emailed to the person, and the answer says so (the token only in development)."""
-    user, invitation = accounts_use.create_account(act, **body.model_dump())
+    user, invitation = accounts_use.create_account(act, body)
     return UserCreatedPublic.model_validate(
         UserPublic.model_validate(user).model_dump() | {"invitation": asdict(invitation)}
     )
@@ -205,7 +196,8 @@ def update_user(
     user_id: uuid.UUID, body: UserUpdate, _admin: AdminCaller, act: ActDep
 ) -> UserPublic:
     """Rename, change the time zone or (de)activate an account (admin)."""
-    user = care_team.update_account(act, user_id=user_id, **body.model_dump(exclude_unset=True))
+    changes = AccountChanges(**body.model_dump(exclude_unset=True))
+    user = care_team.update_account(act, user_id=user_id, changes=changes)
     return UserPublic.model_validate(user)
 
 

@@ -31,9 +31,7 @@ def create_integration_session(
     act: ActDep,
 ) -> ORJSONResponse:
     """Schedule the integration session for one ketamine session's window."""
-    item, session = care.schedule_integration(
-        act, patient_id=patient_id, session_id=body.session_id, scheduled_at=body.scheduled_at
-    )
+    item, session = care.schedule_integration(act, patient_id=patient_id, new=body)
     view = service.view(item, session.administered_at, act.rules)
     return ORJSONResponse(view, status_code=status.HTTP_201_CREATED)
 

@@ -80,7 +80,7 @@ def assign_prompt(
     patient_id: CareTeamPatientId, body: AssignmentCreate, _caller: TherapistCaller, act: ActDep
 ) -> AssignmentPublic:
     """Assign a library prompt, or write a custom one for this patient (care team)."""
-    assignment, prompt = care.assign_prompt(act, patient_id=patient_id, **body.model_dump())
+    assignment, prompt = care.assign_prompt(act, patient_id=patient_id, given=body)
     return service.assignment_public(assignment, prompt)
 
 

@@ -194,7 +194,7 @@ def create_questionnaire_assignment(
     patient_id: CareTeamPatientId, body: QuestionnaireAssignmentCreate, act: ActDep
 ) -> QuestionnaireAssignmentPublic:
     """Ask the patient to answer one instrument once (due now unless `due_at`)."""
-    row = use.assign_questionnaire(act, patient_id=patient_id, code=body.code, due_at=body.due_at)
+    row = use.assign_questionnaire(act, patient_id=patient_id, asked=body)
     return QuestionnaireAssignmentPublic.model_validate(row, from_attributes=True)
 
 

@@ -25,9 +25,7 @@ def review_entry(
 ) -> ORJSONResponse:
     """Mark a shared entry reviewed, with a private note and whether to discuss it."""
     entry = readable.entry
-    review = care.review_entry(
-        act, entry=entry, note=body.note, discuss=body.discuss, visibility=body.visibility
-    )
+    review = care.review_entry(act, entry=entry, given=body)
     return ORJSONResponse(service.review_view(review, entry.version, act.keyring, act.actor_id))
 
 

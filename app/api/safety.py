@@ -78,7 +78,7 @@ def acknowledge_flag(
 ) -> SafetyFlagPublic:
     """Close a flag with its outcome and an optional note (care team or on-call staff)."""
     flag, mine = care.flag_for_acknowledgement(act, flag_id, caller.role)
-    flag = care.acknowledge_flag(act, flag=flag, outcome=body.outcome, note=body.note)
+    flag = care.acknowledge_flag(act, flag=flag, given=body)
     shared, deleted_at = flags.entry_state(act.db, flag)
     return flags.flag_public(
         flag, is_shared=shared, deleted_at=deleted_at, show_entry=mine, keyring=act.keyring

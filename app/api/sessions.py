@@ -54,9 +54,8 @@ def create_session(
     while a safety flag raised before the session is open: every flag is
     acknowledged before the next dose. A patient's own report is never refused.
     """
-    result = use.record_session(
-        act, patient_id=patient_id, self_report=caller.role == Role.patient, **body.model_dump()
-    )
+    self_report = caller.role == Role.patient
+    result = use.record_session(act, patient_id=patient_id, self_report=self_report, new=body)
     return session_public(result)
 
 
@@ -69,13 +68,7 @@ def list_sessions(
     cursor: Cursor = None,
 ) -> ORJSONResponse:
     """A patient's sessions (`patient_id`), newest first, each with its window and counts."""
-    rows, nxt = use.list_sessions(
-        act,
-        patient_id=patient_id,
-        limit=limit,
-        cursor=cursor,
-        shared_only=caller.role != Role.patient,
-    )
+    rows, nxt = use.list_sessions(act, patient_id=patient_id, limit=limit, cursor=cursor)
     items = [session_public(r, counts).model_dump(mode="json") for r, counts in rows]
     return ORJSONResponse({"items": items, "next_cursor": nxt})
 
@@ -96,13 +89,7 @@ def list_sessions_v1(
     """Deprecated: `GET /v1/sessions?patient_id=…` (a Page with a cursor). The v1.1 list:
     a bare array paged by `before`."""
     response.headers.update(deprecation_headers(DEPRECATED_ON, SUNSET_ON))
-    rows, _ = use.list_sessions(
-        act,
-        patient_id=patient_id,
-        limit=limit,
-        before=before,
-        shared_only=caller.role != Role.patient,
-    )
+    rows, _ = use.list_sessions(act, patient_id=patient_id, limit=limit, before=before)
     return [session_public(r, counts) for r, counts in rows]
 
 

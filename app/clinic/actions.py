@@ -8,6 +8,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from app.accounts.access import care_team_patient
@@ -15,7 +16,7 @@ from app.clinic.auth import ClinicUser, TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.errors import FormInvalid
 from app.clinic.forms import checked, local_time, patient_url
-from app.clinic.router_therapist import patient_response
+from app.clinic.router_therapist import refused_form
 from app.clinic.web import PREFIX, redirect, render
 from app.core.errors import AppError
 from app.core.routing import api_router
@@ -50,9 +51,7 @@ def create_review(
     body = checked(
         ReviewPut, {"note": note or None, "discuss": discuss is not None, "visibility": "author"}
     )
-    care.review_entry(
-        act, entry=entry, note=body.note, discuss=body.discuss, visibility=body.visibility
-    )
+    care.review_entry(act, entry=entry, given=body)
     if not request.headers.get("HX-Request"):
         return redirect(request, patient_url(entry.patient_id, f"entry-{entry.id}"), user)
     view = entry_view(*entry_with_session_time(db, entry), keyring=ctx.keyring, rules=rules)
@@ -75,29 +74,41 @@ def create_reviews(
     return redirect(request, url, user)
 
 
+class AcknowledgeForm(BaseModel):
+    outcome: str = Field(default="", max_length=64)
+    note: str = Field(default="", max_length=6000)
+
+
 @router.post("/flags/{flag_id}/acknowledge")
 def create_acknowledgement(
     request: Request,
     flag_id: uuid.UUID,
     user: TherapistUser,
     act: ClinicAct,
-    outcome: Annotated[str, Form(max_length=64)] = "",
-    note: Annotated[str, Form(max_length=6000)] = "",
+    form: Annotated[AcknowledgeForm, Form()],
 ) -> Response:
     """Close a flag with the outcome the therapist chose and an optional note."""
     flag, _mine = care.flag_for_acknowledgement(act, flag_id, user.caller.role)
     try:
-        body = checked(FlagAcknowledge, {"outcome": outcome, "note": note or None})
+        body = checked(FlagAcknowledge, {"outcome": form.outcome, "note": form.note or None})
     except FormInvalid as exc:
-        key = f"ack-{flag.id}"
-        values = {key: {"outcome": outcome, "note": note}}
-        errors = {key: exc.extra["fields"]}
-        return patient_response(
-            request, user, act, flag.patient_id, status=422, errors=errors, values=values
-        )
-    flag = care.acknowledge_flag(act, flag=flag, outcome=body.outcome, note=body.note)
+        key, fields = f"ack-{flag.id}", exc.extra["fields"]
+        return refused_form(request, user, act, flag.patient_id, key, fields, form.model_dump())
+    flag = care.acknowledge_flag(act, flag=flag, given=body)
     url = f"{PREFIX}/patients/{flag.patient_id}?acknowledged={body.outcome.value}#flags"
     return redirect(request, url, user)
+
+
+class MoveForm(BaseModel):
+    scheduled_at: str = Field(default="", max_length=64)
+
+    def local(self, user: ClinicUser) -> dict[str, Any]:
+        """The fields for the API's schema, the time read in the user's time zone."""
+        return self.model_dump() | {"scheduled_at": local_time(self.scheduled_at, user.timezone)}
+
+
+class ScheduleForm(MoveForm):
+    session_id: str = Field(default="", max_length=64)
 
 
 @router.post("/patients/{patient_id}/integration-sessions")
@@ -106,23 +117,17 @@ def create_integration_session(
     patient_id: uuid.UUID,
     user: TherapistUser,
     act: ClinicAct,
-    session_id: Annotated[str, Form(max_length=64)] = "",
-    scheduled_at: Annotated[str, Form(max_length=64)] = "",
+    form: Annotated[ScheduleForm, Form()],
 ) -> Response:
     """Schedule the integration session of one window (outside the range with a warning;
     before the dose or in the past refused, beside the field, with the time kept)."""
     care_team_patient(patient_id, user.caller, act.db)
     try:
-        body = checked(
-            IntegrationCreate,
-            {"session_id": session_id, "scheduled_at": local_time(scheduled_at, user.timezone)},
-        )
-        _item, session = care.schedule_integration(
-            act, patient_id=patient_id, session_id=body.session_id, scheduled_at=body.scheduled_at
-        )
+        body = checked(IntegrationCreate, form.local(user))
+        _item, session = care.schedule_integration(act, patient_id=patient_id, new=body)
     except (FormInvalid, IntegrationBeforeDose, IntegrationInPast) as exc:
-        key = f"schedule-{session_id}"
-        return _refused(request, user, act, patient_id, key, exc, scheduled_at)
+        key = f"schedule-{form.session_id}"
+        return _refused(request, user, act, patient_id, key, exc, form.scheduled_at)
     url = f"{PREFIX}/patients/{patient_id}?scheduled=1#window-{session.id}"
     return redirect(request, url, user)
 
@@ -139,14 +144,8 @@ def _refused(
     """The patient page again, the message beside the time field and the time kept."""
     fields = exc.extra.get("fields") or {"scheduled_at": f"{exc.title}. {exc.detail}"}
     message = " ".join(fields.values())
-    return patient_response(
-        request,
-        user,
-        act,
-        patient_id,
-        status=422,
-        errors={key: {"scheduled_at": message}},
-        values={key: {"scheduled_at": typed}},
+    return refused_form(
+        request, user, act, patient_id, key, {"scheduled_at": message}, {"scheduled_at": typed}
     )
 
 
@@ -157,17 +156,18 @@ def update_integration_session(
     item_id: uuid.UUID,
     user: TherapistUser,
     act: ClinicAct,
-    scheduled_at: Annotated[str, Form(max_length=64)] = "",
+    form: Annotated[MoveForm, Form()],
 ) -> Response:
     """Move an integration session (the same refusals as scheduling)."""
     care_team_patient(patient_id, user.caller, act.db)
     try:
-        body = checked(IntegrationMove, {"scheduled_at": local_time(scheduled_at, user.timezone)})
+        at = checked(IntegrationMove, form.local(user)).scheduled_at
         item, _session = care.move_integration(
-            act, patient_id=patient_id, item_id=item_id, scheduled_at=body.scheduled_at
+            act, patient_id=patient_id, item_id=item_id, scheduled_at=at
         )
     except (FormInvalid, IntegrationBeforeDose, IntegrationInPast) as exc:
-        return _refused(request, user, act, patient_id, f"move-{item_id}", exc, scheduled_at)
+        key = f"move-{item_id}"
+        return _refused(request, user, act, patient_id, key, exc, form.scheduled_at)
     url = f"{PREFIX}/patients/{patient_id}?moved=1#window-{item.session_id}"
     return redirect(request, url, user)
 
@@ -182,25 +182,30 @@ def delete_integration_session(
     return redirect(request, patient_url(patient_id, f"window-{session_id}"), user)
 
 
+class PromptForm(BaseModel):
+    """A library prompt (`kind` library) or a custom one; empty fields are unset."""
+
+    kind: str = Field(default="library", max_length=16)
+    prompt_id: str = Field(default="", max_length=64)
+    title: str = Field(default="", max_length=200)
+    text: str = Field(default="", max_length=3000)
+    technique: str = Field(default="", max_length=64)
+
+    def fields(self) -> dict[str, Any]:
+        named = ("prompt_id",) if self.kind == "library" else ("title", "text", "technique")
+        return {name: getattr(self, name) or None for name in named}
+
+
 @router.post("/patients/{patient_id}/prompts")
 def create_prompt_assignment(
     request: Request,
     patient_id: uuid.UUID,
     user: TherapistUser,
     act: ClinicAct,
-    kind: Annotated[str, Form(max_length=16)] = "library",
-    prompt_id: Annotated[str, Form(max_length=64)] = "",
-    title: Annotated[str, Form(max_length=200)] = "",
-    text: Annotated[str, Form(max_length=3000)] = "",
-    technique: Annotated[str, Form(max_length=64)] = "",
+    form: Annotated[PromptForm, Form()],
 ) -> Response:
     """Assign a library prompt, or write a custom one for this patient."""
     care_team_patient(patient_id, user.caller, act.db)
-    data: dict[str, Any] = (
-        {"prompt_id": prompt_id or None}
-        if kind == "library"
-        else {"title": title or None, "text": text or None, "technique": technique or None}
-    )
-    body = checked(AssignmentCreate, data)
-    care.assign_prompt(act, patient_id=patient_id, **body.model_dump())
+    body = checked(AssignmentCreate, form.fields())
+    care.assign_prompt(act, patient_id=patient_id, given=body)
     return redirect(request, patient_url(patient_id, "prompts"), user)

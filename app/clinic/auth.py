@@ -99,24 +99,16 @@ def staff_member(db: Session, user_id: uuid.UUID) -> User:
 def sign_in(
     db: Session,
     ctx: AppContext,
+    attempt: login.Attempt,
     *,
     email: str,
     password: str,
-    address: str,
-    user_agent: str | None,
-    now: datetime,
     device_token: str | None = None,
 ) -> SignInStep:
     """The API's sign-in (its throttles and checks, app.accounts.login), staff only."""
+    now = attempt.now
     result = login.sign_in(
-        db,
-        ctx,
-        email=email,
-        password=password,
-        address=address,
-        user_agent=user_agent,
-        now=now,
-        device_token=device_token,
+        db, ctx, attempt, email=email, password=password, device_token=device_token
     )
     if result.mfa_token is not None:
         staff_member(db, mfa.decode_mfa_token(ctx.tokens, result.mfa_token, now=now))
@@ -157,37 +149,24 @@ def cookie_of(ctx: AppContext, tokens: IssuedTokens, now: datetime) -> str:
 
 
 def complete_mfa(
-    db: Session,
-    ctx: AppContext,
-    *,
-    mfa_token: str,
-    code: str,
-    address: str,
-    user_agent: str | None,
-    now: datetime,
+    db: Session, ctx: AppContext, attempt: login.Attempt, *, mfa_token: str, code: str
 ) -> str:
     """The second step, as POST /v1/auth/mfa does it; the cookie of the new sign-in."""
-    staff_member(db, mfa.decode_mfa_token(ctx.tokens, mfa_token, now=now))
-    tokens = accounts_use.complete_mfa(
-        db, ctx, mfa_token=mfa_token, code=code, address=address, user_agent=user_agent, now=now
-    )
-    return cookie_of(ctx, tokens, now)
+    staff_member(db, mfa.decode_mfa_token(ctx.tokens, mfa_token, now=attempt.now))
+    tokens = accounts_use.complete_mfa(db, ctx, attempt, mfa_token=mfa_token, code=code)
+    return cookie_of(ctx, tokens, attempt.now)
 
 
 def enrol(
-    db: Session,
-    ctx: AppContext,
-    *,
-    mfa_token: str,
-    code: str,
-    user_agent: str | None,
-    now: datetime,
+    db: Session, ctx: AppContext, attempt: login.Attempt, *, mfa_token: str, code: str
 ) -> tuple[str, list[str]]:
     """Confirm a new TOTP secret, as POST /v1/me/mfa/totp/confirm does; cookie and codes."""
+    now = attempt.now
     user = staff_member(db, mfa.decode_mfa_token(ctx.tokens, mfa_token, now=now))
     ctx.throttle.take("mfa", f"enrol:{user.id}")
     codes = mfa.confirm_enrolment(db, ctx.keyring, user=user, code=code, now=now)
-    tokens = login.open_session(db, ctx, user=user, now=now, user_agent=user_agent, amr="pwd otp")
+    agent = attempt.user_agent
+    tokens = login.open_session(db, ctx, user=user, now=now, user_agent=agent, amr="pwd otp")
     return cookie_of(ctx, tokens, now), codes
 
 

@@ -72,7 +72,7 @@ def create_questionnaire_assignment(
     """Ask the patient to answer one instrument once, due now."""
     care_team_patient(patient_id, user.caller, act.db)
     body = checked(AssignmentCreate, {"code": code})
-    assign_questionnaire(act, patient_id=patient_id, code=body.code, due_at=body.due_at)
+    assign_questionnaire(act, patient_id=patient_id, asked=body)
     return redirect(request, patient_url(patient_id, "questionnaires"), user)
 
 

@@ -13,7 +13,7 @@ from app.clinic.auth import TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.errors import FormInvalid
 from app.clinic.forms import checked
-from app.clinic.router_therapist import patient_response
+from app.clinic.router_therapist import refused_form
 from app.clinic.web import PREFIX, redirect
 from app.core.routing import api_router
 from app.safety.errors import PlanIfMatchRequired, PlanVersionMismatch
@@ -72,22 +72,13 @@ def update_safety_plan(
         body = checked(SafetyPlanUpdate, parse(typed))
         safety_plan.save_plan(act, patient_id=patient_id, new=body, if_match=if_match)
     except FormInvalid as exc:
-        errors = {KEY: {"form": " ".join(exc.extra["fields"].values())}}
-        return patient_response(
-            request, user, act, patient_id, status=422, errors=errors, values={KEY: typed}
-        )
+        errors = {"form": " ".join(exc.extra["fields"].values())}
+        return refused_form(request, user, act, patient_id, KEY, errors, typed)
     except (PlanVersionMismatch, PlanIfMatchRequired):
         message = (
             "The plan changed while you were writing (the patient may have edited it). "
             "It is shown above as it is now; what you typed is kept here. Compare, then save."
         )
-        return patient_response(
-            request,
-            user,
-            act,
-            patient_id,
-            status=409,
-            errors={KEY: {"form": message}},
-            values={KEY: typed},
-        )
+        errors = {"form": message}
+        return refused_form(request, user, act, patient_id, KEY, errors, typed, status=409)
     return redirect(request, f"{PREFIX}/patients/{patient_id}?plan_saved=1#safety-plan", user)

@@ -81,7 +81,7 @@ def create_user_account(
         UserCreate,
         {"email": email, "display_name": display_name, "role": role, "timezone": timezone or "UTC"},
     )
-    account, issued = accounts_use.create_account(act, **body.model_dump())
+    account, issued = accounts_use.create_account(act, body)
     return _users_page(request, user, act.db, invited=(account, issued), status=201)
 
 
@@ -99,7 +99,7 @@ def update_user_deactivate(
     request: Request, user_id: uuid.UUID, user: AdminUser, act: ClinicAct
 ) -> Response:
     """Deactivate an account: its sign-ins, API and clinic, end at once."""
-    care_team.update_account(act, user_id=user_id, is_active=False)
+    care_team.update_account(act, user_id=user_id, changes=accounts.AccountChanges(is_active=False))
     return redirect(request, f"{PREFIX}/admin/users", user)
 
 

@@ -2,21 +2,23 @@
 
 import base64
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from app.accounts import mfa
+from app.accounts.deps import attempt_of
 from app.accounts.errors import InvalidMfaCode
 from app.accounts.models import Role
-from app.accounts.signins import coarse_user_agent
 from app.clinic import auth
 from app.clinic.errors import CsrfRejected
 from app.clinic.web import PREFIX, redirect, render, safe_next, set_cookie
 from app.core.clock import Now
-from app.core.context import Ctx, client_address
+from app.core.context import Ctx
 from app.core.db import DbDep
 from app.core.errors import InvalidCredentials, InvalidToken, TooManyRequests
 from app.core.routing import api_router
@@ -91,42 +93,42 @@ def _code_page(
     return render(request, template, context, user=None, status=status)
 
 
+class StepForm(BaseModel):
+    """Every form before the sign-in cookie carries the login CSRF token."""
+
+    csrf_token: str = Field(default="", max_length=200)
+
+
+class LoginForm(StepForm):
+    email: str = Field(default="", max_length=320)
+    password: str = Field(default="", max_length=1024)
+    next_url: str = Field(default="", alias="next", max_length=500)
+
+
 @router.post("/login")
 def create_login(
-    request: Request,
-    db: DbDep,
-    ctx: Ctx,
-    now: Now,
-    email: Annotated[str, Form(max_length=320)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
-    next_url: Annotated[str, Form(alias="next", max_length=500)] = "",
+    request: Request, db: DbDep, ctx: Ctx, now: Now, form: Annotated[LoginForm, Form()]
 ) -> Response:
     """Sign in with email and password; staff only."""
-    _check_login_csrf(request, ctx, csrf_token)
+    _check_login_csrf(request, ctx, form.csrf_token)
+    device_token = request.cookies.get(auth.DEVICE_COOKIE)
     try:
         step = auth.sign_in(
             db,
             ctx,
-            email=email,
-            password=password,
-            address=client_address(request),
-            user_agent=_agent(request),
-            now=now,
-            device_token=request.cookies.get(auth.DEVICE_COOKIE),
+            attempt_of(request, now),
+            email=form.email,
+            password=form.password,
+            device_token=device_token,
         )
     except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
-        return _refused(request, ctx, exc, email)
+        return _refused(request, ctx, exc, form.email)
     if step.enrol:
-        return _enrol_page(request, db, ctx, step.mfa_token or "", csrf_token, now)
+        return _enrol_page(request, db, ctx, step.mfa_token or "", form.csrf_token, now)
     if step.mfa_token is not None:
-        context = {"mfa_token": step.mfa_token, "login_csrf": csrf_token}
+        context = {"mfa_token": step.mfa_token, "login_csrf": form.csrf_token}
         return _code_page(request, "mfa.html", context)
-    return _signed_in(request, db, ctx, step.cookie or "", now, next_url=next_url)
-
-
-def _agent(request: Request) -> str | None:
-    return coarse_user_agent(request.headers.get("user-agent"))
+    return _signed_in(request, db, ctx, step.cookie or "", now, next_url=form.next_url)
 
 
 def _signed_in(
@@ -157,34 +159,44 @@ def _signed_in(
     return response
 
 
-@router.post("/login/verify")
-def create_login_verification(
+class CodeForm(StepForm):
+    """The form of a step after the password: its token and a code from the app."""
+
+    mfa_token: str = Field(default="", max_length=2000)
+    code: str = Field(default="", max_length=64)
+
+
+def _code_step(
     request: Request,
-    db: DbDep,
     ctx: Ctx,
-    now: Now,
-    mfa_token: Annotated[str, Form(max_length=2000)] = "",
-    code: Annotated[str, Form(max_length=64)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    form: CodeForm,
+    template: str,
+    step: Callable[[], Response],
 ) -> Response:
-    """The second step of signing in, for accounts with a second factor."""
-    _check_login_csrf(request, ctx, csrf_token)
+    """A step that takes a code: a wrong code shows its form again, any other refusal
+    the sign-in page."""
+    _check_login_csrf(request, ctx, form.csrf_token)
     try:
-        cookie = auth.complete_mfa(
-            db,
-            ctx,
-            mfa_token=mfa_token,
-            code=code,
-            address=client_address(request),
-            user_agent=_agent(request),
-            now=now,
-        )
+        return step()
     except InvalidMfaCode:
-        context = {"mfa_token": mfa_token, "login_csrf": csrf_token, "message": WRONG_CODE}
-        return _code_page(request, "mfa.html", context, status=401)
+        context = {"mfa_token": form.mfa_token, "login_csrf": form.csrf_token}
+        return _code_page(request, template, context | {"message": WRONG_CODE}, status=401)
     except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
         return _refused(request, ctx, exc)
-    return _signed_in(request, db, ctx, cookie, now)
+
+
+@router.post("/login/verify")
+def create_login_verification(
+    request: Request, db: DbDep, ctx: Ctx, now: Now, form: Annotated[CodeForm, Form()]
+) -> Response:
+    """The second step of signing in, for accounts with a second factor."""
+
+    def verify() -> Response:
+        attempt = attempt_of(request, now)
+        cookie = auth.complete_mfa(db, ctx, attempt, mfa_token=form.mfa_token, code=form.code)
+        return _signed_in(request, db, ctx, cookie, now)
+
+    return _code_step(request, ctx, form, "mfa.html", verify)
 
 
 def _enrol_page(
@@ -200,27 +212,17 @@ def _enrol_page(
 
 @router.post("/login/enrol")
 def create_mfa_enrolment(
-    request: Request,
-    db: DbDep,
-    ctx: Ctx,
-    now: Now,
-    mfa_token: Annotated[str, Form(max_length=2000)] = "",
-    code: Annotated[str, Form(max_length=64)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    request: Request, db: DbDep, ctx: Ctx, now: Now, form: Annotated[CodeForm, Form()]
 ) -> Response:
     """Confirm the new authenticator app with a code; signed in, recovery codes shown once."""
-    _check_login_csrf(request, ctx, csrf_token)
-    try:
-        cookie, codes = auth.enrol(
-            db, ctx, mfa_token=mfa_token, code=code, user_agent=_agent(request), now=now
-        )
-    except InvalidMfaCode:
-        context = {"mfa_token": mfa_token, "login_csrf": csrf_token, "message": WRONG_CODE}
-        return _code_page(request, "mfa_enrol.html", context, status=401)
-    except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
-        return _refused(request, ctx, exc)
-    page = render(request, "mfa_codes.html", {"codes": codes}, user=None)
-    return _signed_in(request, db, ctx, cookie, now, page)
+
+    def confirm() -> Response:
+        attempt = attempt_of(request, now)
+        cookie, codes = auth.enrol(db, ctx, attempt, mfa_token=form.mfa_token, code=form.code)
+        page = render(request, "mfa_codes.html", {"codes": codes}, user=None)
+        return _signed_in(request, db, ctx, cookie, now, page)
+
+    return _code_step(request, ctx, form, "mfa_enrol.html", confirm)
 
 
 @router.post("/logout", dependencies=[Depends(auth.check_csrf)])

@@ -3,14 +3,16 @@
 from typing import Annotated
 
 from fastapi import Form, Request
+from pydantic import Field
 from starlette.responses import Response
 
 from app.accounts import login
+from app.accounts.deps import attempt_of
 from app.accounts.schemas import InvitationAccept
 from app.clinic import auth
 from app.clinic.forms import checked
 from app.clinic.router_auth import (
-    _agent,
+    StepForm,
     _check_login_csrf,
     _enrol_page,
     _login_page,
@@ -18,7 +20,7 @@ from app.clinic.router_auth import (
 )
 from app.clinic.web import render
 from app.core.clock import Now
-from app.core.context import Ctx, client_address
+from app.core.context import Ctx
 from app.core.db import DbDep
 from app.core.errors import AppError, InvalidCredentials
 from app.core.routing import api_router
@@ -33,29 +35,21 @@ async def read_invitation(request: Request, ctx: Ctx) -> Response:
     return _login_page(request, ctx, template=PAGE)
 
 
+class InvitationForm(StepForm):
+    token: str = Field(default="", max_length=300)
+    password: str = Field(default="", max_length=1024)
+
+
 @router.post("/invitation")
 def create_invitation_acceptance(
-    request: Request,
-    db: DbDep,
-    ctx: Ctx,
-    now: Now,
-    token: Annotated[str, Form(max_length=300)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    request: Request, db: DbDep, ctx: Ctx, now: Now, form: Annotated[InvitationForm, Form()]
 ) -> Response:
     """Set the password, as POST /v1/auth/invitation does; staff are then signed in."""
-    _check_login_csrf(request, ctx, csrf_token)
+    _check_login_csrf(request, ctx, form.csrf_token)
     try:
-        body = checked(InvitationAccept, {"token": token.strip(), "password": password})
-        tokens = login.accept_invitation(
-            db,
-            ctx,
-            token=body.token,
-            password=body.password,
-            address=client_address(request),
-            user_agent=_agent(request),
-            now=now,
-        )
+        data = {"token": form.token.strip(), "password": form.password}
+        body = checked(InvitationAccept, data)
+        tokens = login.accept_invitation(db, ctx, attempt_of(request, now), body)
     except AppError as exc:  # a bad form, a wrong or spent token, a weak password, throttled
         message = exc.detail or exc.title
         page = _login_page(request, ctx, message=message, status=exc.status, template=PAGE)
@@ -67,5 +61,5 @@ def create_invitation_acceptance(
         # A patient's invitation: the password is set; they sign in with the app.
         return render(request, "invitation_done.html", {}, user=None)
     if step.enrol:
-        return _enrol_page(request, db, ctx, step.mfa_token or "", csrf_token, now)
+        return _enrol_page(request, db, ctx, step.mfa_token or "", form.csrf_token, now)
     return _signed_in(request, db, ctx, step.cookie or "", now)

@@ -167,6 +167,24 @@ def read_integration_calendar(
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
+def refused_form(
+    request: Request,
+    user: ClinicUser,
+    act: Act,
+    patient_id: uuid.UUID,
+    key: str,
+    errors: dict[str, str],
+    typed: dict[str, str],
+    *,
+    status: int = 422,
+) -> Response:
+    """The patient page again after the form `key` was refused: its errors beside its
+    fields, what was typed still in them."""
+    return patient_response(
+        request, user, act, patient_id, status=status, errors={key: errors}, values={key: typed}
+    )
+
+
 def patient_response(
     request: Request,
     user: ClinicUser,

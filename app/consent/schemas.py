@@ -87,7 +87,7 @@ class ConsentDecisionCreate(BaseModel):
 
 
 class ConsentDecisionPublic(BaseModel):
-    model_config = ex.examples(_DECISION)
+    model_config = ex.examples(_DECISION, from_attributes=True)
 
     id: uuid.UUID
     document_id: uuid.UUID

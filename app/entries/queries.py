@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
@@ -88,21 +89,30 @@ def _page_statements(
     return stmt, as_json(stmt)
 
 
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which of a patient's live entries a list shows: the care team's are the shared
+    ones, of one session's window or by whether they were reviewed."""
+
+    shared_only: bool = False
+    session_id: uuid.UUID | None = None
+    reviewed: bool | None = None
+
+
 def page_entries(
     db: Session,
     *,
     patient_id: uuid.UUID,
     limit: int,
     cursor: str | None,
-    shared_only: bool = False,
-    session_id: uuid.UUID | None = None,
-    reviewed: bool | None = None,
+    only: EntryFilter = EntryFilter(),
 ) -> tuple[list[Row], str | None]:
     """Live entries, newest first by written_at, keyset-paged."""
-    params: dict[str, Any] = {"pid": patient_id, "sid": session_id, "lim": limit + 1}
+    params: dict[str, Any] = {"pid": patient_id, "sid": only.session_id, "lim": limit + 1}
     if cursor:
         params["after_at"], params["after_id"] = decode_cursor(cursor, datetime, uuid.UUID)
-    statements = _page_statements(shared_only, session_id is not None, reviewed, bool(cursor))
+    by_session = only.session_id is not None
+    statements = _page_statements(only.shared_only, by_session, only.reviewed, bool(cursor))
     rows = _rows(db, statements, params, key=_newest_first, reverse=True)
     return cut_page(rows, limit, lambda r: (r[0].written_at, r[0].id))
 

@@ -71,17 +71,17 @@ def _prep_reminder(db: Session, item: IntegrationSession, now: datetime) -> None
 def schedule(
     db: Session,
     *,
-    patient_id: uuid.UUID,
     session: KetamineSession,
-    scheduled_at: datetime,
-    therapist_id: uuid.UUID,
+    at: datetime,
+    by: uuid.UUID,
     now: datetime,
 ) -> IntegrationSession:
+    """The integration session of this ketamine session's window, for its patient."""
     item = IntegrationSession(
-        patient_id=patient_id,
+        patient_id=session.patient_id,
         session_id=session.id,
-        scheduled_at=scheduled_at,
-        scheduled_by=therapist_id,
+        scheduled_at=at,
+        scheduled_by=by,
         created_at=now,
         updated_at=now,
     )

@@ -5,6 +5,7 @@ the worker (app/notifications/dispatch.py) delivers what it holds.
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,39 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.core.i18n import translate
 from app.notifications.models import Notification, NotificationStatus
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a notification says: its kind, and its title and body in English (the
+    catalogue's message ids)."""
+
+    kind: str
+    title: str
+    body: str
+
+
+def tell(
+    db: Session,
+    notice: Notice,
+    *,
+    user_id: uuid.UUID,
+    key: str,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+) -> Notification:
+    """A notice due now; `key` dedupes it as in enqueue()."""
+    return enqueue(
+        db,
+        user_id=user_id,
+        kind=notice.kind,
+        dedupe_key=key,
+        due_at=now,
+        title=notice.title,
+        body=notice.body,
+        data=data,
+        now=now,
+    )
 
 
 def enqueue(

@@ -16,7 +16,7 @@ from app.prompts.errors import (
 )
 from app.prompts.library import localized
 from app.prompts.models import Prompt, PromptAssignment, PromptPhase, Technique
-from app.prompts.schemas import AssignmentPublic, PromptPublic
+from app.prompts.schemas import AssignmentCreate, AssignmentPublic, PromptPublic
 
 
 def title_and_text(prompt: Prompt) -> tuple[str, str]:
@@ -89,13 +89,13 @@ def assign(
     db: Session,
     *,
     patient_id: uuid.UUID,
-    therapist_id: uuid.UUID,
-    prompt_id: uuid.UUID | None,
-    title: str | None,
-    text: str | None,
-    technique: Technique | None,
+    by: uuid.UUID,
+    given: AssignmentCreate,
     now: datetime,
 ) -> tuple[PromptAssignment, Prompt]:
+    """A library prompt by id, or a new custom prompt for this patient alone."""
+    therapist_id, prompt_id = by, given.prompt_id
+    title, text, technique = given.title, given.text, given.technique
     if prompt_id is not None:
         prompt = db.get(Prompt, prompt_id)
         if prompt is None or prompt.patient_id not in (None, patient_id):

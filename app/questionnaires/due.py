@@ -27,6 +27,7 @@ from app.questionnaires.schedule import (
     occurrences,
     status_of,
 )
+from app.questionnaires.schemas import QuestionnaireAssignmentCreate
 from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
 
@@ -234,21 +235,21 @@ def assign(
     db: Session,
     *,
     patient_id: uuid.UUID,
-    code: str,
-    due_at: datetime | None,
-    assigned_by: uuid.UUID,
+    by: uuid.UUID,
+    asked: QuestionnaireAssignmentCreate,
     rules: MeasureRules,
     now: datetime,
 ) -> QuestionnaireAssignment:
-    """The care team asks for one instrument once; open for the clinic's open hours."""
-    known_code(code)
-    due = due_at or now
+    """The care team asks for one instrument once (due now unless `asked` says when);
+    open for the clinic's open hours."""
+    known_code(asked.code)
+    due = asked.due_at or now
     row = QuestionnaireAssignment(
         patient_id=patient_id,
-        code=code,
+        code=asked.code,
         due_at=due,
         expires_at=due + rules.open_for,
-        assigned_by=assigned_by,
+        assigned_by=by,
         created_at=now,
     )
     db.add(row)

@@ -14,6 +14,7 @@ from app.counts.service import is_unreviewed
 from app.entries.models import JournalEntry, is_visible_to_care_team
 from app.reviews.errors import EntryNotReviewable
 from app.reviews.models import EntryReview
+from app.reviews.schemas import ReviewPut
 from app.safety.models import SafetyFlag
 
 
@@ -33,12 +34,10 @@ def review_entry(
     db: Session,
     *,
     entry: JournalEntry,
-    therapist_id: uuid.UUID,
-    note: str | None,
-    discuss: bool,
+    by: uuid.UUID,
+    given: ReviewPut,
     keyring: KeyRing,
     now: datetime,
-    visibility: str = "care_team",
     keep: bool = False,
 ) -> EntryReview:
     """Mark the entry's current version reviewed by this therapist (one review each).
@@ -52,6 +51,8 @@ def review_entry(
     if not is_visible_to_care_team(entry):
         raise EntryNotReviewable()  # deleted or made private meanwhile
     was_unreviewed = counts.entry_is_unreviewed(db, entry)
+    therapist_id = by
+    note, discuss, visibility = given.note, given.discuss, str(given.visibility)
     review = _own_review(db, entry.id, therapist_id)
     if review is None:
         try:

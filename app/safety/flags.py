@@ -27,7 +27,7 @@ from app.notifications.outbox import enqueue
 from app.safety.errors import FlagAlreadyAcknowledged, FlagNotFound, UnacknowledgedFlags
 from app.safety.metrics import count_acknowledgement
 from app.safety.models import SafetyFlag
-from app.safety.schemas import FlagLevel, FlagOutcome, SafetyFlagPublic
+from app.safety.schemas import FlagAcknowledge, FlagLevel, FlagOutcome, SafetyFlagPublic
 
 STAFF = (Role.therapist.value, Role.admin.value)
 ESCALATION_KIND = "safety_escalation"
@@ -172,8 +172,7 @@ def acknowledge(
     *,
     flag: SafetyFlag,
     by: uuid.UUID,
-    outcome: FlagOutcome,
-    note: str | None,
+    given: FlagAcknowledge,
     keyring: KeyRing,
     now: datetime,
 ) -> SafetyFlag:
@@ -182,7 +181,8 @@ def acknowledge(
     if flag.acknowledged_at is not None:
         raise FlagAlreadyAcknowledged()
     flag.acknowledged_at, flag.acknowledged_by = now, by
-    flag.outcome = outcome.value
+    flag.outcome = given.outcome.value
+    note = given.note
     flag.note_ciphertext = keyring.encrypt(note, aad=_note_aad(flag.id)) if note else None
     db.add(flag)
     db.execute(

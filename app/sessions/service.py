@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
@@ -12,9 +13,9 @@ from app.core.pagination import cut_page, keyset
 from app.entries.models import JournalEntry, live, shared
 from app.reviews.service import flagged_counts, unreviewed_counts
 from app.sessions.errors import SessionInFuture, SessionTimeTaken
-from app.sessions.models import KetamineSession, Route
+from app.sessions.models import KetamineSession
 from app.sessions.queries import next_session_time, window_of
-from app.sessions.schemas import SessionCounts
+from app.sessions.schemas import SessionCounts, SessionCreate
 from app.sessions.window import Window, WindowRules, window_for
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -43,30 +44,22 @@ def record_session(
     db: Session,
     *,
     patient_id: uuid.UUID,
-    recorded_by: uuid.UUID,
-    is_self_reported: bool,
-    administered_at: datetime,
-    route: Route,
-    dose_mg: float | None,
-    note: str | None,
+    by: uuid.UUID,
+    self_report: bool,
+    new: SessionCreate,
     now: datetime,
 ) -> KetamineSession:
-    """Store the session under the patient's lock (flows.session_changed re-attaches)."""
-    _check_time(administered_at, now)
+    """Store the session under the patient's lock (the use case re-attaches entries)."""
+    _check_time(new.administered_at, now)
     # Entries and sessions of one patient change under one lock, so an entry
     # written while a session is recorded is attached by one side or the other.
     lock_patient(db, patient_id)
-    session = KetamineSession(
-        patient_id=patient_id,
-        administered_at=administered_at,
-        route=route,
-        dose_mg=dose_mg,
-        note=note,
-        recorded_by=recorded_by,
-        is_self_reported=is_self_reported,
-        created_at=now,
-        updated_at=now,
-    )
+    who: dict[str, Any] = {
+        "patient_id": patient_id,
+        "recorded_by": by,
+        "is_self_reported": self_report,
+    }
+    session = KetamineSession(**new.model_dump(), **who, created_at=now, updated_at=now)
     db.add(session)
     _flush_unique(db)
     return session

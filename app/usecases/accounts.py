@@ -15,9 +15,10 @@ from app.accounts import service as accounts
 from app.accounts.auth_service import IssuedTokens
 from app.accounts.errors import InvalidMfaCode, InvitationNotNeeded
 from app.accounts.models import Role, User
+from app.accounts.schemas import UserCreate
 from app.core.context import AppContext
 from app.notifications.email import INVITATION_EMAIL, seal_token
-from app.notifications.outbox import enqueue
+from app.notifications.outbox import Notice, tell
 from app.usecases.act import Act
 
 
@@ -31,49 +32,28 @@ class InvitationReceipt:
     token: str | None = None
 
 
+INVITATION = Notice(
+    INVITATION_EMAIL, "Your kap-journal invitation", "An invitation to set your password."
+)
+
+
 def _issue(act: Act, user: User, address: str) -> InvitationReceipt:
     if act.settings.invitation_delivery == "response":
         issued = login.create_invitation(act.db, act.ctx, user=user, now=act.now)
         return InvitationReceipt(issued.expires_at, "response", token=issued.token)
     issued = login.create_invitation(act.db, act.ctx, user=user, now=act.now, sent_to=address)
-    enqueue(
-        act.db,
-        user_id=user.id,
-        kind=INVITATION_EMAIL,
-        dedupe_key=f"invitation:{issued.id}",
-        due_at=act.now,
-        title="Your kap-journal invitation",
-        body="An invitation to set your password.",
-        data={
-            "to": address,
-            "token": seal_token(act.keyring, user_id=user.id, token=issued.token),
-            "expires_at": issued.expires_at.isoformat(),
-        },
-        now=act.now,
-    )
+    data = {
+        "to": address,
+        "token": seal_token(act.keyring, user_id=user.id, token=issued.token),
+        "expires_at": issued.expires_at.isoformat(),
+    }
+    act.notify(user.id, f"invitation:{issued.id}", INVITATION, data)
     return InvitationReceipt(issued.expires_at, "email", sent_to=address)
 
 
-def create_account(
-    act: Act,
-    *,
-    email: str,
-    role: Role,
-    display_name: str,
-    timezone: str,
-    locale: str | None = None,
-) -> tuple[User, InvitationReceipt]:
+def create_account(act: Act, new: UserCreate) -> tuple[User, InvitationReceipt]:
     """Nobody sets another person's password: the account gets an invitation instead."""
-    user = accounts.create_user(
-        act.db,
-        email=email,
-        role=role,
-        display_name=display_name,
-        timezone=timezone,
-        locale=locale,
-        password=None,
-        now=act.now,
-    )
+    user = accounts.create_user(act.db, **new.model_dump(), password=None, now=act.now)
     return user, _issue(act, user, user.email)
 
 
@@ -87,39 +67,25 @@ def reissue_invitation(act: Act, *, user_id: uuid.UUID) -> tuple[User, Invitatio
     return user, _issue(act, user, address)
 
 
-MFA_CEILING_TITLE = "An account needs a recovery code"
-MFA_CEILING_BODY = (
+MFA_CEILING = Notice(
+    "security_mfa_ceiling",
+    "An account needs a recovery code",
     "Too many wrong authenticator codes today: the account can now sign in only with a "
-    "recovery code. Check the security log if this was not its owner."
+    "recovery code. Check the security log if this was not its owner.",
 )
 
 
 def complete_mfa(
-    db: Session,
-    ctx: AppContext,
-    *,
-    mfa_token: str,
-    code: str,
-    address: str,
-    user_agent: str | None,
-    now: datetime,
+    db: Session, ctx: AppContext, attempt: login.Attempt, *, mfa_token: str, code: str
 ) -> IssuedTokens:
     """The second step of a sign-in, for both doors. When wrong codes reach the day's
     ceiling, every active admin is told; the door answers that refusal without rolling
     back (InvalidMfaCode.ceiling_reached_by is set), so the notices are kept."""
     try:
-        return login.complete_mfa(
-            db,
-            ctx,
-            mfa_token=mfa_token,
-            code=code,
-            address=address,
-            user_agent=user_agent,
-            now=now,
-        )
+        return login.complete_mfa(db, ctx, attempt, mfa_token=mfa_token, code=code)
     except InvalidMfaCode as exc:
         if exc.ceiling_reached_by is not None:
-            _tell_admins_of_ceiling(db, exc.ceiling_reached_by, now)
+            _tell_admins_of_ceiling(db, exc.ceiling_reached_by, attempt.now)
         raise
 
 
@@ -128,14 +94,5 @@ def _tell_admins_of_ceiling(db: Session, user_id: uuid.UUID, now: datetime) -> N
         select(User.id).where(User.role == Role.admin, col(User.is_active).is_(True))
     ).all()
     for admin_id in admins:
-        enqueue(
-            db,
-            user_id=admin_id,
-            kind="security_mfa_ceiling",
-            dedupe_key=f"mfa_ceiling:{user_id}:{admin_id}:{now:%Y-%m-%d}",
-            due_at=now,
-            title=MFA_CEILING_TITLE,
-            body=MFA_CEILING_BODY,
-            data={"user_id": str(user_id)},
-            now=now,
-        )
+        key = f"mfa_ceiling:{user_id}:{admin_id}:{now:%Y-%m-%d}"
+        tell(db, MFA_CEILING, user_id=admin_id, key=key, now=now, data={"user_id": str(user_id)})

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 from sqlmodel import Session
 
@@ -13,6 +14,7 @@ from app.audit.auditor import Auditor
 from app.core.config import Settings
 from app.core.context import AppContext
 from app.core.crypto import KeyRing
+from app.notifications.outbox import Notice, tell
 from app.questionnaires.deps import MeasureRules, measure_rules_from
 from app.safety.service import Escalation
 from app.sessions.deps import rules_from
@@ -39,6 +41,12 @@ class Act:
     ) -> "Act":
         """An act outside a request (the command line, the demo): audited the same way."""
         return cls(db, ctx, Auditor(db, actor_id, role, request_id, now), now)
+
+    def notify(
+        self, user_id: uuid.UUID, key: str, notice: Notice, data: dict[str, Any] | None = None
+    ) -> None:
+        """Tell someone now, in this act's transaction; `key` dedupes (app/notifications)."""
+        tell(self.db, notice, user_id=user_id, key=key, now=self.now, data=data)
 
     @property
     def actor_id(self) -> uuid.UUID:

@@ -11,39 +11,34 @@ from app.accounts.service import is_on_care_team
 from app.entries.models import JournalEntry, is_visible_to_care_team
 from app.integration import service as integration
 from app.integration.models import IntegrationSession
+from app.integration.schemas import IntegrationCreate
 from app.prompts import service as prompts
-from app.prompts.models import Prompt, PromptAssignment, Technique
+from app.prompts.models import Prompt, PromptAssignment
+from app.prompts.schemas import AssignmentCreate
 from app.reviews import service as reviews
 from app.reviews.models import EntryReview
+from app.reviews.schemas import ReviewPut
 from app.safety import flags
 from app.safety.errors import FlagNotFound
 from app.safety.models import SafetyFlag
-from app.safety.schemas import FlagOutcome
+from app.safety.schemas import FlagAcknowledge
 from app.sessions.models import KetamineSession
 from app.sessions.queries import get_session
 from app.usecases.act import Act
 
 
 def review_entry(
-    act: Act,
-    *,
-    entry: JournalEntry,
-    note: str | None,
-    discuss: bool,
-    visibility: str,
-    keep: bool = False,
+    act: Act, *, entry: JournalEntry, given: ReviewPut, keep: bool = False
 ) -> EntryReview:
     """Mark the entry reviewed; the note is read by its author alone or the care team.
     `keep`: a review the caller already wrote keeps its note and discussion mark."""
     review = reviews.review_entry(
         act.db,
         entry=entry,
-        therapist_id=act.actor_id,
-        note=note,
-        discuss=discuss,
+        by=act.actor_id,
+        given=given,
         keyring=act.keyring,
         now=act.now,
-        visibility=visibility,
         keep=keep,
     )
     act.audit.record("entry.review", entry.patient_id, "entry", entry.id)
@@ -52,6 +47,8 @@ def review_entry(
 
 # The most entries one request marks reviewed: a window's worth and then some.
 MAX_BULK_REVIEWS = 100
+# What marking many at once gives an entry not reviewed before: no note, no discussion.
+JUST_REVIEWED = ReviewPut(visibility="author")
 
 
 def review_entries(
@@ -70,9 +67,7 @@ def review_entries(
         if entry is None or entry.patient_id != patient_id or not is_visible_to_care_team(entry):
             skipped.append(entry_id)
             continue
-        review = review_entry(
-            act, entry=entry, note=None, discuss=False, visibility="author", keep=True
-        )
+        review = review_entry(act, entry=entry, given=JUST_REVIEWED, keep=True)
         done.append((review, entry))
     return done, skipped
 
@@ -90,18 +85,10 @@ def flag_for_acknowledgement(act: Act, flag_id: uuid.UUID, role: Role) -> tuple[
     return flag, mine
 
 
-def acknowledge_flag(
-    act: Act, *, flag: SafetyFlag, outcome: FlagOutcome, note: str | None
-) -> SafetyFlag:
+def acknowledge_flag(act: Act, *, flag: SafetyFlag, given: FlagAcknowledge) -> SafetyFlag:
     """Close the flag once with the outcome the clinician chose; the escalation stops."""
     flag = flags.acknowledge(
-        act.db,
-        flag=flag,
-        by=act.actor_id,
-        outcome=outcome,
-        note=note,
-        keyring=act.keyring,
-        now=act.now,
+        act.db, flag=flag, by=act.actor_id, given=given, keyring=act.keyring, now=act.now
     )
     act.audit.record("safety_flag.acknowledge", flag.patient_id, "safety_flag", flag.id)
     return flag
@@ -112,18 +99,12 @@ def _audit_integration(act: Act, action: str, item: IntegrationSession) -> None:
 
 
 def schedule_integration(
-    act: Act, *, patient_id: uuid.UUID, session_id: uuid.UUID, scheduled_at: datetime
+    act: Act, *, patient_id: uuid.UUID, new: IntegrationCreate
 ) -> tuple[IntegrationSession, KetamineSession]:
-    session = get_session(act.db, session_id, patient_id=patient_id)
-    integration.check_time(scheduled_at, session_at=session.administered_at, now=act.now)
-    item = integration.schedule(
-        act.db,
-        patient_id=patient_id,
-        session=session,
-        scheduled_at=scheduled_at,
-        therapist_id=act.actor_id,
-        now=act.now,
-    )
+    session = get_session(act.db, new.session_id, patient_id=patient_id)
+    at = new.scheduled_at
+    integration.check_time(at, session_at=session.administered_at, now=act.now)
+    item = integration.schedule(act.db, session=session, at=at, by=act.actor_id, now=act.now)
     _audit_integration(act, "integration.create", item)
     return item, session
 
@@ -165,23 +146,10 @@ def read_integration(
 
 
 def assign_prompt(
-    act: Act,
-    *,
-    patient_id: uuid.UUID,
-    prompt_id: uuid.UUID | None = None,
-    title: str | None = None,
-    text: str | None = None,
-    technique: Technique | None = None,
+    act: Act, *, patient_id: uuid.UUID, given: AssignmentCreate
 ) -> tuple[PromptAssignment, Prompt]:
     assignment, prompt = prompts.assign(
-        act.db,
-        patient_id=patient_id,
-        therapist_id=act.actor_id,
-        prompt_id=prompt_id,
-        title=title,
-        text=text,
-        technique=technique,
-        now=act.now,
+        act.db, patient_id=patient_id, by=act.actor_id, given=given, now=act.now
     )
     act.audit.record("prompt.assign", patient_id, "prompt_assignment", assignment.id)
     return assignment, prompt

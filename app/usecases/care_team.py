@@ -4,23 +4,23 @@ the patient in their feed (and by push where they have a phone)."""
 
 import uuid
 from datetime import datetime
-from enum import Enum
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
-from app.notifications.outbox import enqueue
+from app.accounts.service import AccountChanges, Unset
+from app.notifications.outbox import Notice
 from app.notifications.reminders import reschedule_patient
 from app.questionnaires.reminders import plan_reminders
 from app.usecases.act import Act
 
 
-class Unset(Enum):
-    """A field the request did not name (unlike null, which clears it)."""
-
-    token = 0
+def _changed(body: str) -> Notice:
+    return Notice("care_team_changed", "Your care team changed", body[:500])
 
 
-UNSET = Unset.token
+def _change_key(patient_id: uuid.UUID, therapist_id: uuid.UUID, change: str) -> str:
+    # Unique per change (even two in one clock tick): each is a new item.
+    return f"care_team:{patient_id}:{therapist_id}:{change}:{uuid.uuid4().hex}"
 
 
 def _tell_patient(
@@ -44,25 +44,15 @@ def _tell_patient(
         if joined
         else f"{name} ({role}, {domain}), on your care team since {since}, left it."
     )
-    enqueue(
-        act.db,
-        user_id=patient_id,
-        kind="care_team_changed",
-        # Unique per change (even two in one clock tick): each is a new item.
-        dedupe_key=f"care_team:{patient_id}:{therapist_id}:{change}:{uuid.uuid4().hex}",
-        due_at=act.now,
-        title="Your care team changed",
-        body=body[:500],
-        data={
-            "therapist_id": str(therapist_id),
-            "change": change,
-            "role": role,
-            "display_name": name,
-            "email_domain": domain,
-            "joined_at": joined_at.isoformat() if joined_at is not None else None,
-        },
-        now=act.now,
-    )
+    data = {
+        "therapist_id": str(therapist_id),
+        "change": change,
+        "role": role,
+        "display_name": name,
+        "email_domain": domain,
+        "joined_at": joined_at.isoformat() if joined_at is not None else None,
+    }
+    act.notify(patient_id, _change_key(patient_id, therapist_id, change), _changed(body), data)
 
 
 def add_care_team_member(act: Act, *, patient_id: uuid.UUID, therapist_id: uuid.UUID) -> bool:
@@ -96,51 +86,25 @@ def remove_care_team_member(act: Act, *, patient_id: uuid.UUID, therapist_id: uu
 def _tell_rename(act: Act, *, user: User, before: str) -> None:
     for patient_id in accounts.patients_of(act.db, user.id):
         act.audit.record("account.rename", patient_id, "account", user.id)
-        enqueue(
-            act.db,
-            user_id=patient_id,
-            kind="care_team_changed",
-            dedupe_key=f"care_team:{patient_id}:{user.id}:renamed:{uuid.uuid4().hex}",
-            due_at=act.now,
-            title="Your care team changed",
-            body=f"{before} on your care team is now called {user.display_name}."[:500],
-            data={
-                "therapist_id": str(user.id),
-                "change": "renamed",
-                "role": str(user.role),
-                "display_name": user.display_name,
-                "previous_name": before,
-                "email_domain": accounts.email_domain(user.email),
-            },
-            now=act.now,
-        )
+        data = {
+            "therapist_id": str(user.id),
+            "change": "renamed",
+            "role": str(user.role),
+            "display_name": user.display_name,
+            "previous_name": before,
+            "email_domain": accounts.email_domain(user.email),
+        }
+        body = f"{before} on your care team is now called {user.display_name}."
+        act.notify(patient_id, _change_key(patient_id, user.id, "renamed"), _changed(body), data)
 
 
-def update_account(
-    act: Act,
-    *,
-    user_id: uuid.UUID,
-    display_name: str | None = None,
-    timezone: str | None = None,
-    is_active: bool | None = None,
-    locale: str | Unset | None = UNSET,
-    check_in_time: str | Unset | None = UNSET,
-) -> User:
+def update_account(act: Act, *, user_id: uuid.UUID, changes: AccountChanges) -> User:
     """Rename, change the time zone, language or activity of an account. A staff rename
     is audited in, and told to, each of that therapist's patients."""
     before = accounts.get_user(act.db, user_id).display_name
-    user = accounts.update_user(
-        act.db,
-        user_id=user_id,
-        display_name=display_name,
-        timezone=timezone,
-        is_active=is_active,
-        now=act.now,
-    )
-    if not isinstance(locale, Unset):
-        accounts.set_locale(act.db, user=user, locale=locale, now=act.now)
-    if not isinstance(check_in_time, Unset):
-        accounts.set_check_in_time(act.db, user=user, at=check_in_time, now=act.now)
+    user = accounts.update_user(act.db, user_id=user_id, changes=changes, now=act.now)
+    timezone, is_active = changes.timezone, changes.is_active
+    locale, check_in_time = changes.locale, changes.check_in_time
     if user.role != Role.patient and user.display_name != before:
         _tell_rename(act, user=user, before=before)
     if user.role == Role.patient:

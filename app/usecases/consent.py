@@ -27,10 +27,15 @@ from app.core.errors import AppError
 from app.core.i18n import translate
 from app.entries import service as entries
 from app.entries.models import JournalEntry, shared
-from app.notifications.outbox import enqueue
+from app.notifications.outbox import Notice
 from app.reviews.service import reviews_by_entry
 from app.usecases.act import Act
 
+CONSENT_UPDATE = Notice(
+    "consent_update",
+    "Please review an updated agreement",
+    "Your clinic published a new version. Open the app to read it and decide.",
+)
 WITHDRAWN = (
     "Your care team no longer sees your entries from now on. Entries they had already "
     "reviewed stay in the clinic's record, as the law requires."
@@ -89,17 +94,8 @@ def _announce(act: Act, doc: ConsentDocument) -> None:
         select(User.id).where(User.role == Role.patient, col(User.is_active).is_(True))
     ).all()
     for pid in patients:
-        enqueue(
-            act.db,
-            user_id=pid,
-            kind="consent_update",
-            dedupe_key=f"consent:{doc.id}:{pid}",
-            due_at=act.now,
-            title="Please review an updated agreement",
-            body="Your clinic published a new version. Open the app to read it and decide.",
-            data={"document_id": str(doc.id), "kind": str(doc.kind)},
-            now=act.now,
-        )
+        data = {"document_id": str(doc.id), "kind": str(doc.kind)}
+        act.notify(pid, f"consent:{doc.id}:{pid}", CONSENT_UPDATE, data)
 
 
 def my_consents(act: Act, patient_id: uuid.UUID) -> MyConsentsPublic:
@@ -109,7 +105,7 @@ def my_consents(act: Act, patient_id: uuid.UUID) -> MyConsentsPublic:
         ConsentStatePublic(
             kind=kind,
             document=ConsentDocumentPublic.model_validate(doc),
-            decision=_decision(latest[kind]) if kind in latest else None,
+            decision=ConsentDecisionPublic.model_validate(latest[kind]) if kind in latest else None,
             in_force=consent.in_force(doc, latest.get(kind), act.now),
             required=kind in consent.REQUIRED,
         )
@@ -122,18 +118,6 @@ def patient_consents(act: Act, patient_id: uuid.UUID) -> MyConsentsPublic:
     """The same state, read by the care team (audited)."""
     act.audit.record("consent.read", patient_id, "consent_decision")
     return my_consents(act, patient_id)
-
-
-def _decision(d: Any) -> ConsentDecisionPublic:
-    return ConsentDecisionPublic(
-        id=d.id,
-        document_id=d.document_id,
-        kind=d.kind,
-        version=d.version,
-        decision=d.decision,
-        locale=d.locale,
-        decided_at=d.decided_at,
-    )
 
 
 def decide(
@@ -150,7 +134,7 @@ def decide(
         locale=locale,
         now=act.now,
     )
-    result = DecisionResult(**_decision(row).model_dump())
+    result = DecisionResult.model_validate(row)
     if not created:
         return result, False
     audit_own(act, f"consent.{decision.value}", patient_id, "consent_decision", row.id)

@@ -19,17 +19,19 @@ from app.care_episodes.jobs import STOPPED_AT_DISCHARGE
 from app.care_episodes.models import CareEpisode
 from app.care_episodes.schemas import EpisodePublic
 from app.notifications.models import Notification, NotificationStatus
-from app.notifications.outbox import enqueue
+from app.notifications.outbox import Notice
 from app.questionnaires.reminders import plan_reminders
 from app.usecases.act import Act
 
-DISCHARGED_TITLE = "Your treatment has ended"
-DISCHARGED_BODY = (
+DISCHARGED = Notice(
+    "care_episode",
+    "Your treatment has ended",
     "Your care team closed this episode of treatment. Your journal and your export stay "
-    "yours; new entries are private."
+    "yours; new entries are private.",
 )
-READMITTED_TITLE = "Welcome back"
-READMITTED_BODY = "Your care team opened a new episode of treatment."
+READMITTED = Notice(
+    "care_episode", "Welcome back", "Your care team opened a new episode of treatment."
+)
 
 
 def _aad(episode_id: uuid.UUID) -> bytes:
@@ -45,18 +47,9 @@ def view(act: Act, episode: CareEpisode, *, reason: bool) -> EpisodePublic:
     )
 
 
-def _tell(act: Act, patient_id: uuid.UUID, title: str, body: str, change: str) -> None:
-    enqueue(
-        act.db,
-        user_id=patient_id,
-        kind="care_episode",
-        dedupe_key=f"care_episode:{patient_id}:{change}:{act.now.isoformat()}",
-        due_at=act.now,
-        title=title,
-        body=body,
-        data={"change": change},
-        now=act.now,
-    )
+def _tell(act: Act, patient_id: uuid.UUID, notice: Notice, change: str) -> None:
+    key = f"care_episode:{patient_id}:{change}:{act.now.isoformat()}"
+    act.notify(patient_id, key, notice, {"change": change})
 
 
 def discharge_patient(act: Act, *, patient_id: uuid.UUID, reason: str) -> EpisodePublic:
@@ -82,7 +75,7 @@ def discharge_patient(act: Act, *, patient_id: uuid.UUID, reason: str) -> Episod
         .values(status=NotificationStatus.cancelled, updated_at=act.now)
     )
     act.audit.record("care_episode.discharge", patient_id, "care_episode", episode.id)
-    _tell(act, patient_id, DISCHARGED_TITLE, DISCHARGED_BODY, "discharged")
+    _tell(act, patient_id, DISCHARGED, "discharged")
     return view(act, episode, reason=True)
 
 
@@ -93,7 +86,7 @@ def readmit_patient(act: Act, *, patient_id: uuid.UUID) -> EpisodePublic:
     act.audit.record("care_episode.readmit", patient_id, "care_episode", episode.id)
     # The schedule starts afresh from the new episode (a new baseline first).
     plan_reminders(act.db, patient_id=patient_id, rules=act.measure_rules, now=act.now)
-    _tell(act, patient_id, READMITTED_TITLE, READMITTED_BODY, "readmitted")
+    _tell(act, patient_id, READMITTED, "readmitted")
     return view(act, episode, reason=False)
 
 

@@ -155,14 +155,9 @@ def list_patient_entries(
     cursor: str | None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """The patient's shared entries for the care team, audited, with their reviews."""
+    only = queries.EntryFilter(shared_only=True, session_id=session_id, reviewed=reviewed)
     rows, next_cursor = queries.page_entries(
-        act.db,
-        patient_id=patient_id,
-        limit=limit,
-        cursor=cursor,
-        shared_only=True,
-        session_id=session_id,
-        reviewed=reviewed,
+        act.db, patient_id=patient_id, limit=limit, cursor=cursor, only=only
     )
     act.audit.record("entry.list", patient_id, "entry", session_id)
     items = [entry_view(e, t, keyring=act.keyring, rules=act.rules) for e, t in rows]

@@ -11,7 +11,7 @@ from typing import Any
 from app.care_episodes.schemas import EpisodePublic
 from app.consent.schemas import MyConsentsPublic
 from app.entries.presenters import entry_view
-from app.entries.queries import page_entries
+from app.entries.queries import EntryFilter, page_entries
 from app.integration import service as integration
 from app.integration.models import IntegrationSession
 from app.prompts import service as prompts
@@ -51,7 +51,8 @@ def read_patient_record(
     sessions = list_sessions(db, patient_id=patient_id, rules=act.rules, limit=windows, before=None)
     counts = session_counts(db, [s.session.id for s in sessions], shared_only=True)
     audit.record("session.list", patient_id, "session")
-    rows, _ = page_entries(db, patient_id=patient_id, limit=entries, cursor=None, shared_only=True)
+    shared = EntryFilter(shared_only=True)
+    rows, _ = page_entries(db, patient_id=patient_id, limit=entries, cursor=None, only=shared)
     audit.record("entry.list", patient_id, "entry")
     views = [entry_view(e, t, keyring=act.keyring, rules=act.rules) for e, t in reversed(rows)]
     add_reviews(act, views)

@@ -26,6 +26,7 @@ from app.questionnaires.schemas import (
     NotScheduledPublic,
     OccurrencePublic,
     PlanPublic,
+    QuestionnaireAssignmentCreate,
     QuestionnaireResponseCreate,
     SchedulePublic,
 )
@@ -145,19 +146,14 @@ def schedule_view(
 
 
 def assign_questionnaire(
-    act: Act, *, patient_id: uuid.UUID, code: str, due_at: datetime | None
+    act: Act, *, patient_id: uuid.UUID, asked: QuestionnaireAssignmentCreate
 ) -> QuestionnaireAssignment:
     """Ask the patient to answer one instrument once; the reminder is planned with it."""
     if discharged_at(act.db, patient_id) is not None:
         raise PatientDischarged("Treatment has ended: nothing is asked of the patient.")
+    rules = act.measure_rules
     row = due_service.assign(
-        act.db,
-        patient_id=patient_id,
-        code=code,
-        due_at=due_at,
-        assigned_by=act.actor_id,
-        rules=act.measure_rules,
-        now=act.now,
+        act.db, patient_id=patient_id, by=act.actor_id, asked=asked, rules=rules, now=act.now
     )
     act.audit.record("questionnaire.assign", patient_id, "questionnaire_assignment", row.id)
     plan_reminders(act.db, patient_id=patient_id, rules=act.measure_rules, now=act.now)

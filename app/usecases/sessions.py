@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from app.accounts.models import Role
 from app.entries.attachment import reattach
 from app.integration.service import next_for_sessions, within_range
 from app.notifications.reminders import cancel_for_session, reschedule_patient
@@ -14,8 +15,8 @@ from app.questionnaires.reminders import plan_reminders
 from app.safety.flags import require_acknowledged_before_dose
 from app.sessions import service as sessions
 from app.sessions.errors import SelfReportDisabled
-from app.sessions.models import KetamineSession, Route
-from app.sessions.schemas import IntegrationSessionBrief, OpenWindow, SessionCounts
+from app.sessions.models import KetamineSession
+from app.sessions.schemas import IntegrationSessionBrief, OpenWindow, SessionCounts, SessionCreate
 from app.sessions.service import SessionWithWindow
 from app.sessions.window import Window, WindowRules
 from app.usecases.act import Act
@@ -32,31 +33,26 @@ def record_session(
     *,
     patient_id: uuid.UUID,
     self_report: bool,
-    administered_at: datetime,
-    route: Route,
-    dose_mg: float | None = None,
-    note: str | None = None,
+    new: SessionCreate,
 ) -> SessionWithWindow:
+    """Both doors' session, as sent; `self_report` when the patient records their own."""
     if self_report and not act.settings.allow_self_reported_sessions:
         raise SelfReportDisabled()
     if not self_report:
         # Every flag is acknowledged before the next dose. A patient's own report of
         # a dose taken at home is never refused: the record is what keeps the acute
         # hours gentle, and the open flag stays at the top of the queue.
-        require_acknowledged_before_dose(act.db, patient_id, administered_at)
+        require_acknowledged_before_dose(act.db, patient_id, new.administered_at)
     result = sessions.record_session(
         act.db,
         patient_id=patient_id,
-        recorded_by=act.actor_id,
-        is_self_reported=self_report,
-        administered_at=administered_at,
-        route=route,
-        dose_mg=dose_mg,
-        note=note,
+        by=act.actor_id,
+        self_report=self_report,
+        new=new,
         now=act.now,
     )
-    hi = administered_at + act.rules.length
-    reattach(act.db, patient_id=patient_id, lo=administered_at, hi=hi, rules=act.rules)
+    lo = new.administered_at
+    reattach(act.db, patient_id=patient_id, lo=lo, hi=lo + act.rules.length, rules=act.rules)
     _replan(act, patient_id)
     act.audit.record("session.create", patient_id, "session", result.id)
     return sessions.with_window(act.db, result, act.rules)
@@ -92,10 +88,11 @@ def list_sessions(
     limit: int,
     before: datetime | None = None,
     cursor: str | None = None,
-    shared_only: bool,
 ) -> tuple[list[tuple[SessionWithWindow, SessionCounts | None]], str | None]:
     """One page of the patient's sessions with their counts, and the next cursor (none
-    when paged by `before`); a read by the care team is audited."""
+    when paged by `before`); a read by the care team is audited. The care team's
+    counts take only shared entries."""
+    shared_only = act.audit.actor_role != Role.patient
     nxt = None
     if before is not None:
         rows = sessions.list_sessions(

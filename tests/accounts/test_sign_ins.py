@@ -68,11 +68,9 @@ def test_concurrent_guesses_cannot_pass_the_pair_limit(
             login_service.sign_in(
                 None,  # type: ignore[arg-type]
                 app.state.ctx,
+                login_service.Attempt("203.0.113.50", None, datetime(2026, 3, 2, tzinfo=UTC)),
                 email="someone@clinic.example.org",
                 password="wrong-pass1",
-                address="203.0.113.50",
-                user_agent=None,
-                now=datetime(2026, 3, 2, tzinfo=UTC),
             )
 
     threads = [threading.Thread(target=guess) for _ in range(20)]

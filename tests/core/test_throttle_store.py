@@ -104,11 +104,9 @@ def test_sign_in_guesses_across_processes_get_five_checks(
             login_service.sign_in(
                 None,  # type: ignore[arg-type]
                 contexts[i % 2],
+                login_service.Attempt("203.0.113.51", None, datetime(2026, 3, 2, tzinfo=UTC)),
                 email=email,
                 password="wrong-pass1",
-                address="203.0.113.51",
-                user_agent=None,
-                now=datetime(2026, 3, 2, tzinfo=UTC),
             )
 
     threads = [threading.Thread(target=guess, args=(i,)) for i in range(16)]
