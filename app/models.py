@@ -7,9 +7,10 @@ from app.changes.models import PatientSyncState
 from app.closure.models import AccountClosure, LegalHold
 from app.consent.models import ConsentDecision, ConsentDocument
 from app.core import db as _db  # noqa: F401  (naming convention first)
+from app.core.idempotency import IdempotencyKey
 from app.core.throttle_store import ThrottleCounter
 from app.counts.models import PatientCounts
-from app.entries.models import IdempotencyKey, JournalEntry
+from app.entries.models import JournalEntry
 from app.integration.models import IntegrationSession
 from app.notifications.models import (
     Device,

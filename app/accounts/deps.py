@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Table, bindparam, select
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.accounts import mfa
 from app.accounts.errors import MfaEnrolmentRequired, MfaSignInRequired
@@ -93,6 +94,23 @@ def _still_signed_in(
     return check
 
 
+async def _count_request(request: Request, ctx: AppContext, user_id: uuid.UUID) -> None:
+    """Each signed-in request counts once against the caller's `api` quota (429 past
+    it), whatever it answers; the quota goes out as RateLimit/RateLimit-Policy
+    (core.middleware). A shared store (Redis, the database) is called from a thread."""
+    if getattr(request.state, "ratelimit_counted", False):
+        return
+    request.state.ratelimit_counted = True
+    if ctx.throttle.shared:
+        quota = await run_in_threadpool(ctx.throttle.take_quota, "api", str(user_id))
+    else:
+        quota = ctx.throttle.take_quota("api", str(user_id))
+    if quota is not None:
+        request.state.ratelimit = quota
+        if not quota.allowed:
+            raise quota.refusal()
+
+
 def _authenticate(
     request: Request,
     db: Session,
@@ -133,6 +151,7 @@ def _require(*roles: Role, mfa_exempt: bool = False) -> object:
     # dependencies costs a resolution on every request.
     async def dependency(request: Request, db: DbDep, ctx: Ctx, now: Now, creds: Bearer) -> Caller:
         caller = _authenticate(request, db, ctx, now, creds, mfa_exempt=mfa_exempt)
+        await _count_request(request, ctx, caller.id)
         if caller.role not in roles:
             raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role.")
         return caller

@@ -17,7 +17,8 @@ from sqlmodel import Session, SQLModel, col, select
 
 from app.accounts.models import User
 from app.closure.models import AccountClosure, LegalHold
-from app.entries.models import IdempotencyKey, JournalEntry
+from app.core.idempotency import IdempotencyKey
+from app.entries.models import JournalEntry
 from app.integration.models import IntegrationSession
 from app.questionnaires.models import QuestionnaireResponse
 from app.reviews.models import EntryReview

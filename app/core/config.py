@@ -130,6 +130,8 @@ class Settings(BaseSettings):
     signin_failures_per_account: str = "5/15 minutes"
     signin_failures_per_address: str = "20/15 minutes"
     export_rate: str = "10/hour"
+    # Requests per signed-in caller, advertised in RateLimit/RateLimit-Policy (IETF draft).
+    api_rate: str = "600/minute"
 
     window_hours: float = Field(default=48, gt=0, le=24 * 14)
     integration_start_hours: float = Field(default=24, ge=0)

@@ -54,6 +54,7 @@ class AppContext:
                     "signin_account": settings.signin_failures_per_account,
                     "signin_address": settings.signin_failures_per_address,
                     "export": settings.export_rate,
+                    "api": settings.api_rate,
                     "signin_pair": settings.signin_failures_per_pair,
                     "signin_slow": settings.signin_slow_rate,
                     "mfa": settings.mfa_attempts,

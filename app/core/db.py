@@ -194,6 +194,11 @@ def finish_request_session() -> None:
         finish(db)
 
 
+def request_session() -> Session | None:
+    """The session of the request whose work runs in this thread, if any."""
+    return _request_session.get()
+
+
 def abandon_request_session() -> None:
     db = _request_session.get()
     if db is not None:

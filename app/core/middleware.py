@@ -109,6 +109,9 @@ class RequestContextMiddleware:
                 if no_store:
                     hdrs.append((b"cache-control", b"no-store"))
                 hdrs.extend(self.security_headers)
+                quota = state.get("ratelimit")
+                if quota is not None:  # a signed-in caller's (accounts.deps)
+                    hdrs.extend(quota.fields())
                 message["headers"] = hdrs
             await send(message)
 

@@ -97,6 +97,25 @@ HEADERS: dict[str, dict[str, Any]] = {
         "(same entry id or Idempotency-Key); absent otherwise",
         "schema": {"type": "string", "enum": ["true"]},
     },
+    "RateLimit": {
+        "description": "draft-ietf-httpapi-ratelimit-headers: what is left of the "
+        'caller\'s quota, `"api";r=<requests left>;t=<seconds until it resets>`; '
+        "sent on every response to a signed-in caller",
+        "schema": {
+            "type": "string",
+            "pattern": '^"[a-z_]+";r=[0-9]+;t=[0-9]+$',
+            "examples": ['"api";r=598;t=41'],
+        },
+    },
+    "RateLimit-Policy": {
+        "description": "draft-ietf-httpapi-ratelimit-headers: the caller's quota, "
+        '`"api";q=<requests>;w=<window in seconds>`; sent with `RateLimit`',
+        "schema": {
+            "type": "string",
+            "pattern": '^"[a-z_]+";q=[0-9]+;w=[0-9]+$',
+            "examples": ['"api";q=600;w=60'],
+        },
+    },
     "Deprecation": {
         "description": "RFC 9745: this route is deprecated, since the date given "
         "(`@` and Unix seconds); its replacement is named in the operation's description",
@@ -200,6 +219,9 @@ def _complete_operation(op: dict[str, Any]) -> None:
     for code, resp in responses.items():
         headers = resp.setdefault("headers", {})
         headers.update(header_refs("X-Request-ID"))
+        if "security" in op and code != "401":
+            # Every answer to a signed-in caller (a 401 means there is none).
+            headers.update(header_refs("RateLimit", "RateLimit-Policy"))
         if code.isdigit() and int(code) < 400:
             continue
         status: int = int(code) if code.isdigit() else 500

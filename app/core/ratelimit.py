@@ -10,13 +10,39 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, RateLimiter
 from sqlalchemy.engine import Engine
 
 from app.core.config import SettingsError
 from app.core.errors import TooManyRequests
 from app.core.throttle_store import DatabaseStorage
+
+
+@dataclass(frozen=True)
+class Quota:
+    """One policy's state for a caller: the IETF RateLimit and RateLimit-Policy fields
+    (draft-ietf-httpapi-ratelimit-headers: `"name";q=limit;w=window`, `"name";r=left;t=reset`).
+    """
+
+    policy: str
+    limit: int
+    window: int
+    remaining: int
+    reset: int
+    allowed: bool = True
+
+    def refusal(self) -> TooManyRequests:
+        return TooManyRequests(
+            retry_after=max(1, self.reset), detail="Too many requests; wait before trying again."
+        )
+
+    def fields(self) -> list[tuple[bytes, bytes]]:
+        name = f'"{self.policy}"'
+        return [
+            (b"ratelimit-policy", f"{name};q={self.limit};w={self.window}".encode()),
+            (b"ratelimit", f"{name};r={self.remaining};t={self.reset}".encode()),
+        ]
 
 
 @dataclass
@@ -46,6 +72,11 @@ class Throttle:
         else:
             limiter = MovingWindowRateLimiter(storage_from_string(redis_url or "memory://"))
         return cls(limiter=limiter, rules={name: parse(rule) for name, rule in rules.items()})
+
+    @property
+    def shared(self) -> bool:
+        """Counts kept outside this process (Redis, the database): each call is I/O."""
+        return self.limiter is not None and not isinstance(self.limiter.storage, MemoryStorage)
 
     def check(self, rule: str, *keys: str) -> None:
         """Raise 429 when any key has used up `rule`, without counting a hit."""
@@ -87,6 +118,25 @@ class Throttle:
                 retry_after=math.ceil(stats.reset_time - time.time()),
                 detail="Too many attempts; wait before trying again.",
             )
+
+    def take_quota(self, rule: str, key: str) -> "Quota | None":
+        """Count one request and answer what is left (None when throttling is off);
+        the caller raises `quota.refusal()` when it is not `allowed`, after noting
+        the quota, so a 429 carries the same fields as any other answer."""
+        if self.limiter is None:
+            return None
+        item = self.rules[rule]
+        allowed = self.limiter.hit(item, rule, key)
+        stats = self.limiter.get_window_stats(item, rule, key)
+        quota = Quota(
+            policy=rule,
+            limit=item.amount,
+            window=item.get_expiry(),
+            remaining=stats.remaining,
+            reset=max(0, math.ceil(stats.reset_time - time.time())),
+            allowed=allowed,
+        )
+        return quota
 
     def exhausted(self, rule: str, key: str) -> bool:
         """Whether `key` has used up `rule` (without counting)."""

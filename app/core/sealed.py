@@ -64,9 +64,13 @@ class _Sealed(TypeDecorator[Any]):
 class SealedText(_Sealed):
     """Text encrypted at rest (a note)."""
 
+    cache_ok = True  # declared per class: SQLAlchemy does not inherit it
+
 
 class SealedJSON(_Sealed):
     """A JSON value encrypted as a whole (questionnaire answers)."""
+
+    cache_ok = True  # declared per class: SQLAlchemy does not inherit it
 
     def to_text(self, value: Any) -> str:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
@@ -77,6 +81,8 @@ class SealedJSON(_Sealed):
 
 class SealedFloat(_Sealed):
     """A number encrypted at rest (a dose); it cannot be compared or summed in SQL."""
+
+    cache_ok = True  # declared per class: SQLAlchemy does not inherit it
 
     def to_text(self, value: Any) -> str:
         return repr(float(value))

@@ -1,4 +1,4 @@
-"""Journal entries, their change counter and idempotency keys."""
+"""Journal entries and their change counter (their idempotency keys: core.idempotency)."""
 
 import uuid
 from dataclasses import dataclass
@@ -86,16 +86,6 @@ class StoredEntry:
 
 # What presenting or screening an entry reads: a stored row or a new one's values.
 EntryRecord = JournalEntry | StoredEntry
-
-
-class IdempotencyKey(SQLModel, table=True):
-    __tablename__ = "idempotency_key"
-
-    user_id: uuid.UUID = Field(foreign_key="user_account.id", primary_key=True)
-    key: str = Field(max_length=255, primary_key=True)
-    request_hash: str = Field(max_length=64)
-    entry_id: uuid.UUID
-    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
 # The one definition of the entries a person can see, used by every query that

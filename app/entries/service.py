@@ -16,10 +16,11 @@ from app.core.crypto import KeyRing
 from app.core.db import per_dialect
 from app.core.errors import IdempotencyConflict, PreconditionFailed, PreconditionRequired
 from app.core.fields import EARLIEST, utc_saturated
+from app.core.idempotency import IdempotencyKey
 from app.counts import service as counts
 from app.entries.attachment import session_for
 from app.entries.errors import EntryGone, EntryNotFound
-from app.entries.models import EntryRecord, IdempotencyKey, JournalEntry, StoredEntry
+from app.entries.models import EntryRecord, JournalEntry, StoredEntry
 from app.prompts.service import ensure_prompt_usable
 from app.sessions.window import WindowRules
 
@@ -131,7 +132,7 @@ def create_entry(
     if idempotency_key is not None:
         known = db.get(IdempotencyKey, (patient_id, idempotency_key))
         if known is not None:
-            if known.request_hash not in (fingerprint, ""):
+            if known.request_hash not in (fingerprint, "") or known.entry_id is None:
                 raise IdempotencyConflict()
             entry = db.get(JournalEntry, known.entry_id)
             if entry is None:

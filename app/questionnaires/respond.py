@@ -23,7 +23,7 @@ from app.core.clock import CLOCK_SKEW
 from app.core.crypto import KeyRing
 from app.core.errors import IdempotencyConflict
 from app.core.fields import EARLIEST, utc_saturated
-from app.entries.models import IdempotencyKey
+from app.core.idempotency import IdempotencyKey
 from app.questionnaires import scoring
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import answered_keys, facts_for, plans_for
@@ -118,7 +118,7 @@ def record_response(
     if idempotency_key is not None:
         known = db.get(IdempotencyKey, (patient_id, idempotency_key))
         if known is not None:
-            if known.request_hash != fingerprint:
+            if known.request_hash != fingerprint or known.entry_id is None:
                 raise IdempotencyConflict()
             return _replay(
                 db.get(QuestionnaireResponse, known.entry_id), patient_id, fingerprint, keyring

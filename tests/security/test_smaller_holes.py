@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.entries.models import IdempotencyKey, JournalEntry
+from app.core.idempotency import IdempotencyKey
+from app.entries.models import JournalEntry
 from app.notifications.dispatch import dispatch_once
 from app.notifications.models import Device
 from app.notifications.outbox import enqueue

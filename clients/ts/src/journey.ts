@@ -2,12 +2,13 @@
 // Run by tests/clients/test_typescript_client.py against a server it starts:
 // KAPJ_BASE_URL, KAPJ_PATIENT_EMAIL, KAPJ_THERAPIST_EMAIL, KAPJ_PASSWORD, KAPJ_NOW.
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import createClient from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
 
 type Problem = components["schemas"]["Problem"];
 type SignIn = components["schemas"]["SignInForm"];
+type Client = ReturnType<typeof createClient<paths>>;
 
 function env(name: string): string {
   const value = process.env[name];
@@ -19,14 +20,17 @@ const baseUrl = env("KAPJ_BASE_URL");
 const now = new Date(env("KAPJ_NOW"));
 const hoursAgo = (h: number): string => new Date(now.getTime() - h * 3_600_000).toISOString();
 
-async function signIn(username: string): Promise<ReturnType<typeof createClient<paths>>> {
-  const anonymous = createClient<paths>({ baseUrl });
-  const { data, error } = await anonymous.POST("/v1/auth/token", {
+function passwordStep(username: string) {
+  return createClient<paths>({ baseUrl }).POST("/v1/auth/token", {
     body: { grant_type: "password", username, password: env("KAPJ_PASSWORD") },
     bodySerializer: (form: SignIn) =>
       new URLSearchParams({ grant_type: "password", username: form.username, password: form.password }).toString(),
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
   });
+}
+
+async function signIn(username: string): Promise<Client> {
+  const { data, error } = await passwordStep(username);
   if (error !== undefined) throw new Error(`sign-in failed: ${error.code}`);
   assert.equal(data.token_type, "bearer");
   return createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${data.access_token}` } });
@@ -143,7 +147,149 @@ async function main(): Promise<void> {
   const invalid = await patient.POST("/v1/entries", { body: { body: "x", written_at: hoursAgo(0), mood: 11 } });
   const refused = problem(invalid.error, 422, "validation_failed");
   assert.deepEqual(refused.errors?.[0]?.loc, ["body", "mood"]);
+  await secondPass(patient, therapist, patientId, sessionId);
   console.log("typescript journey: ok");
+}
+
+// RFC 6238 with the authenticator app's defaults (SHA-1, 30 s, 6 digits).
+function totp(secret: string, at: Date): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const bits = [...secret.replace(/=+$/, "").toUpperCase()]
+    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0"))
+    .join("");
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at.getTime() / 30_000)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = (mac[mac.length - 1] ?? 0) & 0xf;
+  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, "0");
+}
+
+// The staff member enrols an authenticator app, then signs in again: the password step's
+// 401 is read through the declared MfaRequiredProblem, and a recovery code finishes it.
+async function mfaSignIn(staff: Client, username: string): Promise<Client> {
+  const enrolment = await staff.POST("/v1/me/mfa/totp", {});
+  assert.ok(enrolment.data !== undefined, JSON.stringify(enrolment.error));
+  const confirmed = await staff.POST("/v1/me/mfa/totp/confirm", {
+    body: { code: totp(enrolment.data.secret, now) },
+  });
+  assert.ok(confirmed.data !== undefined, JSON.stringify(confirmed.error));
+  const first = await passwordStep(username);
+  assert.equal(first.response.status, 401);
+  const asked = first.error;
+  assert.ok(asked !== undefined && "mfa_token" in asked && asked.code === "mfa_required");
+  const mfaToken = asked.mfa_token;
+  assert.ok(typeof mfaToken === "string" && mfaToken.length > 0);
+  const { data, error } = await createClient<paths>({ baseUrl }).POST("/v1/auth/mfa", {
+    body: { mfa_token: mfaToken, code: confirmed.data.recovery_codes[0] ?? "" },
+  });
+  assert.ok(data !== undefined, JSON.stringify(error));
+  return createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${data.access_token}` } });
+}
+
+async function firstOptions(client: Client, code: string): Promise<Record<string, number>> {
+  const read = await client.GET("/v1/questionnaires/{code}", { params: { path: { code } } });
+  assert.ok(read.data !== undefined, JSON.stringify(read.error));
+  const answers: Record<string, number> = {};
+  for (const item of read.data.items) {
+    const first = item.options[0];
+    if (item.type === "choice" && item.enable_when == null && first !== undefined) answers[item.id] = first.value;
+  }
+  return answers;
+}
+
+type Page<T> = { items: T[]; next_cursor: string | null };
+
+// Every item of a list, one item per page, through `cursor`.
+async function pages<T>(read: (cursor: string | undefined) => Promise<{ data?: Page<T>; error?: unknown }>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await read(cursor);
+    assert.ok(page.data !== undefined, JSON.stringify(page.error));
+    items.push(...page.data.items);
+    if (page.data.next_cursor === null) return items;
+    cursor = page.data.next_cursor;
+  }
+}
+
+async function secondPass(patient: Client, staff: Client, patientId: string, sessionId: string): Promise<void> {
+  const therapist = await mfaSignIn(staff, env("KAPJ_THERAPIST_EMAIL"));
+
+  // A PHQ-9 and the daily check-in, answered with integers (the check-in safe to retry).
+  const phq9 = await patient.POST("/v1/questionnaire-responses", {
+    body: { code: "phq9", answers: await firstOptions(patient, "phq9"), answered_at: now.toISOString() },
+  });
+  assert.ok(phq9.data !== undefined, JSON.stringify(phq9.error));
+  assert.deepEqual([phq9.data.score, phq9.data.severity], [0, "minimal"]);
+  const checkIn = {
+    code: "daily_check_in" as const,
+    answers: await firstOptions(patient, "daily_check_in"),
+    answered_at: now.toISOString(),
+  };
+  for (const replayed of [null, "true"]) {
+    const answered = await patient.POST("/v1/questionnaire-responses", {
+      params: { header: { "Idempotency-Key": "check-in-1" } },
+      body: checkIn,
+    });
+    assert.equal(answered.response.status, 201, JSON.stringify(answered.error));
+    assert.equal(answered.response.headers.get("Idempotent-Replayed"), replayed);
+  }
+
+  // A merge patch whose null clears the mood and keeps the text.
+  const entry = await patient.POST("/v1/entries", { body: { body: "warm room", written_at: now.toISOString(), mood: 6 } });
+  assert.ok(entry.data !== undefined);
+  const entryId = entry.data.id;
+  const read = await patient.GET("/v1/entries/{entry_id}", { params: { path: { entry_id: entryId } } });
+  const etag = read.response.headers.get("ETag");
+  assert.ok(etag !== null);
+  const cleared = await patient.PATCH("/v1/entries/{entry_id}", {
+    params: { path: { entry_id: entryId }, header: { "If-Match": etag } },
+    body: { mood: null },
+    headers: { "Content-Type": "application/merge-patch+json" },
+  });
+  assert.deepEqual([cleared.data?.mood, cleared.data?.body], [null, "warm room"]);
+
+  // A 304 for a current copy.
+  const current = await patient.GET("/v1/entries/{entry_id}", { params: { path: { entry_id: entryId } } });
+  const tag = current.response.headers.get("ETag");
+  assert.ok(tag !== null);
+  const unchanged = await patient.GET("/v1/entries/{entry_id}", {
+    params: { path: { entry_id: entryId }, header: { "If-None-Match": tag } },
+  });
+  assert.equal(unchanged.response.status, 304);
+  assert.equal(unchanged.data, undefined);
+
+  // Both exports, each with its own type.
+  const exported = await patient.GET("/v1/me/export");
+  assert.ok(exported.data !== undefined && exported.data.entries.length > 0);
+  const bundle = await patient.GET("/v1/me/export/fhir");
+  assert.ok(bundle.data !== undefined, JSON.stringify(bundle.error));
+  assert.equal(bundle.data.resourceType, "Bundle");
+
+  // Every list pages with a cursor.
+  for (const client of [patient, therapist]) {
+    const listed = await pages((cursor) =>
+      client.GET("/v1/sessions", { params: { query: { patient_id: patientId, limit: 1, cursor } } }),
+    );
+    assert.deepEqual(listed.map((s) => s.id), [sessionId]);
+  }
+  const team = await pages((cursor) => patient.GET("/v1/me/care-team", { params: { query: { limit: 1, cursor } } }));
+  assert.equal(team.length, 1);
+  const queue = await pages((cursor) => therapist.GET("/v1/therapist/queue", { params: { query: { limit: 1, cursor } } }));
+  assert.ok(queue.some((i) => i.patient.id === patientId));
+  const path = { patient_id: patientId };
+  await pages((cursor) =>
+    patient.GET("/v1/patients/{patient_id}/integration-sessions", { params: { path, query: { limit: 1, cursor } } }),
+  );
+  await pages((cursor) => therapist.GET("/v1/patients/{patient_id}/prompts", { params: { path, query: { limit: 1, cursor } } }));
+
+  // Values a later server may add decode: codes, phases and techniques are open strings.
+  const future: Problem = JSON.parse('{"type": "about:blank", "title": "New", "status": 418, "code": "a_code_of_v1_9"}');
+  const code: Problem["code"] = "a_code_of_v1_9";
+  const phase: components["schemas"]["Phase"] = "afterglow";
+  const technique: components["schemas"]["Technique"] = "breathwork";
+  assert.deepEqual([future.code, code, phase, technique], ["a_code_of_v1_9", "a_code_of_v1_9", "afterglow", "breathwork"]);
 }
 
 main().catch((err: unknown) => {
