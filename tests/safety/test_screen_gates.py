@@ -2,6 +2,7 @@
 only where their needles are, question frames only where theirs are, and the
 model's readings summed piece by piece, against the plain way of each."""
 
+import json
 import math
 from itertools import pairwise
 
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from app.safety.screening import engine, model
 from app.safety.screening.features import feature_set, features
+from tests.safety import screen_verdicts
 
 # Pieces of exclusions, question frames, risk words and sentence ends, so that
 # random texts hold many near misses.
@@ -64,3 +66,17 @@ def test_model_readings_summed_by_piece_match_the_plain_sum(sentences: list[str]
     parts = model.pieces(normalised)
     line = risk.threshold if len(parts) <= model.SHORT_PIECES else risk.long_threshold
     assert (verdict is not None) == (best >= line) or math.isclose(best, line, rel_tol=1e-9)
+
+
+def test_every_recorded_text_keeps_its_verdict() -> None:
+    """Corpus, bench and seeded random texts give the verdicts recorded in
+    screen_verdicts.json (a change of rules rewrites it on purpose)."""
+    recorded = json.loads(screen_verdicts.RECORDED.read_text())
+    changed = {
+        k: (recorded.get(k), v)
+        for k, v in (
+            (screen_verdicts.key(t), screen_verdicts.verdict(t)) for t in screen_verdicts.texts()
+        )
+        if recorded.get(k) != v
+    }
+    assert not changed, f"{len(changed)} verdicts changed, e.g. {list(changed.items())[:5]}"
