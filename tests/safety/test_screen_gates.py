@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from app.safety.screening import engine, model
 from app.safety.screening.features import feature_set, features
+from app.safety.screening.normalise import _replace_tokens
 from tests.safety import screen_verdicts
 
 # Pieces of exclusions, question frames, risk words and sentence ends, so that
@@ -80,3 +81,19 @@ def test_every_recorded_text_keeps_its_verdict() -> None:
         if recorded.get(k) != v
     }
     assert not changed, f"{len(changed)} verdicts changed, e.g. {list(changed.items())[:5]}"
+
+
+_TOKENS = st.sampled_from(["a", "b", "ab", "im", "i", "am", "", "kms", "x y", "!"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_TOKENS.filter(lambda t: " " not in t), max_size=30),
+    st.dictionaries(_TOKENS.filter(lambda t: " " not in t), _TOKENS, max_size=4),
+)
+def test_tokens_replaced_by_str_replace_match_a_look_up_per_token(
+    tokens: list[str], changed: dict[str, str]
+) -> None:
+    text = " ".join(tokens)
+    split = text.split(" ")
+    assert _replace_tokens(text, changed) == " ".join(map(changed.get, split, split))

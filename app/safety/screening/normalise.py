@@ -79,7 +79,9 @@ _TOKEN = re.compile(r"[a-z0-9@$]{1,40}(?:!{1,3}[a-z]{1,40}){0,2}|[.!?;,:\n]")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
 # "?", ";", ":" and line ends are never inside a token; "!" may be ("k!ll").
 _BREAKS = str.maketrans({"?": ".", ";": ".", "\n": ".", ":": ","})
-_STOP = re.compile(r"(?<!\S)!(?!\S)")
+# Each pattern run over the whole text starts with a literal character, so the
+# engine scans for that character instead of trying the pattern at every position.
+_STOP = re.compile(r"!(?<=(?<!\S)!)(?!\S)")
 _LETTER_HINT = re.compile(r" [a-z] [a-z] [a-z] ")
 # Digits or symbols in a token, or a letter three times: the token may change.
 _ODD_HINT = re.compile(r"[0-9@$!]|([a-z])\1\1")
@@ -87,7 +89,8 @@ _ODD_CHARS = "0123456789@$!"
 _TRIPLE = re.compile(r"([a-z])\1\1")
 # "Suicidal thoughts? No." : a short answer joins its question, so it negates it.
 _ANSWER = re.compile(
-    r"(?<!\S)\? (?=(?:no|nope|none|never|not really|not at all|not once|nunca|ninguno|ninguna"
+    r"\?(?<=(?<!\S)\?) (?=(?:no|nope|none|never|not really|not at all|not once|nunca"
+    r"|ninguno|ninguna"
     r"|nada|para nada|jamas)(?: [.,]|$))"
 )
 _LETTER_RUN = re.compile(r"(?<!\S)[a-z](?: [a-z]){2,}(?!\S)")
@@ -194,6 +197,25 @@ def _osa(a: str, b: str) -> int:
     return prev[len(b)]
 
 
+def _replace_tokens(text: str, changed: dict[str, str]) -> str:
+    """Each whole token of `text` that is a key of `changed` replaced by its value.
+
+    A few str.replace calls over the text instead of a look-up per token: a token
+    is bounded by spaces, and a second pass catches a token whose leading space the
+    previous replacement took. Done token by token when a replacement is empty or
+    holds a token that is itself replaced (a second pass would change it again),
+    or the empty token is."""
+    keys = changed.keys()
+    if "" in keys or any(not v or not keys.isdisjoint(v.split(" ")) for v in changed.values()):
+        tokens = text.split(" ")
+        return " ".join(map(changed.get, tokens, tokens))
+    padded = f" {text} "
+    for w, v in changed.items():
+        w, v = f" {w} ", f" {v} "
+        padded = padded.replace(w, v).replace(w, v)
+    return padded[1:-1]
+
+
 class Normaliser:
     """Builds the rules' view of a text; `vocabulary` is every word the rules know."""
 
@@ -221,8 +243,7 @@ class Normaliser:
         changed = self._changes(text)
         if not changed:
             return text
-        tokens = text.split(" ")
-        return " ".join(map(changed.get, tokens, tokens))
+        return _replace_tokens(text, changed)
 
     def _changes(self, text: str) -> dict[str, str]:
         """What each distinct token that may change becomes; most tokens are left as
