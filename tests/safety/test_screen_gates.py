@@ -97,3 +97,19 @@ def test_tokens_replaced_by_str_replace_match_a_look_up_per_token(
     text = " ".join(tokens)
     split = text.split(" ")
     assert _replace_tokens(text, changed) == " ".join(map(changed.get, split, split))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXTS, min_size=1, max_size=8))
+def test_the_numpy_first_look_gives_the_largest_exact_reading(sentences: list[str]) -> None:
+    normalised = [engine.NORMALISER.text(s) for s in sentences]
+    cut = model.units(normalised)
+    if not cut:
+        return
+    risk = model.shipped()
+    whole = 2 < len(cut) <= model.SHORT_PIECES
+    fast = risk.fast.largest([u for _a, _b, u in cut], whole)
+    sets = [f for _a, _b, f in model.pieces(normalised)]
+    readings = sets + [f | g for f, g in pairwise(sets)] + ([set().union(*sets)] if whole else [])
+    exact = max(risk.risk.decisions(f)[0] for f in readings)
+    assert math.isclose(fast, exact, rel_tol=1e-9, abs_tol=1e-9)

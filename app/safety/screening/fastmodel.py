@@ -1,0 +1,150 @@
+"""The risk model's readings of a whole text at once, in numpy: a cheap first look
+that says when no reading can cross the line, so the exact reading (model.py) runs
+only for the few texts that may.
+
+The same features as `features.feature_set`, built without a string per feature:
+each word of the text becomes a number (one dict look-up per word, in C), a word
+pair is a pair of numbers found in a sorted table, and a known word's five-letter
+beginning is a property of the word, worked out at load. Each piece's distinct
+features, their sums, and the sums of each piece with the next are array
+operations over the whole text. The sums are the exact reading's up to the order
+of addition, so a text is passed to the exact reading whenever its largest reading
+comes within MARGIN of the line.
+"""
+
+import math
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from app.safety.screening.features import _PUNCT, PREFIX, marked_words
+
+# Far above the rounding of a few hundred additions, far below any real difference.
+MARGIN = 1e-6
+Ints = npt.NDArray[np.int64]
+
+
+class FastReader:
+    def __init__(
+        self, terms: list[str], square: dict[str, float], weight: dict[str, float], intercept: float
+    ) -> None:
+        index = {t: i for i, t in enumerate(terms)}
+        words: dict[str, int] = {}
+
+        def word(w: str) -> int:
+            return words.setdefault(w, len(words))
+
+        for t in terms:
+            if " " in t:
+                a, b = t.split(" ")
+                word(a), word(b)
+            elif not t.endswith("~"):
+                word(t)
+        for p in _PUNCT:
+            word(p)
+        self.words = words
+        self.unknown = len(words)
+        size = len(words) + 1
+        self.uni = np.full(size, -1, dtype=np.int64)
+        self.pre = np.full(size, -1, dtype=np.int64)
+        for w, i in words.items():
+            if w not in _PUNCT:
+                self.uni[i] = index.get(w, -1)
+            if len(w) >= PREFIX and w[0] != "!":
+                self.pre[i] = index.get(w[:PREFIX] + "~", -1)
+        keys, values = [], []
+        for t, i in index.items():
+            if " " in t:
+                a, b = t.split(" ")
+                keys.append(words[a] * size + words[b])
+                values.append(i)
+        order = np.argsort(keys)
+        self.pair_keys = np.asarray(keys, dtype=np.int64)[order]
+        self.pair_terms = np.asarray(values, dtype=np.int64)[order]
+        self.size = size
+        self.index = index
+        self.count = len(terms)
+        self.square = np.array([square[t] for t in terms] + [0.0])
+        self.weight = np.array([weight[t] for t in terms] + [0.0])
+        self.intercept = intercept
+
+    def largest(self, units: list[str], whole: bool) -> float:
+        """The largest decision over the readings model.RiskModel.judge_units makes
+        of these pieces: each alone, each with the next, all of them when `whole`."""
+        words: list[str] = []
+        lengths: list[int] = []
+        for unit in units:
+            marked = marked_words(unit)
+            words += marked
+            lengths.append(len(marked))
+        pieces = len(units)
+        unknown = self.unknown
+        ids = list(map(self.words.get, words, repeat(unknown)))
+        a = np.fromiter(ids, dtype=np.int64, count=len(ids))
+        owner = np.repeat(np.arange(pieces, dtype=np.int64), lengths)
+        parts = [self.uni[a], self.pre[a]]
+        where = [owner, owner]
+        if unknown in ids:
+            # An unknown word's beginning may still be known ("matarlo": "matar~").
+            spots: list[int] = np.flatnonzero(a == unknown).tolist()
+            extra = [
+                (self.index.get(word[:PREFIX] + "~", -1), i)
+                for i in spots
+                if len(word := words[i]) >= PREFIX and word[0] != "!"
+            ]
+            parts.append(np.fromiter((t for t, _i in extra), dtype=np.int64, count=len(extra)))
+            where.append(owner[[i for _t, i in extra]])
+        if len(a) > 1:
+            key = a[:-1] * self.size + a[1:]
+            pos = np.searchsorted(self.pair_keys, key)
+            pos[pos >= len(self.pair_keys)] = 0
+            hit = (owner[:-1] == owner[1:]) & (self.pair_keys[pos] == key)
+            parts.append(self.pair_terms[pos[hit]])
+            where.append(owner[:-1][hit])
+        term = np.concatenate(parts)
+        keep = term >= 0
+        code = _distinct(np.concatenate(where)[keep] * self.count + term[keep])
+        piece, term = np.divmod(code, self.count)
+        sq = np.bincount(piece, weights=self.square[term], minlength=pieces)
+        wsum = np.bincount(piece, weights=self.weight[term], minlength=pieces)
+        readings_sq, readings_w = [sq], [wsum]
+        if pieces > 1:
+            # A feature of piece p also in piece p + 1 is counted once in their reading.
+            nxt = code + self.count
+            found = np.searchsorted(code, nxt)
+            found[found >= len(code)] = 0
+            both = code[found] == nxt if len(code) else nxt < 0
+            shared_sq = np.bincount(piece[both], weights=self.square[term[both]], minlength=pieces)
+            shared_w = np.bincount(piece[both], weights=self.weight[term[both]], minlength=pieces)
+            readings_sq.append(sq[:-1] + sq[1:] - shared_sq[:-1])
+            readings_w.append(wsum[:-1] + wsum[1:] - shared_w[:-1])
+        if whole:
+            distinct = _distinct(term)
+            readings_sq.append(np.array([self.square[distinct].sum()]))
+            readings_w.append(np.array([self.weight[distinct].sum()]))
+        s = np.concatenate(readings_sq)
+        norm = np.sqrt(s)
+        norm[norm == 0] = 1.0
+        return float(self.intercept + (np.concatenate(readings_w) / norm).max())
+
+
+def _distinct(values: Ints) -> Ints:
+    """The sorted distinct values (np.unique without its overhead)."""
+    if len(values) < 2:
+        return values
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def line_z(p: float) -> float:
+    """The decision at which the sigmoid reaches `p`."""
+    return math.log(p / (1 - p))
+
+
+def reader(linear: Any) -> FastReader:
+    return FastReader(sorted(linear.terms), linear.square, linear.weights[0], linear.intercept[0])
