@@ -77,8 +77,7 @@ MAX_TOKEN = 40
 MAX_LOOKUPS = 48
 _TOKEN = re.compile(r"[a-z0-9@$]{1,40}(?:!{1,3}[a-z]{1,40}){0,2}|[.!?;,:\n]")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
-# "?", ";", ":" and line ends are never inside a token; "!" may be ("k!ll").
-_BREAKS = str.maketrans({"?": ".", ";": ".", "\n": ".", ":": ","})
+# A "!" standing alone ends a sentence; one inside a token ("k!ll") does not.
 # Each pattern run over the whole text starts with a literal character, so the
 # engine scans for that character instead of trying the pattern at every position.
 _STOP = re.compile(r"!(?<=(?<!\S)!)(?!\S)")
@@ -227,6 +226,8 @@ class Normaliser:
         self.speller = Speller(SPELLING_TARGETS, self.vocabulary)
         self._longest = max(len(w) for w in self.vocabulary)
         self._shorthand = frozenset(SHORTHAND)
+        if any(_ODD_HINT.search(w) for w in self.vocabulary):
+            raise ValueError("no known word may hold a digit, a symbol or a letter thrice")
 
     def text(self, raw: str) -> str:
         """The normalised text: tokens joined by single spaces."""
@@ -235,7 +236,9 @@ class Normaliser:
         text = " ".join(_TOKEN.findall(folded))
         if "?" in text:
             text = _ANSWER.sub("", text)
-        text = text.translate(_BREAKS)
+        # A few str.replace scans (each skips ahead to its character) beat
+        # str.translate, which looks up every character.
+        text = text.replace("?", ".").replace(";", ".").replace("\n", ".").replace(":", ",")
         if "!" in text:
             text = _STOP.sub(".", text)
         if _LETTER_HINT.search(f" {text} "):
@@ -250,12 +253,15 @@ class Normaliser:
         they are, and finding them takes set operations, not a loop over the text."""
         distinct = set(text.split(" "))
         odd = distinct & self._shorthand
-        if _TRIPLE.search(text):
-            odd.update(w for w in distinct if _ODD_HINT.search(w))
-        elif any(c in text for c in _ODD_CHARS):
+        # No known word has a digit, a symbol or a letter three times (checked at
+        # import), so only the unknown words are looked at for those.
+        strange = distinct - self.vocabulary
+        unknown = " ".join(strange)
+        if _TRIPLE.search(unknown):
+            odd.update(w for w in strange if _ODD_HINT.search(w))
+        elif any(c in unknown for c in _ODD_CHARS):
             # No letter three times: only words with a digit or symbol, none all letters.
-            odd.update(w for w in filterfalse(str.isalpha, distinct) if _ODD_HINT.search(w))
-        unknown = " ".join(distinct - self.vocabulary)
+            odd.update(w for w in filterfalse(str.isalpha, strange) if _ODD_HINT.search(w))
         candidates = sorted(self.speller.candidates.findall(unknown))
         budget = [MAX_LOOKUPS]
         out = {w: self._token(w, budget) for w in sorted(odd)}
