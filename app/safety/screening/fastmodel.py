@@ -13,6 +13,7 @@ comes within MARGIN of the line.
 """
 
 import math
+import operator
 from itertools import repeat
 from typing import Any
 
@@ -21,6 +22,9 @@ import numpy.typing as npt
 
 from app.safety.screening.features import _PUNCT, PREFIX, marked_words
 
+# Never a word of normalised text, which has no "|".
+_SEPARATOR = "|"
+_BEGINNING = operator.itemgetter(slice(0, PREFIX))
 # Far above the rounding of a few hundred additions, far below any real difference.
 MARGIN = 1e-6
 Ints = npt.NDArray[np.int64]
@@ -44,6 +48,7 @@ class FastReader:
                 word(t)
         for p in _PUNCT:
             word(p)
+        self.separator = word(_SEPARATOR)
         self.words = words
         self.unknown = len(words)
         size = len(words) + 1
@@ -54,6 +59,8 @@ class FastReader:
                 self.uni[i] = index.get(w, -1)
             if len(w) >= PREFIX and w[0] != "!":
                 self.pre[i] = index.get(w[:PREFIX] + "~", -1)
+        # Five-letter beginnings without their "~", for the words not in `words`.
+        self.beginnings = {t[:-1]: i for t, i in index.items() if t.endswith("~")}
         keys, values = [], []
         for t, i in index.items():
             if " " in t:
@@ -73,36 +80,33 @@ class FastReader:
     def largest(self, units: list[str], whole: bool) -> float:
         """The largest decision over the readings model.RiskModel.judge_units makes
         of these pieces: each alone, each with the next, all of them when `whole`."""
+        # The pieces' words in one list, a separator after each: no pair holds it,
+        # and counting separators gives each word's piece.
         words: list[str] = []
-        lengths: list[int] = []
         for unit in units:
-            marked = marked_words(unit)
-            words += marked
-            lengths.append(len(marked))
+            words += marked_words(unit)
+            words.append(_SEPARATOR)
         pieces = len(units)
         unknown = self.unknown
         ids = list(map(self.words.get, words, repeat(unknown)))
         a = np.fromiter(ids, dtype=np.int64, count=len(ids))
-        owner = np.repeat(np.arange(pieces, dtype=np.int64), lengths)
+        owner = np.cumsum(a == self.separator) - (a == self.separator)
         parts = [self.uni[a], self.pre[a]]
         where = [owner, owner]
         if unknown in ids:
-            # An unknown word's beginning may still be known ("matarlo": "matar~").
-            spots: list[int] = np.flatnonzero(a == unknown).tolist()
-            extra = [
-                (self.index.get(word[:PREFIX] + "~", -1), i)
-                for i in spots
-                if len(word := words[i]) >= PREFIX and word[0] != "!"
-            ]
-            parts.append(np.fromiter((t for t, _i in extra), dtype=np.int64, count=len(extra)))
-            where.append(owner[[i for _t, i in extra]])
-        if len(a) > 1:
-            key = a[:-1] * self.size + a[1:]
-            pos = np.searchsorted(self.pair_keys, key)
-            pos[pos >= len(self.pair_keys)] = 0
-            hit = (owner[:-1] == owner[1:]) & (self.pair_keys[pos] == key)
-            parts.append(self.pair_terms[pos[hit]])
-            where.append(owner[:-1][hit])
+            # An unknown word's beginning may still be known ("matarlo": "matar~"):
+            # five letters looked up in C (a shorter or negated word finds nothing).
+            spots = np.flatnonzero(a == unknown)
+            strange = list(map(words.__getitem__, spots.tolist()))
+            found = list(map(self.beginnings.get, map(_BEGINNING, strange), repeat(-1)))
+            parts.append(np.fromiter(found, dtype=np.int64, count=len(found)))
+            where.append(owner[spots])
+        key = a[:-1] * self.size + a[1:]
+        pos = np.searchsorted(self.pair_keys, key)
+        pos[pos >= len(self.pair_keys)] = 0
+        hit = self.pair_keys[pos] == key
+        parts.append(self.pair_terms[pos[hit]])
+        where.append(owner[:-1][hit])
         term = np.concatenate(parts)
         keep = term >= 0
         code = _distinct(np.concatenate(where)[keep] * self.count + term[keep])
@@ -113,9 +117,9 @@ class FastReader:
         if pieces > 1:
             # A feature of piece p also in piece p + 1 is counted once in their reading.
             nxt = code + self.count
-            found = np.searchsorted(code, nxt)
-            found[found >= len(code)] = 0
-            both = code[found] == nxt if len(code) else nxt < 0
+            at_next = np.searchsorted(code, nxt)
+            at_next[at_next >= len(code)] = 0
+            both = code[at_next] == nxt if len(code) else nxt < 0
             shared_sq = np.bincount(piece[both], weights=self.square[term[both]], minlength=pieces)
             shared_w = np.bincount(piece[both], weights=self.weight[term[both]], minlength=pieces)
             readings_sq.append(sq[:-1] + sq[1:] - shared_sq[:-1])
