@@ -63,7 +63,13 @@ def _parts(items: Any, nested: bool, lead: bool = False, trail: bool = False) ->
             if after and _word(av) and (k == last or items[k + 1][0] is not C.LITERAL):
                 run += " "
             continue
-        if len(run.strip()) >= 2:
+        if run and op is C.BRANCH and (heads := _heads(av[1])):
+            # The parser factors "date|day" into "da(?:te|y)": the run goes on into
+            # each alternative's first letters.
+            run_on = frozenset(run + h for h in heads)
+            if min(len(n.strip()) for n in run_on) >= 2:
+                yield run_on
+        elif len(run.strip()) >= 2:
             yield frozenset([run])
         run = ""
         if nested and op is C.SUBPATTERN:
@@ -75,6 +81,21 @@ def _parts(items: Any, nested: bool, lead: bool = False, trail: bool = False) ->
             yield sub
     if len(run.strip()) >= 2:
         yield frozenset([run])
+
+
+def _heads(alternatives: Any) -> list[str]:
+    """Each alternative's leading literal characters; empty when one has none."""
+    heads = []
+    for alt in alternatives:
+        head = ""
+        for op, av in alt:
+            if op is not C.LITERAL:
+                break
+            head += chr(av)
+        if not head:
+            return []
+        heads.append(head)
+    return heads
 
 
 def _spaced(item: Any) -> bool:
