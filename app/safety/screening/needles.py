@@ -54,8 +54,8 @@ def _parts(items: Any, nested: bool, lead: bool = False, trail: bool = False) ->
     last = len(items) - 1
     run = ""
     for k, (op, av) in enumerate(items):
-        before = lead if k == 0 else _spaced(items[k - 1])
-        after = trail if k == last else _spaced(items[k + 1])
+        before = _ends_spaced(items, k - 1, lead)
+        after = trail if k == last else _starts_spaced(items[k + 1])
         if op is C.LITERAL:
             if not run and before and _word(av):
                 run = " "
@@ -100,6 +100,50 @@ def _heads(alternatives: Any) -> list[str]:
 
 def _spaced(item: Any) -> bool:
     return bool(item == (C.AT, C.AT_BOUNDARY) or item == (C.LITERAL, ord(" ")))
+
+
+def _ends_spaced(items: Any, k: int, lead: bool) -> bool:
+    """Whether what items[: k + 1] match always ends at a space or a word boundary
+    (`lead` says so of what comes before items[0]): "(?:just )?end" is " end"."""
+    if k < 0:
+        return lead
+    op, av = items[k]
+    if _spaced(items[k]):
+        return True
+    if op is C.SUBPATTERN:
+        content = list(av[3])
+        return _ends_spaced(content, len(content) - 1, _ends_spaced(items, k - 1, lead))
+    if op is C.BRANCH:
+        before = _ends_spaced(items, k - 1, lead)
+        return all(_ends_spaced(list(alt), len(alt) - 1, before) for alt in av[1])
+    if op in _REPEATS:
+        low, _high, sub = av
+        sub = list(sub)
+        inner = _ends_spaced(sub, len(sub) - 1, False)
+        return inner and (low >= 1 or _ends_spaced(items, k - 1, lead))
+    return False
+
+
+def _starts_spaced(item: Any) -> bool:
+    """Whether what follows a match of the items before `item` is always a space or a
+    word boundary, the end of the text included: \\b, " ", or a lookahead such
+    as "(?=$| [.,]| again)"."""
+    op, av = item
+    if _spaced(item):
+        return True
+    if op is C.ASSERT and av[0] == 1:
+        content = list(av[1])
+        if not content:
+            return False
+        first = content[0]
+        if first[0] is C.BRANCH:
+            return all(alt and _space_or_end(alt[0]) for alt in first[1][1])
+        return _space_or_end(first)
+    return False
+
+
+def _space_or_end(item: Any) -> bool:
+    return bool(_spaced(item) or item == (C.AT, C.AT_END))
 
 
 def _word(c: int) -> bool:
