@@ -46,6 +46,9 @@ SHORT_PIECES = 3
 # Sentences shorter than this many words are read together with the next, so a
 # text of a thousand tiny sentences is a bounded number of pieces.
 UNIT_WORDS = 6
+# A text with fewer spaces than this is read exactly at once (measured: the first
+# look in numpy is dearer than the exact reading below about 90 words).
+FIRST_LOOK_SPACES = 90
 
 
 def read_rows(folder: Path = CORPUS) -> list[dict[str, Any]]:
@@ -174,8 +177,12 @@ class RiskModel:
         line = self.threshold if len(cut) <= SHORT_PIECES else self.long_threshold
         # The whole text's readings in numpy first: most texts are well below the
         # line, and only those that may cross it are read exactly, below.
+        texts = [u for _a, _b, u in cut]
         whole = 2 < len(cut) <= SHORT_PIECES
-        if self.fast.largest([u for _a, _b, u in cut], whole) < line_z(line) - MARGIN:
+        # Below about 90 words numpy's fixed cost outweighs what it saves.
+        if sum(map(str.count, texts, repeat(" "))) >= FIRST_LOOK_SPACES and (
+            self.fast.largest(texts, whole) < line_z(line) - MARGIN
+        ):
             return None
         parts = [(a, b, feature_set(text)) for a, b, text in cut]
         # Each piece's sums once; a piece with the next sums as both less what they
