@@ -52,13 +52,16 @@ class FastReader:
         self.words = words
         self.unknown = len(words)
         size = len(words) + 1
-        self.uni = np.full(size, -1, dtype=np.int64)
-        self.pre = np.full(size, -1, dtype=np.int64)
+        # A feature the model does not know is the term `none`, whose figures are 0:
+        # it adds nothing, and no array needs filtering.
+        none = self.none = len(terms)
+        self.uni = np.full(size, none, dtype=np.int64)
+        self.pre = np.full(size, none, dtype=np.int64)
         for w, i in words.items():
             if w not in _PUNCT:
-                self.uni[i] = index.get(w, -1)
+                self.uni[i] = index.get(w, none)
             if len(w) >= PREFIX and w[0] != "!":
-                self.pre[i] = index.get(w[:PREFIX] + "~", -1)
+                self.pre[i] = index.get(w[:PREFIX] + "~", none)
         # Five-letter beginnings without their "~", for the words not in `words`.
         self.beginnings = {t[:-1]: i for t, i in index.items() if t.endswith("~")}
         keys, values = [], []
@@ -67,6 +70,9 @@ class FastReader:
                 a, b = t.split(" ")
                 keys.append(words[a] * size + words[b])
                 values.append(i)
+        # A last key above every pair's, so a search never falls off the end.
+        keys.append(size * size)
+        values.append(none)
         order = np.argsort(keys)
         self.pair_keys = np.asarray(keys, dtype=np.int64)[order]
         self.pair_terms = np.asarray(values, dtype=np.int64)[order]
@@ -87,10 +93,11 @@ class FastReader:
             words += marked_words(unit)
             words.append(_SEPARATOR)
         pieces = len(units)
-        unknown = self.unknown
+        unknown, none = self.unknown, self.none
         ids = list(map(self.words.get, words, repeat(unknown)))
         a = np.fromiter(ids, dtype=np.int64, count=len(ids))
-        owner = np.cumsum(a == self.separator) - (a == self.separator)
+        # A separator counts itself: it belongs to the next piece, and has no feature.
+        owner = np.cumsum(a == self.separator)
         parts = [self.uni[a], self.pre[a]]
         where = [owner, owner]
         if unknown in ids:
@@ -98,32 +105,28 @@ class FastReader:
             # five letters looked up in C (a shorter or negated word finds nothing).
             spots = np.flatnonzero(a == unknown)
             strange = list(map(words.__getitem__, spots.tolist()))
-            found = list(map(self.beginnings.get, map(_BEGINNING, strange), repeat(-1)))
+            found = list(map(self.beginnings.get, map(_BEGINNING, strange), repeat(none)))
             parts.append(np.fromiter(found, dtype=np.int64, count=len(found)))
             where.append(owner[spots])
         key = a[:-1] * self.size + a[1:]
         pos = np.searchsorted(self.pair_keys, key)
-        pos[pos >= len(self.pair_keys)] = 0
-        hit = self.pair_keys[pos] == key
-        parts.append(self.pair_terms[pos[hit]])
-        where.append(owner[:-1][hit])
-        term = np.concatenate(parts)
-        keep = term >= 0
-        code = _distinct(np.concatenate(where)[keep] * self.count + term[keep])
-        piece, term = np.divmod(code, self.count)
-        sq = np.bincount(piece, weights=self.square[term], minlength=pieces)
-        wsum = np.bincount(piece, weights=self.weight[term], minlength=pieces)
+        parts.append(np.where(self.pair_keys[pos] == key, self.pair_terms[pos], none))
+        where.append(owner[:-1])
+        # Term-major codes, sorted and distinct: a feature of pieces p and p + 1 is two
+        # neighbouring codes one apart.
+        span = pieces + 1
+        code = _distinct(np.concatenate(parts) * span + np.concatenate(where))
+        term, piece = np.divmod(code, span)
+        sq = np.bincount(piece, weights=self.square[term], minlength=span)[:pieces]
+        wsum = np.bincount(piece, weights=self.weight[term], minlength=span)[:pieces]
         readings_sq, readings_w = [sq], [wsum]
         if pieces > 1:
-            # A feature of piece p also in piece p + 1 is counted once in their reading.
-            nxt = code + self.count
-            at_next = np.searchsorted(code, nxt)
-            at_next[at_next >= len(code)] = 0
-            both = code[at_next] == nxt if len(code) else nxt < 0
-            shared_sq = np.bincount(piece[both], weights=self.square[term[both]], minlength=pieces)
-            shared_w = np.bincount(piece[both], weights=self.weight[term[both]], minlength=pieces)
-            readings_sq.append(sq[:-1] + sq[1:] - shared_sq[:-1])
-            readings_w.append(wsum[:-1] + wsum[1:] - shared_w[:-1])
+            both = np.flatnonzero(np.diff(code) == 1)
+            shared, at = term[both], piece[both]
+            shared_sq = np.bincount(at, weights=self.square[shared], minlength=span)
+            shared_w = np.bincount(at, weights=self.weight[shared], minlength=span)
+            readings_sq.append(sq[:-1] + sq[1:] - shared_sq[: pieces - 1])
+            readings_w.append(wsum[:-1] + wsum[1:] - shared_w[: pieces - 1])
         if whole:
             distinct = _distinct(term)
             readings_sq.append(np.array([self.square[distinct].sum()]))
