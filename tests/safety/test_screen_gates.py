@@ -4,6 +4,7 @@ model's readings summed piece by piece, against the plain way of each."""
 
 import json
 import math
+import unicodedata
 from itertools import pairwise
 
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from app.safety.screening import engine, model
 from app.safety.screening.features import feature_set, features
-from app.safety.screening.normalise import _replace_tokens
+from app.safety.screening.normalise import _replace_tokens, _strip_accents
 from tests.safety import screen_verdicts
 
 # Pieces of exclusions, question frames, risk words and sentence ends, so that
@@ -113,3 +114,14 @@ def test_the_numpy_first_look_gives_the_largest_exact_reading(sentences: list[st
     readings = sets + [f | g for f, g in pairwise(sets)] + ([set().union(*sets)] if whole else [])
     exact = max(risk.risk.decisions(f)[0] for f in readings)
     assert math.isclose(fast, exact, rel_tol=1e-9, abs_tol=1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("aeinou ÁáÉéÍíÑñÓóÚúÜüçÇŀĿøß\u0301\u0303\u0308·ﬁ"), max_size=40
+    )
+)
+def test_accents_stripped_letter_by_letter_match_the_whole_decomposition(text: str) -> None:
+    whole = unicodedata.normalize("NFKD", text)
+    assert _strip_accents(text) == "".join(c for c in whole if not unicodedata.combining(c))

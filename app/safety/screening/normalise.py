@@ -98,7 +98,27 @@ _LETTER_RUN = re.compile(r"(?<!\S)[a-z](?: [a-z]){2,}(?!\S)")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
+def _plain(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# The accented Latin letters ("á", "ñ", "ü"), each to its letters without marks: one
+# expression replaces the few in a text, and only a text with other characters
+# outside ASCII left is decomposed whole. Marks are removed whatever their order,
+# so a letter at a time gives what the whole text does.
+_LATIN = {chr(c): _plain(chr(c)) for c in range(0xC0, 0x250) if _plain(chr(c)) != chr(c)}
+_ACCENTED = re.compile("[" + "".join(sorted(_LATIN)) + "]")
+
+
+def _unaccent(m: re.Match[str]) -> str:
+    return _LATIN[m.group()]
+
+
 def _strip_accents(text: str) -> str:
+    text = _ACCENTED.sub(_unaccent, text)
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     if decomposed.isascii():
         return decomposed
