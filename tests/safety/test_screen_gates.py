@@ -2,7 +2,9 @@
 only where their needles are, question frames only where theirs are, and the
 model's readings summed piece by piece, against the plain way of each."""
 
+import json
 import math
+import unicodedata
 from itertools import pairwise
 
 from hypothesis import given, settings
@@ -10,6 +12,8 @@ from hypothesis import strategies as st
 
 from app.safety.screening import engine, model
 from app.safety.screening.features import feature_set, features
+from app.safety.screening.normalise import _replace_tokens, _strip_accents
+from tests.safety import screen_verdicts
 
 # Pieces of exclusions, question frames, risk words and sentence ends, so that
 # random texts hold many near misses.
@@ -64,3 +68,60 @@ def test_model_readings_summed_by_piece_match_the_plain_sum(sentences: list[str]
     parts = model.pieces(normalised)
     line = risk.threshold if len(parts) <= model.SHORT_PIECES else risk.long_threshold
     assert (verdict is not None) == (best >= line) or math.isclose(best, line, rel_tol=1e-9)
+
+
+def test_every_recorded_text_keeps_its_verdict() -> None:
+    """Corpus, bench and seeded random texts give the verdicts recorded in
+    screen_verdicts.json (a change of rules rewrites it on purpose)."""
+    recorded = json.loads(screen_verdicts.RECORDED.read_text())
+    changed = {
+        k: (recorded.get(k), v)
+        for k, v in (
+            (screen_verdicts.key(t), screen_verdicts.verdict(t)) for t in screen_verdicts.texts()
+        )
+        if recorded.get(k) != v
+    }
+    assert not changed, f"{len(changed)} verdicts changed, e.g. {list(changed.items())[:5]}"
+
+
+_TOKENS = st.sampled_from(["a", "b", "ab", "im", "i", "am", "", "kms", "x y", "!"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_TOKENS.filter(lambda t: " " not in t), max_size=30),
+    st.dictionaries(_TOKENS.filter(lambda t: " " not in t), _TOKENS, max_size=4),
+)
+def test_tokens_replaced_by_str_replace_match_a_look_up_per_token(
+    tokens: list[str], changed: dict[str, str]
+) -> None:
+    text = " ".join(tokens)
+    split = text.split(" ")
+    assert _replace_tokens(text, changed) == " ".join(map(changed.get, split, split))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXTS, min_size=1, max_size=8))
+def test_the_numpy_first_look_gives_the_largest_exact_reading(sentences: list[str]) -> None:
+    normalised = [engine.NORMALISER.text(s) for s in sentences]
+    cut = model.units(normalised)
+    if not cut:
+        return
+    risk = model.shipped()
+    whole = 2 < len(cut) <= model.SHORT_PIECES
+    fast = risk.fast.largest([u for _a, _b, u in cut], whole)
+    sets = [f for _a, _b, f in model.pieces(normalised)]
+    readings = sets + [f | g for f, g in pairwise(sets)] + ([set().union(*sets)] if whole else [])
+    exact = max(risk.risk.decisions(f)[0] for f in readings)
+    assert math.isclose(fast, exact, rel_tol=1e-9, abs_tol=1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("aeinou ÁáÉéÍíÑñÓóÚúÜüçÇŀĿøß\u0301\u0303\u0308·ﬁ"), max_size=40
+    )
+)
+def test_accents_stripped_letter_by_letter_match_the_whole_decomposition(text: str) -> None:
+    whole = unicodedata.normalize("NFKD", text)
+    assert _strip_accents(text) == "".join(c for c in whole if not unicodedata.combining(c))

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.core.clock import utcnow
 from app.safety.screening import screen_text
 from app.safety.screening.engine import NORMALISER
 from app.safety.screening.normalise import fold
@@ -144,3 +145,86 @@ def test_a_rule_skipped_for_missing_needles_could_not_have_matched() -> None:
 
 def test_another_person_earlier_in_the_sentence_does_not_clear_the_writers_risk() -> None:
     assert screen_text("the heron spoke my mother's name and tonight I want to die") is not None
+
+
+# The error families of issue 21, each in English and Spanish (docs/screen.md).
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Time frames: "in the past week", "last Thursday" are recent, not history.
+        ("In the past week I cut myself twice.", "urgent"),
+        ("Last Thursday I tried to hang myself.", "urgent"),
+        ("La semana pasada me corté los brazos.", "urgent"),
+        ("El jueves pasado intenté matarme.", "urgent"),
+        # "Just in case" beside a means or a weapon is preparation.
+        ("I keep the pills in my drawer just in case.", "urgent"),
+        ("I keep a loaded gun by the bed just in case.", "urgent"),
+        ("Guardo las pastillas por si acaso.", "urgent"),
+        ("Tengo una cuerda en el armario por si acaso.", "urgent"),
+        # People: step-relatives, exes, bosses, neighbours.
+        ("I want to kill my stepdad.", "urgent"),
+        ("I want to stab my neighbour.", "urgent"),
+        ("Quiero matar a mi padrastro.", "urgent"),
+        ("Voy a matar a mi ex.", "urgent"),
+        # A year is history only before this one.
+        (f"In {utcnow().year} I started cutting myself.", "urgent"),
+        (f"En {utcnow().year} empecé a cortarme.", "urgent"),
+        ("Since 2019 I have been cutting myself.", "urgent"),
+        ("Desde 2019 me corto.", "urgent"),
+        # The near misses of the idioms stay risk.
+        ("I would rather die than live like this.", "review"),
+        ("Prefiero morir que seguir viviendo así.", "review"),
+        # A denial of the will to live is no denial of risk.
+        ("Reasons to live: none.", "review"),
+        ("Ganas de vivir: ninguna.", "review"),
+    ],
+)
+def test_issue_21_families_that_carry_risk_are_flagged(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None, text
+    assert hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Just in case" without a means stays a hypothesis.
+        "I packed an umbrella just in case.",
+        "Llevé paraguas por si acaso.",
+        # Another person, named by a longer list.
+        "My stepbrother tried to kill himself last year.",
+        "Mi hermanastra se corta.",
+        # Negation later in the sentence.
+        "Suicidal thoughts? No.",
+        "Thoughts of suicide, none at all.",
+        "Urges to cut: zero.",
+        "Hurting myself is not something I do.",
+        "Killing myself has never crossed my mind.",
+        "¿Pensamientos suicidas? No.",
+        "Ganas de morir, ninguna.",
+        "Hacerme daño no es algo que haga.",
+        # Comparatives.
+        "I'm more tired than wanting to die.",
+        "Estoy más cansada que con ganas de morir.",
+        # Years before this one are history.
+        "In 2015 I tried to kill myself, now I'm doing well.",
+        "En 2015 intenté suicidarme, ahora estoy bien.",
+        # Idioms.
+        "I'd kill for a coffee right now.",
+        "I quit smoking for good.",
+        "I'm done with people-pleasing.",
+        "I want to end this chapter of my life and start fresh.",
+        "Going to the mall on Black Friday is a suicide mission.",
+        "I would rather die than sing karaoke.",
+        "Mataría por un café.",
+        "Quiero cerrar este capítulo de mi vida.",
+        "Prefiero morir antes que cantar karaoke.",
+        # The model may not overrule a clause-level negation of the same words.
+        "I don't want to die, I want to live differently.",
+        "Not once this week did I think about self-harm.",
+        "No quiero morir, quiero vivir de otra manera.",
+        "Ni una vez esta semana pensé en hacerme daño.",
+    ],
+)
+def test_issue_21_families_without_risk_pass(text: str) -> None:
+    assert screen_text(text) is None, text

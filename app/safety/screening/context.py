@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
+from app.core.clock import utcnow
 from app.safety.screening.rules import read_data
 
 Span = tuple[int, int]
@@ -31,6 +32,7 @@ class Lexicon:
     window: int
     neg_fwd: re.Pattern[str] | None
     neg_back: re.Pattern[str] | None
+    neg_answer: re.Pattern[str] | None
     pseudo: re.Pattern[str] | None
     hist: re.Pattern[str] | None
     recent: re.Pattern[str] | None
@@ -64,6 +66,7 @@ def lexicon() -> Lexicon:
         window=window,
         neg_fwd=part("negation", "forward"),
         neg_back=part("negation", "backward"),
+        neg_answer=part("negation", "answer"),
         pseudo=part("negation", "pseudo"),
         hist=part("historical", "both"),
         recent=part("historical", "recent"),
@@ -110,8 +113,15 @@ class Sentence:
         return _drop_overlaps(_spans(self.lex.neg_back, self.text), self.pseudo)
 
     @cached_property
+    def neg_answer(self) -> list[Span]:
+        return _spans(self.lex.neg_answer, self.text)
+
+    @cached_property
     def hist(self) -> list[Span]:
-        return _spans(self.lex.hist, self.text)
+        # A year is history only before this one: "in 2026" said in 2026 is now.
+        found = _spans(self.lex.hist, self.text)
+        this_year = utcnow().year
+        return [s for s in found if not _year_now(self.text[s[0] : s[1]], this_year)]
 
     @cached_property
     def recent(self) -> list[Span]:
@@ -174,7 +184,21 @@ class Sentence:
 
     def negated(self, span: Span) -> bool:
         outside = [t for t in self.neg_fwd if t[1] <= span[0]]
-        return self._forward(outside, span) or self._backward(self.neg_back, span)
+        return (
+            self._forward(outside, span)
+            or self._backward(self.neg_back, span)
+            or self._answered(span)
+        )
+
+    def _answered(self, span: Span) -> bool:
+        """A short denial after a comma at the sentence's end ("suicidal thoughts,
+        none"): backward like the others, across that one comma only."""
+        end = span[1]
+        for ts, _te in self.neg_answer:
+            stops = [p for p in self.terms if p != ts - 3]
+            if ts >= end and not self._blocked(end, ts, stops) and self._words(end, ts) <= 4:
+                return True
+        return False
 
     def historical(self, span: Span) -> bool:
         if not self.hist:
@@ -210,6 +234,13 @@ class Sentence:
 
     def psychedelic(self) -> bool:
         return bool(self.psyche)
+
+
+_YEAR = re.compile(r"\b(?:19|20)[0-9]{2}\b")
+
+
+def _year_now(trigger: str, this_year: int) -> bool:
+    return any(int(y) >= this_year for y in _YEAR.findall(trigger))
 
 
 def _drop_overlaps(spans: list[Span], pseudo: list[Span]) -> list[Span]:

@@ -58,7 +58,9 @@ if any(may_read(p, ".") or not starts_at_word(p) for p in EXCLUDE.patterns):
 GATES = Gates([r.needles for r in RULES], [EXCLUDE, ASKED])
 _EXCLUDE, _ASKED = 0, 1
 NORMALISER = Normaliser(vocabulary() | set(EXTRA_WORDS))
-_SENTENCE_END = re.compile(r" \.(?= |$)")
+# " ." before a space or the end; starts with the full stop, so the engine scans
+# for it rather than trying every space.
+_SENTENCE_END = re.compile(r"\.(?<= \.)(?= |$)")
 # More matches than this in one text are not weighed one by one: the text is
 # flagged for review as it stands (no journal entry holds so many).
 MAX_WEIGHED = 64

@@ -41,27 +41,125 @@ def needle_groups(pattern: str, most: int = 2) -> list[Needles]:
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
 
 
-def _parts(items: Any, nested: bool) -> Iterator[Needles]:
+def _parts(items: Any, nested: bool, lead: bool = False, trail: bool = False) -> Iterator[Needles]:
     """The needles of a sequence's parts: each literal run of two or more characters,
     and what each other part needs; `nested` opens groups and required repeats into
-    their own parts instead of one alternative for the whole."""
+    their own parts instead of one alternative for the whole.
+
+    `lead` and `trail` say that the sequence is preceded or followed by a space or a
+    word boundary (\\b): a run that starts or ends with a word's letter there holds
+    the space beside it (`scan_text` has a space at every word boundary), so "is"
+    in `\\bis\\b` does not open a rule for "this"."""
+    items = list(items)
+    last = len(items) - 1
     run = ""
-    for op, av in items:
+    for k, (op, av) in enumerate(items):
+        before = _ends_spaced(items, k - 1, lead)
+        after = trail if k == last else _starts_spaced(items[k + 1])
         if op is C.LITERAL:
+            if not run and before and _word(av):
+                run = " "
             run += chr(av)
+            if after and _word(av) and (k == last or items[k + 1][0] is not C.LITERAL):
+                run += " "
             continue
-        if len(run.strip()) >= 2:
+        if run and op is C.BRANCH and (heads := _heads(av[1])):
+            # The parser factors "date|day" into "da(?:te|y)": the run goes on into
+            # each alternative's first letters.
+            run_on = frozenset(run + h for h in heads)
+            if min(len(n.strip()) for n in run_on) >= 2:
+                yield run_on
+        elif len(run.strip()) >= 2:
             yield frozenset([run])
         run = ""
         if nested and op is C.SUBPATTERN:
-            yield from _parts(av[3], nested)
+            yield from _parts(av[3], nested, before, after)
         elif nested and op in _REPEATS:
             if av[0] >= 1:
                 yield from _parts(av[2], nested)
-        elif sub := _node(op, av):
+        elif sub := _node(op, av, before, after):
             yield sub
     if len(run.strip()) >= 2:
         yield frozenset([run])
+
+
+def _heads(alternatives: Any) -> list[str]:
+    """Each alternative's leading literal characters; empty when one has none."""
+    heads = []
+    for alt in alternatives:
+        head = ""
+        for op, av in alt:
+            if op is not C.LITERAL:
+                break
+            head += chr(av)
+        if not head:
+            return []
+        heads.append(head)
+    return heads
+
+
+def _spaced(item: Any) -> bool:
+    return bool(item == (C.AT, C.AT_BOUNDARY) or item == (C.LITERAL, ord(" ")))
+
+
+def _ends_spaced(items: Any, k: int, lead: bool) -> bool:
+    """Whether what items[: k + 1] match always ends at a space or a word boundary
+    (`lead` says so of what comes before items[0]): "(?:just )?end" is " end"."""
+    if k < 0:
+        return lead
+    op, av = items[k]
+    if _spaced(items[k]):
+        return True
+    if op is C.SUBPATTERN:
+        content = list(av[3])
+        return _ends_spaced(content, len(content) - 1, _ends_spaced(items, k - 1, lead))
+    if op is C.BRANCH:
+        before = _ends_spaced(items, k - 1, lead)
+        return all(_ends_spaced(list(alt), len(alt) - 1, before) for alt in av[1])
+    if op in _REPEATS:
+        low, _high, sub = av
+        sub = list(sub)
+        inner = _ends_spaced(sub, len(sub) - 1, False)
+        return inner and (low >= 1 or _ends_spaced(items, k - 1, lead))
+    return False
+
+
+def _starts_spaced(item: Any) -> bool:
+    """Whether what follows a match of the items before `item` is always a space or a
+    word boundary, the end of the text included: \\b, " ", or a lookahead such
+    as "(?=$| [.,]| again)"."""
+    op, av = item
+    if _spaced(item):
+        return True
+    if op is C.ASSERT and av[0] == 1:
+        content = list(av[1])
+        if not content:
+            return False
+        first = content[0]
+        if first[0] is C.BRANCH:
+            return all(alt and _space_or_end(alt[0]) for alt in first[1][1])
+        return _space_or_end(first)
+    return False
+
+
+def _space_or_end(item: Any) -> bool:
+    return bool(_spaced(item) or item == (C.AT, C.AT_END))
+
+
+def _word(c: int) -> bool:
+    return chr(c).isalnum() or c == ord("_")
+
+
+# The normalised text's non-word characters other than the space, "." and ","
+# (which always stand between spaces): inside a token ("k!ll", "@", "$").
+_NON_WORD = str.maketrans("!@$", "   ")
+
+
+def scan_text(text: str) -> str:
+    """The text a needle is looked for in: padded with a space at each end, and each
+    non-word character inside a token read as a space, so that a word boundary in
+    the normalised text is a space here, at the same position plus one."""
+    return f" {text.translate(_NON_WORD)} "
 
 
 def _groups(items: Any) -> list[Needles]:
@@ -74,18 +172,18 @@ def _score(s: Needles) -> tuple[int, float]:
     return (min(len(n.strip()) for n in s), sum(len(n) for n in s) / len(s))
 
 
-def _sequence(items: Any) -> Needles | None:
-    candidates = list(_parts(items, nested=False))
+def _sequence(items: Any, lead: bool = False, trail: bool = False) -> Needles | None:
+    candidates = list(_parts(items, nested=False, lead=lead, trail=trail))
     return max(candidates, key=_score) if candidates else None
 
 
-def _node(op: Any, av: Any) -> Needles | None:
+def _node(op: Any, av: Any, lead: bool = False, trail: bool = False) -> Needles | None:
     if op is C.SUBPATTERN:
-        return _sequence(av[3])
+        return _sequence(av[3], lead, trail)
     if op is C.BRANCH:
         out: set[str] = set()
         for alt in av[1]:
-            got = _sequence(alt)
+            got = _sequence(alt, lead, trail)
             if not got:
                 return None
             out |= got
@@ -144,7 +242,8 @@ def _bounded(items: list[Any]) -> bool:
 
 
 def present(found: Needles | None, text: str) -> bool:
-    return found is None or any(n in text for n in found)
+    padded = scan_text(text)
+    return found is None or any(n in padded for n in found)
 
 
 class Gates:
@@ -176,7 +275,7 @@ class Gates:
             offset += alt.count
         self.automaton = ahocorasick.Automaton()
         for n, (rules, groups) in owners.items():
-            self.automaton.add_word(n, (len(n), tuple(rules), tuple(groups)))
+            self.automaton.add_word(n, (len(n.lstrip(" ")), tuple(rules), tuple(groups)))
         self.automaton.make_automaton()
 
     def scan(self, text: str) -> tuple[dict[int, list[int]], list[tuple[int, tuple[int, ...]]]]:
@@ -184,8 +283,10 @@ class Gates:
         and where the alternations' needles start, with the groups they belong to."""
         out: dict[int, list[int]] = {}
         groups: list[tuple[int, tuple[int, ...]]] = []
-        for end, (length, rules, found) in self.automaton.iter(text):
-            start = end - length + 1
+        for end, (length, rules, found) in self.automaton.iter(scan_text(text)):
+            # Where the needle's first character other than a space is in `text`
+            # (scan_text puts one space before the text).
+            start = end - length
             for i in rules:
                 out.setdefault(i, []).append(start)
             if found:

@@ -77,9 +77,10 @@ MAX_TOKEN = 40
 MAX_LOOKUPS = 48
 _TOKEN = re.compile(r"[a-z0-9@$]{1,40}(?:!{1,3}[a-z]{1,40}){0,2}|[.!?;,:\n]")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
-# "?", ";", ":" and line ends are never inside a token; "!" may be ("k!ll").
-_BREAKS = str.maketrans({"?": ".", ";": ".", "\n": ".", ":": ","})
-_STOP = re.compile(r"(?<!\S)!(?!\S)")
+# A "!" standing alone ends a sentence; one inside a token ("k!ll") does not.
+# Each pattern run over the whole text starts with a literal character, so the
+# engine scans for that character instead of trying the pattern at every position.
+_STOP = re.compile(r"!(?<=(?<!\S)!)(?!\S)")
 _LETTER_HINT = re.compile(r" [a-z] [a-z] [a-z] ")
 # Digits or symbols in a token, or a letter three times: the token may change.
 _ODD_HINT = re.compile(r"[0-9@$!]|([a-z])\1\1")
@@ -87,7 +88,8 @@ _ODD_CHARS = "0123456789@$!"
 _TRIPLE = re.compile(r"([a-z])\1\1")
 # "Suicidal thoughts? No." : a short answer joins its question, so it negates it.
 _ANSWER = re.compile(
-    r"(?<!\S)\? (?=(?:no|nope|none|never|not really|not at all|not once|nunca|ninguno|ninguna"
+    r"\?(?<=(?<!\S)\?) (?=(?:no|nope|none|never|not really|not at all|not once|nunca"
+    r"|ninguno|ninguna"
     r"|nada|para nada|jamas)(?: [.,]|$))"
 )
 _LETTER_RUN = re.compile(r"(?<!\S)[a-z](?: [a-z]){2,}(?!\S)")
@@ -96,7 +98,27 @@ _LETTER_RUN = re.compile(r"(?<!\S)[a-z](?: [a-z]){2,}(?!\S)")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
+def _plain(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# The accented Latin letters ("á", "ñ", "ü"), each to its letters without marks: one
+# expression replaces the few in a text, and only a text with other characters
+# outside ASCII left is decomposed whole. Marks are removed whatever their order,
+# so a letter at a time gives what the whole text does.
+_LATIN = {chr(c): _plain(chr(c)) for c in range(0xC0, 0x250) if _plain(chr(c)) != chr(c)}
+_ACCENTED = re.compile("[" + "".join(sorted(_LATIN)) + "]")
+
+
+def _unaccent(m: re.Match[str]) -> str:
+    return _LATIN[m.group()]
+
+
 def _strip_accents(text: str) -> str:
+    text = _ACCENTED.sub(_unaccent, text)
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     if decomposed.isascii():
         return decomposed
@@ -194,6 +216,25 @@ def _osa(a: str, b: str) -> int:
     return prev[len(b)]
 
 
+def _replace_tokens(text: str, changed: dict[str, str]) -> str:
+    """Each whole token of `text` that is a key of `changed` replaced by its value.
+
+    A few str.replace calls over the text instead of a look-up per token: a token
+    is bounded by spaces, and a second pass catches a token whose leading space the
+    previous replacement took. Done token by token when a replacement is empty or
+    holds a token that is itself replaced (a second pass would change it again),
+    or the empty token is."""
+    keys = changed.keys()
+    if "" in keys or any(not v or not keys.isdisjoint(v.split(" ")) for v in changed.values()):
+        tokens = text.split(" ")
+        return " ".join(map(changed.get, tokens, tokens))
+    padded = f" {text} "
+    for w, v in changed.items():
+        w, v = f" {w} ", f" {v} "
+        padded = padded.replace(w, v).replace(w, v)
+    return padded[1:-1]
+
+
 class Normaliser:
     """Builds the rules' view of a text; `vocabulary` is every word the rules know."""
 
@@ -205,6 +246,8 @@ class Normaliser:
         self.speller = Speller(SPELLING_TARGETS, self.vocabulary)
         self._longest = max(len(w) for w in self.vocabulary)
         self._shorthand = frozenset(SHORTHAND)
+        if any(_ODD_HINT.search(w) for w in self.vocabulary):
+            raise ValueError("no known word may hold a digit, a symbol or a letter thrice")
 
     def text(self, raw: str) -> str:
         """The normalised text: tokens joined by single spaces."""
@@ -213,7 +256,9 @@ class Normaliser:
         text = " ".join(_TOKEN.findall(folded))
         if "?" in text:
             text = _ANSWER.sub("", text)
-        text = text.translate(_BREAKS)
+        # A few str.replace scans (each skips ahead to its character) beat
+        # str.translate, which looks up every character.
+        text = text.replace("?", ".").replace(";", ".").replace("\n", ".").replace(":", ",")
         if "!" in text:
             text = _STOP.sub(".", text)
         if _LETTER_HINT.search(f" {text} "):
@@ -221,20 +266,22 @@ class Normaliser:
         changed = self._changes(text)
         if not changed:
             return text
-        tokens = text.split(" ")
-        return " ".join(map(changed.get, tokens, tokens))
+        return _replace_tokens(text, changed)
 
     def _changes(self, text: str) -> dict[str, str]:
         """What each distinct token that may change becomes; most tokens are left as
         they are, and finding them takes set operations, not a loop over the text."""
         distinct = set(text.split(" "))
         odd = distinct & self._shorthand
-        if _TRIPLE.search(text):
-            odd.update(w for w in distinct if _ODD_HINT.search(w))
-        elif any(c in text for c in _ODD_CHARS):
+        # No known word has a digit, a symbol or a letter three times (checked at
+        # import), so only the unknown words are looked at for those.
+        strange = distinct - self.vocabulary
+        unknown = " ".join(strange)
+        if _TRIPLE.search(unknown):
+            odd.update(w for w in strange if _ODD_HINT.search(w))
+        elif any(c in unknown for c in _ODD_CHARS):
             # No letter three times: only words with a digit or symbol, none all letters.
-            odd.update(w for w in filterfalse(str.isalpha, distinct) if _ODD_HINT.search(w))
-        unknown = " ".join(distinct - self.vocabulary)
+            odd.update(w for w in filterfalse(str.isalpha, strange) if _ODD_HINT.search(w))
         candidates = sorted(self.speller.candidates.findall(unknown))
         budget = [MAX_LOOKUPS]
         out = {w: self._token(w, budget) for w in sorted(odd)}
