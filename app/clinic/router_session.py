@@ -1,11 +1,18 @@
-"""Keeping a clinic session alive on purpose: the "Stay signed in" button."""
+"""The staff member's own session: "Stay signed in", and the language of the pages."""
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Form, Request
 from starlette.responses import Response
 
-from app.clinic.auth import ClinicUserDep
-from app.clinic.web import set_cookie
+from app.accounts.models import Role
+from app.accounts.schemas import MeUpdate
+from app.clinic.auth import ClinicUserDep, check_csrf
+from app.clinic.deps import ClinicAct
+from app.clinic.forms import checked
+from app.clinic.web import PREFIX, redirect, safe_next, set_cookie
 from app.core.routing import api_router
+from app.usecases import care_team
 
 router = api_router()
 
@@ -16,3 +23,18 @@ def read_session_renewal(request: Request, user: ClinicUserDep) -> Response:
     response = Response(status_code=204)
     set_cookie(response, request.app.state.ctx, user.cookie)
     return response
+
+
+@router.post("/account/language", dependencies=[Depends(check_csrf)])
+def update_language(
+    request: Request,
+    user: ClinicUserDep,
+    act: ClinicAct,
+    locale: Annotated[str, Form(max_length=8)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """The staff member's language, as PATCH /v1/me sets it; back to the page they were on."""
+    body = checked(MeUpdate, {"locale": locale})
+    care_team.update_account(act, user_id=user.caller.id, locale=body.locale)
+    home = f"{PREFIX}/admin/users" if user.caller.role == Role.admin else f"{PREFIX}/"
+    return redirect(request, safe_next(next) or home, user)
