@@ -15,6 +15,7 @@ from app.clinic.auth import ClinicUser, TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.errors import FormInvalid
 from app.clinic.forms import checked, local_time, patient_url
+from app.clinic.i18n import _
 from app.clinic.router_therapist import patient_response
 from app.clinic.web import PREFIX, redirect, render
 from app.core.errors import AppError
@@ -137,7 +138,8 @@ def _refused(
     typed: str,
 ) -> Response:
     """The patient page again, the message beside the time field and the time kept."""
-    fields = exc.extra.get("fields") or {"scheduled_at": f"{exc.title}. {exc.detail}"}
+    said = f"{_(exc.title)}. {_(exc.detail)}" if exc.detail else f"{_(exc.title)}."
+    fields = exc.extra.get("fields") or {"scheduled_at": said}
     message = " ".join(fields.values())
     return patient_response(
         request,

@@ -54,6 +54,8 @@ def choose(locale: str | None) -> None:
 
 
 def gettext(message: str) -> str:
+    if not message:  # gettext("") is the catalogue's header
+        return message
     return _catalogue(current()).gettext(message)
 
 

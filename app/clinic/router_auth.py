@@ -14,6 +14,7 @@ from app.accounts.models import Role
 from app.accounts.signins import coarse_user_agent
 from app.clinic import auth
 from app.clinic.errors import CsrfRejected
+from app.clinic.i18n import N_, _
 from app.clinic.web import PREFIX, redirect, render, safe_next, set_cookie
 from app.core.clock import Now
 from app.core.context import Ctx, client_address
@@ -24,9 +25,9 @@ from app.core.security import decode_access_token
 
 router = api_router()
 
-WRONG = "Email or password is wrong, or this account cannot use the clinic."
-WRONG_CODE = "The code is wrong, expired or already used. Enter the code your app shows now."
-TOO_SLOW = "Signing in took too long. Sign in again."
+WRONG = N_("Email or password is wrong, or this account cannot use the clinic.")
+WRONG_CODE = N_("The code is wrong, expired or already used. Enter the code your app shows now.")
+TOO_SLOW = N_("Signing in took too long. Sign in again.")
 
 
 def _login_page(
@@ -41,7 +42,7 @@ def _login_page(
     nonce = request.cookies.get(auth.LOGIN_COOKIE) or secrets.token_urlsafe(24)
     context = {
         "login_csrf": auth.csrf_for_login(ctx, nonce),
-        "message": message,
+        "message": _(message),
         "email": email,
         "ended": request.query_params.get("ended") == "1",
     }
@@ -180,7 +181,7 @@ def create_login_verification(
             now=now,
         )
     except InvalidMfaCode:
-        context = {"mfa_token": mfa_token, "login_csrf": csrf_token, "message": WRONG_CODE}
+        context = {"mfa_token": mfa_token, "login_csrf": csrf_token, "message": _(WRONG_CODE)}
         return _code_page(request, "mfa.html", context, status=401)
     except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
         return _refused(request, ctx, exc)
@@ -215,7 +216,7 @@ def create_mfa_enrolment(
             db, ctx, mfa_token=mfa_token, code=code, user_agent=_agent(request), now=now
         )
     except InvalidMfaCode:
-        context = {"mfa_token": mfa_token, "login_csrf": csrf_token, "message": WRONG_CODE}
+        context = {"mfa_token": mfa_token, "login_csrf": csrf_token, "message": _(WRONG_CODE)}
         return _code_page(request, "mfa_enrol.html", context, status=401)
     except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
         return _refused(request, ctx, exc)
