@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from app.clinic.i18n import _, date_names, ngettext
+from app.clinic.i18n import N_, _, date_names, ngettext
 from app.questionnaires.instruments import catalogue
 from app.sessions.window import Window
 
@@ -17,6 +17,10 @@ LEFT, RIGHT, TOP, BOTTOM = 34, 72, 12, 40
 MAX_DATES = 4
 # Light fills behind the series, mildest band first (each with its name for the legend).
 BAND_FILLS = ("#e8f3ec", "#f4f7e6", "#fdf3e1", "#fbe8dc", "#f8dede")
+
+
+# Chart names of the instruments' data files that are words, not abbreviations.
+CHART_WORDS = {"Check-in mood": N_("Check-in mood")}
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ def score_chart(series: dict[str, Any]) -> Chart:
     code = str(series["code"])
     instrument = catalogue().get(code)
     name = instrument.chart_name if instrument else code.upper()
+    name = _(CHART_WORDS[name]) if name in CHART_WORDS else name  # abbreviations stay
     scale_top = instrument.chart_scale[1] if instrument else 0
     points = [
         (p["answered_at"], float(p["score"]), _(str(p["severity"] or "").replace("_", " ")))

@@ -29,6 +29,7 @@ OUTCOME_WORDS = {
     "no_risk_found": N_("No risk found"),
     "other": N_("Other (see the note)"),
 }
+POSSIBLE_RISK = N_("possible risk")
 # Whole sentences, so a language can order the words its own way.
 REASONS = {
     ("entry", "list"): N_("The entry suggested %(what)s (found by the screen's word list)."),
@@ -52,7 +53,7 @@ def reason(source: str | None, category: str | None, rule: str | None) -> str:
     """Why the flag was raised, in words."""
     if source == "questionnaire" and rule in QUESTIONNAIRE_RULES:
         return _(QUESTIONNAIRE_RULES[rule])
-    words = _(CATEGORY_WORDS.get(category or "", N_("possible risk")))
+    words = _(CATEGORY_WORDS.get(category or "", POSSIBLE_RISK))
     where = "note" if source == "questionnaire" else "entry"
     how = "model" if rule == MODEL_RULE else "list"
     return _(REASONS[where, how]) % {"what": words}

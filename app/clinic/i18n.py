@@ -4,7 +4,8 @@ Catalogues: app/locale/<locale>/LC_MESSAGES/clinic.po, extracted from the clinic
 Python and templates (babel.cfg) and compiled to clinic.mo by `make messages`.
 
 A request's language is decided once: the middleware starts each request with the
-best of Accept-Language, and the sign-in check (`auth.clinic_user`) replaces it with
+language of the staff member's last page (a cookie), else the best of Accept-Language,
+and the sign-in check (`auth.clinic_user`) replaces it with
 the account's own locale when it has one. The choice lives in a box shared by the
 request's context, so the routes (run in worker threads with a copy of the context)
 and the templates translate with it: `_()` in Python, `{% trans %}`/`_()` in Jinja.
@@ -22,6 +23,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.core.i18n import DEFAULT_LOCALE, LOCALE_DIR, LOCALES, negotiate
 
 DOMAIN = "clinic"
+# The language of the last page a signed-in staff member saw: error pages (which know
+# no account) and the sign-in page after a session ends keep speaking it.
+LANG_COOKIE = "kapj_clinic_lang"
 # The names of the languages a staff member can choose, each in itself.
 LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
 
@@ -88,6 +92,19 @@ def date_names(fmt: str, value: datetime) -> str:
     )
 
 
+def _first_guess(headers: list[tuple[bytes, bytes]]) -> str:
+    """The last page's language (cookie), else the browser's (Accept-Language)."""
+    found: dict[bytes, str] = {}
+    for k, v in headers:
+        if k in (b"cookie", b"accept-language"):
+            found[k] = v.decode("latin-1")
+    for part in found.get(b"cookie", "").split(";"):
+        name, _sep, value = part.strip().partition("=")
+        if name == LANG_COOKIE and value in LOCALES:
+            return value
+    return negotiate(found.get(b"accept-language"))
+
+
 class ClinicLocale:
     """Gives each request its own language box, first from Accept-Language."""
 
@@ -98,10 +115,7 @@ class ClinicLocale:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        header = next(
-            (v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), None
-        )
-        token = _current.set(LocaleBox(negotiate(header)))
+        token = _current.set(LocaleBox(_first_guess(scope["headers"])))
         try:
             await self.app(scope, receive, send)
         finally:

@@ -11,7 +11,7 @@ from app.accounts.access import care_team_patient
 from app.clinic.auth import TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.forms import checked, patient_url
-from app.clinic.i18n import N_, _
+from app.clinic.i18n import N_, _, current
 from app.clinic.web import redirect
 from app.core.routing import api_router
 from app.questionnaires import instruments
@@ -23,8 +23,10 @@ router = api_router(dependencies=[Depends(check_csrf)])
 
 
 def short_name(code: str) -> str:
-    """ "PHQ-9" from "Patient Health Questionnaire-9 (PHQ-9)": the name clinicians use."""
-    title = str(instruments.get_instrument(code).raw["title"]["en"])
+    """ "PHQ-9" from "Patient Health Questionnaire-9 (PHQ-9)": the name clinicians use
+    (an instrument with no abbreviation is named by its title in the page's language)."""
+    titles = instruments.get_instrument(code).raw["title"]
+    title = str(titles.get(current()) or titles["en"])  # the page's language, if it has one
     found = re.search(r"\(([^()]+)\)\s*$", title)
     return found.group(1) if found else title
 

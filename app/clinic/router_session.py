@@ -10,7 +10,7 @@ from app.accounts.schemas import MeUpdate
 from app.clinic.auth import ClinicUserDep, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.forms import checked
-from app.clinic.web import PREFIX, redirect, safe_next, set_cookie
+from app.clinic.web import PREFIX, redirect, safe_next, set_cookie, set_language_cookie
 from app.core.routing import api_router
 from app.usecases import care_team
 
@@ -37,4 +37,6 @@ def update_language(
     body = checked(MeUpdate, {"locale": locale})
     care_team.update_account(act, user_id=user.caller.id, locale=body.locale)
     home = f"{PREFIX}/admin/users" if user.caller.role == Role.admin else f"{PREFIX}/"
-    return redirect(request, safe_next(next) or home, user)
+    response = redirect(request, safe_next(next) or home, user)
+    set_language_cookie(response, act.ctx, str(body.locale))
+    return response

@@ -16,7 +16,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.clinic.auth import COOKIE, ClinicUser, cookie_tokens, csrf_for_sign_in
 from app.clinic.errors import SignInRequired
-from app.clinic.i18n import LANGUAGE_CHOICES, _, current, date_names, gettext, ngettext
+from app.clinic.i18n import (
+    LANG_COOKIE,
+    LANGUAGE_CHOICES,
+    _,
+    current,
+    date_names,
+    gettext,
+    ngettext,
+)
 from app.core.clock import utcnow
 from app.core.context import AppContext
 from app.core.errors import AppError, status_code_and_title
@@ -98,6 +106,19 @@ def set_cookie(response: Response, ctx: AppContext, value: str) -> None:
     )
 
 
+def set_language_cookie(response: Response, ctx: AppContext, locale: str) -> None:
+    """Remember the staff member's language for pages that know no account."""
+    response.set_cookie(
+        LANG_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        path=PREFIX,
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.env == "production",
+    )
+
+
 def render(
     request: Request,
     name: str,
@@ -121,6 +142,8 @@ def render(
     response = templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
     if user is not None:
         set_cookie(response, ctx, user.cookie)
+        if request.cookies.get(LANG_COOKIE) != full["lang"]:
+            set_language_cookie(response, ctx, full["lang"])
     return response
 
 
