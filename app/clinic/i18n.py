@@ -58,13 +58,17 @@ def choose(locale: str | None) -> None:
 
 
 def gettext(message: str) -> str:
-    if not message:  # gettext("") is the catalogue's header
+    locale = current()
+    if not message or locale == DEFAULT_LOCALE:  # gettext("") is the catalogue's header
         return message
-    return _catalogue(current()).gettext(message)
+    return _catalogue(locale).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _catalogue(current()).ngettext(singular, plural, n)
+    locale = current()
+    if locale == DEFAULT_LOCALE:
+        return singular if n == 1 else plural
+    return _catalogue(locale).ngettext(singular, plural, n)
 
 
 _ = gettext

@@ -36,7 +36,9 @@ templates = Jinja2Templates(directory=HERE / "templates")
 # {% trans %} and _() translate with the request's language (app/clinic/i18n.py).
 templates.env.add_extension("jinja2.ext.i18n")
 templates.env.policies["ext.i18n.trimmed"] = True  # a text's line breaks are not its words
-templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+# Old-style gettext: a plain call per text, half the cost of the new style's wrapper
+# (texts are escaped on output like any value; a block's variables are escaped in it).
+templates.env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
 log = structlog.get_logger("kap_journal.clinic")
 
 # No inline script or style anywhere: everything comes from /clinic/static.

@@ -259,3 +259,13 @@ def test_patient_text_keeps_its_own_language_on_a_spanish_page(
     page = browser.get(f"/clinic/patients/{team.patient.id}").text
     assert '<html lang="es">' in page
     assert '<p class="body" lang="en">I want to die</p>' in page
+
+
+def test_values_inside_translated_sentences_are_escaped(
+    team: Team, browser: Browser, db: Session
+) -> None:
+    _spanish(team, team.therapist)
+    browser.sign_in(team.therapist)
+    page = browser.get("/clinic/patients", params={"q": "<b>x</b>"}).text
+    assert "0 pacientes coinciden con “&lt;b&gt;x&lt;/b&gt;”." in page
+    assert "<b>x</b>" not in page
