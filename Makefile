@@ -54,8 +54,15 @@ openapi: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.contract.spec
 
 # Compile the message catalogues (the .mo files are committed: a clone runs without this).
+# The clinic's catalogue is extracted from its code (babel.cfg); the app's is written by hand.
 messages: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --add-location=file --sort-output \
+		--project=kap-journal --copyright-holder=kap-journal --omit-header \
+		-o app/locale/clinic.pot .
+	$(BIN)/pybabel update -D clinic -i app/locale/clinic.pot -d app/locale -l es \
+		--no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d app/locale -D messages --statistics
+	$(BIN)/pybabel compile -d app/locale -D clinic --statistics
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run

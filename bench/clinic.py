@@ -1,13 +1,16 @@
 """The clinic's pages under load, beside the API's queue, on SQLite and PostgreSQL.
 
     python -m bench.clinic            # both databases; KAPJ_BENCH_POSTGRES_URL as for make bench
+    BENCH_ENTRIES=1000000 BENCH_BACKENDS=sqlite BENCH_OUTPUT=clinic_results_1m.json \
+        nice python -m bench.clinic   # and 1 M more entries, spread over the 100 patients
 
 A therapist with 100 patients (each with an open window and two shared entries);
-the first patient also has 10 windows with 200 entries. Measured on the real
+the first patient also has 10 windows with 200 entries. BENCH_ENTRIES adds that
+many older entries, evenly over the patients (bench.seed's bulk insert). Measured on the real
 server: the queue page (/clinic/), the patient page (/clinic/patients/{id}) and
 GET /v1/therapist/queue, each with wrk (BENCH_CONNECTIONS, BENCH_DURATION) and
 with one client in turn (p50/p95 of BENCH_SEQUENTIAL requests). Writes
-bench/clinic_results.json; the figures go into bench/RESULTS.md by hand.
+bench/clinic_results.json (or BENCH_OUTPUT); the figures go into bench/RESULTS.md by hand.
 """
 
 import json
@@ -33,15 +36,19 @@ from app.accounts.service import create_user
 from app.changes.models import PatientSyncState
 from app.core.crypto import KeyRing
 from app.core.db import make_engine
+from app.counts.models import PatientCounts
+from app.counts.service import counted_from_scratch
 from app.entries.models import JournalEntry
 from app.sessions.models import KetamineSession, Route
 from bench.run import parse_wrk
+from bench.seed import bulk_entries
 from bench.server import bench_env, fresh_database, run_cli, serve, sign_in, workdir
 
 PASSWORD = "bench-password-123"  # noqa: S105  (a throwaway bench database)
 THERAPIST = "therapist@bench.example.org"
 TEXT = "The light through the window looked different today; I noticed my breath. " * 3
 HERE = Path(__file__).parent
+FIRST_BULK_SEQ = 201
 
 
 def _entry(pid: uuid.UUID, sid: uuid.UUID | None, at: datetime, seq: int, ring: KeyRing) -> Any:
@@ -67,8 +74,12 @@ def _entry(pid: uuid.UUID, sid: uuid.UUID | None, at: datetime, seq: int, ring: 
     }
 
 
-def seed(database_url: str, ring: KeyRing, patients: int = 100) -> uuid.UUID:
-    """The clinic; returns the id of the patient with 10 windows and 200 entries."""
+def seed(database_url: str, ring: KeyRing, patients: int = 100, bulk: int = 0) -> uuid.UUID:
+    """The clinic; returns the id of the patient with 10 windows and 200 entries.
+
+    bulk more entries are spread evenly over the patients, older than every window
+    (bench.seed's bulk path), and the queue's kept counts are counted from the rows.
+    """
     engine = make_engine(database_url)
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = []
@@ -115,13 +126,24 @@ def seed(database_url: str, ring: KeyRing, patients: int = 100) -> uuid.UUID:
                     seq = w * per_window + k + 1
                     rows.append(_entry(p.id, s.id, at + timedelta(minutes=5 * k + 1), seq, ring))
             db.flush()
+    per_patient = bulk // patients
+    start = time.monotonic()
     with engine.begin() as conn:
         conn.execute(insert(JournalEntry.__table__), rows)  # type: ignore[attr-defined]
+        # The bulk entries' sequence numbers follow the window entries' (at most 200).
+        bulk_entries(conn, ring, ids, per_patient, now, first_seq=FIRST_BULK_SEQ)
         sync = PatientSyncState.__table__  # type: ignore[attr-defined]
-        counts: dict[uuid.UUID, int] = {}
-        for r in rows:
-            counts[r["patient_id"]] = counts.get(r["patient_id"], 0) + 1
-        conn.execute(insert(sync), [{"patient_id": k, "last_seq": v} for k, v in counts.items()])
+        last = FIRST_BULK_SEQ - 1 + per_patient
+        conn.execute(insert(sync), [{"patient_id": pid, "last_seq": last} for pid in ids])
+    print(
+        f"  seeded {len(rows) + per_patient * patients} entries in "
+        f"{time.monotonic() - start:.0f} s",
+        flush=True,
+    )
+    with Session(engine) as db, db.begin():
+        for pid, (unreviewed, flags) in counted_from_scratch(db).items():
+            db.add(PatientCounts(patient_id=pid, unreviewed=unreviewed, open_flags=flags))
+    with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
     return ids[0]
@@ -170,8 +192,8 @@ def one(backend: str, pg_url: str, cfg: dict[str, int]) -> dict[str, Any]:
     env["KAPJ_CLINIC_IDLE_MINUTES"] = "240"  # one cookie for the whole run
     run_cli(env, "migrate")
     ring = KeyRing.parse(env["KAPJ_ENCRYPTION_KEYS"])
-    patient = seed(env["KAPJ_DATABASE_URL"], ring)
-    out: dict[str, Any] = {"backend": backend}
+    patient = seed(env["KAPJ_DATABASE_URL"], ring, bulk=cfg["entries"])
+    out: dict[str, Any] = {"backend": backend, "entries": cfg["entries"]}
     with serve(env, 1, work / "server.log") as server:
         bearer = {"Authorization": f"Bearer {sign_in(server.url, THERAPIST, PASSWORD)}"}
         cookie = {"Cookie": f"kapj_clinic={clinic_cookie(server.url)}"}
@@ -196,6 +218,7 @@ def main() -> int:
         "duration": int(os.environ.get("BENCH_DURATION", "10")),
         "conns": int(os.environ.get("BENCH_CONNECTIONS", "16")),
         "sequential": int(os.environ.get("BENCH_SEQUENTIAL", "40")),
+        "entries": int(os.environ.get("BENCH_ENTRIES", "0")),
     }
     pg_url = os.environ.get(
         "KAPJ_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/kapj_bench"
@@ -206,7 +229,8 @@ def main() -> int:
         "config": cfg,
         "runs": [one(b, pg_url, cfg) for b in backends],
     }
-    (HERE / "clinic_results.json").write_text(json.dumps(results, indent=2) + "\n")
+    name = os.environ.get("BENCH_OUTPUT", "clinic_results.json")
+    (HERE / name).write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 import app.models  # noqa: F401  (every table)
@@ -82,51 +82,71 @@ def _people(db: Session, patients: int, now: datetime) -> tuple[list[uuid.UUID],
     return ids, therapist.id
 
 
+def entry_row(
+    pid: uuid.UUID, at: datetime, seq: int, keyring: KeyRing, digest: str
+) -> dict[str, object]:
+    """One stored entry, its body encrypted and bound to its own id as the app does."""
+    eid = uuid.uuid4()
+    return {
+        "id": eid,
+        "patient_id": pid,
+        "body_ciphertext": keyring.encrypt(TEXT, aad=b"journal_entry:" + eid.bytes),
+        "written_at": at,
+        "client_written_at": at,
+        "utc_offset_minutes": 0,
+        "written_at_adjusted": False,
+        "mood": seq % 11,
+        "prompt_id": None,
+        "is_shared": seq % 5 != 0,
+        "version": 1,
+        "session_id": None,
+        "change_seq": seq,
+        "request_hash": digest,
+        "created_at": at,
+        "updated_at": at,
+        "deleted_at": None,
+    }
+
+
+def bulk_entries(
+    conn: Connection,
+    keyring: KeyRing,
+    patient_ids: list[uuid.UUID],
+    per_patient: int,
+    now: datetime,
+    first_seq: int = 1,
+) -> None:
+    """per_patient entries for each patient, spread over the past year, in batches.
+
+    Sequence numbers start at first_seq; the caller keeps patient_sync_state.
+    """
+    table = JournalEntry.__table__  # type: ignore[attr-defined]
+    digest = hashlib.sha256(b"seeded").hexdigest()
+    rows: list[dict[str, object]] = []
+    for pid in patient_ids:
+        for k in range(per_patient):
+            # Older than the open window: three hours ago and back over a year.
+            at = now - timedelta(hours=3, minutes=(k + 1) * 525_600 // per_patient)
+            rows.append(entry_row(pid, at, first_seq + k, keyring, digest))
+            if len(rows) >= BATCH:
+                conn.execute(insert(table), rows)
+                rows.clear()
+    if rows:
+        conn.execute(insert(table), rows)
+
+
 def seed(engine: Engine, keyring: KeyRing, *, entries: int, patients: int) -> Clinic:
     now = datetime.now(UTC)
     with Session(engine) as db, db.begin():
         patient_ids, _ = _people(db, patients, now)
     per_patient = entries // patients
-    table = JournalEntry.__table__  # type: ignore[attr-defined]
-    digest = hashlib.sha256(b"seeded").hexdigest()
     start = time.monotonic()
-    rows: list[dict[str, object]] = []
     with engine.begin() as conn:
-        for pid in patient_ids:
-            for seq in range(1, per_patient + 1):
-                eid = uuid.uuid4()
-                # Spread over the past year, older than the open window.
-                at = now - timedelta(hours=3, minutes=seq * 525_600 // per_patient)
-                rows.append(
-                    {
-                        "id": eid,
-                        "patient_id": pid,
-                        "body_ciphertext": keyring.encrypt(TEXT, aad=b"journal_entry:" + eid.bytes),
-                        "written_at": at,
-                        "client_written_at": at,
-                        "utc_offset_minutes": 0,
-                        "written_at_adjusted": False,
-                        "mood": seq % 11,
-                        "prompt_id": None,
-                        "is_shared": seq % 5 != 0,
-                        "version": 1,
-                        "session_id": None,
-                        "change_seq": seq,
-                        "request_hash": digest,
-                        "created_at": at,
-                        "updated_at": at,
-                        "deleted_at": None,
-                    }
-                )
-                if len(rows) >= BATCH:
-                    conn.execute(insert(table), rows)
-                    rows.clear()
-            conn.execute(
-                insert(PatientSyncState.__table__),  # type: ignore[attr-defined]
-                [{"patient_id": pid, "last_seq": per_patient}],
-            )
-        if rows:
-            conn.execute(insert(table), rows)
+        bulk_entries(conn, keyring, patient_ids, per_patient, now)
+        conn.execute(
+            insert(PatientSyncState.__table__),  # type: ignore[attr-defined]
+            [{"patient_id": pid, "last_seq": per_patient} for pid in patient_ids],
+        )
     took = time.monotonic() - start
     print(f"seeded {per_patient * patients} entries in {took:.1f} s", flush=True)
     with engine.begin() as conn:

@@ -16,6 +16,7 @@ from app.clinic.auth import ClinicUser, TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.errors import FormInvalid
 from app.clinic.forms import checked, local_time, patient_url
+from app.clinic.i18n import _
 from app.clinic.router_therapist import refused_form
 from app.clinic.web import PREFIX, redirect, render
 from app.core.errors import AppError
@@ -142,7 +143,8 @@ def _refused(
     typed: str,
 ) -> Response:
     """The patient page again, the message beside the time field and the time kept."""
-    fields = exc.extra.get("fields") or {"scheduled_at": f"{exc.title}. {exc.detail}"}
+    said = f"{_(exc.title)}. {_(exc.detail)}" if exc.detail else f"{_(exc.title)}."
+    fields = exc.extra.get("fields") or {"scheduled_at": said}
     message = " ".join(fields.values())
     return refused_form(
         request, user, act, patient_id, key, {"scheduled_at": message}, {"scheduled_at": typed}

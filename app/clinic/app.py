@@ -13,6 +13,7 @@ from app.clinic import (
     router_session,
     router_therapist,
 )
+from app.clinic.i18n import ClinicLocale
 from app.clinic.web import HANDLERS, HERE, SecurityHeaders
 
 
@@ -36,5 +37,6 @@ def create_clinic(parent: FastAPI) -> FastAPI:
     ):
         clinic.include_router(router)
     clinic.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    clinic.add_middleware(ClinicLocale)  # inside the error handlers' middleware: pages too
     clinic.add_middleware(SecurityHeaders)
     return clinic

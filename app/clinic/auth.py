@@ -21,6 +21,7 @@ from app.accounts.auth_service import IssuedTokens
 from app.accounts.deps import Caller
 from app.accounts.models import Role, SignIn, User
 from app.clinic.errors import ClinicPageNotFound, CsrfRejected, SignInRequired
+from app.clinic.i18n import choose
 from app.core.clock import Now
 from app.core.context import AppContext, Ctx
 from app.core.db import DbDep
@@ -213,6 +214,7 @@ def clinic_user(request: Request, db: DbDep, ctx: Ctx, now: Now) -> ClinicUser:
     ):
         raise SignInRequired(ended=True)
     user = row[0]
+    choose(user.locale)  # the account's language, if it has one, for the rest of the request
     request.state.user_id = user.id
     request.state.clinic_csrf = csrf_for_sign_in(ctx, claims.sign_in_id)
     caller = Caller(id=user.id, role=Role(user.role), sign_in_id=claims.sign_in_id)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from app.clinic.i18n import N_, _, date_names, ngettext
 from app.questionnaires.instruments import catalogue
 from app.sessions.window import Window
 
@@ -16,6 +17,10 @@ LEFT, RIGHT, TOP, BOTTOM = 34, 72, 12, 40
 MAX_DATES = 4
 # Light fills behind the series, mildest band first (each with its name for the legend).
 BAND_FILLS = ("#e8f3ec", "#f4f7e6", "#fdf3e1", "#fbe8dc", "#f8dede")
+
+
+# Chart names of the instruments' data files that are words, not abbreviations.
+CHART_WORDS = {"Check-in mood": N_("Check-in mood")}
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def series_chart(
         ScoreBand(
             y=y_of(hi),
             height=round(y_of(lo) - y_of(hi), 1),
-            label=name.replace("_", " "),
+            label=_(name.replace("_", " ")),
             fill=BAND_FILLS[min(i, len(BAND_FILLS) - 1)],
         )
         for i, (lo, hi, name) in enumerate(edges)
@@ -116,21 +121,31 @@ def series_chart(
     dates = [(p.x, p.at) for p in picked]
     if points:
         low, high = min(p[1] for p in points), max(p[1] for p in points)
-        description = (
-            f"{len(points)} {unit} readings from {points[0][0]:%d %b %Y} to "
-            f"{points[-1][0]:%d %b %Y}; lowest {low:g}, highest {high:g}, "
-            f"latest {points[-1][1]:g}."
-        )
+        first, last = points[0][0], points[-1][0]
+        description = ngettext(
+            "%(count)d %(unit)s reading from %(first)s to %(last)s; lowest %(low)s, "
+            "highest %(high)s, latest %(latest)s.",
+            "%(count)d %(unit)s readings from %(first)s to %(last)s; lowest %(low)s, "
+            "highest %(high)s, latest %(latest)s.",
+            len(points),
+        ) % {
+            "count": len(points),
+            "unit": unit,
+            "first": first.strftime(date_names("%d %b %Y", first)),
+            "last": last.strftime(date_names("%d %b %Y", last)),
+            "low": f"{low:g}",
+            "high": f"{high:g}",
+            "latest": f"{points[-1][1]:g}",
+        }
     else:
-        description = f"No {unit} readings yet."
+        description = _("No %(unit)s readings yet.") % {"unit": unit}
     if drawn:
-        description += (
-            " Bands: "
-            + ", ".join(
-                f"{b.label} {lo:g} to {hi:g}" for b, (lo, hi, _n) in zip(drawn, bands, strict=True)
-            )
-            + "."
+        each = _("%(band)s %(low)s to %(high)s")
+        named = ", ".join(
+            each % {"band": b.label, "low": f"{lo:g}", "high": f"{hi:g}"}
+            for b, (lo, hi, _n) in zip(drawn, bands, strict=True)
         )
+        description += " " + _("Bands: %(bands)s.") % {"bands": named}
     return Chart(slug, title, description, y_min, y_max, scaled, ticks, drawn, dates)
 
 
@@ -143,11 +158,15 @@ def _spread(points: list[Point], most: int) -> list[Point]:
 def mood_chart(entries: list[dict[str, Any]]) -> Chart:
     """Mood (0-10) of the shared entries shown on the page."""
     points = [
-        (e["written_at"], float(e["mood"]), e["phase"] or "between windows")
+        (
+            e["written_at"],
+            float(e["mood"]),
+            _(str(e["phase"] or "between_windows").replace("_", " ").capitalize()),
+        )
         for e in entries
         if e["mood"] is not None
     ]
-    return series_chart("mood", "Mood (0 to 10)", points, y_min=0, y_max=10, unit="mood")
+    return series_chart("mood", _("Mood (0 to 10)"), points, y_min=0, y_max=10, unit=_("mood"))
 
 
 def score_chart(series: dict[str, Any]) -> Chart:
@@ -156,24 +175,32 @@ def score_chart(series: dict[str, Any]) -> Chart:
     code = str(series["code"])
     instrument = catalogue().get(code)
     name = instrument.chart_name if instrument else code.upper()
+    name = _(CHART_WORDS[name]) if name in CHART_WORDS else name  # abbreviations stay
     scale_top = instrument.chart_scale[1] if instrument else 0
     points = [
-        (p["answered_at"], float(p["score"]), str(p["severity"] or "").replace("_", " "))
+        (p["answered_at"], float(p["score"]), _(str(p["severity"] or "").replace("_", " ")))
         for p in series["points"]
         if p["score"] is not None
     ]
-    top = max([float(scale_top), *(v for _, v, _ in points)]) or 10.0
+    top = max([float(scale_top), *(v for _at, v, _label in points)]) or 10.0
     bands = tuple((b.low, b.high, b.label) for b in instrument.bands) if instrument else ()
     chart = series_chart(
-        code, f"{name} (0 to {top:g})", points, y_min=0, y_max=top, unit=name, bands=bands
+        code,
+        _("%(name)s (0 to %(top)s)") % {"name": name, "top": f"{top:g}"},
+        points,
+        y_min=0,
+        y_max=top,
+        unit=name,
+        bands=bands,
     )
     extra = []
     if series.get("change_pct") is not None:
-        extra.append(f"Change from baseline {series['change_pct']:+.0f}%.")
+        change = f"{series['change_pct']:+.0f}%"
+        extra.append(_("Change from baseline: %(change)s.") % {"change": change})
     if series.get("response"):
-        extra.append("Response: 50% or more below baseline.")
+        extra.append(_("Response: half the baseline score or less."))
     if series.get("remission"):
-        extra.append("In remission.")
+        extra.append(_("In remission."))
     if not extra:
         return chart
     return replace(chart, description=f"{chart.description} {' '.join(extra)}")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 
 from app.clinic.errors import FormInvalid
+from app.clinic.i18n import N_, _
 from app.clinic.web import PREFIX
 
 M = TypeVar("M", bound=BaseModel)
@@ -16,9 +17,9 @@ M = TypeVar("M", bound=BaseModel)
 
 # What to say beside a field the API's schema refused, in words a person reads.
 FIELD_MESSAGES = {
-    "outcome": "Choose an outcome: what you did about this flag.",
-    "scheduled_at": "Enter a date and time.",
-    "note": "The note is too long.",
+    "outcome": N_("Choose an outcome: what you did about this flag."),
+    "scheduled_at": N_("Enter a date and time."),
+    "note": N_("The note is too long."),
 }
 
 
@@ -27,7 +28,8 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     out: dict[str, str] = {}
     for e in exc.errors():
         name = str(e["loc"][-1]) if e["loc"] else "form"
-        out.setdefault(name, FIELD_MESSAGES.get(name, str(e["msg"]).rstrip(".") + "."))
+        known = FIELD_MESSAGES.get(name)
+        out.setdefault(name, _(known) if known else str(e["msg"]).rstrip(".") + ".")
     return out
 
 
@@ -37,9 +39,8 @@ def checked(model: type[M], data: dict[str, Any]) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         fields = field_errors(exc)
-        raise FormInvalid(
-            "Check these fields: " + ", ".join(sorted(fields)) + ".", extra={"fields": fields}
-        ) from exc
+        detail = _("Check these fields: %(fields)s.") % {"fields": ", ".join(sorted(fields))}
+        raise FormInvalid(detail, extra={"fields": fields}) from exc
 
 
 def local_time(value: str, tz: str) -> datetime | str:

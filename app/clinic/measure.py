@@ -11,6 +11,7 @@ from app.accounts.access import care_team_patient
 from app.clinic.auth import TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.forms import checked, patient_url
+from app.clinic.i18n import N_, _, current
 from app.clinic.web import redirect
 from app.core.routing import api_router
 from app.questionnaires import instruments
@@ -22,8 +23,10 @@ router = api_router(dependencies=[Depends(check_csrf)])
 
 
 def short_name(code: str) -> str:
-    """ "PHQ-9" from "Patient Health Questionnaire-9 (PHQ-9)": the name clinicians use."""
-    title = str(instruments.get_instrument(code).raw["title"]["en"])
+    """ "PHQ-9" from "Patient Health Questionnaire-9 (PHQ-9)": the name clinicians use
+    (an instrument with no abbreviation is named by its title in the page's language)."""
+    titles = instruments.get_instrument(code).raw["title"]
+    title = str(titles.get(current()) or titles["en"])  # the page's language, if it has one
     found = re.search(r"\(([^()]+)\)\s*$", title)
     return found.group(1) if found else title
 
@@ -31,7 +34,7 @@ def short_name(code: str) -> str:
 def _reading(found: dict[str, Any] | None) -> str:
     if not found or found.get("score") is None:
         return "—"
-    band = str(found.get("severity") or "").replace("_", " ")
+    band = _(str(found.get("severity") or "").replace("_", " "))
     return f"{found['score']:g} ({band})" if band else f"{found['score']:g}"
 
 
@@ -59,6 +62,31 @@ PLAN_SECTIONS = [
     (key, (f.description if key == "professionals" else None) or key.replace("_", " ").capitalize())
     for key, f in SafetyPlanFields.model_fields.items()
 ]
+# The sections' labels above, for the catalogue (a test checks they match).
+PLAN_SECTION_WORDS = [
+    N_("Warning signs"),
+    N_("Coping strategies"),
+    N_("Distractions"),
+    N_("People to ask for help"),
+    N_("Clinicians and crisis lines"),
+    N_("Making environment safe"),
+    N_("Reasons for living"),
+]
+# Severity bands of the instruments' data files, as the pages write them.
+BAND_WORDS = [
+    N_("none"),
+    N_("minimal"),
+    N_("mild"),
+    N_("moderate"),
+    N_("moderately severe"),
+    N_("severe"),
+    N_("low"),
+    N_("high"),
+    N_("below cutoff"),
+    N_("at or above provisional cutoff"),
+    N_("within cutoff range 31 33"),
+    N_("provisional ptsd"),
+]
 
 
 @router.post("/patients/{patient_id}/questionnaires")
@@ -77,22 +105,22 @@ def create_questionnaire_assignment(
 
 
 STATUS_WORDS = {
-    "due": "Due",
-    "upcoming": "Upcoming",
-    "answered": "Answered",
-    "late": "Answered late",
-    "missed": "Missed",
+    "due": N_("Due"),
+    "upcoming": N_("Upcoming"),
+    "answered": N_("Answered"),
+    "late": N_("Answered late"),
+    "missed": N_("Missed"),
 }
 REASON_WORDS = {
-    "enrolment": "At enrolment",
-    "integration": "Integration phase",
-    "between_windows": "Between windows",
-    "after_dose": "After the dose",
-    "after_flag": "After a safety flag",
-    "daily": "Daily check-in",
-    "assigned": "Assigned by the care team",
+    "enrolment": N_("At enrolment"),
+    "integration": N_("Integration phase"),
+    "between_windows": N_("Between windows"),
+    "after_dose": N_("After the dose"),
+    "after_flag": N_("After a safety flag"),
+    "daily": N_("Daily check-in"),
+    "assigned": N_("Assigned by the care team"),
 }
-LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}
+LANGUAGE_NAMES = {"es": N_("Spanish"), "en": N_("English")}
 # The patient page lists this many occurrences, newest first.
 OCCURRENCES_SHOWN = 20
 
@@ -105,18 +133,22 @@ def occurrence_rows(schedule: Any) -> list[dict[str, Any]]:
     return [
         {
             "name": short_name(o.code),
-            "why": REASON_WORDS.get(o.reason, o.reason),
+            "why": _(REASON_WORDS[o.reason]) if o.reason in REASON_WORDS else o.reason,
             "due_at": o.due_at,
             "status": o.status,
-            "status_words": STATUS_WORDS[o.status],
+            "status_words": _(STATUS_WORDS[o.status]),
         }
         for o in shown[:OCCURRENCES_SHOWN]
     ]
 
 
 def not_scheduled_lines(schedule: Any) -> list[str]:
+    text = _("%(name)s is not scheduled: it has no verified %(language)s translation.")
     return [
-        f"{short_name(n.code)} is not scheduled: it has no verified "
-        f"{LANGUAGE_NAMES.get(n.locale, n.locale)} translation."
+        text
+        % {
+            "name": short_name(n.code),
+            "language": _(LANGUAGE_NAMES[n.locale]) if n.locale in LANGUAGE_NAMES else n.locale,
+        }
         for n in schedule.not_scheduled
     ]

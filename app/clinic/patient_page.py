@@ -10,6 +10,8 @@ from sqlmodel import Session
 from app.accounts.service import get_user
 from app.clinic import flag_words as words
 from app.clinic.charts import Chart, Timeline, mood_chart, score_chart, timeline
+from app.clinic.choices import technique_label
+from app.clinic.i18n import N_, _
 from app.integration import service as integration
 from app.prompts import service as prompts
 from app.safety.models import SafetyFlag
@@ -75,11 +77,15 @@ class PatientPage:
 
 
 KIND_WORDS = {
-    "app_terms": "Terms of the app",
-    "care_team_sharing": "Sharing with the care team",
-    "research": "Research",
+    "app_terms": N_("Terms of the app"),
+    "care_team_sharing": N_("Sharing with the care team"),
+    "research": N_("Research"),
 }
-DECISION_WORDS = {"accepted": "Accepted", "declined": "Declined", "withdrawn": "Withdrawn"}
+DECISION_WORDS = {
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+    "withdrawn": N_("Withdrawn"),
+}
 
 
 def consent_rows(state: Any) -> list[dict[str, Any]]:
@@ -89,10 +95,12 @@ def consent_rows(state: Any) -> list[dict[str, Any]]:
         d = item.decision
         rows.append(
             {
-                "kind": KIND_WORDS.get(str(item.kind), str(item.kind)),
+                "kind": _(KIND_WORDS[str(item.kind)])
+                if str(item.kind) in KIND_WORDS
+                else item.kind,
                 "version": item.document.version,
                 "required": item.required,
-                "decision": DECISION_WORDS[str(d.decision)] if d else "No decision yet",
+                "decision": _(DECISION_WORDS[str(d.decision)]) if d else _("No decision yet"),
                 # A decision on an earlier version says so: the current one awaits a decision.
                 "decided_version": d.version if d else None,
                 "decided_at": d.decided_at if d else None,
@@ -111,16 +119,16 @@ def flag_reason(db: Session, flag_id: uuid.UUID, now: datetime, after: timedelta
         "source": flag.source,
         "reason": words.reason(flag.source, flag.category, flag.rule),
         "is_urgent": flag.level == "urgent",
-        "level": words.LEVEL_WORDS.get(flag.level, "For review"),
+        "level": words.level_words(flag.level),
     } | words.timing(flag.level, flag.raised_at, now, after)
 
 
 def history_view(h: dict[str, Any]) -> dict[str, Any]:
     """A flag of the history, in words."""
     return h | {
-        "level_words": words.LEVEL_WORDS.get(h["level"], "For review"),
+        "level_words": words.level_words(h["level"]),
         "reason": words.reason(h["source"], h["category"], h["rule"]),
-        "outcome_words": words.OUTCOME_WORDS.get(h["outcome"] or "", ""),
+        "outcome_words": words.outcome_words(h["outcome"]),
     }
 
 
@@ -138,12 +146,12 @@ def build(act: Act, *, patient_id: uuid.UUID) -> PatientPage:
     assignments = [
         {
             "title": prompts.title_and_text(p)[0],
-            "technique": str(p.technique).replace("_", " "),
+            "technique": technique_label(str(p.technique)),
             "custom": p.patient_id is not None,
         }
         for _a, p in record.assignments
     ]
-    library, _ = prompts.list_library(db, technique=None, phase=None, limit=200, cursor=None)
+    library, _cursor = prompts.list_library(db, technique=None, phase=None, limit=200, cursor=None)
 
     blocks = {
         s.session.id: WindowBlock(
@@ -194,7 +202,7 @@ def build(act: Act, *, patient_id: uuid.UUID) -> PatientPage:
 
 # Which shared entries the page lists: all, those nobody has reviewed in their current
 # version, or those a safety flag was raised on.
-ENTRY_FILTERS = {"all": "All", "unreviewed": "Unreviewed", "flagged": "Flagged"}
+ENTRY_FILTERS = {"all": N_("All"), "unreviewed": N_("Unreviewed"), "flagged": N_("Flagged")}
 
 
 def _unreviewed(entry: dict[str, Any]) -> bool:

@@ -13,6 +13,7 @@ from app.clinic.auth import TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.errors import FormInvalid
 from app.clinic.forms import checked
+from app.clinic.i18n import _
 from app.clinic.router_therapist import refused_form
 from app.clinic.web import PREFIX, redirect
 from app.core.routing import api_router
@@ -75,7 +76,7 @@ def update_safety_plan(
         errors = {"form": " ".join(exc.extra["fields"].values())}
         return refused_form(request, user, act, patient_id, KEY, errors, typed)
     except (PlanVersionMismatch, PlanIfMatchRequired):
-        message = (
+        message = _(
             "The plan changed while you were writing (the patient may have edited it). "
             "It is shown above as it is now; what you typed is kept here. Compare, then save."
         )

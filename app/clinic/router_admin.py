@@ -20,6 +20,7 @@ from app.audit.queries import AuditQuery
 from app.clinic.auth import AdminUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.forms import checked
+from app.clinic.i18n import _
 from app.clinic.web import PREFIX, redirect, render
 from app.core.db import DbDep
 from app.core.pagination import Cursor
@@ -33,7 +34,7 @@ PAGE = 200
 
 
 def _everyone(db: DbDep, role: Role) -> list[Any]:
-    users, _ = accounts.list_users(db, role=role, limit=PAGE, cursor=None)
+    users, _cursor = accounts.list_users(db, role=role, limit=PAGE, cursor=None)
     return users
 
 
@@ -160,7 +161,7 @@ class AuditFilter:
                 days.append(date.fromisoformat(value) if value else None)
             except ValueError:
                 days.append(None)
-                problem = "A date was not understood and is left out: use the date picker."
+                problem = _("A date was not understood and is left out: use the date picker.")
         return cls(patient_id, actor_id, days[0], days[1], problem)
 
     def query_for(self, tz: str) -> AuditQuery:

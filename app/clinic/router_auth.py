@@ -16,6 +16,7 @@ from app.accounts.errors import InvalidMfaCode
 from app.accounts.models import Role
 from app.clinic import auth
 from app.clinic.errors import CsrfRejected
+from app.clinic.i18n import N_, _
 from app.clinic.web import PREFIX, redirect, render, safe_next, set_cookie
 from app.core.clock import Now
 from app.core.context import Ctx
@@ -26,9 +27,9 @@ from app.core.security import decode_access_token
 
 router = api_router()
 
-WRONG = "Email or password is wrong, or this account cannot use the clinic."
-WRONG_CODE = "The code is wrong, expired or already used. Enter the code your app shows now."
-TOO_SLOW = "Signing in took too long. Sign in again."
+WRONG = N_("Email or password is wrong, or this account cannot use the clinic.")
+WRONG_CODE = N_("The code is wrong, expired or already used. Enter the code your app shows now.")
+TOO_SLOW = N_("Signing in took too long. Sign in again.")
 
 
 def _login_page(
@@ -43,7 +44,7 @@ def _login_page(
     nonce = request.cookies.get(auth.LOGIN_COOKIE) or secrets.token_urlsafe(24)
     context = {
         "login_csrf": auth.csrf_for_login(ctx, nonce),
-        "message": message,
+        "message": _(message),
         "email": email,
         "ended": request.query_params.get("ended") == "1",
     }
@@ -180,7 +181,7 @@ def _code_step(
         return step()
     except InvalidMfaCode:
         context = {"mfa_token": form.mfa_token, "login_csrf": form.csrf_token}
-        return _code_page(request, template, context | {"message": WRONG_CODE}, status=401)
+        return _code_page(request, template, context | {"message": _(WRONG_CODE)}, status=401)
     except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
         return _refused(request, ctx, exc)
 

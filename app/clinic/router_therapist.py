@@ -13,6 +13,7 @@ from app.clinic import flag_words as words
 from app.clinic.auth import ClinicUser, ClinicUserDep, TherapistUser
 from app.clinic.choices import OUTCOME_LABELS, OUTCOMES, TECHNIQUES
 from app.clinic.deps import ClinicAct
+from app.clinic.i18n import N_, _
 from app.clinic.measure import (
     PLAN_SECTIONS,
     not_scheduled_lines,
@@ -32,18 +33,18 @@ router = api_router()
 
 # What the queue can be narrowed to, and how it can be ordered (the API's order first).
 QUEUE_FILTERS: dict[str, tuple[str, Any]] = {
-    "all": ("Everyone", lambda r: True),
-    "flagged": ("Open safety flags", lambda r: r["open_flags"] > 0),
-    "unreviewed": ("Unreviewed entries", lambda r: r["unreviewed"] > 0),
-    "questionnaires": ("Missed questionnaires", lambda r: bool(r["questionnaires_overdue"])),
-    "window_open": ("Window open", lambda r: bool(r["window"] and r["window"]["open"])),
+    "all": (N_("Everyone"), lambda r: True),
+    "flagged": (N_("Open safety flags"), lambda r: r["open_flags"] > 0),
+    "unreviewed": (N_("Unreviewed entries"), lambda r: r["unreviewed"] > 0),
+    "questionnaires": (N_("Missed questionnaires"), lambda r: bool(r["questionnaires_overdue"])),
+    "window_open": (N_("Window open"), lambda r: bool(r["window"] and r["window"]["open"])),
 }
 QUEUE_SORTS: dict[str, tuple[str, Any]] = {
-    "attention": ("Most urgent first", None),
-    "name": ("Name", lambda r: r["patient"]["display_name"].casefold()),
-    "unreviewed": ("Most unreviewed", lambda r: -r["unreviewed"]),
+    "attention": (N_("Most urgent first"), None),
+    "name": (N_("Name"), lambda r: r["patient"]["display_name"].casefold()),
+    "unreviewed": (N_("Most unreviewed"), lambda r: -r["unreviewed"]),
     "integration": (
-        "Next integration session",
+        N_("Next integration session"),
         lambda r: (
             r["next_integration_session"] is None,
             r["next_integration_session"]["scheduled_at"] if r["next_integration_session"] else 0,
@@ -73,7 +74,7 @@ def read_queue_page(
     for r in rows:
         r["overdue_names"] = [short_name(c) for c in r["overdue_codes"]]
         r["flag_rows"] = [
-            {"level": words.LEVEL_WORDS[f["level"]], "urgent": f["level"] == "urgent"}
+            {"level": words.level_words(f["level"]), "urgent": f["level"] == "urgent"}
             | words.timing(f["level"], f["raised_at"], act.now, after)
             | words.deadline_words(f["acknowledge_by"], f["overdue"])
             for f in r["safety_flags"]
@@ -160,7 +161,7 @@ def read_integration_calendar(
         uid=f"integration-{item.id}@kap-journal",
         start=item.scheduled_at,
         minutes=60,
-        title=f"Integration session: {patient.display_name}",
+        title=_("Integration session: %(name)s") % {"name": patient.display_name},
         stamp=act.now,
     )
     headers = {"Content-Disposition": 'attachment; filename="integration-session.ics"'}

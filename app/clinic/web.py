@@ -16,6 +16,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.clinic.auth import COOKIE, ClinicUser, cookie_tokens, csrf_for_sign_in
 from app.clinic.errors import SignInRequired
+from app.clinic.i18n import (
+    LANG_COOKIE,
+    LANGUAGE_CHOICES,
+    _,
+    current,
+    date_names,
+    gettext,
+    ngettext,
+)
 from app.core.clock import utcnow
 from app.core.context import AppContext
 from app.core.errors import AppError, status_code_and_title
@@ -24,6 +33,12 @@ from app.core.security import decode_access_token
 HERE = Path(__file__).parent
 PREFIX = "/clinic"
 templates = Jinja2Templates(directory=HERE / "templates")
+# {% trans %} and _() translate with the request's language (app/clinic/i18n.py).
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.policies["ext.i18n.trimmed"] = True  # a text's line breaks are not its words
+# Old-style gettext: a plain call per text, half the cost of the new style's wrapper
+# (texts are escaped on output like any value; a block's variables are escaped in it).
+templates.env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
 log = structlog.get_logger("kap_journal.clinic")
 
 # No inline script or style anywhere: everything comes from /clinic/static.
@@ -68,7 +83,8 @@ class SecurityHeaders:
 def local_time(value: datetime | None, tz: str = "UTC", fmt: str = "%a %d %b %Y, %H:%M %Z") -> str:
     if value is None:
         return ""
-    return value.astimezone(ZoneInfo(tz)).strftime(fmt)
+    local = value.astimezone(ZoneInfo(tz))
+    return local.strftime(date_names(fmt, local))
 
 
 def input_time(value: datetime | None, tz: str = "UTC") -> str:
@@ -76,13 +92,7 @@ def input_time(value: datetime | None, tz: str = "UTC") -> str:
     return local_time(value, tz, "%Y-%m-%dT%H:%M")
 
 
-def counted(n: int, one: str, many: str) -> str:
-    """ "1 shared entry", "2 shared entries": a count with the noun that agrees with it."""
-    return f"{n} {one if n == 1 else many}"
-
-
 templates.env.filters["local_time"] = local_time
-templates.env.filters["counted"] = counted
 templates.env.filters["input_time"] = input_time
 
 
@@ -91,6 +101,19 @@ def set_cookie(response: Response, ctx: AppContext, value: str) -> None:
         COOKIE,
         value,
         max_age=ctx.settings.clinic_idle_minutes * 60,
+        path=PREFIX,
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.env == "production",
+    )
+
+
+def set_language_cookie(response: Response, ctx: AppContext, locale: str) -> None:
+    """Remember the staff member's language for pages that know no account."""
+    response.set_cookie(
+        LANG_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
         path=PREFIX,
         httponly=True,
         samesite="lax",
@@ -114,10 +137,15 @@ def render(
         "csrf": user.csrf if user else "",
         "prefix": PREFIX,
         "idle_seconds": ctx.settings.clinic_idle_minutes * 60,
+        "lang": current(),
+        "languages": LANGUAGE_CHOICES,
+        "here": _asked_for(request),
     } | context
     response = templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
     if user is not None:
         set_cookie(response, ctx, user.cookie)
+        if request.cookies.get(LANG_COOKIE) != full["lang"]:
+            set_language_cookie(response, ctx, full["lang"])
     return response
 
 
@@ -166,6 +194,7 @@ def error_page(request: Request, status: int, title: str, detail: str = "") -> R
         "csrf": csrf,
         "signed_in": bool(csrf),
         "prefix": PREFIX,
+        "lang": current(),
     }
     return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
@@ -208,29 +237,30 @@ async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
 async def _app_error(request: Request, exc: AppError) -> Response:
     if exc.status == 404:
         # One page for whatever does not exist or is not the caller's: ids leak nothing.
-        return error_page(request, 404, "Page not found")
-    response = error_page(request, exc.status, exc.title, exc.detail)
+        return error_page(request, 404, _("Page not found"))
+    # Titles the clinic's catalogue knows are translated; others stay as the API says them.
+    response = error_page(request, exc.status, _(exc.title), _(exc.detail) if exc.detail else "")
     response.headers.update(exc.headers)
     return response
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
     if any(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
-        return error_page(request, 404, "Page not found")
+        return error_page(request, 404, _("Page not found"))
     fields = sorted({str(e.get("loc", ("", ""))[-1]) for e in exc.errors()})
-    detail = "Check these fields: " + ", ".join(fields) + "."
-    return error_page(request, 422, "The form is not valid", detail)
+    detail = _("Check these fields: %(fields)s.") % {"fields": ", ".join(fields)}
+    return error_page(request, 422, _("The form is not valid"), detail)
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if exc.status_code == 404:
-        return error_page(request, 404, "Page not found")
-    return error_page(request, exc.status_code, status_code_and_title(exc.status_code)[1])
+        return error_page(request, 404, _("Page not found"))
+    return error_page(request, exc.status_code, _(status_code_and_title(exc.status_code)[1]))
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.error("unhandled_error", exc_info=exc)
-    return error_page(request, 500, "Something went wrong on our side")
+    return error_page(request, 500, _("Something went wrong on our side"))
 
 
 HANDLERS: dict[Any, Any] = {

@@ -558,6 +558,22 @@ def test_the_idle_warning_offers_to_stay_signed_in(page: Any) -> None:
     expect(page.get_by_role("heading", name="Queue", level=1)).to_be_visible()
 
 
+@SIZES
+def test_a_therapist_chooses_spanish(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    sign_in(page, OKAFOR)
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", name="Pendientes", level=1)).to_be_visible()
+    checked(page)
+    # Back to English, for the walks that follow.
+    page.get_by_label("Idioma").select_option("en")
+    page.get_by_role("button", name="Cambiar", exact=True).click()
+    expect(page.get_by_role("heading", name="Queue", level=1)).to_be_visible()
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _screenshots_folder() -> None:
     if SHOTS:

@@ -3,9 +3,10 @@
 document.addEventListener("htmx:responseError", function (event) {
   var status = document.getElementById("status");
   if (status) {
+    // The words come from the page, in its language (data-expired, data-failed).
     status.textContent = event.detail.xhr.status === 403
-      ? "The form expired. Reload the page and try again."
-      : "That did not work (" + event.detail.xhr.status + "). Reload the page and try again.";
+      ? status.dataset.expired
+      : status.dataset.failed.replace("{status}", String(event.detail.xhr.status));
   }
 });
 
