@@ -1,9 +1,10 @@
 """The therapist's pages: the queue, a patient, and the printable integration prep."""
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
 from app.accounts.access import care_team_patient
@@ -21,7 +22,7 @@ from app.clinic.measure import (
     score_rows,
     short_name,
 )
-from app.clinic.web import render
+from app.clinic.web import PREFIX, redirect, render
 from app.core.routing import api_router
 from app.safety.schemas import FlagOutcome
 from app.usecases import care, questionnaires, therapist
@@ -167,22 +168,45 @@ def read_integration_calendar(
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
-def refused_form(
-    request: Request,
-    user: ClinicUser,
-    act: Act,
-    patient_id: uuid.UUID,
-    key: str,
-    errors: dict[str, str],
-    typed: dict[str, str],
-    *,
-    status: int = 422,
-) -> Response:
-    """The patient page again after the form `key` was refused: its errors beside its
-    fields, what was typed still in them."""
-    return patient_response(
-        request, user, act, patient_id, status=status, errors={key: errors}, values={key: typed}
-    )
+@dataclass(frozen=True)
+class OnPatient:
+    """A therapist's form about one patient of their care team (checked once, by
+    on_patient), and the two answers it can give: back to the patient page, or the
+    page again with the form refused."""
+
+    request: Request
+    user: ClinicUser
+    act: Act
+    patient_id: uuid.UUID
+
+    def back(self, anchor: str, query: str = "") -> Response:
+        url = f"{PREFIX}/patients/{self.patient_id}" + (f"?{query}" if query else "")
+        return redirect(self.request, f"{url}#{anchor}", self.user)
+
+    def refused(
+        self, key: str, errors: dict[str, str], typed: dict[str, str], *, status: int = 422
+    ) -> Response:
+        """The patient page again after the form `key` was refused: its errors beside
+        its fields, what was typed still in them."""
+        return patient_response(
+            self.request,
+            self.user,
+            self.act,
+            self.patient_id,
+            status=status,
+            errors={key: errors},
+            values={key: typed},
+        )
+
+
+def on_patient(
+    request: Request, patient_id: uuid.UUID, user: TherapistUser, act: ClinicAct
+) -> OnPatient:
+    care_team_patient(patient_id, user.caller, act.db)
+    return OnPatient(request, user, act, patient_id)
+
+
+PatientForm = Annotated[OnPatient, Depends(on_patient)]
 
 
 def patient_response(
