@@ -50,7 +50,17 @@ class UserUpdate(_In, MergePatch):
     locale: Locale | None = None
 
 
-class UserPublic(BaseModel):
+class _Account(BaseModel):
+    """What every view of an account shows."""
+
+    id: uuid.UUID
+    email: str
+    role: Role
+    display_name: str
+    timezone: str
+
+
+class UserPublic(_Account):
     model_config = ex.examples(
         {
             "id": ex.PATIENT,
@@ -64,11 +74,6 @@ class UserPublic(BaseModel):
         from_attributes=True,
     )
 
-    id: uuid.UUID
-    email: str
-    role: Role
-    display_name: str
-    timezone: str
     is_active: bool
     created_at: datetime
     locale: str | None = None
@@ -84,7 +89,7 @@ CheckInTime = Annotated[
 ]
 
 
-class MePublic(BaseModel):
+class MePublic(_Account):
     model_config = ex.examples(
         {
             "id": ex.PATIENT,
@@ -96,11 +101,6 @@ class MePublic(BaseModel):
         from_attributes=True,
     )
 
-    id: uuid.UUID
-    email: str
-    role: Role
-    display_name: str
-    timezone: str
     locale: str | None = Field(
         default=None,
         description="en or es; null: the app's Accept-Language decides, else English.",
