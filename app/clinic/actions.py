@@ -5,16 +5,22 @@ service functions and writes the same audit events as the /v1 route it mirrors.
 """
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Form, Request
-from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from app.clinic.auth import ClinicUser, TherapistUser, check_csrf
+from app.clinic.auth import TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.errors import FormInvalid
-from app.clinic.forms import checked, local_time, patient_url
+from app.clinic.forms import (
+    AcknowledgeForm,
+    MoveForm,
+    PromptForm,
+    ScheduleForm,
+    checked,
+    patient_url,
+)
 from app.clinic.router_therapist import OnPatient, PatientForm
 from app.clinic.web import PREFIX, redirect, render
 from app.core.errors import AppError
@@ -72,11 +78,6 @@ def create_reviews(
     return redirect(request, url, user)
 
 
-class AcknowledgeForm(BaseModel):
-    outcome: str = Field(default="", max_length=64)
-    note: str = Field(default="", max_length=6000)
-
-
 @router.post("/flags/{flag_id}/acknowledge")
 def create_acknowledgement(
     request: Request,
@@ -95,18 +96,6 @@ def create_acknowledgement(
     flag = care.acknowledge_flag(act, flag=flag, given=body)
     url = f"{PREFIX}/patients/{flag.patient_id}?acknowledged={body.outcome.value}#flags"
     return redirect(request, url, user)
-
-
-class MoveForm(BaseModel):
-    scheduled_at: str = Field(default="", max_length=64)
-
-    def local(self, user: ClinicUser) -> dict[str, Any]:
-        """The fields for the API's schema, the time read in the user's time zone."""
-        return self.model_dump() | {"scheduled_at": local_time(self.scheduled_at, user.timezone)}
-
-
-class ScheduleForm(MoveForm):
-    session_id: str = Field(default="", max_length=64)
 
 
 @router.post("/patients/{patient_id}/integration-sessions")
@@ -148,20 +137,6 @@ def delete_integration_session(item_id: uuid.UUID, on: PatientForm) -> Response:
     """Cancel an integration session."""
     session_id = care.cancel_integration(on.act, patient_id=on.patient_id, item_id=item_id)
     return on.back(f"window-{session_id}")
-
-
-class PromptForm(BaseModel):
-    """A library prompt (`kind` library) or a custom one; empty fields are unset."""
-
-    kind: str = Field(default="library", max_length=16)
-    prompt_id: str = Field(default="", max_length=64)
-    title: str = Field(default="", max_length=200)
-    text: str = Field(default="", max_length=3000)
-    technique: str = Field(default="", max_length=64)
-
-    def fields(self) -> dict[str, Any]:
-        named = ("prompt_id",) if self.kind == "library" else ("title", "text", "technique")
-        return {name: getattr(self, name) or None for name in named}
 
 
 @router.post("/patients/{patient_id}/prompts")

@@ -19,7 +19,7 @@ from app.accounts.schemas import UserCreate
 from app.audit.queries import AuditQuery
 from app.clinic.auth import AdminUser, check_csrf
 from app.clinic.deps import ClinicAct
-from app.clinic.forms import checked
+from app.clinic.forms import AccountForm, checked
 from app.clinic.web import PREFIX, redirect, render
 from app.core.db import DbDep
 from app.core.pagination import Cursor
@@ -68,19 +68,10 @@ def _users_page(
 
 @router.post("/users")
 def create_user_account(
-    request: Request,
-    user: AdminUser,
-    act: ClinicAct,
-    email: Annotated[str, Form(max_length=320)] = "",
-    display_name: Annotated[str, Form(max_length=200)] = "",
-    role: Annotated[str, Form(max_length=16)] = "",
-    timezone: Annotated[str, Form(max_length=64)] = "UTC",
+    request: Request, user: AdminUser, act: ClinicAct, form: Annotated[AccountForm, Form()]
 ) -> Response:
     """Create an account with a one-time invitation, as POST /v1/users does."""
-    body = checked(
-        UserCreate,
-        {"email": email, "display_name": display_name, "role": role, "timezone": timezone or "UTC"},
-    )
+    body = checked(UserCreate, form.model_dump() | {"timezone": form.timezone or "UTC"})
     account, issued = accounts_use.create_account(act, body)
     return _users_page(request, user, act.db, invited=(account, issued), status=201)
 

@@ -14,6 +14,7 @@ from app.clinic import flag_words as words
 from app.clinic.auth import ClinicUser, ClinicUserDep, TherapistUser
 from app.clinic.choices import OUTCOME_LABELS, OUTCOMES, TECHNIQUES
 from app.clinic.deps import ClinicAct
+from app.clinic.forms import CaseloadView, QueueView
 from app.clinic.measure import (
     PLAN_SECTIONS,
     not_scheduled_lines,
@@ -55,16 +56,12 @@ QUEUE_SORTS: dict[str, tuple[str, Any]] = {
 
 @router.get("/")
 def read_queue_page(
-    request: Request,
-    user: TherapistUser,
-    act: ClinicAct,
-    show: Annotated[str, Query(max_length=16)] = "all",
-    sort: Annotated[str, Query(max_length=16)] = "attention",
+    request: Request, user: TherapistUser, act: ClinicAct, view: Annotated[QueueView, Query()]
 ) -> Response:
     """The queue: the API's rows, flagged patients first unless sorted otherwise, and
     narrowed to one kind of need on request (unknown choices fall back to the default)."""
-    show = show if show in QUEUE_FILTERS else "all"
-    sort = sort if sort in QUEUE_SORTS else "attention"
+    show = view.show if view.show in QUEUE_FILTERS else "all"
+    sort = view.sort if view.sort in QUEUE_SORTS else "attention"
     everyone = therapist.read_queue(act)
     rows = [r for r in everyone if QUEUE_FILTERS[show][1](r)]
     key = QUEUE_SORTS[sort][1]
@@ -109,15 +106,11 @@ def read_live_flags(
 
 @router.get("/patients")
 def read_patients_page(
-    request: Request,
-    user: ClinicUserDep,
-    act: ClinicAct,
-    q: Annotated[str, Query(max_length=100)] = "",
-    sort: Annotated[str, Query(max_length=16)] = "name",
+    request: Request, user: ClinicUserDep, act: ClinicAct, view: Annotated[CaseloadView, Query()]
 ) -> Response:
     """The whole caseload, searchable and sortable (an admin sees names, never text)."""
-    rows = therapist.read_caseload(act, query=q, sort=sort)
-    context = {"rows": rows, "q": q, "sort": sort, "is_admin": user.caller.role.value == "admin"}
+    rows = therapist.read_caseload(act, query=view.q, sort=view.sort)
+    context = {"rows": rows, **view.model_dump(), "is_admin": user.caller.role.value == "admin"}
     return render(request, "patients.html", context, user=user)
 
 
