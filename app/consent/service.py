@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from app.changes.sequence import lock_patient
 from app.consent.errors import ConsentDocumentNotFound, DocumentSuperseded
 from app.consent.models import ConsentDecision, ConsentDocument, ConsentKind, Decision
+from app.consent.schemas import ConsentDecisionCreate
 
 REQUIRED = (ConsentKind.app_terms, ConsentKind.care_team_sharing)
 
@@ -89,16 +90,11 @@ def sharing_document_missing(
 
 
 def decide(
-    db: Session,
-    *,
-    patient_id: uuid.UUID,
-    document_id: uuid.UUID,
-    decision: Decision,
-    locale: str,
-    now: datetime,
+    db: Session, *, patient_id: uuid.UUID, given: ConsentDecisionCreate, locale: str, now: datetime
 ) -> tuple[ConsentDecision, bool]:
     """Record a decision; the same decision again on the same version is a replay."""
-    doc = db.get(ConsentDocument, document_id)
+    decision = given.decision
+    doc = db.get(ConsentDocument, given.document_id)
     if doc is None:
         raise ConsentDocumentNotFound()
     lock_patient(db, patient_id)  # concurrent retries queue here, then see each other

@@ -17,6 +17,7 @@ from app.consent import service as consent
 from app.consent.errors import ConsentRequired
 from app.consent.models import ConsentDocument, ConsentKind, Decision
 from app.consent.schemas import (
+    ConsentDecisionCreate,
     ConsentDecisionPublic,
     ConsentDocumentPublic,
     ConsentStatePublic,
@@ -120,19 +121,12 @@ def patient_consents(act: Act, patient_id: uuid.UUID) -> MyConsentsPublic:
     return my_consents(act, patient_id)
 
 
-def decide(
-    act: Act, *, document_id: uuid.UUID, decision: Decision, locale: str
-) -> tuple[DecisionResult, bool]:
+def decide(act: Act, *, given: ConsentDecisionCreate, locale: str) -> tuple[DecisionResult, bool]:
     """Record the patient's decision once; a withdrawal of sharing acts at once."""
-    patient_id = act.actor_id
+    patient_id, decision = act.actor_id, given.decision
     was_allowed = sharing_refusal(act, patient_id) is None
     row, created = consent.decide(
-        act.db,
-        patient_id=patient_id,
-        document_id=document_id,
-        decision=decision,
-        locale=locale,
-        now=act.now,
+        act.db, patient_id=patient_id, given=given, locale=locale, now=act.now
     )
     result = DecisionResult.model_validate(row)
     if not created:
