@@ -50,6 +50,15 @@ class UserUpdate(_In, MergePatch):
     locale: Locale | None = None
 
 
+_ACCOUNT = {
+    "id": ex.PATIENT,
+    "email": "sam@clinic.example.org",
+    "role": "patient",
+    "display_name": "Sam",
+    "timezone": "America/Chicago",
+}
+
+
 class _Account(BaseModel):
     """What every view of an account shows."""
 
@@ -62,15 +71,7 @@ class _Account(BaseModel):
 
 class UserPublic(_Account):
     model_config = ex.examples(
-        {
-            "id": ex.PATIENT,
-            "email": "sam@clinic.example.org",
-            "role": "patient",
-            "display_name": "Sam",
-            "timezone": "America/Chicago",
-            "is_active": True,
-            "created_at": "2026-11-01T09:00:00Z",
-        },
+        _ACCOUNT | {"is_active": True, "created_at": "2026-11-01T09:00:00Z"},
         from_attributes=True,
     )
 
@@ -91,13 +92,7 @@ CheckInTime = Annotated[
 
 class MePublic(_Account):
     model_config = ex.examples(
-        {
-            "id": ex.PATIENT,
-            "email": "sam@clinic.example.org",
-            "role": "patient",
-            "display_name": "Sam",
-            "timezone": "America/Chicago",
-        },
+        _ACCOUNT,
         from_attributes=True,
     )
 
