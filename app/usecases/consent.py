@@ -10,7 +10,6 @@ from typing import Any
 from sqlmodel import col, select
 
 from app.accounts.models import Role, User
-from app.audit.service import record_access
 from app.care_episodes.errors import PatientDischarged
 from app.care_episodes.service import discharged_at
 from app.consent import service as consent
@@ -43,22 +42,6 @@ WITHDRAWN = (
 )
 
 
-def audit_own(act: Act, action: str, patient_id: uuid.UUID | None, rtype: str, rid: object) -> None:
-    # The patient's own decisions are audited too: they are the clinic's evidence.
-    record_access(
-        act.db,
-        actor_id=act.actor_id,
-        actor_role=act.audit.actor_role,
-        action=action,
-        patient_id=patient_id,
-        resource_type=rtype,
-        resource_id=str(rid),
-        request_id=act.audit.request_id,
-        now=act.now,
-        client_request_id=act.audit.client_request_id,
-    )
-
-
 def sharing_refusal(act: Act, patient_id: uuid.UUID) -> AppError | None:
     """Why this patient's entries may not be shared now, or None."""
     if discharged_at(act.db, patient_id) is not None:
@@ -83,7 +66,7 @@ def publish_document(
         now=act.now,
         previous_valid_until=previous_valid_until,
     )
-    audit_own(act, "consent_document.publish", None, "consent_document", doc.id)
+    act.audit.record_own("consent_document.publish", None, "consent_document", doc.id)
     if kind in consent.REQUIRED:
         _announce(act, doc)
     return doc
@@ -131,7 +114,7 @@ def decide(act: Act, *, given: ConsentDecisionCreate, locale: str) -> tuple[Deci
     result = DecisionResult.model_validate(row)
     if not created:
         return result, False
-    audit_own(act, f"consent.{decision.value}", patient_id, "consent_decision", row.id)
+    act.audit.record_own(f"consent.{decision.value}", patient_id, "consent_decision", row.id)
     if row.kind == ConsentKind.care_team_sharing and decision != Decision.accepted and was_allowed:
         made_private, kept = _stop_sharing(act, patient_id)
         result.made_private, result.kept_in_record = made_private, kept
