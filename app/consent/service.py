@@ -15,6 +15,12 @@ from app.consent.schemas import ConsentDecisionCreate
 REQUIRED = (ConsentKind.app_terms, ConsentKind.care_team_sharing)
 
 
+def _next(db: Session, number: Any, among: Any) -> int:
+    """One past the highest number so far among these rows (the unique index refuses a
+    concurrent duplicate)."""
+    return int(db.exec(select(func.max(number)).where(among)).one() or 0) + 1
+
+
 def publish(
     db: Session,
     *,
@@ -25,12 +31,9 @@ def publish(
     previous_valid_until: datetime | None,
 ) -> ConsentDocument:
     """A new immutable version; numbering is per kind, under the unique index."""
-    last = db.exec(
-        select(func.max(ConsentDocument.version)).where(ConsentDocument.kind == kind)
-    ).one()
     doc = ConsentDocument(
         kind=kind,
-        version=(last or 0) + 1,
+        version=_next(db, ConsentDocument.version, ConsentDocument.kind == kind),
         texts=texts,
         published_at=now,
         published_by=by,
@@ -104,12 +107,9 @@ def decide(
         return latest, False
     if current_documents(db)[kind].id != doc.id and decision == Decision.accepted:
         raise DocumentSuperseded(extra={"document_id": str(current_documents(db)[kind].id)})
-    last = db.exec(
-        select(func.max(ConsentDecision.number)).where(ConsentDecision.patient_id == patient_id)
-    ).one()
     row = ConsentDecision(
         patient_id=patient_id,
-        number=(last or 0) + 1,
+        number=_next(db, ConsentDecision.number, ConsentDecision.patient_id == patient_id),
         document_id=doc.id,
         kind=kind,
         version=doc.version,
