@@ -108,3 +108,8 @@ class QueueView(BaseModel):
 class CaseloadView(BaseModel):
     q: str = Field(default="", max_length=100)
     sort: str = Field(default="name", max_length=16)
+
+
+class CareTeamForm(BaseModel):
+    patient_id: uuid.UUID
+    therapist_id: uuid.UUID
