@@ -34,6 +34,16 @@ class Attempt:
 
 
 @dataclass(frozen=True)
+class Credentials:
+    """What a person gives to sign in: email, password, and the device token of an
+    earlier sign-in on this device, if any (app/accounts/known_devices.py)."""
+
+    email: str
+    password: str
+    device_token: str | None = None
+
+
+@dataclass(frozen=True)
 class SignInResult:
     """Either `tokens`, or `mfa_token` when a second factor must follow."""
 
@@ -75,15 +85,7 @@ def open_session(
     return replace(tokens, device_token=device)
 
 
-def sign_in(
-    db: Session,
-    ctx: AppContext,
-    attempt: Attempt,
-    *,
-    email: str,
-    password: str,
-    device_token: str | None = None,
-) -> SignInResult:
+def sign_in(db: Session, ctx: AppContext, attempt: Attempt, given: Credentials) -> SignInResult:
     """Check the password under the throttles; a pair, or an MFA token to continue with.
 
     Failures are counted per (account, address) pair, atomically before the
@@ -96,6 +98,7 @@ def sign_in(
     do its failures add to them.
     """
     throttle, address, now = ctx.throttle, attempt.address, attempt.now
+    email, password, device_token = given.email, given.password, given.device_token
     account = normalize_email(email)[:320]
     pair = f"{account}|{address}"
     device = (

@@ -50,25 +50,31 @@ class UserUpdate(_In, MergePatch):
     locale: Locale | None = None
 
 
-class UserPublic(BaseModel):
-    model_config = ex.examples(
-        {
-            "id": ex.PATIENT,
-            "email": "sam@clinic.example.org",
-            "role": "patient",
-            "display_name": "Sam",
-            "timezone": "America/Chicago",
-            "is_active": True,
-            "created_at": "2026-11-01T09:00:00Z",
-        },
-        from_attributes=True,
-    )
+_ACCOUNT = {
+    "id": ex.PATIENT,
+    "email": "sam@clinic.example.org",
+    "role": "patient",
+    "display_name": "Sam",
+    "timezone": "America/Chicago",
+}
+
+
+class _Account(BaseModel):
+    """What every view of an account shows."""
 
     id: uuid.UUID
     email: str
     role: Role
     display_name: str
     timezone: str
+
+
+class UserPublic(_Account):
+    model_config = ex.examples(
+        _ACCOUNT | {"is_active": True, "created_at": "2026-11-01T09:00:00Z"},
+        from_attributes=True,
+    )
+
     is_active: bool
     created_at: datetime
     locale: str | None = None
@@ -84,23 +90,12 @@ CheckInTime = Annotated[
 ]
 
 
-class MePublic(BaseModel):
+class MePublic(_Account):
     model_config = ex.examples(
-        {
-            "id": ex.PATIENT,
-            "email": "sam@clinic.example.org",
-            "role": "patient",
-            "display_name": "Sam",
-            "timezone": "America/Chicago",
-        },
+        _ACCOUNT,
         from_attributes=True,
     )
 
-    id: uuid.UUID
-    email: str
-    role: Role
-    display_name: str
-    timezone: str
     locale: str | None = Field(
         default=None,
         description="en or es; null: the app's Accept-Language decides, else English.",

@@ -58,14 +58,8 @@ def create_token(
     """Sign in with email and password (OAuth2 password grant); 401 mfa_required asks for a
     code. Send the device_token of an earlier sign-in on this device: failures from
     elsewhere never use up its attempts."""
-    result = login.sign_in(
-        db,
-        ctx,
-        attempt_of(request, now),
-        email=form.username,
-        password=form.password,
-        device_token=form.device_token or None,
-    )
+    given = login.Credentials(form.username, form.password, form.device_token or None)
+    result = login.sign_in(db, ctx, attempt_of(request, now), given)
     if result.tokens is None:
         raise MfaRequired(extra={"mfa_token": result.mfa_token})
     return TokenPair.model_validate(result.tokens)

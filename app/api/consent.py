@@ -86,9 +86,7 @@ def decide_consent(
     response: Response,
 ) -> DecisionResult:
     """Accept, decline or withdraw; the same decision again changes nothing (200)."""
-    result, created = use.decide(
-        act, document_id=body.document_id, decision=body.decision, locale=locale.of(act.db)
-    )
+    result, created = use.decide(act, given=body, locale=locale.of(act.db))
     if not created:
         response.status_code = status.HTTP_200_OK
     return result

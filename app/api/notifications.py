@@ -11,7 +11,6 @@ from app.core.errors import problem_responses
 from app.core.pagination import Cursor, Limit, Page
 from app.core.routing import api_router
 from app.notifications import inbox as service
-from app.notifications.payloads import target_of
 from app.notifications.schemas import DeviceCreate, DevicePublic, NotificationPublic
 
 router = api_router(prefix="/v1/me", tags=["notifications"])
@@ -45,20 +44,4 @@ def list_notifications(
 ) -> Page[NotificationPublic]:
     """My notifications, newest first."""
     rows, next_cursor = service.feed(db, user_id=caller.id, now=now, limit=limit, cursor=cursor)
-    items = []
-    for n in rows:
-        target, level = target_of(n.kind, n.data or {})
-        items.append(
-            NotificationPublic(
-                id=n.id,
-                kind=n.kind,
-                title=n.title,
-                body=n.body,
-                status=n.status,
-                due_at=n.due_at,
-                sent_at=n.sent_at,
-                target_id=uuid.UUID(target) if target else None,
-                level="urgent" if level == "urgent" else "review" if level else None,
-            )
-        )
-    return Page(items=items, next_cursor=next_cursor)
+    return Page(items=[service.notification_public(n) for n in rows], next_cursor=next_cursor)

@@ -29,8 +29,18 @@ class Auditor:
         resource_id: uuid.UUID | str | None = None,
     ) -> None:
         """Audit a read or change of a patient's data by anyone but that patient."""
-        if self.actor_id == patient_id:
-            return
+        if self.actor_id != patient_id:
+            self.record_own(action, patient_id, resource_type, resource_id)
+
+    def record_own(
+        self,
+        action: str,
+        patient_id: uuid.UUID | None,
+        resource_type: str,
+        resource_id: uuid.UUID | str | None = None,
+    ) -> None:
+        """Audit it even when the patient acts on their own data (an export, a consent
+        decision, closing the account: the clinic's evidence)."""
         record_access(
             self.db,
             actor_id=self.actor_id,

@@ -5,19 +5,24 @@ service functions and writes the same audit events as the /v1 route it mirrors.
 """
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Form, Request
-from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from app.accounts.access import care_team_patient
-from app.clinic.auth import ClinicUser, TherapistUser, check_csrf
+from app.clinic.auth import TherapistUser, check_csrf
 from app.clinic.deps import ClinicAct
 from app.clinic.errors import FormInvalid
-from app.clinic.forms import checked, local_time, patient_url
+from app.clinic.forms import (
+    AcknowledgeForm,
+    MoveForm,
+    PromptForm,
+    ScheduleForm,
+    checked,
+    patient_url,
+)
 from app.clinic.i18n import _
-from app.clinic.router_therapist import refused_form
+from app.clinic.router_therapist import OnPatient, PatientForm
 from app.clinic.web import PREFIX, redirect, render
 from app.core.errors import AppError
 from app.core.routing import api_router
@@ -30,7 +35,6 @@ from app.prompts.schemas import AssignmentCreate
 from app.reviews.schemas import ReviewPut
 from app.safety.schemas import FlagAcknowledge
 from app.usecases import care
-from app.usecases.act import Act
 from app.usecases.entries import add_reviews
 
 router = api_router(dependencies=[Depends(check_csrf)])
@@ -75,11 +79,6 @@ def create_reviews(
     return redirect(request, url, user)
 
 
-class AcknowledgeForm(BaseModel):
-    outcome: str = Field(default="", max_length=64)
-    note: str = Field(default="", max_length=6000)
-
-
 @router.post("/flags/{flag_id}/acknowledge")
 def create_acknowledgement(
     request: Request,
@@ -93,121 +92,58 @@ def create_acknowledgement(
     try:
         body = checked(FlagAcknowledge, {"outcome": form.outcome, "note": form.note or None})
     except FormInvalid as exc:
-        key, fields = f"ack-{flag.id}", exc.extra["fields"]
-        return refused_form(request, user, act, flag.patient_id, key, fields, form.model_dump())
+        on = OnPatient(request, user, act, flag.patient_id)
+        return on.refused(f"ack-{flag.id}", exc.extra["fields"], form.model_dump())
     flag = care.acknowledge_flag(act, flag=flag, given=body)
     url = f"{PREFIX}/patients/{flag.patient_id}?acknowledged={body.outcome.value}#flags"
     return redirect(request, url, user)
 
 
-class MoveForm(BaseModel):
-    scheduled_at: str = Field(default="", max_length=64)
-
-    def local(self, user: ClinicUser) -> dict[str, Any]:
-        """The fields for the API's schema, the time read in the user's time zone."""
-        return self.model_dump() | {"scheduled_at": local_time(self.scheduled_at, user.timezone)}
-
-
-class ScheduleForm(MoveForm):
-    session_id: str = Field(default="", max_length=64)
-
-
 @router.post("/patients/{patient_id}/integration-sessions")
-def create_integration_session(
-    request: Request,
-    patient_id: uuid.UUID,
-    user: TherapistUser,
-    act: ClinicAct,
-    form: Annotated[ScheduleForm, Form()],
-) -> Response:
+def create_integration_session(on: PatientForm, form: Annotated[ScheduleForm, Form()]) -> Response:
     """Schedule the integration session of one window (outside the range with a warning;
     before the dose or in the past refused, beside the field, with the time kept)."""
-    care_team_patient(patient_id, user.caller, act.db)
     try:
-        body = checked(IntegrationCreate, form.local(user))
-        _item, session = care.schedule_integration(act, patient_id=patient_id, new=body)
+        body = checked(IntegrationCreate, form.local(on.user))
+        _item, session = care.schedule_integration(on.act, patient_id=on.patient_id, new=body)
     except (FormInvalid, IntegrationBeforeDose, IntegrationInPast) as exc:
-        key = f"schedule-{form.session_id}"
-        return _refused(request, user, act, patient_id, key, exc, form.scheduled_at)
-    url = f"{PREFIX}/patients/{patient_id}?scheduled=1#window-{session.id}"
-    return redirect(request, url, user)
+        return _refused(on, f"schedule-{form.session_id}", exc, form.scheduled_at)
+    return on.back(f"window-{session.id}", "scheduled=1")
 
 
-def _refused(
-    request: Request,
-    user: ClinicUser,
-    act: Act,
-    patient_id: uuid.UUID,
-    key: str,
-    exc: AppError,
-    typed: str,
-) -> Response:
+def _refused(on: OnPatient, key: str, exc: AppError, typed: str) -> Response:
     """The patient page again, the message beside the time field and the time kept."""
     said = f"{_(exc.title)}. {_(exc.detail)}" if exc.detail else f"{_(exc.title)}."
     fields = exc.extra.get("fields") or {"scheduled_at": said}
     message = " ".join(fields.values())
-    return refused_form(
-        request, user, act, patient_id, key, {"scheduled_at": message}, {"scheduled_at": typed}
-    )
+    return on.refused(key, {"scheduled_at": message}, {"scheduled_at": typed})
 
 
 @router.post("/patients/{patient_id}/integration-sessions/{item_id}/move")
 def update_integration_session(
-    request: Request,
-    patient_id: uuid.UUID,
-    item_id: uuid.UUID,
-    user: TherapistUser,
-    act: ClinicAct,
-    form: Annotated[MoveForm, Form()],
+    item_id: uuid.UUID, on: PatientForm, form: Annotated[MoveForm, Form()]
 ) -> Response:
     """Move an integration session (the same refusals as scheduling)."""
-    care_team_patient(patient_id, user.caller, act.db)
     try:
-        at = checked(IntegrationMove, form.local(user)).scheduled_at
+        at = checked(IntegrationMove, form.local(on.user)).scheduled_at
         item, _session = care.move_integration(
-            act, patient_id=patient_id, item_id=item_id, scheduled_at=at
+            on.act, patient_id=on.patient_id, item_id=item_id, scheduled_at=at
         )
     except (FormInvalid, IntegrationBeforeDose, IntegrationInPast) as exc:
-        key = f"move-{item_id}"
-        return _refused(request, user, act, patient_id, key, exc, form.scheduled_at)
-    url = f"{PREFIX}/patients/{patient_id}?moved=1#window-{item.session_id}"
-    return redirect(request, url, user)
+        return _refused(on, f"move-{item_id}", exc, form.scheduled_at)
+    return on.back(f"window-{item.session_id}", "moved=1")
 
 
 @router.post("/patients/{patient_id}/integration-sessions/{item_id}/cancel")
-def delete_integration_session(
-    request: Request, patient_id: uuid.UUID, item_id: uuid.UUID, user: TherapistUser, act: ClinicAct
-) -> Response:
+def delete_integration_session(item_id: uuid.UUID, on: PatientForm) -> Response:
     """Cancel an integration session."""
-    care_team_patient(patient_id, user.caller, act.db)
-    session_id = care.cancel_integration(act, patient_id=patient_id, item_id=item_id)
-    return redirect(request, patient_url(patient_id, f"window-{session_id}"), user)
-
-
-class PromptForm(BaseModel):
-    """A library prompt (`kind` library) or a custom one; empty fields are unset."""
-
-    kind: str = Field(default="library", max_length=16)
-    prompt_id: str = Field(default="", max_length=64)
-    title: str = Field(default="", max_length=200)
-    text: str = Field(default="", max_length=3000)
-    technique: str = Field(default="", max_length=64)
-
-    def fields(self) -> dict[str, Any]:
-        named = ("prompt_id",) if self.kind == "library" else ("title", "text", "technique")
-        return {name: getattr(self, name) or None for name in named}
+    session_id = care.cancel_integration(on.act, patient_id=on.patient_id, item_id=item_id)
+    return on.back(f"window-{session_id}")
 
 
 @router.post("/patients/{patient_id}/prompts")
-def create_prompt_assignment(
-    request: Request,
-    patient_id: uuid.UUID,
-    user: TherapistUser,
-    act: ClinicAct,
-    form: Annotated[PromptForm, Form()],
-) -> Response:
+def create_prompt_assignment(on: PatientForm, form: Annotated[PromptForm, Form()]) -> Response:
     """Assign a library prompt, or write a custom one for this patient."""
-    care_team_patient(patient_id, user.caller, act.db)
     body = checked(AssignmentCreate, form.fields())
-    care.assign_prompt(act, patient_id=patient_id, given=body)
-    return redirect(request, patient_url(patient_id, "prompts"), user)
+    care.assign_prompt(on.act, patient_id=on.patient_id, given=body)
+    return on.back("prompts")

@@ -98,19 +98,11 @@ def staff_member(db: Session, user_id: uuid.UUID) -> User:
 
 
 def sign_in(
-    db: Session,
-    ctx: AppContext,
-    attempt: login.Attempt,
-    *,
-    email: str,
-    password: str,
-    device_token: str | None = None,
+    db: Session, ctx: AppContext, attempt: login.Attempt, given: login.Credentials
 ) -> SignInStep:
     """The API's sign-in (its throttles and checks, app.accounts.login), staff only."""
     now = attempt.now
-    result = login.sign_in(
-        db, ctx, attempt, email=email, password=password, device_token=device_token
-    )
+    result = login.sign_in(db, ctx, attempt, given)
     if result.mfa_token is not None:
         staff_member(db, mfa.decode_mfa_token(ctx.tokens, result.mfa_token, now=now))
         return SignInStep(mfa_token=result.mfa_token)

@@ -2,20 +2,16 @@
 calls too, with the version it read (If-Match): a plan changed meanwhile is not
 overwritten; the form comes back with what was typed and says so."""
 
-import uuid
 from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form
 from starlette.responses import Response
 
-from app.accounts.access import care_team_patient
-from app.clinic.auth import TherapistUser, check_csrf
-from app.clinic.deps import ClinicAct
+from app.clinic.auth import check_csrf
 from app.clinic.errors import FormInvalid
 from app.clinic.forms import checked
 from app.clinic.i18n import _
-from app.clinic.router_therapist import refused_form
-from app.clinic.web import PREFIX, redirect
+from app.clinic.router_therapist import PatientForm
 from app.core.routing import api_router
 from app.safety.errors import PlanIfMatchRequired, PlanVersionMismatch
 from app.safety.schemas import SafetyPlanFields, SafetyPlanUpdate
@@ -51,10 +47,7 @@ Box = Annotated[str, Form(max_length=5000)]
 
 @router.post("/patients/{patient_id}/safety-plan")
 def update_safety_plan(
-    request: Request,
-    patient_id: uuid.UUID,
-    user: TherapistUser,
-    act: ClinicAct,
+    on: PatientForm,
     warning_signs: Box = "",
     coping_strategies: Box = "",
     distractions: Box = "",
@@ -65,21 +58,18 @@ def update_safety_plan(
     version: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """Save the plan written with the patient, as PUT /v1/patients/{id}/safety-plan does."""
-    care_team_patient(patient_id, user.caller, act.db)
     typed = {k: v for k, v in locals().items() if k in SafetyPlanFields.model_fields}
     typed["version"] = version
     if_match = f'"v{version}"' if version.isdigit() else None
     try:
         body = checked(SafetyPlanUpdate, parse(typed))
-        safety_plan.save_plan(act, patient_id=patient_id, new=body, if_match=if_match)
+        safety_plan.save_plan(on.act, patient_id=on.patient_id, new=body, if_match=if_match)
     except FormInvalid as exc:
-        errors = {"form": " ".join(exc.extra["fields"].values())}
-        return refused_form(request, user, act, patient_id, KEY, errors, typed)
+        return on.refused(KEY, {"form": " ".join(exc.extra["fields"].values())}, typed)
     except (PlanVersionMismatch, PlanIfMatchRequired):
         message = _(
             "The plan changed while you were writing (the patient may have edited it). "
             "It is shown above as it is now; what you typed is kept here. Compare, then save."
         )
-        errors = {"form": message}
-        return refused_form(request, user, act, patient_id, KEY, errors, typed, status=409)
-    return redirect(request, f"{PREFIX}/patients/{patient_id}?plan_saved=1#safety-plan", user)
+        return on.refused(KEY, {"form": message}, typed, status=409)
+    return on.back("safety-plan", "plan_saved=1")

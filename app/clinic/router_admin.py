@@ -10,16 +10,15 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Form, Query, Request
-from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
 from app.audit.queries import AuditQuery
-from app.clinic.auth import AdminUser, check_csrf
+from app.clinic.auth import AdminUser, ClinicUser, check_csrf
 from app.clinic.deps import ClinicAct
-from app.clinic.forms import checked
+from app.clinic.forms import AccountForm, CareTeamForm, checked
 from app.clinic.i18n import _
 from app.clinic.web import PREFIX, redirect, render
 from app.core.db import DbDep
@@ -27,6 +26,7 @@ from app.core.pagination import Cursor
 from app.core.routing import api_router
 from app.usecases import accounts as accounts_use
 from app.usecases import care_team
+from app.usecases.act import Act
 from app.usecases.audit_trail import read_audit_trail
 
 router = api_router(prefix="/admin", dependencies=[Depends(check_csrf)])
@@ -67,41 +67,48 @@ def _users_page(
     return render(request, "admin_users.html", context, user=user, status=status)
 
 
+@dataclass(frozen=True)
+class AdminAction:
+    """An admin's form, and the answers it gives: an admin page again."""
+
+    request: Request
+    user: ClinicUser
+    act: Act
+
+    def back(self, page: str) -> Response:
+        return redirect(self.request, f"{PREFIX}/admin/{page}", self.user)
+
+    def invited(self, invited: tuple[User, accounts_use.InvitationReceipt]) -> Response:
+        """The accounts page, saying where the new invitation went."""
+        return _users_page(self.request, self.user, self.act.db, invited=invited, status=201)
+
+
+def admin_action(request: Request, user: AdminUser, act: ClinicAct) -> AdminAction:
+    return AdminAction(request, user, act)
+
+
+AdminForm = Annotated[AdminAction, Depends(admin_action)]
+
+
 @router.post("/users")
-def create_user_account(
-    request: Request,
-    user: AdminUser,
-    act: ClinicAct,
-    email: Annotated[str, Form(max_length=320)] = "",
-    display_name: Annotated[str, Form(max_length=200)] = "",
-    role: Annotated[str, Form(max_length=16)] = "",
-    timezone: Annotated[str, Form(max_length=64)] = "UTC",
-) -> Response:
+def create_user_account(on: AdminForm, form: Annotated[AccountForm, Form()]) -> Response:
     """Create an account with a one-time invitation, as POST /v1/users does."""
-    body = checked(
-        UserCreate,
-        {"email": email, "display_name": display_name, "role": role, "timezone": timezone or "UTC"},
-    )
-    account, issued = accounts_use.create_account(act, body)
-    return _users_page(request, user, act.db, invited=(account, issued), status=201)
+    body = checked(UserCreate, form.model_dump() | {"timezone": form.timezone or "UTC"})
+    return on.invited(accounts_use.create_account(on.act, body))
 
 
 @router.post("/users/{user_id}/invitation")
-def create_user_invitation(
-    request: Request, user_id: uuid.UUID, user: AdminUser, act: ClinicAct
-) -> Response:
+def create_user_invitation(user_id: uuid.UUID, on: AdminForm) -> Response:
     """Replace a lost invitation of an account with no password yet (the old one is void)."""
-    account, issued = accounts_use.reissue_invitation(act, user_id=user_id)
-    return _users_page(request, user, act.db, invited=(account, issued), status=201)
+    return on.invited(accounts_use.reissue_invitation(on.act, user_id=user_id))
 
 
 @router.post("/users/{user_id}/deactivate")
-def update_user_deactivate(
-    request: Request, user_id: uuid.UUID, user: AdminUser, act: ClinicAct
-) -> Response:
+def update_user_deactivate(user_id: uuid.UUID, on: AdminForm) -> Response:
     """Deactivate an account: its sign-ins, API and clinic, end at once."""
-    care_team.update_account(act, user_id=user_id, changes=accounts.AccountChanges(is_active=False))
-    return redirect(request, f"{PREFIX}/admin/users", user)
+    deactivate = accounts.AccountChanges(is_active=False)
+    care_team.update_account(on.act, user_id=user_id, changes=deactivate)
+    return on.back("users")
 
 
 @router.get("/care-teams")
@@ -118,27 +125,18 @@ def read_care_teams_page(request: Request, user: AdminUser, db: DbDep) -> Respon
     return render(request, "admin_care_teams.html", context, user=user)
 
 
-class CareTeamForm(BaseModel):
-    patient_id: uuid.UUID
-    therapist_id: uuid.UUID
-
-
 @router.post("/care-teams")
-def create_care_team_member(
-    request: Request, user: AdminUser, act: ClinicAct, form: Annotated[CareTeamForm, Form()]
-) -> Response:
+def create_care_team_member(on: AdminForm, form: Annotated[CareTeamForm, Form()]) -> Response:
     """Put a therapist on a patient's care team; the patient is told, as from the API."""
-    care_team.add_care_team_member(act, **form.model_dump())
-    return redirect(request, f"{PREFIX}/admin/care-teams", user)
+    care_team.add_care_team_member(on.act, **form.model_dump())
+    return on.back("care-teams")
 
 
 @router.post("/care-teams/remove")
-def delete_care_team_member(
-    request: Request, user: AdminUser, act: ClinicAct, form: Annotated[CareTeamForm, Form()]
-) -> Response:
+def delete_care_team_member(on: AdminForm, form: Annotated[CareTeamForm, Form()]) -> Response:
     """Take a therapist off a patient's care team; the patient is told, as from the API."""
-    care_team.remove_care_team_member(act, **form.model_dump())
-    return redirect(request, f"{PREFIX}/admin/care-teams", user)
+    care_team.remove_care_team_member(on.act, **form.model_dump())
+    return on.back("care-teams")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from app.accounts import mfa
 from app.accounts.deps import attempt_of
 from app.accounts.errors import InvalidMfaCode
+from app.accounts.login import Credentials
 from app.accounts.models import Role
 from app.clinic import auth
 from app.clinic.errors import CsrfRejected
@@ -112,16 +113,9 @@ def create_login(
 ) -> Response:
     """Sign in with email and password; staff only."""
     _check_login_csrf(request, ctx, form.csrf_token)
-    device_token = request.cookies.get(auth.DEVICE_COOKIE)
+    given = Credentials(form.email, form.password, request.cookies.get(auth.DEVICE_COOKIE))
     try:
-        step = auth.sign_in(
-            db,
-            ctx,
-            attempt_of(request, now),
-            email=form.email,
-            password=form.password,
-            device_token=device_token,
-        )
+        step = auth.sign_in(db, ctx, attempt_of(request, now), given)
     except (InvalidCredentials, TooManyRequests, InvalidToken) as exc:
         return _refused(request, ctx, exc, form.email)
     if step.enrol:

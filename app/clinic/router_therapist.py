@@ -1,9 +1,10 @@
 """The therapist's pages: the queue, a patient, and the printable integration prep."""
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
 from app.accounts.access import care_team_patient
@@ -13,6 +14,7 @@ from app.clinic import flag_words as words
 from app.clinic.auth import ClinicUser, ClinicUserDep, TherapistUser
 from app.clinic.choices import OUTCOME_LABELS, OUTCOMES, TECHNIQUES
 from app.clinic.deps import ClinicAct
+from app.clinic.forms import CaseloadView, QueueView
 from app.clinic.i18n import N_, _
 from app.clinic.measure import (
     PLAN_SECTIONS,
@@ -22,7 +24,7 @@ from app.clinic.measure import (
     score_rows,
     short_name,
 )
-from app.clinic.web import render
+from app.clinic.web import PREFIX, redirect, render
 from app.core.routing import api_router
 from app.safety.schemas import FlagOutcome
 from app.usecases import care, questionnaires, therapist
@@ -55,16 +57,12 @@ QUEUE_SORTS: dict[str, tuple[str, Any]] = {
 
 @router.get("/")
 def read_queue_page(
-    request: Request,
-    user: TherapistUser,
-    act: ClinicAct,
-    show: Annotated[str, Query(max_length=16)] = "all",
-    sort: Annotated[str, Query(max_length=16)] = "attention",
+    request: Request, user: TherapistUser, act: ClinicAct, view: Annotated[QueueView, Query()]
 ) -> Response:
     """The queue: the API's rows, flagged patients first unless sorted otherwise, and
     narrowed to one kind of need on request (unknown choices fall back to the default)."""
-    show = show if show in QUEUE_FILTERS else "all"
-    sort = sort if sort in QUEUE_SORTS else "attention"
+    show = view.show if view.show in QUEUE_FILTERS else "all"
+    sort = view.sort if view.sort in QUEUE_SORTS else "attention"
     everyone = therapist.read_queue(act)
     rows = [r for r in everyone if QUEUE_FILTERS[show][1](r)]
     key = QUEUE_SORTS[sort][1]
@@ -109,15 +107,11 @@ def read_live_flags(
 
 @router.get("/patients")
 def read_patients_page(
-    request: Request,
-    user: ClinicUserDep,
-    act: ClinicAct,
-    q: Annotated[str, Query(max_length=100)] = "",
-    sort: Annotated[str, Query(max_length=16)] = "name",
+    request: Request, user: ClinicUserDep, act: ClinicAct, view: Annotated[CaseloadView, Query()]
 ) -> Response:
     """The whole caseload, searchable and sortable (an admin sees names, never text)."""
-    rows = therapist.read_caseload(act, query=q, sort=sort)
-    context = {"rows": rows, "q": q, "sort": sort, "is_admin": user.caller.role.value == "admin"}
+    rows = therapist.read_caseload(act, query=view.q, sort=view.sort)
+    context = {"rows": rows, **view.model_dump(), "is_admin": user.caller.role.value == "admin"}
     return render(request, "patients.html", context, user=user)
 
 
@@ -168,22 +162,45 @@ def read_integration_calendar(
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
-def refused_form(
-    request: Request,
-    user: ClinicUser,
-    act: Act,
-    patient_id: uuid.UUID,
-    key: str,
-    errors: dict[str, str],
-    typed: dict[str, str],
-    *,
-    status: int = 422,
-) -> Response:
-    """The patient page again after the form `key` was refused: its errors beside its
-    fields, what was typed still in them."""
-    return patient_response(
-        request, user, act, patient_id, status=status, errors={key: errors}, values={key: typed}
-    )
+@dataclass(frozen=True)
+class OnPatient:
+    """A therapist's form about one patient of their care team (checked once, by
+    on_patient), and the two answers it can give: back to the patient page, or the
+    page again with the form refused."""
+
+    request: Request
+    user: ClinicUser
+    act: Act
+    patient_id: uuid.UUID
+
+    def back(self, anchor: str, query: str = "") -> Response:
+        url = f"{PREFIX}/patients/{self.patient_id}" + (f"?{query}" if query else "")
+        return redirect(self.request, f"{url}#{anchor}", self.user)
+
+    def refused(
+        self, key: str, errors: dict[str, str], typed: dict[str, str], *, status: int = 422
+    ) -> Response:
+        """The patient page again after the form `key` was refused: its errors beside
+        its fields, what was typed still in them."""
+        return patient_response(
+            self.request,
+            self.user,
+            self.act,
+            self.patient_id,
+            status=status,
+            errors={key: errors},
+            values={key: typed},
+        )
+
+
+def on_patient(
+    request: Request, patient_id: uuid.UUID, user: TherapistUser, act: ClinicAct
+) -> OnPatient:
+    care_team_patient(patient_id, user.caller, act.db)
+    return OnPatient(request, user, act, patient_id)
+
+
+PatientForm = Annotated[OnPatient, Depends(on_patient)]
 
 
 def patient_response(

@@ -10,8 +10,15 @@ from sqlmodel import Session, col, select
 from app.changes.sequence import lock_patient
 from app.consent.errors import ConsentDocumentNotFound, DocumentSuperseded
 from app.consent.models import ConsentDecision, ConsentDocument, ConsentKind, Decision
+from app.consent.schemas import ConsentDecisionCreate
 
 REQUIRED = (ConsentKind.app_terms, ConsentKind.care_team_sharing)
+
+
+def _next(db: Session, number: Any, among: Any) -> int:
+    """One past the highest number so far among these rows (the unique index refuses a
+    concurrent duplicate)."""
+    return int(db.exec(select(func.max(number)).where(among)).one() or 0) + 1
 
 
 def publish(
@@ -24,12 +31,9 @@ def publish(
     previous_valid_until: datetime | None,
 ) -> ConsentDocument:
     """A new immutable version; numbering is per kind, under the unique index."""
-    last = db.exec(
-        select(func.max(ConsentDocument.version)).where(ConsentDocument.kind == kind)
-    ).one()
     doc = ConsentDocument(
         kind=kind,
-        version=(last or 0) + 1,
+        version=_next(db, ConsentDocument.version, ConsentDocument.kind == kind),
         texts=texts,
         published_at=now,
         published_by=by,
@@ -89,16 +93,11 @@ def sharing_document_missing(
 
 
 def decide(
-    db: Session,
-    *,
-    patient_id: uuid.UUID,
-    document_id: uuid.UUID,
-    decision: Decision,
-    locale: str,
-    now: datetime,
+    db: Session, *, patient_id: uuid.UUID, given: ConsentDecisionCreate, locale: str, now: datetime
 ) -> tuple[ConsentDecision, bool]:
     """Record a decision; the same decision again on the same version is a replay."""
-    doc = db.get(ConsentDocument, document_id)
+    decision = given.decision
+    doc = db.get(ConsentDocument, given.document_id)
     if doc is None:
         raise ConsentDocumentNotFound()
     lock_patient(db, patient_id)  # concurrent retries queue here, then see each other
@@ -108,12 +107,9 @@ def decide(
         return latest, False
     if current_documents(db)[kind].id != doc.id and decision == Decision.accepted:
         raise DocumentSuperseded(extra={"document_id": str(current_documents(db)[kind].id)})
-    last = db.exec(
-        select(func.max(ConsentDecision.number)).where(ConsentDecision.patient_id == patient_id)
-    ).one()
     row = ConsentDecision(
         patient_id=patient_id,
-        number=(last or 0) + 1,
+        number=_next(db, ConsentDecision.number, ConsentDecision.patient_id == patient_id),
         document_id=doc.id,
         kind=kind,
         version=doc.version,

@@ -10,6 +10,8 @@ from app.core.pagination import cut_page, keyset
 from app.notifications.email import EMAIL_KINDS
 from app.notifications.errors import DeviceNotFound, TokenRegistrationBusy
 from app.notifications.models import Device, Notification, NotificationStatus
+from app.notifications.payloads import target_of
+from app.notifications.schemas import NotificationPublic
 
 
 def register_device(
@@ -65,3 +67,13 @@ def feed(
     stmt = keyset(stmt, col(Notification.due_at), col(Notification.id), cursor, descending=True)
     rows = list(db.exec(stmt.limit(limit + 1)).all())
     return cut_page(rows, limit, lambda n: (n.due_at, n.id))
+
+
+def notification_public(n: Notification) -> NotificationPublic:
+    """The stored notification, with what it points at (a flag, a questionnaire...)."""
+    target, level = target_of(n.kind, n.data or {})
+    shown = {
+        "target_id": uuid.UUID(target) if target else None,
+        "level": "urgent" if level == "urgent" else "review" if level else None,
+    }
+    return NotificationPublic.model_validate(n.model_dump() | shown)

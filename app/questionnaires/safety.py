@@ -53,36 +53,25 @@ def screen_response(
             ).all()
         )
     else:
-        flags = []
-        for rule, level in _rules(response):
-            flags.append(
-                raise_flag(
-                    db,
-                    patient_id=response.patient_id,
-                    category="questionnaire",
-                    rule=rule,
-                    now=now,
-                    response_id=response.id,
-                    source="questionnaire",
-                    level=level,
-                    escalation=escalation,
-                )
-            )
+        # The instrument's own rules, then the screen of the free-text note.
+        raised = [("questionnaire", rule, level) for rule, level in _rules(response)]
         hit = screen_text(note) if note else None
         if hit is not None:
-            flags.append(
-                raise_flag(
-                    db,
-                    patient_id=response.patient_id,
-                    category=hit.category,
-                    rule=hit.rule,
-                    now=now,
-                    response_id=response.id,
-                    source="questionnaire",
-                    level=hit.level,
-                    escalation=escalation,
-                )
+            raised.append((hit.category, hit.rule, hit.level))
+        flags = [
+            raise_flag(
+                db,
+                patient_id=response.patient_id,
+                category=category,
+                rule=rule,
+                now=now,
+                response_id=response.id,
+                source="questionnaire",
+                level=level,
+                escalation=escalation,
             )
+            for category, rule, level in raised
+        ]
         if response.code == "after_effects" and response.severity == "severe":
             notify_severe_after_effects(db, response=response, now=now)
     if not flags:

@@ -242,15 +242,18 @@ def entry_state(db: Session, flag: SafetyFlag) -> tuple[bool | None, datetime | 
     return (entry.is_shared, entry.deleted_at) if entry is not None else (None, None)
 
 
+@dataclass(frozen=True)
+class FlagQuery:
+    """Whose flags a staff member lists (every patient's for the on-call staff) and which."""
+
+    staff_id: uuid.UUID
+    on_call: bool
+    acknowledged: bool
+    level: FlagLevel | None = None
+
+
 def list_flags(
-    db: Session,
-    *,
-    staff_id: uuid.UUID,
-    on_call: bool,
-    acknowledged: bool,
-    limit: int,
-    cursor: str | None,
-    level: FlagLevel | None = None,
+    db: Session, query: FlagQuery, *, limit: int, cursor: str | None
 ) -> tuple[list[tuple[SafetyFlag, bool | None, datetime | None, bool]], str | None]:
     """Flags of the caller's patients (all patients for the on-call staff).
 
@@ -258,10 +261,11 @@ def list_flags(
     newest first. Each row: the flag, its entry's sharing and deletion, and
     whether the caller is on that patient's care team.
     """
+    staff_id, acknowledged, level = query.staff_id, query.acknowledged, query.level
     stmt: Any = select(SafetyFlag, JournalEntry.is_shared, JournalEntry.deleted_at).outerjoin(
         JournalEntry, col(JournalEntry.id) == SafetyFlag.entry_id
     )
-    if not on_call:
+    if not query.on_call:
         team = select(CareTeamMember.patient_id).where(CareTeamMember.therapist_id == staff_id)
         stmt = stmt.where(col(SafetyFlag.patient_id).in_(team))
     state = col(SafetyFlag.acknowledged_at)

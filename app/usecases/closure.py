@@ -17,7 +17,6 @@ from app.closure.schemas import ClosureItem, ClosurePublic, LegalHoldPublic
 from app.closure.service import on_hold
 from app.core.errors import NotFound
 from app.usecases.act import Act
-from app.usecases.consent import audit_own
 
 ERASE_WITHIN = timedelta(hours=24)
 
@@ -75,7 +74,7 @@ def close_account(act: Act) -> ClosurePublic:
             .values(revoked_at=act.now, revoked_reason="account_closed")
         )
         act.db.flush()
-        audit_own(act, "account.closure", pid, "account", pid)
+        act.audit.record_own("account.closure", pid, "account", pid)
     erased, retained = _items(act)
     return ClosurePublic(
         requested_at=closure.requested_at,

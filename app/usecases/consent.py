@@ -10,13 +10,13 @@ from typing import Any
 from sqlmodel import col, select
 
 from app.accounts.models import Role, User
-from app.audit.service import record_access
 from app.care_episodes.errors import PatientDischarged
 from app.care_episodes.service import discharged_at
 from app.consent import service as consent
 from app.consent.errors import ConsentRequired
 from app.consent.models import ConsentDocument, ConsentKind, Decision
 from app.consent.schemas import (
+    ConsentDecisionCreate,
     ConsentDecisionPublic,
     ConsentDocumentPublic,
     ConsentStatePublic,
@@ -40,22 +40,6 @@ WITHDRAWN = (
     "Your care team no longer sees your entries from now on. Entries they had already "
     "reviewed stay in the clinic's record, as the law requires."
 )
-
-
-def audit_own(act: Act, action: str, patient_id: uuid.UUID | None, rtype: str, rid: object) -> None:
-    # The patient's own decisions are audited too: they are the clinic's evidence.
-    record_access(
-        act.db,
-        actor_id=act.actor_id,
-        actor_role=act.audit.actor_role,
-        action=action,
-        patient_id=patient_id,
-        resource_type=rtype,
-        resource_id=str(rid),
-        request_id=act.audit.request_id,
-        now=act.now,
-        client_request_id=act.audit.client_request_id,
-    )
 
 
 def sharing_refusal(act: Act, patient_id: uuid.UUID) -> AppError | None:
@@ -82,7 +66,7 @@ def publish_document(
         now=act.now,
         previous_valid_until=previous_valid_until,
     )
-    audit_own(act, "consent_document.publish", None, "consent_document", doc.id)
+    act.audit.record_own("consent_document.publish", None, "consent_document", doc.id)
     if kind in consent.REQUIRED:
         _announce(act, doc)
     return doc
@@ -120,24 +104,17 @@ def patient_consents(act: Act, patient_id: uuid.UUID) -> MyConsentsPublic:
     return my_consents(act, patient_id)
 
 
-def decide(
-    act: Act, *, document_id: uuid.UUID, decision: Decision, locale: str
-) -> tuple[DecisionResult, bool]:
+def decide(act: Act, *, given: ConsentDecisionCreate, locale: str) -> tuple[DecisionResult, bool]:
     """Record the patient's decision once; a withdrawal of sharing acts at once."""
-    patient_id = act.actor_id
+    patient_id, decision = act.actor_id, given.decision
     was_allowed = sharing_refusal(act, patient_id) is None
     row, created = consent.decide(
-        act.db,
-        patient_id=patient_id,
-        document_id=document_id,
-        decision=decision,
-        locale=locale,
-        now=act.now,
+        act.db, patient_id=patient_id, given=given, locale=locale, now=act.now
     )
     result = DecisionResult.model_validate(row)
     if not created:
         return result, False
-    audit_own(act, f"consent.{decision.value}", patient_id, "consent_decision", row.id)
+    act.audit.record_own(f"consent.{decision.value}", patient_id, "consent_decision", row.id)
     if row.kind == ConsentKind.care_team_sharing and decision != Decision.accepted and was_allowed:
         made_private, kept = _stop_sharing(act, patient_id)
         result.made_private, result.kept_in_record = made_private, kept

@@ -4,9 +4,11 @@ summary, each audited per patient it shows."""
 import uuid
 from typing import Any
 
+from app.accounts.models import Role
 from app.accounts.service import patients_of
 from app.questionnaires.kept import queue_status
 from app.safety import flags
+from app.safety.errors import NotOnCall
 from app.safety.plan import plan_of
 from app.safety.schemas import FlagLevel
 from app.safety.service import open_flags_of
@@ -76,22 +78,18 @@ def read_flag_history(act: Act, *, patient_id: uuid.UUID) -> list[dict[str, Any]
 def list_flags(
     act: Act,
     *,
-    on_call: bool,
     acknowledged: bool,
     limit: int,
     cursor: str | None,
     level: FlagLevel | None = None,
 ) -> tuple[list[Any], str | None]:
-    """Open (or closed) flags of the caller's patients, or every patient's for on-call."""
-    rows, next_cursor = flags.list_flags(
-        act.db,
-        staff_id=act.actor_id,
-        on_call=on_call,
-        acknowledged=acknowledged,
-        level=level,
-        limit=limit,
-        cursor=cursor,
-    )
+    """Open (or closed) flags of the caller's patients, or every patient's for on-call;
+    an admin reads them only when on call."""
+    on_call = flags.is_on_call(act.db, act.actor_id, tuple(act.settings.safety_oncall_emails))
+    if act.audit.actor_role == Role.admin and not on_call:
+        raise NotOnCall()
+    query = flags.FlagQuery(act.actor_id, on_call, acknowledged, level)
+    rows, next_cursor = flags.list_flags(act.db, query, limit=limit, cursor=cursor)
     items = [
         flags.flag_public(f, is_shared=s, deleted_at=d, show_entry=mine, keyring=act.keyring)
         for f, s, d, mine in rows

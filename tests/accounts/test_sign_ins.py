@@ -69,8 +69,7 @@ def test_concurrent_guesses_cannot_pass_the_pair_limit(
                 None,  # type: ignore[arg-type]
                 app.state.ctx,
                 login_service.Attempt("203.0.113.50", None, datetime(2026, 3, 2, tzinfo=UTC)),
-                email="someone@clinic.example.org",
-                password="wrong-pass1",
+                login_service.Credentials("someone@clinic.example.org", "wrong-pass1"),
             )
 
     threads = [threading.Thread(target=guess) for _ in range(20)]

@@ -105,8 +105,7 @@ def test_sign_in_guesses_across_processes_get_five_checks(
                 None,  # type: ignore[arg-type]
                 contexts[i % 2],
                 login_service.Attempt("203.0.113.51", None, datetime(2026, 3, 2, tzinfo=UTC)),
-                email=email,
-                password="wrong-pass1",
+                login_service.Credentials(email, "wrong-pass1"),
             )
 
     threads = [threading.Thread(target=guess, args=(i,)) for i in range(16)]
