@@ -60,5 +60,8 @@ messages: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
 
+bench-scale: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.scale
+
 clean:
 	rm -rf $(VENV) data .cache $(TS)/node_modules $(TS)/generated

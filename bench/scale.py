@@ -9,7 +9,8 @@ request signs as the next of BENCH_PATIENTS_WRITING patients, bench/post_many.lu
 at BENCH_CONNECTIONS connections (16) and at 64. Figures are medians of the rounds;
 the ratio two/one is taken within each round first. RSS is the one-process server's
 (its in-process notification worker included) after the writes, and again after a
-page of 50 and the therapist's queue have been loaded as long. Writes bench/scale_results.json.
+page of 50 and the therapist's queue have been loaded as long. Writes
+bench/scale_results_<size>.json.
 
 Settings (environment): BENCH_SIZE (10000), BENCH_DURATION (10), BENCH_ROUNDS (3),
 BENCH_CONNECTIONS (16), BENCH_PATIENTS_WRITING (64), BENCH_BACKENDS
@@ -116,7 +117,7 @@ def main() -> int:
         found = one_backend(backend, cfg)
         print({k: v for k, v in found.items() if k != "rounds"}, flush=True)
         out.append(found)
-    path = HERE / "scale_results.json"
+    path = HERE / f"scale_results_{cfg['size']}.json"
     path.write_text(json.dumps({"config": cfg, "runs": out}, indent=2))
     print(f"wrote {path}")
     return 0
