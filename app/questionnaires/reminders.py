@@ -86,6 +86,10 @@ def plan_after_flag(
     """A flag moves only the instruments planned after a flag (the C-SSRS): their new
     occurrence, and the older one of theirs it cuts short. The rest of the schedule
     reads no flag, so its reminders stay as planned."""
+    # Held here, the patient is read once: the session keeps only referenced rows.
+    patient = db.get(User, patient_id)
+    if patient is None or not patient.is_active:
+        return 0
     codes = frozenset(c for c, p in plans_for(db, patient_id, rules).items() if p.after_flag)
     if not codes:
         return 0
