@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LINT_DIRS := app tests migrations $(wildcard bench)
 
-.PHONY: run test lint fmt migrate seed bench clean clients openapi messages
+.PHONY: run test lint fmt migrate seed bench bench-scale clean clients openapi messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kap-journal needs Python 3.11 or newer")'
@@ -66,6 +66,9 @@ messages: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
+
+bench-scale: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf $(VENV) data .cache $(TS)/node_modules $(TS)/generated

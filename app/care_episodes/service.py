@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.care_episodes.models import CareEpisode
@@ -26,9 +27,19 @@ def current(db: Session, patient_id: uuid.UUID) -> CareEpisode | None:
 
 
 def discharged_at(db: Session, patient_id: uuid.UUID) -> datetime | None:
-    """When treatment ended, or None while the patient is in treatment."""
-    last = current(db, patient_id)
-    return last.ended_at if last is not None else None
+    """When treatment ended, or None while the patient is in treatment.
+
+    The end of the episode `current` finds, read alone: every write asks it."""
+    return db.exec(_LAST_END, params={"pid": patient_id}).first()
+
+
+# Built once: building the statement costs more than running it on a small table.
+_LAST_END = (
+    select(CareEpisode.ended_at)
+    .where(col(CareEpisode.patient_id) == bindparam("pid"))
+    .order_by(col(CareEpisode.started_at).desc(), col(CareEpisode.ended_at).is_(None).desc())
+    .limit(1)
+)
 
 
 def discharge(

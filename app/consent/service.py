@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from app.changes.sequence import lock_patient
@@ -85,11 +85,31 @@ def sharing_document_missing(
 
     A clinic that published none requires nothing (installs before consent existed).
     """
-    doc = current_documents(db).get(ConsentKind.care_team_sharing)
+    # The latest version and decision of this one kind, as current_documents and
+    # latest_decisions would find them, without loading every kind's (each write asks).
+    doc = db.exec(_LATEST_SHARING).first()
     if doc is None:
         return None
-    decision = latest_decisions(db, patient_id).get(ConsentKind.care_team_sharing)
+    decision = db.exec(_LATEST_SHARING_DECISION, params={"pid": patient_id}).first()
     return None if in_force(doc, decision, now) else doc
+
+
+# Built once: building a statement costs more than running it on these small tables.
+_LATEST_SHARING = (
+    select(ConsentDocument)
+    .where(ConsentDocument.kind == ConsentKind.care_team_sharing)
+    .order_by(col(ConsentDocument.version).desc())
+    .limit(1)
+)
+_LATEST_SHARING_DECISION = (
+    select(ConsentDecision)
+    .where(
+        col(ConsentDecision.patient_id) == bindparam("pid"),
+        ConsentDecision.kind == ConsentKind.care_team_sharing,
+    )
+    .order_by(col(ConsentDecision.number).desc())
+    .limit(1)
+)
 
 
 def decide(

@@ -1,7 +1,7 @@
 """What is due for a patient now, from their data; one-off assignments; overrides."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -171,10 +171,12 @@ def tracked_with_facts(
     now: datetime,
     *,
     horizon: timedelta = timedelta(0),
+    codes: frozenset[str] | None = None,
 ) -> tuple[dict[uuid.UUID, list[Tracked]], dict[uuid.UUID, Facts]]:
     """Every occurrence since the lookback with its status (up to now + horizon), per
     patient, in six statements whatever the number of patients (the queue's case);
-    with the facts they were derived from."""
+    with the facts they were derived from. `codes` keeps only those instruments: each
+    instrument's occurrences depend on its own plan alone, so they come out the same."""
     if not patients:
         return {}, {}
     since = now - LOOKBACK
@@ -185,13 +187,12 @@ def tracked_with_facts(
     locales = {p.id: p.locale for p in patients}
     out: dict[uuid.UUID, list[Tracked]] = {}
     for pid in ids:
-        occs = occurrences(
-            facts[pid],
-            _plans(rules.defaults, overrides.get(pid, {}), locales[pid]),
-            rules.window,
-            until=now + horizon,
-            open_for=rules.open_for,
-        )
+        plans = _plans(rules.defaults, overrides.get(pid, {}), locales[pid])
+        fact = facts[pid]
+        if codes is not None:
+            plans = {c: p for c, p in plans.items() if c in codes}
+            fact = replace(fact, assignments=[a for a in fact.assignments if a.code in codes])
+        occs = occurrences(fact, plans, rules.window, until=now + horizon, open_for=rules.open_for)
         out[pid] = [
             Tracked(o, status_of(o, answered[pid], now)) for o in occs if o.expires_at > since
         ]
@@ -217,9 +218,11 @@ def tracked(
     now: datetime,
     *,
     horizon: timedelta = timedelta(0),
+    codes: frozenset[str] | None = None,
 ) -> list[Tracked]:
-    """One patient's occurrences with their status."""
-    return tracked_many(db, [patient], rules, now, horizon=horizon)[patient.id]
+    """One patient's occurrences with their status (of `codes` only, if given)."""
+    found = tracked_with_facts(db, [patient], rules, now, horizon=horizon, codes=codes)[0]
+    return found[patient.id]
 
 
 def due_now(

@@ -16,7 +16,7 @@ from app.notifications.models import Notification
 from app.notifications.outbox import cancel, enqueue
 from app.notifications.quiet_hours import outside_quiet_hours
 from app.questionnaires.deps import MeasureRules
-from app.questionnaires.due import tracked
+from app.questionnaires.due import plans_for, tracked
 from app.questionnaires.models import QuestionnaireResponse
 from app.questionnaires.schedule import EPISODE
 from app.sessions.models import KetamineSession
@@ -36,22 +36,27 @@ def dedupe_key(patient_id: uuid.UUID, occurrence_key: str) -> str:
 
 
 def plan_reminders(
-    db: Session, *, patient_id: uuid.UUID, rules: MeasureRules, now: datetime
+    db: Session,
+    *,
+    patient_id: uuid.UUID,
+    rules: MeasureRules,
+    now: datetime,
+    codes: frozenset[str] | None = None,
 ) -> int:
-    """Schedule (or move, or cancel) the reminder of every open or coming occurrence."""
+    """Schedule (or move, or cancel) the reminder of every open or coming occurrence
+    (of the instruments in `codes` only, if given)."""
     patient = db.get(User, patient_id)
     if patient is None or not patient.is_active:
         return 0
-    planned = 0
-    for t in tracked(db, patient, rules, now, horizon=HORIZON):
+    planned, dropped = 0, []
+    for t in tracked(db, patient, rules, now, horizon=HORIZON, codes=codes):
         occ = t.occurrence
         key = dedupe_key(patient_id, occ.key)
-        if t.status not in ("due", "upcoming"):
-            cancel(db, dedupe_keys=[key], now=now)
-            continue
-        due = outside_quiet_hours(max(occ.due_at, now), patient.timezone)
+        due = occ.expires_at
+        if t.status in ("due", "upcoming"):
+            due = outside_quiet_hours(max(occ.due_at, now), patient.timezone)
         if due >= occ.expires_at:
-            cancel(db, dedupe_keys=[key], now=now)
+            dropped.append(key)
             continue
         enqueue(
             db,
@@ -70,7 +75,25 @@ def plan_reminders(
             now=now,
         )
         planned += 1
+    # One statement for every occurrence past asking (a patient has tens).
+    cancel(db, dedupe_keys=dropped, now=now)
     return planned
+
+
+def plan_after_flag(
+    db: Session, *, patient_id: uuid.UUID, rules: MeasureRules, now: datetime
+) -> int:
+    """A flag moves only the instruments planned after a flag (the C-SSRS): their new
+    occurrence, and the older one of theirs it cuts short. The rest of the schedule
+    reads no flag, so its reminders stay as planned."""
+    # Held here, the patient is read once: the session keeps only referenced rows.
+    patient = db.get(User, patient_id)
+    if patient is None or not patient.is_active:
+        return 0
+    codes = frozenset(c for c, p in plans_for(db, patient_id, rules).items() if p.after_flag)
+    if not codes:
+        return 0
+    return plan_reminders(db, patient_id=patient_id, rules=rules, now=now, codes=codes)
 
 
 def still_wanted(db: Session, n: Notification) -> bool:

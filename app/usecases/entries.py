@@ -18,7 +18,7 @@ from app.entries.deps import ReadableEntry
 from app.entries.models import EntryRecord, JournalEntry
 from app.entries.presenters import entry_view
 from app.notifications.reminders import reschedule_patient
-from app.questionnaires.reminders import plan_reminders
+from app.questionnaires.reminders import plan_after_flag
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.flags import levels_by_entry
 from app.safety.schemas import EntrySafety
@@ -51,7 +51,7 @@ def _screen(
     )
     if safety is not None and not replay:
         # A flag puts the C-SSRS screener on the patient's schedule.
-        plan_reminders(act.db, patient_id=entry.patient_id, rules=act.measure_rules, now=act.now)
+        plan_after_flag(act.db, patient_id=entry.patient_id, rules=act.measure_rules, now=act.now)
     return safety
 
 

@@ -8,7 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
+from app.core.config import Settings
 from app.notifications.models import Notification, NotificationStatus
+from app.questionnaires.deps import measure_rules_from
+from app.questionnaires.reminders import plan_reminders
 from app.questionnaires.schedule import Occurrence, one_open_per_instrument
 from app.worker import still_wanted
 from tests.conftest import Clock
@@ -260,3 +263,36 @@ def test_at_any_moment_at_most_one_occurrence_of_an_instrument_is_open(
             assert [o.key for o in after] == [newest.key]  # the newest asks, for its own time
         elif not before:
             assert after == []
+
+
+def _planned(db: Session, t: Team) -> dict[str, tuple[object, ...]]:
+    return {k: (n.status, n.due_at, n.data) for k, n in _reminders(db, t).items()}
+
+
+@pytest.mark.parametrize("hours_between", [1, 80])
+def test_a_flag_plans_the_cssrs_as_a_whole_new_plan_would(
+    ny: Team, db: Session, settings: Settings, hours_between: int
+) -> None:
+    # A flag plans only the instruments asked for after a flag: the C-SSRS reminders
+    # come out as planning the whole schedule again would leave them, and no other
+    # reminder moves. Within 72 h the second flag's C-SSRS cuts the first one short;
+    # after that the first has expired.
+    move_clock(ny, ENROLLED + timedelta(hours=1))
+    _answer_enrolment(ny)
+    ny.session(ny.clock.now - timedelta(minutes=30))
+    ny.write(ny.clock.now, body="Some nights I want to die.")
+    move_clock(ny, ny.clock.now + timedelta(hours=hours_between))
+    before = _planned(db, ny)
+    ny.write(ny.clock.now, body="I keep thinking I want to die.")
+    after = _planned(db, ny)
+    cssrs = sorted(k for k in after if k.endswith(":cssrs_screener"))
+    assert len(cssrs) == 2
+    assert [after[k][0] for k in cssrs].count(NotificationStatus.pending) == 1
+    others = {k: v for k, v in after.items() if k not in cssrs}
+    assert others == {k: v for k, v in before.items() if k not in cssrs}
+    plan_reminders(
+        db, patient_id=ny.patient.id, rules=measure_rules_from(settings), now=ny.clock.now
+    )
+    db.flush()
+    whole = _planned(db, ny)
+    assert {k: whole[k] for k in cssrs} == {k: after[k] for k in cssrs}
