@@ -18,9 +18,10 @@ from contextvars import ContextVar
 from datetime import datetime
 from functools import cache
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from app.core.i18n import DEFAULT_LOCALE, LOCALE_DIR, LOCALES, negotiate
+from app.core.middleware import HttpMiddleware
 
 DOMAIN = "clinic"
 # The language of the last page a signed-in staff member saw: error pages (which know
@@ -109,16 +110,10 @@ def _first_guess(headers: list[tuple[bytes, bytes]]) -> str:
     return negotiate(found.get(b"accept-language"))
 
 
-class ClinicLocale:
+class ClinicLocale(HttpMiddleware):
     """Gives each request its own language box, first from Accept-Language."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = _current.set(LocaleBox(_first_guess(scope["headers"])))
         try:
             await self.app(scope, receive, send)

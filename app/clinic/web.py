@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from app.clinic.auth import COOKIE, ClinicUser, cookie_tokens, csrf_for_sign_in
 from app.clinic.errors import SignInRequired
@@ -28,6 +28,7 @@ from app.clinic.i18n import (
 from app.core.clock import utcnow
 from app.core.context import AppContext
 from app.core.errors import AppError, status_code_and_title
+from app.core.middleware import HttpMiddleware
 from app.core.security import decode_access_token
 
 HERE = Path(__file__).parent
@@ -55,16 +56,10 @@ _HEADERS = [
 ]
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Every clinic response: a strict CSP and no caching of pages (patient data)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         static = "/static/" in scope["path"]
 
         async def send_with_headers(message: Message) -> None:

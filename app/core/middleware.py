@@ -18,6 +18,22 @@ access_log = structlog.get_logger("kap_journal.access")
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+class HttpMiddleware:
+    """A pure ASGI middleware that acts on HTTP requests only (`http`); others pass."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
 class _BodyTooLarge(HTTPException):
     """Raised from receive(); an HTTPException so body parsing passes it through."""
 
