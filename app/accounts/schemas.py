@@ -4,13 +4,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
 
 from app.accounts.models import Role
 from app.core import examples as ex
 from app.core.errors import Problem
-from app.core.fields import NoNulStr, TimeZoneName
+from app.core.fields import NoNulStr, TimeZone, TimeZoneName
 from app.core.i18n import Locale
 from app.core.patch import MergePatch
 
@@ -37,7 +37,7 @@ class UserCreate(_In):
     email: EmailStr
     role: Role
     display_name: DisplayName
-    timezone: TimeZoneName = "UTC"
+    timezone: TimeZoneName = TimeZone("UTC")
     locale: Locale | None = None
 
 
@@ -46,7 +46,7 @@ class UserUpdate(_In, MergePatch):
 
     display_name: DisplayName | None = None
     timezone: TimeZoneName | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
     locale: Locale | None = None
 
 

@@ -177,7 +177,9 @@ def list_patient_questionnaire_responses(
 def read_patient_scores(
     patient_id: VisiblePatientId,
     act: ActDep,
-    code: Annotated[str, Query(max_length=40)] = "phq9",
+    code: Annotated[
+        str, Query(max_length=40, json_schema_extra={"enum": sorted(instruments.catalogue())})
+    ] = "phq9",
 ) -> ScoresPublic:
     """One instrument's score series with baseline, change, response and remission."""
     instruments.known_code(code, ("query", "code"))

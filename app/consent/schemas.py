@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -41,11 +42,22 @@ _STATE = {
 }
 
 
+def _texts_schema(schema: dict[str, Any]) -> None:
+    """What `_locales` checks, stated: known locales only, `en` required, no blank text."""
+    text = {"type": "string", "minLength": 1, "maxLength": 100_000, "pattern": r"\S"}
+    schema.pop("additionalProperties", None)
+    schema["properties"] = {locale: dict(text) for locale in LOCALES}
+    schema["required"] = ["en"]
+    schema["additionalProperties"] = False
+
+
 class ConsentDocumentCreate(BaseModel):
     model_config = ex.examples({"kind": "care_team_sharing", "texts": _TEXTS}, extra="forbid")
 
     kind: ConsentKind
-    texts: dict[str, str] = Field(description="The text per locale; `en` is required")
+    texts: dict[str, str] = Field(
+        description="The text per locale; `en` is required", json_schema_extra=_texts_schema
+    )
     previous_valid_until: AwareUTC | None = Field(
         default=None,
         description="Until then an acceptance of the previous version still counts; "

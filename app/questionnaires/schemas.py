@@ -322,7 +322,10 @@ class QuestionnaireAssignmentCreate(BaseModel):
         {"code": "pcl5", "due_at": "2026-12-01T09:00:00Z"}, {"code": "gad7"}, extra="forbid"
     )
 
-    code: Code
+    code: Code = Field(
+        description="One of the instruments' codes (`GET /v1/questionnaires`)",
+        json_schema_extra=_known_codes,
+    )
     due_at: AwareUTC | None = None
 
 

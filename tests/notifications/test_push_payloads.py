@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Engine
 
 from app.notifications.payloads import apns_request, fcm_message
@@ -155,9 +155,10 @@ def test_a_token_of_the_wrong_shape_for_its_platform_is_422(
 
 @given(st.binary(min_size=32, max_size=100))
 def test_any_hex_apns_token_of_32_bytes_or_more_is_accepted(raw: bytes) -> None:
-    assert DeviceCreate(platform="ios", token=raw.hex()).token == raw.hex()
+    device = TypeAdapter(DeviceCreate)
+    assert device.validate_python({"platform": "ios", "token": raw.hex()}).token == raw.hex()
     with pytest.raises(ValidationError):
-        DeviceCreate(platform="android", token=raw.hex()[:98])
+        device.validate_python({"platform": "android", "token": raw.hex()[:98]})
 
 
 def test_no_log_line_holds_a_device_token_or_a_credential(
