@@ -83,7 +83,8 @@ def _call(
 
 
 _INSTANCE = re.compile(rb'"instance":"[^"]*"')
-_VARYING = {"x-request-id", "content-length"}
+# RateLimit counts the caller's requests down, whatever they ask for.
+_VARYING = {"x-request-id", "content-length", "ratelimit"}
 
 
 def _fingerprint(r: httpx.Response) -> tuple[int, list[tuple[str, str]], bytes]:
