@@ -27,7 +27,16 @@ from app.core.clock import utcnow
 from app.core.db import make_engine
 from app.notifications.outbox import enqueue
 from tests.conftest import POSTGRES_URL
-from tests.faults.process import BIN, PASSWORD, Server, cli, create_patient, serve, server_env
+from tests.faults.process import (
+    BIN,
+    PASSWORD,
+    Server,
+    cli,
+    create_patient,
+    serve,
+    server_env,
+    stop,
+)
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="KAPJ_TEST_POSTGRES_URL not set")
 
@@ -93,12 +102,7 @@ def worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     try:
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def _write(servers: list[Server], headers: dict[str, str], n: int, acked: list[str]) -> None:
