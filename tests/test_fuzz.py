@@ -8,7 +8,8 @@ the 404s into the handlers. Seeded and bounded, so the suite stays short.
 
 Every built-in check runs. Schema-valid requests may still meet the API's rules
 (a stale If-Match, a deleted entry, a cursor that decodes to nothing, a session in
-the future): those statuses are accepted for positive data, but a 400 or 422 only
+the future, answered 409 as a rule of the server's clock): those statuses are
+accepted for positive data, but a 400 or 422 only
 with a code listed in RULE_CODES, never `validation_failed`: the schema states
 every rule of a request's shape.
 """
@@ -37,12 +38,11 @@ from tests.factories import make_admin, make_patient, make_therapist
 EXAMPLES = 3
 # Rule refusals a schema cannot state; each must carry a code of its own (below).
 RULE_STATUSES = ["400", "410", "412", "422", "428"]
-# The only codes a schema-valid request may be refused with as 400 or 422: rules that
-# depend on the server's clock or on what a cursor points to. Never `validation_failed`:
+# The only codes a schema-valid request may be refused with as 400 or 422: what a cursor
+# points to (rules of the server's clock answer 409). Never `validation_failed`:
 # every rule of a request's shape is in the schema (time zones, push tokens ...).
 RULE_CODES = {
     400: {"invalid_cursor"},
-    422: {"time_out_of_range", "session_in_future"},
 }
 
 

@@ -193,8 +193,9 @@ STATUS_DESCRIPTIONS = {
     403: "Signed in, but this role may not use this route",
     404: "No such resource, or one the caller may not see (the two are answered alike)",
     405: "The path exists but not with this method",
-    409: "Conflicts with the stored state (e.g. an id or Idempotency-Key reused with "
-    "another body, a taken time or email)",
+    409: "Conflicts with the stored state or the server's clock (e.g. an id or "
+    "Idempotency-Key reused with another body, a taken time or email, a time outside "
+    "2000-2099 or a session in the future)",
     410: "The entry this replayed request created has since been deleted",
     412: "`If-Match` names a version that is no longer current; read the entry again",
     413: "The request body exceeds the size limit",
