@@ -46,8 +46,9 @@ def test_a_well_formed_token_that_decodes_to_nothing_is_invalid_cursor(
 ) -> None:
     for path, param in (("/v1/entries", "cursor"), ("/v1/entries/sync", "since")):
         r = team.client.get(path, params={param: token}, headers=team.ph)
-        assert r.status_code == 400, (path, token, r.text)
+        assert r.status_code == 410, (path, token, r.text)
         assert r.json()["code"] == "invalid_cursor"
+        assert "start the list again" in r.json()["detail"]
 
 
 def test_a_method_the_entry_path_lacks_is_405_with_every_allowed_method(team: Team) -> None:
