@@ -38,7 +38,9 @@ EXAMPLES = 3
 
 
 # Cross-field rules the schema does not state yet (open work, docs/api.md): a library
-# prompt or a custom one, never both or half; a note only for an instrument that asks.
+# prompt or a custom one, never both or half; the items each instrument asks and the
+# values each item takes (`answers` is one map for every `code`). A `note` is taken
+# for any instrument, so it is no longer among them.
 NOT_YET_STATED = {
     ("POST", "/v1/patients/{patient_id}/prompts"): {"validation_failed"},
     ("POST", "/v1/questionnaire-responses"): {"answers_invalid"},
