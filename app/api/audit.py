@@ -33,7 +33,7 @@ def _item(event: AuditEvent, name: str | None, handle: str | None) -> dict[str, 
 
 
 @router.get(
-    "/me/access-log", dependencies=[ReadOnly], responses=problem_responses(400, 401, 403, 422)
+    "/me/access-log", dependencies=[ReadOnly], responses=problem_responses(401, 403, 410, 422)
 )
 def read_access_log(
     caller: PatientCaller, db: DbDep, limit: Limit = 50, cursor: Cursor = None
@@ -44,7 +44,7 @@ def read_access_log(
     return Page(items=items, next_cursor=next_cursor)
 
 
-@router.get("/audit", responses=problem_responses(400, 401, 403, 422))
+@router.get("/audit", responses=problem_responses(401, 403, 410, 422))
 def list_audit_events(
     _admin: AdminCaller,
     act: ActDep,

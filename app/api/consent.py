@@ -30,7 +30,7 @@ _REPLAY: dict[int | str, dict[str, Any]] = {
 @router.post(
     "/consent-documents",
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 409, 422),
 )
 def publish_consent_document(
     body: ConsentDocumentCreate, act: ActDep, _caller: AdminCaller

@@ -70,7 +70,7 @@ def create_entry(
     "/entries",
     dependencies=[ReadOnly],
     response_model=Page[EntryPublic],
-    responses=_ETAG | NOT_MODIFIED | problem_responses(400, 401, 403, 422),
+    responses=_ETAG | NOT_MODIFIED | problem_responses(401, 403, 410, 422),
 )
 def list_entries(
     caller: PatientCaller,
@@ -91,7 +91,7 @@ def list_entries(
     "/entries/sync",
     dependencies=[ReadOnly],
     response_model=SyncPage,
-    responses=problem_responses(400, 401, 403, 422),
+    responses=problem_responses(401, 403, 410, 422),
 )
 def sync_entries(
     caller: PatientCaller,
@@ -104,8 +104,8 @@ def sync_entries(
             max_length=200,
             pattern=TOKEN_PATTERN,
             description="The `next_since` of the previous sync; omit for everything. One "
-            "that matches the pattern but was not made by the server answers 400 "
-            "`invalid_cursor`",
+            "that matches the pattern but was not made by the server answers 410 "
+            "`invalid_cursor`: sync again from the start (without `since`)",
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
@@ -201,7 +201,7 @@ def delete_entry(entry: OwnEntry, act: ActDep, if_match: IfMatch = None) -> None
 @router.get(
     "/patients/{patient_id}/entries",
     response_model=Page[EntryPublic],
-    responses=problem_responses(400, 401, 404, 422),
+    responses=problem_responses(401, 404, 410, 422),
 )
 def list_patient_entries(
     patient_id: CareTeamPatientId,

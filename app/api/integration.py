@@ -22,7 +22,7 @@ router = api_router(prefix="/v1/patients/{patient_id}/integration-sessions", tag
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=IntegrationPublic,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 def create_integration_session(
     patient_id: CareTeamPatientId,
@@ -58,7 +58,9 @@ def read_integration_session(
 
 
 @router.patch(
-    "/{item_id}", response_model=IntegrationPublic, responses=problem_responses(401, 403, 404, 422)
+    "/{item_id}",
+    response_model=IntegrationPublic,
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 def move_integration_session(
     patient_id: CareTeamPatientId,

@@ -38,7 +38,7 @@ def drop_device(device_id: uuid.UUID, caller: CurrentCaller, db: DbDep) -> None:
     service.drop_device(db, user_id=caller.id, device_id=device_id)
 
 
-@router.get("/notifications", responses=problem_responses(400, 401, 422))
+@router.get("/notifications", responses=problem_responses(401, 410, 422))
 def list_notifications(
     caller: CurrentCaller, db: DbDep, now: Now, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[NotificationPublic]:

@@ -25,7 +25,7 @@ from app.usecases import care
 router = api_router(prefix="/v1", tags=["prompts"])
 
 
-@router.get("/prompts", dependencies=[ReadOnly], responses=problem_responses(400, 401, 422))
+@router.get("/prompts", dependencies=[ReadOnly], responses=problem_responses(401, 410, 422))
 def list_prompts(
     _caller: CurrentCaller,
     locale: Locale,

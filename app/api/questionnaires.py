@@ -131,7 +131,7 @@ def create_questionnaire_response(
 @router.get(
     "/me/questionnaire-responses",
     response_model=ResponsePage,
-    responses=problem_responses(400, 401, 403, 422),
+    responses=problem_responses(401, 403, 410, 422),
 )
 def list_my_questionnaire_responses(
     caller: PatientCaller,
@@ -153,7 +153,7 @@ def list_my_questionnaire_responses(
 @router.get(
     "/patients/{patient_id}/questionnaire-responses",
     response_model=ResponsePage,
-    responses=problem_responses(400, 401, 404, 422),
+    responses=problem_responses(401, 404, 410, 422),
 )
 def list_patient_questionnaire_responses(
     patient_id: CareTeamPatientId,

@@ -40,7 +40,7 @@ def read_safety(caller: CurrentCaller, locale: Locale, db: DbDep, ctx: Ctx) -> S
 
 
 @router.get(
-    "/safety-flags", response_model=SafetyFlagPage, responses=problem_responses(400, 401, 403, 422)
+    "/safety-flags", response_model=SafetyFlagPage, responses=problem_responses(401, 403, 410, 422)
 )
 def list_safety_flags(
     caller: TherapistOrAdminCaller,

@@ -112,7 +112,7 @@ def replace_patient_safety_plan(
 @router.get(
     "/patients/{patient_id}/safety-plan/history",
     response_model=SafetyPlanHistory,
-    responses=problem_responses(400, 401, 404, 422),
+    responses=problem_responses(401, 404, 410, 422),
 )
 def list_safety_plan_versions(
     patient_id: VisiblePatientId, act: ActDep, limit: Limit = 50, cursor: Cursor = None

@@ -76,7 +76,8 @@ def list_sessions(
 @router.get(
     "/patients/{patient_id}/sessions",
     deprecated=True,
-    responses=problem_responses(401, 404, 422) | response_headers(200, "Deprecation", "Sunset"),
+    responses=problem_responses(401, 404, 409, 422)
+    | response_headers(200, "Deprecation", "Sunset"),
 )
 def list_sessions_v1(
     patient_id: VisiblePatientId,

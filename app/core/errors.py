@@ -187,15 +187,17 @@ def status_code_and_title(status: int) -> tuple[str, str]:
 
 # What each status means in this API, for the OpenAPI descriptions.
 STATUS_DESCRIPTIONS = {
-    400: "The body is not parsable JSON or form data, or a cursor or sync token is "
-    "well-formed but cannot be decoded (`invalid_cursor`)",
+    400: "The body is not parsable JSON or form data",
     401: "No valid access token, or wrong credentials; see `WWW-Authenticate`",
     403: "Signed in, but this role may not use this route",
     404: "No such resource, or one the caller may not see (the two are answered alike)",
     405: "The path exists but not with this method",
-    409: "Conflicts with the stored state (e.g. an id or Idempotency-Key reused with "
-    "another body, a taken time or email)",
-    410: "The entry this replayed request created has since been deleted",
+    409: "Conflicts with the stored state or the server's clock (e.g. an id or "
+    "Idempotency-Key reused with another body, a taken time or email, a time outside "
+    "2000-2099 or a session in the future)",
+    410: "Gone: the entry this replayed request created has since been deleted, or the "
+    "page a cursor or sync token points to cannot be found (`invalid_cursor`); start "
+    "the list again from its first page",
     412: "`If-Match` names a version that is no longer current; read the entry again",
     413: "The request body exceeds the size limit",
     415: "The request body has a media type this route does not take",

@@ -46,15 +46,24 @@ NoNulStr = Annotated[str, AfterValidator(_no_nul), Field(pattern=r"^[^\x00]*$")]
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2100, 1, 1, tzinfo=UTC)
-RANGE_TEXT = "Between 2000-01-01 and 2099-12-31 (UTC); other years answer 422 time_out_of_range"
+RANGE_TEXT = (
+    "Between 2000-01-01 and 2099-12-31 (UTC, judged by the server's clock); other years "
+    "answer 409 time_out_of_range"
+)
 
 
 class TimeOutOfRange(
     AppError,
-    status=422,
+    status=409,
     code="time_out_of_range",
     title="The time must lie between the years 2000 and 2099",
-): ...
+):
+    # A rule of the server's clock and calendar, not of the request's shape: a 409.
+    def __init__(self) -> None:
+        super().__init__(
+            "The time is judged against the server's clock (UTC): it must lie between "
+            "2000-01-01 and 2099-12-31"
+        )
 
 
 def _in_range(value: datetime) -> datetime:

@@ -209,7 +209,7 @@ def _complete_operation(op: dict[str, Any]) -> None:
             param["required"] = True
     responses = op.setdefault("responses", {})
     if any(p["name"] in ("cursor", "since") for p in op.get("parameters", [])):
-        responses.setdefault("400", {})  # invalid_cursor
+        responses.setdefault("410", {})  # invalid_cursor
     if "requestBody" in op:
         # Any body may be unparsable or too large; the handlers answer for all routes.
         for added in ("400", "413"):

@@ -18,17 +18,23 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-class InvalidCursor(
-    AppError, status=400, code="invalid_cursor", title="The cursor is not valid"
-): ...
+class InvalidCursor(AppError, status=410, code="invalid_cursor", title="The cursor is not valid"):
+    # A well-formed token the server cannot follow names a page it cannot find (any
+    # more): gone, not a bad request. The client starts the list again.
+    def __init__(self) -> None:
+        super().__init__(
+            "The page this cursor points to cannot be found; start the list again from "
+            "its first page (without a cursor)"
+        )
 
 
 # Cursors and sync tokens are base64url; any such text is taken, and one that
-# does not decode to a cursor of this list answers 400 invalid_cursor.
+# does not decode to a cursor of this list answers 410 invalid_cursor.
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]+={0,2}$"  # noqa: S105 (not a password)
 CURSOR_TEXT = (
     "Opaque: the `next_cursor` of the previous page (base64url). One that matches "
-    "the pattern but was not made by this list answers 400 `invalid_cursor`"
+    "the pattern but was not made by this list answers 410 `invalid_cursor`: start the "
+    "list again from its first page"
 )
 
 

@@ -2,9 +2,11 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from app.core import examples as ex
 from app.core.fields import NoNulStr
@@ -72,6 +74,43 @@ class AssignmentCreate(BaseModel):
         if self.prompt_id is None and any(v is None for v in custom):
             raise ValueError("a custom prompt needs title, text and technique")
         return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The rule of `_one_kind`, stated: one of two bodies, each whole and closed."""
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        props = schema.pop("properties")
+
+        def given(name: str) -> dict[str, Any]:
+            # The field's schema without its `null` branch, with its description.
+            found: dict[str, Any] = dict(props[name])
+            branches = [b for b in found.pop("anyOf", [found]) if b.get("type") != "null"]
+            kept = {k: v for k, v in found.items() if k not in ("default", "title")}
+            return kept | dict(branches[0])
+
+        def body(title: str, names: tuple[str, ...], text: str) -> dict[str, Any]:
+            return {
+                "title": title,
+                "description": text,
+                "type": "object",
+                "properties": {n: given(n) for n in names},
+                "required": list(names),
+                "additionalProperties": False,
+            }
+
+        schema.pop("additionalProperties", None)
+        schema.pop("type", None)
+        schema["oneOf"] = [
+            body("LibraryPromptAssignment", ("prompt_id",), "A prompt of the library, by id"),
+            body(
+                "CustomPromptAssignment",
+                ("title", "text", "technique"),
+                "A prompt written for this patient: all three fields",
+            ),
+        ]
+        return schema
 
 
 class AssignmentPublic(BaseModel):

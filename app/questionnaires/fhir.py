@@ -79,7 +79,13 @@ def _response(r: dict[str, Any], patient_ref: dict[str, str]) -> dict[str, Any]:
             }
         )
     if r.get("note"):
-        answers.append({"linkId": "ae_note", "answer": [{"valueString": r["note"]}]})
+        # The instrument's free-text item, or a note of the patient's own beside the items.
+        link = catalogue()[r["code"]].note_item
+        answers.append(
+            {"linkId": link, "answer": [{"valueString": r["note"]}]}
+            if link
+            else {"linkId": "note", "text": "Note", "answer": [{"valueString": r["note"]}]}
+        )
     return {
         "resourceType": "QuestionnaireResponse",
         "id": str(r["id"]),

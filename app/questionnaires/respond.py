@@ -27,7 +27,6 @@ from app.core.idempotency import IdempotencyKey
 from app.questionnaires import scoring
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import answered_keys, facts_for, plans_for
-from app.questionnaires.errors import AnswersInvalid
 from app.questionnaires.instruments import check_answers, known_code
 from app.questionnaires.models import QuestionnaireResponse
 from app.questionnaires.schedule import match, occurrences
@@ -49,6 +48,8 @@ class NewResponse:
                 self.code,
                 self.answers,
                 self.answered_at.isoformat(),
+                # Only when there is one: hashes made before notes of their own agree.
+                *([self.note] if self.note is not None else []),
             ],
             option=orjson.OPT_SORT_KEYS,
         )
@@ -101,14 +102,7 @@ def record_response(
     """Check, score and store a response; a partial or invalid one stores nothing.
     `shared`: whether the care team may see it (decided by the caller: consent, care)."""
     instrument = known_code(new.code)
-    if new.note is not None:
-        if instrument.note_item is None:
-            raise AnswersInvalid(
-                "note: this questionnaire has no free-text item",
-                extra={
-                    "errors": [{"loc": ["body", "note"], "msg": "not asked", "type": "not_asked"}]
-                },
-            )
+    if new.note is not None and instrument.note_item is not None:
         # Checked and fingerprinted as the item it answers, as v1.1 clients sent it.
         new = replace(new, answers=new.answers | {instrument.note_item: new.note}, note=None)
     clean = check_answers(instrument, new.answers)
@@ -132,7 +126,8 @@ def record_response(
     adjusted = not EARLIEST <= client_at <= now + CLOCK_SKEW
     answered_at = now if adjusted else client_at
     occurrence, late = _which_occurrence(db, patient_id, new.code, answered_at, rules, now)
-    note = clean.pop(instrument.note_item, None) if instrument.note_item else None
+    # Any instrument takes a note: its free-text item's, or one the patient adds.
+    note = clean.pop(instrument.note_item, None) if instrument.note_item else new.note
     result = scoring.score(new.code, clean)
 
     def row(response_id: uuid.UUID, client_id: uuid.UUID | None) -> QuestionnaireResponse:

@@ -138,8 +138,9 @@ class QuestionnaireResponseCreate(BaseModel):
     )
     note: NoteText | None = Field(
         default=None,
-        description="The free-text item of an instrument that has one (after_effects' "
-        "`ae_note`); refused for an instrument without one",
+        description="Free text: the answer to the free-text item of an instrument that "
+        "has one (after_effects' `ae_note`), or a note the patient adds to any other. "
+        "Encrypted at rest, screened like a journal entry, shown wherever the response is",
     )
     answered_at: WrittenAt
 
@@ -223,7 +224,10 @@ class QuestionnaireResponsePublic(BaseModel):
     code: str
     instrument_version: str
     answers: dict[str, int]
-    note: str | None = Field(description="after_effects' optional free text")
+    note: str | None = Field(
+        description="The patient's free text: after_effects' `ae_note`, or a note added to "
+        "any instrument"
+    )
     score: int | None
     severity: str
     answered_at: datetime

@@ -20,7 +20,13 @@ class SessionTimeTaken(
 
 class SessionInFuture(
     AppError,
-    status=422,
+    status=409,
     code="session_in_future",
     title="A session cannot start more than 5 minutes in the future",
-): ...
+):
+    # Depends on the server's clock, not on the request's shape: a 409.
+    def __init__(self) -> None:
+        super().__init__(
+            "The time is judged against the server's clock: a session may start at most "
+            "5 minutes after the server's current time"
+        )

@@ -118,11 +118,11 @@ def test_list_users_filters_by_role_and_pages(client: TestClient, db: Session, l
     assert seen == patients
 
 
-def test_bad_cursor_is_a_clear_400(client: TestClient, db: Session, login) -> None:  # type: ignore[no-untyped-def]
+def test_bad_cursor_is_a_clear_410(client: TestClient, db: Session, login) -> None:  # type: ignore[no-untyped-def]
     r = client.get(
         "/v1/users", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=login(make_admin(db))
     )
-    assert r.status_code == 400
+    assert r.status_code == 410
     assert r.json()["code"] == "invalid_cursor"
 
 

@@ -263,9 +263,9 @@ def test_sync_shows_entries_whose_window_moved(team: Team) -> None:
     assert [(c["id"], c["session_id"]) for c in changes] == [(e["id"], sid)]
 
 
-def test_bad_sync_token_is_400(team: Team) -> None:
+def test_bad_sync_token_is_410(team: Team) -> None:
     r = team.client.get("/v1/entries/sync", params={"since": "Z2FyYmFnZQ"}, headers=team.ph)
-    assert r.status_code == 400
+    assert r.status_code == 410
     assert r.json()["code"] == "invalid_cursor"
 
 
@@ -322,12 +322,12 @@ def test_far_off_written_at_is_clamped_to_the_time_of_receipt(team: Team, writte
     "cursor_values",
     [[1, 2], [{"t": "2026-01-01T00:00:00"}, {"u": str(uuid.uuid4())}], ["a"], [], {"t": 1}],
 )
-def test_forged_cursors_are_400_not_500(team: Team, cursor_values: object) -> None:
+def test_forged_cursors_are_410_not_500(team: Team, cursor_values: object) -> None:
     import base64
     import json
 
     forged = base64.urlsafe_b64encode(json.dumps(cursor_values).encode()).decode()
     for path, param in (("/v1/entries", "cursor"), ("/v1/entries/sync", "since")):
         r = team.client.get(path, params={param: forged}, headers=team.ph)
-        assert r.status_code == 400, (path, cursor_values)
+        assert r.status_code == 410, (path, cursor_values)
         assert r.json()["code"] == "invalid_cursor"

@@ -22,7 +22,7 @@ def test_fhir_bundle_has_a_questionnaire_a_response_and_a_loinc_observation_and_
     team: Team,
 ) -> None:
     answer(team, "phq9", phq9(2, 2, 2, 2, 2, 0, 0, 0, 0), team.clock.now)
-    answer(team, "gad7", gad7(1, 1, 1, 1, 1, 1, 1), team.clock.now)
+    answer(team, "gad7", gad7(1, 1, 1, 1, 1, 1, 1), team.clock.now, note="restless")
     answer(team, "cssrs_screener", {"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 0}, team.clock.now)
     r = team.client.get("/v1/me/export", params={"format": "fhir"}, headers=team.ph)
     bundle = Bundle.model_validate(r.json())
@@ -31,6 +31,14 @@ def test_fhir_bundle_has_a_questionnaire_a_response_and_a_loinc_observation_and_
     assert kinds.count("Questionnaire") == 3
     assert kinds.count("QuestionnaireResponse") == 3
     assert kinds.count("Observation") == 3
+    notes = [
+        (i.linkId, i.answer[0].valueString)
+        for x in resources
+        if type(x).__name__ == "QuestionnaireResponse"
+        for i in x.item or []
+        if i.answer and i.answer[0].valueString
+    ]
+    assert notes == [("note", "restless")]
     scores = {
         o.code.coding[0].code: o.valueInteger
         for o in resources

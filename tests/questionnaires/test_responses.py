@@ -203,10 +203,31 @@ def test_the_free_text_goes_in_note_and_replays_as_the_old_shape(team: Team) -> 
     assert old == out
 
 
-def test_a_note_for_an_instrument_without_free_text_is_refused_at_note(team: Team) -> None:
-    out = answer(team, "gad7", gad7(0, 0, 0, 0, 0, 0, 0), team.clock.now, 422, note="hi")
-    assert out["code"] == "answers_invalid"
-    assert out["errors"][0]["loc"] == ["body", "note"]
+def test_a_note_on_an_instrument_without_free_text_is_kept_sealed_and_shown(
+    team: Team, db: Session
+) -> None:
+    note = "Slept badly the night before"
+    out = answer(team, "gad7", gad7(0, 0, 0, 0, 0, 0, 0), team.clock.now, note=note)
+    assert (out["note"], out["score"]) == (note, 0)
+    row = db.exec(select(QuestionnaireResponse)).one()
+    assert row.note_ciphertext is not None and b"Slept" not in row.note_ciphertext
+    assert "note" not in row.answers
+    mine = team.client.get("/v1/me/questionnaire-responses", headers=team.ph).json()["items"]
+    assert [i["note"] for i in mine] == [note]
+    url = f"/v1/patients/{team.patient.id}/questionnaire-responses"
+    theirs = team.client.get(url, headers=team.th).json()["items"]
+    assert [i["note"] for i in theirs] == [note]
+
+
+def test_a_retry_with_another_note_is_a_conflict_not_a_replay(team: Team) -> None:
+    body = {"id": str(uuid.uuid4()), "note": "first"}
+    headers = {"Idempotency-Key": "gad7-note"}
+    zeros = gad7(0, 0, 0, 0, 0, 0, 0)
+    first = answer(team, "gad7", zeros, team.clock.now, headers=headers, **body)
+    again = answer(team, "gad7", zeros, team.clock.now, headers=headers, **body)
+    assert again == first
+    out = answer(team, "gad7", zeros, team.clock.now, 409, headers=headers, **body | {"note": "x"})
+    assert out["code"] == "idempotency_conflict"
 
 
 def test_an_answer_that_is_not_an_integer_names_the_item_only(team: Team) -> None:

@@ -132,16 +132,16 @@ def test_cursor_times_near_the_ends_of_the_calendar_are_400(
         (f"/v1/patients/{team.patient.id}/entries", team.th),
     ):
         r = team.client.get(path, params={"cursor": cursor}, headers=headers)
-        assert_problem(r, 400, "invalid_cursor")
+        assert_problem(r, 410, "invalid_cursor")
 
 
 @pytest.mark.parametrize("since", [2**63, 2**64 + 5, -1, 10**40])
-def test_sync_tokens_outside_the_counter_range_are_400(team: Team, since: int) -> None:
+def test_sync_tokens_outside_the_counter_range_are_410(team: Team, since: int) -> None:
     import base64
 
     token = base64.urlsafe_b64encode(f"[{since}]".encode()).decode().rstrip("=")
     r = team.client.get("/v1/entries/sync", params={"since": token}, headers=team.ph)
-    assert_problem(r, 400, "invalid_cursor")
+    assert_problem(r, 410, "invalid_cursor")
 
 
 @pytest.mark.parametrize(
