@@ -5,9 +5,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 
 from app.core import examples as ex
+from app.core.fields import NoNulStr
 
 FlagLevel = Literal["urgent", "review"]
 LEVEL_DESCRIPTION = (
@@ -18,31 +19,11 @@ LEVEL_DESCRIPTION = (
 _RESOURCE = {"label": "988 Suicide & Crisis Lifeline (US)", "contact": "Call or text 988"}
 
 
-def _encodable(value: str) -> str:
-    # A lone surrogate cannot be encrypted or stored as UTF-8; NUL cannot live in
-    # PostgreSQL text. Both are refused here, as 422, before anything is written.
-    if "\x00" in value:
-        raise ValueError("text must be valid Unicode without NUL characters")
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        raise ValueError("text must be valid Unicode without NUL characters") from None
-    return value
-
-
 PLAN_ITEMS = 20  # at most this many entries in each list of the plan
-PlanText = Annotated[
-    str, StringConstraints(min_length=1, max_length=500), AfterValidator(_encodable)
-]
-ContactName = Annotated[
-    str, StringConstraints(min_length=1, max_length=120), AfterValidator(_encodable)
-]
-ContactWay = Annotated[
-    str, StringConstraints(min_length=1, max_length=200), AfterValidator(_encodable)
-]
-NoteText = Annotated[
-    str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_encodable)
-]
+PlanText = Annotated[NoNulStr, Field(min_length=1, max_length=500)]
+ContactName = Annotated[NoNulStr, Field(min_length=1, max_length=120)]
+ContactWay = Annotated[NoNulStr, Field(min_length=1, max_length=200)]
+NoteText = Annotated[NoNulStr, Field(min_length=1, max_length=2000)]
 
 
 class CrisisResource(BaseModel):
