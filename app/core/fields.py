@@ -6,7 +6,7 @@ from importlib import resources
 from typing import Annotated
 
 from fastapi import Header
-from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer
+from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer, StringConstraints
 
 from app.core.errors import AppError
 
@@ -41,7 +41,10 @@ def _plain(value: StrEnum) -> str:
 
 TimeZoneName = Annotated[TimeZone, AfterValidator(_plain), PlainSerializer(str, return_type=str)]
 # The pattern tells clients (and the fuzzer) what the validator refuses.
-NoNulStr = Annotated[str, AfterValidator(_no_nul), Field(pattern=r"^[^\x00]*$")]
+NoNulStr = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$"), AfterValidator(_no_nul)]
+# A map's keys: the same check, no pattern (a key pattern becomes patternProperties,
+# which generated clients do not read; they need additionalProperties).
+NoNulKey = Annotated[str, AfterValidator(_no_nul)]
 
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

@@ -20,7 +20,7 @@ class PromptAlreadyAssigned(
 
 class UnknownPrompt(
     AppError,
-    status=422,
+    status=409,
     code="unknown_prompt",
     title="The entry names a prompt this patient cannot use",
 ): ...

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from app.core import examples as ex
-from app.core.fields import AwareUTC, NoNulStr, WrittenAt
+from app.core.fields import AwareUTC, NoNulKey, NoNulStr, WrittenAt
 from app.questionnaires.instruments import catalogue, note_items
 from app.safety.schemas import LEVEL_DESCRIPTION, CrisisResource, FlagLevel, SafetyPlanPublic
 from app.sessions.window import Phase
 
 Code = Annotated[NoNulStr, Field(min_length=1, max_length=40)]
-ItemId = Annotated[NoNulStr, Field(min_length=1, max_length=64)]
+ItemId = Annotated[NoNulKey, Field(min_length=1, max_length=64)]
+CodeKey = Annotated[NoNulKey, Field(min_length=1, max_length=40)]
 AnswerValue = Annotated[StrictInt, Field(description="The `value` of one of the item's options")]
 NoteText = Annotated[NoNulStr, Field(max_length=2000)]
 
@@ -373,7 +374,7 @@ class PlanChange(BaseModel):
 class ScheduleUpdate(BaseModel):
     model_config = ex.examples({"plans": {"pcl5": {"between_windows_days": 28}}}, extra="forbid")
 
-    plans: dict[Code, PlanChange] = Field(max_length=10)
+    plans: dict[CodeKey, PlanChange] = Field(max_length=10)
 
 
 class PlanPublic(BaseModel):

@@ -115,13 +115,13 @@ def test_strangers_cannot_see_or_change_assignments(team: Team, db: Session, log
     assert {"prompt.assign", "prompt.list_assignments"} <= set(actions)
 
 
-def test_entry_naming_an_unknown_prompt_is_422(team: Team) -> None:
+def test_entry_naming_an_unknown_prompt_is_409(team: Team) -> None:
     r = team.client.post(
         "/v1/entries",
         json={"body": "x", "written_at": iso(team.clock.now), "prompt_id": str(uuid.uuid4())},
         headers=team.ph,
     )
-    assert (r.status_code, r.json()["code"]) == (422, "unknown_prompt")
+    assert (r.status_code, r.json()["code"]) == (409, "unknown_prompt")
 
 
 def test_editing_a_library_prompt_keeps_its_answers(team: Team, db: Session) -> None:

@@ -108,7 +108,7 @@ def test_custom_prompts_are_private(team: Team, db: Session, login) -> None:  # 
         json={"body": "x", "written_at": iso(team.clock.now), "prompt_id": pid},
         headers=other,
     )
-    assert r.status_code == 422 and r.json()["code"] == "unknown_prompt"
+    assert r.status_code == 409 and r.json()["code"] == "unknown_prompt"
     ok = team.client.post(
         "/v1/entries",
         json={"body": "x", "written_at": iso(team.clock.now), "prompt_id": pid},
