@@ -84,8 +84,11 @@ def not_scheduled(db: Session, patient_id: uuid.UUID, rules: MeasureRules) -> li
     return untranslated(codes, _locale(db, patient_id))
 
 
-def _facts_many(db: Session, patients: list[User], *, since: datetime) -> dict[uuid.UUID, Facts]:
-    """Each patient's schedule facts, in four statements whatever the number of patients."""
+def _facts_many(
+    db: Session, patients: list[User], *, since: datetime, latest_flags: int | None = None
+) -> dict[uuid.UUID, Facts]:
+    """Each patient's schedule facts, in four statements whatever the number of patients
+    (with `latest_flags`, one patient's newest flags only)."""
     ids = [p.id for p in patients]
     sessions: dict[uuid.UUID, list[tuple[datetime, uuid.UUID]]] = {i: [] for i in ids}
     # Every session (a patient has tens): the gaps between windows need them all.
@@ -97,13 +100,16 @@ def _facts_many(db: Session, patients: list[User], *, since: datetime) -> dict[u
         sessions[pid].append((t, sid))
     flags: dict[uuid.UUID, list[tuple[datetime, uuid.UUID]]] = {i: [] for i in ids}
     # A flag raised by the C-SSRS itself does not ask for another C-SSRS.
-    for pid, t, fid in db.exec(
-        select(SafetyFlag.patient_id, SafetyFlag.raised_at, SafetyFlag.id).where(
-            col(SafetyFlag.patient_id).in_(ids),
-            col(SafetyFlag.raised_at) >= since,
-            col(SafetyFlag.rule).is_(None) | ~col(SafetyFlag.rule).startswith("cssrs"),
-        )
-    ).all():
+    flag_rows = select(SafetyFlag.patient_id, SafetyFlag.raised_at, SafetyFlag.id).where(
+        col(SafetyFlag.patient_id).in_(ids),
+        col(SafetyFlag.raised_at) >= since,
+        col(SafetyFlag.rule).is_(None) | ~col(SafetyFlag.rule).startswith("cssrs"),
+    )
+    if latest_flags is not None:
+        if len(ids) != 1:  # a limit across patients would starve some of them
+            raise ValueError("latest_flags reads one patient's flags")
+        flag_rows = flag_rows.order_by(col(SafetyFlag.raised_at).desc()).limit(latest_flags)
+    for pid, t, fid in db.exec(flag_rows).all():
         flags[pid].append((t, fid))
     assigned: dict[uuid.UUID, list[Assigned]] = {i: [] for i in ids}
     for a in db.exec(
@@ -172,6 +178,7 @@ def tracked_with_facts(
     *,
     horizon: timedelta = timedelta(0),
     codes: frozenset[str] | None = None,
+    latest_flags: int | None = None,
 ) -> tuple[dict[uuid.UUID, list[Tracked]], dict[uuid.UUID, Facts]]:
     """Every occurrence since the lookback with its status (up to now + horizon), per
     patient, in six statements whatever the number of patients (the queue's case);
@@ -181,7 +188,7 @@ def tracked_with_facts(
         return {}, {}
     since = now - LOOKBACK
     ids = [p.id for p in patients]
-    facts = _facts_many(db, patients, since=since - rules.window.length)
+    facts = _facts_many(db, patients, since=since - rules.window.length, latest_flags=latest_flags)
     overrides = _overrides(db, ids)
     answered = _answered_many(db, ids, since=since - rules.open_for)
     locales = {p.id: p.locale for p in patients}
@@ -219,9 +226,13 @@ def tracked(
     *,
     horizon: timedelta = timedelta(0),
     codes: frozenset[str] | None = None,
+    latest_flags: int | None = None,
 ) -> list[Tracked]:
-    """One patient's occurrences with their status (of `codes` only, if given)."""
-    found = tracked_with_facts(db, [patient], rules, now, horizon=horizon, codes=codes)[0]
+    """One patient's occurrences with their status (of `codes` only, if given; from
+    the `latest_flags` newest flags only, if given)."""
+    found = tracked_with_facts(
+        db, [patient], rules, now, horizon=horizon, codes=codes, latest_flags=latest_flags
+    )[0]
     return found[patient.id]
 
 

@@ -24,6 +24,8 @@ from app.sessions.models import KetamineSession
 KIND = "questionnaire_due"
 # Far enough to cover the next between-windows occurrence (every 14 days by default).
 HORIZON = timedelta(days=15)
+# The new flag, the one it cuts short, and one more in case a plan was ever missed.
+FLAGS_MOVED = 3
 TITLE = "kap-journal"
 BODY = "You have questionnaires to fill in when you have a moment."
 # One push announces every questionnaire then due: another falling due this soon after
@@ -42,14 +44,18 @@ def plan_reminders(
     rules: MeasureRules,
     now: datetime,
     codes: frozenset[str] | None = None,
+    latest_flags: int | None = None,
 ) -> int:
     """Schedule (or move, or cancel) the reminder of every open or coming occurrence
-    (of the instruments in `codes` only, if given)."""
+    (of the instruments in `codes` only, if given; from the newest flags only, if given)."""
     patient = db.get(User, patient_id)
     if patient is None or not patient.is_active:
         return 0
     planned, dropped = 0, []
-    for t in tracked(db, patient, rules, now, horizon=HORIZON, codes=codes):
+    found = tracked(
+        db, patient, rules, now, horizon=HORIZON, codes=codes, latest_flags=latest_flags
+    )
+    for t in found:
         occ = t.occurrence
         key = dedupe_key(patient_id, occ.key)
         due = occ.expires_at
@@ -85,7 +91,11 @@ def plan_after_flag(
 ) -> int:
     """A flag moves only the instruments planned after a flag (the C-SSRS): their new
     occurrence, and the older one of theirs it cuts short. The rest of the schedule
-    reads no flag, so its reminders stay as planned."""
+    reads no flag, so its reminders stay as planned.
+
+    Only the newest flags count: a new flag's occurrence cuts short the one before it,
+    and every older one was cut (its reminder cancelled) when the next flag came. So a
+    patient writing many flagged entries does not make each write re-plan them all."""
     # Held here, the patient is read once: the session keeps only referenced rows.
     patient = db.get(User, patient_id)
     if patient is None or not patient.is_active:
@@ -93,7 +103,9 @@ def plan_after_flag(
     codes = frozenset(c for c, p in plans_for(db, patient_id, rules).items() if p.after_flag)
     if not codes:
         return 0
-    return plan_reminders(db, patient_id=patient_id, rules=rules, now=now, codes=codes)
+    return plan_reminders(
+        db, patient_id=patient_id, rules=rules, now=now, codes=codes, latest_flags=FLAGS_MOVED
+    )
 
 
 def still_wanted(db: Session, n: Notification) -> bool:

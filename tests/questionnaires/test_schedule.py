@@ -296,3 +296,26 @@ def test_a_flag_plans_the_cssrs_as_a_whole_new_plan_would(
     db.flush()
     whole = _planned(db, ny)
     assert {k: whole[k] for k in cssrs} == {k: after[k] for k in cssrs}
+
+
+def test_many_flags_plan_the_cssrs_as_a_whole_new_plan_would(
+    ny: Team, db: Session, settings: Settings
+) -> None:
+    # A write re-plans from the newest flags only; after a run of flagged entries the
+    # C-SSRS reminders are still what planning everything again leaves: one asking.
+    move_clock(ny, ENROLLED + timedelta(hours=1))
+    _answer_enrolment(ny)
+    ny.session(ny.clock.now - timedelta(minutes=30))
+    for hours in (0, 2, 5, 30, 31, 90, 91, 92):
+        move_clock(ny, ENROLLED + timedelta(hours=2 + hours))
+        ny.write(ny.clock.now, body="Some nights I want to die.")
+    after = _planned(db, ny)
+    cssrs = sorted(k for k in after if k.endswith(":cssrs_screener"))
+    assert len(cssrs) == 8
+    assert [after[k][0] for k in cssrs].count(NotificationStatus.pending) == 1
+    plan_reminders(
+        db, patient_id=ny.patient.id, rules=measure_rules_from(settings), now=ny.clock.now
+    )
+    db.flush()
+    whole = _planned(db, ny)
+    assert {k: whole[k] for k in cssrs} == {k: after[k] for k in cssrs}
