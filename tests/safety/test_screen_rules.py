@@ -228,3 +228,47 @@ def test_issue_21_families_that_carry_risk_are_flagged(text: str, level: str) ->
 )
 def test_issue_21_families_without_risk_pass(text: str) -> None:
     assert screen_text(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A time frame that opens the sentence dates every clause after it.
+        "Twelve years ago, right after my divorce, I swallowed a bottle of pills.",
+        "Back in college, before I met Sam, I cut myself most nights.",
+        "Hace quince años, cuando vivía en Quito, intenté matarme.",
+        # "N years since": the act is the past, even "today" on the anniversary.
+        "Nine years since I last hurt myself, and I marked it with cake.",
+        "It's been three years today since I tried to end my life.",
+        "Ya son seis años desde que intenté suicidarme.",
+        # A denial that reaches the clause its "when" opens.
+        "There wasn't one night this month when I wanted to hurt myself.",
+        "No hubo ni un día de la semana en que quisiera hacerme daño.",
+        # Pills handed over to be kept: the safety plan's means restriction.
+        "I handed my roommate the sleeping pills to lock in her room.",
+        "Le di los medicamentos a mi esposo para que me los guarde.",
+    ],
+)
+def test_second_pass_families_without_risk_pass(text: str) -> None:
+    assert screen_text(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # An opening time frame does not date a clause that turns to now.
+        ("Years ago, in college, I cut myself, but this week I cut again.", "urgent"),
+        ("Hace años me tomé un frasco de pastillas y anoche me tomé otro.", "urgent"),
+        # A recent span is not history.
+        ("Two weeks since I tried to end it and I am still shaking.", "urgent"),
+        # "Not a day when I don't": every day.
+        ("There is not a day that I don't think about killing myself.", "review"),
+        ("No hay un día en que no piense en matarme.", "review"),
+        # Pills kept back, not handed over.
+        ("I have been saving extra pills to keep for when I am ready.", "urgent"),
+    ],
+)
+def test_second_pass_families_with_risk_are_flagged(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None, text
+    assert hit.level == level, (text, hit)

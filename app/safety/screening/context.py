@@ -18,6 +18,9 @@ from app.safety.screening.rules import read_data
 
 Span = tuple[int, int]
 
+# How far into a sentence a time frame may start and still open it ("it has been ...").
+OPENING_WORDS = 3
+
 
 def _compile(patterns: object) -> re.Pattern[str] | None:
     if not patterns:
@@ -47,6 +50,7 @@ class Lexicon:
     term: re.Pattern[str] | None
     asked: re.Pattern[str] | None = None
     answer: re.Pattern[str] | None = None
+    turn: re.Pattern[str] | None = None
 
 
 @cache
@@ -81,6 +85,7 @@ def lexicon() -> Lexicon:
         term=part("termination", "any"),
         asked=part("question", "frame"),
         answer=part("question", "answer"),
+        turn=part("historical", "turn"),
     )
 
 
@@ -125,7 +130,8 @@ class Sentence:
 
     @cached_property
     def recent(self) -> list[Span]:
-        return _spans(self.lex.recent, self.text)
+        # "Two years today since ...": a recent word inside a history trigger dates it.
+        return _drop_overlaps(_spans(self.lex.recent, self.text), self.hist)
 
     @cached_property
     def continues(self) -> list[Span]:
@@ -208,7 +214,21 @@ class Sentence:
             return False
         if any(s >= span[1] for s, _ in self.continues):
             return False
-        return any(cs <= s < ce and not (span[0] <= s < span[1]) for s, _ in self.hist)
+        if any(cs <= s < ce and not (span[0] <= s < span[1]) for s, _ in self.hist):
+            return True
+        return self._dated_by_opening(span)
+
+    def _dated_by_opening(self, span: Span) -> bool:
+        """A time frame that opens the sentence ("Ten years ago, before the kids, I
+        ...") dates every clause after it, unless a recent word, a word saying it goes
+        on, or a turn ("but", "now") comes anywhere in the sentence."""
+        if self.recent or self.continues or self._turns:
+            return False
+        return any(s < span[0] and self._words(0, s) <= OPENING_WORDS for s, _ in self.hist)
+
+    @cached_property
+    def _turns(self) -> bool:
+        return bool(_drop_overlaps(_spans(self.lex.turn, self.text), self.hist))
 
     def hypothetical(self, span: Span) -> bool:
         return self._forward([t for t in self.hypo if t[1] <= span[0]], span, window=12)
