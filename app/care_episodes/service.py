@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.care_episodes.models import CareEpisode
 
@@ -33,13 +34,18 @@ def discharged_at(db: Session, patient_id: uuid.UUID) -> datetime | None:
     return db.exec(_LAST_END, params={"pid": patient_id}).first()
 
 
+def last_end() -> SelectOfScalar[datetime] | SelectOfScalar[None]:
+    """The end of the patient's latest episode, for the patient bound as `pid`."""
+    return (
+        select(CareEpisode.ended_at)
+        .where(col(CareEpisode.patient_id) == bindparam("pid"))
+        .order_by(col(CareEpisode.started_at).desc(), col(CareEpisode.ended_at).is_(None).desc())
+        .limit(1)
+    )
+
+
 # Built once: building the statement costs more than running it on a small table.
-_LAST_END = (
-    select(CareEpisode.ended_at)
-    .where(col(CareEpisode.patient_id) == bindparam("pid"))
-    .order_by(col(CareEpisode.started_at).desc(), col(CareEpisode.ended_at).is_(None).desc())
-    .limit(1)
-)
+_LAST_END = last_end()
 
 
 def discharge(

@@ -70,12 +70,27 @@ def all_decisions(db: Session, patient_id: uuid.UUID) -> list[ConsentDecision]:
 
 def in_force(doc: ConsentDocument, decision: ConsentDecision | None, now: datetime) -> bool:
     """An acceptance of this version, or of an older one while the admin lets it hold."""
-    if decision is None or decision.decision != Decision.accepted:
+    if decision is None:
         return False
-    if decision.version == doc.version:
+    return accepted_in_force(
+        doc.version, doc.previous_valid_until, decision.decision, decision.version, now
+    )
+
+
+def accepted_in_force(
+    version: int,
+    previous_valid_until: datetime | None,
+    decision: str | None,
+    decided_version: int | None,
+    now: datetime,
+) -> bool:
+    """in_force on the bare values (the sharing check reads them in one statement)."""
+    if decided_version is None or decision != Decision.accepted:
+        return False
+    if decided_version == version:
         return True
-    until = doc.previous_valid_until
-    return decision.version < doc.version and (until is None or now < until)
+    until = previous_valid_until
+    return decided_version < version and (until is None or now < until)
 
 
 def sharing_document_missing(

@@ -7,14 +7,16 @@ flags, the check-in, crisis resources) never waits for it.
 import uuid
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select  # six columns: more than sqlmodel's select types
 from sqlmodel import col, select
 
 from app.accounts.models import Role, User
 from app.care_episodes.errors import PatientDischarged
-from app.care_episodes.service import discharged_at
+from app.care_episodes.service import last_end
 from app.consent import service as consent
 from app.consent.errors import ConsentRequired
-from app.consent.models import ConsentDocument, ConsentKind, Decision
+from app.consent.models import ConsentDecision, ConsentDocument, ConsentKind, Decision
 from app.consent.schemas import (
     ConsentDecisionCreate,
     ConsentDecisionPublic,
@@ -43,16 +45,59 @@ WITHDRAWN = (
 
 
 def sharing_refusal(act: Act, patient_id: uuid.UUID) -> AppError | None:
-    """Why this patient's entries may not be shared now, or None."""
-    if discharged_at(act.db, patient_id) is not None:
+    """Why this patient's entries may not be shared now, or None.
+
+    Every shared write asks, so the episode's end, the latest sharing document and the
+    patient's latest decision on it come in one statement (discharged_at and
+    sharing_document_missing say the same, one query each)."""
+    row = act.db.execute(_SHARING_STATE, {"pid": patient_id}).one()
+    ended, doc_id, version, until, decision, decided = row
+    if ended is not None:
         return PatientDischarged("Treatment has ended: new entries stay private.")
-    doc = consent.sharing_document_missing(act.db, patient_id, act.now)
-    if doc is not None:
-        return ConsentRequired(
-            "Accept the care team sharing document first.",
-            extra={"document_id": str(doc.id), "kind": doc.kind, "version": doc.version},
+    if doc_id is None or consent.accepted_in_force(version, until, decision, decided, act.now):
+        return None  # a clinic that published no sharing document requires nothing
+    return ConsentRequired(
+        "Accept the care team sharing document first.",
+        extra={
+            "document_id": str(doc_id),
+            "kind": ConsentKind.care_team_sharing,
+            "version": version,
+        },
+    )
+
+
+def _latest_sharing(column: Any) -> Any:
+    return (
+        select(column)
+        .where(ConsentDocument.kind == ConsentKind.care_team_sharing)
+        .order_by(col(ConsentDocument.version).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _latest_decision(column: Any) -> Any:
+    return (
+        select(column)
+        .where(
+            col(ConsentDecision.patient_id) == bindparam("pid"),
+            ConsentDecision.kind == ConsentKind.care_team_sharing,
         )
-    return None
+        .order_by(col(ConsentDecision.number).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+# Built once: building the statement costs more than running it on these small tables.
+_SHARING_STATE = core_select(
+    last_end().scalar_subquery(),
+    _latest_sharing(ConsentDocument.id),
+    _latest_sharing(ConsentDocument.version),
+    _latest_sharing(ConsentDocument.previous_valid_until),
+    _latest_decision(ConsentDecision.decision),
+    _latest_decision(ConsentDecision.version),
+)
 
 
 def publish_document(
