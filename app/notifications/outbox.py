@@ -61,16 +61,23 @@ def enqueue(
     body: str,
     now: datetime,
     data: dict[str, Any] | None = None,
+    known_new: bool = False,
 ) -> Notification:
     """Schedule one notification; the same dedupe key reschedules a pending one.
 
     `title` and `body` are given in English (the catalogue's message ids) and
-    stored in the recipient's language, looked up now (app/locale).
+    stored in the recipient's language, looked up now (app/locale). `known_new`:
+    the key holds an id made in this transaction, so nothing can be under it yet;
+    the row is neither looked for nor flushed here (the caller's flush writes it).
     """
     recipient = db.get(User, user_id)
     locale = recipient.locale if recipient is not None else None
     title, body = translate(locale, title), translate(locale, body)
-    existing = db.exec(select(Notification).where(Notification.dedupe_key == dedupe_key)).first()
+    existing = None
+    if not known_new:
+        existing = db.exec(
+            select(Notification).where(Notification.dedupe_key == dedupe_key)
+        ).first()
     if existing is not None:
         if existing.status in (NotificationStatus.pending, NotificationStatus.cancelled):
             existing.due_at = due_at
@@ -93,7 +100,8 @@ def enqueue(
         updated_at=now,
     )
     db.add(row)
-    db.flush()
+    if not known_new:
+        db.flush()
     return row
 
 

@@ -96,6 +96,7 @@ def plan_escalation(
                 "condition": ESCALATION_CONDITION,
             },
             now=now,
+            known_new=True,  # keyed by the new flag's id
         )
 
 

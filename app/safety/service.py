@@ -110,6 +110,8 @@ def raise_flag(
     # settings in production); routes pass their own.
     escalation = escalation or Escalation.from_settings(get_settings())
     urgent = level == "urgent"
+    team = care_team_of(db, patient_id)
+    on_call = oncall_staff(db, escalation.oncall_emails) if urgent or not team else []
     flag = SafetyFlag(
         entry_id=entry_id,
         response_id=response_id,
@@ -120,13 +122,11 @@ def raise_flag(
         level=level,
         is_urgent=urgent,
         raised_at=now,
+        alerted=alerted_value(bool(team), bool(on_call)),
     )
     db.add(flag)
-    db.flush()
     counts.adjust(db, patient_id, open_flags=1)
     count_flag(source=source, category=category, rule=rule)
-    team = care_team_of(db, patient_id)
-    on_call = oncall_staff(db, escalation.oncall_emails) if urgent or not team else []
     told = dict.fromkeys(team, "safety_flag")
     told |= {u: "safety_oncall" for u in on_call if u not in told}
     for user_id, prefix in told.items():
@@ -151,12 +151,11 @@ def raise_flag(
                 "patient_id": str(patient_id),
             },
             now=now,
+            known_new=True,  # keyed by the new flag's id
         )
-    flag.alerted = alerted_value(bool(team), bool(on_call))
     if urgent:
         plan_escalation(db, flag=flag, recipients=team + on_call, after=escalation.after, now=now)
-    db.add(flag)
-    db.flush()
+    db.flush()  # the flag and its notices in one go
     return flag
 
 
