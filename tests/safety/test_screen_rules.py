@@ -247,6 +247,13 @@ def test_issue_21_families_without_risk_pass(text: str) -> None:
         # Pills handed over to be kept: the safety plan's means restriction.
         "I handed my roommate the sleeping pills to lock in her room.",
         "Le di los medicamentos a mi esposo para que me los guarde.",
+        # A screening question answered no, however it was put.
+        "The nurse asked was I having thoughts of killing myself. Told her no, honestly.",
+        "My GP asked the usual: any urges to hurt myself, no. Any plans, no.",
+        "Dr. Kim asked whether I had thought about suicide and I told her that I had not.",
+        # Rope bought for a job named beside it.
+        "Picked up rope at the hardware store to tie down the kayak.",
+        "Compré una cuerda pa colgar la ropa en el patio.",
     ],
 )
 def test_second_pass_families_without_risk_pass(text: str) -> None:
@@ -266,6 +273,11 @@ def test_second_pass_families_without_risk_pass(text: str) -> None:
         ("No hay un día en que no piense en matarme.", "review"),
         # Pills kept back, not handed over.
         ("I have been saving extra pills to keep for when I am ready.", "urgent"),
+        # A question answered yes, or a lie told to the asker, still stands.
+        ("The nurse asked the usual questions and I lied, I have the pills ready.", "urgent"),
+        # Rope with no job beside it, or the job named is the writer's death.
+        ("I got rope for the garage beam.", "urgent"),
+        ("Compré una soga para colgarme.", "urgent"),
     ],
 )
 def test_second_pass_families_with_risk_are_flagged(text: str, level: str) -> None:
