@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.clients.generate import BATCH
+
 
 @pytest.mark.parametrize(
     ("name", "model"),
@@ -81,3 +83,9 @@ def test_the_documented_kotlin_configuration_sends_merge_patches() -> None:
     api = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
     assert "encodeDefaults = false" in api
     assert "encodeDefaults=true" not in api.replace(" ", "")
+
+
+def test_the_documented_kotlin_command_is_the_one_checked() -> None:
+    api = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    options = ",".join(f"{k}={v}" for k, v in BATCH["kotlin"].items())
+    assert f"--additional-properties={options}" in api
