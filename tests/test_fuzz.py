@@ -8,9 +8,8 @@ the 404s into the handlers. Seeded and bounded, so the suite stays short.
 
 Every built-in check runs. Schema-valid requests may still meet the API's rules
 (a stale If-Match, a deleted entry, a cursor that names no page, a session in the
-future): those answer 409, 410, 412 or 428, accepted for positive data. A 400 never
-is, and a 422 only for a rule listed in NOT_YET_STATED, never `validation_failed`
-elsewhere: the schema states every rule of a request's shape.
+future): those answer 409, 410, 412 or 428, accepted for positive data. A 400 or a
+422 never is: the schema states every rule of a request's shape.
 """
 
 import tempfile
@@ -37,17 +36,10 @@ from tests.factories import make_admin, make_patient, make_therapist
 EXAMPLES = 3
 
 
-# A cross-field rule the schema does not state yet (open work, docs/api.md): the items
-# each instrument asks and the values each item takes (`answers` is one map for every
-# `code`). A `note` is taken for any instrument, and a prompt assignment states its two
-# bodies (`oneOf`), so neither is among them.
-NOT_YET_STATED = {
-    ("POST", "/v1/questionnaire-responses"): {"answers_invalid"},
-}
 # Refusals that depend on state (409 is accepted by default): a page or entry gone, a
 # stale or missing If-Match. Every rule of a request's shape is in the schema (time
-# zones, push tokens ...), so 400 and 422 are not among them, but for the rules above.
-RULE_STATUSES = ["410", "412", "428", *(["422"] if NOT_YET_STATED else [])]
+# zones, push tokens, the items each instrument asks ...), so 400 and 422 are not.
+RULE_STATUSES = ["410", "412", "428"]
 
 
 def _rules_not_schema(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -55,10 +47,7 @@ def _rules_not_schema(ctx: Any, response: Any, case: Any) -> bool | None:
     meta = case.meta
     if meta is None or meta.generation.mode != GenerationMode.POSITIVE:
         return None
-    if response.status_code in (400, 422):
-        code = response.json().get("code")
-        known = NOT_YET_STATED.get((case.operation.method.upper(), case.operation.path), set())
-        assert code in known, response.text
+    assert response.status_code not in (400, 422), response.text
     return True
 
 

@@ -20,6 +20,7 @@ from app.core.responses import ORJSONResponse
 from app.core.routing import api_router
 from app.questionnaires import due as due_service
 from app.questionnaires import instruments, reading
+from app.questionnaires.bodies import QuestionnaireResponseCreate
 from app.questionnaires.deps import Measure
 from app.questionnaires.schemas import (
     DueItem,
@@ -28,7 +29,6 @@ from app.questionnaires.schemas import (
     QuestionnaireAssignmentPublic,
     QuestionnaireList,
     QuestionnairePublic,
-    QuestionnaireResponseCreate,
     QuestionnaireResponsePublic,
     ResponsePage,
     SchedulePublic,

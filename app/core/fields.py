@@ -6,7 +6,14 @@ from importlib import resources
 from typing import Annotated
 
 from fastapi import Header
-from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
 from app.core.errors import AppError
 
@@ -96,10 +103,18 @@ def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _not_a_number(value: object) -> object:
+    # Pydantic reads a number as Unix seconds; the schema says an RFC 3339 string.
+    if isinstance(value, int | float):
+        raise ValueError("a date-time string with an offset, not a number")
+    return value
+
+
 # An input time with an offset, kept as sent (the phone's offset matters). Any year
 # is taken: one far ahead of the server or before 2000 is clamped (see entries.service).
 WrittenAt = Annotated[
     AwareDatetime,
+    BeforeValidator(_not_a_number),
     Field(
         description="With an offset. More than 5 minutes ahead of the server, or before "
         "2000: the server's time of receipt is used instead (written_at_adjusted)"
@@ -108,6 +123,7 @@ WrittenAt = Annotated[
 # An input time with an offset; stored and answered in UTC.
 AwareUTC = Annotated[
     AwareDatetime,
+    BeforeValidator(_not_a_number),
     AfterValidator(_in_range),
     AfterValidator(_to_utc),
     Field(description=RANGE_TEXT),

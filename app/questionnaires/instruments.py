@@ -40,6 +40,11 @@ class Item:
     max_length: int
     raw: Mapping[str, Any]
 
+    @property
+    def always_asked(self) -> bool:
+        """Required in every answer: not optional, and asked whatever else was answered."""
+        return self.required and self.enable_when is None
+
 
 @dataclass(frozen=True)
 class Band:
@@ -268,8 +273,23 @@ def _storable(text: str, max_length: int) -> bool:
     return len(text) <= max_length and "\x00" not in text
 
 
+def unanswered(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, int]:
+    """Follow-up items whose condition was met but that were left out, each with the
+    answer that suggests most risk: what scoring counts them as (docs/measurement.md)."""
+    return {
+        i.id: max(i.values)
+        for i in instrument.items
+        if i.enable_when is not None and i.values and _enabled(i, answers) and i.id not in answers
+    }
+
+
 def check_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, int | str]:
-    """The answers if every item is valid; else 422 naming each bad item. Stores nothing."""
+    """The answers if every item is valid; else 422 naming each bad item. Stores nothing.
+
+    What the request's schema states (bodies.py): the items always asked are required,
+    the others optional, each value one of its options. Nothing else is refused: a
+    follow-up left out is scored as its riskiest answer (scoring.score), and a yes to a
+    follow-up not asked is kept and scored, so no answer that suggests risk is lost."""
     errors: list[dict[str, Any]] = []
 
     def bad(item_id: str, msg: str, kind: str) -> None:
@@ -284,12 +304,8 @@ def check_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict
     clean: dict[str, int | str] = {}
     for item in instrument.items:
         value = answers.get(item.id)
-        if not _enabled(item, answers):
-            if value is not None and value != 0:
-                bad(item.id, f"not asked unless {item.enable_when[0]} is yes", "not_asked")  # type: ignore[index]
-            continue
         if value is None:
-            if item.required:
+            if item.always_asked:
                 bad(item.id, "missing", "missing")
             continue
         if item.type == "text":
@@ -301,6 +317,8 @@ def check_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict
         if isinstance(value, bool) or not isinstance(value, int) or value not in item.values:
             bad(item.id, f"must be one of {sorted(item.values)}", "out_of_range")
             continue
+        if value == 0 and not _enabled(item, answers):
+            continue  # a "no" to a question that was not asked tells nothing
         clean[item.id] = value
     if errors:
         detail = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in errors)[:1000]

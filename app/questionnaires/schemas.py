@@ -4,25 +4,21 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from app.core import examples as ex
-from app.core.fields import AwareUTC, NoNulKey, NoNulStr, WrittenAt
-from app.questionnaires.instruments import catalogue, note_items
+from app.core.fields import AwareUTC, NoNulKey, NoNulStr
+from app.questionnaires.bodies import PHQ9_ANSWERS, RESPONSE
+from app.questionnaires.instruments import catalogue
 from app.safety.schemas import LEVEL_DESCRIPTION, CrisisResource, FlagLevel, SafetyPlanPublic
 from app.sessions.window import Phase
 
 Code = Annotated[NoNulStr, Field(min_length=1, max_length=40)]
-ItemId = Annotated[NoNulKey, Field(min_length=1, max_length=64)]
 CodeKey = Annotated[NoNulKey, Field(min_length=1, max_length=40)]
-AnswerValue = Annotated[StrictInt, Field(description="The `value` of one of the item's options")]
-NoteText = Annotated[NoNulStr, Field(max_length=2000)]
 
-RESPONSE = "6d5c4b3a-2918-4f7e-8d6c-5b4a39281706"
 ASSIGNMENT = "8f7e6d5c-4b3a-4291-8e7f-6d5c4b3a2919"
 FLAG = "1e0f9a8b-7c6d-4e5f-9a4b-3c2d1e0f9a8b"
 ANSWERED_AT = "2026-11-30T14:00:00Z"
-PHQ9_ANSWERS = {f"phq9_{i}": 1 if i < 8 else 0 for i in range(1, 10)}
 
 
 class OptionPublic(BaseModel):
@@ -114,50 +110,6 @@ class QuestionnaireList(BaseModel):
 
 def _known_codes(schema: dict[str, Any]) -> None:
     schema["enum"] = sorted(catalogue())
-
-
-class QuestionnaireResponseCreate(BaseModel):
-    model_config = ex.examples(
-        {
-            "id": RESPONSE,
-            "code": "phq9",
-            "answers": PHQ9_ANSWERS,
-            "answered_at": "2026-11-30T15:00:00+01:00",
-        },
-        extra="forbid",
-    )
-
-    id: uuid.UUID | None = Field(
-        default=None, description="Chosen by the phone for offline writing"
-    )
-    code: Code = Field(
-        description="One of the instruments' codes (`GET /v1/questionnaires`)",
-        json_schema_extra=_known_codes,
-    )
-    answers: dict[ItemId, AnswerValue] = Field(
-        max_length=60, description="Each choice item's id and the `value` of the option chosen"
-    )
-    note: NoteText | None = Field(
-        default=None,
-        description="Free text: the answer to the free-text item of an instrument that "
-        "has one (after_effects' `ae_note`), or a note the patient adds to any other. "
-        "Encrypted at rest, screened like a journal entry, shown wherever the response is",
-    )
-    answered_at: WrittenAt
-
-    @model_validator(mode="before")
-    @classmethod
-    def _note_from_answers(cls, data: Any) -> Any:
-        """v1.1 clients sent the free text as a string in `answers` under its item id."""
-        if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-            return data
-        texts = {
-            k: v for k, v in data["answers"].items() if k in note_items() and isinstance(v, str)
-        }
-        if not texts or data.get("note") is not None:
-            return data
-        answers = {k: v for k, v in data["answers"].items() if k not in texts}
-        return {**data, "answers": answers, "note": next(iter(texts.values()))}
 
 
 class ResponseSafety(BaseModel):

@@ -15,7 +15,7 @@ each written once. Sources are in docs/measurement.md:
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from app.questionnaires.instruments import Band, Instrument, get_instrument
+from app.questionnaires.instruments import Band, Instrument, get_instrument, unanswered
 
 Answers = Mapping[str, int | str]
 
@@ -42,13 +42,16 @@ def _sum(instrument: Instrument, answers: Answers) -> Result:
 
 
 def _cssrs_screener(instrument: Instrument, answers: Answers) -> Result:
-    """Risk by the Columbia screener's triage: the highest level any yes reaches."""
+    """Risk by the Columbia screener's triage: the highest level any yes reaches.
+
+    Every yes counts, even to a follow-up that was not asked: behaviour "within the
+    past three months" is recent behaviour whatever item 6 said."""
 
     def yes(item: str) -> bool:
         return answers.get(item) == 1
 
-    behaviour = yes("cssrs_6")
-    recent = behaviour and yes("cssrs_6_recent")
+    recent = yes("cssrs_6_recent")
+    behaviour = yes("cssrs_6") or recent
     if yes("cssrs_4") or yes("cssrs_5") or recent:
         level = "high"
     elif yes("cssrs_3") or behaviour:
@@ -58,10 +61,8 @@ def _cssrs_screener(instrument: Instrument, answers: Answers) -> Result:
     else:
         level = "none"
     # The count of yes answers is a convenience for charts, not a validated score.
-    count = sum(
-        1 for k in ("cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5", "cssrs_6") if yes(k)
-    )
-    return Result(count, level)
+    count = sum(1 for k in ("cssrs_1", "cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5") if yes(k))
+    return Result(count + behaviour, level)
 
 
 def _worst_rating(instrument: Instrument, answers: Answers) -> Result:
@@ -86,8 +87,11 @@ RULES: dict[str, Callable[[Instrument, Answers], Result]] = {
 
 
 def score(code: str, answers: Answers) -> Result:
+    """A follow-up left out although its condition was met (C-SSRS items 3-5 after a
+    yes to item 2) is scored as its riskiest answer: an incomplete screen never
+    scores lower than a complete one could (docs/measurement.md)."""
     instrument = get_instrument(code)
-    return RULES[instrument.rule](instrument, answers)
+    return RULES[instrument.rule](instrument, {**answers, **unanswered(instrument, answers)})
 
 
 def change_pct(baseline: int | None, latest: int | None) -> float | None:

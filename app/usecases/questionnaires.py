@@ -14,6 +14,7 @@ from app.consent.service import sharing_document_missing
 from app.core.context import AppContext
 from app.questionnaires import due as due_service
 from app.questionnaires import misses, reading
+from app.questionnaires.bodies import QuestionnaireResponseCreate
 from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import plans_for, tracked
 from app.questionnaires.errors import PatientGone
@@ -27,7 +28,6 @@ from app.questionnaires.schemas import (
     OccurrencePublic,
     PlanPublic,
     QuestionnaireAssignmentCreate,
-    QuestionnaireResponseCreate,
     SchedulePublic,
 )
 from app.safety.plan import plan_of

@@ -1,12 +1,13 @@
 """Clients generated from the app's OpenAPI document, once per test session.
 
 Generation is cached under .cache/clients/<hash>, keyed by the document, the
-generator version and the TypeScript lock file: an unchanged contract reuses the
-clients; any change to it generates them again, so the journeys run against what
-the changed document generates and fail when it breaks a client.
+generator's version and options and the TypeScript lock file: an unchanged contract
+reuses the clients; any change to it generates them again, so the journeys run
+against what the changed document generates and fail when it breaks a client.
 """
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,14 @@ GENERATOR = "openapi-generator-cli"
 GENERATOR_VERSION = "7.26.0"  # as pinned in pyproject.toml
 BATCH = {
     "python": {"packageName": "kapj_client"},
-    "kotlin": {"serializationLibrary": "kotlinx_serialization", "packageName": "org.kapjournal"},
+    # Retrofit, whose kotlinx models read a `oneOf` into a sealed interface of wrappers
+    # (the default library's sealed class has no subclasses: no body could be sent).
+    "kotlin": {
+        "serializationLibrary": "kotlinx_serialization",
+        "packageName": "org.kapjournal",
+        "library": "jvm-retrofit2",
+        "generateOneOfAnyOfWrappers": "true",
+    },
     "swift5": {"projectName": "KapJournal"},
 }
 
@@ -28,6 +36,7 @@ BATCH = {
 def _key(document: str) -> str:
     digest = hashlib.sha256(document.encode())
     digest.update(GENERATOR_VERSION.encode())
+    digest.update(json.dumps(BATCH, sort_keys=True).encode())  # a changed option, too
     digest.update((TS_DIR / "package-lock.json").read_bytes())
     return digest.hexdigest()[:20]
 

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.clients.generate import BATCH
+
 
 @pytest.mark.parametrize(
     ("name", "model"),
@@ -35,17 +37,55 @@ def test_the_swift_union_is_not_identifiable(clients: Path) -> None:
     assert "extension EntryPublic: Identifiable {}" in entry
 
 
-def test_kotlin_and_swift_answers_are_integers(clients: Path) -> None:
-    """An empty answer class (from anyOf[int, string]) cannot answer a questionnaire."""
-    kotlin = next((clients / "kotlin").rglob("QuestionnaireResponseCreate.kt")).read_text()
-    assert "val answers: kotlin.collections.Map<kotlin.String, kotlin.Long>" in kotlin
-    swift = next((clients / "swift5").rglob("QuestionnaireResponseCreate.swift")).read_text()
-    assert "public var answers: [String: Int64]" in swift
+def _model(clients: Path, name: str, file: str) -> str:
+    return next((clients / name).rglob(file)).read_text(encoding="utf-8")
+
+
+def test_kotlin_and_swift_answer_each_instrument_through_its_own_class(clients: Path) -> None:
+    """The body is one class per instrument, its items integer fields: an app can answer
+    a PHQ-9 and the daily check-in (no empty answer class, no map of anything)."""
+    kotlin = _model(clients, "kotlin", "QuestionnaireResponseCreate.kt")
+    assert "sealed interface QuestionnaireResponseCreate" in kotlin
+    for variant in ("Phq9", "DailyCheckIn"):
+        wrapper = f"value class {variant}Wrapper(val value: {variant}ResponseCreate)"
+        assert f"{wrapper} : QuestionnaireResponseCreate" in kotlin
+    assert 'element["code"]' in kotlin and '"phq9" ->' in kotlin
+    phq9 = _model(clients, "kotlin", "Phq9Answers.kt")
+    assert '@SerialName(value = "phq9_1")' in phq9 and "val phq91: kotlin.Long," in phq9
+    assert "val phq9Difficulty: kotlin.Long? = null" in phq9
+    assert "val checkInMood: kotlin.Long" in _model(clients, "kotlin", "DailyCheckInAnswers.kt")
+    assert "val answers: Phq9Answers" in _model(clients, "kotlin", "Phq9ResponseCreate.kt")
+
+    swift = _model(clients, "swift5", "QuestionnaireResponseCreate.swift")
+    assert "public enum QuestionnaireResponseCreate: Codable" in swift
+    assert "case typePhq9ResponseCreate(Phq9ResponseCreate)" in swift
+    assert "case typeDailyCheckInResponseCreate(DailyCheckInResponseCreate)" in swift
+    assert 'case "daily_check_in":' in swift and "Identifiable" not in swift
+    assert "public var phq91: Int64\n" in _model(clients, "swift5", "Phq9Answers.swift")
+    check_in = _model(clients, "swift5", "DailyCheckInAnswers.swift")
+    assert "public var checkInMood: Int64\n" in check_in
+    assert "public var answers: Phq9Answers\n" in _model(
+        clients, "swift5", "Phq9ResponseCreate.swift"
+    )
     for name in ("kotlin", "swift5"):
         assert not list((clients / name).rglob("AnswersValue*")), name
+
+
+def test_kotlin_reads_every_one_of_into_a_sealed_interface(clients: Path) -> None:
+    for file, name in (
+        ("ChangesInner.kt", "ChangesInner"),
+        ("AssignmentCreate.kt", "AssignmentCreate"),
+    ):
+        assert f"sealed interface {name} {{" in _model(clients, "kotlin", file), file
 
 
 def test_the_documented_kotlin_configuration_sends_merge_patches() -> None:
     api = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
     assert "encodeDefaults = false" in api
     assert "encodeDefaults=true" not in api.replace(" ", "")
+
+
+def test_the_documented_kotlin_command_is_the_one_checked() -> None:
+    api = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    options = ",".join(f"{k}={v}" for k, v in BATCH["kotlin"].items())
+    assert f"--additional-properties={options}" in api

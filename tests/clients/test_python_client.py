@@ -13,6 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pydantic
 import pyotp
 import pytest
 from sqlmodel import Session
@@ -263,12 +264,13 @@ def _mfa_sign_in(kapj: ModuleType, base_url: str, email: str, clock: Clock) -> A
     return kapj.ApiClient(kapj.Configuration(host=base_url, access_token=tokens.access_token))
 
 
-def _first_options(kapj: ModuleType, client: Any, code: str) -> dict[str, int]:
+def _lowest(kapj: ModuleType, client: Any, code: str) -> dict[str, int]:
+    """The lowest option of each item asked of everyone, as the instrument lists them."""
     instrument = kapj.QuestionnairesApi(client).read_questionnaire(code)
     return {
         i.id: i.options[0].value
         for i in instrument.items
-        if i.type == "choice" and i.enable_when is None
+        if i.type == "choice" and i.required and i.enable_when is None
     }
 
 
@@ -290,32 +292,48 @@ def test_the_second_pass_of_the_mobile_contract_through_the_generated_client(
         for d in (9, 2)
     ]
 
-    # A PHQ-9 and the daily check-in, answered with integers; after-effects with a note.
+    # A PHQ-9 and the daily check-in through their own typed bodies (one class per
+    # instrument, its items as fields); after-effects with a note.
     answers = kapj.QuestionnairesApi(patient)
+    phq9_answers = kapj.Phq9Answers(**{f"phq9_{i}": 0 for i in range(1, 10)}, phq9_difficulty=0)
     phq9 = answers.create_questionnaire_response(
         kapj.QuestionnaireResponseCreate(
-            code="phq9", answers=_first_options(kapj, patient, "phq9"), answered_at=now
+            kapj.Phq9ResponseCreate(code="phq9", answers=phq9_answers, answered_at=now)
         )
     )
     assert (phq9.score, phq9.severity) == (0, "minimal")
+    assert phq9.answers["phq9_difficulty"] == 0
     check_in = answers.create_questionnaire_response_with_http_info(
         kapj.QuestionnaireResponseCreate(
-            code="daily_check_in",
-            answers=_first_options(kapj, patient, "daily_check_in"),
-            answered_at=now,
+            kapj.DailyCheckInResponseCreate(
+                code="daily_check_in",
+                answers=kapj.DailyCheckInAnswers(check_in_1=0, check_in_2=0, check_in_mood=7),
+                answered_at=now,
+            )
         ),
         idempotency_key="check-in-1",
     )
     assert check_in.status_code == 201
+    assert (check_in.data.score, check_in.data.severity) == (7, "none")
     after = answers.create_questionnaire_response(
         kapj.QuestionnaireResponseCreate(
-            code="after_effects",
-            answers=_first_options(kapj, patient, "after_effects"),
-            note="A dull ache",
-            answered_at=now,
+            kapj.AfterEffectsResponseCreate(
+                code="after_effects",
+                answers=kapj.AfterEffectsAnswers.from_dict(_lowest(kapj, patient, "after_effects")),
+                note="A dull ache",
+                answered_at=now,
+            )
         )
     )
     assert after.note == "A dull ache"
+    # Each body states its instrument's items and ranges: the client itself refuses a
+    # check-in without its mood, or with a mood above 10, before anything is sent.
+    for wrong in (
+        {"check_in_1": 0, "check_in_2": 0},
+        {"check_in_1": 0, "check_in_2": 0, "check_in_mood": 11},
+    ):
+        with pytest.raises(pydantic.ValidationError, match="check_in_mood"):
+            kapj.DailyCheckInAnswers.from_dict(wrong)
 
     # A merge patch that clears the mood and keeps the text.
     entries = kapj.EntriesApi(patient)

@@ -146,3 +146,15 @@ def test_cssrs_is_charted_and_in_the_integration_summary(team: Team, db: Session
     assert (point["score"], point["severity"]) == (3, "moderate")
     r = team.client.get("/v1/questionnaires/cssrs_screener", headers=team.th)
     assert r.json()["score_range"] == [0, 6]
+
+
+def test_a_cssrs_left_incomplete_after_thoughts_of_suicide_is_urgent(
+    team: Team, db: Session
+) -> None:
+    """Intent and plan unknown after a yes to item 2: scored as yes, so the on-call
+    staff hear of it at once; the answers are stored as given."""
+    answers = {"cssrs_1": 1, "cssrs_2": 1, "cssrs_3": 0, "cssrs_6": 0}
+    out = answer(team, "cssrs_screener", answers, team.clock.now)
+    assert out["answers"] == answers
+    assert out["severity"] == "high" and out["safety"]["urgent"] is True
+    assert [(f.rule, f.level) for f in _flags(db)] == [("cssrs_high", "urgent")]

@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.questionnaires import scoring
-from app.questionnaires.errors import AnswersInvalid
 from app.questionnaires.instruments import Band, catalogue, check_answers
 
 
@@ -160,9 +159,62 @@ def test_response_is_a_drop_of_half_or_more_and_remission_is_below_5() -> None:
     assert scoring.change_pct(20, 10) == -50.0
 
 
-def test_cssrs_items_3_to_5_are_refused_when_item_2_is_no() -> None:
-    with pytest.raises(AnswersInvalid) as err:
-        check_answers(
-            catalogue()["cssrs_screener"], {"cssrs_1": 1, "cssrs_2": 0, "cssrs_3": 1, "cssrs_6": 0}
-        )
-    assert err.value.extra["errors"][0]["loc"][-1] == "cssrs_3"
+CSSRS = catalogue()["cssrs_screener"]
+
+
+def test_a_yes_to_a_cssrs_item_that_was_not_asked_is_kept_and_scored() -> None:
+    # Item 2 "no" means items 3-5 are not asked; a yes sent anyway is never thrown away.
+    clean = check_answers(CSSRS, {"cssrs_1": 1, "cssrs_2": 0, "cssrs_3": 1, "cssrs_6": 0})
+    assert clean["cssrs_3"] == 1
+    assert scoring.score("cssrs_screener", clean).severity == "moderate"
+    # A "no" to a question not asked tells nothing and is not stored.
+    assert "cssrs_4" not in check_answers(
+        CSSRS, {"cssrs_1": 0, "cssrs_2": 0, "cssrs_4": 0, "cssrs_6": 0}
+    )
+
+
+@pytest.mark.parametrize(
+    "left_out", [("cssrs_3",), ("cssrs_4", "cssrs_5"), ("cssrs_3", "cssrs_4", "cssrs_5")]
+)
+def test_follow_ups_left_out_after_a_yes_to_item_2_score_as_yes(left_out: tuple[str, ...]) -> None:
+    """An incomplete screen never scores lower than a complete one could."""
+    whole = {"cssrs_1": 1, "cssrs_2": 1, "cssrs_3": 0, "cssrs_4": 0, "cssrs_5": 0, "cssrs_6": 0}
+    given_ = {k: v for k, v in whole.items() if k not in left_out}
+    clean = check_answers(CSSRS, given_)
+    assert set(clean) == set(given_)  # stored as answered: nothing made up
+    result = scoring.score("cssrs_screener", clean)
+    worst = scoring.score("cssrs_screener", whole | dict.fromkeys(left_out, 1))
+    assert (result.score, result.severity) == (worst.score, worst.severity)
+
+
+def test_behaviour_without_its_recency_is_high() -> None:
+    clean = check_answers(CSSRS, {"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 1})
+    assert scoring.score("cssrs_screener", clean).severity == "high"
+
+
+def test_recent_behaviour_is_high_even_when_item_6_said_no() -> None:
+    answers = {"cssrs_1": 0, "cssrs_2": 0, "cssrs_6": 0, "cssrs_6_recent": 1}
+    result = scoring.score("cssrs_screener", check_answers(CSSRS, answers))
+    assert (result.score, result.severity) == (1, "high")
+
+
+@given(st.data())
+def test_no_answer_left_out_scores_lower_than_its_whole_screen(data: st.DataObject) -> None:
+    """Any set of C-SSRS answers the schema allows scores at least as high as every
+    complete screen that agrees with what was answered."""
+    yn = st.sampled_from([0, 1])
+    given_ = {"cssrs_1": data.draw(yn), "cssrs_2": data.draw(yn), "cssrs_6": data.draw(yn)}
+    for item in ("cssrs_3", "cssrs_4", "cssrs_5", "cssrs_6_recent"):
+        if data.draw(st.booleans()):
+            given_[item] = data.draw(yn)
+    result = scoring.score("cssrs_screener", check_answers(CSSRS, given_))
+    order = CSSRS.levels
+    asked = {"cssrs_3": 2, "cssrs_4": 2, "cssrs_5": 2, "cssrs_6_recent": 6}
+    filled = dict(given_)
+    for item, condition in asked.items():
+        if given_[f"cssrs_{condition}"] == 1:
+            filled.setdefault(item, data.draw(yn))
+    whole = scoring.score("cssrs_screener", filled)
+    assert order.index(result.severity) >= order.index(whole.severity)
+    assert result.score is not None and whole.score is not None
+    assert result.score >= whole.score

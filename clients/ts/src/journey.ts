@@ -187,17 +187,6 @@ async function mfaSignIn(staff: Client, username: string): Promise<Client> {
   return createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${data.access_token}` } });
 }
 
-async function firstOptions(client: Client, code: string): Promise<Record<string, number>> {
-  const read = await client.GET("/v1/questionnaires/{code}", { params: { path: { code } } });
-  assert.ok(read.data !== undefined, JSON.stringify(read.error));
-  const answers: Record<string, number> = {};
-  for (const item of read.data.items) {
-    const first = item.options[0];
-    if (item.type === "choice" && item.enable_when == null && first !== undefined) answers[item.id] = first.value;
-  }
-  return answers;
-}
-
 type Page<T> = { items: T[]; next_cursor: string | null };
 
 // Every item of a list, one item per page, through `cursor`.
@@ -216,15 +205,19 @@ async function pages<T>(read: (cursor: string | undefined) => Promise<{ data?: P
 async function secondPass(patient: Client, staff: Client, patientId: string, sessionId: string): Promise<void> {
   const therapist = await mfaSignIn(staff, env("KAPJ_THERAPIST_EMAIL"));
 
-  // A PHQ-9 and the daily check-in, answered with integers (the check-in safe to retry).
+  // A PHQ-9 and the daily check-in through their own typed bodies (the check-in safe to
+  // retry): `code` picks the instrument's schema, which names its items.
+  const phq9Answers: components["schemas"]["Phq9Answers"] = {
+    phq9_1: 0, phq9_2: 0, phq9_3: 0, phq9_4: 0, phq9_5: 0, phq9_6: 0, phq9_7: 0, phq9_8: 0, phq9_9: 0,
+  };
   const phq9 = await patient.POST("/v1/questionnaire-responses", {
-    body: { code: "phq9", answers: await firstOptions(patient, "phq9"), answered_at: now.toISOString() },
+    body: { code: "phq9", answers: phq9Answers, answered_at: now.toISOString() },
   });
   assert.ok(phq9.data !== undefined, JSON.stringify(phq9.error));
   assert.deepEqual([phq9.data.score, phq9.data.severity], [0, "minimal"]);
-  const checkIn = {
-    code: "daily_check_in" as const,
-    answers: await firstOptions(patient, "daily_check_in"),
+  const checkIn: components["schemas"]["DailyCheckInResponseCreate"] = {
+    code: "daily_check_in",
+    answers: { check_in_1: 0, check_in_2: 0, check_in_mood: 7 },
     answered_at: now.toISOString(),
   };
   for (const replayed of [null, "true"]) {
@@ -234,6 +227,7 @@ async function secondPass(patient: Client, staff: Client, patientId: string, ses
     });
     assert.equal(answered.response.status, 201, JSON.stringify(answered.error));
     assert.equal(answered.response.headers.get("Idempotent-Replayed"), replayed);
+    assert.deepEqual([answered.data?.score, answered.data?.severity], [7, "none"]);
   }
 
   // A merge patch whose null clears the mood and keeps the text.
