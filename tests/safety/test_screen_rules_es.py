@@ -25,6 +25,7 @@ NEW_RULES = {
     "es_arma_y_horario",
     "es_pastillas_apartadas",
     "es_saltar",
+    "es_da_igual_morir",
 }
 
 
@@ -131,6 +132,18 @@ RISK = [
     ("es_deseo_pasivo", "Esperaba que el avión se cayera.", "review"),
     ("es_deseo_pasivo", "En el velorio le tuve envidia al muerto.", "review"),
     ("es_deseo_pasivo", "Envidio a los que ya descansan.", "review"),
+    # Fine if death came, better never born, what for to go on.
+    ("es_da_igual_morir", "Si me muero esta noche dormida, no me quejo.", "review"),
+    ("es_da_igual_morir", "Me daría igual no despertarme mañana.", "review"),
+    ("es_da_igual_morir", "Ojalá me diera un infarto que me llevara.", "review"),
+    ("es_da_igual_morir", "Mejor ni hubiera nacido, boludo.", "review"),
+    ("es_da_igual_morir", "Quiero acostarme y ya no levantarme.", "review"),
+    ("es_da_igual_morir", "Ya ni sé pa qué sigo.", "review"),
+    ("es_da_igual_morir", "Sin mí estarían todos más tranquilos.", "review"),
+    ("es_da_igual_morir", "No me veo viva el año que viene.", "review"),
+    ("es_da_igual_morir", "Cuando cruzo la avenida pienso en no mirar.", "review"),
+    # Goodbye letters written.
+    ("es_despedida_enviada", "Ya escribí las cartas pa todos.", "urgent"),
 ]
 
 
@@ -189,6 +202,14 @@ def test_spanish_families_are_flagged_by_their_rule(rule: str, text: str, level:
         "Esperaba que el avión saliera a tiempo.",
         # Jumps that are play.
         "Voy a saltar a la piscina.",
+        # Ordinary "si me muero", "sin mí", "pa qué".
+        "Si me muero de hambre, pido una pizza.",
+        "Si me muero de risa es culpa tuya.",
+        "Sin mí el equipo estaría perdido, dijo el jefe.",
+        "No sé para qué sirve este botón.",
+        "Mi abuela me dijo que no se ve viva sin su huerto.",
+        "Pienso en no mirar el móvil antes de dormir.",
+        "Escribí las cartas de recomendación para mis alumnos.",
         # Knocks by accident.
         "Me di con la cabeza contra el armario, qué torpe.",
     ],
