@@ -26,6 +26,7 @@ NEW_RULES = {
     "es_pastillas_apartadas",
     "es_saltar",
     "es_da_igual_morir",
+    "es_metodo_buscado",
 }
 
 
@@ -142,6 +143,19 @@ RISK = [
     ("es_da_igual_morir", "Sin mí estarían todos más tranquilos.", "review"),
     ("es_da_igual_morir", "No me veo viva el año que viene.", "review"),
     ("es_da_igual_morir", "Cuando cruzo la avenida pienso en no mirar.", "review"),
+    # More ways of the same families.
+    ("es_sobredosis_tomada", "Me tomé un puñado de pastillas con guaro.", "urgent"),
+    ("es_sobredosis_tomada", "Me tomé media botella de vino con las pastillas.", "urgent"),
+    ("es_autolesion_compuesto", "Me pasé la cuchilla por los brazos.", "urgent"),
+    ("es_autolesion_compuesto", "Me clavé la trincheta en el muslo.", "urgent"),
+    ("es_golpes_a_proposito", "Me di contra la pared hasta que me sangró la ceja.", "urgent"),
+    ("es_me_colgue", "Me amarré la correa al cuello en el clóset.", "urgent"),
+    ("es_saltar", "El domingo me aviento del puente.", "urgent"),
+    ("es_pastillas_apartadas", "Ya no me las tomo, las guardo.", "urgent"),
+    ("es_pastillas_apartadas", "Tengo 60 pastillas en un frasco de vitaminas.", "urgent"),
+    ("es_arma_y_horario", "Tengo el cuchillo en la mochila y mañana lo espero.", "urgent"),
+    ("es_metodo_buscado", "Busqué qué mezcla de pastillas no falla.", "urgent"),
+    ("es_metodo_buscado", "Estuve leyendo cuánto tarda el monóxido en un garaje.", "urgent"),
     # Goodbye letters written.
     ("es_despedida_enviada", "Ya escribí las cartas pa todos.", "urgent"),
 ]
@@ -210,6 +224,16 @@ def test_spanish_families_are_flagged_by_their_rule(rule: str, text: str, level:
         "Mi abuela me dijo que no se ve viva sin su huerto.",
         "Pienso en no mirar el móvil antes de dormir.",
         "Escribí las cartas de recomendación para mis alumnos.",
+        # Pills with a drink, blades, belts and jumps in everyday life.
+        "Me tomé las pastillas con agua, como siempre.",
+        "Me tomé un vino con mi hermana.",
+        "Me pasé la plancha por el pelo.",
+        "Me puse la bufanda al cuello, hacía un frío.",
+        "Me até los cordones y salí a correr.",
+        "Me lanzo del trampolín con mis primos.",
+        "Guardo las vitaminas en un frasco de vidrio.",
+        "Fui a buscarlo al taller y ya tengo el carro.",
+        "Busqué qué mezcla de pintura queda mejor.",
         # Knocks by accident.
         "Me di con la cabeza contra el armario, qué torpe.",
     ],
