@@ -27,6 +27,7 @@ NEW_RULES = {
     "es_saltar",
     "es_da_igual_morir",
     "es_metodo_buscado",
+    "es_envidia_muertos",
 }
 
 
@@ -131,8 +132,8 @@ RISK = [
     ("es_deseo_pasivo", "Me desperté con rabia de seguir viva.", "review"),
     ("es_deseo_pasivo", "Deseé que el coche me diera.", "review"),
     ("es_deseo_pasivo", "Esperaba que el avión se cayera.", "review"),
-    ("es_deseo_pasivo", "En el velorio le tuve envidia al muerto.", "review"),
-    ("es_deseo_pasivo", "Envidio a los que ya descansan.", "review"),
+    ("es_envidia_muertos", "En el velorio le tuve envidia al muerto.", "review"),
+    ("es_envidia_muertos", "Envidio a los que ya descansan.", "review"),
     # Fine if death came, better never born, what for to go on.
     ("es_da_igual_morir", "Si me muero esta noche dormida, no me quejo.", "review"),
     ("es_da_igual_morir", "Me daría igual no despertarme mañana.", "review"),
@@ -224,6 +225,16 @@ def test_spanish_families_are_flagged_by_their_rule(rule: str, text: str, level:
         "Mi abuela me dijo que no se ve viva sin su huerto.",
         "Pienso en no mirar el móvil antes de dormir.",
         "Escribí las cartas de recomendación para mis alumnos.",
+        # History, hypotheses, other people, films.
+        "Hace años me colgué del ropero y se rompió la barra.",
+        "De adolescente me daba cabezazos contra la pared hasta sangrar.",
+        "Nunca he hecho testamento.",
+        "Si alguna vez me quemo el brazo con el mechero, llamo a mi terapeuta.",
+        "Mi hermano sabe dónde vive ese tipo y tiene una pistola.",
+        "Vi una película donde el protagonista busca qué mezcla de pastillas es mortal.",
+        "No guardo cuchillas debajo de la almohada.",
+        "En 2015 me tiré al río y un pescador me sacó.",
+        "Mi tía envidia a los muertos, dice.",
         # Pills with a drink, blades, belts and jumps in everyday life.
         "Me tomé las pastillas con agua, como siempre.",
         "Me tomé un vino con mi hermana.",
