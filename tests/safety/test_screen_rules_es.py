@@ -47,7 +47,7 @@ RISK = [
     ("es_autolesion_compuesto", "Me he vuelto a cortar.", "urgent"),
     # Self-injury with a recent time word beyond "anoche/ayer/hoy".
     ("es_autolesion_reciente", "Me corté esta mañana antes de ir al laburo.", "urgent"),
-    ("es_autolesion_reciente", "Me quemé el jueves, y no se lo he dicho a nadie.", "urgent"),
+    ("es_autolesion_reciente", "Me quemé el muslo el jueves y no se lo he dicho a nadie.", "urgent"),
     ("es_autolesion_reciente", "Hace un rato me corté otra vez.", "urgent"),
     ("es_autolesion_reciente", "Me corté hace dos días y todavía arde.", "urgent"),
     ("es_autolesion_reciente", "Antier me corté los brazos.", "urgent"),
@@ -180,6 +180,15 @@ def test_spanish_families_are_flagged_by_their_rule(rule: str, text: str, level:
         "Me corté el pelo esta mañana.",
         "Esta mañana me corté con un papel.",
         "Me he quemado el brazo con la plancha sin querer.",
+        "Me he cortado, qué torpe, pelando patatas.",
+        "Me quemé los brazos el domingo en la playa.",
+        "Me lastimé el tobillo el domingo jugando al fútbol.",
+        # Spanish slang: upset, backed out, burnt out.
+        "Me he rayado mucho con lo que dijo mi madre.",
+        "Me he rayado.",
+        "Me rajé el jueves, no fui a la fiesta.",
+        "Me he quemado con tanto trabajo.",
+        "Me he quemado.",
         # Other people, history, denials.
         "Mi prima se ha cortado los brazos.",
         "Hace años me cortaba, ahora ya no.",
