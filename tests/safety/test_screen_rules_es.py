@@ -28,6 +28,8 @@ NEW_RULES = {
     "es_da_igual_morir",
     "es_metodo_buscado",
     "es_envidia_muertos",
+    "es_ya_no_voy_a_estar",
+    "es_monoxido",
 }
 
 
@@ -47,7 +49,11 @@ RISK = [
     ("es_autolesion_compuesto", "Me he vuelto a cortar.", "urgent"),
     # Self-injury with a recent time word beyond "anoche/ayer/hoy".
     ("es_autolesion_reciente", "Me corté esta mañana antes de ir al laburo.", "urgent"),
-    ("es_autolesion_reciente", "Me quemé el muslo el jueves y no se lo he dicho a nadie.", "urgent"),
+    (
+        "es_autolesion_reciente",
+        "Me quemé el muslo el jueves y no se lo he dicho a nadie.",
+        "urgent",
+    ),
     ("es_autolesion_reciente", "Hace un rato me corté otra vez.", "urgent"),
     ("es_autolesion_reciente", "Me corté hace dos días y todavía arde.", "urgent"),
     ("es_autolesion_reciente", "Antier me corté los brazos.", "urgent"),
@@ -157,6 +163,10 @@ RISK = [
     ("es_arma_y_horario", "Tengo el cuchillo en la mochila y mañana lo espero.", "urgent"),
     ("es_metodo_buscado", "Busqué qué mezcla de pastillas no falla.", "urgent"),
     ("es_metodo_buscado", "Estuve leyendo cuánto tarda el monóxido en un garaje.", "urgent"),
+    ("es_ya_no_voy_a_estar", "Le di la gata a mi vecina porque ya no voy a estar.", "urgent"),
+    ("es_ya_no_voy_a_estar", "Para el lunes yo ya no voy a estar.", "urgent"),
+    ("es_monoxido", "Compré carbón y cinta para el baño.", "urgent"),
+    ("es_monoxido", "Tengo una manguera para conectarla al escape.", "urgent"),
     # Goodbye letters written.
     ("es_despedida_enviada", "Ya escribí las cartas pa todos.", "urgent"),
 ]
@@ -244,6 +254,11 @@ def test_spanish_families_are_flagged_by_their_rule(rule: str, text: str, level:
         "No guardo cuchillas debajo de la almohada.",
         "En 2015 me tiré al río y un pescador me sacó.",
         "Mi tía envidia a los muertos, dice.",
+        # A day off, a barbecue, a garden hose.
+        "El lunes no voy a estar, tengo médico.",
+        "Ya no voy a estar en ese grupo de WhatsApp.",
+        "Prendí el carbón para el asado.",
+        "Lavé el carro con la manguera.",
         # Pills with a drink, blades, belts and jumps in everyday life.
         "Me tomé las pastillas con agua, como siempre.",
         "Me tomé un vino con mi hermana.",
