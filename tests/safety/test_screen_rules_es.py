@@ -146,7 +146,7 @@ RISK = [
     ("es_da_igual_morir", "Ojalá me diera un infarto que me llevara.", "review"),
     ("es_da_igual_morir", "Mejor ni hubiera nacido, boludo.", "review"),
     ("es_da_igual_morir", "Quiero acostarme y ya no levantarme.", "review"),
-    ("es_da_igual_morir", "Ya ni sé pa qué sigo.", "review"),
+    ("es_da_igual_morir", "Pa qué existo.", "review"),
     ("es_da_igual_morir", "Sin mí estarían todos más tranquilos.", "review"),
     ("es_da_igual_morir", "No me veo viva el año que viene.", "review"),
     ("es_da_igual_morir", "Cuando cruzo la avenida pienso en no mirar.", "review"),
@@ -167,6 +167,7 @@ RISK = [
     ("es_ya_no_voy_a_estar", "Para el lunes yo ya no voy a estar.", "urgent"),
     ("es_monoxido", "Compré carbón y cinta para el baño.", "urgent"),
     ("es_monoxido", "Tengo una manguera para conectarla al escape.", "urgent"),
+    ("es_monoxido", "Lo que no saben es que ya compré el carbón y la cinta.", "urgent"),
     # Goodbye letters written.
     ("es_despedida_enviada", "Ya escribí las cartas pa todos.", "urgent"),
 ]
@@ -259,6 +260,7 @@ def test_spanish_families_are_flagged_by_their_rule(rule: str, text: str, level:
         "Ya no voy a estar en ese grupo de WhatsApp.",
         "Prendí el carbón para el asado.",
         "Lavé el carro con la manguera.",
+        "Desde segundo de prepa no me he vuelto a cortar.",
         # Pills with a drink, blades, belts and jumps in everyday life.
         "Me tomé las pastillas con agua, como siempre.",
         "Me tomé un vino con mi hermana.",
