@@ -30,6 +30,7 @@ NEW_RULES = {
     "es_envidia_muertos",
     "es_ya_no_voy_a_estar",
     "es_monoxido",
+    "es_no_es_para",
 }
 
 
@@ -168,6 +169,8 @@ RISK = [
     ("es_monoxido", "Compré carbón y cinta para el baño.", "urgent"),
     ("es_monoxido", "Tengo una manguera para conectarla al escape.", "urgent"),
     ("es_monoxido", "Lo que no saben es que ya compré el carbón y la cinta.", "urgent"),
+    ("es_no_es_para", "Tengo la escopeta cargada en el ropero. No es para los ladrones.", "urgent"),
+    ("es_no_es_para", "Compré una soga. No es pa escalar.", "urgent"),
     # Goodbye letters written.
     ("es_despedida_enviada", "Ya escribí las cartas pa todos.", "urgent"),
 ]
@@ -261,6 +264,9 @@ def test_spanish_families_are_flagged_by_their_rule(rule: str, text: str, level:
         "Prendí el carbón para el asado.",
         "Lavé el carro con la manguera.",
         "Desde segundo de prepa no me he vuelto a cortar.",
+        "Tranqui, no es para tanto.",
+        "El cuchillo no es para cocinar, es para el camping.",
+        "Mi vecino compró una escopeta y dice que no es para cazar.",
         # Pills with a drink, blades, belts and jumps in everyday life.
         "Me tomé las pastillas con agua, como siempre.",
         "Me tomé un vino con mi hermana.",
