@@ -146,6 +146,9 @@ RISK = [
     ("es_da_igual_morir", "Me daría igual no despertarme mañana.", "review"),
     ("es_da_igual_morir", "Ojalá me diera un infarto que me llevara.", "review"),
     ("es_da_igual_morir", "Mejor ni hubiera nacido, boludo.", "review"),
+    ("es_da_igual_morir", "Ojalá me diera algo esta noche.", "review"),
+    ("es_da_igual_morir", "Quisiera que el choque del año pasado me hubiera llevado.", "review"),
+    ("es_da_igual_morir", "Le pido al mar que me lleve.", "review"),
     ("es_da_igual_morir", "Quiero acostarme y ya no levantarme.", "review"),
     ("es_da_igual_morir", "Pa qué existo.", "review"),
     ("es_da_igual_morir", "Sin mí estarían todos más tranquilos.", "review"),
@@ -267,6 +270,8 @@ def test_spanish_families_are_flagged_by_their_rule(rule: str, text: str, level:
         "Tranqui, no es para tanto.",
         "El cuchillo no es para cocinar, es para el camping.",
         "Mi vecino compró una escopeta y dice que no es para cazar.",
+        "Ojalá me diera algo de suerte esta semana.",
+        "Le pido al mar que me traiga buena pesca.",
         # Pills with a drink, blades, belts and jumps in everyday life.
         "Me tomé las pastillas con agua, como siempre.",
         "Me tomé un vino con mi hermana.",
