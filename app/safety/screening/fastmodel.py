@@ -77,8 +77,6 @@ class FastReader:
         self.pair_keys = np.asarray(keys, dtype=np.int64)[order]
         self.pair_terms = np.asarray(values, dtype=np.int64)[order]
         self.size = size
-        self.index = index
-        self.count = len(terms)
         self.square = np.array([square[t] for t in terms] + [0.0])
         self.weight = np.array([weight[t] for t in terms] + [0.0])
         self.intercept = intercept
@@ -154,4 +152,7 @@ def line_z(p: float) -> float:
 
 
 def reader(linear: Any) -> FastReader:
-    return FastReader(sorted(linear.terms), linear.square, linear.weights[0], linear.intercept[0])
+    both = linear.both  # a binary model: idf squared + weight j per term
+    square = {t: b.real for t, b in both.items()}
+    weight = {t: b.imag for t, b in both.items()}
+    return FastReader(sorted(both), square, weight, linear.intercept[0])

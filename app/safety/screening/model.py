@@ -23,12 +23,15 @@ scikit-learn in a web process, and no loop over the words in Python.
 
 import json
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from app.safety.screening.fastmodel import MARGIN, line_z, reader
 from app.safety.screening.features import feature_set, features
@@ -112,20 +115,32 @@ class _Linear:
     def __init__(self, spec: dict[str, Any]) -> None:
         self.classes: list[str] = spec["classes"]
         self.intercept: list[float] = spec["intercept"]
-        terms, idf = spec["terms"], spec["idf"]
-        self.square = dict(zip(terms, (x * x for x in idf), strict=True))
-        self.weights = [
-            dict(zip(terms, (w * x for w, x in zip(row, idf, strict=True)), strict=True))
-            for row in spec["coef"]
-        ]
-        self.terms = frozenset(terms)
-        # A binary model's two per-term figures as one number, idf squared + weight j:
-        # a reading is then one look-up per feature and one sum.
-        self.both = {t: complex(self.square[t], w) for t, w in self.weights[0].items()}
+        # One string per term for every model (the risk and urgent models share them).
+        terms = [sys.intern(t) for t in spec["terms"]]
+        idf = spec["idf"]
+        self.square: dict[str, float] = {}
+        self.weights: list[dict[str, float]] = []
+        if len(spec["coef"]) == 1:
+            # A binary model's two per-term figures as one number, idf squared + weight
+            # j: a reading is one look-up per feature and one sum, and one table per
+            # model is all a web process holds (tens of thousands of terms).
+            self.both = {
+                t: complex(x * x, w * x)
+                for t, x, w in zip(terms, idf, spec["coef"][0], strict=True)
+            }
+        else:
+            self.square = dict(zip(terms, (x * x for x in idf), strict=True))
+            self.weights = [
+                dict(zip(terms, (w * x for w, x in zip(row, idf, strict=True)), strict=True))
+                for row in spec["coef"]
+            ]
+            self.both = {}
         self._both: Callable[[str, complex], complex] = self.both.get
 
     def decisions(self, found: set[str] | frozenset[str]) -> list[float]:
-        known = found & self.terms
+        if self.both:
+            return [self.decision(self.sums(set(found)))]
+        known = found & self.square.keys()
         norm = math.sqrt(sum(map(self.square.__getitem__, known))) or 1.0
         return [
             b + sum(map(w.__getitem__, known)) / norm
@@ -212,4 +227,4 @@ class RiskModel:
 
 @lru_cache(maxsize=1)
 def shipped() -> RiskModel:
-    return RiskModel(json.loads(WEIGHTS.read_text()))
+    return RiskModel(orjson.loads(WEIGHTS.read_bytes()))
