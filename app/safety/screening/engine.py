@@ -249,7 +249,11 @@ def screen_normalised(norm: str, risk_model: model.RiskModel | None = None) -> S
     if overflow:
         return ScreenHit(category="ideation", rule=OVERFLOW_RULE, level="review")
     # What no rule names, the model may still see (model.py), sentence by sentence.
-    verdict = (risk_model or model.shipped()).judge_units(text.model_texts())
+    reader = risk_model or model.shipped()
+    if text.masked or text.denied:
+        verdict = reader.judge_units(text.model_texts())
+    else:
+        verdict = reader.judge_text(norm, text.starts, text.model_texts)
     if verdict is None:
         return None
     cued = _cued(text, verdict.unit, verdict.last)

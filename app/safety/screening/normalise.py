@@ -115,7 +115,18 @@ def _unaccent(m: re.Match[str]) -> str:
     return _LATIN[m.group()]
 
 
+# The lower-case accented letters of Spanish and its neighbours, each replaced by
+# str.replace (a scan in C over a text stored a byte a character): a callback per
+# letter from the expression below cost more than all of these scans.
+_COMMON = tuple((c, _LATIN[c]) for c in "áéíóúñüàèìòùâêîôûäëïöçãõ")
+
+
 def _strip_accents(text: str) -> str:
+    for accented, plain in _COMMON:
+        if accented in text:
+            text = text.replace(accented, plain)
+    if text.isascii():
+        return text
     text = _ACCENTED.sub(_unaccent, text)
     if text.isascii():
         return text
@@ -216,6 +227,34 @@ def _osa(a: str, b: str) -> int:
     return prev[len(b)]
 
 
+# _TOKEN's characters kept, a newline held as \x01 (split() would take it for a
+# space), everything else a space: for ASCII text without "!".
+_KEEP = bytes(
+    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789@$.?;,:" else 1 if c == 10 else 32
+    for c in range(256)
+)
+_PUNCTUATION = tuple(c.encode() for c in ".,?;:\x01")
+
+
+def _tokens(folded: str) -> str:
+    """`_TOKEN`'s tokens joined by single spaces. Without "!" (whose rules depend on
+    what is next to it) and in ASCII, a token is a run of letters, digits, "@" and
+    "$", or one punctuation mark: bytes.translate, a few str.replace scans and one
+    split in C find the same tokens as the expression, which is tried at every
+    character. A run longer than MAX_TOKEN is cut by the expression."""
+    if "!" in folded or not folded.isascii():
+        return " ".join(_TOKEN.findall(folded))
+    data = folded.encode("ascii").translate(_KEEP)
+    for mark in _PUNCTUATION:
+        if mark in data:
+            data = data.replace(mark, b" " + mark + b" ")
+    tokens = data.split()
+    if tokens and len(max(tokens, key=len)) > MAX_TOKEN:
+        return " ".join(_TOKEN.findall(folded))
+    text = b" ".join(tokens).decode("ascii")
+    return text.replace("\x01", "\n") if "\x01" in text else text
+
+
 def _replace_tokens(text: str, changed: dict[str, str]) -> str:
     """Each whole token of `text` that is a key of `changed` replaced by its value.
 
@@ -253,7 +292,7 @@ class Normaliser:
         """The normalised text: tokens joined by single spaces."""
         folded = fold(raw)
         folded = _SPELLED.sub(" ", folded)
-        text = " ".join(_TOKEN.findall(folded))
+        text = _tokens(folded)
         if "?" in text:
             text = _ANSWER.sub("", text)
         # A few str.replace scans (each skips ahead to its character) beat
