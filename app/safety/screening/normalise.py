@@ -75,6 +75,7 @@ _SPELLED = re.compile(r"[.\-_*](?<=(?<![^\W\d_])[^\W\d_][.\-_*])(?=[^\W\d_](?![^
 # pattern downstream ever backtracks over an unbounded word.
 MAX_TOKEN = 40
 MAX_LOOKUPS = 48
+MAX_SEEN = 2048
 _TOKEN = re.compile(r"[a-z0-9@$]{1,40}(?:!{1,3}[a-z]{1,40}){0,2}|[.!?;,:\n]")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
 # A "!" standing alone ends a sentence; one inside a token ("k!ll") does not.
@@ -285,6 +286,9 @@ class Normaliser:
         self.speller = Speller(SPELLING_TARGETS, self.vocabulary)
         self._longest = max(len(w) for w in self.vocabulary)
         self._shorthand = frozenset(SHORTHAND)
+        # What a spelling candidate became, and whether it used a look-up: most are
+        # ordinary words ("despues", "together") met again and again.
+        self._seen: dict[str, tuple[str, int]] = {}
         if any(_ODD_HINT.search(w) for w in self.vocabulary):
             raise ValueError("no known word may hold a digit, a symbol or a letter thrice")
 
@@ -324,9 +328,23 @@ class Normaliser:
         candidates = sorted(self.speller.candidates.findall(unknown))
         budget = [MAX_LOOKUPS]
         out = {w: self._token(w, budget) for w in sorted(odd)}
+        seen = self._seen
         for w in candidates[:MAX_LOOKUPS]:
-            if w not in out:
-                out[w] = self._token(w, budget)
+            if w in out:
+                continue
+            before = budget[0]
+            # The budget is read once, by _word: with some left, a candidate becomes
+            # what it became before and uses what it used.
+            known = seen.get(w) if before > 0 else None
+            if known is not None:
+                out[w], used = known
+                budget[0] -= used
+                continue
+            out[w] = self._token(w, budget)
+            if before > 0:
+                if len(seen) >= MAX_SEEN:
+                    seen.clear()
+                seen[w] = (out[w], before - budget[0])
         return {k: v for k, v in out.items() if k != v}
 
     def tokens(self, raw: str) -> list[str]:
