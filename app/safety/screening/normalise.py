@@ -76,6 +76,7 @@ _SPELLED = re.compile(r"[.\-_*](?<=(?<![^\W\d_])[^\W\d_][.\-_*])(?=[^\W\d_](?![^
 MAX_TOKEN = 40
 MAX_LOOKUPS = 48
 MAX_SEEN = 2048
+MAX_PLAIN = 8192
 _TOKEN = re.compile(r"[a-z0-9@$]{1,40}(?:!{1,3}[a-z]{1,40}){0,2}|[.!?;,:\n]")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
 # A "!" standing alone ends a sentence; one inside a token ("k!ll") does not.
@@ -289,6 +290,8 @@ class Normaliser:
         # What a spelling candidate became, and whether it used a look-up: most are
         # ordinary words ("despues", "together") met again and again.
         self._seen: dict[str, tuple[str, int]] = {}
+        # Unknown words met before that are neither odd nor a spelling candidate.
+        self._plain: set[str] = set()
         if any(_ODD_HINT.search(w) for w in self.vocabulary):
             raise ValueError("no known word may hold a digit, a symbol or a letter thrice")
 
@@ -319,6 +322,9 @@ class Normaliser:
         # No known word has a digit, a symbol or a letter three times (checked at
         # import), so only the unknown words are looked at for those.
         strange = distinct - self.vocabulary
+        # Whether a word is odd or a spelling candidate is the word's own property:
+        # one found to be neither before (most words of a journal) is not searched.
+        strange -= self._plain
         unknown = " ".join(strange)
         if _TRIPLE.search(unknown):
             odd.update(w for w in strange if _ODD_HINT.search(w))
@@ -326,6 +332,11 @@ class Normaliser:
             # No letter three times: only words with a digit or symbol, none all letters.
             odd.update(w for w in filterfalse(str.isalpha, strange) if _ODD_HINT.search(w))
         candidates = sorted(self.speller.candidates.findall(unknown))
+        plain = strange - odd
+        plain.difference_update(candidates)
+        if len(self._plain) + len(plain) > MAX_PLAIN:
+            self._plain.clear()
+        self._plain |= plain
         budget = [MAX_LOOKUPS]
         out = {w: self._token(w, budget) for w in sorted(odd)}
         seen = self._seen
