@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 
 from app.safety.screening import engine, model
 from app.safety.screening.features import feature_set, features
-from app.safety.screening.normalise import _TOKEN, _replace_tokens, _strip_accents, _tokens
+from app.safety.screening.normalise import (
+    _CONTRACTED,
+    _CONTRACTION,
+    _TOKEN,
+    _expand,
+    _replace_tokens,
+    _strip_accents,
+    _tokens,
+)
 from tests.safety import screen_verdicts
 
 # Pieces of exclusions, question frames, risk words and sentence ends, so that
@@ -153,3 +161,14 @@ def test_tokens_found_in_bytes_are_the_expressions(folded: str) -> None:
     assert _tokens(folded) == " ".join(_TOKEN.findall(folded))
     long_word = folded + "k" * 45
     assert _tokens(long_word) == " ".join(_TOKEN.findall(long_word))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["can't", "won't", "n't", "'m", "'re", "'ll", "'d", "'", "n", "t", "ca"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_contractions_expanded_by_str_replace_match_the_expression(text: str) -> None:
+    assert _expand(text) == _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text)

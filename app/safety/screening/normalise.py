@@ -147,15 +147,28 @@ def _marks(marks: str) -> re.Pattern[str]:
     return re.compile(f"[{re.escape(marks)}]")
 
 
+def _expand(text: str) -> str:
+    """_CONTRACTION.sub(...) by str.replace, in CONTRACTIONS' order: "can't" and
+    "won't" before the "n't" inside them, as the leftmost match takes them; no two
+    other contractions overlap (each other one starts with its own "'x"), and none
+    is written back, so each replacement finds what the expression finds."""
+    if "'" not in text:
+        return text
+    for contracted, expanded in CONTRACTIONS:
+        if contracted in text:
+            text = text.replace(contracted, expanded)
+    return text
+
+
 def fold(text: str) -> str:
     """Unicode folding only: compatibility forms, look-alikes, invisibles, accents."""
     if text.isascii():  # most entries: none of the Unicode steps can change them
         text = text.lower().replace("`", "'")
         if "'" in text:
-            text = _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text).replace("'", "")
+            text = _expand(text).replace("'", "")
         return text
     text = _TO_FOLD.sub(_fold_one, unicodedata.normalize("NFKC", text)).lower()
-    text = _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text)
+    text = _expand(text)
     return _strip_accents(text).replace("'", "")
 
 
