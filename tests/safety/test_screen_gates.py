@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 
 from app.safety.screening import engine, model
 from app.safety.screening.features import feature_set, features
-from app.safety.screening.normalise import _replace_tokens, _strip_accents
+from app.safety.screening.normalise import (
+    _CONTRACTED,
+    _CONTRACTION,
+    _TOKEN,
+    _expand,
+    _replace_tokens,
+    _strip_accents,
+    _tokens,
+)
 from tests.safety import screen_verdicts
 
 # Pieces of exclusions, question frames, risk words and sentence ends, so that
@@ -125,3 +133,42 @@ def test_the_numpy_first_look_gives_the_largest_exact_reading(sentences: list[st
 def test_accents_stripped_letter_by_letter_match_the_whole_decomposition(text: str) -> None:
     whole = unicodedata.normalize("NFKD", text)
     assert _strip_accents(text) == "".join(c for c in whole if not unicodedata.combining(c))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_a_text_read_whole_is_judged_as_its_sentences_are(raw: str) -> None:
+    """judge_text (pieces counted from the text's spaces, its words split once)
+    gives judge_units' verdict, and its first look the pieces' largest reading."""
+    norm = engine.NORMALISER.text(raw * 4)
+    text = engine._Text(norm)
+    engine._rule_matches(text)
+    risk = model.shipped()
+    sentences = text.model_texts()
+    assert risk.judge_text(norm, text.starts, text.model_texts) == risk.judge_units(sentences)
+    cut = model.units(sentences)
+    if not cut or text.masked or text.denied or "  " in norm:
+        return
+    ends = [sum(u.count(" ") + 1 for _a, _b, u in cut[: k + 1]) for k in range(len(cut))]
+    whole = 2 < len(cut) <= model.SHORT_PIECES
+    fast = risk.fast.largest_text(norm.split(" "), ends, whole)
+    assert fast == risk.fast.largest([u for _a, _b, u in cut], whole)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abz09@$.,?;:!\n\t'\"-_ \x01Aé"), max_size=120))
+def test_tokens_found_in_bytes_are_the_expressions(folded: str) -> None:
+    assert _tokens(folded) == " ".join(_TOKEN.findall(folded))
+    long_word = folded + "k" * 45
+    assert _tokens(long_word) == " ".join(_TOKEN.findall(long_word))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["can't", "won't", "n't", "'m", "'re", "'ll", "'d", "'", "n", "t", "ca"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_contractions_expanded_by_str_replace_match_the_expression(text: str) -> None:
+    assert _expand(text) == _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text)

@@ -54,9 +54,14 @@ ASKED = Alternation(_patterns("context.toml", "question"))
 CUES = re.compile("|".join(f"(?:{p})" for p in _patterns("cues.toml")))
 if any(may_read(p, ".") or not starts_at_word(p) for p in EXCLUDE.patterns):
     raise ValueError("exclusions.toml: each pattern starts with \\b and reads no full stop")
+# Question frames too: so each is searched for only in the sentences holding its needles.
+if any(may_read(p, ".") or not starts_at_word(p) for p in ASKED.patterns):
+    raise ValueError("context.toml: each question frame starts with \\b and reads no full stop")
 # One pass over a text finds the needles of every rule, exclusion and question frame.
 GATES = Gates([r.needles for r in RULES], [EXCLUDE, ASKED])
 _EXCLUDE, _ASKED = 0, 1
+if any(GATES.ungated):
+    raise ValueError("each exclusion and question frame holds a needle")
 NORMALISER = Normaliser(vocabulary() | set(EXTRA_WORDS))
 # " ." before a space or the end; starts with the full stop, so the engine scans
 # for it rather than trying every space.
@@ -83,24 +88,26 @@ class _Text:
             self.starts.pop()
         self.cache: dict[int, Sentence] = {}
         self.hits, groups = GATES.scan(norm)
-        self.excluded = self._exclusions(groups)
+        # The groups of needles found in each sentence that holds some.
+        self.found: dict[int, set[int]] = {}
+        for start, ids in groups:
+            self.found.setdefault(self.index(start), set()).update(ids)
+        self.excluded = self._sentence_matches(_EXCLUDE)
         self.asked = GATES.pattern(_ASKED, {g for _start, found in groups for g in found})
         # What the model must not read: idioms, and sentences that deny a rule's words.
         self.questioned = _questioned(self)
         self.masked: list[tuple[int, int]] = self.excluded + self.questioned
         self.denied: set[int] = set()
 
-    def _exclusions(self, groups: list[tuple[int, tuple[int, ...]]]) -> list[tuple[int, int]]:
-        """The exclusions' matches, sentence by sentence: a sentence is searched only
-        for the exclusions whose needles it holds. No exclusion reads a full stop
-        or starts at the space after one (each starts with \\b), so none crosses
-        a sentence's end: the matches are those of one search over the whole text."""
-        found: dict[int, set[int]] = {}
-        for start, ids in groups:
-            found.setdefault(self.index(start), set()).update(ids)
+    def _sentence_matches(self, k: int) -> list[tuple[int, int]]:
+        """Alternation k's matches (exclusions or question frames), sentence by
+        sentence: a sentence is searched only for the patterns whose needles it
+        holds. None reads a full stop or starts at the space after one (each starts
+        with \\b; checked at import), so none crosses a sentence's end: the matches
+        are those of one search over the whole text, in the same order."""
         spans: list[tuple[int, int]] = []
-        for i in sorted(found):
-            pattern = GATES.pattern(_EXCLUDE, found[i])
+        for i in sorted(self.found):
+            pattern = GATES.pattern(k, self.found[i])
             if pattern is not None:
                 a, b = self.bounds(i)
                 spans += [m.span() for m in pattern.finditer(self.norm, a, b)]
@@ -160,14 +167,12 @@ def _questioned(text: "_Text") -> list[tuple[int, int]]:
     if lex.asked is None or lex.answer is None or text.asked is None:
         return []
     out: list[tuple[int, int]] = []
-    for n, q in enumerate(text.asked.finditer(text.norm)):
-        if n >= MAX_QUESTIONS:
-            break
-        i = text.index(q.start())
+    for q_start, q_end in text._sentence_matches(_ASKED)[:MAX_QUESTIONS]:
+        i = text.index(q_start)
         end = text.bounds(min(i + 2, len(text.starts) - 1))[1]
-        a = lex.answer.search(text.norm, q.end(), end)
+        a = lex.answer.search(text.norm, q_end, end)
         if a is not None:
-            out.append((q.start(), a.end()))
+            out.append((q_start, a.end()))
     return out
 
 
@@ -249,7 +254,11 @@ def screen_normalised(norm: str, risk_model: model.RiskModel | None = None) -> S
     if overflow:
         return ScreenHit(category="ideation", rule=OVERFLOW_RULE, level="review")
     # What no rule names, the model may still see (model.py), sentence by sentence.
-    verdict = (risk_model or model.shipped()).judge_units(text.model_texts())
+    reader = risk_model or model.shipped()
+    if text.masked or text.denied:
+        verdict = reader.judge_units(text.model_texts())
+    else:
+        verdict = reader.judge_text(norm, text.starts, text.model_texts)
     if verdict is None:
         return None
     cued = _cued(text, verdict.unit, verdict.last)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from app.safety.screening.features import _PUNCT, PREFIX, marked_words
+from app.safety.screening.features import _NEG, _PUNCT, PREFIX, marked_words
 
 # Never a word of normalised text, which has no "|".
 _SEPARATOR = "|"
@@ -90,7 +90,23 @@ class FastReader:
         for unit in units:
             words += marked_words(unit)
             words.append(_SEPARATOR)
-        pieces = len(units)
+        return self.largest_words(words, len(units), whole)
+
+    def largest_text(self, tokens: list[str], ends: list[int], whole: bool) -> float:
+        """`largest` of the pieces `tokens[0:ends[0]]`, `tokens[ends[0]:ends[1]]`, …
+        (the words of a text split once, not each piece's string split again)."""
+        words: list[str] = []
+        start = 0
+        for end in ends:
+            unit = tokens[start:end]
+            # marked_words of the piece's string, which holds these words.
+            words += unit if _NEG.isdisjoint(unit) else marked_words(" ".join(unit))
+            words.append(_SEPARATOR)
+            start = end
+        return self.largest_words(words, len(ends), whole)
+
+    def largest_words(self, words: list[str], pieces: int, whole: bool) -> float:
+        """`largest` of the pieces' marked words, each piece followed by _SEPARATOR."""
         unknown, none = self.unknown, self.none
         ids = list(map(self.words.get, words, repeat(unknown)))
         a = np.fromiter(ids, dtype=np.int64, count=len(ids))

@@ -184,19 +184,61 @@ class RiskModel:
         scores = self.kind.decisions(self._found(text))
         return self.kind.classes[max(range(len(scores)), key=scores.__getitem__)]
 
-    def judge_units(self, sentences: list[str]) -> ModelVerdict | None:
+    def _line(self, pieces: int) -> float:
+        return self.threshold if pieces <= SHORT_PIECES else self.long_threshold
+
+    def judge_text(
+        self, norm: str, starts: list[int], sentences: Callable[[], list[str]]
+    ) -> ModelVerdict | None:
+        """`judge_units(sentences())` for a normalised text the model reads whole,
+        its sentences starting at `starts` (nothing masked or denied): the pieces
+        are counted from the sentences' spaces and the first look reads the text's
+        words split once, so a text well below the line is never cut into sentence
+        and piece strings. A text not spaced as the normaliser spaces it (one space
+        between words, none at either end) is read the plain way."""
+        if not norm or "  " in norm or norm[0] == " " or norm[-1] == " ":
+            return self.judge_units(sentences())
+        # Each sentence but the last ends in ". " (see engine._SENTENCE_END): its
+        # spaces are its words; the last has one word more than spaces.
+        last = len(starts) - 1
+        ends: list[int] = []
+        words = count = 0
+        for i, a in enumerate(starts):
+            n = norm.count(" ", a, starts[i + 1]) if i < last else norm.count(" ", a) + 1
+            words += n
+            count += n
+            # units(): sentences joined until the piece has UNIT_WORDS words.
+            if count >= UNIT_WORDS:
+                ends.append(words)
+                count = 0
+        if count:
+            ends.append(words)
+        pieces = len(ends)
+        if words - pieces < FIRST_LOOK_SPACES:
+            return self.judge_units(sentences())
+        whole = 2 < pieces <= SHORT_PIECES
+        if (
+            self.fast.largest_text(norm.split(" "), ends, whole)
+            < line_z(self._line(pieces)) - MARGIN
+        ):
+            return None
+        return self.judge_units(sentences(), first_look=False)
+
+    def judge_units(self, sentences: list[str], first_look: bool = True) -> ModelVerdict | None:
         """The likeliest reading, if it crosses the line for a text of its length."""
         cut = units(sentences)
         if not cut:
             return None
-        line = self.threshold if len(cut) <= SHORT_PIECES else self.long_threshold
+        line = self._line(len(cut))
         # The whole text's readings in numpy first: most texts are well below the
         # line, and only those that may cross it are read exactly, below.
         texts = [u for _a, _b, u in cut]
         whole = 2 < len(cut) <= SHORT_PIECES
         # Below about 90 words numpy's fixed cost outweighs what it saves.
-        if sum(map(str.count, texts, repeat(" "))) >= FIRST_LOOK_SPACES and (
-            self.fast.largest(texts, whole) < line_z(line) - MARGIN
+        if (
+            first_look
+            and sum(map(str.count, texts, repeat(" "))) >= FIRST_LOOK_SPACES
+            and self.fast.largest(texts, whole) < line_z(line) - MARGIN
         ):
             return None
         parts = [(a, b, feature_set(text)) for a, b, text in cut]

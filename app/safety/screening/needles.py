@@ -22,6 +22,7 @@ P: Any = import_module("re._parser")
 C: Any = import_module("re._constants")
 
 Needles = frozenset[str]
+MAX_PICKED = 1024
 
 
 def needles(pattern: str) -> Needles | None:
@@ -277,6 +278,8 @@ class Gates:
         for n, (rules, groups) in owners.items():
             self.automaton.add_word(n, (len(n.lstrip(" ")), tuple(rules), tuple(groups)))
         self.automaton.make_automaton()
+        # The pattern picked for each set of groups found (few sets recur).
+        self._picked: dict[tuple[int, frozenset[int]], re.Pattern[str] | None] = {}
 
     def scan(self, text: str) -> tuple[dict[int, list[int]], list[tuple[int, tuple[int, ...]]]]:
         """For each rule one of whose needles is in `text`, where those needles start;
@@ -302,6 +305,18 @@ class Gates:
 
     def pattern(self, k: int, groups: set[int]) -> re.Pattern[str] | None:
         """What of alternation `k` to run over text in which `groups` were found."""
+        key = (k, frozenset(groups))
+        try:
+            return self._picked[key]
+        except KeyError:  # not picked yet (or cleared meanwhile by another thread)
+            pass
+        picked = self._pattern(k, groups)
+        if len(self._picked) >= MAX_PICKED:
+            self._picked.clear()
+        self._picked[key] = picked
+        return picked
+
+    def _pattern(self, k: int, groups: set[int]) -> re.Pattern[str] | None:
         # Only branches one of whose groups was found can have them all.
         branches = set(self.ungated[k])
         for g in groups:

@@ -75,6 +75,8 @@ _SPELLED = re.compile(r"[.\-_*](?<=(?<![^\W\d_])[^\W\d_][.\-_*])(?=[^\W\d_](?![^
 # pattern downstream ever backtracks over an unbounded word.
 MAX_TOKEN = 40
 MAX_LOOKUPS = 48
+MAX_SEEN = 2048
+MAX_PLAIN = 8192
 _TOKEN = re.compile(r"[a-z0-9@$]{1,40}(?:!{1,3}[a-z]{1,40}){0,2}|[.!?;,:\n]")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
 # A "!" standing alone ends a sentence; one inside a token ("k!ll") does not.
@@ -115,7 +117,18 @@ def _unaccent(m: re.Match[str]) -> str:
     return _LATIN[m.group()]
 
 
+# The lower-case accented letters of Spanish and its neighbours, each replaced by
+# str.replace (a scan in C over a text stored a byte a character): a callback per
+# letter from the expression below cost more than all of these scans.
+_COMMON = tuple((c, _LATIN[c]) for c in "áéíóúñüàèìòùâêîôûäëïöçãõ")
+
+
 def _strip_accents(text: str) -> str:
+    for accented, plain in _COMMON:
+        if accented in text:
+            text = text.replace(accented, plain)
+    if text.isascii():
+        return text
     text = _ACCENTED.sub(_unaccent, text)
     if text.isascii():
         return text
@@ -134,15 +147,28 @@ def _marks(marks: str) -> re.Pattern[str]:
     return re.compile(f"[{re.escape(marks)}]")
 
 
+def _expand(text: str) -> str:
+    """_CONTRACTION.sub(...) by str.replace, in CONTRACTIONS' order: "can't" and
+    "won't" before the "n't" inside them, as the leftmost match takes them; no two
+    other contractions overlap (each other one starts with its own "'x"), and none
+    is written back, so each replacement finds what the expression finds."""
+    if "'" not in text:
+        return text
+    for contracted, expanded in CONTRACTIONS:
+        if contracted in text:
+            text = text.replace(contracted, expanded)
+    return text
+
+
 def fold(text: str) -> str:
     """Unicode folding only: compatibility forms, look-alikes, invisibles, accents."""
     if text.isascii():  # most entries: none of the Unicode steps can change them
         text = text.lower().replace("`", "'")
         if "'" in text:
-            text = _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text).replace("'", "")
+            text = _expand(text).replace("'", "")
         return text
     text = _TO_FOLD.sub(_fold_one, unicodedata.normalize("NFKC", text)).lower()
-    text = _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], text)
+    text = _expand(text)
     return _strip_accents(text).replace("'", "")
 
 
@@ -216,6 +242,34 @@ def _osa(a: str, b: str) -> int:
     return prev[len(b)]
 
 
+# _TOKEN's characters kept, a newline held as \x01 (split() would take it for a
+# space), everything else a space: for ASCII text without "!".
+_KEEP = bytes(
+    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789@$.?;,:" else 1 if c == 10 else 32
+    for c in range(256)
+)
+_PUNCTUATION = tuple(c.encode() for c in ".,?;:\x01")
+
+
+def _tokens(folded: str) -> str:
+    """`_TOKEN`'s tokens joined by single spaces. Without "!" (whose rules depend on
+    what is next to it) and in ASCII, a token is a run of letters, digits, "@" and
+    "$", or one punctuation mark: bytes.translate, a few str.replace scans and one
+    split in C find the same tokens as the expression, which is tried at every
+    character. A run longer than MAX_TOKEN is cut by the expression."""
+    if "!" in folded or not folded.isascii():
+        return " ".join(_TOKEN.findall(folded))
+    data = folded.encode("ascii").translate(_KEEP)
+    for mark in _PUNCTUATION:
+        if mark in data:
+            data = data.replace(mark, b" " + mark + b" ")
+    tokens = data.split()
+    if tokens and len(max(tokens, key=len)) > MAX_TOKEN:
+        return " ".join(_TOKEN.findall(folded))
+    text = b" ".join(tokens).decode("ascii")
+    return text.replace("\x01", "\n") if "\x01" in text else text
+
+
 def _replace_tokens(text: str, changed: dict[str, str]) -> str:
     """Each whole token of `text` that is a key of `changed` replaced by its value.
 
@@ -246,6 +300,11 @@ class Normaliser:
         self.speller = Speller(SPELLING_TARGETS, self.vocabulary)
         self._longest = max(len(w) for w in self.vocabulary)
         self._shorthand = frozenset(SHORTHAND)
+        # What a spelling candidate became, and whether it used a look-up: most are
+        # ordinary words ("despues", "together") met again and again.
+        self._seen: dict[str, tuple[str, int]] = {}
+        # Unknown words met before that are neither odd nor a spelling candidate.
+        self._plain: set[str] = set()
         if any(_ODD_HINT.search(w) for w in self.vocabulary):
             raise ValueError("no known word may hold a digit, a symbol or a letter thrice")
 
@@ -253,7 +312,7 @@ class Normaliser:
         """The normalised text: tokens joined by single spaces."""
         folded = fold(raw)
         folded = _SPELLED.sub(" ", folded)
-        text = " ".join(_TOKEN.findall(folded))
+        text = _tokens(folded)
         if "?" in text:
             text = _ANSWER.sub("", text)
         # A few str.replace scans (each skips ahead to its character) beat
@@ -276,6 +335,9 @@ class Normaliser:
         # No known word has a digit, a symbol or a letter three times (checked at
         # import), so only the unknown words are looked at for those.
         strange = distinct - self.vocabulary
+        # Whether a word is odd or a spelling candidate is the word's own property:
+        # one found to be neither before (most words of a journal) is not searched.
+        strange -= self._plain
         unknown = " ".join(strange)
         if _TRIPLE.search(unknown):
             odd.update(w for w in strange if _ODD_HINT.search(w))
@@ -283,11 +345,30 @@ class Normaliser:
             # No letter three times: only words with a digit or symbol, none all letters.
             odd.update(w for w in filterfalse(str.isalpha, strange) if _ODD_HINT.search(w))
         candidates = sorted(self.speller.candidates.findall(unknown))
+        plain = strange - odd
+        plain.difference_update(candidates)
+        if len(self._plain) + len(plain) > MAX_PLAIN:
+            self._plain.clear()
+        self._plain |= plain
         budget = [MAX_LOOKUPS]
         out = {w: self._token(w, budget) for w in sorted(odd)}
+        seen = self._seen
         for w in candidates[:MAX_LOOKUPS]:
-            if w not in out:
-                out[w] = self._token(w, budget)
+            if w in out:
+                continue
+            before = budget[0]
+            # The budget is read once, by _word: with some left, a candidate becomes
+            # what it became before and uses what it used.
+            known = seen.get(w) if before > 0 else None
+            if known is not None:
+                out[w], used = known
+                budget[0] -= used
+                continue
+            out[w] = self._token(w, budget)
+            if before > 0:
+                if len(seen) >= MAX_SEEN:
+                    seen.clear()
+                seen[w] = (out[w], before - budget[0])
         return {k: v for k, v in out.items() if k != v}
 
     def tokens(self, raw: str) -> list[str]:
