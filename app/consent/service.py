@@ -109,22 +109,32 @@ def sharing_document_missing(
     return None if in_force(doc, decision, now) else doc
 
 
-# Built once: building a statement costs more than running it on these small tables.
-_LATEST_SHARING = (
-    select(ConsentDocument)
-    .where(ConsentDocument.kind == ConsentKind.care_team_sharing)
-    .order_by(col(ConsentDocument.version).desc())
-    .limit(1)
-)
-_LATEST_SHARING_DECISION = (
-    select(ConsentDecision)
-    .where(
-        col(ConsentDecision.patient_id) == bindparam("pid"),
-        ConsentDecision.kind == ConsentKind.care_team_sharing,
+def latest_sharing(what: Any) -> Any:
+    """The latest care_team_sharing document's `what` (the row, or one column)."""
+    return (
+        select(what)
+        .where(ConsentDocument.kind == ConsentKind.care_team_sharing)
+        .order_by(col(ConsentDocument.version).desc())
+        .limit(1)
     )
-    .order_by(col(ConsentDecision.number).desc())
-    .limit(1)
-)
+
+
+def latest_sharing_decision(what: Any) -> Any:
+    """The latest sharing decision's `what` of the patient bound as `pid`."""
+    return (
+        select(what)
+        .where(
+            col(ConsentDecision.patient_id) == bindparam("pid"),
+            ConsentDecision.kind == ConsentKind.care_team_sharing,
+        )
+        .order_by(col(ConsentDecision.number).desc())
+        .limit(1)
+    )
+
+
+# Built once: building a statement costs more than running it on these small tables.
+_LATEST_SHARING = latest_sharing(ConsentDocument)
+_LATEST_SHARING_DECISION = latest_sharing_decision(ConsentDecision)
 
 
 def decide(

@@ -7,7 +7,6 @@ flags, the check-in, crisis resources) never waits for it.
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam
 from sqlalchemy import select as core_select  # six columns: more than sqlmodel's select types
 from sqlmodel import col, select
 
@@ -66,37 +65,14 @@ def sharing_refusal(act: Act, patient_id: uuid.UUID) -> AppError | None:
     )
 
 
-def _latest_sharing(column: Any) -> Any:
-    return (
-        select(column)
-        .where(ConsentDocument.kind == ConsentKind.care_team_sharing)
-        .order_by(col(ConsentDocument.version).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def _latest_decision(column: Any) -> Any:
-    return (
-        select(column)
-        .where(
-            col(ConsentDecision.patient_id) == bindparam("pid"),
-            ConsentDecision.kind == ConsentKind.care_team_sharing,
-        )
-        .order_by(col(ConsentDecision.number).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 # Built once: building the statement costs more than running it on these small tables.
 _SHARING_STATE = core_select(
     last_end().scalar_subquery(),
-    _latest_sharing(ConsentDocument.id),
-    _latest_sharing(ConsentDocument.version),
-    _latest_sharing(ConsentDocument.previous_valid_until),
-    _latest_decision(ConsentDecision.decision),
-    _latest_decision(ConsentDecision.version),
+    consent.latest_sharing(ConsentDocument.id).scalar_subquery(),
+    consent.latest_sharing(ConsentDocument.version).scalar_subquery(),
+    consent.latest_sharing(ConsentDocument.previous_valid_until).scalar_subquery(),
+    consent.latest_sharing_decision(ConsentDecision.decision).scalar_subquery(),
+    consent.latest_sharing_decision(ConsentDecision.version).scalar_subquery(),
 )
 
 
