@@ -30,6 +30,9 @@ BATCH = {
         "generateOneOfAnyOfWrappers": "true",
     },
     "swift5": {"projectName": "KapJournal"},
+    # A React Native app's client: ES6 code, extension-less imports (Metro, webpack).
+    # Signs become words in enum keys: `Etc/GMT+12` and `Etc/GMT-1` both made `EtcGmt12`.
+    "typescript-fetch": {"supportsES6": "true", "enumPropertyNamingReplaceSpecialChar": "true"},
 }
 
 
