@@ -18,6 +18,17 @@ from pydantic import (
 from app.core.errors import AppError
 
 
+def _integral(value: object) -> object:
+    # JSON Schema counts 4.0 as an integer, and so do some serializers (Swift's Double).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# A whole number as JSON Schema reads one: 4 and 4.0, never 4.5 or "4".
+WholeNumber = BeforeValidator(_integral)
+
+
 def _no_nul(value: str) -> str:
     # PostgreSQL text cannot hold NUL; refuse it the same way on both databases.
     if "\x00" in value:

@@ -4,10 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StrictInt
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from app.core import examples as ex
-from app.core.fields import NoNulStr, WrittenAt
+from app.core.fields import NoNulStr, WholeNumber, WrittenAt
 from app.core.patch import MergePatch
 from app.questionnaires.schemas import QuestionnaireResponsePublic
 from app.reviews.schemas import ReviewPublic
@@ -17,14 +17,7 @@ from app.sessions.window import Phase
 Body = Annotated[NoNulStr, Field(min_length=1, max_length=20_000)]
 
 
-def _integral(value: object) -> object:
-    # JSON Schema counts 4.0 as an integer, and so do some serializers (Swift's Double).
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-Mood = Annotated[StrictInt, Field(ge=0, le=10), BeforeValidator(_integral)]
+Mood = Annotated[StrictInt, Field(ge=0, le=10), WholeNumber]
 # The sync token's alphabet (base64url); see app/core/pagination.py.
 SyncToken = Annotated[
     str,

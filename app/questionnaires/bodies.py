@@ -31,11 +31,13 @@ from pydantic_core import CoreSchema
 from typing_extensions import TypedDict
 
 from app.core import examples as ex
-from app.core.fields import NoNulKey, NoNulStr, WrittenAt
+from app.core.fields import NoNulKey, NoNulStr, WholeNumber, WrittenAt
 from app.questionnaires.instruments import Instrument, Item, catalogue, note_items
 
 ItemId = Annotated[NoNulKey, Field(min_length=1, max_length=64)]
-AnswerValue = Annotated[StrictInt, Field(description="The `value` of one of the item's options")]
+AnswerValue = Annotated[
+    StrictInt, Field(description="The `value` of one of the item's options"), WholeNumber
+]
 NoteText = Annotated[NoNulStr, Field(max_length=2000)]
 
 RESPONSE = "6d5c4b3a-2918-4f7e-8d6c-5b4a39281706"
@@ -125,7 +127,9 @@ def _answers_model(instrument: Instrument) -> type:
             continue
         low, high = min(item.values), max(item.values)
         # Options are whole ranges (a test holds this), so bounds say which values exist.
-        value = Annotated[StrictInt, Field(ge=low, le=high, description=_item_text(item))]
+        value = Annotated[
+            StrictInt, Field(ge=low, le=high, description=_item_text(item)), WholeNumber
+        ]
         fields[item.id] = Required[value] if item.always_asked else NotRequired[value]
     made = TypedDict(f"{camel(instrument.code)}Answers", fields)  # type: ignore[misc]
     examples: dict[str, Any] = {"examples": [example_answers(instrument)]}

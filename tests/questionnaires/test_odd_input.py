@@ -70,3 +70,16 @@ def test_odd_code_filters_and_paths_are_never_a_server_error(team: Team, code: s
     ):
         r = team.client.get(url, headers=headers)
         assert r.status_code < 500, (url, r.text)
+
+
+def test_whole_answers_written_as_decimals_are_taken_and_stored_as_integers(team: Team) -> None:
+    # JSON Schema counts 3.0 as an integer (so does Swift's Double); 2.5 is not one.
+    answers = {k: float(v) for k, v in (GAD7 | {"gad7_1": 3}).items()}
+    at = ', "answered_at": "2026-03-02T15:00:00Z"}'
+    body = '{"code": "gad7", "answers": ' + json.dumps(answers) + at
+    assert _raw(team, "POST", "/v1/questionnaire-responses", body, team.ph) == 201
+    mine = team.client.get("/v1/me/questionnaire-responses", headers=team.ph).json()["items"]
+    assert mine[0]["answers"]["gad7_1"] == 3
+    assert isinstance(mine[0]["answers"]["gad7_1"], int)
+    half = '{"code": "gad7", "answers": ' + json.dumps(answers | {"gad7_2": 2.5}) + at
+    assert _raw(team, "POST", "/v1/questionnaire-responses", half, team.ph) == 422
