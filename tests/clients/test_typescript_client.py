@@ -5,7 +5,6 @@ app's document; the same code, compiled, then runs with node against a server on
 127.0.0.1.
 """
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,10 +12,9 @@ from pathlib import Path
 from sqlmodel import Session
 
 from tests.clients.generate import TS_DIR
+from tests.clients.node import TSC, run_journey
 from tests.conftest import Clock
-from tests.factories import PASSWORD, make_patient, make_therapist
-
-TSC = TS_DIR / "node_modules" / ".bin" / "tsc"
+from tests.factories import make_patient, make_therapist
 
 
 def _install_types(clients: Path) -> None:
@@ -55,20 +53,11 @@ def test_the_typed_journey_runs_against_a_real_server(
     # Node resolves openapi-fetch from the folder the script is in.
     (build / "node_modules").symlink_to(TS_DIR / "node_modules")
     (build / "package.json").write_text('{"type": "module"}')
-    env = os.environ | {
-        "KAPJ_BASE_URL": base_url,
-        "KAPJ_PATIENT_EMAIL": patient.email,
-        "KAPJ_THERAPIST_EMAIL": therapist.email,
-        "KAPJ_PASSWORD": PASSWORD,
-        "KAPJ_NOW": clock.now.isoformat(),
-    }
-    ran = subprocess.run(
-        ["node", str(build / "journey.js")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    out = run_journey(
+        build / "journey.js",
+        base_url=base_url,
+        patient_email=patient.email,
+        therapist_email=therapist.email,
+        clock=clock,
     )
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "typescript journey: ok" in ran.stdout
+    assert "typescript journey: ok" in out

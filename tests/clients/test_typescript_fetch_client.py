@@ -6,7 +6,6 @@ output and extension-less imports, as a React Native bundler reads them), and th
 same code, compiled, runs with node against a server on 127.0.0.1.
 """
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,10 +13,10 @@ from pathlib import Path
 from sqlmodel import Session
 
 from tests.clients.generate import TS_DIR
+from tests.clients.node import TSC, run_journey
 from tests.conftest import Clock
-from tests.factories import PASSWORD, make_patient, make_therapist
+from tests.factories import make_patient, make_therapist
 
-TSC = TS_DIR / "node_modules" / ".bin" / "tsc"
 PROJECT = TS_DIR / "src-fetch"
 
 
@@ -53,20 +52,11 @@ def test_the_fetch_journey_runs_against_a_real_server(
     build = tmp_path / "build"
     _tsc("--outDir", str(build))
     (build / "package.json").write_text('{"type": "commonjs"}')
-    env = os.environ | {
-        "KAPJ_BASE_URL": base_url,
-        "KAPJ_PATIENT_EMAIL": patient.email,
-        "KAPJ_THERAPIST_EMAIL": therapist.email,
-        "KAPJ_PASSWORD": PASSWORD,
-        "KAPJ_NOW": clock.now.isoformat(),
-    }
-    ran = subprocess.run(
-        ["node", str(build / "src-fetch" / "journey.js")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    out = run_journey(
+        build / "src-fetch" / "journey.js",
+        base_url=base_url,
+        patient_email=patient.email,
+        therapist_email=therapist.email,
+        clock=clock,
     )
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "typescript-fetch journey: ok" in ran.stdout
+    assert "typescript-fetch journey: ok" in out
