@@ -284,3 +284,56 @@ def test_second_pass_families_with_risk_are_flagged(text: str, level: str) -> No
     hit = screen_text(text)
     assert hit is not None, text
     assert hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A screening instrument or a rating, answered no or zero, in either language.
+        "Filled in the PHQ-9 in the waiting room: thoughts I'd be better off dead, none.",
+        "Did the C-SSRS with my counselor: wish to be dead, no; thoughts of ending my life, no.",
+        "She asked me to rate the urge to cut from 0 to 10 this week: zero.",
+        "The intake nurse asked about any thoughts of suicide, I said no ma'am.",
+        "El psiquiatra me hizo las preguntas de siempre, si he pensado en matarme. Le dije que no.",
+        "Me pidió que dijera si he tenido ganas de morirme esta semana. Dije no sin pensarlo.",
+        # "Die of" a cause nobody dies of, a "but" between.
+        "I'm going to die, but of boredom, this lecture is three hours long.",
+        "Me quiero morir, pero de la vergüenza, le mandé el audio a mi jefa.",
+        "Casi me muero del susto cuando sonó la alarma.",
+        "We walked home in the snow and I thought I'd die of cold, not literally.",
+        # Another person's death by suicide, told as news or grief.
+        "A teacher at my son's school died by suicide and they sent a letter home.",
+        "En el barrio se suicidó un muchacho y fuimos al velorio con mi tía.",
+        # Exasperation with someone, said as an idiom.
+        "My brother ate my leftovers again, I could strangle him.",
+        # Hyperbole about one more of something.
+        "If I hear one more ad for that app I'm going to shoot myself, lol.",
+        "Me voy a matar estudiando para el parcial de anatomía.",
+    ],
+)
+def test_third_pass_families_without_risk_pass(text: str) -> None:
+    assert screen_text(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Intent said in the first person is urgent, with or without a time or method.
+        ("I'm going to kill myself.", "urgent"),
+        ("If she takes the kids I will end my life.", "urgent"),
+        ("Me voy a matar, ya no aguanto.", "urgent"),
+        ("Decidí quitarme la vida.", "urgent"),
+        ("El viernes es el día que elegí para matarme.", "urgent"),
+        # A screening question answered yes, or "I don't know", still stands.
+        ("Did the C-SSRS with my counselor: wish to be dead, yes, most days.", "review"),
+        ("La doctora me preguntó si quiero vivir. Le dije no sé.", "review"),
+        # The idiom said meaning it.
+        ("I could strangle my stepdad and I mean it.", "urgent"),
+        # Another's death beside the writer's own wish.
+        ("My cousin died by suicide and now I want to die too.", "review"),
+    ],
+)
+def test_third_pass_families_with_risk_are_flagged(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None, text
+    assert hit.level == level, (text, hit)

@@ -167,9 +167,15 @@ def _questioned(text: "_Text") -> list[tuple[int, int]]:
     if lex.asked is None or lex.answer is None or text.asked is None:
         return []
     out: list[tuple[int, int]] = []
-    for q_start, q_end in text._sentence_matches(_ASKED)[:MAX_QUESTIONS]:
+    frames = sorted(text._sentence_matches(_ASKED)[:MAX_QUESTIONS])
+    for k, (q_start, q_end) in enumerate(frames):
         i = text.index(q_start)
         end = text.bounds(min(i + 2, len(text.starts) - 1))[1]
+        # A question's answer comes before the next question is put: "asked me to rate
+        # it, I said 6. She asked if I'd act on it, I said no" denies only the second.
+        later = [a for a, _b in frames[k + 1 :] if a >= q_end]
+        if later:
+            end = min(end, later[0])
         a = lex.answer.search(text.norm, q_end, end)
         if a is not None:
             out.append((q_start, a.end()))
