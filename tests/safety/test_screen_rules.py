@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from app.core.clock import utcnow
 from app.safety.screening import screen_text
-from app.safety.screening.engine import NORMALISER
+from app.safety.screening.engine import NORMALISER, _rule_matches, _Text
 from app.safety.screening.normalise import fold
 
 RISK = (
@@ -337,3 +337,62 @@ def test_third_pass_families_with_risk_are_flagged(text: str, level: str) -> Non
     hit = screen_text(text)
     assert hit is not None, text
     assert hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Scots and northern English spelling: "ma" for "my", "-nae" for "not".
+        ("stubbed a fag out on ma arm after the row wi ma da", "urgent"),
+        ("i'm gonnae top maself", "urgent"),
+        ("cannae stop thinking aboot killing maself", "review"),
+        # A dropped g.
+        ("been cuttin my arms every night", "urgent"),
+        # Spoken Spanish participles in -ao.
+        ("me he cortao los brazos con el cúter", "urgent"),
+        ("tengo las pastillas guardás y to preparao, lo he pensao mucho", "urgent"),
+        # Self-injury by blows, burns and edges, with the body part.
+        ("Punched my own face til my lip split.", "urgent"),
+        ("Poured the kettle on my hand so I'd feel something.", "urgent"),
+        ("Dragged the broken glass across my arm last night.", "urgent"),
+        ("Me apagué un cigarro en el brazo anoche.", "urgent"),
+        ("Llevo tres noches cortándome.", "urgent"),
+        # An attempt at a height, stopped.
+        ("My brother pulled me back from the edge of the roof on Friday.", "urgent"),
+        ("Last week I had one leg over the railing before I got down.", "urgent"),
+        # Clitic climbing: "me he intentado ahogar".
+        ("Me he intentado ahogar en la bañera esta tarde.", "urgent"),
+        # A day set, letters left for when the writer is gone, a knot practised.
+        ("El día de mi cumple me mato.", "urgent"),
+        ("Mañana a las seis me tiro a la vía del tren.", "urgent"),
+        ("Dejé cartas para mis hijos, para cuando ya no esté.", "urgent"),
+        ("Busqué cómo se hace un nudo para ahorcarse.", "urgent"),
+    ],
+)
+def test_regional_spellings_and_acts_are_flagged(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None, text
+    assert hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The toddler punched my face until I laughed, then we had juice.",
+        "Hoy me mato de risa con los vídeos de mi sobrino.",
+        "Mañana me mato estudiando para el examen de anatomía.",
+        "Me he cortado el pelo muy corto y me gusta.",
+        "Practiqué con el cordón de las zapatillas el nudo que me enseñó mi papá.",
+        "We're going to drive into the mountains this weekend for the leaves.",
+        "therapist asked if i'd had any thoughts of harming maself this week. honestly naw.",
+    ],
+)
+def test_regional_and_act_families_leave_ordinary_text_alone(text: str) -> None:
+    assert screen_text(text) is None, text
+
+
+def test_an_edge_that_is_a_pools_is_not_an_attempt() -> None:
+    found, _, _ = _rule_matches(
+        _Text(NORMALISER.text("Stood at the edge of the pool about to jump in."))
+    )
+    assert not {f.rule.id for f in found} & {"en_edge_meant", "en_edge", "en_edge_stopped"}
