@@ -396,3 +396,50 @@ def test_an_edge_that_is_a_pools_is_not_an_attempt() -> None:
         _Text(NORMALISER.text("Stood at the edge of the pool about to jump in."))
     )
     assert not {f.rule.id for f in found} & {"en_edge_meant", "en_edge", "en_edge_stopped"}
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Spanish written as it sounds.
+        ("me boi a matar ke ya no aguanto", "urgent"),
+        # Intent by more means, by one's own hand, or the whole lot tonight.
+        ("On Friday I will electrocute myself at the substation.", "urgent"),
+        ("I'm going to die by my own hand before spring.", "urgent"),
+        ("Tonight I'm taking the whole bottle.", "urgent"),
+        # A line carved into the body; a goodbye recorded or scheduled; one's own eulogy.
+        ("Carved a word into my thigh with a compass.", "urgent"),
+        ("Scheduled a goodbye voice memo to my sister for Sunday.", "urgent"),
+        ("Wrote my own eulogy and left it in the desk.", "urgent"),
+        # A single pill saved, sleepers swallowed, the key to a gun safe found.
+        ("I've saved every pill they gave me since June.", "urgent"),
+        ("Swallowed a handful of sleepers with the wine.", "urgent"),
+        ("Found the key to dad's gun safe and kept it.", "urgent"),
+        # Going and not coming back; said alone, it is for review.
+        ("Driving up to the dam this weekend and not coming back.", "urgent"),
+        ("Not coming back this time.", "review"),
+        # An insurance's suicide clause asked about.
+        ("Rang the insurer about the suicide clause on my policy.", "urgent"),
+        # Harm to another by a possessive name.
+        ("Gonna bash my sister's boyfriend when he gets out.", "urgent"),
+    ],
+)
+def test_third_wave_families_are_flagged(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None, text
+    assert hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tonight I'm taking everything to the tip before the move.",
+        "Dad went to the shops. Not coming back till six, he said.",
+        "My ex left in March and she's not coming back.",
+        "Took a pill for my headache after lunch.",
+        "I found the key to the lockbox so I can give mum her pills at eight.",
+        "Fue a la tienda y ke bueno ke volvió temprano.",
+    ],
+)
+def test_third_wave_families_leave_ordinary_text_alone(text: str) -> None:
+    assert screen_text(text) is None, text
