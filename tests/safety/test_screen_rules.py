@@ -443,3 +443,37 @@ def test_third_wave_families_are_flagged(text: str, level: str) -> None:
 )
 def test_third_wave_families_leave_ordinary_text_alone(text: str) -> None:
     assert screen_text(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Intent without the "I", and "end it" with a time.
+        ("Going to kill myself. Not maybe. This week.", "urgent"),
+        ("If the appeal fails I will end it that night.", "urgent"),
+        # "Me" for "my" with the body, and blades taken to it.
+        ("Took the razor to me arms again in the bath.", "urgent"),
+        ("Wrote me own death notice and saved it in the phone.", "urgent"),
+        # Pulled back at the water; pills bought across shops; a hose to the exhaust.
+        ("My neighbour pulled me back at the river wall last night, I was going in.", "urgent"),
+        ("Bought paracetamol from three different shops so nobody would notice.", "urgent"),
+        ("Ran a hose from the exhaust into the car on Sunday and sat there.", "urgent"),
+    ],
+)
+def test_fourth_wave_families_are_flagged(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None, text
+    assert hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will end it tonight with him, I've had enough of his lies.",
+        "Got my meds from a different pharmacy so the insurance doesn't ask questions.",
+        "The lifeguard pulled me out of the water while we were swimming.",
+        "Going to kill it at the gig tonight.",
+    ],
+)
+def test_fourth_wave_families_leave_ordinary_text_alone(text: str) -> None:
+    assert screen_text(text) is None, text
