@@ -477,3 +477,54 @@ def test_fourth_wave_families_are_flagged(text: str, level: str) -> None:
 )
 def test_fourth_wave_families_leave_ordinary_text_alone(text: str) -> None:
     assert screen_text(text) is None, text
+
+
+def test_ordinary_words_one_slip_from_a_target_are_left_alone() -> None:
+    text = "a strange stranger struggling, overdue, la subida, sucia, existen"
+    assert NORMALISER.text(text) == (
+        "a strange stranger struggling , overdue , la subida , sucia , existen"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Self-harm named in the infinitive is a thought or an urge; the act is urgent.
+        ("Tengo ganas de cortarme otra vez.", "review"),
+        ("Anoche volví a cortarme los brazos.", "urgent"),
+        ("Hace un mes traté de cortarme las venas.", "urgent"),
+        # The writer's overdose is urgent; the word alone is for review.
+        ("Overdosed on Saturday and woke up in the ER.", "urgent"),
+        ("In the past month I've tried to overdose twice.", "urgent"),
+        ("Been reading about tylenol overdose and bought four bottles.", "urgent"),
+        ("I keep thinking about an overdose.", "review"),
+        # An accident claimed to others is no accident.
+        (
+            "Me pegué con el martillo a propósito y dije en el trabajo que fue un accidente.",
+            "urgent",
+        ),
+        ("I cut myself last night and it was no accident.", "urgent"),
+    ],
+)
+def test_fifth_wave_families_are_flagged(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None, text
+    assert hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Me quemé el brazo con la plancha por accidente, nada grave.",
+        "Cuando tenía 15 años me cortaba, hace mucho que no.",
+        "Le dije a la doctora que nahániri, esta semana nada de hacerme daño.",
+        "I'd murder the whole box of chocolates if he didn't hide it.",
+        "My wife says I'm killing her with my cooking lately.",
+        "Night shift tip: eat by 2am or you'll want to strangle someone by 5.",
+        "Bought a pill organizer for my dad.",
+        "The meds live in a lock box now, my sister keeps the key, as we agreed.",
+        "Fui a cortarme el pelo y me quedó muy corto.",
+    ],
+)
+def test_fifth_wave_families_leave_ordinary_text_alone(text: str) -> None:
+    assert screen_text(text) is None, text

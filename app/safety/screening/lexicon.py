@@ -198,6 +198,8 @@ SHORTHAND = {
     "oot": "out",
     # Spanish written as it sounds ("me boi a matar", "ke ya no aguanto", "nesesito").
     "boi": "voy",
+    "bes": "vez",
+    "nahaniri": "no",
     "ke": "que",
     "aser": "hacer",
     "aserme": "hacerme",
@@ -372,6 +374,47 @@ SPELLING_TARGETS = (
     "worthless",
     "tomorrow",
     "tonight",
+)
+
+# Ordinary words one or two slips from a target, which the spelling step must leave
+# alone: "strange" is not "strangle", "overdue" not "overdose", "subida" not "suicida".
+NEAR_TARGETS = (
+    "strange",
+    "stranger",
+    "strangers",
+    "strangely",
+    "strangest",
+    "strongly",
+    "struggling",
+    "straggler",
+    "stringing",
+    "overdue",
+    "overdone",
+    "exciting",
+    "existed",
+    "unlike",
+    "unalike",
+    "tonights",
+    "subida",
+    "subidas",
+    "sucia",
+    "sucias",
+    "sucio",
+    "suicidan",
+    "pasillo",
+    "pasillos",
+    "patilla",
+    "patillas",
+    "despejada",
+    "despejado",
+    "deportar",
+    "despertador",
+    "existen",
+    "existia",
+    "existido",
+    "existan",
+    "existi",
+    "existe",
 )
 
 # Words the spaced-letter joiner must know besides those written in the rules.

@@ -24,6 +24,7 @@ from app.safety.screening.lexicon import (
     CONTRACTIONS,
     HOMOGLYPHS,
     LEET,
+    NEAR_TARGETS,
     SHORTHAND,
     SPELLING_TARGETS,
 )
@@ -297,7 +298,7 @@ class Normaliser:
         for expansion in SHORTHAND.values():
             vocab.update(expansion.split())
         self.vocabulary = frozenset(vocab)
-        self.speller = Speller(SPELLING_TARGETS, self.vocabulary)
+        self.speller = Speller(SPELLING_TARGETS, self.vocabulary | set(NEAR_TARGETS))
         self._longest = max(len(w) for w in self.vocabulary)
         self._shorthand = frozenset(SHORTHAND)
         # What a spelling candidate became, and whether it used a look-up: most are
