@@ -528,3 +528,12 @@ def test_fifth_wave_families_are_flagged(text: str, level: str) -> None:
 )
 def test_fifth_wave_families_leave_ordinary_text_alone(text: str) -> None:
     assert screen_text(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mi madre no sabe que me corté anoche.", "Lo que no saben es que guardé las pastillas."],
+)
+def test_what_others_do_not_know_is_still_said(text: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None and hit.level == "urgent", (text, hit)
