@@ -537,3 +537,51 @@ def test_fifth_wave_families_leave_ordinary_text_alone(text: str) -> None:
 def test_what_others_do_not_know_is_still_said(text: str) -> None:
     hit = screen_text(text)
     assert hit is not None and hit.level == "urgent", (text, hit)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Esta noche lo voy a hacer, cuando todos se duerman.", "urgent"),
+        ("He cogido las pastillas de dormir de mi abuela del botiquín.", "urgent"),
+        ("Compré una soga y le dije al de la tienda que era para acampar.", "urgent"),
+        ("Anoche me tomé el doble de la dosis a propósito.", "urgent"),
+        ("Me tomé en la cocina un trago de cloro y lo escupí.", "urgent"),
+    ],
+)
+def test_spanish_acts_set_or_done_are_urgent(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None and hit.level == level, (text, hit)
+
+
+def test_a_chore_set_for_a_day_is_not_the_act() -> None:
+    assert screen_text("El lunes lo voy a hacer, la tarea de matemáticas.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("I'll be taking my own life on Sunday; the decision is made.", "urgent"),
+        ("I'm going to end it before the next infusion.", "urgent"),
+        ("Drove to the overpass meaning to jump and lost my nerve.", "urgent"),
+        ("Cut my hand with the kitchen knife last night, quite deliberately.", "urgent"),
+        ("Went round three different chemists for paracetamol this morning.", "urgent"),
+        ("Asked the pharmacist how many of my heart tablets would be too many.", "urgent"),
+        ("Kept back the morphine the hospice left behind.", "urgent"),
+        ("Got the shotgun back from my brother, told him it was for the pigeons.", "urgent"),
+    ],
+)
+def test_understated_and_oblique_acts_are_urgent(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None and hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Got my rifle back from the gunsmith, ready for the season.",
+        "Sliced my finger chopping onions for the stew.",
+    ],
+)
+def test_understated_families_leave_ordinary_text_alone(text: str) -> None:
+    assert screen_text(text) is None, text
