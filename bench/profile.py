@@ -1,6 +1,6 @@
 """Profiles behind bench/NOTES.md: one write and one queue, at the service level.
 
-    python -m bench.profile [write|queue] [--entries 2000]
+    python -m bench.profile [write|queue] [--entries 2000] [--bodies flagged|unflagged]
 
 Seeds a fresh SQLite database as `make bench` does, then runs the use case in a
 loop under cProfile (no HTTP, no FastAPI) and prints CPU per call and the top of
@@ -30,7 +30,19 @@ def _setup(entries: int) -> None:
     os.environ.update(env)
 
 
-def _write() -> Callable[[], None]:
+def _bodies(which: str) -> list[str]:
+    """The bench's bodies, or only those the screen flags (or lets pass): a flagged write
+    raises a flag, tells the care team and re-plans the C-SSRS, so it costs several
+    times an unflagged one."""
+    from app.safety.screen import screen_text
+
+    bodies = load()
+    if which == "all":
+        return bodies
+    return [b for b in bodies if (screen_text(b) is not None) == (which == "flagged")]
+
+
+def _write(which: str = "all") -> Callable[[], None]:
     from sqlmodel import Session, select
 
     from app.accounts.models import User
@@ -46,7 +58,7 @@ def _write() -> Callable[[], None]:
     ctx = AppContext.build(s, engine)
     with Session(engine) as db:
         pid = db.exec(select(User.id).where(User.email == "patient0@bench.example.org")).one()
-    bodies = itertools.cycle(load())  # realistic entries (bench/bodies.py)
+    bodies = itertools.cycle(_bodies(which))  # realistic entries (bench/bodies.py)
 
     def one() -> None:
         now = datetime.now(UTC)
@@ -90,9 +102,12 @@ def main() -> None:
     parser.add_argument("what", choices=["write", "queue"])
     parser.add_argument("--entries", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument(
+        "--bodies", choices=["all", "flagged", "unflagged"], default="all", help="write only"
+    )
     args = parser.parse_args()
     _setup(args.entries)
-    one = _write() if args.what == "write" else _queue()
+    one = _write(args.bodies) if args.what == "write" else _queue()
     for _ in range(20):
         one()
     profile = cProfile.Profile()
