@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel
 
@@ -30,7 +30,18 @@ from app.main import create_app
 from app.prompts.library import sync_library
 from tests.hygiene import captured_logs, session_logs  # noqa: F401  (session-wide, autouse)
 
-POSTGRES_URL = os.environ.get("KAPJ_TEST_POSTGRES_URL")
+
+def _per_worker(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a database of its own beside the given one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+SHARED_POSTGRES_URL = os.environ.get("KAPJ_TEST_POSTGRES_URL")
+POSTGRES_URL = _per_worker(SHARED_POSTGRES_URL)
 BACKENDS = [
     "sqlite",
     pytest.param(
@@ -39,6 +50,27 @@ BACKENDS = [
     ),
 ]
 TEST_ENCRYPTION_KEYS = "t1:" + base64.b64encode(b"k" * 32).decode()
+
+
+def _admin(statement: str) -> None:
+    assert SHARED_POSTGRES_URL is not None
+    server = create_engine(SHARED_POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(statement))
+    server.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if POSTGRES_URL != SHARED_POSTGRES_URL:
+        assert POSTGRES_URL is not None
+        name = make_url(POSTGRES_URL).database
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # left by a killed run
+        _admin(f'CREATE DATABASE "{name}"')
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if POSTGRES_URL != SHARED_POSTGRES_URL:
+        _admin(f'DROP DATABASE IF EXISTS "{make_url(POSTGRES_URL).database}" WITH (FORCE)')
 
 
 @dataclass

@@ -21,6 +21,9 @@ from sqlmodel import Session
 from tests.conftest import Clock
 from tests.factories import PASSWORD, make_patient, make_therapist
 
+# One worker generates the clients (once per session) and runs every journey.
+pytestmark = pytest.mark.xdist_group("clients")
+
 
 @pytest.fixture
 def kapj(clients: Path) -> ModuleType:

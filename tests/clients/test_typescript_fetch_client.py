@@ -10,12 +10,16 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session
 
 from tests.clients.generate import TS_DIR
 from tests.clients.node import TSC, run_journey
 from tests.conftest import Clock
 from tests.factories import make_patient, make_therapist
+
+# One worker generates the clients (once per session) and runs every journey.
+pytestmark = pytest.mark.xdist_group("clients")
 
 PROJECT = TS_DIR / "src-fetch"
 
