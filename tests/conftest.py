@@ -61,6 +61,12 @@ def _admin(statement: str) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "one_backend: checks that do not depend on the database (a header, a generated"
+        " client): run on SQLite only, not again on PostgreSQL",
+    )
+    config.addinivalue_line("markers", "xdist_group: pytest-xdist's, kept on one worker")
     if POSTGRES_URL != SHARED_POSTGRES_URL:
         assert POSTGRES_URL is not None
         name = make_url(POSTGRES_URL).database
@@ -71,6 +77,18 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if POSTGRES_URL != SHARED_POSTGRES_URL:
         _admin(f'DROP DATABASE IF EXISTS "{make_url(POSTGRES_URL).database}" WITH (FORCE)')
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def twice(item: pytest.Item) -> bool:
+        params = getattr(item, "callspec", None)
+        on_pg = params is not None and params.params.get("db_url") == "postgresql"
+        return on_pg and item.get_closest_marker("one_backend") is not None
+
+    dropped = [item for item in items if twice(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not twice(item)]
 
 
 @dataclass
