@@ -10,9 +10,6 @@ Every built-in check runs. Schema-valid requests may still meet the API's rules
 (a stale If-Match, a deleted entry, a cursor that names no page, a session in the
 future): those answer 409, 410, 412 or 428, accepted for positive data. A 400 or a
 422 never is: the schema states every rule of a request's shape.
-
-Requests the schema forbids (negative cases) are sent on SQLite only: they are refused
-by validation, or after the same reads the valid requests make, which run on both.
 """
 
 import tempfile
@@ -52,11 +49,6 @@ def _rules_not_schema(ctx: Any, response: Any, case: Any) -> bool | None:
         return None
     assert response.status_code not in (400, 422), response.text
     return True
-
-
-def _negative(case: Any) -> bool:
-    meta = case.meta
-    return meta is not None and meta.generation.mode == GenerationMode.NEGATIVE
 
 
 @pytest.fixture(params=["patient", "therapist", "admin"])
@@ -142,9 +134,7 @@ def _route_to_this_tests_app(app: FastAPI) -> Iterator[None]:
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_fuzz(case: Any, fuzz_as: dict[str, Any], db_url: str) -> None:
-    if _negative(case) and db_url.startswith("postgresql"):
-        return  # sent on SQLite (see above); every valid request runs on both
+def test_fuzz(case: Any, fuzz_as: dict[str, Any]) -> None:
     for name, value in (case.path_parameters or {}).items():
         # A deterministic half of the cases address objects that exist.
         if name in fuzz_as["ids"] and str(value)[:1] in "02468ace":
