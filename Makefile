@@ -46,8 +46,12 @@ $(TS)/node_modules/.installed: $(TS)/package.json $(TS)/package-lock.json
 clients: $(VENV)/.installed-dev $(TS)/node_modules/.installed
 
 # -rs: every skipped check is named with its reason at the end of the run.
+# -n: one pytest-xdist worker per core, each with its own databases (tests/conftest.py);
+# loadgroup keeps the tests marked xdist_group (the browser walk, the generated clients)
+# on one worker. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 test: lint clients
-	$(BIN)/python -m pytest -rs $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -rs -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Rewrite docs/openapi.json and the operationId snapshot from the app as it is now.
 openapi: $(VENV)/.installed-dev

@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel
 
@@ -30,7 +30,18 @@ from app.main import create_app
 from app.prompts.library import sync_library
 from tests.hygiene import captured_logs, session_logs  # noqa: F401  (session-wide, autouse)
 
-POSTGRES_URL = os.environ.get("KAPJ_TEST_POSTGRES_URL")
+
+def _per_worker(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a database of its own beside the given one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+SHARED_POSTGRES_URL = os.environ.get("KAPJ_TEST_POSTGRES_URL")
+POSTGRES_URL = _per_worker(SHARED_POSTGRES_URL)
 BACKENDS = [
     "sqlite",
     pytest.param(
@@ -39,6 +50,45 @@ BACKENDS = [
     ),
 ]
 TEST_ENCRYPTION_KEYS = "t1:" + base64.b64encode(b"k" * 32).decode()
+
+
+def _admin(statement: str) -> None:
+    assert SHARED_POSTGRES_URL is not None
+    server = create_engine(SHARED_POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(statement))
+    server.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "one_backend: checks that do not depend on the database (a header, a generated"
+        " client): run on SQLite only, not again on PostgreSQL",
+    )
+    config.addinivalue_line("markers", "xdist_group: pytest-xdist's, kept on one worker")
+    if POSTGRES_URL != SHARED_POSTGRES_URL:
+        assert POSTGRES_URL is not None
+        name = make_url(POSTGRES_URL).database
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # left by a killed run
+        _admin(f'CREATE DATABASE "{name}"')
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if POSTGRES_URL != SHARED_POSTGRES_URL:
+        _admin(f'DROP DATABASE IF EXISTS "{make_url(POSTGRES_URL).database}" WITH (FORCE)')
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def twice(item: pytest.Item) -> bool:
+        params = getattr(item, "callspec", None)
+        on_pg = params is not None and params.params.get("db_url") == "postgresql"
+        return on_pg and item.get_closest_marker("one_backend") is not None
+
+    dropped = [item for item in items if twice(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not twice(item)]
 
 
 @dataclass

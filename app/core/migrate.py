@@ -1,5 +1,6 @@
 """Running Alembic from the application and checking the schema is at head."""
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -30,7 +31,14 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def head_revisions(url: str) -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    return set(_script_heads())
+
+
+@cache
+def _script_heads() -> frozenset[str]:
+    # The heads depend on the shipped migration files only, not on the database: read
+    # (and compile) them once per process, not for every app made.
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
 def current_revisions(bind: Engine | Connection) -> set[str]:

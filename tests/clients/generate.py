@@ -6,6 +6,7 @@ reuses the clients; any change to it generates them again, so the journeys run
 against what the changed document generates and fail when it breaks a client.
 """
 
+import fcntl
 import hashlib
 import json
 import shutil
@@ -77,8 +78,16 @@ def generated() -> Path:
     """The folder holding openapi.json and each generated client, made if missing."""
     document = render(spec())
     out = CACHE / _key(document)
-    if (out / "complete").exists():
-        return out
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # One generation at a time: parallel test workers wait for the first one's clients.
+    with (CACHE / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "complete").exists():
+            _generate(document, out)
+    return out
+
+
+def _generate(document: str, out: Path) -> None:
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -88,4 +97,3 @@ def generated() -> Path:
     (tmp / "complete").touch()
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
-    return out

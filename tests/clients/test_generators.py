@@ -6,6 +6,9 @@ import pytest
 
 from tests.clients.generate import BATCH
 
+# One worker generates the clients (once per session) and runs every journey.
+pytestmark = pytest.mark.xdist_group("clients")
+
 
 @pytest.mark.parametrize(
     ("name", "model"),

@@ -21,6 +21,11 @@ from sqlmodel import Session
 from tests.conftest import Clock
 from tests.factories import PASSWORD, make_patient, make_therapist
 
+# One worker generates the clients (once per session) and runs every journey. A journey
+# checks the client against the contract; the API's database behaviour is checked on
+# both backends by the API's own tests, so the journeys run on SQLite only.
+pytestmark = [pytest.mark.xdist_group("clients"), pytest.mark.one_backend]
+
 
 @pytest.fixture
 def kapj(clients: Path) -> ModuleType:

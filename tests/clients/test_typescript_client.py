@@ -9,12 +9,18 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session
 
 from tests.clients.generate import TS_DIR
 from tests.clients.node import TSC, run_journey
 from tests.conftest import Clock
 from tests.factories import make_patient, make_therapist
+
+# One worker generates the clients (once per session) and runs every journey. A journey
+# checks the client against the contract; the API's database behaviour is checked on
+# both backends by the API's own tests, so the journeys run on SQLite only.
+pytestmark = [pytest.mark.xdist_group("clients"), pytest.mark.one_backend]
 
 
 def _install_types(clients: Path) -> None:

@@ -20,9 +20,13 @@ from app.seed import DEMO_ENTRIES, DEMO_PASSWORD
 from tests.clinic.server import SIGNING_KEY, demo_server
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)"
+    ),
+    # One server and one browser for the walk, its steps in file order, on one worker.
+    pytest.mark.xdist_group("browser"),
+]
 ARGS = [
     "--headless",
     "--no-sandbox",

@@ -13,6 +13,10 @@ from sqlmodel import Session
 from tests.contract.spec import operations, spec
 from tests.factories import make_patient, make_therapist
 
+# The fields come from the middleware and the in-memory quota (tests' settings), not the
+# database: SQLite only.
+pytestmark = pytest.mark.one_backend
+
 POLICY = re.compile(r'^"api";q=(\d+);w=(\d+)$')
 LEFT = re.compile(r'^"api";r=(\d+);t=(\d+)$')
 SIGNED_IN = [(m, p, op) for m, p, op in operations(spec()) if "security" in op]

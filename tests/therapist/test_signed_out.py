@@ -5,7 +5,8 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-P, S, X = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+# Fixed ids (none exists): the test ids must be the same in every pytest-xdist worker.
+P, S, X = (uuid.uuid5(uuid.NAMESPACE_URL, f"kapj-signed-out-{n}") for n in "psx")
 ROUTES = [
     ("GET", "/v1/therapist/queue"),
     ("GET", f"/v1/patients/{P}/sessions/{S}/summary"),
