@@ -585,3 +585,7 @@ def test_understated_and_oblique_acts_are_urgent(text: str, level: str) -> None:
 )
 def test_understated_families_leave_ordinary_text_alone(text: str) -> None:
     assert screen_text(text) is None, text
+
+
+def test_patois_words_no_other_voice_uses_are_read() -> None:
+    assert NORMALISER.text("mi cyaan tek it nuh more") == "mi can not take it not more"

@@ -196,6 +196,16 @@ SHORTHAND = {
     "wi": "with",
     "aff": "off",
     "oot": "out",
+    # Jamaican Patois words that no other voice uses ("mi", "di" are Spanish words too).
+    "cyaan": "can not",
+    "caan": "can not",
+    "nuh": "not",
+    "dem": "them",
+    "inna": "in",
+    "wid": "with",
+    "tek": "take",
+    "mek": "make",
+    "likkle": "little",
     # Spanish written as it sounds ("me boi a matar", "ke ya no aguanto", "nesesito").
     "boi": "voy",
     "bes": "vez",
