@@ -533,6 +533,9 @@ def test_a_note_written_as_the_session_expires_comes_back_after_signing_in(page:
     note.fill("Half-written: ask about the lake.")
     page.evaluate("id => document.getElementById(id).form.requestSubmit()", note_id)
     expect(page.get_by_text("Your session has ended")).to_be_visible()
+    # The sign-in page learns where to return from the draft in a deferred script: a
+    # person cannot type before it has run, a test under load can.
+    page.wait_for_load_state("load")
     page.get_by_label("Email").fill(RIVERA)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
