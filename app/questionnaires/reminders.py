@@ -19,6 +19,7 @@ from app.questionnaires.deps import MeasureRules
 from app.questionnaires.due import plans_for, tracked
 from app.questionnaires.models import QuestionnaireResponse
 from app.questionnaires.schedule import EPISODE
+from app.safety.models import SafetyFlag
 from app.sessions.models import KetamineSession
 
 KIND = "questionnaire_due"
@@ -106,6 +107,29 @@ def plan_after_flag(
     return plan_reminders(
         db, patient_id=patient_id, rules=rules, now=now, codes=codes, latest_flags=FLAGS_MOVED
     )
+
+
+def plan_flag_followups(db: Session, *, rules: MeasureRules, now: datetime, batch: int) -> int:
+    """Plan the C-SSRS reminders of flags not yet followed up, the oldest first.
+
+    The worker does this, not the write that raised the flag: the screener is due at
+    once either way (the due list derives it from the flag), and planning is
+    idempotent (one reminder per occurrence), so two workers taking the same flags
+    plan the same reminders. Flags of one patient are planned together."""
+    pending = col(SafetyFlag.followup_planned_at).is_(None)
+    flags = db.exec(
+        select(SafetyFlag)
+        .where(pending)
+        .order_by(col(SafetyFlag.raised_at))
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for patient_id in dict.fromkeys(f.patient_id for f in flags):
+        plan_after_flag(db, patient_id=patient_id, rules=rules, now=now)
+    for f in flags:
+        f.followup_planned_at = now
+        db.add(f)
+    return len(flags)
 
 
 def still_wanted(db: Session, n: Notification) -> bool:

@@ -11,7 +11,10 @@ from app.core.types import UTCDateTime
 
 class SafetyFlag(SQLModel, table=True):
     __tablename__ = "safety_flag"
-    __table_args__ = (Index("ix_safety_flag_patient_id_raised_at", "patient_id", "raised_at"),)
+    __table_args__ = (
+        Index("ix_safety_flag_patient_id_raised_at", "patient_id", "raised_at"),
+        Index("ix_safety_flag_followup_planned_at", "followup_planned_at"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     # The entry that raised it; None when a questionnaire answer did (`response_id`).
@@ -37,6 +40,10 @@ class SafetyFlag(SQLModel, table=True):
     # Who was told when it was raised: care_team | on_call | nobody. The patient's
     # message says exactly this, never more.
     alerted: str = Field(default="care_team", max_length=16)
+    # When the worker put this flag's C-SSRS reminder on the patient's schedule; None
+    # until then. The screener itself is due at once (derived from the flag); only
+    # its push is planned after the write, off the patient's request.
+    followup_planned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class SafetyPlan(SQLModel, table=True):

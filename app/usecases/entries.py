@@ -1,10 +1,10 @@
 """An entry is written, edited, deleted or read by the care team.
 
-A write stores the entry once however often the phone retries, screens its text,
-and puts the C-SSRS screener on the schedule after a flag; the queue's kept counts
-move inside the entries service itself, in the same transaction. A care-team read
-is audited. The text is kept once: the plain text of a new or edited entry is what
-the answer shows, never decrypted again.
+A write stores the entry once however often the phone retries and screens its text;
+a flag puts the C-SSRS screener on the schedule, and the worker plans its reminder.
+The queue's kept counts move inside the entries service itself, in the same
+transaction. A care-team read is audited. The text is kept once: the plain text of
+a new or edited entry is what the answer shows, never decrypted again.
 """
 
 import uuid
@@ -18,7 +18,6 @@ from app.entries.deps import ReadableEntry
 from app.entries.models import EntryRecord, JournalEntry
 from app.entries.presenters import entry_view
 from app.notifications.reminders import reschedule_patient
-from app.questionnaires.reminders import plan_after_flag
 from app.reviews.service import review_view, reviews_by_entry
 from app.safety.flags import levels_by_entry
 from app.safety.schemas import EntrySafety
@@ -49,9 +48,8 @@ def _screen(
         escalation=act.escalation,
         locale=locale,
     )
-    if safety is not None and not replay:
-        # A flag puts the C-SSRS screener on the patient's schedule.
-        plan_after_flag(act.db, patient_id=entry.patient_id, rules=act.measure_rules, now=act.now)
+    # A flag puts the C-SSRS screener on the schedule at once (derived from the flag);
+    # its reminder is planned by the worker (questionnaires/jobs.py), off this request.
     return safety
 
 

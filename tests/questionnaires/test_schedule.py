@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 from app.core.config import Settings
 from app.notifications.models import Notification, NotificationStatus
 from app.questionnaires.deps import measure_rules_from
-from app.questionnaires.reminders import plan_reminders
+from app.questionnaires.reminders import plan_flag_followups, plan_reminders
 from app.questionnaires.schedule import Occurrence, one_open_per_instrument
+from app.safety.models import SafetyFlag
 from app.worker import still_wanted
 from tests.conftest import Clock
 from tests.entries.conftest import Team
@@ -30,6 +31,13 @@ def ny(client: TestClient, db: Session, login, clock: Clock) -> Team:  # type: i
     patient = make_patient(db, timezone=ZONE, now=ENROLLED)
     therapist = make_therapist(db, patients=(patient,))
     return Team(client, patient, therapist, login(patient), login(therapist), clock, login)
+
+
+def _follow_up(db: Session, settings: Settings, t: Team) -> int:
+    """What the worker does after a flag: plan its C-SSRS reminder."""
+    done = plan_flag_followups(db, rules=measure_rules_from(settings), now=t.clock.now, batch=50)
+    db.flush()
+    return done
 
 
 def _reminders(db: Session, t: Team) -> dict[str, Notification]:
@@ -156,12 +164,32 @@ def test_answering_cancels_the_reminder_and_a_due_one_is_checked_again(
     assert still_wanted(db, reminder) is False
 
 
-def test_a_safety_flag_puts_the_cssrs_screener_due_at_once(ny: Team, db: Session) -> None:
+def test_a_safety_flag_puts_the_cssrs_screener_due_at_once(
+    ny: Team, db: Session, settings: Settings
+) -> None:
     move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
     ny.write(ny.clock.now, body="Some nights I want to die.")
+    # Due at once, before any worker ran; the worker then plans its reminder, once.
     assert due_now(ny) == [("cssrs_screener", "after_flag")]
+    assert not any(k.startswith("after_flag:") for k in _reminders(db, ny))
+    assert _follow_up(db, settings, ny) == 1
     assert any(k.startswith("after_flag:") for k in _reminders(db, ny))
+    assert _follow_up(db, settings, ny) == 0
+    flags = db.exec(select(SafetyFlag).where(SafetyFlag.patient_id == ny.patient.id)).all()
+    assert [f.followup_planned_at for f in flags] == [ny.clock.now]
+
+
+def test_a_flag_raised_by_an_answer_is_followed_up_too(
+    ny: Team, db: Session, settings: Settings
+) -> None:
+    move_clock(ny, ENROLLED + timedelta(hours=1))
+    _answer_enrolment(ny)
+    answers = dict.fromkeys((f"phq9_{i}" for i in range(1, 10)), 0) | {"phq9_9": 2}
+    answer(ny, "phq9", answers, ny.clock.now)
+    assert ("cssrs_screener", "after_flag") in due_now(ny)
+    assert _follow_up(db, settings, ny) == 1
+    assert any(k.endswith(":cssrs_screener") for k in _reminders(db, ny))
 
 
 def test_a_cssrs_flag_does_not_ask_for_another_cssrs(ny: Team) -> None:
@@ -281,9 +309,11 @@ def test_a_flag_plans_the_cssrs_as_a_whole_new_plan_would(
     _answer_enrolment(ny)
     ny.session(ny.clock.now - timedelta(minutes=30))
     ny.write(ny.clock.now, body="Some nights I want to die.")
+    _follow_up(db, settings, ny)
     move_clock(ny, ny.clock.now + timedelta(hours=hours_between))
     before = _planned(db, ny)
     ny.write(ny.clock.now, body="I keep thinking I want to die.")
+    _follow_up(db, settings, ny)
     after = _planned(db, ny)
     cssrs = sorted(k for k in after if k.endswith(":cssrs_screener"))
     assert len(cssrs) == 2
@@ -298,20 +328,28 @@ def test_a_flag_plans_the_cssrs_as_a_whole_new_plan_would(
     assert {k: whole[k] for k in cssrs} == {k: after[k] for k in cssrs}
 
 
+@pytest.mark.parametrize("worker_between_writes", [True, False])
 def test_many_flags_plan_the_cssrs_as_a_whole_new_plan_would(
-    ny: Team, db: Session, settings: Settings
+    ny: Team, db: Session, settings: Settings, worker_between_writes: bool
 ) -> None:
-    # A write re-plans from the newest flags only; after a run of flagged entries the
-    # C-SSRS reminders are still what planning everything again leaves: one asking.
+    # The worker re-plans from the newest flags only, whether it ran after each
+    # flagged entry or once after a run of them: the C-SSRS reminders are still what
+    # planning everything again leaves, one asking.
     move_clock(ny, ENROLLED + timedelta(hours=1))
     _answer_enrolment(ny)
     ny.session(ny.clock.now - timedelta(minutes=30))
     for hours in (0, 2, 5, 30, 31, 90, 91, 92):
         move_clock(ny, ENROLLED + timedelta(hours=2 + hours))
         ny.write(ny.clock.now, body="Some nights I want to die.")
+        if worker_between_writes:
+            _follow_up(db, settings, ny)
+    if not worker_between_writes:
+        _follow_up(db, settings, ny)
     after = _planned(db, ny)
     cssrs = sorted(k for k in after if k.endswith(":cssrs_screener"))
-    assert len(cssrs) == 8
+    # Run once at the end, the worker finds the older screeners cut short: it plans
+    # the newest alone, and leaves no reminder for the rest.
+    assert len(cssrs) == (8 if worker_between_writes else 1)
     assert [after[k][0] for k in cssrs].count(NotificationStatus.pending) == 1
     plan_reminders(
         db, patient_id=ny.patient.id, rules=measure_rules_from(settings), now=ny.clock.now
