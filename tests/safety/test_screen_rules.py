@@ -589,3 +589,44 @@ def test_understated_families_leave_ordinary_text_alone(text: str) -> None:
 
 def test_patois_words_no_other_voice_uses_are_read() -> None:
     assert NORMALISER.text("mi cyaan tek it nuh more") == "mi can not take it not more"
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Intent toward someone is urgent; a thought, or intent disowned, is for review.
+        ("I'm going to hurt my ex. I know where he parks.", "urgent"),
+        ("I'm going to kill him tonight, I'm not joking.", "urgent"),
+        ("Voy a matarlo cuando llegue.", "urgent"),
+        ("I keep thinking about stabbing my stepdad. I know I won't.", "review"),
+        ("Wanted to choke my brother-in-law out. Didn't.", "review"),
+        ("so angry at my boss i imagined strangling him. not gonna obvs", "review"),
+        ("Me dan ganas de matarlo, pero no lo voy a hacer.", "review"),
+        ("Quisiera golpear a mi cuñado.", "review"),
+        # A date after the act that is days old keeps it now.
+        ("I tried to kill myself. That was three days ago.", "urgent"),
+        ("I took too many pills last night. That was the worst night.", "urgent"),
+        ("Me corté otra vez. Eso fue anoche.", "urgent"),
+    ],
+)
+def test_harm_to_others_by_intent_and_acts_dated_now(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None and hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm going to kill my roommate if she microwaves fish one more time. lol",
+        "voy a matar a mi hermano, se comió mi yogur jajaja",
+        "After my first marriage ended I took too many pills once. That was 14 years ago.",
+        "I swallowed a bottle of aspirin. It was back in 1986, before the children.",
+        "Me corté los brazos. Eso fue hace diez años, ya no.",
+        "Ten years ago tonight I tried to end it. I mark it with cake now.",
+    ],
+)
+def test_jokes_and_acts_dated_long_ago_by_the_next_sentence_raise_no_urgent_flag(
+    text: str,
+) -> None:
+    hit = screen_text(text)
+    assert hit is None or hit.level == "review", (text, hit)

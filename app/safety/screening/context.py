@@ -20,6 +20,8 @@ Span = tuple[int, int]
 
 # How far into a sentence a time frame may start and still open it ("it has been ...").
 OPENING_WORDS = 3
+# How far into a sentence a date may stand and still date the sentence before it.
+DATING_WORDS = 5
 
 
 def _compile(patterns: object) -> re.Pattern[str] | None:
@@ -51,6 +53,7 @@ class Lexicon:
     asked: re.Pattern[str] | None = None
     answer: re.Pattern[str] | None = None
     turn: re.Pattern[str] | None = None
+    dated_before: re.Pattern[str] | None = None
 
 
 @cache
@@ -86,6 +89,7 @@ def lexicon() -> Lexicon:
         asked=part("question", "frame"),
         answer=part("question", "answer"),
         turn=part("historical", "turn"),
+        dated_before=part("historical", "dates_before"),
     )
 
 
@@ -225,6 +229,17 @@ class Sentence:
         if self.recent or self.continues or self._turns:
             return False
         return any(s < span[0] and self._words(0, s) <= OPENING_WORDS for s, _ in self.hist)
+
+    def now_said(self) -> bool:
+        """A recent word, or a word saying the past goes on, anywhere in the sentence."""
+        return bool(self.recent or self.continues)
+
+    def dates_the_one_before(self) -> bool:
+        """The sentence opens by dating what was just said: "That was 14 years ago",
+        "Eso fue hace diez anos", "It was back in 2009"."""
+        if self.lex.dated_before is None or not self.lex.dated_before.match(self.text):
+            return False
+        return any(self._words(0, s) <= DATING_WORDS for s, _ in self.hist)
 
     @cached_property
     def _turns(self) -> bool:

@@ -120,6 +120,19 @@ class _Text:
         end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.norm)
         return self.starts[i], end
 
+    def ahead(self, end: int) -> int:
+        """The end of the sentence after the one ending at `end` (or `end`)."""
+        i = self.index(end)
+        return self.bounds(i)[1] if end < len(self.norm) and self.starts[i] == end else end
+
+    def dated_after(self, pos: int, sentence: Sentence) -> bool:
+        """The sentence after the one at `pos` dates it ("I took pills once. That was
+        14 years ago."), and this one does not say it is now."""
+        i = self.index(pos)
+        if i + 1 >= len(self.starts) or sentence.now_said():
+            return False
+        return self.sentence(self.starts[i + 1])[0].dates_the_one_before()
+
     def sentence(self, pos: int) -> tuple[Sentence, int]:
         i = self.index(pos)
         start, end = self.bounds(i)
@@ -220,8 +233,12 @@ def _rule_matches(text: _Text) -> tuple[list[_Found], bool, bool]:
         spans = [(0, len(text.norm))] if i not in hits else _spans_to_run(text, hits[i])
         done = False
         for a, b in spans:
-            for m in rule.pattern.finditer(text.norm, a, b):
-                if text.is_excluded(m.span()):
+            # A rule may look ahead into the next sentence ("i could strangle him . did
+            # not ."); its match stays inside its own.
+            for m in rule.pattern.finditer(text.norm, a, text.ahead(b)):
+                if m.start() >= b:
+                    break
+                if m.end() > b or text.is_excluded(m.span()):
                     continue
                 weighed += 1
                 if weighed > MAX_WEIGHED:
@@ -233,6 +250,8 @@ def _rule_matches(text: _Text) -> tuple[list[_Found], bool, bool]:
                 why = (
                     "negated" if text.is_questioned(m.span()) else _clearing(rule, sentence, local)
                 )
+                if why is None and text.dated_after(m.start(), sentence):
+                    why = "historical"
                 if why is None:
                     found.append(_Found(rule, text.index(m.start())))
                     done = True
