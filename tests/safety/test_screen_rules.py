@@ -630,3 +630,38 @@ def test_jokes_and_acts_dated_long_ago_by_the_next_sentence_raise_no_urgent_flag
 ) -> None:
     hit = screen_text(text)
     assert hit is None or hit.level == "review", (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dr Tan ask if got any thoughts of hurting myself this week, I say no, for once.",
+        "The nurse asked whether I have had any thoughts of harming myself, and I could say no.",
+        "I could cheerfully strangle her, the cat, but she is my only company.",
+        "Threw out all the old expired tablets and took them back to the pharmacy.",
+        "Bought new rope for the bakkie, the old tie-down snapped.",
+        "Forgot the school shoes again. Driving them over to Durbanville now.",
+        "So much grease on the hood today I could kill somebody.",
+        "Me compré unas pastillas de miel para la garganta.",
+    ],
+)
+def test_screening_said_no_in_the_present_and_chores_raise_no_urgent_flag(text: str) -> None:
+    hit = screen_text(text)
+    assert hit is None or hit.level == "review", (text, hit)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Another's overdose is for review, one's own is urgent, as in English.
+        ("El nieto de Nena murió de una sobredosis.", "review"),
+        ("Me tomé una sobredosis el sábado.", "urgent"),
+        ("El sábado hice una sobredosis con las pastillas de mi mamá.", "urgent"),
+        # A question put in the present and answered yes is no denial.
+        ("She ask if I'm hurting myself, I say yes, I cut last night.", "urgent"),
+        ("I ran him over with the car on purpose.", "urgent"),
+    ],
+)
+def test_overdose_by_whom_and_answers_that_are_not_no(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None and hit.level == level, (text, hit)
