@@ -48,10 +48,11 @@ clients: $(VENV)/.installed-dev $(TS)/node_modules/.installed
 # -rs: every skipped check is named with its reason at the end of the run.
 # -n: one pytest-xdist worker per core, each with its own databases (tests/conftest.py);
 # loadgroup keeps the tests marked xdist_group (the browser walk, the generated clients)
-# on one worker. PYTEST_WORKERS=0 runs in one process.
+# on one worker. PYTEST_WORKERS=0 runs in one process. --durations: the slowest tests
+# are named at the end, so the suite's time can be watched from any CI log.
 PYTEST_WORKERS ?= auto
 test: lint clients
-	$(BIN)/python -m pytest -rs -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -rs -n $(PYTEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 # Rewrite docs/openapi.json and the operationId snapshot from the app as it is now.
 openapi: $(VENV)/.installed-dev
