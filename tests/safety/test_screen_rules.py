@@ -665,3 +665,44 @@ def test_screening_said_no_in_the_present_and_chores_raise_no_urgent_flag(text: 
 def test_overdose_by_whom_and_answers_that_are_not_no(text: str, level: str) -> None:
     hit = screen_text(text)
     assert hit is not None and hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Ending it, said as intent or a decision; everything in the drawer taken.
+        ("I'm going to end it. Not today, soon.", "urgent"),
+        ("I've decided I'm going to end it next Sunday.", "urgent"),
+        ("Six weeks ago I took everything in the drawer.", "urgent"),
+        ("Ayer ya tomé la decisión de matarme el viernes.", "urgent"),
+        ("ya esta decidido, lo voy a aser, no aguanto mas", "urgent"),
+        # An overdose on a day or on medicine is the act; self-harm as a verb is too.
+        ("Overdosed on Saturday and woke up in the ER.", "urgent"),
+        ("overdosed on xanax last night", "urgent"),
+        ("Been self harming again since Friday.", "urgent"),
+        ("Me autolesioné anoche.", "urgent"),
+        # The word alone is for review.
+        ("Self harm urges all day today.", "review"),
+    ],
+)
+def test_fifth_pass_intent_and_acts(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None and hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Overdosed on Diwali mithai again.",
+        "Found out my old friend from school overdosed in Sydney.",
+        "Llegó una muchacha de 19 años por intento de suicidio, quedó estable.",
+        "this time last year I was planning how to end it. this year I'm planning my 20th.",
+        "bought rope at Bunnings for dad's trailer",
+        "The instructor at the climbing wall tied my rope and checked it twice.",
+        "Hannah ate my leftover biryani. I will kill her, lovingly, after I've slept.",
+        "I'm going to end it with him tonight, he doesn't treat me right.",
+    ],
+)
+def test_fifth_pass_rules_do_not_page_idioms_others_or_anniversaries(text: str) -> None:
+    hit = screen_text(text)
+    assert hit is None or hit.level == "review" or hit.rule.startswith("model"), (text, hit)
