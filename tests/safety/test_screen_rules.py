@@ -706,3 +706,35 @@ def test_fifth_pass_intent_and_acts(text: str, level: str) -> None:
 def test_fifth_pass_rules_do_not_page_idioms_others_or_anniversaries(text: str) -> None:
     hit = screen_text(text)
     assert hit is None or hit.level == "review" or hit.rule.startswith("model"), (text, hit)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Preparation said sideways: belongings not needed "where I go", a letter that
+        # absolves its reader, pills from another town's pharmacy, a funeral "soon".
+        ("sell my truck cheap, give money to denise. me not need truck where me go.", "urgent"),
+        ("Repartí las joyas de mi madre, nun las voy a necesitar donde voy.", "urgent"),
+        ("finish letter to therapist, thank her, say not her fault. mail it friday.", "urgent"),
+        ("Fui a la farmacia de otro pueblo a pedir pastillas de dormir.", "urgent"),
+        ("Dejé pagado el entierro y le dije a la funeraria que iba a ser pronto.", "urgent"),
+        ("I took his gun from the cabinet, it's in my car now.", "urgent"),
+    ],
+)
+def test_preparation_said_sideways_is_urgent(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None and hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Packed sunscreen, I won't need a coat where I'm going, Cancun baby!",
+        "Sold the bike, I will not need it now that I drive.",
+        "It's not your fault, I told my daughter about the broken vase.",
+        "Paid for Mum's funeral plan, the first instalment, and the rest can wait.",
+    ],
+)
+def test_ordinary_giving_and_paying_raise_no_rule(text: str) -> None:
+    hit = screen_text(text)
+    assert hit is None or hit.rule.startswith("model"), (text, hit)
