@@ -17,6 +17,13 @@ RISK = (
 )
 
 
+def _assert_tier(text: str, level: str) -> None:
+    """The screen flags the text, at this tier."""
+    hit = screen_text(text)
+    assert hit is not None, text
+    assert hit.level == level, (text, hit)
+
+
 def test_zero_width_characters_and_soft_hyphens_vanish() -> None:
     assert fold("sui\u200bci\u00adde\u200d") == "suicide"
 
@@ -180,9 +187,7 @@ def test_another_person_earlier_in_the_sentence_does_not_clear_the_writers_risk(
     ],
 )
 def test_issue_21_families_that_carry_risk_are_flagged(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None, text
-    assert hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -281,9 +286,7 @@ def test_second_pass_families_without_risk_pass(text: str) -> None:
     ],
 )
 def test_second_pass_families_with_risk_are_flagged(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None, text
-    assert hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -334,9 +337,7 @@ def test_third_pass_families_without_risk_pass(text: str) -> None:
     ],
 )
 def test_third_pass_families_with_risk_are_flagged(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None, text
-    assert hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -370,9 +371,7 @@ def test_third_pass_families_with_risk_are_flagged(text: str, level: str) -> Non
     ],
 )
 def test_regional_spellings_and_acts_are_flagged(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None, text
-    assert hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -425,9 +424,7 @@ def test_an_edge_that_is_a_pools_is_not_an_attempt() -> None:
     ],
 )
 def test_third_wave_families_are_flagged(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None, text
-    assert hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -461,9 +458,7 @@ def test_third_wave_families_leave_ordinary_text_alone(text: str) -> None:
     ],
 )
 def test_fourth_wave_families_are_flagged(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None, text
-    assert hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -507,9 +502,7 @@ def test_ordinary_words_one_slip_from_a_target_are_left_alone() -> None:
     ],
 )
 def test_fifth_wave_families_are_flagged(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None, text
-    assert hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -550,8 +543,7 @@ def test_what_others_do_not_know_is_still_said(text: str) -> None:
     ],
 )
 def test_spanish_acts_set_or_done_are_urgent(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None and hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 def test_a_chore_set_for_a_day_is_not_the_act() -> None:
@@ -572,8 +564,7 @@ def test_a_chore_set_for_a_day_is_not_the_act() -> None:
     ],
 )
 def test_understated_and_oblique_acts_are_urgent(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None and hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -610,8 +601,7 @@ def test_patois_words_no_other_voice_uses_are_read() -> None:
     ],
 )
 def test_harm_to_others_by_intent_and_acts_dated_now(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None and hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -662,8 +652,7 @@ def test_screening_said_no_in_the_present_and_chores_raise_no_urgent_flag(text: 
     ],
 )
 def test_overdose_by_whom_and_answers_that_are_not_no(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None and hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -685,8 +674,7 @@ def test_overdose_by_whom_and_answers_that_are_not_no(text: str, level: str) -> 
     ],
 )
 def test_fifth_pass_intent_and_acts(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None and hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -723,8 +711,7 @@ def test_fifth_pass_rules_do_not_page_idioms_others_or_anniversaries(text: str) 
     ],
 )
 def test_preparation_said_sideways_is_urgent(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None and hit.level == level, (text, hit)
+    _assert_tier(text, level)
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ CATEGORY_LEVEL = {
     "ideation_passive": "review",
 }
 _MACRO = re.compile(r"%([A-Z]+)%")
+_MACRO_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,12 @@ def read_data(name: str) -> dict[str, object]:
 
 
 def expand(pattern: str, macros: dict[str, str]) -> str:
-    return _MACRO.sub(lambda m: macros[m.group(1)], pattern)
+    """Macros may name macros (HARMOTHER holds %PERSON%): expanded until none is left."""
+    for _ in range(_MACRO_DEPTH):
+        if not _MACRO.search(pattern):
+            return pattern
+        pattern = _MACRO.sub(lambda m: macros[m.group(1)], pattern)
+    raise ValueError(f"macros nested deeper than {_MACRO_DEPTH}: {pattern[:80]}")
 
 
 @cache
