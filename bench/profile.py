@@ -76,22 +76,23 @@ def _queue() -> Callable[[], None]:
 
     from app.accounts.models import User
     from app.core.config import get_settings
+    from app.core.context import AppContext
     from app.core.db import make_engine
-    from app.questionnaires.deps import measure_rules_from
-    from app.questionnaires.kept import queue_status
-    from app.sessions.deps import rules_from
-    from app.therapist.queue import build_queue
+    from app.usecases.act import Act
+    from app.usecases.therapist import read_queue
 
     s = get_settings()
     engine = make_engine(s.database_url)
+    ctx = AppContext.build(s, engine)
     with Session(engine) as db:
         tid = db.exec(select(User.id).where(User.email == "therapist@bench.example.org")).one()
 
     def one() -> None:
+        # The whole use case, as the route runs it: the rows, the audit, the view.
         now = datetime.now(UTC)
         with Session(engine) as db:
-            items = build_queue(db, therapist_id=tid, rules=rules_from(s), now=now)
-            queue_status(db, [i.patient_id for i in items], measure_rules_from(s), now)
+            act = Act.offline(db, ctx, actor_id=tid, role="therapist", now=now, request_id="bench")
+            read_queue(act)
             db.commit()
 
     return one

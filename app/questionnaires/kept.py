@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Integer, Table, bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
@@ -65,17 +66,35 @@ def rules_key(rules: MeasureRules) -> str:
 
 def _fields(row: dict[str, Any]) -> dict[str, Any]:
     get = row.get
+    return _view(
+        get("overdue_codes"), get("phq9_score"), get("phq9_severity"), get("phq9_answered_at")
+    )
+
+
+def _view(
+    codes: list[str] | None, score: int | None, severity: str | None, answered_at: datetime | None
+) -> dict[str, Any]:
     phq9 = (
         None
-        if get("phq9_answered_at") is None
-        else {
-            "score": get("phq9_score"),
-            "severity": get("phq9_severity"),
-            "answered_at": get("phq9_answered_at"),
-        }
+        if answered_at is None
+        else {"score": score, "severity": severity, "answered_at": answered_at}
     )
-    codes = list(get("overdue_codes") or [])
-    return {"latest_phq9": phq9, "questionnaires_overdue": bool(codes), "overdue_codes": codes}
+    overdue = list(codes or [])
+    return {"latest_phq9": phq9, "questionnaires_overdue": bool(overdue), "overdue_codes": overdue}
+
+
+# Built once, the patients bound as one expanding list: a hundred ids are one parameter.
+_KEPT = core_select(
+    _status.c.patient_id,
+    _status.c.generation,
+    _status.c.rules_key,
+    _status.c.computed_at,
+    _status.c.valid_until,
+    _status.c.overdue_codes,
+    _status.c.phq9_score,
+    _status.c.phq9_severity,
+    _status.c.phq9_answered_at,
+).where(_status.c.patient_id.in_(bindparam("ids", expanding=True)))
 
 
 def _oldest_answers(
@@ -153,19 +172,14 @@ def queue_status(
     if not patient_ids:
         return {}
     key = rules_key(rules)
-    # Plain rows, not ORM instances: the queue reads a hundred at a time.
-    kept = (
-        db.connection()
-        .execute(_status.select().where(_status.c.patient_id.in_(patient_ids)))
-        .mappings()
-    )
+    # Plain tuples, not ORM instances nor mappings: the queue reads a hundred at a time.
+    kept = db.connection().execute(_KEPT, {"ids": patient_ids})
     out: dict[uuid.UUID, dict[str, Any]] = {}
     seen: dict[uuid.UUID, int] = {}
-    for r in kept:
-        pid = r["patient_id"]
-        if r["rules_key"] == key and r["computed_at"] <= now < r["valid_until"]:
-            out[pid] = _fields(dict(r))
-        seen[pid] = r["generation"]
+    for pid, generation, kept_key, computed_at, valid_until, *fields in kept:
+        if kept_key == key and computed_at <= now < valid_until:
+            out[pid] = _view(*fields)
+        seen[pid] = generation
     stale = [pid for pid in patient_ids if pid not in out]
     if stale:
         users = list(db.exec(select(User).where(col(User.id).in_(stale))).all())

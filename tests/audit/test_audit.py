@@ -1,13 +1,16 @@
 """The audit trail: complete, append-only, readable by the patient and the admin."""
 
+import uuid
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
-from tests.entries.conftest import Team
-from tests.factories import make_admin, make_patient, make_therapist
+from tests.entries.conftest import Team, iso
+from tests.factories import NOW, make_admin, make_patient, make_therapist
 
 
 def test_each_read_by_the_care_team_writes_exactly_one_event(team: Team, db: Session) -> None:
@@ -76,3 +79,46 @@ def test_postgresql_refuses_update_and_delete_of_audit_rows(team: Team, db: Sess
         with pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
             db.execute(text(sql))
     assert db.exec(select(AuditEvent)).all() != []
+
+
+def test_a_queue_of_several_patients_records_one_event_each_with_its_own_id(
+    team: Team, db: Session
+) -> None:
+    from app.accounts.models import CareTeamMember
+
+    others = [make_patient(db).id for _ in range(3)]
+    stranger = make_patient(db).id  # not on this therapist's team: never in their trail
+    therapist, patient = team.therapist.id, team.patient.id
+    for pid in others:
+        db.add(CareTeamMember(patient_id=pid, therapist_id=therapist, created_at=NOW))
+    db.commit()
+    at = iso(team.clock.now - timedelta(hours=3))
+    for pid in [patient, *others]:
+        r = team.client.post(
+            f"/v1/patients/{pid}/sessions",
+            json={"administered_at": at, "route": "im"},
+            headers=team.th,
+        )
+        assert r.status_code == 201, r.text
+    listed = set()
+    for request_id in ("queue-read-000001", "queue-read-000002"):
+        r = team.client.get("/v1/therapist/queue", headers=team.th | {"X-Request-ID": request_id})
+        assert r.status_code == 200
+        listed = {uuid.UUID(i["patient"]["id"]) for i in r.json()["items"]}
+        assert listed == {patient, *others}
+        db.expire_all()
+        events = db.exec(
+            select(AuditEvent).where(
+                AuditEvent.action == "queue.read",
+                AuditEvent.request_id == r.headers["X-Request-ID"],
+                AuditEvent.client_request_id == request_id,
+            )
+        ).all()
+        assert sorted(str(e.patient_id) for e in events) == sorted(str(p) for p in listed)
+        assert {(e.actor_id, e.actor_role, e.resource_type) for e in events} == {
+            (therapist, "therapist", "queue")
+        }
+    every = db.exec(select(AuditEvent).where(AuditEvent.action == "queue.read")).all()
+    assert len({e.id for e in every}) == len(every) == 2 * len(listed)
+    assert {uuid.UUID(str(e.id)).version for e in every} == {4}
+    assert stranger not in {e.patient_id for e in every}
