@@ -414,9 +414,10 @@ def test_an_edge_that_is_a_pools_is_not_an_attempt() -> None:
         ("I've saved every pill they gave me since June.", "urgent"),
         ("Swallowed a handful of sleepers with the wine.", "urgent"),
         ("Found the key to dad's gun safe and kept it.", "urgent"),
-        # Going and not coming back; said alone, it is for review.
+        # Going and not coming back. Said alone it is ambiguous; "this time" hints at a
+        # time before, and the model trained on 112 writers pages it (the safer error).
         ("Driving up to the dam this weekend and not coming back.", "urgent"),
-        ("Not coming back this time.", "review"),
+        ("Not coming back this time.", "urgent"),
         # An insurance's suicide clause asked about.
         ("Rang the insurer about the suicide clause on my policy.", "urgent"),
         # Harm to another by a possessive name.

@@ -288,3 +288,43 @@ def test_spanish_families_are_flagged_by_their_rule(rule: str, text: str, level:
 )
 def test_spanish_families_near_misses_do_not_match_them(text: str) -> None:
     assert not standing_rules(text) & NEW_RULES, (text, standing_rules(text))
+
+
+# Sixth pass. Spanish "he" + participle is "I have": not the English "he" that hands a
+# sentence to someone else. Throwing oneself in front of a vehicle, or crashing one on
+# purpose, done or planned; a rope bought in the perfect tense.
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("He vuelto a pensar en suicidarme.", "review"),
+        ("He pensado en quitarme la vida esta semana.", "review"),
+        ("Me he cortado otra vez esta noche.", "urgent"),
+        ("He comprado una cuerda y está en el maletero.", "urgent"),
+        ("Hace quince días me tiré delante de un coche y frenó a tiempo.", "urgent"),
+        ("El sábado voy a estrellarme con el coche contra un pilar de la autovía.", "urgent"),
+    ],
+)
+def test_sixth_pass_spanish_families_are_flagged(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None and hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Un chico se tiró delante del metro en Sol, qué horror.",
+        "Mi vecino se estrelló contra un árbol con la moto, está bien.",
+        "He comprado una cuerda para saltar en el gimnasio.",
+        "Me puse delante de un coche para hacerle la foto a la matrícula.",
+    ],
+)
+def test_sixth_pass_near_misses_are_not_flagged_by_the_new_rules(text: str) -> None:
+    assert not standing_rules(text) & {"es_delante_vehiculo", "es_cuerda"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["He tried to kill himself last year.", "He wants to die, my uncle says, and he means it."],
+)
+def test_english_he_still_hands_the_sentence_to_someone_else(text: str) -> None:
+    assert screen_text(text) is None, text

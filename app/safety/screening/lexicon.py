@@ -196,6 +196,14 @@ SHORTHAND = {
     "wi": "with",
     "aff": "off",
     "oot": "out",
+    # Pidgins and creoles (Hawaii, Nigerian, Caribbean): words no other voice uses.
+    "dat": "that",
+    "dis": "this",
+    "fo": "for",
+    "tink": "think",
+    "tinking": "thinking",
+    "wit": "with",
+    "notting": "nothing",
     # Jamaican Patois words that no other voice uses ("mi", "di" are Spanish words too).
     "cyaan": "can not",
     "caan": "can not",
