@@ -1,8 +1,9 @@
 """Profiles behind bench/NOTES.md: one write and one queue, at the service level.
 
-    python -m bench.profile [write|queue] [--entries 2000] [--bodies flagged|unflagged]
+    python -m bench.profile [write|queue] [--backend sqlite|postgresql] [--entries 2000]
+                            [--bodies flagged|unflagged]
 
-Seeds a fresh SQLite database as `make bench` does, then runs the use case in a
+Seeds a fresh database as `make bench` does, then runs the use case in a
 loop under cProfile (no HTTP, no FastAPI) and prints CPU per call and the top of
 the profile, so the cost of each statement and step can be read off.
 """
@@ -22,9 +23,14 @@ from bench.bodies import load
 from bench.server import bench_env, fresh_database, run_cli, seed, workdir
 
 
-def _setup(entries: int) -> None:
+PG_URL = os.environ.get(
+    "KAPJ_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/kapj_bench"
+)
+
+
+def _setup(entries: int, backend: str = "sqlite") -> None:
     work = workdir()
-    env = bench_env(fresh_database("sqlite", work, ""), work)
+    env = bench_env(fresh_database(backend, work, PG_URL), work)
     run_cli(env, "migrate")
     seed(env, entries, 100)
     os.environ.update(env)
@@ -101,13 +107,14 @@ def _queue() -> Callable[[], None]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("what", choices=["write", "queue"])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--entries", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument(
         "--bodies", choices=["all", "flagged", "unflagged"], default="all", help="write only"
     )
     args = parser.parse_args()
-    _setup(args.entries)
+    _setup(args.entries, args.backend)
     one = _write(args.bodies) if args.what == "write" else _queue()
     for _ in range(20):
         one()
