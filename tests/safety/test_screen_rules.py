@@ -727,3 +727,41 @@ def test_preparation_said_sideways_is_urgent(text: str, level: str) -> None:
 def test_ordinary_giving_and_paying_raise_no_rule(text: str) -> None:
     hit = screen_text(text)
     assert hit is None or hit.rule.startswith("model"), (text, hit)
+
+
+# Sixth pass. A wish said by denying it is bad (litotes); a prayer to be taken, or
+# readiness to go if called; a screening question answered yes keeps what it asked,
+# though it is put with "if".
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Lay there thinking it would not be such a bad thing if I did not wake up.", "review"),
+        ("It wouldn't be the worst thing if I never woke up.", "review"),
+        ("Lord, take me home tonight, I am tired.", "review"),
+        ("If God called me tonight I would go gladly.", "review"),
+        ("Lord, if You need another nurse up there, I am available.", "review"),
+        ("She asked if I had thoughts of suicide this week and I said yes.", "review"),
+        ("She asked me straight up if I'd had thoughts of suicide and I told her yes.", "review"),
+    ],
+)
+def test_sixth_pass_families_are_flagged(text: str, level: str) -> None:
+    _assert_tier(text, level)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She asked if I had thoughts of suicide this week and I said no.",
+        "She asked if I'd had thoughts of suicide and I told her honestly that I had not.",
+        "Lord, take me as I am, the old hymn goes, and we sang it twice.",
+    ],
+)
+def test_sixth_pass_near_misses_are_not_flagged(text: str) -> None:
+    assert screen_text(text) is None, text
+
+
+def test_litotes_frees_only_the_wish_it_carries() -> None:
+    found, _, _ = _rule_matches(
+        _Text(NORMALISER.text("It would not be such a bad thing if I woke up early for once."))
+    )
+    assert not {f.rule.id for f in found}

@@ -328,3 +328,31 @@ def test_sixth_pass_near_misses_are_not_flagged_by_the_new_rules(text: str) -> N
 )
 def test_english_he_still_hands_the_sentence_to_someone_else(text: str) -> None:
     assert screen_text(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No sería tan malo no despertar mañana.",
+        "Señor, llévame ya, estoy cansada.",
+        "Si Dios me llama hoy voy corriendo.",
+        "Mire Señor, si Usted me quiere llevar ahora no pongo resistencia.",
+        "Le pedí a la Virgen que o me cure o me lleve.",
+        "La doctora me preguntó si había tenido ideas de suicidio y le dije que sí.",
+    ],
+)
+def test_sixth_pass_spanish_wishes_and_answers_are_for_review(text: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None and hit.level == "review", (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La doctora me preguntó si había tenido ideas de suicidio y le dije que no.",
+        "Señor, llévame a casa con bien esta noche, que hay niebla.",
+        "Mi hermano dice que ya me puede llevar al aeropuerto, gracias a Dios.",
+    ],
+)
+def test_sixth_pass_spanish_near_misses_are_not_flagged(text: str) -> None:
+    assert screen_text(text) is None, text

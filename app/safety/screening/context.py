@@ -52,6 +52,7 @@ class Lexicon:
     term: re.Pattern[str] | None
     asked: re.Pattern[str] | None = None
     answer: re.Pattern[str] | None = None
+    yes: re.Pattern[str] | None = None
     turn: re.Pattern[str] | None = None
     dated_before: re.Pattern[str] | None = None
 
@@ -88,6 +89,7 @@ def lexicon() -> Lexicon:
         term=part("termination", "any"),
         asked=part("question", "frame"),
         answer=part("question", "answer"),
+        yes=part("question", "yes"),
         turn=part("historical", "turn"),
         dated_before=part("historical", "dates_before"),
     )

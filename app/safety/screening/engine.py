@@ -95,6 +95,7 @@ class _Text:
         self.excluded = self._sentence_matches(_EXCLUDE)
         self.asked = GATES.pattern(_ASKED, {g for _start, found in groups for g in found})
         # What the model must not read: idioms, and sentences that deny a rule's words.
+        self.affirmed: list[tuple[int, int]] = []
         self.questioned = _questioned(self)
         self.masked: list[tuple[int, int]] = self.excluded + self.questioned
         self.denied: set[int] = set()
@@ -146,6 +147,9 @@ class _Text:
     def is_questioned(self, span: tuple[int, int]) -> bool:
         return any(a <= span[0] and span[1] <= b for a, b in self.questioned)
 
+    def is_affirmed(self, span: tuple[int, int]) -> bool:
+        return any(a <= span[0] and span[1] <= b for a, b in self.affirmed)
+
     def model_texts(self) -> list[str]:
         """Each sentence as the model may read it: idioms removed, denials left out, and
         what an idiom leaves of a sentence read only if it is a clause of its own."""
@@ -175,7 +179,8 @@ MAX_QUESTIONS = 16
 
 def _questioned(text: "_Text") -> list[tuple[int, int]]:
     """Spans from a question put to the writer to its denial ("asked me if … the
-    answer is no"): their content is asked, not said (context.toml, [question])."""
+    answer is no"): their content is asked, not said (context.toml, [question]).
+    A question answered yes goes to `text.affirmed` instead: its content is said."""
     lex = lexicon()
     if lex.asked is None or lex.answer is None or text.asked is None:
         return []
@@ -192,6 +197,8 @@ def _questioned(text: "_Text") -> list[tuple[int, int]]:
         a = lex.answer.search(text.norm, q_end, end)
         if a is not None:
             out.append((q_start, a.end()))
+        elif lex.yes is not None and (y := lex.yes.search(text.norm, q_end, end)) is not None:
+            text.affirmed.append((q_start, y.end()))
     return out
 
 
@@ -250,6 +257,8 @@ def _rule_matches(text: _Text) -> tuple[list[_Found], bool, bool]:
                 why = (
                     "negated" if text.is_questioned(m.span()) else _clearing(rule, sentence, local)
                 )
+                if why == "hypothetical" and text.is_affirmed(m.span()):
+                    why = None  # "asked if I had ..., I said yes": not a hypothesis
                 if why is None and text.dated_after(m.start(), sentence):
                     why = "historical"
                 if why is None:
