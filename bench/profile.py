@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from bench.bodies import load
 from bench.server import bench_env, fresh_database, run_cli, seed, workdir
 
-
 PG_URL = os.environ.get(
     "KAPJ_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/kapj_bench"
 )
