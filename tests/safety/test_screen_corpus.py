@@ -25,7 +25,9 @@ def test_what_the_corpus_taught_is_not_lost() -> None:
     """Just under the level measured on the corpus itself (a check, not a measure)."""
     report = evaluate(ROWS)
     errors = "\n".join(report.lines(show_errors=True)[-40:])
-    assert report.recall >= 0.98, errors
+    # 0.979 since rarer features were dropped (training.MIN_DF 6): what the model
+    # memorised of single items, not what it reads in new ones.
+    assert report.recall >= 0.975, errors
     assert report.tally("urgent recall").rate >= 0.83, errors
     assert report.false_alarms <= 0.12, errors
 

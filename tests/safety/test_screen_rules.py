@@ -765,3 +765,31 @@ def test_litotes_frees_only_the_wish_it_carries() -> None:
         _Text(NORMALISER.text("It would not be such a bad thing if I woke up early for once."))
     )
     assert not {f.rule.id for f in found}
+
+
+# Seventh pass (from w118-w122): suffocation with a bag, an attempt told by its means and
+# what stopped it, pills bought across several chains of pharmacies.
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Put a plastic bag over my head Tuesday night and took it off when I panicked.", "urgent"),
+        ("I did it last night, tried with the belt, and the hook broke.", "urgent"),
+        ("Hit three different Walgreens for the sleeping pills so nobody'd notice.", "urgent"),
+    ],
+)
+def test_seventh_pass_families_are_flagged(text: str, level: str) -> None:
+    _assert_tier(text, level)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So embarrassed I wanted to put a bag over my head.",
+        "We tried with the belt to hold the box shut but it snapped.",
+        "I tried with the belt to hold the suitcase shut and the buckle snapped.",
+        "Went to three different pharmacies for the flu vaccine before one had it.",
+    ],
+)
+def test_seventh_pass_near_misses_do_not_match_the_new_rules(text: str) -> None:
+    found, _, _ = _rule_matches(_Text(NORMALISER.text(text)))
+    assert not {f.rule.id for f in found} & {"en_bag_or_means_tried", "en_pills_several_shops"}

@@ -356,3 +356,32 @@ def test_sixth_pass_spanish_wishes_and_answers_are_for_review(text: str) -> None
 )
 def test_sixth_pass_spanish_near_misses_are_not_flagged(text: str) -> None:
     assert screen_text(text) is None, text
+
+
+# Seventh pass: a comparative with "nunca" is not a denial; indifference to living or
+# dying and a wish not to see the morning are passive wishes; a bag over the head.
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Hoy la idea de matarme estuvo más fuerte que nunca.", "review"),
+        ("Me da igual vivir o morir, hoy es así.", "review"),
+        ("Me acosté deseando no ver el amanecer.", "review"),
+        ("Anoche me puse una bolsa de plástico en la cabeza y me la quité.", "urgent"),
+        ("Lo intenté con el cinturón y se rompió la barra.", "urgent"),
+    ],
+)
+def test_seventh_pass_spanish_families_are_flagged(text: str, level: str) -> None:
+    hit = screen_text(text)
+    assert hit is not None and hit.level == level, (text, hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le prometí a mi madre que nunca me haría daño.",
+        "Le dije a la doctora que nunca pensaría en matarme, y es verdad.",
+        "Hoy me siento mejor que nunca.",
+    ],
+)
+def test_a_denial_with_que_nunca_still_denies(text: str) -> None:
+    assert screen_text(text) is None, text
