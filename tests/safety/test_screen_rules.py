@@ -414,10 +414,8 @@ def test_an_edge_that_is_a_pools_is_not_an_attempt() -> None:
         ("I've saved every pill they gave me since June.", "urgent"),
         ("Swallowed a handful of sleepers with the wine.", "urgent"),
         ("Found the key to dad's gun safe and kept it.", "urgent"),
-        # Going and not coming back. Said alone it is ambiguous; "this time" hints at a
-        # time before, and the model trained on 112 writers pages it (the safer error).
+        # Going and not coming back (said alone, below).
         ("Driving up to the dam this weekend and not coming back.", "urgent"),
-        ("Not coming back this time.", "urgent"),
         # An insurance's suicide clause asked about.
         ("Rang the insurer about the suicide clause on my policy.", "urgent"),
         # Harm to another by a possessive name.
@@ -426,6 +424,12 @@ def test_an_edge_that_is_a_pools_is_not_an_attempt() -> None:
 )
 def test_third_wave_families_are_flagged(text: str, level: str) -> None:
     _assert_tier(text, level)
+
+
+def test_not_coming_back_said_alone_is_flagged() -> None:
+    """Ambiguous alone: no rule names it, and the model's tier for it has moved between
+    trainings (review with 107 writers, urgent with 112); flagged either way."""
+    assert screen_text("Not coming back this time.") is not None
 
 
 @pytest.mark.parametrize(
