@@ -8,6 +8,7 @@ from app.core.clock import utcnow
 from app.safety.screening import screen_text
 from app.safety.screening.engine import NORMALISER, _rule_matches, _Text
 from app.safety.screening.normalise import fold
+from tests.safety.tiers import assert_tier
 
 RISK = (
     "i want to kill myself",
@@ -15,13 +16,6 @@ RISK = (
     "I cut my arms again",
     "no aguanto más, quiero morirme",
 )
-
-
-def _assert_tier(text: str, level: str) -> None:
-    """The screen flags the text, at this tier."""
-    hit = screen_text(text)
-    assert hit is not None, text
-    assert hit.level == level, (text, hit)
 
 
 def test_zero_width_characters_and_soft_hyphens_vanish() -> None:
@@ -187,7 +181,7 @@ def test_another_person_earlier_in_the_sentence_does_not_clear_the_writers_risk(
     ],
 )
 def test_issue_21_families_that_carry_risk_are_flagged(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -286,7 +280,7 @@ def test_second_pass_families_without_risk_pass(text: str) -> None:
     ],
 )
 def test_second_pass_families_with_risk_are_flagged(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -337,7 +331,7 @@ def test_third_pass_families_without_risk_pass(text: str) -> None:
     ],
 )
 def test_third_pass_families_with_risk_are_flagged(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -371,7 +365,7 @@ def test_third_pass_families_with_risk_are_flagged(text: str, level: str) -> Non
     ],
 )
 def test_regional_spellings_and_acts_are_flagged(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -423,7 +417,7 @@ def test_an_edge_that_is_a_pools_is_not_an_attempt() -> None:
     ],
 )
 def test_third_wave_families_are_flagged(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 def test_not_coming_back_said_alone_is_flagged() -> None:
@@ -463,7 +457,7 @@ def test_third_wave_families_leave_ordinary_text_alone(text: str) -> None:
     ],
 )
 def test_fourth_wave_families_are_flagged(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -507,7 +501,7 @@ def test_ordinary_words_one_slip_from_a_target_are_left_alone() -> None:
     ],
 )
 def test_fifth_wave_families_are_flagged(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -548,7 +542,7 @@ def test_what_others_do_not_know_is_still_said(text: str) -> None:
     ],
 )
 def test_spanish_acts_set_or_done_are_urgent(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 def test_a_chore_set_for_a_day_is_not_the_act() -> None:
@@ -569,7 +563,7 @@ def test_a_chore_set_for_a_day_is_not_the_act() -> None:
     ],
 )
 def test_understated_and_oblique_acts_are_urgent(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -606,7 +600,7 @@ def test_patois_words_no_other_voice_uses_are_read() -> None:
     ],
 )
 def test_harm_to_others_by_intent_and_acts_dated_now(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -657,7 +651,7 @@ def test_screening_said_no_in_the_present_and_chores_raise_no_urgent_flag(text: 
     ],
 )
 def test_overdose_by_whom_and_answers_that_are_not_no(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -679,7 +673,7 @@ def test_overdose_by_whom_and_answers_that_are_not_no(text: str, level: str) -> 
     ],
 )
 def test_fifth_pass_intent_and_acts(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -716,7 +710,7 @@ def test_fifth_pass_rules_do_not_page_idioms_others_or_anniversaries(text: str) 
     ],
 )
 def test_preparation_said_sideways_is_urgent(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -749,7 +743,7 @@ def test_ordinary_giving_and_paying_raise_no_rule(text: str) -> None:
     ],
 )
 def test_sixth_pass_families_are_flagged(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -782,7 +776,7 @@ def test_litotes_frees_only_the_wish_it_carries() -> None:
     ],
 )
 def test_seventh_pass_families_are_flagged(text: str, level: str) -> None:
-    _assert_tier(text, level)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(

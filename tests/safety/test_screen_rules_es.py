@@ -6,6 +6,7 @@ import pytest
 
 from app.safety.screening import screen_text
 from app.safety.screening.engine import NORMALISER, _rule_matches, _Text
+from tests.safety.tiers import assert_tier
 
 NEW_RULES = {
     "es_autolesion_compuesto",
@@ -182,9 +183,7 @@ RISK = [
 @pytest.mark.parametrize(("rule", "text", "level"), RISK)
 def test_spanish_families_are_flagged_by_their_rule(rule: str, text: str, level: str) -> None:
     assert rule in standing_rules(text), text
-    hit = screen_text(text)
-    assert hit is not None, text
-    assert hit.level == level, (text, hit)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -305,8 +304,7 @@ def test_spanish_families_near_misses_do_not_match_them(text: str) -> None:
     ],
 )
 def test_sixth_pass_spanish_families_are_flagged(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None and hit.level == level, (text, hit)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
@@ -342,8 +340,7 @@ def test_english_he_still_hands_the_sentence_to_someone_else(text: str) -> None:
     ],
 )
 def test_sixth_pass_spanish_wishes_and_answers_are_for_review(text: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None and hit.level == "review", (text, hit)
+    assert_tier(text, "review")
 
 
 @pytest.mark.parametrize(
@@ -371,8 +368,7 @@ def test_sixth_pass_spanish_near_misses_are_not_flagged(text: str) -> None:
     ],
 )
 def test_seventh_pass_spanish_families_are_flagged(text: str, level: str) -> None:
-    hit = screen_text(text)
-    assert hit is not None and hit.level == level, (text, hit)
+    assert_tier(text, level)
 
 
 @pytest.mark.parametrize(
